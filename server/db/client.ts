@@ -1,0 +1,65 @@
+/**
+ * Prisma 7 client over a driver adapter: node-postgres for real Postgres, PGlite for the embedded demo.
+ * No engine binary is involved either way.
+ */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { PrismaClient } from "@prisma/client";
+import { PrismaPg } from "@prisma/adapter-pg";
+import type { SqlClient } from "./migrate.ts";
+
+export type Db = PrismaClient;
+
+export interface Database {
+  prisma: PrismaClient;
+  /** Raw SQL access used by the migration runner. */
+  sql: SqlClient;
+  close(): Promise<void>;
+}
+
+export async function openDatabase(url: string): Promise<Database> {
+  if (url.startsWith("pglite:")) {
+    const dir = path.resolve(url.slice("pglite:".length));
+    mkdirSync(path.dirname(dir), { recursive: true });
+    const { PGlite } = await import("@electric-sql/pglite");
+    const { PrismaPGlite } = await import("pglite-prisma-adapter");
+    const pglite = new PGlite(dir);
+    await pglite.waitReady;
+    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) } as any);
+    return {
+      prisma,
+      sql: {
+        async query(sql, params) {
+          if (!params?.length) {
+            const results = await pglite.exec(sql);
+            return { rows: results.at(-1)?.rows ?? [] };
+          }
+          return pglite.query(sql, params);
+        },
+      },
+      async close() {
+        await prisma.$disconnect();
+        await pglite.close();
+      },
+    };
+  }
+  const pg = await import("pg");
+  const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  // Migrations run many statements on one connection inside BEGIN/COMMIT, so they get a dedicated client.
+  let conn: import("pg").PoolClient | undefined;
+  return {
+    prisma,
+    sql: {
+      async query(sql, params) {
+        conn ??= await pool.connect();
+        return conn.query(sql, params as any[]);
+      },
+    },
+    async close() {
+      conn?.release();
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/**
+ * Environment, validated once at boot. Code reads `env`, never `process.env`.
+ * Each area has its own small schema; `loadEnv` merges them and fails fast with a readable message.
+ */
+import { z } from "zod";
+
+const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+
+export const coreEnvSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  MODE: z.enum(["web", "worker", "all"]).default("all"),
+  HOST: z.string().default("127.0.0.1"),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export const dataEnvSchema = z.object({
+  // postgresql://… for real Postgres; pglite:<dir> for the embedded demo database. Unset → demo PGlite under .data/.
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/|pglite:)/, "must start with postgresql:// or pglite:")
+    .default("pglite:.data/pglite"),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
+  // Prefix for every Redis key and channel, so several deployments (or test files) can share one Redis.
+  REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/).default("sf:"),
+});
+
+export const tenancyEnvSchema = z.object({
+  PLATFORM_DOMAIN: z
+    .string()
+    .transform((s) => s.toLowerCase().replace(/\.$/, ""))
+    .pipe(z.string().regex(/^[a-z0-9.-]+$/, "must be a bare host name like shops.example.com"))
+    .default("localhost"),
+  // Comma-separated IPs whose X-Forwarded-* headers are believed (Caddy on loopback). Empty: none.
+  TRUSTED_PROXIES: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
+  TENANT_CACHE_TTL_MS: z.coerce.number().int().positive().default(300_000),
+  TENANT_NEGATIVE_TTL_MS: z.coerce.number().int().positive().default(30_000),
+});
+
+export const secretsEnvSchema = z.object({
+  // 32 bytes as 64 hex chars or base64. Required in production; the demo creates one under .data/.
+  SECRET_BOX_KEY: z.string().optional(),
+});
+
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(secretsEnvSchema);
+export type Env = z.infer<typeof envSchema>;
+
+export function decodeKey(raw: string): Buffer | null {
+  const buf = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
+  return buf.length === 32 ? buf : null;
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  - ${i.path.join(".") || "(env)"}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
+  }
+  const env = result.data;
+  if (env.SECRET_BOX_KEY !== undefined && !decodeKey(env.SECRET_BOX_KEY)) {
+    throw new Error("Invalid configuration:\n  - SECRET_BOX_KEY: must be 32 bytes (64 hex characters or base64)");
+  }
+  if (env.NODE_ENV === "production") {
+    const problems: string[] = [];
+    if (!env.SECRET_BOX_KEY) problems.push("SECRET_BOX_KEY is required in production");
+    if (env.DATABASE_URL.startsWith("pglite:")) problems.push("DATABASE_URL must be a real Postgres in production");
+    if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+/** The process environment, parsed on first use. */
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}

@@ -1,0 +1,38 @@
+import { domainToASCII } from "node:url";
+
+/**
+ * Normalise a Host header value to the form tenant domains are stored in: lower-case ASCII (IDN → punycode),
+ * without port or trailing dot. Returns null for anything that is not a plausible host name.
+ */
+export function normalizeHost(raw: string | undefined | null): string | null {
+  if (!raw) return null;
+  let host = raw.trim();
+  if (host.startsWith("[")) return null; // IPv6 literal: never a tenant host
+  host = host.replace(/:\d*$/, "").replace(/\.$/, "");
+  if (!host || host.length > 253) return null;
+  const ascii = domainToASCII(host);
+  if (!ascii || !/^[a-z0-9.-]+$/.test(ascii) || ascii.includes("..")) return null;
+  return ascii;
+}
+
+export function isIpLiteral(host: string): boolean {
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(":");
+}
+
+export type HostKind =
+  | { kind: "platform" }
+  | { kind: "subdomain"; slug: string }
+  | { kind: "custom"; hostname: string }
+  | { kind: "invalid" };
+
+/** TEN-3: classify a normalised host against the platform domain; deeper subdomains are never tenants. */
+export function classifyHost(host: string | null, platformDomain: string): HostKind {
+  if (!host || isIpLiteral(host)) return { kind: "invalid" };
+  if (host === platformDomain) return { kind: "platform" };
+  const suffix = `.${platformDomain}`;
+  if (host.endsWith(suffix)) {
+    const label = host.slice(0, -suffix.length);
+    return label.includes(".") ? { kind: "invalid" } : { kind: "subdomain", slug: label };
+  }
+  return { kind: "custom", hostname: host };
+}
