@@ -1,0 +1,125 @@
+/**
+ * Host → tenant resolution (TEN-3/TEN-4), served from an in-process cache so a hit does no I/O.
+ * Positive entries live TENANT_CACHE_TTL_MS, unknown hosts TENANT_NEGATIVE_TTL_MS; any tenant or domain write
+ * publishes an invalidation on Redis that every instance applies (docs/decisions/002-resolution-cache.md).
+ */
+import type { PrismaClient } from "@prisma/client";
+import type { Redis } from "ioredis";
+import { classifyHost, type HostKind } from "./host.ts";
+import type { Brand } from "./brand.ts";
+
+export interface ResolvedTenant {
+  id: string;
+  slug: string;
+  displayName: string;
+  status: "pending" | "active" | "suspended" | "closed";
+  type: string;
+  brand: Partial<Brand>;
+  features: Record<string, unknown>;
+  localeDefaults: string[];
+  currency: string;
+  primaryHost: string;
+}
+
+export type Resolution =
+  | { kind: "platform" }
+  | { kind: "tenant"; tenant: ResolvedTenant; via: "subdomain" | "custom" }
+  | { kind: "unknown" };
+
+const CHANNEL = "tenancy:invalidate";
+
+export class TenantResolver {
+  private cache = new Map<string, { value: Resolution; expiresAt: number }>();
+  /** Database lookups made by this resolver: what the negative-cache guarantee is measured by. */
+  lookups = 0;
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    private deps: {
+      prisma: PrismaClient;
+      platformDomain: string;
+      ttlMs: number;
+      negativeTtlMs: number;
+      now?: () => number;
+    },
+  ) {}
+
+  private now() {
+    return this.deps.now?.() ?? Date.now();
+  }
+
+  async resolve(host: string | null): Promise<Resolution> {
+    const kind = classifyHost(host, this.deps.platformDomain);
+    if (kind.kind === "platform") return { kind: "platform" };
+    if (kind.kind === "invalid") return { kind: "unknown" };
+    const key = host!;
+    const entry = this.cache.get(key);
+    if (entry && entry.expiresAt > this.now()) {
+      this.hits++;
+      return entry.value;
+    }
+    this.misses++;
+    const value = await this.load(kind);
+    const ttl = value.kind === "unknown" ? this.deps.negativeTtlMs : this.deps.ttlMs;
+    this.cache.set(key, { value, expiresAt: this.now() + ttl });
+    return value;
+  }
+
+  private async load(kind: Exclude<HostKind, { kind: "platform" | "invalid" }>): Promise<Resolution> {
+    this.lookups++;
+    const { prisma, platformDomain } = this.deps;
+    const select = {
+      id: true, slug: true, displayName: true, status: true, type: true, brand: true, features: true,
+      localeDefaults: true, currency: true,
+      domains: { where: { isPrimary: true, status: "active" as const }, select: { hostname: true }, take: 1 },
+    };
+    let row;
+    let via: "subdomain" | "custom";
+    if (kind.kind === "subdomain") {
+      row = await prisma.tenant.findUnique({ where: { slug: kind.slug }, select });
+      via = "subdomain";
+    } else {
+      const domain = await prisma.tenantDomain.findFirst({
+        where: { hostname: kind.hostname, status: "active" },
+        select: { tenant: { select } },
+      });
+      row = domain?.tenant;
+      via = "custom";
+    }
+    // Pending tenants are reachable only through preview (TEN-5): to the public they do not exist.
+    if (!row || row.status === "pending") return { kind: "unknown" };
+    const { domains, ...t } = row;
+    return {
+      kind: "tenant",
+      via,
+      tenant: {
+        ...t,
+        brand: (t.brand ?? {}) as Partial<Brand>,
+        features: (t.features ?? {}) as Record<string, unknown>,
+        primaryHost: domains[0]?.hostname ?? `${t.slug}.${platformDomain}`,
+      },
+    };
+  }
+
+  clear() {
+    this.cache.clear();
+  }
+
+  get size() {
+    return this.cache.size;
+  }
+
+  /** Subscribe to cross-instance invalidations. `subscriber` must be a dedicated connection. */
+  async listen(subscriber: Redis, prefix: string) {
+    await subscriber.subscribe(prefix + CHANNEL);
+    subscriber.on("message", (channel) => {
+      if (channel === prefix + CHANNEL) this.clear();
+    });
+  }
+}
+
+/** Tell every instance that tenant or domain data changed. Call after the write has committed. */
+export async function publishTenancyChange(redis: Redis, prefix: string, reason: string) {
+  await redis.publish(prefix + CHANNEL, reason);
+}
