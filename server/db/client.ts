@@ -4,10 +4,13 @@
  */
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { PrismaClient } from "@prisma/client";
+import prismaClientPkg from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
 import { PrismaPg } from "@prisma/adapter-pg";
 import type { SqlClient } from "./migrate.ts";
 
+// @prisma/client is CommonJS: named ESM imports fail under plain Node, so take the class off the default export.
+const { PrismaClient: PrismaClientCtor } = prismaClientPkg;
 export type Db = PrismaClient;
 
 export interface Database {
@@ -25,7 +28,7 @@ export async function openDatabase(url: string): Promise<Database> {
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const pglite = new PGlite(dir);
     await pglite.waitReady;
-    const prisma = new PrismaClient({ adapter: new PrismaPGlite(pglite) } as any);
+    const prisma = new PrismaClientCtor({ adapter: new PrismaPGlite(pglite) } as any);
     return {
       prisma,
       sql: {
@@ -45,7 +48,7 @@ export async function openDatabase(url: string): Promise<Database> {
   }
   const pg = await import("pg");
   const pool = new pg.default.Pool({ connectionString: url, max: 10 });
-  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  const prisma = new PrismaClientCtor({ adapter: new PrismaPg(pool) });
   // Migrations run many statements on one connection inside BEGIN/COMMIT, so they get a dedicated client.
   let conn: import("pg").PoolClient | undefined;
   return {

@@ -37,7 +37,7 @@ export function contrastRatio(a: string, b: string) {
 
 /** The text colour (near-black or white) with the higher WCAG contrast on `background`. */
 export function readableForeground(background: string) {
-  return contrastRatio(background, "#ffffff") >= contrastRatio(background, "#111111") ? "#ffffff" : "#111111";
+  return contrastRatio(background, "#ffffff") >= contrastRatio(background, "#000000") ? "#ffffff" : "#000000";
 }
 
 const FONT_STACKS: Record<(typeof FONT_FAMILIES)[number], string> = {

@@ -19,6 +19,8 @@ export interface ResolvedTenant {
   localeDefaults: string[];
   currency: string;
   primaryHost: string;
+  /** Rails the policy allows; checkout narrows them further per cart (PAY-2). */
+  paymentRails: string[];
 }
 
 export type Resolution =
@@ -71,7 +73,7 @@ export class TenantResolver {
     const { prisma, platformDomain } = this.deps;
     const select = {
       id: true, slug: true, displayName: true, status: true, type: true, brand: true, features: true,
-      localeDefaults: true, currency: true,
+      localeDefaults: true, currency: true, paymentPolicy: { select: { allowedRails: true } },
       domains: { where: { isPrimary: true, status: "active" as const }, select: { hostname: true }, take: 1 },
     };
     let row;
@@ -89,7 +91,7 @@ export class TenantResolver {
     }
     // Pending tenants are reachable only through preview (TEN-5): to the public they do not exist.
     if (!row || row.status === "pending") return { kind: "unknown" };
-    const { domains, ...t } = row;
+    const { domains, paymentPolicy, ...t } = row;
     return {
       kind: "tenant",
       via,
@@ -98,6 +100,7 @@ export class TenantResolver {
         brand: (t.brand ?? {}) as Partial<Brand>,
         features: (t.features ?? {}) as Record<string, unknown>,
         primaryHost: domains[0]?.hostname ?? `${t.slug}.${platformDomain}`,
+        paymentRails: paymentPolicy?.allowedRails ?? [],
       },
     };
   }

@@ -1,0 +1,9 @@
+import type { TenantContext } from "#server/http/tenant-context.ts";
+import type { Services } from "#server/services.ts";
+
+declare module "@remix-run/node" {
+  interface AppLoadContext extends TenantContext {
+    platformDomain: string;
+    services: Services;
+  }
+}

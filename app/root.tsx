@@ -1,0 +1,54 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, isRouteErrorResponse } from "@remix-run/react";
+import stylesheet from "./tailwind.css?url";
+import { brandCssVariables } from "#server/tenancy/brand.ts";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
+
+export async function loader({ context }: LoaderFunctionArgs) {
+  const brand = context.tenant?.brand ?? {};
+  return {
+    cssVars: brandCssVariables(brand),
+    favicon: brand.faviconUrl ?? null,
+    lang: context.tenant?.localeDefaults[0] ?? "en",
+  };
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const data = useLoaderData<typeof loader>() as Awaited<ReturnType<typeof loader>> | undefined;
+  const vars = data?.cssVars ?? brandCssVariables({});
+  // Brand variables are in the SSR HTML itself: no flash of platform styling.
+  const css = `:root{${Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(";")}}`;
+  return (
+    <html lang={data?.lang ?? "en"}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        {data?.favicon ? <link rel="icon" href={data.favicon} /> : null}
+        <style dangerouslySetInnerHTML={{ __html: css }} />
+        <Meta />
+        <Links />
+      </head>
+      <body className="min-h-screen bg-white text-gray-900 antialiased" style={{ fontFamily: "var(--brand-font)" }}>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return <Outlet />;
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  return (
+    <main className="mx-auto max-w-md p-8 text-center">
+      <h1 className="text-2xl font-semibold">{status === 404 ? "Not found" : status === 403 ? "Not allowed" : "Something went wrong"}</h1>
+      <p className="mt-2 text-gray-600">{status === 404 ? "There is nothing at this address." : "Please try again later."}</p>
+    </main>
+  );
+}

@@ -1,0 +1,70 @@
+/**
+ * The Express application, assembled from already-built parts so tests and the entry share it.
+ * Order: trust proxy → request id/logging → tenant context → APIs → Remix.
+ */
+import { randomUUID } from "node:crypto";
+import path from "node:path";
+import express from "express";
+import compression from "compression";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import type { Env } from "./env.ts";
+import type { Logger } from "./observability/logger.ts";
+import type { TenantResolver } from "./tenancy/index.ts";
+import { tenantContextMiddleware, type TenantContext } from "./http/tenant-context.ts";
+import { errorHandler } from "./http/errors.ts";
+import { storefrontRouter } from "./api/storefront.ts";
+import type { Services } from "./services.ts";
+
+export interface AppDeps {
+  env: Env;
+  logger: Logger;
+  resolver: TenantResolver;
+  services: Services;
+  build: ServerBuild;
+  health: { ready(): Promise<Record<string, boolean>> };
+}
+
+export function createApp({ env, logger, resolver, services, build, health }: AppDeps) {
+  const app = express();
+  app.disable("x-powered-by");
+  app.set("trust proxy", env.TRUSTED_PROXIES.length ? env.TRUSTED_PROXIES : false);
+  app.use(compression());
+
+  app.use((req, res, next) => {
+    const id = randomUUID();
+    res.locals.requestId = id;
+    res.set("X-Request-Id", id);
+    next();
+  });
+
+  // Process-level probes answer on every host, before tenant resolution.
+  app.get("/healthz", (_req, res) => res.json({ ok: true }));
+  app.get("/readyz", async (_req, res) => {
+    const checks = await health.ready();
+    const ok = Object.values(checks).every(Boolean);
+    res.status(ok ? 200 : 503).json({ ok, checks });
+  });
+
+  // Static assets carry no tenant data; serve them without resolution.
+  app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
+  app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
+
+  app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
+  app.use("/api/storefront", storefrontRouter());
+
+  app.all(
+    "/{*splat}",
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV,
+      getLoadContext: (_req, res) => ({
+        ...(res.locals.tenantContext as TenantContext),
+        platformDomain: env.PLATFORM_DOMAIN,
+        services,
+      }),
+    }),
+  );
+  app.use(errorHandler(logger));
+  return app;
+}

@@ -1,0 +1,101 @@
+/**
+ * Composition root. MODE=web serves HTTP, MODE=worker runs BullMQ processors, MODE=all (default) does both.
+ * SIGTERM/SIGINT: stop accepting, drain in-flight requests and jobs, then close Redis and Postgres.
+ */
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Server } from "node:http";
+import type { ServerBuild } from "@remix-run/node";
+import { getEnv } from "./env.ts";
+import { createLogger } from "./observability/logger.ts";
+import { openDatabase } from "./db/client.ts";
+import { createRedis } from "./redis.ts";
+import { TenantResolver, publishTenancyChange } from "./tenancy/index.ts";
+import { createApp } from "./app.ts";
+import { startWorker } from "./jobs/worker.ts";
+
+let env;
+try {
+  env = getEnv();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
+const logger = createLogger(env.LOG_LEVEL);
+const db = await openDatabase(env.DATABASE_URL);
+const redis = createRedis(env.REDIS_URL);
+redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
+const closers: Array<() => Promise<unknown>> = [];
+
+let server: Server | undefined;
+if (env.MODE !== "worker") {
+  const resolver = new TenantResolver({
+    prisma: db.prisma,
+    platformDomain: env.PLATFORM_DOMAIN,
+    ttlMs: env.TENANT_CACHE_TTL_MS,
+    negativeTtlMs: env.TENANT_NEGATIVE_TTL_MS,
+  });
+  const subscriber = createRedis(env.REDIS_URL, { role: "subscriber" });
+  subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
+  await resolver.listen(subscriber, env.REDIS_PREFIX);
+  closers.push(async () => subscriber.quit());
+  const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+  const app = createApp({
+    env,
+    logger,
+    resolver,
+    build,
+    services: { prisma: db.prisma },
+    health: {
+      async ready() {
+        const [pg, rd] = await Promise.all([
+          db.prisma.$queryRaw`SELECT 1`.then(() => true, () => false),
+          redis.ping().then(() => true, () => false),
+        ]);
+        return { postgres: pg, redis: rd };
+      },
+    },
+  });
+  server = app.listen(env.PORT, env.HOST, () => {
+    const addr = server!.address();
+    const port = typeof addr === "object" && addr ? addr.port : env.PORT;
+    logger.info({ port, host: env.HOST, mode: env.MODE }, "listening");
+    // Machine-readable line for the test harness and the demo script.
+    process.stdout.write(`READY http://${env.HOST}:${port}\n`);
+  });
+}
+
+if (env.MODE !== "web") {
+  const connection = createRedis(env.REDIS_URL, { role: "worker" });
+  const worker = startWorker({
+    connection,
+    prefix: env.REDIS_PREFIX,
+    logger,
+    handlers: {
+      "tenancy.cache-flush": async ({ reason }) => publishTenancyChange(redis, env.REDIS_PREFIX, reason),
+    },
+  });
+  closers.push(async () => {
+    await worker.close();
+    await connection.quit();
+  });
+  if (env.MODE === "worker") process.stdout.write("READY worker\n");
+}
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  const force = setTimeout(() => process.exit(1), 15_000).unref();
+  if (server) {
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+  }
+  for (const close of closers) await close().catch(() => {});
+  await redis.quit().catch(() => {});
+  await db.close();
+  clearTimeout(force);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));

@@ -1,0 +1,141 @@
+/**
+ * TEN-9 tenant manifests: a declarative description of a tenant. `applyManifest` upserts idempotently — a row is
+ * written only when a field differs, so a second run changes nothing (updated_at included).
+ */
+import type { PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { brandSchema } from "./brand.ts";
+import { normalizeHost } from "./host.ts";
+
+const rail = z.enum(["escrow", "direct", "external_provider", "manual_invoice"]);
+const RESERVED = new Set(["www", "api", "admin", "app", "ops", "mail", "static", "assets", "cdn", "status", "help", "docs", "t"]);
+
+export const slugSchema = z
+  .string()
+  .transform((s) => s.toLowerCase())
+  .pipe(
+    z
+      .string()
+      .regex(/^[a-z0-9](?:[a-z0-9-]{1,38}[a-z0-9])$/, "3–40 characters: a-z, 0-9 and inner hyphens")
+      .refine((s) => !RESERVED.has(s), "this name is reserved"),
+  );
+
+export const manifestSchema = z
+  .object({
+    slug: slugSchema,
+    displayName: z.string().trim().min(1).max(80),
+    type: z.enum(["hosted_seller", "white_label", "isolated", "enterprise"]).default("hosted_seller"),
+    status: z.enum(["pending", "active", "suspended", "closed"]).default("active"),
+    currency: z.string().regex(/^[A-Z0-9]{3,10}$/).default("USD"),
+    localeDefaults: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1).max(10).default(["en"]),
+    brand: brandSchema,
+    features: z.record(z.string(), z.boolean()).default({}),
+    paymentPolicy: z
+      .object({
+        allowedRails: z.array(rail).min(1),
+        defaultRail: rail,
+        escrowRequiredAboveAmount: z.string().regex(/^\d+(\.\d+)?$/).nullable().default(null),
+        escrowRequiredForCategories: z.array(z.string()).default([]),
+        buyerDisclosureMode: z.enum(["strict", "plain"]).default("strict"),
+      })
+      .refine((p) => p.allowedRails.includes(p.defaultRail), { message: "defaultRail must be one of allowedRails", path: ["defaultRail"] })
+      .default({ allowedRails: ["escrow"], defaultRail: "escrow", escrowRequiredAboveAmount: null, escrowRequiredForCategories: [], buyerDisclosureMode: "strict" }),
+    domains: z
+      .array(
+        z.object({
+          hostname: z.string().transform((h, ctx) => {
+            const n = normalizeHost(h);
+            if (!n || !n.includes(".")) ctx.addIssue({ code: "custom", message: "not a valid host name" });
+            return n ?? h;
+          }),
+          status: z.enum(["pending", "active", "degraded", "suspended", "removed"]).default("pending"),
+          primary: z.boolean().default(false),
+          mode: z.enum(["cname", "apex"]).default("cname"),
+        }),
+      )
+      .max(20)
+      .default([]),
+  })
+  .strict();
+export type TenantManifest = z.infer<typeof manifestSchema>;
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+const sortKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+
+export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Promise<{ slug: string; changed: number }> {
+  return prisma.$transaction(async (tx) => {
+    let changed = 0;
+    const fields = {
+      displayName: m.displayName, type: m.type, status: m.status, currency: m.currency,
+      localeDefaults: m.localeDefaults, brand: sortKeys(m.brand), features: sortKeys(m.features),
+    };
+    let tenant = await tx.tenant.findUnique({ where: { slug: m.slug } });
+    if (!tenant) {
+      tenant = await tx.tenant.create({ data: { slug: m.slug, ...fields } });
+      changed++;
+    } else {
+      const current = {
+        displayName: tenant.displayName, type: tenant.type, status: tenant.status, currency: tenant.currency,
+        localeDefaults: tenant.localeDefaults, brand: sortKeys(tenant.brand as Record<string, unknown>), features: sortKeys(tenant.features as Record<string, unknown>),
+      };
+      if (!same(current, fields)) {
+        await tx.tenant.update({ where: { id: tenant.id }, data: { ...fields, version: { increment: 1 } } });
+        changed++;
+      }
+    }
+    const tenantId = tenant.id;
+    const p = m.paymentPolicy;
+    const policy = await tx.tenantPaymentPolicy.findUnique({ where: { tenantId } });
+    const wanted = {
+      allowedRails: p.allowedRails, defaultRail: p.defaultRail, escrowRequiredForCategories: p.escrowRequiredForCategories,
+      buyerDisclosureMode: p.buyerDisclosureMode, escrowRequiredAboveAmount: p.escrowRequiredAboveAmount,
+    };
+    if (!policy) {
+      await tx.tenantPaymentPolicy.create({ data: { tenantId, ...wanted } });
+      changed++;
+    } else {
+      const have = {
+        allowedRails: policy.allowedRails, defaultRail: policy.defaultRail, escrowRequiredForCategories: policy.escrowRequiredForCategories,
+        buyerDisclosureMode: policy.buyerDisclosureMode,
+        escrowRequiredAboveAmount: policy.escrowRequiredAboveAmount === null ? null : policy.escrowRequiredAboveAmount.toString(),
+      };
+      const norm = { ...wanted, escrowRequiredAboveAmount: wanted.escrowRequiredAboveAmount === null ? null : String(Number(wanted.escrowRequiredAboveAmount)) };
+      const haveNorm = { ...have, escrowRequiredAboveAmount: have.escrowRequiredAboveAmount === null ? null : String(Number(have.escrowRequiredAboveAmount)) };
+      if (!same(haveNorm, norm)) {
+        await tx.tenantPaymentPolicy.update({ where: { tenantId }, data: { ...wanted, version: { increment: 1 } } });
+        changed++;
+      }
+    }
+    for (const d of m.domains) {
+      const existing = await tx.tenantDomain.findFirst({ where: { hostname: d.hostname } });
+      if (existing && existing.tenantId !== tenantId) throw new Error(`domain ${d.hostname} belongs to another tenant`);
+      const data = { status: d.status, isPrimary: d.primary, mode: d.mode };
+      if (!existing) {
+        await tx.tenantDomain.create({
+          data: { tenantId, hostname: d.hostname, ...data, verificationToken: crypto.randomUUID().replaceAll("-", ""), verifiedAt: d.status === "active" ? new Date() : null },
+        });
+        changed++;
+      } else if (existing.status !== d.status || existing.isPrimary !== d.primary || existing.mode !== d.mode) {
+        await tx.tenantDomain.update({ where: { id: existing.id, tenantId }, data });
+        changed++;
+      }
+    }
+    return { slug: m.slug, changed };
+  });
+}
+
+export async function exportManifest(prisma: PrismaClient, slug: string): Promise<TenantManifest | null> {
+  const t = await prisma.tenant.findUnique({ where: { slug }, include: { paymentPolicy: true, domains: { where: { status: { not: "removed" } }, orderBy: { hostname: "asc" } } } });
+  if (!t) return null;
+  const p = t.paymentPolicy;
+  return manifestSchema.parse({
+    slug: t.slug, displayName: t.displayName, type: t.type, status: t.status, currency: t.currency,
+    localeDefaults: t.localeDefaults, brand: t.brand, features: t.features,
+    ...(p ? { paymentPolicy: {
+      allowedRails: p.allowedRails, defaultRail: p.defaultRail, buyerDisclosureMode: p.buyerDisclosureMode,
+      escrowRequiredAboveAmount: p.escrowRequiredAboveAmount === null ? null : p.escrowRequiredAboveAmount.toString(),
+      escrowRequiredForCategories: p.escrowRequiredForCategories,
+    } } : {}),
+    domains: t.domains.map((d) => ({ hostname: d.hostname, status: d.status === "failed" ? "pending" : d.status, primary: d.isPrimary, mode: d.mode })),
+  });
+}
