@@ -1,0 +1,76 @@
+/**
+ * Start the built app (server/index.ts + build/) as a child process on a random port with a given env, and wait
+ * for its READY line. Used by integration tests, e2e and the bench.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  child: ChildProcess;
+  logs: string[];
+  stop(): Promise<void>;
+}
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+export async function startApp(env: Record<string, string>, timeoutMs = 30_000): Promise<RunningApp> {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const logs: string[] = [];
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start:\n${logs.join("")}`)), timeoutMs);
+    const onData = (buf: Buffer) => {
+      const text = buf.toString();
+      logs.push(text);
+      const m = /READY (http:\/\/\S+)/.exec(text);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", (b: Buffer) => logs.push(b.toString()));
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code}:\n${logs.join("")}`));
+    });
+  });
+  const port = Number(new URL(url).port);
+  return {
+    url,
+    port,
+    child,
+    logs,
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
+/** A request with an explicit Host header (undici fetch forbids overriding Host, so use node:http). */
+export async function get(
+  app: { port: number },
+  host: string,
+  pathname = "/",
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const http = await import("node:http");
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: "127.0.0.1", port: app.port, path: pathname, method: "GET", headers: { ...headers, host } }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (c) => (body += c));
+      res.on("end", () => resolve({ status: res.statusCode!, headers: res.headers, body }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}
