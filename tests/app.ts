@@ -27,7 +27,7 @@ export async function startApp(env: Record<string, string>, timeoutMs = 30_000):
     const onData = (buf: Buffer) => {
       const text = buf.toString();
       logs.push(text);
-      const m = /READY (http:\/\/\S+)/.exec(text);
+      const m = /READY (http:\/\/\S+|worker)/.exec(text);
       if (m) {
         clearTimeout(timer);
         resolve(m[1]!);
@@ -40,7 +40,7 @@ export async function startApp(env: Record<string, string>, timeoutMs = 30_000):
       reject(new Error(`app exited with ${code}:\n${logs.join("")}`));
     });
   });
-  const port = Number(new URL(url).port);
+  const port = url === "worker" ? 0 : Number(new URL(url).port);
   return {
     url,
     port,

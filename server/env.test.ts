@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { parseEnv } from "./env.ts";
+
+describe("env", () => {
+  it("has defaults that need no configuration", () => {
+    const env = parseEnv({});
+    expect(env).toMatchObject({ PORT: 3000, HOST: "127.0.0.1", PLATFORM_DOMAIN: "localhost", MODE: "all", DATABASE_URL: "pglite:.data/pglite" });
+  });
+  it("fails fast with a readable message", () => {
+    expect(() => parseEnv({ PORT: "eighty", REDIS_URL: "http://x" })).toThrow(/PORT[\s\S]*REDIS_URL/);
+    expect(() => parseEnv({ SECRET_BOX_KEY: "short" })).toThrow(/SECRET_BOX_KEY: must be 32 bytes/);
+  });
+  it("refuses dev-only settings in production", () => {
+    expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SECRET_BOX_KEY is required[\s\S]*real Postgres/);
+    const key = "ab".repeat(32);
+    expect(parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x" }).NODE_ENV).toBe("production");
+  });
+});
