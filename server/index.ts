@@ -6,7 +6,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
-import { getEnv } from "./env.ts";
+import { getEnv, type Env } from "./env.ts";
 import { createLogger } from "./observability/logger.ts";
 import { openDatabase } from "./db/client.ts";
 import { createRedis } from "./redis.ts";
@@ -14,7 +14,7 @@ import { TenantResolver, publishTenancyChange } from "./tenancy/index.ts";
 import { createApp } from "./app.ts";
 import { startWorker } from "./jobs/worker.ts";
 
-let env;
+let env: Env;
 try {
   env = getEnv();
 } catch (err) {
@@ -26,8 +26,28 @@ const db = await openDatabase(env.DATABASE_URL);
 const redis = createRedis(env.REDIS_URL);
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
 const closers: Array<() => Promise<unknown>> = [];
-
 let server: Server | undefined;
+
+// Signal handlers first, so a SIGTERM that arrives during start-up still shuts down cleanly.
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, "shutting down");
+  const force = setTimeout(() => process.exit(1), 15_000).unref();
+  if (server) {
+    await new Promise<void>((resolve) => server!.close(() => resolve()));
+  }
+  for (const close of closers) await close().catch(() => {});
+  await redis.quit().catch(() => {});
+  await db.close();
+  clearTimeout(force);
+  process.exit(0);
+}
+process.on("SIGTERM", () => void shutdown("SIGTERM"));
+process.on("SIGINT", () => void shutdown("SIGINT"));
+
+
 if (env.MODE !== "worker") {
   const resolver = new TenantResolver({
     prisma: db.prisma,
@@ -35,7 +55,7 @@ if (env.MODE !== "worker") {
     ttlMs: env.TENANT_CACHE_TTL_MS,
     negativeTtlMs: env.TENANT_NEGATIVE_TTL_MS,
   });
-  const subscriber = createRedis(env.REDIS_URL, { role: "subscriber" });
+  const subscriber = createRedis(env.REDIS_URL, { use: "subscriber" });
   subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
   await resolver.listen(subscriber, env.REDIS_PREFIX);
   closers.push(async () => subscriber.quit());
@@ -66,7 +86,7 @@ if (env.MODE !== "worker") {
 }
 
 if (env.MODE !== "web") {
-  const connection = createRedis(env.REDIS_URL, { role: "worker" });
+  const connection = createRedis(env.REDIS_URL, { use: "worker" });
   const worker = startWorker({
     connection,
     prefix: env.REDIS_PREFIX,
@@ -82,20 +102,3 @@ if (env.MODE !== "web") {
   if (env.MODE === "worker") process.stdout.write("READY worker\n");
 }
 
-let stopping = false;
-async function shutdown(signal: string) {
-  if (stopping) return;
-  stopping = true;
-  logger.info({ signal }, "shutting down");
-  const force = setTimeout(() => process.exit(1), 15_000).unref();
-  if (server) {
-    await new Promise<void>((resolve) => server!.close(() => resolve()));
-  }
-  for (const close of closers) await close().catch(() => {});
-  await redis.quit().catch(() => {});
-  await db.close();
-  clearTimeout(force);
-  process.exit(0);
-}
-process.on("SIGTERM", () => void shutdown("SIGTERM"));
-process.on("SIGINT", () => void shutdown("SIGINT"));

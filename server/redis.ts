@@ -1,11 +1,10 @@
 import { Redis, type RedisOptions } from "ioredis";
 
 /** Producers fail fast; BullMQ workers need `maxRetriesPerRequest: null` (SECURITY.md reliability 4). */
-export function createRedis(url: string, opts: RedisOptions & { role?: "client" | "subscriber" | "worker" } = {}) {
-  const { role = "client", ...rest } = opts;
+export function createRedis(url: string, opts: RedisOptions & { use?: "client" | "subscriber" | "worker" } = {}) {
+  const { use = "client", ...rest } = opts;
   return new Redis(url, {
-    maxRetriesPerRequest: role === "worker" ? null : 2,
-    enableOfflineQueue: role !== "client" ? true : true,
+    maxRetriesPerRequest: use === "worker" ? null : 2,
     connectTimeout: 2_000,
     ...rest,
   });

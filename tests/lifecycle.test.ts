@@ -8,9 +8,9 @@ const db = await createTestDatabase();
 describe("process lifecycle", () => {
   it.each(["web", "worker", "all"])("MODE=%s starts and shuts down cleanly on SIGTERM", async (mode) => {
     const app = await startApp({ MODE: mode, DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix() });
-    const exit = new Promise<number | null>((r) => app.child.once("exit", (code) => r(code)));
+    const exit = new Promise((r) => app.child.once("exit", (code, signal) => r({ code, signal, logs: code === 0 ? "" : app.logs.join("") })));
     app.child.kill("SIGTERM");
-    expect(await exit).toBe(0);
+    expect(await exit).toEqual({ code: 0, signal: null, logs: "" });
   });
 
   it("refuses to start with invalid configuration, naming the variable", async () => {

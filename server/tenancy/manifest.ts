@@ -2,7 +2,7 @@
  * TEN-9 tenant manifests: a declarative description of a tenant. `applyManifest` upserts idempotently — a row is
  * written only when a field differs, so a second run changes nothing (updated_at included).
  */
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { brandSchema } from "./brand.ts";
 import { normalizeHost } from "./host.ts";
@@ -60,7 +60,8 @@ export const manifestSchema = z
 export type TenantManifest = z.infer<typeof manifestSchema>;
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-const sortKeys = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
+const sortKeys = (o: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) as Prisma.InputJsonObject;
 
 export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Promise<{ slug: string; changed: number }> {
   return prisma.$transaction(async (tx) => {
