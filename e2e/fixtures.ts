@@ -5,15 +5,13 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
 import { chromium, type Browser } from "playwright-core";
-import { migrate } from "#server/db/migrate.ts";
+import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
 import { openDatabase } from "#server/db/client.ts";
 import { applyManifest, manifestSchema } from "#server/tenancy/index.ts";
 import { startApp, type RunningApp } from "#tests/app.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres";
 export const PLATFORM_DOMAIN = "shop.test";
 export const ARTIFACTS = path.join(ROOT, "e2e/artifacts");
 
@@ -24,38 +22,21 @@ export interface E2E {
   teardown(): Promise<void>;
 }
 
-async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ connectionString: ADMIN_URL });
-  await c.connect();
-  try {
-    return await fn(c);
-  } finally {
-    await c.end();
-  }
-}
-
 export async function setupE2E(tenants = ["acme", "nova", "bloom"]): Promise<E2E> {
   const id = randomBytes(4).toString("hex");
-  const dbName = `sf_e2e_${id}`;
-  const dbUrl = `postgresql://postgres@127.0.0.1:5432/${dbName}`;
+  let scratch: ScratchDatabase | undefined;
   let app: RunningApp | undefined;
   let browser: Browser | undefined;
 
   const teardown = async () => {
     await browser?.close().catch(() => {});
     await app?.stop().catch(() => {});
-    await admin((c) => c.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`));
+    await scratch?.drop();
   };
 
   try {
-    await admin((c) => c.query(`CREATE DATABASE ${dbName}`));
-    const client = new pg.Client({ connectionString: dbUrl });
-    await client.connect();
-    try {
-      await migrate(client);
-    } finally {
-      await client.end();
-    }
+    scratch = await createScratchDatabase("e2e");
+    const dbUrl = scratch.url;
 
     const db = await openDatabase(dbUrl);
     try {

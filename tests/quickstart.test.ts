@@ -18,7 +18,7 @@ describe("quickstart", () => {
   it("npm run demo serves the three demo shops from a clean clone without DATABASE_URL", async () => {
     execFileSync("git", ["clone", "-q", root, dir]);
     symlinkSync(path.join(root, "node_modules"), path.join(dir, "node_modules"));
-    const env = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", PORT: "0", REDIS_URL, REDIS_PREFIX: "sfqs:" };
+    const env = { NODE_ENV: "development" as const, PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/root", PORT: "0", REDIS_URL, REDIS_PREFIX: "sfqs:" };
     const child = spawn("npm", ["run", "demo"], { cwd: dir, env, stdio: ["ignore", "pipe", "pipe"], detached: true });
     let out = "";
     child.stdout.on("data", (b) => (out += b));

@@ -1,0 +1,132 @@
+/**
+ * P1: storefront home vs a bare Remix page, both served by one process of the built app (production mode).
+ * autocannon runs in this process; the app runs in a child, so each gets roughly one of the two cores.
+ */
+import { randomBytes } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import autocannon from "autocannon";
+import { Redis } from "ioredis";
+import { openDatabase } from "#server/db/client.ts";
+import { applyManifest, manifestSchema } from "#server/tenancy/index.ts";
+import { startApp, get, type RunningApp } from "#tests/app.ts";
+import type { ScratchDatabase } from "#tests/scratch-db.ts";
+
+export const PLATFORM_DOMAIN = "bench.test";
+const ROOT = path.resolve(import.meta.dirname, "..");
+
+export interface HttpOptions {
+  warmupSeconds: number;
+  durationSeconds: number;
+  connections: number;
+  rounds: number;
+}
+
+export interface Throughput {
+  reqPerSec: number;
+  latencyP50: number;
+  latencyP99: number;
+  bytesPerReq: number;
+  total: number;
+}
+
+export interface HttpResult {
+  storefront: Throughput;
+  bare: Throughput;
+  ratio: number;
+  mode: string;
+}
+
+async function cannon(app: RunningApp, host: string, pathname: string, duration: number, connections: number) {
+  const result = await autocannon({
+    url: `${app.url}${pathname}`,
+    headers: { host },
+    connections,
+    duration,
+    // No Accept-Encoding: responses are uncompressed, so the comparison is about producing the page, not gzip.
+  });
+  const bad = result.non2xx + result.errors + result.timeouts;
+  if (bad > 0) {
+    throw new Error(`${host}${pathname}: ${result.non2xx} non-2xx, ${result.errors} errors, ${result.timeouts} timeouts out of ${result.requests.total}`);
+  }
+  return result;
+}
+
+/** Remove every Redis key under the bench's prefix (the app's BullMQ worker leaves its queue metadata behind). */
+export async function deleteRedisPrefix(prefix: string, url = process.env.REDIS_URL ?? "redis://127.0.0.1:6379") {
+  const redis = new Redis(url, { maxRetriesPerRequest: 2, connectTimeout: 2_000 });
+  try {
+    let cursor = "0";
+    do {
+      const [next, keys] = await redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 500);
+      if (keys.length) await redis.del(...keys);
+      cursor = next;
+    } while (cursor !== "0");
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function runHttpBench(
+  db: ScratchDatabase,
+  opts: HttpOptions,
+  onStart: (app: RunningApp, redisPrefix: string) => void,
+): Promise<HttpResult> {
+  const database = await openDatabase(db.url);
+  try {
+    const manifest = JSON.parse(await readFile(path.join(ROOT, "tenants/demo/acme.json"), "utf8"));
+    await applyManifest(database.prisma, manifestSchema.parse(manifest));
+  } finally {
+    await database.close();
+  }
+
+  const redisPrefix = `bench${randomBytes(4).toString("hex")}:`;
+  const app = await startApp({
+    NODE_ENV: "production",
+    SECRET_BOX_KEY: randomBytes(32).toString("hex"),
+    DATABASE_URL: db.url,
+    REDIS_PREFIX: redisPrefix,
+    PLATFORM_DOMAIN,
+    LOG_LEVEL: "warn",
+  });
+  onStart(app, redisPrefix);
+  try {
+    const host = `acme.${PLATFORM_DOMAIN}`;
+    // Sanity: the storefront really is Acme's page and the bare page really is bare.
+    const home = await get(app, host, "/");
+    if (home.status !== 200 || !home.body.includes("Acme Outfitters")) throw new Error(`storefront sanity check failed: ${home.status}`);
+    const bare = await get(app, host, "/bench/bare");
+    if (bare.status !== 200 || !bare.body.includes("<p>ok</p>")) throw new Error(`bare page sanity check failed: ${bare.status}`);
+
+    // Warm-up (JIT, tenant cache, connection pools), not measured.
+    await cannon(app, host, "/", opts.warmupSeconds, opts.connections);
+    await cannon(app, host, "/bench/bare", opts.warmupSeconds, opts.connections);
+
+    // Interleaved in ABBA order so drift (thermal, other load) hits both sides equally.
+    const runs: Record<"storefront" | "bare", autocannon.Result[]> = { storefront: [], bare: [] };
+    for (let round = 0; round < opts.rounds; round++) {
+      const order = round % 2 === 0 ? (["storefront", "bare"] as const) : (["bare", "storefront"] as const);
+      for (const which of order) {
+        runs[which].push(await cannon(app, host, which === "storefront" ? "/" : "/bench/bare", opts.durationSeconds, opts.connections));
+      }
+    }
+    const summarise = (rs: autocannon.Result[]): Throughput => {
+      const total = rs.reduce((s, r) => s + r.requests.total, 0);
+      const seconds = rs.reduce((s, r) => s + r.duration, 0);
+      const bytes = rs.reduce((s, r) => s + r.throughput.total, 0);
+      return {
+        reqPerSec: total / seconds,
+        latencyP50: rs.reduce((s, r) => s + r.latency.p50, 0) / rs.length,
+        latencyP99: rs.reduce((s, r) => s + r.latency.p99, 0) / rs.length,
+        bytesPerReq: bytes / total,
+        total,
+      };
+    };
+    const s = summarise(runs.storefront);
+    const b = summarise(runs.bare);
+    return { storefront: s, bare: b, ratio: s.reqPerSec / b.reqPerSec, mode: "production" };
+  } finally {
+    await app.stop();
+    await deleteRedisPrefix(redisPrefix);
+  }
+}
