@@ -4,6 +4,7 @@ import type { Services } from "#server/services.ts";
 declare module "@remix-run/node" {
   interface AppLoadContext extends TenantContext {
     platformDomain: string;
+    cspNonce: string;
     services: Services;
   }
 }

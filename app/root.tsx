@@ -2,6 +2,7 @@ import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, isRouteErrorResponse } from "@remix-run/react";
 import stylesheet from "./tailwind.css?url";
 import { brandCssVariables } from "#server/tenancy/brand.ts";
+import { useNonce } from "./nonce.tsx";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -16,6 +17,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
 
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useLoaderData<typeof loader>() as Awaited<ReturnType<typeof loader>> | undefined;
+  const nonce = useNonce();
   const vars = data?.cssVars ?? brandCssVariables({});
   // Brand variables are in the SSR HTML itself: no flash of platform styling.
   const css = `:root{${Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(";")}}`;
@@ -24,15 +26,16 @@ export function Layout({ children }: { children: React.ReactNode }) {
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        {data?.favicon ? <link rel="icon" href={data.favicon} /> : null}
-        <style dangerouslySetInnerHTML={{ __html: css }} />
+        {/* Without a brand favicon, an empty one: the platform's icon must not show on a merchant's shop. */}
+        <link rel="icon" href={data?.favicon ?? "data:,"} />
+        <style nonce={nonce} dangerouslySetInnerHTML={{ __html: css }} />
         <Meta />
         <Links />
       </head>
-      <body className="min-h-screen bg-white text-gray-900 antialiased" style={{ fontFamily: "var(--brand-font)" }}>
+      <body className="min-h-screen bg-white text-gray-900 antialiased">
         {children}
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

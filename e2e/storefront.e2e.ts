@@ -20,6 +20,10 @@ describe("storefront branding per tenant host", () => {
     const seen: { name: string; primary: string }[] = [];
     for (const shop of SHOPS) {
       const page = await e2e.browser.newPage();
+      // CSP violations and hydration failures surface as console errors: the page must have none.
+      const consoleErrors: string[] = [];
+      page.on("console", (msg) => msg.type() === "error" && consoleErrors.push(msg.text()));
+      page.on("pageerror", (err) => consoleErrors.push(err.message));
       try {
         const res = await page.goto(e2e.shopUrl(shop.slug), { waitUntil: "load" });
         expect(res?.status()).toBe(200);
@@ -28,6 +32,8 @@ describe("storefront branding per tenant host", () => {
         await page.screenshot({ path: path.join(ARTIFACTS, `${shop.slug}.png`), fullPage: true });
         expect(name).toBe(shop.name);
         expect(primary).toBe(shop.primary);
+        await page.waitForFunction(() => (window as any).__remixContext !== undefined);
+        expect(consoleErrors).toEqual([]);
         seen.push({ name, primary });
       } finally {
         await page.close();

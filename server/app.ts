@@ -13,6 +13,7 @@ import type { Logger } from "./observability/logger.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
 import { tenantContextMiddleware, type TenantContext } from "./http/tenant-context.ts";
 import { errorHandler } from "./http/errors.ts";
+import { securityHeaders } from "./http/security-headers.ts";
 import { storefrontRouter } from "./api/storefront.ts";
 import type { Services } from "./services.ts";
 
@@ -37,6 +38,7 @@ export function createApp({ env, logger, resolver, services, build, health }: Ap
     res.set("X-Request-Id", id);
     next();
   });
+  app.use(securityHeaders());
 
   // Process-level probes answer on every host, before tenant resolution.
   app.get("/healthz", (_req, res) => res.json({ ok: true }));
@@ -61,6 +63,7 @@ export function createApp({ env, logger, resolver, services, build, health }: Ap
       getLoadContext: (_req, res) => ({
         ...(res.locals.tenantContext as TenantContext),
         platformDomain: env.PLATFORM_DOMAIN,
+        cspNonce: res.locals.cspNonce as string,
         services,
       }),
     }),
