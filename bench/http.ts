@@ -88,6 +88,8 @@ export async function runHttpBench(
     REDIS_PREFIX: redisPrefix,
     PLATFORM_DOMAIN,
     LOG_LEVEL: "warn",
+    // Both pages are on the tenant host and pay the same Redis rate-limit round trip; the bench must not be limited.
+    RATE_LIMIT_STOREFRONT_PER_MIN: "1000000000",
   });
   onStart(app, redisPrefix);
   try {

@@ -14,6 +14,8 @@ import type { TenantResolver } from "./tenancy/index.ts";
 import { tenantContextMiddleware, type TenantContext } from "./http/tenant-context.ts";
 import { errorHandler } from "./http/errors.ts";
 import { securityHeaders } from "./http/security-headers.ts";
+import { rateLimit } from "./http/rate-limit.ts";
+import type { Redis } from "ioredis";
 import { storefrontRouter } from "./api/storefront.ts";
 import type { Services } from "./services.ts";
 
@@ -22,11 +24,12 @@ export interface AppDeps {
   logger: Logger;
   resolver: TenantResolver;
   services: Services;
+  redis: Redis;
   build: ServerBuild;
   health: { ready(): Promise<Record<string, boolean>> };
 }
 
-export function createApp({ env, logger, resolver, services, build, health }: AppDeps) {
+export function createApp({ env, logger, resolver, services, redis, build, health }: AppDeps) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUSTED_PROXIES.length ? env.TRUSTED_PROXIES : false);
@@ -53,6 +56,19 @@ export function createApp({ env, logger, resolver, services, build, health }: Ap
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
+  app.use(
+    rateLimit({
+      redis,
+      prefix: env.REDIS_PREFIX,
+      logger,
+      rule: { name: "storefront", limit: env.RATE_LIMIT_STOREFRONT_PER_MIN, windowMs: 60_000 },
+      // Per tenant and client IP: one shop's flood never limits another shop (req.ip honours TRUSTED_PROXIES only).
+      subject: (req, res) => {
+        const tenant = (res.locals.tenantContext as TenantContext).tenant;
+        return tenant ? `${tenant.id}:${req.ip}` : null;
+      },
+    }),
+  );
   app.use("/api/storefront", storefrontRouter());
 
   app.all(

@@ -38,6 +38,8 @@ export const tenancyEnvSchema = z.object({
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
   TENANT_CACHE_TTL_MS: z.coerce.number().int().positive().default(300_000),
   TENANT_NEGATIVE_TTL_MS: z.coerce.number().int().positive().default(30_000),
+  // Storefront requests per minute per tenant + client IP (SECURITY.md 3).
+  RATE_LIMIT_STOREFRONT_PER_MIN: z.coerce.number().int().positive().default(120),
 });
 
 export const secretsEnvSchema = z.object({

@@ -64,6 +64,7 @@ if (env.MODE !== "worker") {
     env,
     logger,
     resolver,
+    redis,
     build,
     services: { prisma: db.prisma },
     health: {

@@ -1,0 +1,53 @@
+/**
+ * Redis-backed fixed-window rate limits (SECURITY.md 3), shared by every app instance. Over the limit: 429 with
+ * Retry-After and the RATE_LIMITED envelope.
+ */
+import type { NextFunction, Request, Response } from "express";
+import type { Redis } from "ioredis";
+import type { Logger } from "#server/observability/logger.ts";
+import { ApiError, sendError } from "./errors.ts";
+
+export interface RateLimitRule {
+  name: string;
+  limit: number;
+  windowMs: number;
+}
+
+// INCR and set the window's expiry atomically; returns [count, ms left in the window].
+const SCRIPT = `
+local n = redis.call('INCR', KEYS[1])
+if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
+return { n, redis.call('PTTL', KEYS[1]) }`;
+
+export async function hit(redis: Redis, prefix: string, rule: RateLimitRule, subject: string) {
+  const key = `${prefix}rl:${rule.name}:${subject}`;
+  const [count, ttl] = (await redis.eval(SCRIPT, 1, key, rule.windowMs)) as [number, number];
+  return { allowed: count <= rule.limit, retryAfterSec: Math.max(1, Math.ceil(ttl / 1000)) };
+}
+
+/**
+ * Middleware for a route class. `subject` picks the key (e.g. tenant + IP). If Redis is unreachable the request is
+ * served and the failure logged: a Redis outage must not take the storefront down (SECURITY.md reliability 6).
+ */
+export function rateLimit(opts: {
+  redis: Redis;
+  prefix: string;
+  rule: RateLimitRule;
+  logger: Logger;
+  subject: (req: Request, res: Response) => string | null;
+}) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const subject = opts.subject(req, res);
+    if (!subject) return next();
+    let result;
+    try {
+      result = await hit(opts.redis, opts.prefix, opts.rule, subject);
+    } catch (err) {
+      opts.logger.warn({ err: (err as Error).message, rule: opts.rule.name }, "rate limiter unavailable");
+      return next();
+    }
+    if (result.allowed) return next();
+    res.set("Retry-After", String(result.retryAfterSec));
+    sendError(res, new ApiError(429, "RATE_LIMITED", "Too many requests. Please wait and try again."));
+  };
+}
