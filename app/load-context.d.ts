@@ -1,10 +1,16 @@
 import type { TenantContext } from "#server/http/tenant-context.ts";
 import type { Services } from "#server/services.ts";
+import type { Actor } from "#server/auth/index.ts";
 
 declare module "@remix-run/node" {
   interface AppLoadContext extends TenantContext {
     platformDomain: string;
     cspNonce: string;
+    /** The signed-in user on the platform host (session cookie), or null. */
+    actor: Actor | null;
+    /** The CSRF token dashboard forms must echo; null when signed out. */
+    csrfToken: string | null;
+    request: { ip: string; userAgent: string | null; secure: boolean };
     services: Services;
   }
 }

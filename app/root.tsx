@@ -12,6 +12,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
     cssVars: brandCssVariables(brand),
     favicon: brand.faviconUrl ?? null,
     lang: context.tenant?.localeDefaults[0] ?? "en",
+    // Only on the platform host and only when signed in; forms echo it back (app/utils/csrf.server.ts).
+    csrfToken: context.csrfToken,
+    user: context.actor ? { email: context.actor.email, displayName: context.actor.displayName, isOperator: context.actor.isOperator } : null,
   };
 }
 

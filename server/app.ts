@@ -17,6 +17,10 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import type { Redis } from "ioredis";
 import { storefrontRouter } from "./api/storefront.ts";
+import { controlPlaneRouter } from "./api/index.ts";
+import { authContext } from "./http/auth-context.ts";
+import { crossSiteGuard } from "./http/csrf.ts";
+import type { Actor } from "./auth/index.ts";
 import type { Services } from "./services.ts";
 
 export interface AppDeps {
@@ -70,6 +74,9 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
     }),
   );
   app.use("/api/storefront", storefrontRouter());
+  app.use(authContext(services.auth));
+  app.use("/api", controlPlaneRouter(services, { prefix: env.REDIS_PREFIX, signupPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR }));
+  app.use(crossSiteGuard());
 
   app.all(
     "/{*splat}",
@@ -80,6 +87,9 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
         ...(res.locals.tenantContext as TenantContext),
         platformDomain: env.PLATFORM_DOMAIN,
         cspNonce: res.locals.cspNonce as string,
+        actor: (res.locals.actor as Actor | null) ?? null,
+        csrfToken: (res.locals.csrfToken as string | null) ?? null,
+        request: { ip: _req.ip ?? "unknown", userAgent: _req.get("user-agent") ?? null, secure: _req.secure },
         services,
       }),
     }),

@@ -42,12 +42,20 @@ export const tenancyEnvSchema = z.object({
   RATE_LIMIT_STOREFRONT_PER_MIN: z.coerce.number().int().positive().default(120),
 });
 
+export const authEnvSchema = z.object({
+  SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
+  // Failed sign-ins per client IP + account per 15 minutes; the 11th gets 429 (SECURITY.md 3).
+  RATE_LIMIT_AUTH_PER_15MIN: z.coerce.number().int().positive().default(10),
+  // Sign-ups per client IP per hour.
+  RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(20),
+});
+
 export const secretsEnvSchema = z.object({
   // 32 bytes as 64 hex chars or base64. Required in production; the demo creates one under .data/.
   SECRET_BOX_KEY: z.string().optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(secretsEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(secretsEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {

@@ -12,6 +12,7 @@ import { openDatabase } from "./db/client.ts";
 import { createRedis } from "./redis.ts";
 import { TenantResolver, publishTenancyChange } from "./tenancy/index.ts";
 import { createApp } from "./app.ts";
+import { createServices } from "./services.ts";
 import { startWorker } from "./jobs/worker.ts";
 
 let env: Env;
@@ -66,7 +67,7 @@ if (env.MODE !== "worker") {
     resolver,
     redis,
     build,
-    services: { prisma: db.prisma },
+    services: createServices({ prisma: db.prisma, redis, env, logger }),
     health: {
       async ready() {
         const [pg, rd] = await Promise.all([

@@ -47,7 +47,6 @@ export function rateLimit(opts: {
       return next();
     }
     if (result.allowed) return next();
-    res.set("Retry-After", String(result.retryAfterSec));
-    sendError(res, new ApiError(429, "RATE_LIMITED", "Too many requests. Please wait and try again."));
+    sendError(res, ApiError.rateLimited(result.retryAfterSec));
   };
 }

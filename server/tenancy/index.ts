@@ -3,3 +3,6 @@ export { TenantResolver, publishTenancyChange, type ResolvedTenant, type Resolut
 export { brandSchema, brandCssVariables, readableForeground, contrastRatio, type Brand } from "./brand.ts";
 export { buildBootstrapPayload } from "./bootstrap.ts";
 export { manifestSchema, applyManifest, exportManifest, slugSchema, type TenantManifest } from "./manifest.ts";
+export { TenantLifecycle, tenantCreateSchema, tenantPatchSchema, transitionSchema, slugProblem, tenantSelect, type Transition } from "./lifecycle.ts";
+export { getPaymentPolicy, putPaymentPolicy, paymentPolicySchema, PAYMENT_RAILS, type PaymentPolicyInput } from "./policy.ts";
+export { listTenants, tenantListQuerySchema, type TenantListQuery } from "./queries.ts";

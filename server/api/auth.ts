@@ -1,0 +1,92 @@
+/** Account routes: sign-up, sign-in, sign-out (here and everywhere), the current user, personal API tokens. */
+import { z } from "zod";
+import {
+  apiTokenCreateSchema, clearSessionCookie, readSessionToken, sessionCookie, signInSchema, signUpSchema,
+} from "#server/auth/index.ts";
+import { hit } from "#server/http/rate-limit.ts";
+import { ApiError } from "#server/http/errors.ts";
+import { defineRoute } from "#server/http/api-route.ts";
+
+export function authRoutes(cfg: { prefix: string; signupPerHour: number }) {
+  return [
+    defineRoute({
+      method: "post", path: "/auth/signup", tag: "auth", summary: "Create an account and sign in", auth: "public", status: 201,
+      body: signUpSchema,
+      async handler({ body, meta, services, res }) {
+        const limit = await hit(services.redis, cfg.prefix, { name: "signup", limit: cfg.signupPerHour, windowMs: 3_600_000 }, meta.ip);
+        if (!limit.allowed) throw ApiError.rateLimited(limit.retryAfterSec);
+        const { user, session } = await services.auth.signUp(body, meta);
+        res.append("Set-Cookie", sessionCookie(session.token, { secure: meta.secure, maxAgeSec: services.auth.sessionTtlSec }));
+        return { user: { id: user.id, email: user.email, displayName: user.displayName } };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/login", tag: "auth", summary: "Sign in (rotates the session)", auth: "public",
+      body: signInSchema,
+      async handler({ body, meta, services, req, res }) {
+        const { user, session } = await services.auth.signIn(body, meta, readSessionToken(req.headers.cookie));
+        res.append("Set-Cookie", sessionCookie(session.token, { secure: meta.secure, maxAgeSec: services.auth.sessionTtlSec }));
+        return { user: { id: user.id, email: user.email, displayName: user.displayName, isOperator: user.platformRole === "admin" } };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/logout", tag: "auth", summary: "Sign out this session", auth: "public",
+      async handler({ meta, services, req, res }) {
+        const token = readSessionToken(req.headers.cookie);
+        if (token) await services.auth.signOut(token);
+        res.append("Set-Cookie", clearSessionCookie({ secure: meta.secure }));
+        return { signedOut: true };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/logout-everywhere", tag: "auth", summary: "End every other session of this account", auth: "user",
+      async handler({ actor, meta, services }) {
+        const ended = await services.auth.signOutEverywhere(actor, meta, actor.sessionId);
+        return { ended };
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/auth/me", tag: "auth", summary: "The signed-in user and their shops", auth: "user",
+      async handler({ actor, services }) {
+        const roles = await services.prisma.tenantUserRole.findMany({
+          where: { userId: actor.userId },
+          select: { role: true, tenant: { select: { id: true, slug: true, displayName: true, status: true } } },
+          take: 500,
+        });
+        const tenants = new Map<string, { id: string; slug: string; displayName: string; status: string; roles: string[] }>();
+        for (const r of roles) {
+          const t = tenants.get(r.tenant.id) ?? { ...r.tenant, roles: [] };
+          t.roles.push(r.role);
+          tenants.set(t.id, t);
+        }
+        return {
+          user: { id: actor.userId, email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator },
+          via: actor.via,
+          tenants: [...tenants.values()],
+        };
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tokens", tag: "auth", summary: "List your API tokens (never their secrets)", auth: "user",
+      async handler({ actor, services }) {
+        return { items: await services.auth.listApiTokens(actor.userId) };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tokens", tag: "auth", summary: "Create a personal API token (the secret is shown once)", auth: "user", status: 201,
+      body: apiTokenCreateSchema,
+      async handler({ actor, body, meta, services }) {
+        const { token, record } = await services.auth.createApiToken(actor, body, meta);
+        return { token, ...record };
+      },
+    }),
+    defineRoute({
+      method: "delete", path: "/tokens/:tokenId", tag: "auth", summary: "Revoke one of your API tokens", auth: "user",
+      params: z.object({ tokenId: z.uuid() }),
+      async handler({ actor, params, meta, services }) {
+        await services.auth.revokeApiToken(actor, params.tokenId, meta);
+        return { revoked: true };
+      },
+    }),
+  ];
+}

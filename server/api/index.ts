@@ -1,0 +1,55 @@
+/**
+ * The control-plane JSON API (PRODUCT.md §9), served on the platform host only. Route definitions live in the
+ * sibling files; this assembles them, the JSON body parser (1 MB cap) and the OpenAPI document.
+ */
+import express, { type NextFunction, type Request, type Response } from "express";
+import { z } from "zod";
+import type { Services } from "#server/services.ts";
+import type { TenantContext } from "#server/http/tenant-context.ts";
+import { defineRoute, mountRoutes, openApiDocument, type RouteDef } from "#server/http/api-route.ts";
+import { ApiError, sendError } from "#server/http/errors.ts";
+import { listAudit } from "#server/audit/index.ts";
+import { authRoutes } from "./auth.ts";
+import { tenantRoutes } from "./tenants.ts";
+import { teamRoutes } from "./team.ts";
+import { policyRoutes } from "./policy.ts";
+
+const operatorRoutes = () => [
+  defineRoute({
+    method: "get", path: "/audit", tag: "operator", summary: "The platform audit log, filtered", auth: "operator",
+    query: z.object({
+      tenantId: z.uuid().optional(),
+      actorId: z.uuid().optional(),
+      action: z.string().max(60).optional(),
+      before: z.iso.datetime().optional(),
+      limit: z.coerce.number().int().min(1).max(200).default(50),
+    }),
+    async handler({ query, services }) {
+      return listAudit(services.prisma, { ...query, before: query.before ? new Date(query.before) : undefined });
+    },
+  }),
+];
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function controlPlaneRoutes(cfg: { prefix: string; signupPerHour: number }): RouteDef<any, any, any, any>[] {
+  return [...authRoutes(cfg), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...operatorRoutes()];
+}
+
+export function openApi(cfg: { prefix: string; signupPerHour: number }) {
+  return openApiDocument(controlPlaneRoutes(cfg), { title: "Storefront platform control-plane API", version: "1" });
+}
+
+export function controlPlaneRouter(services: Services, cfg: { prefix: string; signupPerHour: number }) {
+  const router = express.Router();
+  // Tenant hosts expose only /api/storefront: the control plane does not exist there.
+  router.use((_req: Request, res: Response, next: NextFunction) => {
+    if (!(res.locals.tenantContext as TenantContext).isPlatformHost) return sendError(res, new ApiError(404, "NOT_FOUND", "No such endpoint."));
+    next();
+  });
+  router.use(express.json({ limit: "1mb", type: "application/json" }));
+  const doc = openApi(cfg);
+  router.get("/openapi.json", (_req, res) => res.json(doc));
+  mountRoutes(router, controlPlaneRoutes(cfg), services);
+  router.use((_req: Request, res: Response) => sendError(res, new ApiError(404, "NOT_FOUND", "No such endpoint.")));
+  return router;
+}

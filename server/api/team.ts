@@ -1,0 +1,66 @@
+/** Team routes: role grants and invitations (owner), invitation acceptance (the invited signed-in user). */
+import { z } from "zod";
+import { defineRoute } from "#server/http/api-route.ts";
+import { invitationAcceptSchema, invitationCreateSchema, roleGrantSchema } from "#server/auth/index.ts";
+
+const tenantParams = z.object({ tenantId: z.uuid() });
+const ownerOnly = { tenant: { roles: ["owner"] as const, operator: false } };
+const ownerOrOperatorRead = { tenant: { roles: ["owner"] as const, operator: true } };
+
+export function teamRoutes() {
+  return [
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/roles", tag: "team", summary: "Members and their roles", auth: ownerOrOperatorRead,
+      params: tenantParams,
+      async handler({ params, services }) {
+        return { items: await services.team.listRoles(params.tenantId) };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/roles", tag: "team", summary: "Grant a further role to a member", auth: ownerOnly, status: 201,
+      params: tenantParams, body: roleGrantSchema,
+      async handler({ params, body, audit, services }) {
+        return services.team.grantRole(audit, params.tenantId, body);
+      },
+    }),
+    defineRoute({
+      method: "delete", path: "/tenants/:tenantId/roles/:roleId", tag: "team", summary: "Revoke a role (never the last owner)", auth: ownerOnly,
+      params: tenantParams.extend({ roleId: z.uuid() }),
+      async handler({ params, audit, services }) {
+        await services.team.revokeRole(audit, params.tenantId, params.roleId);
+        return { revoked: true };
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/invitations", tag: "team", summary: "Open invitations", auth: ownerOrOperatorRead,
+      params: tenantParams,
+      async handler({ params, services }) {
+        return { items: await services.team.listInvitations(params.tenantId) };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/invitations", tag: "team", summary: "Invite someone by email (link valid 7 days, single use)",
+      auth: ownerOnly, status: 201,
+      params: tenantParams, body: invitationCreateSchema,
+      async handler({ params, body, audit, meta, services }) {
+        const { invitation, token } = await services.team.invite(audit, params.tenantId, body);
+        return { ...invitation, link: `${meta.origin}/invite/${token}` };
+      },
+    }),
+    defineRoute({
+      method: "delete", path: "/tenants/:tenantId/invitations/:invitationId", tag: "team", summary: "Withdraw an invitation", auth: ownerOnly,
+      params: tenantParams.extend({ invitationId: z.uuid() }),
+      async handler({ params, audit, services }) {
+        await services.team.revokeInvitation(audit, params.tenantId, params.invitationId);
+        return { revoked: true };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/invitations/accept", tag: "team", summary: "Accept an invitation as the signed-in invitee", auth: "user",
+      body: invitationAcceptSchema,
+      async handler({ actor, body, audit, services }) {
+        return services.team.accept({ ...audit, userId: actor.userId, email: actor.email }, body.token);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,62 @@
+/**
+ * The audit log (SECURITY.md 14): one append-only row per mutation and operator action. Rows are written inside the
+ * mutation's transaction, so an action that rolls back leaves no audit row and a committed one always has one.
+ * The table refuses UPDATE and DELETE (trigger in the first migration).
+ */
+import type { Prisma, PrismaClient } from "@prisma/client";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+export interface AuditActor {
+  userId: string | null;
+  kind: "user" | "operator" | "system" | "token";
+  ip?: string | null;
+}
+
+export interface AuditEntry {
+  action: string;
+  tenantId?: string | null;
+  target?: string | null;
+  reason?: string | null;
+  details?: Prisma.InputJsonValue;
+}
+
+export async function writeAudit(db: Db, actor: AuditActor, entry: AuditEntry) {
+  await db.auditLog.create({
+    data: {
+      actorId: actor.userId,
+      actorKind: actor.kind,
+      ip: actor.ip ?? null,
+      tenantId: entry.tenantId ?? null,
+      action: entry.action,
+      target: entry.target ?? null,
+      reason: entry.reason ?? null,
+      details: entry.details ?? {},
+    },
+  });
+}
+
+export interface AuditFilter {
+  tenantId?: string;
+  actorId?: string;
+  /** Prefix match, e.g. "tenant." for every tenant action. */
+  action?: string;
+  before?: Date;
+  limit?: number;
+}
+
+export async function listAudit(prisma: PrismaClient, f: AuditFilter) {
+  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+  const rows = await prisma.auditLog.findMany({
+    where: {
+      ...(f.tenantId ? { tenantId: f.tenantId } : {}),
+      ...(f.actorId ? { actorId: f.actorId } : {}),
+      ...(f.action ? { action: { startsWith: f.action } } : {}),
+      ...(f.before ? { createdAt: { lt: f.before } } : {}),
+    },
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: limit + 1,
+  });
+  const page = rows.slice(0, limit);
+  return { items: page, nextBefore: rows.length > limit ? page[page.length - 1]!.createdAt.toISOString() : null };
+}

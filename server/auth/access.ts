@@ -1,0 +1,39 @@
+/**
+ * Tenant access (PRODUCT.md §9): who may touch a tenant's resources. The lookup is by tenant id AND the caller's
+ * membership; role checks sit on top of that floor. Outsiders get 404 (a tenant's existence is not disclosed),
+ * members without the role get 403.
+ */
+import type { PrismaClient, TenantRole } from "@prisma/client";
+import { ApiError } from "#server/http/errors.ts";
+import type { Actor } from "./service.ts";
+
+export const TENANT_ROLES = ["owner", "manager", "finance", "support", "developer"] as const satisfies readonly TenantRole[];
+
+export interface TenantRule {
+  /** Roles that may act; "any" means any member. An empty list means no member role suffices (operator-only). */
+  roles: readonly TenantRole[] | "any";
+  /** Whether platform operators pass (operators never become members). */
+  operator: boolean;
+}
+
+export interface TenantAccess {
+  tenant: { id: string; slug: string; displayName: string; status: string };
+  roles: TenantRole[];
+  asOperator: boolean;
+}
+
+export async function requireTenantAccess(prisma: PrismaClient, actor: Actor, tenantId: string, rule: TenantRule): Promise<TenantAccess> {
+  const tenant = await prisma.tenant.findUnique({
+    where: { id: tenantId },
+    select: { id: true, slug: true, displayName: true, status: true, roles: { where: { userId: actor.userId }, select: { role: true } } },
+  });
+  const roles = tenant?.roles.map((r) => r.role) ?? [];
+  if (!tenant || (roles.length === 0 && !actor.isOperator)) {
+    throw new ApiError(404, "TENANT_NOT_FOUND", "No such tenant.");
+  }
+  const { roles: _r, ...summary } = tenant;
+  const memberOk = roles.length > 0 && (rule.roles === "any" || roles.some((r) => (rule.roles as readonly TenantRole[]).includes(r)));
+  if (memberOk) return { tenant: summary, roles, asOperator: false };
+  if (actor.isOperator && rule.operator) return { tenant: summary, roles, asOperator: true };
+  throw new ApiError(403, "FORBIDDEN", "Your role does not allow this action.");
+}

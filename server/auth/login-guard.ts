@@ -1,0 +1,47 @@
+/**
+ * Login backoff (SECURITY.md 3/4): failed sign-ins are counted in Redis, per client IP + account and per account
+ * across all IPs, so every app instance sees the same count. Each attempt reserves a slot before the password is
+ * checked; a success clears the IP + account counter. Past the limit the account is locked for the rest of the
+ * window, correct password or not.
+ */
+import type { Redis } from "ioredis";
+import { hit } from "#server/http/rate-limit.ts";
+import { ApiError } from "#server/http/errors.ts";
+
+export interface LoginGuardOptions {
+  redis: Redis;
+  prefix: string;
+  /** Failed attempts per IP + account per window. */
+  limit: number;
+  windowMs: number;
+}
+
+export class LoginGuard {
+  constructor(private o: LoginGuardOptions) {}
+
+  private rules() {
+    return {
+      pair: { name: "auth", limit: this.o.limit, windowMs: this.o.windowMs },
+      // A distributed guesser rotating IPs still meets a ceiling per account.
+      account: { name: "auth-account", limit: this.o.limit * 5, windowMs: this.o.windowMs },
+    };
+  }
+
+  /** Throws RATE_LIMITED (with retryAfterSec) when the attempt is over a limit. */
+  async reserve(ip: string, email: string) {
+    const r = this.rules();
+    const [pair, account] = await Promise.all([
+      hit(this.o.redis, this.o.prefix, r.pair, `${ip}:${email}`),
+      hit(this.o.redis, this.o.prefix, r.account, email),
+    ]);
+    const blocked = [pair, account].filter((x) => !x.allowed);
+    if (blocked.length) {
+      const retryAfterSec = Math.max(...blocked.map((b) => b.retryAfterSec));
+      throw ApiError.rateLimited(retryAfterSec, "Too many sign-in attempts. Please wait and try again.");
+    }
+  }
+
+  async succeeded(ip: string, email: string) {
+    await this.o.redis.del(`${this.o.prefix}rl:auth:${ip}:${email}`);
+  }
+}

@@ -1,0 +1,31 @@
+/** Input schemas shared by the JSON API and the dashboard forms. */
+import { z } from "zod";
+
+export const emailSchema = z
+  .string()
+  .trim()
+  .max(254)
+  .pipe(z.email({ message: "Enter a valid email address." }))
+  .transform((s) => s.toLowerCase());
+
+export const newPasswordSchema = z
+  .string()
+  .min(10, "Use at least 10 characters.")
+  .max(200, "Use at most 200 characters.");
+
+export const signUpSchema = z.object({
+  email: emailSchema,
+  password: newPasswordSchema,
+  displayName: z.string().trim().min(1).max(80).optional(),
+});
+
+export const signInSchema = z.object({
+  email: emailSchema,
+  // No length rule on sign-in beyond a cap: old passwords must keep working if the policy changes.
+  password: z.string().min(1, "Enter your password.").max(200),
+});
+
+export const apiTokenCreateSchema = z.object({
+  name: z.string().trim().min(1, "Give the token a name.").max(60),
+  expiresInDays: z.coerce.number().int().min(1).max(365).optional(),
+});

@@ -1,0 +1,206 @@
+/**
+ * Accounts: users, server-side sessions and personal API tokens. Secrets (session cookies, API tokens) are
+ * random, returned once, and stored only as sha256 hashes.
+ */
+import type { PrismaClient, User } from "@prisma/client";
+import { ApiError } from "#server/http/errors.ts";
+import { writeAudit } from "#server/audit/index.ts";
+import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
+import { hashSecret, newSecret } from "./secrets.ts";
+import type { LoginGuard } from "./login-guard.ts";
+
+export interface Actor {
+  userId: string;
+  email: string;
+  displayName: string | null;
+  isOperator: boolean;
+  via: "session" | "token";
+  sessionId?: string;
+  tokenId?: string;
+}
+
+export interface RequestMeta {
+  ip: string;
+  userAgent?: string | null;
+}
+
+export const API_TOKEN_PREFIX = "sfp_";
+const TOUCH_EVERY_MS = 5 * 60_000;
+
+export class AuthService {
+  constructor(
+    private deps: {
+      prisma: PrismaClient;
+      guard: LoginGuard;
+      sessionTtlMs: number;
+      now?: () => Date;
+    },
+  ) {}
+
+  private now() {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  get sessionTtlSec() {
+    return Math.floor(this.deps.sessionTtlMs / 1000);
+  }
+
+  async signUp(input: { email: string; password: string; displayName?: string }, meta: RequestMeta) {
+    const { prisma } = this.deps;
+    const passwordHash = await hashPassword(input.password);
+    const user = await prisma.$transaction(async (tx) => {
+      const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });
+      if (existing) throw new ApiError(409, "EMAIL_TAKEN", "An account with this email already exists. Sign in instead.");
+      const created = await tx.user.create({ data: { email: input.email, passwordHash, displayName: input.displayName ?? null } });
+      await writeAudit(tx, { userId: created.id, kind: "user", ip: meta.ip }, { action: "user.signup", target: `user:${created.id}` });
+      return created;
+    });
+    const session = await this.createSession(user.id, meta);
+    return { user, session };
+  }
+
+  /** Verifies the password under the login guard, then rotates: the old session (if any) is revoked. */
+  async signIn(input: { email: string; password: string }, meta: RequestMeta, previousToken?: string | null) {
+    await this.deps.guard.reserve(meta.ip, input.email);
+    const user = await this.deps.prisma.user.findUnique({ where: { email: input.email } });
+    const ok = user?.passwordHash
+      ? await verifyPassword(input.password, user.passwordHash)
+      : (await verifyPassword(input.password, await dummyHash()), false);
+    if (!user || !ok) throw new ApiError(401, "INVALID_CREDENTIALS", "The email or password is not correct.");
+    await this.deps.guard.succeeded(meta.ip, input.email);
+    if (previousToken) await this.signOut(previousToken);
+    const session = await this.createSession(user.id, meta);
+    return { user, session };
+  }
+
+  private async createSession(userId: string, meta: RequestMeta) {
+    const token = newSecret();
+    const expiresAt = new Date(this.now().getTime() + this.deps.sessionTtlMs);
+    const row = await this.deps.prisma.session.create({
+      data: { userId, tokenHash: hashSecret(token), expiresAt, ip: meta.ip, userAgent: meta.userAgent?.slice(0, 300) ?? null },
+      select: { id: true },
+    });
+    return { id: row.id, token, expiresAt };
+  }
+
+  async signOut(token: string) {
+    await this.deps.prisma.session.updateMany({
+      where: { tokenHash: hashSecret(token), revokedAt: null },
+      data: { revokedAt: this.now() },
+    });
+  }
+
+  /** Ends every session of the user except `keepSessionId` (the one asking), and returns how many ended. */
+  async signOutEverywhere(actor: Actor, meta: RequestMeta, keepSessionId?: string) {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const { count } = await tx.session.updateMany({
+        where: { userId: actor.userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
+        data: { revokedAt: this.now() },
+      });
+      await writeAudit(tx, { userId: actor.userId, kind: "user", ip: meta.ip }, {
+        action: "user.sessions_revoked",
+        target: `user:${actor.userId}`,
+        details: { count },
+      });
+      return count;
+    });
+  }
+
+  async actorFromSession(token: string): Promise<Actor | null> {
+    const { prisma } = this.deps;
+    const row = await prisma.session.findUnique({
+      where: { tokenHash: hashSecret(token) },
+      select: { id: true, expiresAt: true, revokedAt: true, lastSeenAt: true, user: true },
+    });
+    const now = this.now();
+    if (!row || row.revokedAt || row.expiresAt <= now) return null;
+    if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_EVERY_MS) {
+      await prisma.session.update({ where: { id: row.id }, data: { lastSeenAt: now } });
+    }
+    return toActor(row.user, { via: "session", sessionId: row.id });
+  }
+
+  async actorFromApiToken(token: string): Promise<Actor | null> {
+    if (!token.startsWith(API_TOKEN_PREFIX)) return null;
+    const { prisma } = this.deps;
+    const row = await prisma.apiToken.findUnique({
+      where: { tokenHash: hashSecret(token) },
+      select: { id: true, revokedAt: true, expiresAt: true, lastUsedAt: true, user: true },
+    });
+    const now = this.now();
+    if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
+    if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > TOUCH_EVERY_MS) {
+      await prisma.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: now } });
+    }
+    return toActor(row.user, { via: "token", tokenId: row.id });
+  }
+
+  listSessions(userId: string) {
+    return this.deps.prisma.session.findMany({
+      where: { userId, revokedAt: null, expiresAt: { gt: this.now() } },
+      select: { id: true, ip: true, userAgent: true, createdAt: true, lastSeenAt: true, expiresAt: true },
+      orderBy: { lastSeenAt: "desc" },
+      take: 100,
+    });
+  }
+
+  async createApiToken(actor: Actor, input: { name: string; expiresInDays?: number }, meta: RequestMeta) {
+    const token = newSecret(API_TOKEN_PREFIX);
+    const expiresAt = input.expiresInDays ? new Date(this.now().getTime() + input.expiresInDays * 86_400_000) : null;
+    const record = await this.deps.prisma.$transaction(async (tx) => {
+      const row = await tx.apiToken.create({
+        data: { userId: actor.userId, name: input.name, tokenHash: hashSecret(token), prefix: token.slice(0, 10), expiresAt },
+        select: tokenSelect,
+      });
+      await writeAudit(tx, { userId: actor.userId, kind: "user", ip: meta.ip }, {
+        action: "token.create",
+        target: `api_token:${row.id}`,
+        details: { name: input.name },
+      });
+      return row;
+    });
+    return { token, record };
+  }
+
+  listApiTokens(userId: string) {
+    return this.deps.prisma.apiToken.findMany({ where: { userId }, select: tokenSelect, orderBy: { createdAt: "desc" }, take: 100 });
+  }
+
+  /** Revokes one of the actor's own tokens; another user's token id is indistinguishable from a missing one. */
+  async revokeApiToken(actor: Actor, id: string, meta: RequestMeta) {
+    await this.deps.prisma.$transaction(async (tx) => {
+      const { count } = await tx.apiToken.updateMany({
+        where: { id, userId: actor.userId, revokedAt: null },
+        data: { revokedAt: this.now() },
+      });
+      if (count === 0) throw new ApiError(404, "TOKEN_NOT_FOUND", "No active token with this id.");
+      await writeAudit(tx, { userId: actor.userId, kind: "user", ip: meta.ip }, { action: "token.revoke", target: `api_token:${id}` });
+    });
+  }
+
+  /** Creates or updates a platform operator (idempotent: the same email is updated in place). */
+  async upsertOperator(email: string, password: string) {
+    const passwordHash = await hashPassword(password);
+    return this.deps.prisma.$transaction(async (tx) => {
+      const user = await tx.user.upsert({
+        where: { email },
+        create: { email, passwordHash, platformRole: "admin" },
+        update: { passwordHash, platformRole: "admin" },
+      });
+      await writeAudit(tx, { userId: null, kind: "system" }, { action: "operator.upsert", target: `user:${user.id}` });
+      return user;
+    });
+  }
+}
+
+const tokenSelect = { id: true, name: true, prefix: true, createdAt: true, lastUsedAt: true, expiresAt: true, revokedAt: true } as const;
+
+function toActor(user: User, via: Pick<Actor, "via" | "sessionId" | "tokenId">): Actor {
+  return {
+    userId: user.id,
+    email: user.email,
+    displayName: user.displayName,
+    isOperator: user.platformRole === "admin",
+    ...via,
+  };
+}
