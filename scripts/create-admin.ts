@@ -16,7 +16,13 @@ if (!email.success || !password.success) {
   console.error("usage: npm run ops:create-admin -- --email <email> --password <at least 10 characters>");
   process.exit(2);
 }
-const env = getEnv();
+let env;
+try {
+  env = getEnv();
+} catch (err) {
+  console.error((err as Error).message);
+  process.exit(1);
+}
 const db = await openDatabase(env.DATABASE_URL);
 const redis = createRedis(env.REDIS_URL);
 try {

@@ -20,6 +20,7 @@ import { storefrontRouter } from "./api/storefront.ts";
 import { controlPlaneRouter } from "./api/index.ts";
 import { authContext } from "./http/auth-context.ts";
 import { crossSiteGuard } from "./http/csrf.ts";
+import { accessLog } from "./http/access-log.ts";
 import type { Actor } from "./auth/index.ts";
 import type { Services } from "./services.ts";
 
@@ -46,6 +47,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
     next();
   });
   app.use(securityHeaders());
+  app.use(accessLog(logger));
 
   // Process-level probes answer on every host, before tenant resolution.
   app.get("/healthz", (_req, res) => res.json({ ok: true }));

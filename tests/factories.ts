@@ -20,3 +20,16 @@ export async function createTenant(prisma: PrismaClient, overrides: Parameters<t
   await applyManifest(prisma, m);
   return prisma.tenant.findUniqueOrThrow({ where: { slug: m.slug }, include: { domains: true } });
 }
+
+/** Test passwords all start with this, so the log scan can look for any of them. */
+export const TEST_PASSWORD = "Pw-test-secret-7f3a9c";
+
+/** A user created through the real account code (scrypt hash); operators get platformRole admin. */
+export async function createUser(prisma: PrismaClient, o: { email?: string; operator?: boolean; password?: string } = {}) {
+  const { hashPassword } = await import("#server/auth/index.ts");
+  n++;
+  const email = o.email ?? `user${n}-${Math.random().toString(36).slice(2, 8)}@example.test`;
+  return prisma.user.create({
+    data: { email, passwordHash: await hashPassword(o.password ?? TEST_PASSWORD), platformRole: o.operator ? "admin" : "user" },
+  });
+}

@@ -1,12 +1,32 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { HeadersFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { ShopHome } from "#app/components/shop-home.tsx";
+import { useNonce } from "#app/nonce.tsx";
+import { loadPreview } from "./t.$slug.server.ts";
 
 /**
- * TEN-5 preview: only on the platform host, only for the tenant's members and operators. Sign-in does not exist
- * yet, so every preview is refused; on a tenant host the answer is PREVIEW_FORBIDDEN.
+ * TEN-5 preview: `/t/:slug` on the platform host, for the tenant's members and operators only (pending shops
+ * included), with a visible banner and noindex. On a shop's own host the answer is PREVIEW_FORBIDDEN.
  */
-export async function loader({ context }: LoaderFunctionArgs) {
-  const body = context.isPlatformHost
-    ? { success: false, error: { code: "UNAUTHENTICATED", message: "Sign in to preview this shop." } }
-    : { success: false, error: { code: "PREVIEW_FORBIDDEN", message: "Previews are only available on the platform host." } };
-  throw Response.json(body, { status: context.isPlatformHost ? 401 : 403, headers: { "X-Robots-Tag": "noindex" } });
+export const headers: HeadersFunction = () => ({ "X-Robots-Tag": "noindex, nofollow" });
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Preview · ${data.shop.name}` : "Preview" },
+  { name: "robots", content: "noindex, nofollow" },
+];
+
+export async function loader({ context, params }: LoaderFunctionArgs) {
+  return loadPreview(context, params.slug ?? "");
+}
+
+export default function Preview() {
+  const { shop, css } = useLoaderData<typeof loader>();
+  const nonce = useNonce();
+  return (
+    <div className="shop-preview">
+      {/* The previewed shop's brand, scoped to this subtree (the page itself is on the platform host). */}
+      <style nonce={nonce} dangerouslySetInnerHTML={{ __html: css }} />
+      <ShopHome shop={shop} preview />
+    </div>
+  );
 }

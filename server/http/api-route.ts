@@ -69,8 +69,9 @@ export function mountRoutes(router: Router, routes: RouteDef<any, any, any, any>
         const actor = (res.locals.actor as Actor | null) ?? null;
         if (def.auth !== "public" && !actor) throw new ApiError(401, "UNAUTHENTICATED", "Sign in or send an API token.");
         if (def.auth === "operator" && !actor!.isOperator) throw new ApiError(403, "FORBIDDEN", "Operators only.");
-        // Cookie-authenticated writes must be JSON: HTML forms cannot send that cross-site without CORS (CSRF, SECURITY.md 5).
-        if (def.method !== "get" && (def.body || actor?.via === "session") && !req.is("application/json")) {
+        // Cookie-authenticated writes must be JSON: HTML forms (which can only GET or POST) cannot send that
+        // cross-site without a CORS preflight (CSRF, SECURITY.md 5). DELETE/PUT/PATCH cross-site need CORS anyway.
+        if (def.method !== "get" && def.method !== "delete" && (def.body || actor?.via === "session") && !req.is("application/json")) {
           throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
         }
         const params = parse(def.params, req.params, "path parameters");

@@ -3,7 +3,7 @@ import pino from "pino";
 /** Paths whose values never reach a log line (SECURITY.md 7). */
 export const REDACT_PATHS = [
   "req.headers.cookie", "req.headers.authorization", 'req.headers["x-telegram-bot-api-secret-token"]',
-  "res.headers['set-cookie']", "password", "token", "botToken", "secret", "DATABASE_URL", "SECRET_BOX_KEY",
+  'res.headers["set-cookie"]', "*.passwordHash", "passwordHash", "password", "token", "botToken", "secret", "DATABASE_URL", "SECRET_BOX_KEY",
   "*.password", "*.token", "*.botToken", "*.secret", "*.DATABASE_URL", "*.SECRET_BOX_KEY",
 ];
 
