@@ -29,6 +29,8 @@ fi
 
 npm run -s db:migrate
 npm run -s tenants:apply -- tenants/demo/*.json
+# A demo operator for the console. Demo only: production operators are created with their own password.
+npm run -s ops:create-admin -- --email ops@demo.test --password demo-operator-password
 
 cat <<MSG
 
@@ -37,7 +39,9 @@ Demo shops (open in a browser; *.localhost resolves to this machine):
   http://nova.${PLATFORM_DOMAIN}:${PORT}/     Nova Digital
   http://bloom.${PLATFORM_DOMAIN}:${PORT}/    Bloom & Co
   Custom domain: curl -H 'Host: shop.acme.test' http://127.0.0.1:${PORT}/
-  Platform:      http://${PLATFORM_DOMAIN}:${PORT}/
+  Platform:      http://${PLATFORM_DOMAIN}:${PORT}/          (sign up to open a shop)
+  Operator:      http://${PLATFORM_DOMAIN}:${PORT}/ops       ops@demo.test / demo-operator-password
+  API docs:      http://${PLATFORM_DOMAIN}:${PORT}/docs/api
 
 MSG
 exec node --import tsx server/index.ts

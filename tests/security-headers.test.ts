@@ -16,7 +16,9 @@ describe("security headers (SECURITY.md 6)", () => {
   it.each([
     ["storefront", "acme.localhost", "/"],
     ["platform", "localhost", "/"],
-    ["API", "acme.localhost", "/api/storefront/bootstrap"],
+    ["storefront API", "acme.localhost", "/api/storefront/bootstrap"],
+    ["dashboard (sign-in)", "localhost", "/login"],
+    ["control-plane API", "localhost", "/api/openapi.json"],
   ])("%s responses carry a nonce CSP, nosniff and a referrer policy", async (_surface, host, path) => {
     const res = await get(app, host, path);
     expect(res.status).toBe(200);

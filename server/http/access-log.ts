@@ -12,10 +12,12 @@ export function maskPath(path: string) {
 
 export function accessLog(logger: Logger) {
   return (req: Request, res: Response, next: NextFunction) => {
+    // Captured now: mounted routers rewrite req.url while the request is handled.
+    const path = maskPath(req.path);
     const start = process.hrtime.bigint();
     res.on("finish", () => {
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      const line = { reqId: res.locals.requestId, method: req.method, host: req.headers.host, path: maskPath(req.path), status: res.statusCode, ms: Math.round(ms * 10) / 10 };
+      const line = { reqId: res.locals.requestId, method: req.method, host: req.headers.host, path, status: res.statusCode, ms: Math.round(ms * 10) / 10 };
       if (logger.isLevelEnabled("debug")) {
         logger.debug({ ...line, req: { headers: req.headers }, res: { headers: res.getHeaders() } }, "request");
       } else {

@@ -167,6 +167,7 @@ function describeAuth(auth: AuthRule): string {
   if (auth === "user") return "Any signed-in user (session or API token).";
   if (auth === "operator") return "Platform operators only.";
   const { roles, operator } = auth.tenant;
-  const who = roles === "any" ? "any member of the tenant" : roles.length ? `tenant roles: ${roles.join(", ")}` : "no tenant role";
-  return `Requires ${who}${operator ? "; operators also allowed" : ""}.`;
+  if (roles !== "any" && roles.length === 0) return "Platform operators only.";
+  const who = roles === "any" ? "any member of the tenant" : `tenant roles: ${roles.join(", ")}`;
+  return `Requires ${who}${operator ? "; operators may also read" : ""}.`;
 }

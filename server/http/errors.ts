@@ -1,8 +1,17 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "#server/observability/logger.ts";
 
+// The Remix build bundles its own copy of this module while the services in the load context use the server's
+// copy, so class identity differs between them. A global-symbol brand makes `instanceof` work across both.
+const BRAND = Symbol.for("storefront.ApiError");
+
 /** A typed API error: becomes the JSON envelope `{ success: false, error: { code, message, details? } }`. */
 export class ApiError extends Error {
+  readonly [BRAND] = true;
+  static [Symbol.hasInstance](value: unknown) {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[BRAND] === true;
+  }
+
   constructor(
     public status: number,
     public code: string,
