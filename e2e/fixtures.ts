@@ -18,6 +18,9 @@ export const ARTIFACTS = path.join(ROOT, "e2e/artifacts");
 export interface E2E {
   app: RunningApp;
   browser: Browser;
+  dbUrl: string;
+  /** The platform host's base URL (dashboard, console). */
+  platformUrl: string;
   shopUrl(slug: string): string;
   teardown(): Promise<void>;
 }
@@ -70,5 +73,12 @@ export async function setupE2E(tenants = ["acme", "nova", "bloom"]): Promise<E2E
   }
 
   const port = app.port;
-  return { app, browser, shopUrl: (slug) => `http://${slug}.${PLATFORM_DOMAIN}:${port}/`, teardown };
+  return {
+    app,
+    browser,
+    dbUrl: scratch.url,
+    platformUrl: `http://${PLATFORM_DOMAIN}:${port}`,
+    shopUrl: (slug) => `http://${slug}.${PLATFORM_DOMAIN}:${port}/`,
+    teardown,
+  };
 }

@@ -12,7 +12,7 @@ import type { Env } from "./env.ts";
 import type { Logger } from "./observability/logger.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
 import { tenantContextMiddleware, type TenantContext } from "./http/tenant-context.ts";
-import { errorHandler } from "./http/errors.ts";
+import { ApiError, errorHandler, sendError } from "./http/errors.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import type { Redis } from "ioredis";
@@ -76,6 +76,12 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
     }),
   );
   app.use("/api/storefront", storefrontRouter());
+  // TEN-5: previews exist on the platform host only; on a shop's host the answer is a typed refusal.
+  app.use("/t", (_req, res, next) =>
+    (res.locals.tenantContext as TenantContext).isPlatformHost
+      ? next()
+      : sendError(res, new ApiError(403, "PREVIEW_FORBIDDEN", "Previews are only available on the platform host.")),
+  );
   app.use(authContext(services.auth));
   app.use("/api", controlPlaneRouter(services, { prefix: env.REDIS_PREFIX, signupPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR }));
   app.use(crossSiteGuard());

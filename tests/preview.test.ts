@@ -29,6 +29,7 @@ describe("preview (TEN-5)", () => {
     expect(res.headers["x-robots-tag"]).toContain("noindex");
   });
 
+
   it("shows it to operators, hides it from non-members and the public", async () => {
     const op = await signIn(app.port, (await createUser(db.prisma, { operator: true })).email);
     expect((await op.get("/t/hidden")).status).toBe(200);

@@ -1,0 +1,260 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
+import { apiTokenCreateSchema } from "#server/auth/schemas.ts";
+import { requireUser } from "#app/utils/auth.server.ts";
+import { requireCsrf } from "#app/utils/csrf.server.ts";
+import { replyWithApiError } from "#app/utils/api-error.server.ts";
+import { CsrfInput } from "#app/components/csrf-input.tsx";
+import { AppShell } from "#app/components/ui/app-shell.tsx";
+import { Button } from "#app/components/ui/button.tsx";
+import { FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
+import { Alert, Card, PageHeader, formatDate } from "#app/components/ui/page.tsx";
+import { Badge } from "#app/components/ui/badge.tsx";
+import { SecretReveal } from "#app/components/ui/copy-button.tsx";
+import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+
+const accountActionSchema = z.discriminatedUnion("intent", [
+  apiTokenCreateSchema.extend({ intent: z.literal("createToken") }),
+  z.object({ intent: z.literal("revokeToken"), tokenId: z.uuid() }),
+  z.object({ intent: z.literal("signOutOthers") }),
+]);
+const createTokenSchema = accountActionSchema.options[0];
+
+const EXPIRY_OPTIONS = [
+  { value: "30", label: "30 days" },
+  { value: "90", label: "90 days" },
+  { value: "365", label: "1 year" },
+  { value: "", label: "Never" },
+];
+
+export const meta: MetaFunction = () => [{ title: "Account — Storefront" }];
+
+export async function loader({ request, context }: LoaderFunctionArgs) {
+  const actor = requireUser(request, context);
+  const [sessions, tokens] = await Promise.all([
+    context.services.auth.listSessions(actor.userId),
+    context.services.auth.listApiTokens(actor.userId),
+  ]);
+  const now = Date.now();
+  return {
+    user: { email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator },
+    sessionDays: Math.round(context.services.auth.sessionTtlSec / 86_400),
+    sessions: sessions
+      .map((s) => ({
+        id: s.id,
+        ip: s.ip,
+        device: describeUserAgent(s.userAgent),
+        current: s.id === actor.sessionId,
+        createdAt: s.createdAt.toISOString(),
+        lastSeenAt: s.lastSeenAt.toISOString(),
+      }))
+      .sort((a, b) => Number(b.current) - Number(a.current)),
+    tokens: tokens.map((t) => ({
+      id: t.id,
+      name: t.name,
+      prefix: t.prefix,
+      createdAt: t.createdAt.toISOString(),
+      lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+      expiresAt: t.expiresAt?.toISOString() ?? null,
+      state: t.revokedAt ? ("revoked" as const) : t.expiresAt && t.expiresAt.getTime() <= now ? ("expired" as const) : ("active" as const),
+    })),
+  };
+}
+
+export async function action({ request, context }: ActionFunctionArgs) {
+  const actor = requireUser(request, context);
+  const formData = await request.formData();
+  requireCsrf(formData, context);
+  const intent = String(formData.get("intent") ?? "");
+  const submission = parseWithZod(formData, { schema: accountActionSchema });
+  if (submission.status !== "success") return json({ intent, result: submission.reply(), token: null, ended: null }, { status: 400 });
+  const meta = { ip: context.request.ip, userAgent: context.request.userAgent };
+  const { auth } = context.services;
+  const input = submission.value;
+  try {
+    switch (input.intent) {
+      case "createToken": {
+        const { token } = await auth.createApiToken(actor, { name: input.name, expiresInDays: input.expiresInDays }, meta);
+        // The secret leaves the server this once; only its hash is stored.
+        return json({ intent, result: submission.reply({ resetForm: true }), token, ended: null });
+      }
+      case "revokeToken":
+        await auth.revokeApiToken(actor, input.tokenId, meta);
+        return json({ intent, result: submission.reply(), token: null, ended: null });
+      case "signOutOthers": {
+        const ended = await auth.signOutEverywhere(actor, meta, actor.sessionId);
+        return json({ intent, result: submission.reply(), token: null, ended });
+      }
+    }
+  } catch (err) {
+    return json({ intent, result: replyWithApiError(submission, err), token: null, ended: null }, { status: 400 });
+  }
+}
+
+/** "Chrome on macOS" from a User-Agent header; good enough to recognise one's own devices. */
+function describeUserAgent(ua: string | null) {
+  if (!ua) return "Unknown device";
+  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : /curl|node|undici|python/i.test(ua) ? "Script" : "Browser";
+  const os = /Windows/.test(ua) ? "Windows" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac OS X/.test(ua) ? "macOS" : /Android/.test(ua) ? "Android" : /Linux/.test(ua) ? "Linux" : null;
+  return os ? `${browser} on ${os}` : browser;
+}
+
+function errorsOf(result: SubmissionResult<string[]> | undefined) {
+  const all = Object.values(result?.error ?? {}).flatMap((e) => e ?? []);
+  return all.length ? all : undefined;
+}
+
+function CreateTokenForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
+  const busy = useNavigation().formData?.get("intent") === "createToken";
+  const [form, fields] = useForm({
+    id: "create-token",
+    lastResult,
+    constraint: getZodConstraint(createTokenSchema),
+    defaultValue: { expiresInDays: "90" },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: createTokenSchema }),
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} className="space-y-4">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="createToken" />
+      <FormErrors id={form.errorId} errors={form.errors} />
+      <div className="grid gap-4 sm:grid-cols-[1fr_10rem_auto] sm:items-start">
+        <TextField meta={fields.name} label="Token name" placeholder="CI deploys" autoComplete="off" help="So you can tell your tokens apart." />
+        <SelectField meta={fields.expiresInDays} label="Expires after" options={EXPIRY_OPTIONS} />
+        <Button type="submit" disabled={busy} className="sm:mt-[1.625rem]">{busy ? "Creating…" : "Create token"}</Button>
+      </div>
+    </Form>
+  );
+}
+
+function IntentButton({ intent, fields = {}, children, variant = "secondary" }: { intent: string; fields?: Record<string, string>; children: React.ReactNode; variant?: "secondary" | "danger" }) {
+  return (
+    <Form method="post">
+      <CsrfInput />
+      <input type="hidden" name="intent" value={intent} />
+      {Object.entries(fields).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
+      <Button type="submit" variant={variant} size="sm">{children}</Button>
+    </Form>
+  );
+}
+
+export default function AccountPage() {
+  const { user, sessionDays, sessions, tokens } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const others = sessions.filter((s) => !s.current).length;
+  return (
+    <AppShell user={user}>
+      <div className="mx-auto max-w-4xl space-y-6">
+        <PageHeader title="Account" description="Your profile, where you are signed in, and your API tokens." />
+
+        <Card title="Profile">
+          <dl className="grid gap-4 text-sm sm:grid-cols-3">
+            <div>
+              <dt className="text-gray-500">Email</dt>
+              <dd className="mt-0.5 font-medium text-gray-900" data-testid="account-email">{user.email}</dd>
+            </div>
+            <div>
+              <dt className="text-gray-500">Name</dt>
+              <dd className="mt-0.5 text-gray-900">{user.displayName ?? "—"}</dd>
+            </div>
+            <div>
+              <dt className="text-gray-500">Platform role</dt>
+              <dd className="mt-0.5">{user.isOperator ? <Badge tone="indigo">Operator</Badge> : <span className="text-gray-900">Merchant</span>}</dd>
+            </div>
+          </dl>
+        </Card>
+
+        <Card
+          title="Where you're signed in"
+          description={`A sign-in lasts ${sessionDays} days unless you sign out.`}
+          actions={others > 0 ? <IntentButton intent="signOutOthers" variant="danger">Sign out everywhere else</IntentButton> : null}
+        >
+          {actionData?.intent === "signOutOthers" && actionData.ended !== null ? (
+            <div className="mb-4">
+              <Alert tone="success">Signed out of {actionData.ended} other {actionData.ended === 1 ? "session" : "sessions"}.</Alert>
+            </div>
+          ) : null}
+          <ul className="-my-2 divide-y divide-gray-100">
+            {sessions.map((s) => (
+              <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+                <div>
+                  <p className="text-sm font-medium text-gray-900">
+                    {s.device}
+                    {s.current ? <span className="ml-2"><Badge tone="green">This device</Badge></span> : null}
+                  </p>
+                  <p className="text-xs text-gray-500">{s.ip ?? "unknown IP"} · signed in {formatDate(s.createdAt)}</p>
+                </div>
+                <p className="text-xs text-gray-500">Last active {formatDate(s.lastSeenAt)}</p>
+              </li>
+            ))}
+          </ul>
+        </Card>
+
+        <Card title="API tokens" description="Personal tokens act as you on the API (Authorization: Bearer sfp_…). Treat them like passwords.">
+          <div className="space-y-5">
+            {actionData?.intent === "createToken" && actionData.token ? (
+              <SecretReveal
+                title="Your new API token"
+                value={actionData.token}
+                note="Copy it now: it is shown only once and cannot be recovered. If you lose it, revoke it and create another."
+              />
+            ) : null}
+            <CreateTokenForm lastResult={actionData?.intent === "createToken" ? actionData.result : undefined} />
+            {actionData?.intent === "revokeToken" ? (
+              actionData.result.status === "success" ? <Alert tone="success">Token revoked.</Alert> : <FormErrors errors={errorsOf(actionData.result)} />
+            ) : null}
+            {tokens.length === 0 ? (
+              <p className="text-sm text-gray-500">You have no API tokens yet.</p>
+            ) : (
+              <div className="-mx-5 overflow-x-auto border-t border-gray-100">
+                <table className="min-w-full divide-y divide-gray-100 text-sm">
+                  <thead className="bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500">
+                    <tr>
+                      <th scope="col" className="px-5 py-2.5">Name</th>
+                      <th scope="col" className="px-5 py-2.5">Token</th>
+                      <th scope="col" className="px-5 py-2.5">Created</th>
+                      <th scope="col" className="px-5 py-2.5">Last used</th>
+                      <th scope="col" className="px-5 py-2.5">Expires</th>
+                      <th scope="col" className="px-5 py-2.5"><span className="sr-only">Actions</span></th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-gray-100">
+                    {tokens.map((t) => (
+                      <tr key={t.id} className={t.state === "active" ? "" : "text-gray-400"}>
+                        <td className="px-5 py-3 font-medium text-gray-900">{t.name}</td>
+                        <td className="px-5 py-3 font-mono text-xs">{t.prefix}…</td>
+                        <td className="px-5 py-3 whitespace-nowrap">{formatDate(t.createdAt, false)}</td>
+                        <td className="px-5 py-3 whitespace-nowrap">{t.lastUsedAt ? formatDate(t.lastUsedAt) : "Never"}</td>
+                        <td className="px-5 py-3 whitespace-nowrap">{t.expiresAt ? formatDate(t.expiresAt, false) : "Never"}</td>
+                        <td className="px-5 py-3 text-right">
+                          {t.state === "active" ? (
+                            <IntentButton intent="revokeToken" fields={{ tokenId: t.id }} variant="danger">Revoke</IntentButton>
+                          ) : (
+                            <Badge tone="gray">{t.state === "revoked" ? "Revoked" : "Expired"}</Badge>
+                          )}
+                        </td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </div>
+        </Card>
+      </div>
+    </AppShell>
+  );
+}
+
+export function ErrorBoundary() {
+  return (
+    <AppShell user={null}>
+      <RouteErrorPanel />
+    </AppShell>
+  );
+}

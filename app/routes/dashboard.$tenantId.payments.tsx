@@ -1,0 +1,186 @@
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
+import { getCollectionProps, getFormProps, useForm } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
+// policy.ts is free of server-only imports, so its schema can validate in the browser too.
+import { getPaymentPolicy, PAYMENT_RAILS, paymentPolicySchema, putPaymentPolicy } from "#server/tenancy/policy.ts";
+import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { requireCsrf } from "#app/utils/csrf.server.ts";
+import { replyWithApiError } from "#app/utils/api-error.server.ts";
+import { CsrfInput } from "#app/components/csrf-input.tsx";
+import { Button, ReloadLink } from "#app/components/ui/button.tsx";
+import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
+import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
+import { RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
+import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+
+/** Form fields → the API's policy body (categories typed comma-separated, an empty amount meaning "no threshold"). */
+const policyFormSchema = z
+  .object({
+    version: z.number().int().positive(),
+    allowedRails: z.array(z.enum(PAYMENT_RAILS)).default([]),
+    defaultRail: z.enum(PAYMENT_RAILS, { error: "Choose a default rail." }),
+    escrowRequiredAboveAmount: z.string().trim().optional(),
+    escrowRequiredForCategories: z.string().optional(),
+    buyerDisclosureMode: z.enum(["strict", "plain"]).default("strict"),
+  })
+  .transform((v): z.input<typeof paymentPolicySchema> => ({
+    ...v,
+    escrowRequiredAboveAmount: v.escrowRequiredAboveAmount ? v.escrowRequiredAboveAmount : null,
+    escrowRequiredForCategories: (v.escrowRequiredForCategories ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+  }))
+  .pipe(paymentPolicySchema);
+
+const DISCLOSURE = [
+  { value: "strict", label: "Strict", text: "Before paying without escrow, buyers must tick that they understand they are not protected." },
+  { value: "plain", label: "Plain", text: "Buyers see which protection applies, with no extra step." },
+] as const;
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const tenantId = params.tenantId!;
+  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const [policy, tenant] = await Promise.all([
+    getPaymentPolicy(context.services.prisma, tenantId),
+    context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
+  ]);
+  // getPaymentPolicy's return type is loose (Record<string, unknown>); these are the columns it selects.
+  const p = policy as unknown as Omit<z.output<typeof paymentPolicySchema>, "escrowRequiredAboveAmount"> & {
+    escrowRequiredAboveAmount: string | null;
+    updatedAt: Date;
+  };
+  return {
+    policy: { ...p, updatedAt: p.updatedAt.toISOString() },
+    currency: tenant.currency,
+    canEdit: roles.includes("owner") || roles.includes("finance"),
+  };
+}
+
+export async function action({ request, context, params }: ActionFunctionArgs) {
+  const tenantId = params.tenantId!;
+  await requireTenantRole(request, context, tenantId, { roles: ["owner", "finance"], operator: false });
+  const formData = await request.formData();
+  requireCsrf(formData, context);
+  const submission = parseWithZod(formData, { schema: policyFormSchema });
+  if (submission.status !== "success") return json({ result: submission.reply(), saved: false }, { status: 400 });
+  const { prisma, publishTenancyChange } = context.services;
+  try {
+    await putPaymentPolicy(prisma, publishTenancyChange, auditActor(context), tenantId, submission.value);
+  } catch (err) {
+    return json({ result: replyWithApiError(submission, err), saved: false }, { status: 400 });
+  }
+  return json({ result: submission.reply(), saved: true });
+}
+
+export default function PaymentsPage() {
+  const { policy, currency, canEdit } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const busy = useNavigation().state === "submitting";
+  const showSaved = useSavedNotice(actionData);
+  const [form, fields] = useForm({
+    id: "payment-policy",
+    lastResult: actionData?.result,
+    defaultValue: {
+      allowedRails: policy.allowedRails,
+      defaultRail: policy.defaultRail,
+      escrowRequiredAboveAmount: policy.escrowRequiredAboveAmount ?? "",
+      escrowRequiredForCategories: policy.escrowRequiredForCategories.join(", "),
+      buyerDisclosureMode: policy.buyerDisclosureMode,
+    },
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: policyFormSchema }),
+  });
+  return (
+    <Form method="post" {...getFormProps(form)} onChange={showSaved.dismiss} className="space-y-6">
+      <CsrfInput />
+      <input type="hidden" name="version" value={policy.version} />
+      {!canEdit ? <Alert tone="info">Only owners and finance can change the payment policy. You are seeing it read-only.</Alert> : null}
+      {showSaved.visible ? <Alert tone="success" title="Payment policy saved">Checkout uses the new rules right away.</Alert> : null}
+      <FormErrors id={form.errorId} errors={form.errors} action={<ReloadLink />} />
+      <fieldset disabled={!canEdit} className="space-y-6">
+        <Card title="Payment rails" description="How buyers may pay you. Only allowed rails are offered at checkout.">
+          <fieldset aria-describedby={fields.allowedRails.errors ? fields.allowedRails.errorId : undefined}>
+            <legend className="sr-only">Allowed rails</legend>
+            <div className="grid gap-3 sm:grid-cols-2">
+              {getCollectionProps(fields.allowedRails, { type: "checkbox", options: [...PAYMENT_RAILS] }).map(({ key, ...props }) => (
+                <label
+                  key={key}
+                  htmlFor={props.id}
+                  className="flex cursor-pointer gap-3 rounded-lg border border-gray-200 p-4 has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/40 has-[:disabled]:cursor-default"
+                >
+                  <input {...props} className="mt-0.5 h-4 w-4 accent-indigo-600" />
+                  <span>
+                    <span className="block text-sm font-medium text-gray-900">{RAIL_LABELS[props.value]}</span>
+                    <span className="mt-0.5 block text-xs text-gray-600">{RAIL_HELP[props.value]}</span>
+                  </span>
+                </label>
+              ))}
+            </div>
+            <FieldErrors id={fields.allowedRails.errorId} errors={fields.allowedRails.errors} />
+          </fieldset>
+          <div className="mt-5 max-w-xs">
+            <SelectField
+              meta={fields.defaultRail}
+              label="Default rail"
+              help="Pre-selected at checkout; must be one of the allowed rails."
+              options={PAYMENT_RAILS.map((r) => ({ value: r, label: RAIL_LABELS[r] ?? r }))}
+            />
+          </div>
+        </Card>
+
+        <Card title="When escrow is required" description="Orders matching either rule can only be paid with escrow. Leave empty for no rule.">
+          <div className="grid gap-5 sm:grid-cols-2">
+            <TextField
+              meta={fields.escrowRequiredAboveAmount}
+              label="Order total above"
+              inputMode="decimal"
+              placeholder="250.00"
+              addon={<span className="shrink-0 text-sm text-gray-500">{currency}</span>}
+              help="A plain amount, like 250 or 99.90."
+            />
+            <TextField
+              meta={fields.escrowRequiredForCategories}
+              label="Product categories"
+              placeholder="electronics, jewellery"
+              help="Separate categories with commas."
+            />
+          </div>
+        </Card>
+
+        <Card title="Buyer disclosure" description="What buyers are told before paying without escrow.">
+          <fieldset>
+            <legend className="sr-only">Disclosure mode</legend>
+            <div className="grid gap-3 sm:grid-cols-2">
+              {getCollectionProps(fields.buyerDisclosureMode, { type: "radio", options: DISCLOSURE.map((d) => d.value) }).map(({ key, ...props }) => {
+                const d = DISCLOSURE.find((x) => x.value === props.value)!;
+                return (
+                  <label
+                    key={key}
+                    htmlFor={props.id}
+                    className="flex cursor-pointer gap-3 rounded-lg border border-gray-200 p-4 has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/40 has-[:disabled]:cursor-default"
+                  >
+                    <input {...props} className="mt-0.5 h-4 w-4 accent-indigo-600" />
+                    <span>
+                      <span className="block text-sm font-medium text-gray-900">{d.label}</span>
+                      <span className="mt-0.5 block text-xs text-gray-600">{d.text}</span>
+                    </span>
+                  </label>
+                );
+              })}
+            </div>
+            <FieldErrors id={fields.buyerDisclosureMode.errorId} errors={fields.buyerDisclosureMode.errors} />
+          </fieldset>
+        </Card>
+      </fieldset>
+      <div className="flex items-center justify-between gap-3">
+        <p className="text-xs text-gray-500">Last changed {formatDate(policy.updatedAt)}</p>
+        {canEdit ? <Button type="submit" disabled={busy}>{busy ? "Saving…" : "Save payment policy"}</Button> : null}
+      </div>
+    </Form>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorPanel />;
+}

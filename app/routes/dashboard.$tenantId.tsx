@@ -1,0 +1,62 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { requireTenantRole } from "#app/utils/auth.server.ts";
+import { RoleBadge, StatusBadge } from "#app/components/ui/badge.tsx";
+import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.displayName} — Storefront` : "Storefront" }];
+
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  const { tenant, roles } = await requireTenantRole(request, context, params.tenantId!, { roles: "any", operator: false });
+  return { tenant, roles, platformDomain: context.platformDomain };
+}
+
+/** Which tabs a member sees; each page checks its own rule again on the server. */
+function tabsFor(roles: string[]) {
+  const owner = roles.includes("owner");
+  return [
+    { to: ".", label: "Overview", end: true },
+    { to: "brand", label: "Brand" },
+    ...(owner ? [{ to: "team", label: "Team" }] : []),
+    { to: "payments", label: "Payments" },
+  ];
+}
+
+export default function TenantLayout() {
+  const { tenant, roles, platformDomain } = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-6">
+      <div>
+        <div className="flex flex-wrap items-center gap-3">
+          <h1 className="text-2xl font-semibold tracking-tight text-gray-900">{tenant.displayName}</h1>
+          <StatusBadge status={tenant.status} />
+        </div>
+        <div className="mt-1 flex flex-wrap items-center gap-2 text-sm text-gray-500">
+          <span className="font-mono">{tenant.slug}.{platformDomain}</span>
+          <span aria-hidden>·</span>
+          <span className="flex gap-1">{roles.map((r) => <RoleBadge key={r} role={r} />)}</span>
+        </div>
+      </div>
+      <nav aria-label="Shop sections" className="-mb-px flex gap-6 overflow-x-auto border-b border-gray-200">
+        {tabsFor(roles).map((t) => (
+          <NavLink
+            key={t.to}
+            to={t.to}
+            end={t.end}
+            prefetch="intent"
+            className={({ isActive }) =>
+              `whitespace-nowrap border-b-2 px-1 pb-3 text-sm font-medium ${isActive ? "border-indigo-600 text-indigo-700" : "border-transparent text-gray-500 hover:border-gray-300 hover:text-gray-800"}`
+            }
+          >
+            {t.label}
+          </NavLink>
+        ))}
+      </nav>
+      <Outlet />
+    </div>
+  );
+}
+
+export function ErrorBoundary() {
+  return <RouteErrorPanel />;
+}
