@@ -83,7 +83,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
       : sendError(res, new ApiError(403, "PREVIEW_FORBIDDEN", "Previews are only available on the platform host.")),
   );
   app.use(authContext(services.auth));
-  app.use("/api", controlPlaneRouter(services, { prefix: env.REDIS_PREFIX, signupPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR }));
+  app.use("/api", controlPlaneRouter(services));
   app.use(crossSiteGuard());
 
   app.all(

@@ -27,7 +27,7 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
     publishTenancyChange(redis, env.REDIS_PREFIX, reason).catch((err: Error) =>
       logger.error({ err: err.message, reason }, "tenancy invalidation not published; caches expire by TTL"),
     );
-  const guard = new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: env.RATE_LIMIT_AUTH_PER_15MIN, windowMs: 15 * 60_000 });
+  const guard = new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: env.RATE_LIMIT_AUTH_PER_15MIN, windowMs: 15 * 60_000, signupsPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR });
   return {
     prisma,
     redis,

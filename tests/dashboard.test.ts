@@ -13,7 +13,7 @@ let owner: Client;
 let tenantId: string;
 
 beforeAll(async () => {
-  app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost" });
+  app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost", RATE_LIMIT_SIGNUP_PER_HOUR: "2" });
   owner = await signIn(app.port, (await createUser(db.prisma)).email);
   tenantId = (await owner.post("/api/tenants", { slug: "taken", displayName: "Taken" })).json.data.id;
 });
@@ -45,6 +45,20 @@ describe("dashboard", () => {
     const sc = await signIn(app.port, support.email);
     expect((await sc.get(`/dashboard/${tenantId}`)).status).toBe(200);
     expect((await sc.get(`/dashboard/${tenantId}/team`)).status).toBe(403);
+  });
+
+  it("sign-ups through the API and the dashboard share one per-IP limit", async () => {
+    const { Client } = await import("./http.ts");
+    expect((await new Client(app.port).post("/api/auth/signup", { email: "s1@example.test", password: "Long-enough-pw-1" })).status).toBe(201);
+    expect((await new Client(app.port).post("/api/auth/signup", { email: "s2@example.test", password: "Long-enough-pw-1" })).status).toBe(201);
+    const res = await request(app.port, "/signup", {
+      method: "POST",
+      headers: { origin: "http://localhost" },
+      raw: { contentType: "application/x-www-form-urlencoded", data: new URLSearchParams({ email: "s3@example.test", password: "Long-enough-pw-1" }).toString() },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body).toContain("Too many new accounts");
+    expect(await db.prisma.user.count({ where: { email: "s3@example.test" } })).toBe(0);
   });
 
   it("sends signed-out visitors to sign in", async () => {

@@ -4,7 +4,8 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { signInSchema } from "#server/auth/schemas.ts";
-import { readSessionToken, sessionCookie } from "#server/auth/cookies.ts";
+import { readSessionToken } from "#server/auth/cookies.ts";
+import { redirectWithSession, withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
@@ -31,7 +32,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: loginFormSchema });
   // The password never travels back to the browser in a reply.
-  const reply = { reply: (o?: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) => submission.reply({ ...o, hideFields: ["password"] }) };
+  const reply = withoutPassword(submission);
   if (submission.status !== "success") return json({ result: reply.reply() }, { status: 400 });
   const { redirectTo, ...credentials } = submission.value;
   let session;
@@ -44,9 +45,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (err) {
     return json({ result: replyWithApiError(reply, err) }, { status: 400 });
   }
-  return redirect(safeRedirect(redirectTo), {
-    headers: { "Set-Cookie": sessionCookie(session.token, { secure: context.request.secure, maxAgeSec: context.services.auth.sessionTtlSec }) },
-  });
+  return redirectWithSession(context, session.token, safeRedirect(redirectTo));
 }
 
 export default function Login() {

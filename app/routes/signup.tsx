@@ -4,7 +4,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { signUpSchema } from "#server/auth/schemas.ts";
-import { sessionCookie } from "#server/auth/cookies.ts";
+import { redirectWithSession, withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
@@ -31,7 +31,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: signupFormSchema });
-  const reply = { reply: (o?: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }) => submission.reply({ ...o, hideFields: ["password"] }) };
+  const reply = withoutPassword(submission);
   if (submission.status !== "success") return json({ result: reply.reply() }, { status: 400 });
   const { redirectTo, ...input } = submission.value;
   let session;
@@ -40,9 +40,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   } catch (err) {
     return json({ result: replyWithApiError(reply, err, { EMAIL_TAKEN: "email" }) }, { status: 400 });
   }
-  return redirect(safeRedirect(redirectTo, "/dashboard/new"), {
-    headers: { "Set-Cookie": sessionCookie(session.token, { secure: context.request.secure, maxAgeSec: context.services.auth.sessionTtlSec }) },
-  });
+  return redirectWithSession(context, session.token, safeRedirect(redirectTo, "/dashboard/new"));
 }
 
 export default function Signup() {

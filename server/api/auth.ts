@@ -3,18 +3,14 @@ import { z } from "zod";
 import {
   apiTokenCreateSchema, clearSessionCookie, readSessionToken, sessionCookie, signInSchema, signUpSchema,
 } from "#server/auth/index.ts";
-import { hit } from "#server/http/rate-limit.ts";
-import { ApiError } from "#server/http/errors.ts";
 import { defineRoute } from "#server/http/api-route.ts";
 
-export function authRoutes(cfg: { prefix: string; signupPerHour: number }) {
+export function authRoutes() {
   return [
     defineRoute({
       method: "post", path: "/auth/signup", tag: "auth", summary: "Create an account and sign in", auth: "public", status: 201,
       body: signUpSchema,
       async handler({ body, meta, services, res }) {
-        const limit = await hit(services.redis, cfg.prefix, { name: "signup", limit: cfg.signupPerHour, windowMs: 3_600_000 }, meta.ip);
-        if (!limit.allowed) throw ApiError.rateLimited(limit.retryAfterSec);
         const { user, session } = await services.auth.signUp(body, meta);
         res.append("Set-Cookie", sessionCookie(session.token, { secure: meta.secure, maxAgeSec: services.auth.sessionTtlSec }));
         return { user: { id: user.id, email: user.email, displayName: user.displayName } };

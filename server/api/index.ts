@@ -31,15 +31,15 @@ const operatorRoutes = () => [
 ];
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function controlPlaneRoutes(cfg: { prefix: string; signupPerHour: number }): RouteDef<any, any, any, any>[] {
-  return [...authRoutes(cfg), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...operatorRoutes()];
+export function controlPlaneRoutes(): RouteDef<any, any, any, any>[] {
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...operatorRoutes()];
 }
 
-export function openApi(cfg: { prefix: string; signupPerHour: number }) {
-  return openApiDocument(controlPlaneRoutes(cfg), { title: "Storefront platform control-plane API", version: "1" });
+export function openApi() {
+  return openApiDocument(controlPlaneRoutes(), { title: "Storefront platform control-plane API", version: "1" });
 }
 
-export function controlPlaneRouter(services: Services, cfg: { prefix: string; signupPerHour: number }) {
+export function controlPlaneRouter(services: Services) {
   const router = express.Router();
   // Tenant hosts expose only /api/storefront: the control plane does not exist there.
   router.use((_req: Request, res: Response, next: NextFunction) => {
@@ -47,9 +47,9 @@ export function controlPlaneRouter(services: Services, cfg: { prefix: string; si
     next();
   });
   router.use(express.json({ limit: "1mb", type: "application/json" }));
-  const doc = openApi(cfg);
+  const doc = openApi();
   router.get("/openapi.json", (_req, res) => res.json(doc));
-  mountRoutes(router, controlPlaneRoutes(cfg), services);
+  mountRoutes(router, controlPlaneRoutes(), services);
   router.use((_req: Request, res: Response) => sendError(res, new ApiError(404, "NOT_FOUND", "No such endpoint.")));
   return router;
 }

@@ -14,6 +14,8 @@ export interface LoginGuardOptions {
   /** Failed attempts per IP + account per window. */
   limit: number;
   windowMs: number;
+  /** Sign-ups per client IP per hour. */
+  signupsPerHour: number;
 }
 
 export class LoginGuard {
@@ -39,6 +41,12 @@ export class LoginGuard {
       const retryAfterSec = Math.max(...blocked.map((b) => b.retryAfterSec));
       throw ApiError.rateLimited(retryAfterSec, "Too many sign-in attempts. Please wait and try again.");
     }
+  }
+
+  /** Throws RATE_LIMITED when this IP has opened too many accounts this hour (API and dashboard alike). */
+  async reserveSignup(ip: string) {
+    const r = await hit(this.o.redis, this.o.prefix, { name: "signup", limit: this.o.signupsPerHour, windowMs: 3_600_000 }, ip);
+    if (!r.allowed) throw ApiError.rateLimited(r.retryAfterSec, "Too many new accounts from your network. Please wait and try again.");
   }
 
   async succeeded(ip: string, email: string) {

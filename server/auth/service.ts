@@ -47,6 +47,7 @@ export class AuthService {
 
   async signUp(input: { email: string; password: string; displayName?: string }, meta: RequestMeta) {
     const { prisma } = this.deps;
+    await this.deps.guard.reserveSignup(meta.ip);
     const passwordHash = await hashPassword(input.password);
     const user = await prisma.$transaction(async (tx) => {
       const existing = await tx.user.findUnique({ where: { email: input.email }, select: { id: true } });

@@ -85,7 +85,7 @@ function paramNotes(s: JsonSchema) {
 }
 
 function build(): { title: string; version: string; groups: ApiGroup[] } {
-  const doc = openApi({ prefix: "docs", signupPerHour: 1 });
+  const doc = openApi();
   const groups = new Map<string, ApiGroup>();
   for (const [path, methods] of Object.entries(doc.paths)) {
     for (const [method, raw] of Object.entries(methods)) {
