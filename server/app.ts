@@ -16,7 +16,7 @@ import { ApiError, errorHandler, sendError } from "./http/errors.ts";
 import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import type { Redis } from "ioredis";
-import { storefrontRouter } from "./api/storefront.ts";
+import { mediaHandler, storefrontRouter } from "./api/storefront.ts";
 import { controlPlaneRouter } from "./api/index.ts";
 import { authContext } from "./http/auth-context.ts";
 import { crossSiteGuard } from "./http/csrf.ts";
@@ -62,6 +62,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
+  // Shop images are served before the storefront rate limit: one catalog page loads many of them.
+  app.get("/media/:name", mediaHandler(services));
   app.use(
     rateLimit({
       redis,
@@ -75,7 +77,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
       },
     }),
   );
-  app.use("/api/storefront", storefrontRouter());
+  app.use("/api/storefront", storefrontRouter(services));
   // TEN-5: previews exist on the platform host only; on a shop's host the answer is a typed refusal.
   app.use("/t", (_req, res, next) =>
     (res.locals.tenantContext as TenantContext).isPlatformHost

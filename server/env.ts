@@ -50,12 +50,17 @@ export const authEnvSchema = z.object({
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(20),
 });
 
+export const storageEnvSchema = z.object({
+  // Local directory for uploaded images (tenant-prefixed random names). Use a persistent volume in production.
+  UPLOADS_DIR: z.string().min(1).default(".data/uploads"),
+});
+
 export const secretsEnvSchema = z.object({
   // 32 bytes as 64 hex chars or base64. Required in production; the demo creates one under .data/.
   SECRET_BOX_KEY: z.string().optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(secretsEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(secretsEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {

@@ -2,12 +2,15 @@
  * The domain services, built once per process and shared by the JSON API (Express) and the Remix UI (through the
  * load context), so both surfaces run exactly the same code for every mutation.
  */
+import path from "node:path";
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import type { Env } from "./env.ts";
 import type { Logger } from "./observability/logger.ts";
 import { AuthService, LoginGuard, TeamService } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
+import { CatalogService } from "./catalog/index.ts";
+import { LocalDiskStore, UploadService } from "./uploads/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -15,6 +18,8 @@ export interface Services {
   auth: AuthService;
   team: TeamService;
   tenants: TenantLifecycle;
+  catalog: CatalogService;
+  uploads: UploadService;
   /** Tell every instance's resolver that tenancy data changed (call after commit). */
   publishTenancyChange(reason: string): Promise<void>;
 }
@@ -34,6 +39,8 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
     auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000 }),
     team: new TeamService({ prisma }),
     tenants: new TenantLifecycle({ prisma, publish }),
+    catalog: new CatalogService({ prisma }),
+    uploads: new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) }),
     publishTenancyChange: publish,
   };
 }

@@ -13,6 +13,7 @@ import { authRoutes } from "./auth.ts";
 import { tenantRoutes } from "./tenants.ts";
 import { teamRoutes } from "./team.ts";
 import { policyRoutes } from "./policy.ts";
+import { catalogRoutes } from "./catalog.ts";
 
 const operatorRoutes = () => [
   defineRoute({
@@ -32,7 +33,7 @@ const operatorRoutes = () => [
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function controlPlaneRoutes(): RouteDef<any, any, any, any>[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...operatorRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...operatorRoutes()];
 }
 
 export function openApi() {

@@ -3,7 +3,7 @@
  * for `/tenants/:tenantId/...`, the tenant rule whose lookup is done here. Handlers receive parsed input and the
  * tenant access; they never see unvalidated data. The same definitions generate the OpenAPI document.
  */
-import type { NextFunction, Request, Response, Router } from "express";
+import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { z, type ZodType } from "zod";
 import { requireTenantAccess, type Actor, type TenantAccess, type TenantRule } from "#server/auth/index.ts";
 import type { AuditActor } from "#server/audit/index.ts";
@@ -17,6 +17,8 @@ export interface HandlerContext<P, Q, B, A extends AuthRule> {
   params: P;
   query: Q;
   body: B;
+  /** The request body as bytes, for routes declared with `raw`; otherwise empty. */
+  rawBody: Buffer;
   actor: A extends "public" ? Actor | null : Actor;
   access: A extends { tenant: TenantRule } ? TenantAccess : null;
   /** The actor as the audit log records it, with the client IP. */
@@ -38,6 +40,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, A extends AuthR
   body?: ZodType<B>;
   /** HTTP status on success (default 200). */
   status?: number;
+  /** Take the body as raw bytes (uploads, CSV) up to `limit` bytes instead of JSON; `body` then gets the Buffer. */
+  raw?: { limit: number; contentType: string };
   handler(ctx: HandlerContext<P, Q, B, A>): Promise<unknown>;
 }
 
@@ -64,14 +68,15 @@ export function auditActorOf(actor: Actor | null, ip: string): AuditActor {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function mountRoutes(router: Router, routes: RouteDef<any, any, any, any>[], services: Services) {
   for (const def of routes) {
-    router[def.method](def.path, async (req: Request, res: Response, next: NextFunction) => {
+    const rawParser = def.raw ? express.raw({ type: () => true, limit: def.raw.limit }) : (_q: Request, _s: Response, n: NextFunction) => n();
+    router[def.method](def.path, rawParser, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const actor = (res.locals.actor as Actor | null) ?? null;
         if (def.auth !== "public" && !actor) throw new ApiError(401, "UNAUTHENTICATED", "Sign in or send an API token.");
         if (def.auth === "operator" && !actor!.isOperator) throw new ApiError(403, "FORBIDDEN", "Operators only.");
         // Cookie-authenticated writes must be JSON: HTML forms (which can only GET or POST) cannot send that
         // cross-site without a CORS preflight (CSRF, SECURITY.md 5). DELETE/PUT/PATCH cross-site need CORS anyway.
-        if (def.method !== "get" && def.method !== "delete" && (def.body || actor?.via === "session") && !req.is("application/json")) {
+        if (!def.raw && def.method !== "get" && def.method !== "delete" && (def.body || actor?.via === "session") && !req.is("application/json")) {
           throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
         }
         const params = parse(def.params, req.params, "path parameters");
@@ -80,12 +85,14 @@ export function mountRoutes(router: Router, routes: RouteDef<any, any, any, any>
           access = await requireTenantAccess(services.prisma, actor!, (params as { tenantId: string }).tenantId, def.auth.tenant);
         }
         const query = parse(def.query, req.query, "query");
-        const body = def.body ? parse(def.body, req.body ?? {}, "body") : undefined;
+        const body = def.body && !def.raw ? parse(def.body, req.body ?? {}, "body") : undefined;
+        const rawBody = def.raw && Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const ip = req.ip ?? "unknown";
         const data = await def.handler({
           params,
           query,
           body,
+          rawBody,
           actor,
           access,
           audit: auditActorOf(actor, ip),
@@ -130,7 +137,9 @@ export function openApiDocument(routes: RouteDef<any, any, any, any>[], info: { 
       ...(rule ? { "x-tenant-roles": rule.roles, "x-operator": rule.operator } : {}),
       security,
       parameters,
-      ...(def.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(def.body) } } } } : {}),
+      ...(def.raw
+        ? { requestBody: { required: true, content: { [def.raw.contentType]: { schema: { type: "string", format: "binary", maxLength: def.raw.limit } } } } }
+        : def.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(def.body) } } } } : {}),
       responses: {
         [String(def.status ?? 200)]: { description: "Success", content: { "application/json": { schema: { $ref: "#/components/schemas/Success" } } } },
         default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },

@@ -6,6 +6,7 @@ import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { brandSchema } from "./brand.ts";
 import { normalizeHost } from "./host.ts";
+import { itemFieldsSchema } from "#server/catalog/schemas.ts";
 
 const rail = z.enum(["escrow", "direct", "external_provider", "manual_invoice"]);
 const RESERVED = new Set(["www", "api", "admin", "app", "ops", "mail", "static", "assets", "cdn", "status", "help", "docs", "t"]);
@@ -54,6 +55,12 @@ export const manifestSchema = z
         }),
       )
       .max(20)
+      .default([]),
+    // Catalog items, matched by title within the tenant (titles are unique in a manifest).
+    catalog: z
+      .array(itemFieldsSchema)
+      .max(1000)
+      .refine((items) => new Set(items.map((i) => i.title)).size === items.length, "catalog titles must be unique")
       .default([]),
   })
   .strict();
@@ -121,12 +128,36 @@ export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Pr
         changed++;
       }
     }
+    for (const item of m.catalog) {
+      const existing = await tx.catalogItem.findFirst({ where: { tenantId, title: item.title } });
+      if (!existing) {
+        await tx.catalogItem.create({ data: { tenantId, ...item } });
+        changed++;
+        continue;
+      }
+      const have = { ...pickItem(existing), price: String(Number(existing.price.toString())) };
+      if (!same(have, { ...pickItem(item), price: String(Number(item.price)) })) {
+        await tx.catalogItem.update({ where: { id: existing.id, tenantId }, data: { ...item, version: { increment: 1 } } });
+        changed++;
+      }
+    }
     return { slug: m.slug, changed };
   });
 }
 
+const pickItem = (i: { title: string; description: string; category: string | null; kind: string; stock: number | null; active: boolean }) => ({
+  title: i.title, description: i.description, category: i.category, kind: i.kind, stock: i.stock, active: i.active,
+});
+
 export async function exportManifest(prisma: PrismaClient, slug: string): Promise<TenantManifest | null> {
-  const t = await prisma.tenant.findUnique({ where: { slug }, include: { paymentPolicy: true, domains: { where: { status: { not: "removed" } }, orderBy: { hostname: "asc" } } } });
+  const t = await prisma.tenant.findUnique({
+    where: { slug },
+    include: {
+      paymentPolicy: true,
+      domains: { where: { status: { not: "removed" } }, orderBy: { hostname: "asc" } },
+      catalogItems: { where: { archivedAt: null }, orderBy: { createdAt: "asc" } },
+    },
+  });
   if (!t) return null;
   const p = t.paymentPolicy;
   return manifestSchema.parse({
@@ -138,5 +169,6 @@ export async function exportManifest(prisma: PrismaClient, slug: string): Promis
       escrowRequiredForCategories: p.escrowRequiredForCategories,
     } } : {}),
     domains: t.domains.map((d) => ({ hostname: d.hostname, status: d.status === "failed" ? "pending" : d.status, primary: d.isPrimary, mode: d.mode })),
+    catalog: t.catalogItems.map((i) => ({ ...pickItem(i), price: i.price.toString() })),
   });
 }

@@ -1,0 +1,192 @@
+/**
+ * Tenant catalogs (CAT-1..3). Every query carries the tenant floor; storefront reads add `active` and
+ * `archivedAt: null`, so an inactive item never reaches a buyer, the public JSON or the sitemap.
+ */
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { ApiError } from "#server/http/errors.ts";
+import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { mediaPath } from "#server/uploads/index.ts";
+import { decodeCursor, encodeCursor } from "./cursor.ts";
+import type { CatalogQuery, ItemCreateInput, ItemPatchInput } from "./schemas.ts";
+
+type Tx = Prisma.TransactionClient;
+
+const itemSelect = {
+  id: true, title: true, description: true, price: true, category: true, kind: true, stock: true, active: true,
+  archivedAt: true, version: true, createdAt: true, updatedAt: true,
+  images: { select: { alt: true, position: true, upload: { select: { id: true, key: true } } }, orderBy: { position: "asc" as const } },
+} satisfies Prisma.CatalogItemSelect;
+type ItemRow = Prisma.CatalogItemGetPayload<{ select: typeof itemSelect }>;
+
+export function presentItem(row: ItemRow) {
+  const { images, price, ...rest } = row;
+  return {
+    ...rest,
+    price: price.toString(),
+    images: images.map((i) => ({ uploadId: i.upload.id, url: mediaPath(i.upload.key), alt: i.alt })),
+  };
+}
+export type PresentedItem = ReturnType<typeof presentItem>;
+
+const visibleToBuyers = { active: true, archivedAt: null } as const;
+
+function searchFilter(q: string | undefined): Prisma.CatalogItemWhereInput {
+  if (!q) return {};
+  const terms = q.split(/\s+/).filter(Boolean).slice(0, 5);
+  return {
+    AND: terms.map((t) => ({
+      OR: [
+        { title: { contains: t, mode: "insensitive" as const } },
+        { description: { contains: t, mode: "insensitive" as const } },
+        { category: { contains: t, mode: "insensitive" as const } },
+      ],
+    })),
+  };
+}
+
+export class CatalogService {
+  constructor(private deps: { prisma: PrismaClient }) {}
+
+  /** One page, newest first, keyset-paginated. `forBuyers` restricts to what the storefront may show. */
+  async list(tenantId: string, q: CatalogQuery, opts: { forBuyers: boolean }) {
+    const cursor = decodeCursor(q.cursor);
+    if (q.cursor && !cursor) throw new ApiError(400, "VALIDATION_ERROR", "Invalid cursor.");
+    const status: Prisma.CatalogItemWhereInput = opts.forBuyers
+      ? visibleToBuyers
+      : q.status === "active" ? visibleToBuyers
+      : q.status === "inactive" ? { active: false, archivedAt: null }
+      : q.status === "archived" ? { archivedAt: { not: null } }
+      : {};
+    const rows = await this.deps.prisma.catalogItem.findMany({
+      where: {
+        tenantId,
+        ...status,
+        ...(q.category ? { category: q.category } : {}),
+        ...searchFilter(q.q),
+        ...(cursor
+          ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
+          : {}),
+      },
+      select: itemSelect,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: q.limit + 1,
+    });
+    const page = rows.slice(0, q.limit);
+    const last = page[page.length - 1];
+    return { items: page.map(presentItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+  }
+
+  async get(tenantId: string, id: string, opts: { forBuyers: boolean }) {
+    const row = await this.deps.prisma.catalogItem.findFirst({
+      where: { id, tenantId, ...(opts.forBuyers ? visibleToBuyers : {}) },
+      select: itemSelect,
+    });
+    if (!row) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
+    return presentItem(row);
+  }
+
+  /** Distinct categories with how many items each holds (buyers: active items only). */
+  async categories(tenantId: string, opts: { forBuyers: boolean }) {
+    const rows = await this.deps.prisma.catalogItem.groupBy({
+      by: ["category"],
+      where: { tenantId, category: { not: null }, ...(opts.forBuyers ? visibleToBuyers : {}) },
+      _count: { _all: true },
+      orderBy: { category: "asc" },
+      take: 200,
+    });
+    return rows.map((r) => ({ name: r.category!, count: r._count._all }));
+  }
+
+  /** Sitemap entries: active items only. */
+  sitemapEntries(tenantId: string) {
+    return this.deps.prisma.catalogItem.findMany({
+      where: { tenantId, ...visibleToBuyers },
+      select: { id: true, updatedAt: true },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: 50_000,
+    });
+  }
+
+  create(actor: AuditActor, tenantId: string, input: ItemCreateInput) {
+    return this.deps.prisma.$transaction((tx) => this.insert(tx, actor, tenantId, input));
+  }
+
+  /** Creates every row or none (the report lists each invalid row; see csv.ts). */
+  createMany(actor: AuditActor, tenantId: string, inputs: ItemCreateInput[]) {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const ids: string[] = [];
+      for (const input of inputs) ids.push((await this.insert(tx, actor, tenantId, input)).id);
+      return ids;
+    });
+  }
+
+  private async insert(tx: Tx, actor: AuditActor, tenantId: string, input: ItemCreateInput) {
+    const { imageIds, ...fields } = input;
+    const row = await tx.catalogItem.create({ data: { tenantId, ...fields }, select: { id: true } });
+    await this.linkImages(tx, tenantId, row.id, imageIds);
+    await writeAudit(tx, actor, { action: "catalog.item_create", tenantId, target: `item:${row.id}`, details: { title: fields.title } });
+    return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id: row.id }, select: itemSelect }));
+  }
+
+  async update(actor: AuditActor, tenantId: string, id: string, input: ItemPatchInput) {
+    const { version, imageIds, ...fields } = input;
+    return this.deps.prisma.$transaction(async (tx) => {
+      const { count } = await tx.catalogItem.updateMany({
+        where: { id, tenantId, version },
+        data: { ...fields, ...(fields.active ? { archivedAt: null } : {}), version: { increment: 1 } },
+      });
+      if (count === 0) await this.explainMiss(tx, tenantId, id);
+      if (imageIds) await this.linkImages(tx, tenantId, id, imageIds);
+      await writeAudit(tx, actor, { action: "catalog.item_update", tenantId, target: `item:${id}`, details: { fields: Object.keys(fields), images: imageIds?.length } });
+      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id }, select: itemSelect }));
+    });
+  }
+
+  /** Archive: hidden from buyers and the default merchant list, kept for order history. */
+  async archive(actor: AuditActor, tenantId: string, id: string) {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const { count } = await tx.catalogItem.updateMany({
+        where: { id, tenantId },
+        data: { active: false, archivedAt: new Date(), version: { increment: 1 } },
+      });
+      if (count === 0) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
+      await writeAudit(tx, actor, { action: "catalog.item_archive", tenantId, target: `item:${id}` });
+      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id }, select: itemSelect }));
+    });
+  }
+
+  /** Atomic stock change: one conditional UPDATE, so concurrent adjustments never go below zero or get lost. */
+  async adjustStock(actor: AuditActor, tenantId: string, id: string, delta: number) {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const rows = await tx.$queryRaw<{ stock: number }[]>`
+        UPDATE catalog_items SET stock = stock + ${delta}, version = version + 1, updated_at = now()
+        WHERE id = ${id}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL AND stock + ${delta} >= 0
+        RETURNING stock`;
+      if (rows.length === 0) {
+        const item = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { stock: true } });
+        if (!item) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
+        if (item.stock === null) throw new ApiError(409, "STOCK_UNLIMITED", "This item has unlimited stock; set a number first.");
+        throw new ApiError(409, "OUT_OF_STOCK", `Only ${item.stock} in stock; cannot remove ${-delta}.`);
+      }
+      await writeAudit(tx, actor, { action: "catalog.stock_adjust", tenantId, target: `item:${id}`, details: { delta, stock: rows[0]!.stock } });
+      return { id, stock: rows[0]!.stock };
+    });
+  }
+
+  private async explainMiss(tx: Tx, tenantId: string, id: string): Promise<never> {
+    const exists = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { id: true } });
+    if (!exists) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
+    throw new ApiError(409, "CONFLICT", "The item changed since you loaded it. Reload and try again.");
+  }
+
+  /** Replaces an item's images. Uploads are looked up within the tenant (and the composite FK enforces it too). */
+  private async linkImages(tx: Tx, tenantId: string, itemId: string, uploadIds: string[]) {
+    const unique = [...new Set(uploadIds)];
+    const found = await tx.upload.findMany({ where: { tenantId, id: { in: unique }, purpose: "item_image" }, select: { id: true } });
+    if (found.length !== unique.length) throw new ApiError(404, "UPLOAD_NOT_FOUND", "An image does not exist in this shop.");
+    await tx.catalogItemImage.deleteMany({ where: { tenantId, itemId } });
+    if (unique.length) {
+      await tx.catalogItemImage.createMany({ data: unique.map((uploadId, position) => ({ tenantId, itemId, uploadId, position })) });
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export { UploadService, UPLOAD_LIMITS, mediaPath } from "./service.ts";
+export { LocalDiskStore, type FileStore } from "./store.ts";
+export { sniffImage, looksLikeMarkup } from "./sniff.ts";
