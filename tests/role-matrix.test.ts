@@ -48,13 +48,26 @@ const MATRIX: Row[] = [
   { method: "POST", path: "/invitations", allowed: ["owner"], body: async () => ({ email: `inv${Math.random().toString(36).slice(2)}@example.test`, role: "support" }) },
   { method: "DELETE", path: `/invitations/${randomUUID()}`, allowed: ["owner"] },
   { method: "GET", path: "/audit", allowed: ["owner", "operator"] },
+  { method: "GET", path: "/catalog/items", allowed: ["owner", "manager", "operator"] },
+  { method: "POST", path: "/catalog/items", allowed: ["owner", "manager"], body: async () => ({ title: "Matrix item", price: "1.00" }) },
+  { method: "GET", path: "/catalog/items/:item", allowed: ["owner", "manager", "operator"] },
+  { method: "PATCH", path: "/catalog/items/:item", allowed: ["owner", "manager"], body: async () => ({ version: await itemVersion(), title: "Edited" }) },
+  { method: "POST", path: "/catalog/items/:item/stock", allowed: ["owner", "manager"], body: async () => ({ delta: 1 }) },
+  { method: "DELETE", path: "/catalog/items/:item", allowed: ["owner", "manager"] },
+  { method: "GET", path: "/catalog/categories", allowed: ["owner", "manager", "operator"] },
+  { method: "POST", path: "/catalog/import", allowed: ["owner", "manager"], body: async () => ({}) },
+  { method: "GET", path: "/uploads", allowed: ["owner", "manager", "operator"] },
+  { method: "POST", path: "/uploads", allowed: ["owner", "manager"], body: async () => ({}) },
+  { method: "DELETE", path: `/uploads/${randomUUID()}`, allowed: ["owner", "manager"] },
   // Closing is last: it ends the shop's life.
   { method: "POST", path: "/close", allowed: ["operator"], body: async () => ({ reason: "matrix check" }) },
 ];
 let ownerId: string;
+let itemId: string;
+const itemVersion = async () => (await db.prisma.catalogItem.findUniqueOrThrow({ where: { id: itemId } })).version;
 
 beforeAll(async () => {
-  app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost" });
+  app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost", UPLOADS_DIR: `/tmp/sf-uploads-${db.name}` });
   const shop = await createShopWithTeam(db.prisma, app.port, "matrix");
   tenantId = shop.tenantId;
   ownerId = shop.members.owner.userId;
@@ -62,6 +75,7 @@ beforeAll(async () => {
   clients.anonymous = new Client(app.port);
   clients["non-member"] = await signIn(app.port, (await createUser(db.prisma)).email);
   clients.operator = await signIn(app.port, (await createUser(db.prisma, { operator: true })).email);
+  itemId = (await clients.owner!.post(`/api/tenants/${tenantId}/catalog/items`, { title: "Seed", price: "2.00", stock: 1 })).json.data.id;
 });
 afterAll(async () => app?.stop());
 
@@ -78,7 +92,7 @@ describe("role matrix (PRODUCT.md §9)", () => {
       const expected: string[] = [];
       for (const subject of SUBJECTS) {
         const body = row.body ? await row.body() : undefined;
-        const res = await clients[subject]!.call(row.method, `/api/tenants/${tenantId}${row.path}`, body);
+        const res = await clients[subject]!.call(row.method, `/api/tenants/${tenantId}${row.path.replace(":item", itemId)}`, body);
         const refused = res.status === 401 || res.status === 403 || res.json?.error?.code === "TENANT_NOT_FOUND";
         expect(res.status, `${subject}: ${res.body}`).toBeLessThan(500);
         if (refused) {
