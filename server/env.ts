@@ -58,6 +58,11 @@ export const storageEnvSchema = z.object({
 export const secretsEnvSchema = z.object({
   // 32 bytes as 64 hex chars or base64. Required in production; the demo creates one under .data/.
   SECRET_BOX_KEY: z.string().optional(),
+  // Comma-separated earlier keys, still accepted for reading until `npm run secrets:rotate` has re-encrypted.
+  SECRET_BOX_OLD_KEYS: z
+    .string()
+    .default("")
+    .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
 });
 
 export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(secretsEnvSchema);
@@ -77,6 +82,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   const env = result.data;
   if (env.SECRET_BOX_KEY !== undefined && !decodeKey(env.SECRET_BOX_KEY)) {
     throw new Error("Invalid configuration:\n  - SECRET_BOX_KEY: must be 32 bytes (64 hex characters or base64)");
+  }
+  if (env.SECRET_BOX_OLD_KEYS.some((k) => !decodeKey(k))) {
+    throw new Error("Invalid configuration:\n  - SECRET_BOX_OLD_KEYS: each key must be 32 bytes (64 hex characters or base64)");
   }
   if (env.NODE_ENV === "production") {
     const problems: string[] = [];
