@@ -1,15 +1,20 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useRouteError, isRouteErrorResponse } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useMatches, useRouteError, isRouteErrorResponse } from "@remix-run/react";
 import stylesheet from "./tailwind.css?url";
-import { brandCssVariables } from "#server/tenancy/brand.ts";
+import { themeCssVariables } from "#app/utils/brand-theme.ts";
+import { shopInfo } from "#app/utils/storefront.server.ts";
 import { useNonce } from "./nonce.tsx";
+
+const DEFAULT_VIEWPORT = "width=device-width, initial-scale=1";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const brand = context.tenant?.brand ?? {};
   return {
-    cssVars: brandCssVariables(brand),
+    cssVars: themeCssVariables(brand),
+    // The shop on this host (null on the platform host): header, footer, SEO tags and error pages use it.
+    shop: context.tenant ? shopInfo(context.tenant) : null,
     favicon: brand.faviconUrl ?? null,
     lang: context.tenant?.localeDefaults[0] ?? "en",
     // Only on the platform host and only when signed in; forms echo it back (app/utils/csrf.server.ts).
@@ -21,14 +26,16 @@ export async function loader({ context }: LoaderFunctionArgs) {
 export function Layout({ children }: { children: React.ReactNode }) {
   const data = useLoaderData<typeof loader>() as Awaited<ReturnType<typeof loader>> | undefined;
   const nonce = useNonce();
-  const vars = data?.cssVars ?? brandCssVariables({});
+  const vars = data?.cssVars ?? themeCssVariables({});
+  // A route may ask for its own viewport (the Telegram Mini App draws under the notch: viewport-fit=cover).
+  const viewport = useMatches().reduce((v, m) => (m.handle as { viewport?: string } | undefined)?.viewport ?? v, DEFAULT_VIEWPORT);
   // Brand variables are in the SSR HTML itself: no flash of platform styling.
   const css = `:root{${Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(";")}}`;
   return (
     <html lang={data?.lang ?? "en"}>
       <head>
         <meta charSet="utf-8" />
-        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="viewport" content={viewport} />
         {/* Without a brand favicon, an empty one: the platform's icon must not show on a merchant's shop. */}
         <link rel="icon" href={data?.favicon ?? "data:,"} />
         <style nonce={nonce} dangerouslySetInnerHTML={{ __html: css }} />

@@ -158,3 +158,15 @@ describe("catalog API", () => {
     expect(await db.prisma.catalogItem.count({ where: { tenantId } })).toBe(before + 2);
   });
 });
+
+describe("CSV report", () => {
+  it("lists every problem of a row at once", async () => {
+    const { parseCatalogCsv } = await import("#server/catalog/index.ts");
+    const { report } = parseCatalogCsv("title,price,stock,kind\n,abc,-2,boat\n");
+    const messages = report.errors[0]!.messages.join(" | ");
+    expect(messages).toMatch(/stock/);
+    expect(messages).toMatch(/price/);
+    expect(messages).toMatch(/title/);
+    expect(messages).toMatch(/kind/);
+  });
+});

@@ -1,3 +1,9 @@
+import type { CatalogCard, CatalogPage } from "#app/utils/storefront.server.ts";
+import { ItemImage } from "./storefront/item-image.tsx";
+import { CatalogResults, CategoryFilter, SearchForm } from "./storefront/catalog-view.tsx";
+import { ShieldIcon } from "./storefront/icons.tsx";
+import { ShopLayout } from "./storefront/shop-layout.tsx";
+
 export interface ShopHomeProps {
   shop: {
     name: string;
@@ -7,44 +13,88 @@ export interface ShopHomeProps {
     hidePlatformBadge: boolean;
     paymentRails: string[];
   };
+  /** The catalog page to show; absent in the platform-host preview, which shows the shop's frame only. */
+  catalog?: CatalogPage;
   preview?: boolean;
 }
 
-/** The branded shop shell. Colours come only from the brand CSS variables set in the SSR <style>. */
-export function ShopHome({ shop, preview }: ShopHomeProps) {
+const FAN = ["-rotate-6 left-0 top-10", "rotate-2 left-40 top-0 z-10", "rotate-6 left-80 top-14"];
+
+/** Three newest products fanned out beside the hero on wide screens (decorative: the grid below lists them). */
+function Showcase({ items }: { items: CatalogCard[] }) {
+  if (items.length < 3) return null;
   return (
-    <div className="flex min-h-screen flex-col">
-      {preview ? (
-        <div role="status" className="bg-amber-300 px-4 py-2 text-center text-sm font-medium text-amber-950">
-          Preview — this shop is not public yet.
+    <div aria-hidden="true" className="relative hidden h-80 w-[32rem] shrink-0 lg:block">
+      {items.slice(0, 3).map((item, i) => (
+        <div key={item.id} className={`absolute w-48 rounded-3xl bg-white p-2 text-gray-900 shadow-2xl ${FAN[i]}`}>
+          <ItemImage id={item.id} title={item.title} image={item.image} decorative />
+          <p className="truncate px-1.5 pt-2 text-sm font-semibold">{item.title}</p>
+          <p className="px-1.5 pb-1 text-sm font-bold text-ink">{item.priceLabel}</p>
         </div>
-      ) : null}
-      <header className="bg-brand text-brand-fg">
-        <div className="mx-auto flex max-w-5xl items-center gap-3 px-4 py-4">
-          {shop.logoUrl ? <img src={shop.logoUrl} alt="" className="h-10 w-10 rounded" /> : null}
-          <span data-testid="shop-name" className="text-xl font-bold">{shop.name}</span>
-        </div>
-      </header>
-      <main className="mx-auto w-full max-w-5xl flex-1 px-4 py-12">
-        <section className="rounded-2xl bg-brand px-6 py-14 text-center text-brand-fg sm:px-12">
-          <h1 className="text-3xl font-extrabold sm:text-5xl">{shop.name}</h1>
-          {shop.tagline ? <p className="mt-4 text-lg opacity-90">{shop.tagline}</p> : null}
-          <a href="#catalog" className="mt-8 inline-block rounded-full bg-accent px-6 py-3 font-semibold text-accent-fg">
-            Browse the shop
-          </a>
-        </section>
-        <section id="catalog" className="mt-12 text-center text-gray-600">
-          <h2 className="text-xl font-semibold text-gray-900">Catalog</h2>
-          <p className="mt-2">New products are on their way.</p>
-          {shop.paymentRails.includes("escrow") ? (
-            <p className="mt-6 inline-block rounded-full border border-accent px-4 py-1 text-sm">Checkout protected by escrow</p>
-          ) : null}
-        </section>
-      </main>
-      <footer className="border-t px-4 py-6 text-center text-sm text-gray-500">
-        {shop.supportEmail ? <a className="underline" href={`mailto:${shop.supportEmail}`}>{shop.supportEmail}</a> : null}
-        {shop.hidePlatformBadge ? null : <p className="mt-1">Powered by Storefront</p>}
-      </footer>
+      ))}
     </div>
+  );
+}
+
+function Hero({ shop, featured, preview }: { shop: ShopHomeProps["shop"]; featured: CatalogCard[]; preview?: boolean }) {
+  return (
+    <section aria-labelledby="hero-heading" className="relative isolate overflow-hidden bg-brand text-brand-fg">
+      <span aria-hidden="true" className="absolute -right-28 -top-32 -z-10 size-64 rounded-full border-[2rem] border-accent opacity-25 sm:-right-32 sm:-top-40 sm:size-[28rem] sm:border-[3.5rem]" />
+      <span aria-hidden="true" className="absolute -bottom-24 -left-16 -z-10 size-64 rounded-full bg-current opacity-[0.06]" />
+      <div className="mx-auto flex max-w-6xl items-center gap-12 px-4 py-14 sm:py-20">
+        <div className="min-w-0 flex-1">
+          <p className="text-sm font-semibold uppercase tracking-[0.2em] opacity-90">{shop.name}</p>
+          <h1 id="hero-heading" className="mt-3 max-w-3xl text-4xl font-extrabold leading-tight tracking-tight text-balance sm:text-6xl">
+            {shop.tagline ?? `Welcome to ${shop.name}`}
+          </h1>
+          <div className="mt-8 flex flex-wrap items-center gap-4">
+            {preview ? null : (
+              <a href="#catalog" className="rounded-full bg-accent px-6 py-3 font-semibold text-accent-fg shadow-sm hover:brightness-95 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-current">
+                Browse the shop
+              </a>
+            )}
+            {shop.paymentRails.includes("escrow") ? (
+              <p className="inline-flex items-center gap-2 rounded-full bg-black/10 px-4 py-2 text-sm font-medium">
+                <ShieldIcon /> Checkout protected by escrow
+              </p>
+            ) : null}
+          </div>
+        </div>
+        <Showcase items={featured} />
+      </div>
+    </section>
+  );
+}
+
+/**
+ * The shop home: hero, search, category filter and product grid. Searching, filtering or paging drops the
+ * hero so the results come first (and the results heading becomes the page's h1).
+ */
+export function ShopHome({ shop, catalog, preview }: ShopHomeProps) {
+  const browsing = catalog ? Boolean(catalog.params.q || catalog.params.category || catalog.params.cursor) : false;
+  return (
+    <ShopLayout shop={shop} preview={preview}>
+      {browsing ? null : <Hero shop={shop} featured={catalog?.items ?? []} preview={preview} />}
+      {catalog ? (
+        <div id="catalog" className="mx-auto max-w-6xl scroll-mt-20 px-4 pt-8 sm:pt-12">
+          <div className="flex flex-col gap-4 md:flex-row md:items-center md:justify-between">
+            <div className="md:w-96 md:order-2">
+              <SearchForm basePath="/" params={catalog.params} />
+            </div>
+            <div className="min-w-0 md:order-1">
+              <CategoryFilter basePath="/" params={catalog.params} categories={catalog.categories} />
+            </div>
+          </div>
+          <div className="mt-8">
+            <CatalogResults basePath="/" page={catalog} headingLevel={browsing ? "h1" : "h2"} />
+          </div>
+        </div>
+      ) : (
+        <section aria-labelledby="catalog-heading" className="mx-auto max-w-6xl px-4 py-12 text-center">
+          <h2 id="catalog-heading" className="text-xl font-bold text-gray-900">Catalog</h2>
+          <p className="mt-2 text-gray-700">The shop’s products are listed here on its live address.</p>
+        </section>
+      )}
+    </ShopLayout>
   );
 }

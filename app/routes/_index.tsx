@@ -2,39 +2,33 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ShopHome } from "#app/components/shop-home.tsx";
 import { PlatformLanding } from "#app/components/platform-landing.tsx";
+import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
+import { shopMeta } from "#app/components/storefront/seo.ts";
+import { useShop } from "#app/components/storefront/shop.ts";
+import { loadCatalogPage } from "#app/utils/storefront.server.ts";
+import { catalogHeading } from "#app/components/storefront/catalog-view.tsx";
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => {
-  if (!data) return [];
-  if (data.kind === "platform") return [{ title: "Storefront platform — your shop, your brand" }];
-  const { shop } = data;
-  return [
-    { title: shop.tagline ? `${shop.name} — ${shop.tagline}` : shop.name },
-    { property: "og:title", content: shop.name },
-    { property: "og:site_name", content: shop.name },
-    ...(shop.tagline ? [{ name: "description", content: shop.tagline }, { property: "og:description", content: shop.tagline }] : []),
-    ...(shop.logoUrl ? [{ property: "og:image", content: shop.logoUrl }] : []),
-    { tagName: "link", rel: "canonical", href: `https://${shop.primaryHost}/` },
-  ];
+export const meta: MetaFunction<typeof loader> = (args) => {
+  const { data } = args;
+  if (data?.kind === "platform") return [{ title: "Storefront platform — your shop, your brand" }];
+  const params = data?.catalog.params;
+  const browsing = params && (params.q || params.category || params.cursor);
+  // Search results and deeper pages are not landing pages: keep them out of the index (the home stays in).
+  return shopMeta(args, browsing ? { title: catalogHeading(params), noindex: Boolean(params.q || params.cursor) } : {});
 };
 
-export async function loader({ context }: LoaderFunctionArgs) {
+export async function loader({ request, context }: LoaderFunctionArgs) {
   if (!context.tenant) return { kind: "platform" as const, platformDomain: context.platformDomain };
-  const t = context.tenant;
-  return {
-    kind: "shop" as const,
-    shop: {
-      name: t.brand.displayName ?? t.displayName,
-      tagline: t.brand.tagline ?? null,
-      logoUrl: t.brand.logoUrl ?? null,
-      supportEmail: t.brand.supportEmail ?? null,
-      hidePlatformBadge: t.brand.hidePlatformBadge ?? false,
-      primaryHost: t.primaryHost,
-      paymentRails: t.paymentRails,
-    },
-  };
+  return { kind: "shop" as const, catalog: await loadCatalogPage(context, new URL(request.url)) };
 }
 
 export default function Index() {
   const data = useLoaderData<typeof loader>();
-  return data.kind === "platform" ? <PlatformLanding platformDomain={data.platformDomain} /> : <ShopHome shop={data.shop} />;
+  const shop = useShop();
+  if (data.kind === "platform") return <PlatformLanding platformDomain={data.platformDomain} />;
+  return shop ? <ShopHome shop={shop} catalog={data.catalog} /> : null;
+}
+
+export function ErrorBoundary() {
+  return <StorefrontErrorBoundary />;
 }

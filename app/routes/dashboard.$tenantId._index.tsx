@@ -12,7 +12,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
   const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
   const { prisma } = context.services;
-  const [tenant, policy, members, openInvitations] = await Promise.all([
+  const [tenant, policy, members, openInvitations, firstItem] = await Promise.all([
     prisma.tenant.findUniqueOrThrow({
       where: { id: tenantId },
       select: { slug: true, displayName: true, type: true, status: true, statusReason: true, brand: true, createdAt: true, updatedAt: true },
@@ -20,6 +20,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     prisma.tenantPaymentPolicy.findUnique({ where: { tenantId }, select: { version: true, allowedRails: true, defaultRail: true } }),
     prisma.tenantUserRole.findMany({ where: { tenantId }, select: { userId: true }, distinct: ["userId"], take: 100 }),
     prisma.tenantInvitation.count({ where: { tenantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } } }),
+    prisma.catalogItem.findFirst({ where: { tenantId }, select: { id: true } }),
   ]);
   const brand = (tenant.brand ?? {}) as Partial<Brand>;
   const url = new URL(request.url);
@@ -27,9 +28,11 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     tenant: { ...tenant, createdAt: tenant.createdAt.toISOString(), updatedAt: tenant.updatedAt.toISOString() },
     isOwner: roles.includes("owner"),
+    canEditCatalog: roles.includes("owner") || roles.includes("manager"),
     shopUrl,
     previewPath: `/t/${tenant.slug}`,
     checklist: {
+      items: Boolean(firstItem),
       brand: Boolean(brand.logoUrl || brand.tagline || (brand.primaryColor && brand.primaryColor !== DEFAULT_BRAND.primaryColor) || (brand.accentColor && brand.accentColor !== DEFAULT_BRAND.accentColor)),
       payments: (policy?.version ?? 1) > 1,
       team: members.length > 1 || openInvitations > 0,
@@ -105,15 +108,16 @@ function ChecklistItem({ done, title, text, to, cta }: { done: boolean; title: s
 }
 
 export default function TenantOverview() {
-  const { tenant, isOwner, shopUrl, previewPath, checklist, policy, teamSize, openInvitations } = useLoaderData<typeof loader>();
-  const done = Object.values(checklist).filter(Boolean).length;
+  const { tenant, isOwner, canEditCatalog, shopUrl, previewPath, checklist, policy, teamSize, openInvitations } = useLoaderData<typeof loader>();
+  const steps = Object.values(checklist);
+  const done = steps.filter(Boolean).length;
   return (
     <div className="grid gap-6 lg:grid-cols-3">
       <div className="space-y-6 lg:col-span-2">
         <Card title="Status" actions={<StatusBadge status={tenant.status} />}>
           <NextStep tenant={tenant} shopUrl={shopUrl} previewPath={previewPath} />
         </Card>
-        <Card title="Get your shop ready" description={`${done} of 4 done`}>
+        <Card title="Get your shop ready" description={`${done} of ${steps.length} done`}>
           <ul className="divide-y divide-gray-100">
             <ChecklistItem
               done={checklist.brand}
@@ -121,6 +125,13 @@ export default function TenantOverview() {
               text="Add your logo, colours and a tagline."
               to="brand"
               cta={isOwner ? "Edit brand" : "View"}
+            />
+            <ChecklistItem
+              done={checklist.items}
+              title="Add your first item"
+              text="Add what you sell with photos, price and stock, or import a spreadsheet."
+              to={canEditCatalog ? (checklist.items ? "catalog" : "catalog/new") : undefined}
+              cta={canEditCatalog ? (checklist.items ? "Catalog" : "Add an item") : undefined}
             />
             <ChecklistItem
               done={checklist.payments}

@@ -1,7 +1,7 @@
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { getFormProps, useForm, type FieldMetadata } from "@conform-to/react";
+import { Form, useActionData, useLoaderData, useNavigation, useParams } from "@remix-run/react";
+import { getFormProps, getInputProps, useForm, type FieldMetadata, type FormMetadata } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { brandSchema, FONT_FAMILIES, type Brand } from "#server/tenancy/brand.ts";
@@ -10,17 +10,23 @@ import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button, ReloadLink } from "#app/components/ui/button.tsx";
-import { CheckboxField, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
+import { CheckboxField, FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, useSavedNotice } from "#app/components/ui/page.tsx";
 import { BrandPreview, type BrandDraft } from "#app/components/ui/brand-preview.tsx";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { dashboardMediaUrl, formatBytes } from "#app/components/catalog/media.ts";
+import { UPLOAD_LIMITS, discardUploads, formTooLarge, saveUploads } from "#app/components/catalog/uploads.server.ts";
 
-// The brand is validated by the very schema the API and manifests use; the form adds the tenant's version (CAS).
+// The brand is validated by the very schema the API and manifests use; the form adds the tenant's version (CAS)
+// and optional logo/favicon files, which are uploaded on save and then become brand.logoUrl / brand.faviconUrl.
 const brandFormSchema = z.object({
   version: z.number().int().positive(),
   displayName: z.string({ error: "Give your shop a name." }).trim().min(1).max(80),
   brand: brandSchema,
+  logoFile: z.file().optional(),
+  faviconFile: z.file().optional(),
 });
+
 
 const FONT_LABELS: Record<(typeof FONT_FAMILIES)[number], string> = {
   system: "System (clean sans-serif)",
@@ -41,22 +47,40 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     tenant: { ...tenant, brand: (tenant.brand ?? {}) as Partial<Brand> },
     canEdit: roles.includes("owner"),
     address: `${tenant.slug}.${context.platformDomain}`,
+    limits: { logo: UPLOAD_LIMITS.logo, favicon: UPLOAD_LIMITS.favicon },
   };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
   await requireTenantRole(request, context, tenantId, { roles: ["owner"], operator: false });
+  // A logo and a favicon at their size limits, plus the rest of the form.
+  const tooLarge = formTooLarge(request, UPLOAD_LIMITS.logo + UPLOAD_LIMITS.favicon + 256 * 1024);
+  if (tooLarge) return json({ result: null, saved: false, tooLarge: tooLarge as string | null }, { status: 413 });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: brandFormSchema });
-  if (submission.status !== "success") return json({ result: submission.reply(), saved: false }, { status: 400 });
-  try {
-    await context.services.tenants.update(auditActor(context), tenantId, submission.value);
-  } catch (err) {
-    return json({ result: replyWithApiError(submission, err), saved: false }, { status: 400 });
+  if (submission.status !== "success") return json({ result: submission.reply(), saved: false, tooLarge: null }, { status: 400 });
+  const { logoFile, faviconFile, ...patch } = submission.value;
+  const uploaded: string[] = [];
+  for (const [file, purpose, field] of [[logoFile, "logo", "logoFile"], [faviconFile, "favicon", "faviconFile"]] as const) {
+    if (!file) continue;
+    const saved = await saveUploads(context, tenantId, purpose, [file]);
+    if (!saved.ok) {
+      await discardUploads(context, tenantId, uploaded);
+      return json({ result: submission.reply({ fieldErrors: { [field]: [saved.message] } }), saved: false, tooLarge: null }, { status: 400 });
+    }
+    uploaded.push(saved.uploads[0]!.id);
+    // The public path on the shop's own host (/media/<name>): a site path, as brandSchema allows.
+    patch.brand[purpose === "logo" ? "logoUrl" : "faviconUrl"] = saved.uploads[0]!.url;
   }
-  return json({ result: submission.reply(), saved: true });
+  try {
+    await context.services.tenants.update(auditActor(context), tenantId, patch);
+  } catch (err) {
+    await discardUploads(context, tenantId, uploaded);
+    return json({ result: replyWithApiError(submission, err), saved: false, tooLarge: null }, { status: 400 });
+  }
+  return json({ result: submission.reply(), saved: true, tooLarge: null });
 }
 
 /** A #rrggbb text field with a colour picker beside it; the picker writes into the text field. */
@@ -99,6 +123,7 @@ function readDraft(form: HTMLFormElement): BrandDraft {
     displayName: get("displayName"),
     tagline: get("tagline"),
     logoUrl: get("logoUrl"),
+    faviconUrl: get("faviconUrl"),
     primaryColor: get("primaryColor"),
     accentColor: get("accentColor"),
     fontFamily: get("fontFamily"),
@@ -107,14 +132,84 @@ function readDraft(form: HTMLFormElement): BrandDraft {
   };
 }
 
+/**
+ * A logo or favicon: the current image (or the chosen file, previewed as a data: URL), a file input whose file is
+ * uploaded on save, and the address field it fills in (which also takes an https:// address).
+ */
+function ImageField({ form, file, url, label, current, pending, onPick, onRemove, limit, accept, help, error }: {
+  form: FormMetadata<z.input<typeof brandFormSchema>, string[]>;
+  file: FieldMetadata<File | undefined, Record<string, unknown>, string[]>;
+  url: FieldMetadata<string | undefined, Record<string, unknown>, string[]>;
+  label: string;
+  current: string | undefined;
+  pending: string | undefined;
+  onPick: (file: File | undefined) => void;
+  onRemove: () => void;
+  limit: number;
+  accept: string;
+  help: string;
+  error?: string | null;
+}) {
+  const input = useRef<HTMLInputElement>(null);
+  const { key, ...fileProps } = getInputProps(file, { type: "file" });
+  const shown = pending ?? current;
+  const errors = [...(file.errors ?? []), ...(error ? [error] : [])];
+  return (
+    <div className="flex gap-4">
+      <div className="grid h-16 w-16 shrink-0 place-items-center overflow-hidden rounded-lg border border-gray-200 bg-[repeating-conic-gradient(#f3f4f6_0_25%,#fff_0_50%)] bg-[length:12px_12px]">
+        {shown ? <img src={shown} alt={`${label} preview`} className="max-h-full max-w-full object-contain" /> : <span className="text-[11px] text-gray-400">None</span>}
+      </div>
+      <div className="min-w-0 flex-1 space-y-3">
+        <div>
+          <label htmlFor={file.id} className="block text-sm font-medium text-gray-800">{label}</label>
+          <div className="mt-1.5 flex flex-wrap items-center gap-3">
+            <input
+              key={key}
+              ref={input}
+              {...fileProps}
+              accept={accept}
+              onChange={(e) => onPick(e.currentTarget.files?.[0])}
+              className="block min-w-0 flex-1 text-sm text-gray-600 file:mr-3 file:cursor-pointer file:rounded-md file:border file:border-gray-300 file:bg-white file:px-3 file:py-1.5 file:text-sm file:font-medium file:text-gray-800 file:shadow-xs hover:file:bg-gray-50"
+            />
+            {shown ? (
+              <button
+                type="button"
+                className="text-sm font-medium text-gray-600 underline hover:text-red-700"
+                onClick={() => {
+                  if (input.current) input.current.value = "";
+                  form.update({ name: url.name, value: "" });
+                  onRemove();
+                }}
+              >
+                Remove
+              </button>
+            ) : null}
+          </div>
+          <p className="mt-1.5 text-xs text-gray-500">{help} Up to {formatBytes(limit)}; uploaded when you save.</p>
+          <FieldErrors id={file.errorId} errors={errors.length ? errors : undefined} />
+        </div>
+        <TextField meta={url} label={`…or the ${label.toLowerCase()}'s address`} optional placeholder="https://…" spellCheck={false} />
+      </div>
+    </div>
+  );
+}
+
 export default function BrandPage() {
-  const { tenant, canEdit, address } = useLoaderData<typeof loader>();
+  const { tenant } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
-  const busy = useNavigation().state === "submitting";
   const savedNotice = useSavedNotice(actionData);
+  // Keyed on the version: after a save (which may have uploaded a logo) the form starts again from what was stored.
+  return <BrandEditor key={tenant.version} savedNotice={savedNotice} />;
+}
+
+function BrandEditor({ savedNotice }: { savedNotice: ReturnType<typeof useSavedNotice> }) {
+  const { tenant, canEdit, address, limits } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const tenantId = useParams().tenantId!;
+  const busy = useNavigation().state === "submitting";
   const [form, fields] = useForm({
     id: "brand",
-    lastResult: actionData?.result,
+    lastResult: actionData?.saved ? undefined : actionData?.result,
     constraint: getZodConstraint(brandFormSchema),
     defaultValue: { displayName: tenant.displayName, brand: { ...tenant.brand, fontFamily: tenant.brand.fontFamily ?? "system" } },
     shouldValidate: "onBlur",
@@ -123,12 +218,30 @@ export default function BrandPage() {
   });
   const b = fields.brand.getFieldset();
   const [draft, setDraft] = useState<BrandDraft>(() => ({ ...tenant.brand, fontFamily: tenant.brand.fontFamily ?? "system" }));
+  const [pending, setPending] = useState<{ logo?: string; favicon?: string }>({});
   const disabled = !canEdit;
+
+  /** Previews the chosen file right away (a data: URL; the CSP allows data: images, not blob:). */
+  const pick = (which: "logo" | "favicon") => (file: File | undefined) => {
+    if (!file || file.size > 4 * limits[which]) return setPending((p) => ({ ...p, [which]: undefined }));
+    const reader = new FileReader();
+    reader.onload = () => {
+      const src = typeof reader.result === "string" && /^data:image\/(png|jpeg|gif|webp|x-icon|vnd.microsoft.icon);/.test(reader.result) ? reader.result : undefined;
+      setPending((p) => ({ ...p, [which]: src }));
+    };
+    reader.readAsDataURL(file);
+  };
+  const remove = (which: "logo" | "favicon") => () => {
+    setPending((p) => ({ ...p, [which]: undefined }));
+    setDraft((d) => ({ ...d, [which === "logo" ? "logoUrl" : "faviconUrl"]: undefined }));
+  };
+  const logo = pending.logo ?? dashboardMediaUrl(tenantId, typeof draft.logoUrl === "string" ? draft.logoUrl : undefined);
+  const favicon = pending.favicon ?? dashboardMediaUrl(tenantId, typeof draft.faviconUrl === "string" ? draft.faviconUrl : undefined);
 
   return (
     <div className="grid gap-6 lg:grid-cols-5">
       <div className="lg:col-span-3">
-        <Form method="post" {...getFormProps(form)} onChange={(e) => {
+        <Form method="post" encType="multipart/form-data" {...getFormProps(form)} onChange={(e) => {
             setDraft(readDraft(e.currentTarget));
             savedNotice.dismiss();
           }} className="space-y-6">
@@ -156,10 +269,35 @@ export default function BrandPage() {
                 />
               </div>
             </Card>
-            <Card title="Images" description="An https:// address or a path on your shop (such as /logo.png).">
-              <div className="grid gap-5">
-                <TextField meta={b.logoUrl} label="Logo URL" optional placeholder="https://…/logo.png" spellCheck={false} />
-                <TextField meta={b.faviconUrl} label="Favicon URL" optional placeholder="https://…/favicon.png" spellCheck={false} />
+            <Card title="Logo and favicon" description="Upload an image, or give an https:// address.">
+              <div className="grid gap-6">
+                <ImageField
+                  form={form}
+                  file={fields.logoFile}
+                  url={b.logoUrl}
+                  label="Logo"
+                  current={logo}
+                  pending={pending.logo}
+                  onPick={pick("logo")}
+                  onRemove={remove("logo")}
+                  limit={limits.logo}
+                  accept="image/png,image/jpeg,image/gif,image/webp"
+                  help="PNG, JPEG, GIF or WebP; square works best."
+                  error={actionData?.tooLarge}
+                />
+                <ImageField
+                  form={form}
+                  file={fields.faviconFile}
+                  url={b.faviconUrl}
+                  label="Favicon"
+                  current={favicon}
+                  pending={pending.favicon}
+                  onPick={pick("favicon")}
+                  onRemove={remove("favicon")}
+                  limit={limits.favicon}
+                  accept="image/png,image/x-icon,image/vnd.microsoft.icon,image/gif,image/webp"
+                  help="The icon in the browser tab: PNG or ICO, 32×32 or larger."
+                />
               </div>
             </Card>
             <Card title="Contact and badge">
@@ -182,7 +320,7 @@ export default function BrandPage() {
           <p className="text-xs text-gray-500">
             {canEdit ? "Updates as you type; nothing changes for buyers until you save." : "How your shop looks to buyers."}
           </p>
-          <BrandPreview draft={draft} address={address} />
+          <BrandPreview draft={{ ...draft, logoUrl: logo, faviconUrl: favicon }} address={address} />
         </div>
       </aside>
     </div>

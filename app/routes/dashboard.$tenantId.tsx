@@ -14,8 +14,10 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 /** Which tabs a member sees; each page checks its own rule again on the server. */
 function tabsFor(roles: string[]) {
   const owner = roles.includes("owner");
+  const catalogEditor = owner || roles.includes("manager");
   return [
     { to: ".", label: "Overview", end: true },
+    ...(catalogEditor ? [{ to: "catalog", label: "Catalog" }] : []),
     { to: "brand", label: "Brand" },
     ...(owner ? [{ to: "team", label: "Team" }] : []),
     { to: "payments", label: "Payments" },
@@ -37,7 +39,7 @@ export default function TenantLayout() {
           <span className="flex gap-1">{roles.map((r) => <RoleBadge key={r} role={r} />)}</span>
         </div>
       </div>
-      <nav aria-label="Shop sections" className="-mb-px flex gap-6 overflow-x-auto border-b border-gray-200">
+      <nav aria-label="Shop sections" className="flex gap-6 overflow-x-auto border-b border-gray-200">
         {tabsFor(roles).map((t) => (
           <NavLink
             key={t.to}

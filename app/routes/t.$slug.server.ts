@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
-import { brandCssVariables, type Brand } from "#server/tenancy/brand.ts";
+import type { Brand } from "#server/tenancy/brand.ts";
+import { themeCss } from "#app/utils/brand-theme.ts";
 
 function refuse(status: number, code: string, message: string): never {
   throw Response.json({ success: false, error: { code, message } }, { status, headers: { "X-Robots-Tag": "noindex" } });
@@ -20,9 +21,8 @@ export async function loadPreview(context: AppLoadContext, slug: string) {
   // Non-members learn nothing, not even whether the slug exists.
   if (!tenant || (tenant.roles.length === 0 && !actor.isOperator)) refuse(404, "TENANT_NOT_FOUND", "No such shop.");
   const brand = (tenant.brand ?? {}) as Partial<Brand>;
-  const vars = brandCssVariables(brand);
   return {
-    css: `.shop-preview{${Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(";")}}`,
+    css: themeCss(".shop-preview", brand),
     shop: {
       name: brand.displayName ?? tenant.displayName,
       tagline: brand.tagline ?? null,

@@ -14,3 +14,13 @@ export function replyWithApiError<T>(
   const field = fieldByCode[err.code];
   return field ? submission.reply({ fieldErrors: { [field]: [err.message] } }) : submission.reply({ formErrors: [err.message] });
 }
+
+/**
+ * For loaders, where a form reply makes no sense: a typed client error from a service (ITEM_NOT_FOUND, a bad
+ * cursor) becomes that HTTP status for the route's error boundary; anything else propagates as a server error.
+ * Use as `.catch(rethrowAsResponse)`.
+ */
+export function rethrowAsResponse(err: unknown): never {
+  if (err instanceof ApiError && err.status < 500) throw new Response(err.message, { status: err.status });
+  throw err;
+}

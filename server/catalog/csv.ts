@@ -62,10 +62,13 @@ export function parseCatalogCsv(text: string): { rows: ItemCreateInput[]; report
   records.forEach((rec, i) => {
     const line = i + 2; // 1-based, after the header row
     const cells = rowSchema.safeParse(rec);
-    const item = cells.success ? itemCreateSchema.safeParse({ ...cells.data, category: cells.data.category || null }) : null;
-    if (cells.success && item?.success) return void rows.push(item.data);
-    const issues = (cells.success ? item!.error!.issues : cells.error.issues).map((iss) => `${iss.path.join(".") || "row"}: ${iss.message}`);
-    errors.push({ row: line, messages: issues });
+    // Validate the item fields even when a cell failed, so the report lists every problem of the row at once.
+    const fields = cells.success ? cells.data : { ...rec, stock: null, active: true };
+    const item = itemCreateSchema.safeParse({ ...fields, category: (fields as { category?: string }).category || null });
+    if (cells.success && item.success) return void rows.push(item.data);
+    const issues = [...(cells.success ? [] : cells.error.issues), ...(item.success ? [] : item.error.issues)];
+    const messages = [...new Set(issues.map((iss) => `${iss.path.join(".") || "row"}: ${iss.message}`))];
+    errors.push({ row: line, messages });
   });
   return { rows, report: { total: records.length, imported: 0, errors } };
 }

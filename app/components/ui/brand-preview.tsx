@@ -55,7 +55,9 @@ export function BrandPreview({ draft, address }: { draft: BrandDraft; address: s
 
   const name = str(draft.displayName) ?? "Your shop";
   const tagline = str(draft.tagline);
+  // Image addresses arrive already resolved to something the dashboard can load (see dashboardMediaUrl).
   const logo = str(draft.logoUrl);
+  const favicon = str(draft.faviconUrl);
   const email = str(draft.supportEmail);
   const primaryContrast = contrastRatio(vars["--brand-primary"]!, vars["--brand-primary-fg"]!);
   const accentContrast = contrastRatio(vars["--brand-accent"]!, vars["--brand-accent-fg"]!);
@@ -70,11 +72,14 @@ export function BrandPreview({ draft, address }: { draft: BrandDraft; address: s
             <span className="h-2.5 w-2.5 rounded-full bg-gray-300" />
             <span className="h-2.5 w-2.5 rounded-full bg-gray-300" />
           </span>
-          <span className="ml-2 truncate rounded bg-white px-2 py-0.5 font-mono text-[11px] text-gray-500">{address}</span>
+          <span className="ml-2 flex min-w-0 items-center gap-1.5 rounded bg-white px-2 py-0.5 font-mono text-[11px] text-gray-500">
+            {favicon ? <img src={favicon} alt="" className="h-3.5 w-3.5 shrink-0 object-contain" data-testid="preview-favicon" /> : null}
+            <span className="truncate">{address}</span>
+          </span>
         </div>
         <div className="font-(family-name:--brand-font)">
           <div className="flex items-center gap-2 bg-(--brand-primary) px-4 py-3 text-(color:--brand-primary-fg)">
-            {logo ? <img src={logo} alt="" className="h-7 w-7 rounded object-cover" /> : null}
+            {logo ? <img src={logo} alt="" className="h-7 w-7 rounded object-cover" data-testid="preview-logo" /> : null}
             <span className="truncate text-sm font-bold" data-testid="preview-name">{name}</span>
           </div>
           <div className="p-4">
@@ -103,6 +108,33 @@ export function BrandPreview({ draft, address }: { draft: BrandDraft; address: s
         <ContrastNote label="Text on primary" ratio={primaryContrast} />
         <ContrastNote label="Text on accent" ratio={accentContrast} />
       </dl>
+      <ContrastWarnings primary={vars["--brand-primary"]!} accent={vars["--brand-accent"]!} />
+    </div>
+  );
+}
+
+/**
+ * Text on the brand colours is always black or white, whichever reads better, so it always reaches 4.5:1. What a
+ * merchant can still get wrong is the accent used as text on the white page (links) and accent buttons that
+ * melt into the primary banner; only those are flagged.
+ */
+function ContrastWarnings({ primary, accent }: { primary: string; accent: string }) {
+  const onWhite = contrastRatio(accent, "#ffffff");
+  const onPrimary = contrastRatio(accent, primary);
+  const warnings = [
+    ...(onWhite < 4.5
+      ? [`The accent colour on white is ${onWhite.toFixed(1)}:1, below the 4.5:1 WCAG AA minimum for text: links in it would be hard to read. A darker accent fixes this.`]
+      : []),
+    ...(onPrimary < 1.5
+      ? [`The accent and primary colours are nearly the same (${onPrimary.toFixed(1)}:1): accent buttons on the primary banner will barely stand out.`]
+      : []),
+  ];
+  if (!warnings.length) return null;
+  return (
+    <div role="status" className="mt-2 space-y-1 rounded-md border border-amber-200 bg-amber-50 px-2.5 py-2 text-xs text-amber-900" data-testid="contrast-warning">
+      {warnings.map((w) => (
+        <p key={w}>{w}</p>
+      ))}
     </div>
   );
 }

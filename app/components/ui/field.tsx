@@ -1,6 +1,6 @@
 /* eslint-disable @typescript-eslint/no-explicit-any -- conform's FieldMetadata is generic over each form's schema */
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
-import { getInputProps, getSelectProps, type FieldMetadata } from "@conform-to/react";
+import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
+import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
 
 type Meta = FieldMetadata<any, any, string[]>;
 
@@ -63,6 +63,25 @@ export function TextField({ meta, label, type = "text", help, optional, addon, c
         <input key={key} {...props} {...initial} {...rest} className={inputClass} />
         {addon}
       </div>
+      {help ? <p id={meta.descriptionId} className="mt-1.5 text-xs text-gray-500">{help}</p> : null}
+      <FieldErrors id={meta.errorId} errors={meta.errors} />
+    </div>
+  );
+}
+
+type TextareaFieldProps = {
+  meta: Meta;
+  label: ReactNode;
+  help?: ReactNode;
+  optional?: boolean;
+} & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "name" | "id" | "form" | "defaultValue">;
+
+export function TextareaField({ meta, label, help, optional, className = "", ...rest }: TextareaFieldProps) {
+  const { key, ...props } = getTextareaProps(meta, { ariaDescribedBy: help ? meta.descriptionId : undefined });
+  return (
+    <div className={className}>
+      <Label htmlFor={meta.id} optional={optional}>{label}</Label>
+      <textarea key={key} rows={4} {...props} {...rest} className={`mt-1.5 ${inputClass}`} />
       {help ? <p id={meta.descriptionId} className="mt-1.5 text-xs text-gray-500">{help}</p> : null}
       <FieldErrors id={meta.errorId} errors={meta.errors} />
     </div>

@@ -1,0 +1,102 @@
+import { Link } from "@remix-run/react";
+import type { ReactNode } from "react";
+import { useCartCount } from "./cart.ts";
+import { BagIcon } from "./icons.tsx";
+import { initials, type ShopInfo } from "./shop.ts";
+import { focusRing } from "./styles.ts";
+
+export type ShopChrome = Pick<ShopInfo, "name" | "logoUrl" | "supportEmail" | "hidePlatformBadge">;
+
+/** The cart link with its live count (0 until hydrated: the server cannot see the buyer's localStorage). */
+export function CartLink({ className = "" }: { className?: string }) {
+  const count = useCartCount();
+  return (
+    <Link
+      to="/cart"
+      className={`relative inline-flex items-center gap-2 rounded-full px-3 py-2 text-sm font-semibold hover:bg-current/10 ${focusRing} ${className}`}
+    >
+      <BagIcon />
+      <span>Cart</span>
+      {count ? (
+        <span data-testid="cart-count" className="grid h-5 min-w-5 place-items-center rounded-full bg-accent px-1.5 text-xs font-bold text-accent-fg">
+          {count}
+          <span className="sr-only"> {count === 1 ? "item" : "items"}</span>
+        </span>
+      ) : null}
+    </Link>
+  );
+}
+
+export function ShopMark({ shop, className = "size-9" }: { shop: ShopChrome; className?: string }) {
+  return shop.logoUrl ? (
+    <img src={shop.logoUrl} alt="" className={`${className} rounded-lg object-cover`} />
+  ) : (
+    <span aria-hidden="true" className={`${className} grid place-items-center rounded-xl bg-accent text-sm font-bold text-accent-fg`}>
+      {initials(shop.name)}
+    </span>
+  );
+}
+
+export function ShopFooter({ shop }: { shop: ShopChrome }) {
+  return (
+    <footer className="mt-16 border-t border-gray-200 bg-gray-50">
+      <div className="mx-auto flex max-w-6xl flex-col gap-3 px-4 py-8 text-sm text-gray-700 sm:flex-row sm:items-center sm:justify-between">
+        <p className="flex items-center gap-2 font-semibold text-gray-900">
+          <ShopMark shop={shop} className="size-7" />
+          {shop.name}
+        </p>
+        <div className="flex flex-col gap-1 sm:items-end">
+          {shop.supportEmail ? (
+            <p>
+              Questions? <a className={`font-medium text-gray-900 underline underline-offset-4 ${focusRing}`} href={`mailto:${shop.supportEmail}`}>{shop.supportEmail}</a>
+            </p>
+          ) : null}
+          {shop.hidePlatformBadge ? null : <p className="text-gray-600">Powered by Storefront</p>}
+        </div>
+      </div>
+    </footer>
+  );
+}
+
+/**
+ * The branded shop frame: skip link, header (brand colours, name, cart), main landmark and footer. In `preview`
+ * (the platform host's /t/:slug) the shop's links would lead to the platform, so it renders without them.
+ */
+export function ShopLayout({ shop, preview, children }: { shop: ShopChrome; preview?: boolean; children: ReactNode }) {
+  const brand = (
+    <>
+      <ShopMark shop={shop} />
+      <span data-testid="shop-name" className="truncate text-lg font-bold tracking-tight sm:text-xl">{shop.name}</span>
+    </>
+  );
+  return (
+    <div className="flex min-h-screen flex-col bg-white">
+      <a href="#main" className="sr-only z-50 rounded-md bg-white px-4 py-2 font-semibold text-gray-900 focus:not-sr-only focus:fixed focus:left-4 focus:top-4">
+        Skip to content
+      </a>
+      {preview ? (
+        <div role="status" className="bg-amber-300 px-4 py-2 text-center text-sm font-medium text-amber-950">
+          Preview — this shop is not public yet.
+        </div>
+      ) : null}
+      <header className="sticky top-0 z-40 bg-brand text-brand-fg shadow-sm">
+        <div className="mx-auto flex h-16 max-w-6xl items-center gap-3 px-4">
+          {preview ? (
+            <span className="flex min-w-0 items-center gap-3">{brand}</span>
+          ) : (
+            <Link to="/" className={`flex min-w-0 items-center gap-3 rounded-lg ${focusRing}`}>{brand}</Link>
+          )}
+          {preview ? null : (
+            <nav aria-label="Shop" className="ml-auto">
+              <CartLink />
+            </nav>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="flex-1 outline-none">
+        {children}
+      </main>
+      <ShopFooter shop={shop} />
+    </div>
+  );
+}
