@@ -17,6 +17,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import type { Redis } from "ioredis";
 import { mediaHandler, storefrontRouter } from "./api/storefront.ts";
+import { miniAppSessionHandler, telegramWebhookRouter } from "./api/telegram.ts";
 import { controlPlaneRouter } from "./api/index.ts";
 import { authContext } from "./http/auth-context.ts";
 import { crossSiteGuard } from "./http/csrf.ts";
@@ -61,6 +62,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
+  // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
+  app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
   // Shop images are served before the storefront rate limit: one catalog page loads many of them.
   app.get("/media/:name", mediaHandler(services));
@@ -77,7 +80,9 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
       },
     }),
   );
+  app.post("/api/storefront/telegram/session", express.json({ limit: "16kb" }), miniAppSessionHandler(services));
   app.use("/api/storefront", storefrontRouter(services));
+
   // TEN-5: previews exist on the platform host only; on a shop's host the answer is a typed refusal.
   app.use("/t", (_req, res, next) =>
     (res.locals.tenantContext as TenantContext).isPlatformHost

@@ -55,6 +55,14 @@ export const storageEnvSchema = z.object({
   UPLOADS_DIR: z.string().min(1).default(".data/uploads"),
 });
 
+export const telegramEnvSchema = z.object({
+  // The Bot API root; tests point it at the loopback fake.
+  TELEGRAM_API_ROOT: z.string().regex(/^https?:\/\//).default("https://api.telegram.org"),
+  // Where Telegram delivers updates (+ /api/telegram/webhook/<bot id>). Default: https://<PLATFORM_DOMAIN>.
+  TELEGRAM_WEBHOOK_BASE_URL: z.string().regex(/^https?:\/\//).optional(),
+  TELEGRAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+});
+
 export const secretsEnvSchema = z.object({
   // 32 bytes as 64 hex chars or base64. Required in production; the demo creates one under .data/.
   SECRET_BOX_KEY: z.string().optional(),
@@ -65,7 +73,7 @@ export const secretsEnvSchema = z.object({
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(secretsEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(secretsEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {

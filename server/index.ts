@@ -49,6 +49,9 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 
+const services = createServices({ prisma: db.prisma, redis, env, logger });
+closers.push(() => services.close());
+
 if (env.MODE !== "worker") {
   const resolver = new TenantResolver({
     prisma: db.prisma,
@@ -67,7 +70,7 @@ if (env.MODE !== "worker") {
     resolver,
     redis,
     build,
-    services: createServices({ prisma: db.prisma, redis, env, logger }),
+    services,
     health: {
       async ready() {
         const [pg, rd] = await Promise.all([
@@ -95,6 +98,8 @@ if (env.MODE !== "web") {
     logger,
     handlers: {
       "tenancy.cache-flush": async ({ reason }) => publishTenancyChange(redis, env.REDIS_PREFIX, reason),
+      "bots.configure": async ({ botId }) => services.bots.configure(botId),
+      "bots.deconfigure": async ({ botId }) => services.bots.deconfigure(botId),
     },
   });
   closers.push(async () => {

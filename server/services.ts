@@ -11,6 +11,10 @@ import { AuthService, LoginGuard, TeamService } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { LocalDiskStore, UploadService } from "./uploads/index.ts";
+import { BotRegistry, Commands, createTelegramClient } from "./bots/index.ts";
+import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
+import { createQueue, enqueueJob } from "./jobs/worker.ts";
+import { ApiError } from "./http/errors.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -20,6 +24,11 @@ export interface Services {
   tenants: TenantLifecycle;
   catalog: CatalogService;
   uploads: UploadService;
+  bots: BotRegistry;
+  botCommands: Commands;
+  /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
+  box(): SecretBox;
+  close(): Promise<void>;
   /** Tell every instance's resolver that tenancy data changed (call after commit). */
   publishTenancyChange(reason: string): Promise<void>;
 }
@@ -33,9 +42,26 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
       logger.error({ err: err.message, reason }, "tenancy invalidation not published; caches expire by TTL"),
     );
   const guard = new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: env.RATE_LIMIT_AUTH_PER_15MIN, windowMs: 15 * 60_000, signupsPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR });
+  let box: SecretBox | undefined;
+  const getBox = () => {
+    if (!env.SECRET_BOX_KEY) throw new ApiError(503, "SECRETS_NOT_CONFIGURED", "Stored secrets are unavailable: SECRET_BOX_KEY is not set.");
+    box ??= secretBoxFromEnv(env);
+    return box;
+  };
+  const queue = createQueue(redis, env.REDIS_PREFIX);
+  const telegram = (token: string) => createTelegramClient({ apiRoot: env.TELEGRAM_API_ROOT, token, timeoutMs: env.TELEGRAM_TIMEOUT_MS });
+  const botDeps = { prisma, box: getBox, telegram, platformDomain: env.PLATFORM_DOMAIN };
   return {
     prisma,
     redis,
+    box: getBox,
+    bots: new BotRegistry({
+      ...botDeps,
+      enqueue: (name, data) => enqueueJob(queue, name, data),
+      webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
+    }),
+    botCommands: new Commands({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
+    close: () => queue.close(),
     auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000 }),
     team: new TeamService({ prisma }),
     tenants: new TenantLifecycle({ prisma, publish }),

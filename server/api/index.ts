@@ -14,6 +14,7 @@ import { tenantRoutes } from "./tenants.ts";
 import { teamRoutes } from "./team.ts";
 import { policyRoutes } from "./policy.ts";
 import { catalogRoutes } from "./catalog.ts";
+import { botRoutes } from "./bots.ts";
 
 const operatorRoutes = () => [
   defineRoute({
@@ -33,7 +34,7 @@ const operatorRoutes = () => [
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function controlPlaneRoutes(): RouteDef<any, any, any, any>[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...operatorRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...operatorRoutes()];
 }
 
 export function openApi() {

@@ -22,7 +22,7 @@ return { n, redis.call('PTTL', KEYS[1]) }`;
 export async function hit(redis: Redis, prefix: string, rule: RateLimitRule, subject: string) {
   const key = `${prefix}rl:${rule.name}:${subject}`;
   const [count, ttl] = (await redis.eval(SCRIPT, 1, key, rule.windowMs)) as [number, number];
-  return { allowed: count <= rule.limit, retryAfterSec: Math.max(1, Math.ceil(ttl / 1000)) };
+  return { allowed: count <= rule.limit, count, retryAfterSec: Math.max(1, Math.ceil(ttl / 1000)) };
 }
 
 /**

@@ -16,6 +16,7 @@ export interface RotationReport {
 export const SECRET_COLUMNS = [
   { table: "tenant_bots", column: "encrypted_token", aad: (id: string) => `tenant_bots.token:${id}` },
   { table: "tenant_bots", column: "encrypted_webhook_secret", aad: (id: string) => `tenant_bots.webhook_secret:${id}` },
+  { table: "tenant_bots", column: "encrypted_claim_token", aad: (id: string) => `tenant_bots.claim_token:${id}` },
   { table: "tenant_integrations", column: "encrypted_config", aad: (id: string) => `tenant_integrations.config:${id}` },
 ] as const;
 

@@ -1,0 +1,41 @@
+/** Tenant bot routes (BOT-1..3, PRODUCT.md §9): members read; owners and developers register, see the claim link, revoke. */
+import { z } from "zod";
+import { defineRoute } from "#server/http/api-route.ts";
+import { botRegisterSchema } from "#server/bots/index.ts";
+
+const tenantParams = z.object({ tenantId: z.uuid() });
+const botParams = tenantParams.extend({ botId: z.uuid() });
+const managers = { tenant: { roles: ["owner", "developer"] as const, operator: false } };
+
+export function botRoutes() {
+  return [
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/bots", tag: "bots", summary: "The shop's Telegram bots (never their tokens)",
+      auth: { tenant: { roles: "any", operator: true } }, params: tenantParams,
+      async handler({ params, services }) {
+        return { items: await services.bots.list(params.tenantId) };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/bots", tag: "bots", summary: "Register a bot by its @BotFather token (owner, developer)",
+      auth: managers, params: tenantParams, body: botRegisterSchema, status: 201,
+      async handler({ params, body, audit, services }) {
+        return services.bots.register(audit, params.tenantId, body.token);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/bots/:botId/claim-link", tag: "bots", summary: "The single-use claim link (owner, developer)",
+      auth: managers, params: botParams,
+      async handler({ params, services }) {
+        return services.bots.claimLink(params.tenantId, params.botId);
+      },
+    }),
+    defineRoute({
+      method: "delete", path: "/tenants/:tenantId/bots/:botId", tag: "bots", summary: "Revoke a bot (its webhook is removed)",
+      auth: managers, params: botParams,
+      async handler({ params, audit, services }) {
+        return services.bots.revoke(audit, params.tenantId, params.botId);
+      },
+    }),
+  ];
+}

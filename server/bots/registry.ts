@@ -1,0 +1,167 @@
+/**
+ * Tenant bots (BOT-1..3): registration with a verified token, sealed secrets, a single-use claim link, and the
+ * Telegram-side configuration (webhook + Mini App menu button), which runs as a job after commit.
+ */
+import { randomBytes } from "node:crypto";
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { ApiError } from "#server/http/errors.ts";
+import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { hashSecret } from "#server/auth/secrets.ts";
+import type { SecretBox } from "#server/secrets/index.ts";
+import { parseBotToken, TelegramUnauthorizedError, type TelegramClient } from "./telegram-client.ts";
+import { aad, openToken } from "./sealed.ts";
+
+export const botRegisterSchema = z.object({ token: z.string().trim().min(20).max(100) });
+
+export interface BotDeps {
+  prisma: PrismaClient;
+  box: () => SecretBox;
+  telegram: (token: string) => TelegramClient;
+  enqueue: (name: "bots.configure" | "bots.deconfigure", data: { botId: string }) => Promise<void>;
+  /** Where Telegram posts updates, e.g. https://shops.example.com (+ /api/telegram/webhook/<id>). */
+  webhookBaseUrl: string;
+  platformDomain: string;
+  now?: () => Date;
+}
+
+export const botSelect = {
+  id: true, telegramBotId: true, username: true, status: true, paused: true, claimedAt: true, lastWebhookAt: true,
+  webhookSetAt: true, menuButtonSetAt: true, lastError: true, lastErrorAt: true, revokedAt: true, createdAt: true,
+} as const satisfies Prisma.TenantBotSelect;
+
+export class BotRegistry {
+  constructor(private d: BotDeps) {}
+  private now() {
+    return this.d.now?.() ?? new Date();
+  }
+
+  list(tenantId: string) {
+    return this.d.prisma.tenantBot.findMany({ where: { tenantId }, select: botSelect, orderBy: { createdAt: "desc" }, take: 20 });
+  }
+
+  async register(actor: AuditActor, tenantId: string, token: string) {
+    const parsed = parseBotToken(token);
+    if (!parsed) throw new ApiError(400, "BOT_TOKEN_INVALID", "This does not look like a bot token from @BotFather (digits, a colon, then letters).");
+    let me;
+    try {
+      me = await this.d.telegram(token).getMe();
+    } catch (err) {
+      if (err instanceof TelegramUnauthorizedError) throw new ApiError(400, "BOT_TOKEN_INVALID", "Telegram does not accept this token. Copy it again from @BotFather.");
+      throw new ApiError(502, "TELEGRAM_UNAVAILABLE", "Telegram could not be reached. Try again in a minute.");
+    }
+    if (String(me.id) !== String(parsed.botId) || !me.is_bot || !me.username) {
+      throw new ApiError(400, "BOT_TOKEN_INVALID", "The token does not belong to the bot Telegram reports for it.");
+    }
+    const box = this.d.box();
+    const id = crypto.randomUUID();
+    const claimToken = randomBytes(24).toString("base64url");
+    try {
+      const bot = await this.d.prisma.$transaction(async (tx) => {
+        const row = await tx.tenantBot.create({
+          data: {
+            id,
+            tenantId,
+            telegramBotId: String(me.id),
+            username: me.username!,
+            encryptedToken: box.seal(token, aad.token(id)),
+            encryptedWebhookSecret: box.seal(randomBytes(32).toString("base64url"), aad.webhookSecret(id)),
+            claimTokenHash: hashSecret(claimToken),
+            encryptedClaimToken: box.seal(claimToken, aad.claimToken(id)),
+          },
+          select: botSelect,
+        });
+        await writeAudit(tx, actor, { action: "bot.register", tenantId, target: `bot:${id}`, details: { username: me.username!, telegramBotId: String(me.id) } });
+        return row;
+      });
+      await this.d.enqueue("bots.configure", { botId: id });
+      return { bot, claimLink: claimLinkFor(bot.username, claimToken) };
+    } catch (err) {
+      if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
+        throw new ApiError(409, "BOT_TAKEN", "This bot is already connected to a shop. Revoke it there first.");
+      }
+      throw err;
+    }
+  }
+
+  /** The claim link while the bot is unclaimed (owners and developers only — enforced by the route). */
+  async claimLink(tenantId: string, botId: string) {
+    const bot = await this.d.prisma.tenantBot.findFirst({ where: { id: botId, tenantId }, select: { id: true, username: true, encryptedClaimToken: true } });
+    if (!bot) throw new ApiError(404, "BOT_NOT_FOUND", "No such bot in this shop.");
+    if (!bot.encryptedClaimToken) return { claimLink: null, claimed: true };
+    return { claimLink: claimLinkFor(bot.username, this.d.box().open(bot.encryptedClaimToken, aad.claimToken(bot.id))), claimed: false };
+  }
+
+  async revoke(actor: AuditActor, tenantId: string, botId: string) {
+    const bot = await this.d.prisma.$transaction(async (tx) => {
+      const { count } = await tx.tenantBot.updateMany({
+        where: { id: botId, tenantId, status: { not: "revoked" } },
+        data: { status: "revoked", revokedAt: this.now(), claimTokenHash: null, encryptedClaimToken: null },
+      });
+      if (count === 0) throw new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop.");
+      await writeAudit(tx, actor, { action: "bot.revoke", tenantId, target: `bot:${botId}` });
+      return tx.tenantBot.findUniqueOrThrow({ where: { id: botId }, select: botSelect });
+    });
+    await this.d.enqueue("bots.deconfigure", { botId });
+    return bot;
+  }
+
+  /** Job: point Telegram at our webhook and set the Mini App menu button. Idempotent. */
+  async configure(botId: string) {
+    const bot = await this.d.prisma.tenantBot.findUnique({
+      where: { id: botId },
+      select: { id: true, status: true, encryptedToken: true, encryptedWebhookSecret: true, tenant: { select: { slug: true, domains: { where: { isPrimary: true, status: "active" }, select: { hostname: true }, take: 1 } } } },
+    });
+    if (!bot || bot.status === "revoked") return;
+    const box = this.d.box();
+    const client = this.d.telegram(openToken(box, bot));
+    const primaryHost = bot.tenant.domains[0]?.hostname ?? `${bot.tenant.slug}.${this.d.platformDomain}`;
+    try {
+      await client.setWebhook({
+        url: `${this.d.webhookBaseUrl}/api/telegram/webhook/${bot.id}`,
+        secret_token: box.open(bot.encryptedWebhookSecret, aad.webhookSecret(bot.id)),
+        allowed_updates: ["message", "callback_query"],
+      });
+      await this.d.prisma.tenantBot.update({ where: { id: bot.id }, data: { webhookSetAt: this.now(), lastError: null } });
+      await client.setChatMenuButton({ menu_button: { type: "web_app", text: "Open shop", web_app: { url: `https://${primaryHost}/telegram` } } });
+      await this.d.prisma.tenantBot.update({ where: { id: bot.id }, data: { menuButtonSetAt: this.now() } });
+    } catch (err) {
+      await this.recordError(bot.id, err);
+      throw err; // The job retries with backoff (a 401 has suspended the bot; the retry then ends quietly).
+    }
+  }
+
+  /** Job: stop Telegram from posting to us for a revoked bot. */
+  async deconfigure(botId: string) {
+    const bot = await this.d.prisma.tenantBot.findUnique({ where: { id: botId }, select: { id: true, encryptedToken: true } });
+    if (!bot) return;
+    try {
+      await this.d.telegram(openToken(this.d.box(), bot)).deleteWebhook({ drop_pending_updates: true });
+    } catch (err) {
+      if (err instanceof TelegramUnauthorizedError) return; // The token is dead already: nothing will be delivered.
+      throw err;
+    }
+  }
+
+  /** Remember the last error for the dashboard; a 401 means the token was revoked at Telegram: suspend the bot. */
+  async recordError(botId: string, err: unknown) {
+    const unauthorized = err instanceof TelegramUnauthorizedError;
+    const message = unauthorized ? "Telegram rejected the token (revoked in @BotFather?). Register the bot again with a new token." : describe(err);
+    await this.d.prisma.tenantBot.update({
+      where: { id: botId },
+      data: { lastError: message.slice(0, 300), lastErrorAt: this.now(), ...(unauthorized ? { status: "suspended" } : {}) },
+    });
+  }
+}
+
+function describe(err: unknown) {
+  const name = (err as Error)?.constructor?.name ?? "Error";
+  if (name === "TelegramRateLimitError") return "Telegram asked us to slow down; retrying.";
+  if (name === "TelegramServerError") return "Telegram had a server error; retrying.";
+  if (name === "TelegramTimeoutError") return "Telegram did not answer in time; retrying.";
+  return "Telegram refused the request.";
+}
+
+export function claimLinkFor(username: string, claimToken: string) {
+  return `https://t.me/${username}?start=${claimToken}`;
+}
