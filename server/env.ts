@@ -63,6 +63,13 @@ export const telegramEnvSchema = z.object({
   TELEGRAM_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
 });
 
+export const jobsEnvSchema = z.object({
+  JOBS_BACKOFF_BASE_MS: z.coerce.number().int().min(1).max(600_000).default(1_000),
+  // A job whose worker died is taken up again after its lock expires (checked every stalled interval).
+  JOBS_LOCK_DURATION_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  JOBS_STALLED_INTERVAL_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+});
+
 export const secretsEnvSchema = z.object({
   // 32 bytes as 64 hex chars or base64. Required in production; the demo creates one under .data/.
   SECRET_BOX_KEY: z.string().optional(),
@@ -73,7 +80,7 @@ export const secretsEnvSchema = z.object({
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(secretsEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {

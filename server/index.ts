@@ -100,7 +100,9 @@ if (env.MODE !== "web") {
       "tenancy.cache-flush": async ({ reason }) => publishTenancyChange(redis, env.REDIS_PREFIX, reason),
       "bots.configure": async ({ botId }) => services.bots.configure(botId),
       "bots.deconfigure": async ({ botId }) => services.bots.deconfigure(botId),
+      "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
     },
+    tuning: { backoffBaseMs: env.JOBS_BACKOFF_BASE_MS, lockDurationMs: env.JOBS_LOCK_DURATION_MS, stalledIntervalMs: env.JOBS_STALLED_INTERVAL_MS },
   });
   closers.push(async () => {
     await worker.close();

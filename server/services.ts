@@ -11,7 +11,8 @@ import { AuthService, LoginGuard, TeamService } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { LocalDiskStore, UploadService } from "./uploads/index.ts";
-import { BotRegistry, Commands, createTelegramClient } from "./bots/index.ts";
+import { BotRegistry, Commands, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
+import type { Job } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
 import { createQueue, enqueueJob } from "./jobs/worker.ts";
 import { ApiError } from "./http/errors.ts";
@@ -26,6 +27,8 @@ export interface Services {
   uploads: UploadService;
   bots: BotRegistry;
   botCommands: Commands;
+  notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number }>;
+  deliverNotification(data: { botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
   box(): SecretBox;
   close(): Promise<void>;
@@ -51,15 +54,18 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
   const queue = createQueue(redis, env.REDIS_PREFIX);
   const telegram = (token: string) => createTelegramClient({ apiRoot: env.TELEGRAM_API_ROOT, token, timeoutMs: env.TELEGRAM_TIMEOUT_MS });
   const botDeps = { prisma, box: getBox, telegram, platformDomain: env.PLATFORM_DOMAIN };
+  const bots = new BotRegistry({
+    ...botDeps,
+    enqueue: (name, data) => enqueueJob(queue, name, data),
+    webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
+  });
   return {
     prisma,
     redis,
     box: getBox,
-    bots: new BotRegistry({
-      ...botDeps,
-      enqueue: (name, data) => enqueueJob(queue, name, data),
-      webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
-    }),
+    bots,
+    notifyTenantAdmins: (tenantId, event) => notifyTenantAdmins({ prisma, queue }, tenantId, event),
+    deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),
     botCommands: new Commands({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
     close: () => queue.close(),
     auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000 }),

@@ -4,3 +4,4 @@ export { handleWebhook, type WebhookOutcome } from "./webhook.ts";
 export { signInBuyer, buyerFromToken, BUYER_SESSION_TTL_MS } from "./mini-app.ts";
 export { verifyInitData, signInitData, INIT_DATA_MAX_AGE_SEC } from "./init-data.ts";
 export { createTelegramClient, parseBotToken, TelegramError, TelegramUnauthorizedError, TelegramRateLimitError } from "./telegram-client.ts";
+export { notifyTenantAdmins, deliverNotification, notificationJobId, SENDS_PER_SECOND_PER_BOT, type NotificationEvent } from "./notifications.ts";

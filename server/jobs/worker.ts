@@ -1,55 +1,108 @@
 /**
- * Worker mode: BullMQ processors. Job catalog: name → { schema, attempts }; handlers are idempotent and carry no
- * secrets. The foundation ships the catalog and one maintenance job; feature issues add theirs here.
+ * Worker mode: BullMQ processors (SECURITY.md reliability 4). One job catalog: name → { schema, attempts };
+ * handlers are idempotent and carry no secrets. Retries back off exponentially with jitter, never sooner than a
+ * `retryAfterMs` an error asks for (Telegram's retry_after); a job out of attempts is copied to the dead-letter
+ * queue; stalled jobs (a killed worker) are picked up again after the lock expires.
  */
-import { Queue, Worker } from "bullmq";
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { z } from "zod";
 import type { Redis } from "ioredis";
 import type { Logger } from "#server/observability/logger.ts";
 
 export const QUEUE = "platform";
+export const DEAD_LETTER_QUEUE = "platform-dead";
 
 export const jobCatalog = {
   "tenancy.cache-flush": { schema: z.object({ reason: z.string().max(200) }), attempts: 3 },
-  // Bot jobs carry only the bot id; the token is read from the sealed column inside the handler.
+  // Bot jobs carry ids and message text only; the token is read from the sealed column inside the handler.
   "bots.configure": { schema: z.object({ botId: z.uuid() }), attempts: 8 },
   "bots.deconfigure": { schema: z.object({ botId: z.uuid() }), attempts: 8 },
+  "bots.notify": {
+    schema: z.object({ botId: z.uuid(), chatId: z.string().regex(/^-?\d{1,20}$/), eventId: z.string().min(1).max(200), text: z.string().min(1).max(4096) }),
+    attempts: 6,
+  },
 } as const;
 export type JobName = keyof typeof jobCatalog;
 
-export function createQueue(connection: Redis, prefix: string) {
-  return new Queue(QUEUE, { connection, prefix: `${prefix}bull` });
+export interface JobTuning {
+  /** First retry delay; later ones double (with ±50 % jitter). */
+  backoffBaseMs: number;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+}
+export const DEFAULT_TUNING: JobTuning = { backoffBaseMs: 1_000, lockDurationMs: 30_000, stalledIntervalMs: 30_000 };
+
+/** An error that must not be retried sooner than `retryAfterMs`. */
+export class RetryAfterError extends Error {
+  constructor(message: string, public retryAfterMs: number) {
+    super(message);
+  }
+}
+export { UnrecoverableError, DelayedError };
+
+export function createQueue(connection: Redis, prefix: string, name = QUEUE) {
+  return new Queue(name, { connection, prefix: `${prefix}bull` });
 }
 
-/** Enqueue a catalogued job: validated data, the catalog's attempts, exponential backoff with jitter, bounded history. */
+/** Enqueue a catalogued job. A `jobId` makes it idempotent: adding the same id again is a no-op. */
 export async function enqueueJob<N extends JobName>(queue: Queue, name: N, data: z.infer<(typeof jobCatalog)[N]["schema"]>, opts: { jobId?: string } = {}) {
   const entry = jobCatalog[name];
   await queue.add(name, entry.schema.parse(data), {
     attempts: entry.attempts,
-    backoff: { type: "exponential", delay: 1_000, jitter: 0.5 },
-    removeOnComplete: { count: 1_000 },
+    backoff: { type: "platform" },
+    // Completed jobs are kept a week, so a duplicate event id within that time is still recognised.
+    removeOnComplete: { age: 7 * 86_400, count: 100_000 },
     removeOnFail: { count: 5_000 },
     ...(opts.jobId ? { jobId: opts.jobId } : {}),
   });
 }
 
-export function startWorker(opts: {
-  connection: Redis;
-  prefix: string;
-  logger: Logger;
-  handlers: { [K in JobName]: (data: z.infer<(typeof jobCatalog)[K]["schema"]>) => Promise<void> };
-}) {
+export function backoffDelay(attemptsMade: number, baseMs: number, err?: Error, random = Math.random) {
+  const exp = baseMs * 2 ** Math.max(0, attemptsMade - 1);
+  const jittered = exp * (0.5 + random()); // ±50 %
+  const floor = err instanceof RetryAfterError || (err as RetryAfterError | undefined)?.retryAfterMs ? (err as RetryAfterError).retryAfterMs : 0;
+  return Math.round(Math.max(jittered, floor));
+}
+
+export type JobHandlers = { [K in JobName]: (data: z.infer<(typeof jobCatalog)[K]["schema"]>, job: Job, token?: string) => Promise<void> };
+
+export function startWorker(opts: { connection: Redis; prefix: string; logger: Logger; handlers: JobHandlers; tuning?: JobTuning }) {
+  const tuning = opts.tuning ?? DEFAULT_TUNING;
+  const dead = createQueue(opts.connection, opts.prefix, DEAD_LETTER_QUEUE);
   const worker = new Worker(
     QUEUE,
-    async (job) => {
+    async (job, token) => {
       const entry = jobCatalog[job.name as JobName];
-      if (!entry) throw new Error(`unknown job ${job.name}`);
+      if (!entry) throw new UnrecoverableError(`unknown job ${job.name}`);
       const data = entry.schema.parse(job.data);
-      await (opts.handlers[job.name as JobName] as (d: unknown) => Promise<void>)(data);
+      await (opts.handlers[job.name as JobName] as (d: unknown, j: Job, t?: string) => Promise<void>)(data, job, token);
     },
-    { connection: opts.connection, prefix: `${opts.prefix}bull`, concurrency: 4 },
+    {
+      connection: opts.connection,
+      prefix: `${opts.prefix}bull`,
+      concurrency: 4,
+      lockDuration: tuning.lockDurationMs,
+      stalledInterval: tuning.stalledIntervalMs,
+      maxStalledCount: 2,
+      settings: { backoffStrategy: (attemptsMade, _type, err) => backoffDelay(attemptsMade, tuning.backoffBaseMs, err) },
+    },
   );
   worker.on("error", (err) => opts.logger.error({ err: err.message }, "worker error"));
-  worker.on("failed", (job, err) => opts.logger.warn({ job: job?.name, id: job?.id, err: err.message }, "job failed"));
-  return worker;
+  worker.on("failed", (job, err) => {
+    opts.logger.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, "job failed");
+    if (!job) return;
+    const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    if (final) {
+      void dead
+        .add(job.name, { data: job.data, failedReason: err.message.slice(0, 500), jobId: job.id, attemptsMade: job.attemptsMade }, { jobId: `dead-${job.id}` })
+        .catch((e: Error) => opts.logger.error({ err: e.message, id: job.id }, "could not dead-letter job"));
+    }
+  });
+  return {
+    worker,
+    async close() {
+      await worker.close();
+      await dead.close();
+    },
+  };
 }

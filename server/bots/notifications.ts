@@ -1,0 +1,76 @@
+/**
+ * Order and shop notifications to a tenant's bot admins (BOT-7). `notifyTenantAdmins` enqueues one job per
+ * (bot, admin chat) with a job id derived from the event id, so the same event twice sends one message.
+ * Delivery: rate-limited per bot token, retried with backoff that honours Telegram's retry_after, dead-lettered
+ * after the last attempt; a 401 suspends the bot and shows the owner why in the dashboard.
+ */
+import type { PrismaClient } from "@prisma/client";
+import type { Queue, Job } from "bullmq";
+import type { Redis } from "ioredis";
+import { hit } from "#server/http/rate-limit.ts";
+import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/worker.ts";
+import type { SecretBox } from "#server/secrets/index.ts";
+import { TelegramRateLimitError, TelegramUnauthorizedError, type TelegramClient } from "./telegram-client.ts";
+import { openToken } from "./sealed.ts";
+import type { BotRegistry } from "./registry.ts";
+
+/** Telegram allows about 30 messages a second per bot; stay under it. */
+export const SENDS_PER_SECOND_PER_BOT = 25;
+
+export interface NotificationEvent {
+  /** Stable id of what happened (e.g. "order.paid:<orderId>"): the deduplication key. */
+  id: string;
+  text: string;
+}
+
+export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Queue }, tenantId: string, event: NotificationEvent) {
+  const bots = await deps.prisma.tenantBot.findMany({
+    where: { tenantId, status: "active", paused: false },
+    select: { id: true, adminTelegramUserId: true },
+  });
+  const members = await deps.prisma.tenantUserRole.findMany({
+    where: { tenantId, role: { in: ["owner", "manager"] }, user: { telegramUserId: { not: null } } },
+    select: { user: { select: { telegramUserId: true } } },
+  });
+  let queued = 0;
+  for (const bot of bots) {
+    const chats = new Set([bot.adminTelegramUserId, ...members.map((m) => m.user.telegramUserId)].filter((c): c is string => Boolean(c)));
+    for (const chatId of chats) {
+      await enqueueJob(deps.queue, "bots.notify", { botId: bot.id, chatId, eventId: event.id, text: event.text }, { jobId: notificationJobId(event.id, bot.id, chatId) });
+      queued++;
+    }
+  }
+  return { queued };
+}
+
+export function notificationJobId(eventId: string, botId: string, chatId: string) {
+  // BullMQ ids may not contain ":" runs that look like its own keys; keep it simple and deterministic.
+  return `notify-${Buffer.from(`${eventId}|${botId}|${chatId}`).toString("base64url")}`;
+}
+
+export async function deliverNotification(
+  deps: { prisma: PrismaClient; redis: Redis; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; registry: BotRegistry },
+  data: { botId: string; chatId: string; text: string },
+  job: Job,
+  token?: string,
+) {
+  const bot = await deps.prisma.tenantBot.findUnique({ where: { id: data.botId }, select: { id: true, status: true, encryptedToken: true } });
+  if (!bot || bot.status !== "active") return; // Revoked or suspended since: nothing to send.
+
+  const slot = await hit(deps.redis, deps.prefix, { name: "bot-send", limit: SENDS_PER_SECOND_PER_BOT, windowMs: 1_000 }, bot.id);
+  if (!slot.allowed && token) {
+    // Over this token's budget: come back after the window without spending an attempt.
+    await job.moveToDelayed(Date.now() + slot.retryAfterSec * 1_000, token);
+    throw new DelayedError();
+  }
+  try {
+    await deps.telegram(openToken(deps.box(), bot)).sendMessage({ chat_id: Number(data.chatId), text: data.text }, { idempotencyKey: String(job.id) });
+  } catch (err) {
+    if (err instanceof TelegramUnauthorizedError) {
+      await deps.registry.recordError(bot.id, err); // suspends the bot; the dashboard shows the owner why
+      throw new UnrecoverableError("Telegram rejected the bot token");
+    }
+    if (err instanceof TelegramRateLimitError) throw new RetryAfterError("Telegram rate limit", (err.retryAfterSec ?? 1) * 1_000);
+    throw err;
+  }
+}
