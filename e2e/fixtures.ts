@@ -25,7 +25,8 @@ export interface E2E {
   teardown(): Promise<void>;
 }
 
-export async function setupE2E(tenants = ["acme", "nova", "bloom"]): Promise<E2E> {
+/** `env` is merged into the app's environment last (e.g. PORT, TELEGRAM_API_ROOT, SECRET_BOX_KEY). */
+export async function setupE2E(tenants = ["acme", "nova", "bloom"], env: Record<string, string> = {}): Promise<E2E> {
   const id = randomBytes(4).toString("hex");
   let scratch: ScratchDatabase | undefined;
   let app: RunningApp | undefined;
@@ -51,7 +52,7 @@ export async function setupE2E(tenants = ["acme", "nova", "bloom"]): Promise<E2E
       await db.close();
     }
 
-    app = await startApp({ DATABASE_URL: dbUrl, REDIS_PREFIX: `e2e${id}:`, PLATFORM_DOMAIN });
+    app = await startApp({ DATABASE_URL: dbUrl, REDIS_PREFIX: `e2e${id}:`, PLATFORM_DOMAIN, ...env });
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       headless: true,

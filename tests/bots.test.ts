@@ -205,3 +205,16 @@ describe("Mini App initData", () => {
     expect([res.status, res.json.error.code]).toEqual([401, "INIT_DATA_INVALID"]);
   });
 });
+
+describe("re-registration", () => {
+  it("the same bot can be registered again after a revoke, but not while another shop uses it", async () => {
+    const a = shops.botshop!;
+    const b = shops.othershop!;
+    const taken = await owner.post(`/api/tenants/${b.tenantId}/bots`, { token: a.fake.token });
+    expect([taken.status, taken.json.error.code]).toEqual([409, "BOT_TAKEN"]);
+    expect((await owner.del(`/api/tenants/${a.tenantId}/bots/${a.botId}`)).status).toBe(200);
+    const again = await owner.post(`/api/tenants/${a.tenantId}/bots`, { token: a.fake.token });
+    expect(again.status, again.body).toBe(201);
+    expect(await db.prisma.tenantBot.count({ where: { telegramBotId: String(a.fake.id) } })).toBe(1);
+  });
+});

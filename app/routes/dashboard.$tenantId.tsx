@@ -21,6 +21,7 @@ function tabsFor(roles: string[]) {
     { to: "brand", label: "Brand" },
     ...(owner ? [{ to: "team", label: "Team" }] : []),
     { to: "payments", label: "Payments" },
+    { to: "bot", label: "Telegram" },
   ];
 }
 

@@ -12,6 +12,8 @@ import { Pill, TenantStatusBadge } from "#app/components/ops/badges.tsx";
 import { formatDateTime, humanize } from "#app/components/ops/format.ts";
 import { buttonClass, Card, EmptyState, PageHeader, PagerLink, withParams } from "#app/components/ops/layout.tsx";
 import { TransitionForm } from "#app/components/ops/transition-form.tsx";
+import { BotHealthTable } from "#app/components/ops/bot-health.tsx";
+import { loadBotHealth } from "./ops.bots.server.ts";
 import { allowedTransitions, TRANSITIONS, transitionFormSchema, type TransitionIntent } from "#app/components/ops/transition-schema.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -33,7 +35,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const before = parseBefore(url.searchParams.get("before"));
   const { prisma } = context.services;
-  const [tenant, audit] = await Promise.all([
+  const [tenant, audit, bots] = await Promise.all([
     prisma.tenant.findUnique({
       where: { id: tenantId },
       select: {
@@ -48,6 +50,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       },
     }),
     loadAuditRows(prisma, { tenantId, before, limit: AUDIT_PAGE }),
+    loadBotHealth(prisma, { tenantId }),
   ]);
   if (!tenant) throw new Response("Not found", { status: 404 });
 
@@ -87,6 +90,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     previewPath: `/t/${tenant.slug}`,
     liveUrl: tenant.status === "active" ? `${url.protocol}//${tenant.slug}.${context.platformDomain}${port}/` : null,
     audit: { rows: audit.rows, nextBefore: audit.nextBefore, paged: Boolean(before) },
+    bots: { rows: bots.bots.map(({ tenant: _tenant, ...b }) => b), problems: bots.problems, now: bots.now },
   };
 }
 
@@ -129,7 +133,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 export default function TenantDetail() {
-  const { tenant, members, policy, domains, transitions, previewPath, liveUrl, audit } = useLoaderData<typeof loader>();
+  const { tenant, members, policy, domains, transitions, previewPath, liveUrl, audit, bots } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [search] = useSearchParams();
   // A later submission's outcome replaces the banner from the previous redirect.
@@ -273,6 +277,31 @@ export default function TenantDetail() {
                   ))}
                 </tbody>
               </table>
+            )}
+          </Card>
+
+          <Card
+            id="bots"
+            title={
+              <span className="flex items-center gap-2">
+                Telegram bots
+                {bots.problems ? (
+                  <span className="rounded-full bg-rose-600 px-1.5 py-0.5 text-xs font-semibold text-white">
+                    {bots.problems} {bots.problems === 1 ? "problem" : "problems"}
+                  </span>
+                ) : null}
+              </span>
+            }
+            actions={
+              <Link to="/ops/bots" className="text-xs font-medium text-gray-500 hover:text-gray-900">
+                All bots →
+              </Link>
+            }
+          >
+            {bots.rows.length === 0 ? (
+              <EmptyState title="No bots">This shop has not connected a Telegram bot.</EmptyState>
+            ) : (
+              <BotHealthTable bots={bots.rows} now={bots.now} showTenant={false} />
             )}
           </Card>
 

@@ -11,6 +11,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 
 const NAV = [
   { to: "/ops", label: "Tenants", match: (p: string) => p === "/ops" || p === "/ops/" || p.startsWith("/ops/tenants") },
+  { to: "/ops/bots", label: "Bot health", match: (p: string) => p.startsWith("/ops/bots") },
   { to: "/ops/audit", label: "Audit log", match: (p: string) => p.startsWith("/ops/audit") },
 ];
 

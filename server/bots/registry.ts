@@ -58,6 +58,16 @@ export class BotRegistry {
     const claimToken = randomBytes(24).toString("base64url");
     try {
       const bot = await this.d.prisma.$transaction(async (tx) => {
+        // The same Telegram bot may come back: with a new token after a suspension, or after a revoke (here or,
+        // once revoked, in another shop). A live bot of another shop stays taken.
+        const previous = await tx.tenantBot.findUnique({ where: { telegramBotId: String(me.id) }, select: { id: true, tenantId: true, status: true } });
+        if (previous && previous.tenantId !== tenantId && previous.status !== "revoked") {
+          throw new ApiError(409, "BOT_TAKEN", "This bot is already connected to another shop. Revoke it there first.");
+        }
+        if (previous) {
+          await tx.tenantBot.delete({ where: { id: previous.id } });
+          await writeAudit(tx, actor, { action: "bot.replace", tenantId, target: `bot:${previous.id}`, details: { previousStatus: previous.status } });
+        }
         const row = await tx.tenantBot.create({
           data: {
             id,
