@@ -5,7 +5,6 @@
  * revoked bot can be replaced, and a token Telegram rejects shows as a suspended bot. Screenshots: bots-*.png.
  */
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -14,6 +13,7 @@ import { openDatabase } from "#server/db/client.ts";
 import { signInitData } from "#server/bots/index.ts";
 import { createUser, TEST_PASSWORD } from "#tests/factories.ts";
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from "#tests/fake-telegram/server.ts";
+import { freePort, until } from "#tests/wait.ts";
 
 type Db = Awaited<ReturnType<typeof openDatabase>>;
 
@@ -25,22 +25,6 @@ function watch(page: Page) {
   page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
-}
-
-async function freePort() {
-  const s = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((r) => s.once("listening", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-async function until(check: () => boolean | Promise<boolean>, what: string, ms = 10_000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 async function signInAs(browser: Browser, platformUrl: string, email: string, viewport = { width: 1280, height: 900 }) {

@@ -3,7 +3,6 @@
  * honoured, 5xx backoff, dead letter, 401 suspension, and exactly-once delivery across a killed worker.
  */
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { signIn } from "./tenant-fixture.ts";
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from "./fake-telegram/server.ts";
 import { notificationJobId, notifyTenantAdmins } from "#server/bots/index.ts";
 import { DEAD_LETTER_QUEUE, QUEUE } from "#server/jobs/worker.ts";
+import { freePort, until } from "./wait.ts";
 
 const db = await createTestDatabase();
 const prefix = redisPrefix();
@@ -28,20 +28,6 @@ let tenantId: string;
 let botId: string;
 let fake: FakeBot;
 
-async function freePort() {
-  const s = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((r) => s.once("listening", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 const notify = (id: string, text = `event ${id}`) => notifyTenantAdmins({ prisma: db.prisma, queue }, tenantId, { id, text });
 const keyOf = (eventId: string) => notificationJobId(eventId, botId, "111");
 

@@ -1,7 +1,6 @@
 /** SECURITY.md 7 rotation: after secrets:rotate (old key listed as old) every bot still works, and still does once the old key is gone. */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { promisify } from "node:util";
 import { afterAll, describe, expect, it } from "vitest";
 import { createTestDatabase, redisPrefix } from "./db.ts";
@@ -10,6 +9,7 @@ import { REDIS_URL } from "./db-urls.ts";
 import { createUser } from "./factories.ts";
 import { signIn } from "./tenant-fixture.ts";
 import { startFakeTelegram } from "./fake-telegram/server.ts";
+import { freePort, until } from "./wait.ts";
 
 const db = await createTestDatabase();
 const tg = await startFakeTelegram();
@@ -19,20 +19,6 @@ afterAll(async () => {
   await tg.close();
 });
 
-async function freePort() {
-  const s = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((r) => s.once("listening", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-async function until(check: () => boolean | Promise<boolean>, ms = 10_000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 describe("bots across a key rotation", () => {
   it("keep working with the old key listed as old, and after it is removed", async () => {

@@ -1,6 +1,5 @@
 /** Issue 5 against the fake Bot API over real HTTP: registration, webhook isolation, claim, commands, Mini App. */
 import { randomBytes } from "node:crypto";
-import net from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
@@ -10,6 +9,7 @@ import { signIn } from "./tenant-fixture.ts";
 import { request, type Client } from "./http.ts";
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from "./fake-telegram/server.ts";
 import { signInitData } from "#server/bots/index.ts";
+import { freePort, until } from "./wait.ts";
 
 const db = await createTestDatabase();
 let tg: FakeTelegram;
@@ -18,21 +18,7 @@ let owner: Client;
 let operator: Client;
 const shops: Record<string, { tenantId: string; fake: FakeBot; botId: string; registerBody: string }> = {};
 
-async function freePort() {
-  const s = net.createServer().listen(0, "127.0.0.1");
-  await new Promise((r) => s.once("listening", r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
-async function until(check: () => boolean | Promise<boolean>, ms = 5000) {
-  const start = Date.now();
-  while (!(await check())) {
-    if (Date.now() - start > ms) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 beforeAll(async () => {
   tg = await startFakeTelegram();
