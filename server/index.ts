@@ -23,7 +23,7 @@ try {
   process.exit(1);
 }
 const logger = createLogger(env.LOG_LEVEL);
-const db = await openDatabase(env.DATABASE_URL);
+const db = await openDatabase(env.DATABASE_URL, { onIdleError: (err) => logger.warn({ err: err.message }, "idle database connection lost") });
 const redis = createRedis(env.REDIS_URL);
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
 const closers: Array<() => Promise<unknown>> = [];
