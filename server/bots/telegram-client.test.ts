@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeTelegram, type FakeTelegram } from "#tests/fake-telegram/server.ts";
+import { caught } from "#tests/caught.ts";
 import {
   createTelegramClient,
   parseBotToken,
@@ -23,14 +24,6 @@ afterAll(async () => {
 
 const clientFor = (token: string, timeoutMs?: number) => createTelegramClient({ apiRoot: fake.url, token, timeoutMs });
 
-async function caught(p: Promise<unknown>): Promise<Error> {
-  try {
-    await p;
-  } catch (err) {
-    return err as Error;
-  }
-  throw new Error("expected a rejection");
-}
 
 /** Every 8-character window of the token's secret part, searched in everything an error can print. */
 function expectNoSecret(err: Error, token: string) {

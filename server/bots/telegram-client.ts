@@ -9,6 +9,7 @@
 import { inspect } from "node:util";
 import { errors as undiciErrors, request, type Dispatcher } from "undici";
 import { z } from "zod";
+import { isTransportError, readCapped } from "#server/http/read-capped.ts";
 
 export interface TelegramUser {
   id: number;
@@ -169,19 +170,6 @@ const messageSchema = z.looseObject({
 });
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
-const TRANSPORT_CODES = new Set([
-  "UND_ERR_CONNECT_TIMEOUT", "UND_ERR_HEADERS_TIMEOUT", "UND_ERR_BODY_TIMEOUT", "UND_ERR_SOCKET", "UND_ERR_CLOSED",
-  "UND_ERR_ABORTED", "ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "ENOTFOUND", "EAI_AGAIN",
-  "ENETUNREACH", "EHOSTUNREACH",
-]);
-function isTransportError(err: unknown): boolean {
-  if (err instanceof undiciErrors.HeadersTimeoutError || err instanceof undiciErrors.BodyTimeoutError
-    || err instanceof undiciErrors.ConnectTimeoutError || err instanceof undiciErrors.SocketError) return true;
-  if (!(err instanceof Error)) return false;
-  if (err.name === "TimeoutError" || err.name === "AbortError") return true; // the overall deadline (AbortSignal.timeout)
-  if (TRANSPORT_CODES.has(String((err as { code?: unknown }).code))) return true;
-  return err instanceof AggregateError && err.errors.length > 0 && err.errors.every(isTransportError); // happy eyeballs
-}
 
 export function createTelegramClient({ apiRoot, token, timeoutMs = 10_000, dispatcher }: TelegramClientOptions): TelegramClient {
   const parsed = parseBotToken(token);
@@ -198,19 +186,7 @@ export function createTelegramClient({ apiRoot, token, timeoutMs = 10_000, dispa
     return Object.assign(new Error(redact(String(e.message ?? "error"))), { name: String(e.name ?? "Error"), code: e.code });
   }
 
-  async function readBody(body: Dispatcher.ResponseData["body"]): Promise<string | null> {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_RESPONSE_BYTES) {
-        body.destroy();
-        return null;
-      }
-      chunks.push(chunk);
-    }
-    return Buffer.concat(chunks).toString("utf8");
-  }
+  const readBody = (body: Dispatcher.ResponseData["body"]) => readCapped(body, MAX_RESPONSE_BYTES);
 
   function failure(method: string, status: number, text: string | null): TelegramError {
     let env: z.infer<typeof envelopeSchema> | undefined;

@@ -1,0 +1,395 @@
+/**
+ * Thin client for Caddy's admin API (caddyserver.com/docs/api) through undici, with a deadline on every call and typed
+ * errors. It manages the per-domain routes of the edge server (EDGE-1): host matcher → reverse proxy, each carrying an
+ * "@id", inserted before our catch-all route.
+ *
+ * Caddy accepts a duplicate "@id" without complaint (and `/id/<id>` then reaches only one of them), so route writes are
+ * read-modify-write guarded by Caddy's ETag (`If-Match`, Caddy ≥ 2.6): the routes array is read, the change is decided
+ * on that snapshot, and Caddy refuses the write (412) if anyone changed the array in between; then we read again.
+ * Two concurrent upserts of one new id therefore can never both insert it.
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { errors as undiciErrors, request, type Dispatcher } from "undici";
+import { z } from "zod";
+import { isTransportError, readCapped } from "#server/http/read-capped.ts";
+
+/** One entry of `apps/http/servers/<name>/routes`; only the fields we read are typed. */
+export interface CaddyRoute {
+  "@id"?: string;
+  group?: string;
+  match?: Array<Record<string, unknown>>;
+  handle?: Array<Record<string, unknown>>;
+  terminal?: boolean;
+  [key: string]: unknown;
+}
+/** A route of ours as found in Caddy's live config. */
+export interface EdgeRoute {
+  id: string;
+  /** Every name in the route's `host` matchers. */
+  hosts: string[];
+  /** `dial` addresses of its reverse_proxy handlers. */
+  upstreams: string[];
+  route: CaddyRoute;
+}
+export interface UpsertRouteParams {
+  /** "@id" of the route, e.g. `sf-…`; letters, digits and `._:-`. */
+  id: string;
+  /** Host names the route matches (lower-cased, deduplicated and sorted before writing); `*.example.com` allowed. */
+  hosts: readonly string[];
+  /** `host:port` to proxy to, e.g. "127.0.0.1:3000", or several for a pool. */
+  upstream: string | readonly string[];
+  /** Key under `apps.http.servers` (default "edge"). */
+  serverName?: string;
+}
+export type UpsertResult = "created" | "updated" | "unchanged";
+
+export interface CaddyAdminOptions {
+  /** e.g. http://127.0.0.1:2019 — keep the admin API on loopback: it has no authentication. */
+  adminUrl: string;
+  /** Bounds each public call as a whole (all its requests, connect, headers and body). Default 5 s. */
+  timeoutMs?: number;
+  /** Routes whose "@id" starts with this are ours (listRoutes). Default "sf-". */
+  routePrefix?: string;
+  /** "@id" of the catch-all route: new routes go before it, and this client never edits or deletes it. */
+  catchAllId?: string;
+  dispatcher?: Dispatcher;
+}
+export interface CaddyAdmin {
+  /** GET /config/<path>, e.g. "apps/http/servers/edge/routes"; the whole config without a path. */
+  getConfig<T = unknown>(path?: string): Promise<T>;
+  /**
+   * POST /load: replaces the whole running config (Caddy keeps the old one if the new one fails to load). A config
+   * without an `admin` block gets the running one, so a load never moves the admin API by omission.
+   */
+  load(config: unknown): Promise<void>;
+  /** GET /id/<id>, or null when no object carries that "@id". */
+  getById<T = unknown>(id: string): Promise<T | null>;
+  /** Creates the route before the catch-all, or replaces it in place; never leaves two routes with one "@id". */
+  upsertRoute(params: UpsertRouteParams): Promise<UpsertResult>;
+  /** Removes every object with that "@id"; false when there was none (not an error). */
+  deleteRoute(id: string): Promise<boolean>;
+  /** Routes of the server (default "edge") whose "@id" starts with the prefix, in order, without the catch-all. */
+  listRoutes(serverName?: string, options?: { prefix?: string }): Promise<EdgeRoute[]>;
+}
+
+interface ErrorDetails {
+  status?: number | null;
+  cause?: unknown;
+}
+/** Base of every error this client throws; says which admin call failed. */
+export class CaddyError extends Error {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number | null;
+  constructor(method: string, path: string, message: string, d: ErrorDetails = {}) {
+    super(`Caddy admin ${method} ${path}: ${message}`, d.cause === undefined ? undefined : { cause: d.cause });
+    this.name = new.target.name;
+    this.method = method;
+    this.path = path;
+    this.status = d.status ?? null;
+  }
+}
+/** Connection refused or reset, or no complete answer before the deadline; `cause` is the transport error. */
+export class CaddyUnavailableError extends CaddyError {}
+/** Caddy answered 4xx/5xx; `caddyMessage` is its `error` text (e.g. why a config did not load). */
+export class CaddyRejectedError extends CaddyError {
+  readonly caddyMessage: string;
+  constructor(method: string, path: string, caddyMessage: string, d: ErrorDetails & { status: number }) {
+    super(method, path, caddyMessage, d);
+    this.caddyMessage = caddyMessage;
+  }
+}
+/** The live config cannot take the change: the "@id" is used outside the server's routes, or routes is not an array. */
+export class CaddyConfigError extends CaddyError {}
+
+const ROUTE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
+const LABEL = "[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?";
+const HOST = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)*${LABEL}$`);
+const UPSTREAM = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))?:(\d{1,5})$/;
+const SERVER_NAME = /^[A-Za-z0-9_-]{1,100}$/;
+const MAX_RESPONSE_BYTES = 64 * 1024 * 1024; // the whole config with thousands of routes stays far below
+const MAX_CONFLICT_RETRIES = 8;
+const CONNECTION_RETRIES = 3; // 10 + 20 + 40 ms: a stopped Caddy is still reported within ~100 ms
+
+const errorBodySchema = z.looseObject({ error: z.string() });
+const routeSchema = z.looseObject({ "@id": z.string().optional() });
+const routesSchema = z.array(routeSchema).nullable();
+
+
+/** The connection was refused, reset or closed under us (as opposed to a timeout): worth one more try. */
+function isConnectionDrop(err: unknown): boolean {
+  if (err instanceof undiciErrors.SocketError) return true;
+  const code = String((err as { code?: unknown } | null)?.code);
+  if (["ECONNREFUSED", "ECONNRESET", "EPIPE", "UND_ERR_SOCKET", "UND_ERR_CLOSED"].includes(code)) return true;
+  return err instanceof AggregateError && err.errors.length > 0 && err.errors.every(isConnectionDrop);
+}
+
+/** JSON with object keys sorted, to compare our route with Caddy's copy (Caddy re-serialises with sorted keys). */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === "object" && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : v);
+}
+
+function checkId(id: string, what = "id"): void {
+  if (!ROUTE_ID.test(id)) throw new TypeError(`Caddy admin: ${what} must match ${ROUTE_ID} (got ${JSON.stringify(id)})`);
+}
+function normaliseHosts(hosts: readonly string[]): string[] {
+  if (hosts.length === 0) throw new TypeError("Caddy admin: a route needs at least one host");
+  const out = new Set<string>();
+  for (const raw of hosts) {
+    const h = raw.trim().toLowerCase().replace(/\.$/, "");
+    if (h.length > 253 || !HOST.test(h)) throw new TypeError(`Caddy admin: not a host name: ${JSON.stringify(raw)}`);
+    out.add(h);
+  }
+  return [...out].sort();
+}
+function normaliseUpstreams(upstream: string | readonly string[]): string[] {
+  const list = typeof upstream === "string" ? [upstream] : [...upstream];
+  if (list.length === 0) throw new TypeError("Caddy admin: a route needs at least one upstream");
+  for (const u of list) {
+    const m = UPSTREAM.exec(u);
+    const port = m ? Number(m[1]) : 0;
+    if (!m || port < 1 || port > 65535) throw new TypeError(`Caddy admin: upstream must be host:port (got ${JSON.stringify(u)})`);
+  }
+  return list;
+}
+
+/** The route we write: host matcher → reverse proxy with the client's Host (port stripped), like the Caddyfile. */
+export function buildEdgeRoute(id: string, hosts: readonly string[], upstream: string | readonly string[]): CaddyRoute {
+  return {
+    "@id": id,
+    match: [{ host: normaliseHosts(hosts) }],
+    handle: [{
+      handler: "reverse_proxy",
+      upstreams: normaliseUpstreams(upstream).map((dial) => ({ dial })),
+      headers: { request: { set: { Host: ["{http.request.host}"] } } },
+    }],
+    terminal: true,
+  };
+}
+
+function toEdgeRoute(route: CaddyRoute): EdgeRoute {
+  const hosts: string[] = [];
+  for (const m of Array.isArray(route.match) ? route.match : []) {
+    const h = (m as { host?: unknown }).host;
+    if (Array.isArray(h)) hosts.push(...h.filter((x): x is string => typeof x === "string"));
+  }
+  const upstreams: string[] = [];
+  for (const handler of Array.isArray(route.handle) ? route.handle : []) {
+    const ups = (handler as { handler?: unknown; upstreams?: unknown }).upstreams;
+    if ((handler as { handler?: unknown }).handler !== "reverse_proxy" || !Array.isArray(ups)) continue;
+    for (const u of ups) if (typeof (u as { dial?: unknown })?.dial === "string") upstreams.push((u as { dial: string }).dial);
+  }
+  return { id: route["@id"] as string, hosts, upstreams, route };
+}
+
+interface Answer {
+  status: number;
+  text: string;
+  /** Caddy sends it as a trailer: `"<config path> <hash>"`, usable in If-Match. */
+  etag: string | null;
+}
+
+export function createCaddyAdmin({
+  adminUrl, timeoutMs = 5000, routePrefix = "sf-", catchAllId = "sf-catchall", dispatcher,
+}: CaddyAdminOptions): CaddyAdmin {
+  const root = adminUrl.replace(/\/+$/, "");
+  if (!/^https?:\/\/[^/]+$/.test(root)) throw new TypeError("createCaddyAdmin: adminUrl must be an http(s) origin, e.g. http://127.0.0.1:2019");
+  checkId(catchAllId, "catchAllId");
+  const deadline = () => AbortSignal.timeout(timeoutMs);
+
+  const readBody = (body: Dispatcher.ResponseData["body"]) => readCapped(body, MAX_RESPONSE_BYTES);
+
+  /**
+   * One HTTP exchange; throws only CaddyError (transport failures as CaddyUnavailableError), status handling is the
+   * caller's. Caddy 2.6 swaps its admin server on every config change and resets connections that arrive during the
+   * swap, so a reset or refused connection is retried a few times when repeating the request is harmless: reads, our
+   * DELETE loop, PATCH and /load (same value again), and any write under If-Match (a repeat of an applied write gets 412).
+   */
+  async function exchange(method: Dispatcher.HttpMethod, path: string, signal: AbortSignal, body?: unknown, ifMatch?: string | null): Promise<Answer> {
+    const repeatable = method === "GET" || method === "DELETE" || method === "PATCH" || path === "/load" || Boolean(ifMatch);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await exchangeOnce(method, path, signal, body, ifMatch);
+      } catch (err) {
+        if (!repeatable || attempt >= CONNECTION_RETRIES || !(err instanceof CaddyUnavailableError) || !isConnectionDrop(err.cause)) throw err;
+        try {
+          await sleep(10 * 2 ** attempt, undefined, { signal });
+        } catch {
+          throw err;
+        }
+      }
+    }
+  }
+
+  async function exchangeOnce(method: Dispatcher.HttpMethod, path: string, signal: AbortSignal, body?: unknown, ifMatch?: string | null): Promise<Answer> {
+    try {
+      const res = await request(`${root}${path}`, {
+        method,
+        headers: {
+          // Caddy drops idle keep-alive connections whenever its admin server is swapped, so a reused socket can die
+          // under a write ("other side closed"): one connection per request (loopback, cheap).
+          connection: "close",
+          accept: "application/json",
+          ...(body === undefined ? {} : { "content-type": "application/json" }),
+          ...(ifMatch ? { "if-match": ifMatch } : {}),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headersTimeout: timeoutMs,
+        bodyTimeout: timeoutMs,
+        signal,
+        ...(dispatcher ? { dispatcher } : {}),
+      });
+      const text = await readBody(res.body);
+      if (text === null) throw new CaddyError(method, path, "answer larger than 64 MiB", { status: res.statusCode });
+      const etag = res.trailers?.etag ?? res.headers.etag;
+      return { status: res.statusCode, text, etag: typeof etag === "string" ? etag : null };
+    } catch (err) {
+      if (err instanceof CaddyError) throw err;
+      if (isTransportError(err)) throw new CaddyUnavailableError(method, path, "no answer in time or connection failed", { cause: err });
+      throw new CaddyError(method, path, "request failed", { cause: err });
+    }
+  }
+
+  function rejected(method: string, path: string, a: Answer): CaddyRejectedError {
+    let message = a.text.trim() || `HTTP ${a.status}`;
+    try {
+      const parsed = errorBodySchema.safeParse(JSON.parse(a.text));
+      if (parsed.success) message = parsed.data.error;
+    } catch {
+      /* not JSON */
+    }
+    return new CaddyRejectedError(method, path, message.slice(0, 2000), { status: a.status });
+  }
+  function json(method: string, path: string, a: Answer): unknown {
+    try {
+      return a.text === "" ? null : JSON.parse(a.text);
+    } catch (err) {
+      throw new CaddyError(method, path, "answer is not JSON", { status: a.status, cause: err });
+    }
+  }
+  async function call(method: Dispatcher.HttpMethod, path: string, signal: AbortSignal, body?: unknown): Promise<Answer> {
+    const a = await exchange(method, path, signal, body);
+    if (a.status >= 400) throw rejected(method, path, a);
+    return a;
+  }
+
+  const idPath = (id: string) => `/id/${encodeURIComponent(id)}`;
+  const routesPath = (serverName: string) => {
+    if (!SERVER_NAME.test(serverName)) throw new TypeError(`Caddy admin: bad server name ${JSON.stringify(serverName)}`);
+    return `/config/apps/http/servers/${serverName}/routes`;
+  };
+
+  async function readRoutes(serverName: string, signal: AbortSignal): Promise<{ routes: CaddyRoute[] | null; etag: string | null }> {
+    const path = routesPath(serverName);
+    const a = await call("GET", path, signal);
+    const parsed = routesSchema.safeParse(json("GET", path, a));
+    if (!parsed.success) throw new CaddyConfigError("GET", path, "routes is not an array of route objects", { status: a.status });
+    return { routes: parsed.data as CaddyRoute[] | null, etag: a.etag };
+  }
+
+  async function getById<T>(id: string, signal = deadline()): Promise<T | null> {
+    checkId(id);
+    const a = await exchange("GET", idPath(id), signal);
+    if (a.status === 404) return null;
+    if (a.status >= 400) throw rejected("GET", idPath(id), a);
+    return json("GET", idPath(id), a) as T;
+  }
+
+  async function upsertRoute({ id, hosts, upstream, serverName = "edge" }: UpsertRouteParams): Promise<UpsertResult> {
+    checkId(id);
+    if (id === catchAllId) throw new TypeError(`Caddy admin: ${id} is the catch-all route; it is not managed through upsertRoute`);
+    const desired = buildEdgeRoute(id, hosts, upstream);
+    const signal = deadline();
+    const base = routesPath(serverName);
+
+    for (let attempt = 0; ; attempt++) {
+      const { routes, etag } = await readRoutes(serverName, signal);
+      const list = routes ?? [];
+      const at = list.flatMap((r, i) => (r["@id"] === id ? [i] : []));
+      let method: Dispatcher.HttpMethod;
+      let path: string;
+      let body: unknown;
+      let outcome: UpsertResult;
+      if (at.length === 1) {
+        if (canonicalJson(list[at[0]!]) === canonicalJson(desired)) return "unchanged";
+        // In place. The index is exact because If-Match pins the array we read; without an ETag fall back to /id/.
+        [method, path, body, outcome] = ["PATCH", etag ? `${base}/${at[0]}` : idPath(id), desired, "updated"];
+      } else if (at.length > 1) {
+        // Duplicates written by someone else: keep the first position, drop the rest, in one atomic write.
+        const next = list.filter((_, i) => i === at[0] || !at.includes(i));
+        next[at[0]!] = desired;
+        [method, path, body, outcome] = ["PATCH", base, next, "updated"];
+      } else {
+        const found = await exchange("GET", idPath(id), signal);
+        if (found.status !== 404) {
+          if (found.status >= 400) throw rejected("GET", idPath(id), found);
+          // The ETag names where the object lives. Under our routes: someone created it since our read, so read again.
+          const where = found.etag?.replace(/^"/, "").split(" ")[0] ?? "";
+          if (where.startsWith(`${base}/`) && attempt < MAX_CONFLICT_RETRIES) continue;
+          throw new CaddyConfigError("GET", idPath(id), `"@id" ${id} is already used at ${where || "another path"}; refusing to create a duplicate`);
+        }
+        const catchAll = list.findIndex((r) => r["@id"] === catchAllId);
+        if (routes === null) [method, path, body] = ["PUT", base, [desired]];
+        else if (catchAll >= 0) [method, path, body] = ["PUT", `${base}/${catchAll}`, desired]; // PUT at an index inserts there
+        else [method, path, body] = ["POST", base, desired]; // no catch-all: append
+        outcome = "created";
+      }
+      const a = await exchange(method, path, signal, body, etag);
+      if (a.status === 412 && attempt < MAX_CONFLICT_RETRIES) {
+        // Someone changed the routes between our read and write: read again.
+        try {
+          await sleep(5 + Math.floor(Math.random() * 20 * (attempt + 1)), undefined, { signal });
+        } catch (err) {
+          throw new CaddyUnavailableError(method, path, "deadline passed while retrying a conflicting write", { cause: err });
+        }
+        continue;
+      }
+      if (a.status >= 400) throw rejected(method, path, a);
+      return outcome;
+    }
+  }
+
+  async function deleteRoute(id: string): Promise<boolean> {
+    checkId(id);
+    if (id === catchAllId) throw new TypeError(`Caddy admin: ${id} is the catch-all route; refusing to delete it`);
+    const signal = deadline();
+    // Caddy may hold duplicates (written by hand); each DELETE removes one and re-indexes, so repeat until 404.
+    for (let removed = 0; removed < 1000; removed++) {
+      const a = await exchange("DELETE", idPath(id), signal);
+      if (a.status === 404) return removed > 0;
+      if (a.status >= 400) throw rejected("DELETE", idPath(id), a);
+    }
+    throw new CaddyConfigError("DELETE", idPath(id), "still present after 1000 deletes");
+  }
+
+  return {
+    async getConfig<T>(path = ""): Promise<T> {
+      const clean = path.split("/").filter(Boolean).map(encodeURIComponent).join("/");
+      const full = `/config/${clean}`;
+      return json("GET", full, await call("GET", full, deadline())) as T;
+    },
+    async load(config: unknown): Promise<void> {
+      const signal = deadline();
+      let body = config;
+      if (config && typeof config === "object" && !Array.isArray(config) && !("admin" in config)) {
+        // Without an admin block Caddy moves the admin API to its default (localhost:2019), and Caddy 2.6 does so even
+        // when the new config then fails to load and is rolled back: keep the running admin block unless told otherwise.
+        const admin = json("GET", "/config/admin", await call("GET", "/config/admin", signal));
+        if (admin !== null) body = { ...config, admin };
+      }
+      await call("POST", "/load", signal, body);
+    },
+    getById: <T>(id: string) => getById<T>(id),
+    upsertRoute,
+    deleteRoute,
+    async listRoutes(serverName = "edge", { prefix = routePrefix }: { prefix?: string } = {}): Promise<EdgeRoute[]> {
+      const { routes } = await readRoutes(serverName, deadline());
+      return (routes ?? [])
+        .filter((r) => typeof r["@id"] === "string" && r["@id"].startsWith(prefix) && r["@id"] !== catchAllId)
+        .map(toEdgeRoute);
+    },
+  };
+}

@@ -1,0 +1,4 @@
+export {
+  createCaddyAdmin, buildEdgeRoute, CaddyError, CaddyUnavailableError, CaddyRejectedError, CaddyConfigError,
+  type CaddyRoute, type EdgeRoute, type UpsertRouteParams, type UpsertResult,
+} from "./caddy-client.ts";
