@@ -23,6 +23,7 @@ import { authContext } from "./http/auth-context.ts";
 import { crossSiteGuard } from "./http/csrf.ts";
 import { accessLog } from "./http/access-log.ts";
 import type { Actor } from "./auth/index.ts";
+import { askHandler, type EdgeSnapshot } from "./edge/index.ts";
 import type { Services } from "./services.ts";
 
 export interface AppDeps {
@@ -33,9 +34,11 @@ export interface AppDeps {
   redis: Redis;
   build: ServerBuild;
   health: { ready(): Promise<Record<string, boolean>> };
+  /** The on-demand TLS snapshot; without it /internal/edge/ask does not exist. */
+  edge?: EdgeSnapshot;
 }
 
-export function createApp({ env, logger, resolver, services, redis, build, health }: AppDeps) {
+export function createApp({ env, logger, resolver, services, redis, build, health, edge }: AppDeps) {
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUSTED_PROXIES.length ? env.TRUSTED_PROXIES : false);
@@ -62,6 +65,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
+  if (edge) app.get("/internal/edge/ask", askHandler(edge, env.TRUSTED_PROXIES));
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));

@@ -10,7 +10,8 @@ import { getEnv, type Env } from "./env.ts";
 import { createLogger } from "./observability/logger.ts";
 import { openDatabase } from "./db/client.ts";
 import { createRedis } from "./redis.ts";
-import { TenantResolver, publishTenancyChange } from "./tenancy/index.ts";
+import { TenantResolver, publishTenancyChange, TENANCY_CHANNEL } from "./tenancy/index.ts";
+import { EdgeSnapshot } from "./edge/index.ts";
 import { createApp } from "./app.ts";
 import { createServices } from "./services.ts";
 import { startWorker } from "./jobs/worker.ts";
@@ -62,6 +63,9 @@ if (env.MODE !== "worker") {
   const subscriber = createRedis(env.REDIS_URL, { use: "subscriber" });
   subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
   await resolver.listen(subscriber, env.REDIS_PREFIX);
+  const edge = new EdgeSnapshot({ prisma: db.prisma, platformDomain: env.PLATFORM_DOMAIN, logger });
+  await edge.start(subscriber, env.REDIS_PREFIX + TENANCY_CHANNEL);
+  closers.push(async () => edge.stop());
   closers.push(async () => subscriber.quit());
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const app = createApp({
@@ -71,6 +75,7 @@ if (env.MODE !== "worker") {
     redis,
     build,
     services,
+    edge,
     health: {
       async ready() {
         const [pg, rd] = await Promise.all([

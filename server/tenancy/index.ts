@@ -1,5 +1,5 @@
 export { normalizeHost, classifyHost, isIpLiteral } from "./host.ts";
-export { TenantResolver, publishTenancyChange, type ResolvedTenant, type Resolution } from "./resolver.ts";
+export { TenantResolver, publishTenancyChange, TENANCY_CHANNEL, type ResolvedTenant, type Resolution } from "./resolver.ts";
 export { brandSchema, brandCssVariables, readableForeground, contrastRatio, type Brand } from "./brand.ts";
 export { buildBootstrapPayload } from "./bootstrap.ts";
 export { manifestSchema, applyManifest, exportManifest, slugSchema, type TenantManifest } from "./manifest.ts";

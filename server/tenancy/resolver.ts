@@ -28,7 +28,9 @@ export type Resolution =
   | { kind: "tenant"; tenant: ResolvedTenant; via: "subdomain" | "custom" }
   | { kind: "unknown" };
 
-const CHANNEL = "tenancy:invalidate";
+/** The Redis channel (after the deployment prefix) on which tenancy changes are announced. */
+export const TENANCY_CHANNEL = "tenancy:invalidate";
+const CHANNEL = TENANCY_CHANNEL;
 
 export class TenantResolver {
   private cache = new Map<string, { value: Resolution; expiresAt: number }>();

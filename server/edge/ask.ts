@@ -1,0 +1,66 @@
+/**
+ * On-demand TLS `ask` (EDGE-3): Caddy asks before issuing a certificate for a host. The answer comes from an
+ * in-process snapshot of routable hosts — active custom domains of active tenants, and active tenants' platform
+ * subdomains — so a flood of handshakes for random names costs no DNS and no query. The snapshot is rebuilt on every
+ * tenancy invalidation (the same Redis channel the resolver listens on) and every minute as a safety net.
+ */
+import type { PrismaClient } from "@prisma/client";
+import type { NextFunction, Request, Response } from "express";
+import type { Redis } from "ioredis";
+import { isIpLiteral, normalizeHost } from "#server/tenancy/host.ts";
+import type { Logger } from "#server/observability/logger.ts";
+
+export class EdgeSnapshot {
+  private hosts = new Set<string>();
+  loads = 0;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private d: { prisma: PrismaClient; platformDomain: string; logger: Logger; refreshMs?: number }) {}
+
+  async refresh() {
+    const [tenants, domains] = await Promise.all([
+      this.d.prisma.tenant.findMany({ where: { status: "active" }, select: { slug: true } }),
+      this.d.prisma.tenantDomain.findMany({ where: { status: "active", tenant: { status: "active" } }, select: { hostname: true } }),
+    ]);
+    const next = new Set<string>();
+    for (const t of tenants) next.add(`${t.slug}.${this.d.platformDomain}`);
+    for (const d of domains) next.add(d.hostname);
+    this.hosts = next;
+    this.loads++;
+  }
+
+  allows(host: string) {
+    return this.hosts.has(host);
+  }
+
+  get size() {
+    return this.hosts.size;
+  }
+
+  /** Load once, then follow invalidations on `channel` (a dedicated subscriber connection) and refresh periodically. */
+  async start(subscriber: Redis, channel: string) {
+    await this.refresh();
+    subscriber.on("message", (ch) => {
+      if (ch === channel) this.refresh().catch((err: Error) => this.d.logger.warn({ err: err.message }, "edge snapshot refresh failed"));
+    });
+    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.d.refreshMs ?? 60_000);
+    this.timer.unref();
+  }
+
+  stop() {
+    clearInterval(this.timer);
+  }
+}
+
+/** GET /internal/edge/ask?domain=<host> — only for the edge (loopback or a trusted proxy); everyone else gets 404. */
+export function askHandler(snapshot: EdgeSnapshot, trustedProxies: string[]) {
+  return (req: Request, res: Response, _next: NextFunction) => {
+    const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+    if (!(peer === "127.0.0.1" || peer === "::1" || trustedProxies.includes(peer))) return res.status(404).type("text/plain").send("Not found");
+    const raw = typeof req.query.domain === "string" ? req.query.domain : "";
+    const host = normalizeHost(raw);
+    if (!host || isIpLiteral(host)) return res.status(403).type("text/plain").send("refused");
+    res.set("Cache-Control", "no-store");
+    return snapshot.allows(host) ? res.status(200).type("text/plain").send("ok") : res.status(403).type("text/plain").send("refused");
+  };
+}
