@@ -11,86 +11,11 @@ import https from "node:https";
 import { randomBytes, randomInt } from "node:crypto";
 import type { AddressInfo } from "node:net";
 
-export type FailureMode = "401" | "429" | "5xx" | "timeout";
-export interface FailureOptions {
-  mode: FailureMode;
-  /** Seconds, sent as `parameters.retry_after` in 429 mode (default 1). */
-  retryAfter?: number;
-  /** How many matching calls fail before normal behaviour resumes (default: until `clearFailures()`). */
-  times?: number;
-  /** Only this bot's calls fail (default: every bot). */
-  botId?: number;
-  /** HTTP status in 5xx mode (default 500, a JSON envelope; other codes answer nginx's HTML page like Telegram's edge). */
-  status?: number;
-}
-export type MenuButton = { type: "commands" } | { type: "default" } | { type: "web_app"; text: string; web_app: { url: string } };
-export interface FakeBot {
-  token: string;
-  id: number;
-  username: string;
-  firstName: string;
-}
-export interface FakeWebhook {
-  url: string;
-  secretToken: string | null;
-  /** As last given to setWebhook (Telegram keeps the previous list when the field is omitted); [] = the default set. */
-  allowedUpdates: string[];
-  maxConnections: number;
-  lastErrorDate: number | null;
-  lastErrorMessage: string | null;
-}
-export interface SentMessage {
-  messageId: number;
-  chatId: number;
-  text: string;
-  parseMode: string | null;
-  replyMarkup: unknown;
-  at: number;
-  idempotencyKey: string | null;
-}
-export interface AnsweredCallback {
-  callbackQueryId: string;
-  text: string | null;
-  showAlert: boolean;
-  url: string | null;
-  at: number;
-}
-export interface CallRecord {
-  /** Canonical method name (Telegram method names are case-insensitive). */
-  method: string;
-  /** null for an unknown token. */
-  botId: number | null;
-  /** Date.now() when the request arrived. */
-  at: number;
-  params: Record<string, unknown>;
-  idempotencyKey: string | null;
-  /** HTTP status answered; null while held (timeout mode) or never answered. */
-  status: number | null;
-  failure: FailureMode | null;
-}
-export type TelegramUpdate = { update_id: number } & Record<string, unknown>;
+import type { AnsweredCallback, CallRecord, FailureOptions, FakeBot, FakeTelegram, FakeWebhook, MenuButton, SentMessage } from "./types.ts";
+import { callbackUpdate, chatType, messageUpdate, nowSec } from "./updates.ts";
 
-export interface FakeTelegram {
-  /** API root for TELEGRAM_API_ROOT / createTelegramClient({ apiRoot }). */
-  url: string;
-  addBot(o?: { id?: number; username?: string; firstName?: string }): FakeBot;
-  webhook(botId: number): FakeWebhook | null;
-  /** The button a chat sees: its own, else the bot's default. */
-  menuButton(botId: number, chatId?: number): MenuButton;
-  sentMessages(botId: number): SentMessage[];
-  answeredCallbacks(botId: number): AnsweredCallback[];
-  /** How many sendMessage calls carrying this X-Idempotency-Key were accepted (duplicates included). */
-  deliveredCount(idempotencyKey: string): number;
-  calls(method?: string): CallRecord[];
-  fail(method: string, o: FailureOptions): void;
-  clearFailures(botId?: number): void;
-  /** POSTs the update to the bot's webhook like Telegram does and returns the HTTP status. */
-  sendUpdate(botId: number, update: TelegramUpdate): Promise<number>;
-  messageUpdate: typeof messageUpdate;
-  callbackUpdate: typeof callbackUpdate;
-  close(): Promise<void>;
-}
-
+export * from "./types.ts";
+export { messageUpdate, callbackUpdate } from "./updates.ts";
 interface BotState extends FakeBot {
   webhook: FakeWebhook;
   defaultMenu: MenuButton;
@@ -159,7 +84,6 @@ function chatIdParam(v: unknown): number {
   if (typeof v === "string" && /^-?\d{1,16}$/.test(v)) return Number(v);
   throw badRequest("chat not found"); // @channel usernames: the fake knows no channels
 }
-const chatType = (id: number) => (id > 0 ? "private" : id < -1_000_000_000_000 ? "supergroup" : "group");
 
 function checkInlineKeyboard(markup: unknown, chatId: number) {
   const rows = (markup as { inline_keyboard?: unknown }).inline_keyboard;
@@ -331,45 +255,6 @@ function postJson(target: string, body: string, headers: Record<string, string>,
     req.on("error", reject);
     req.end(body);
   });
-}
-
-let nextUpdateId = randomInt(100_000_000, 200_000_000);
-const nowSec = () => Math.floor(Date.now() / 1000);
-function person(id: number, username?: string, firstName = "Test") {
-  return { id, is_bot: false, first_name: firstName, ...(username ? { username } : {}), language_code: "en" };
-}
-function chatOf(id: number, username?: string, firstName = "Test") {
-  return id > 0 ? { id, type: "private", first_name: firstName, ...(username ? { username } : {}) } : { id, type: chatType(id), title: "Test group" };
-}
-
-/** A text message update as Telegram sends it; a leading /command gets its `bot_command` entity. */
-export function messageUpdate(o: { fromId: number; chatId?: number; text: string; username?: string; firstName?: string; messageId?: number }): TelegramUpdate {
-  const chatId = o.chatId ?? o.fromId;
-  const message: Record<string, unknown> = {
-    message_id: o.messageId ?? randomInt(1, 1_000_000),
-    from: person(o.fromId, o.username, o.firstName),
-    chat: chatOf(chatId, o.username, o.firstName),
-    date: nowSec(),
-    text: o.text,
-  };
-  const command = /^\/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]{5,32})?/.exec(o.text);
-  if (command) message.entities = [{ offset: 0, length: command[0].length, type: "bot_command" }];
-  return { update_id: nextUpdateId++, message };
-}
-
-/** A callback_query update (an inline button press on one of the bot's messages). */
-export function callbackUpdate(o: { fromId: number; data: string; chatId?: number; id?: string; messageId?: number; username?: string; firstName?: string }): TelegramUpdate {
-  const chatId = o.chatId ?? o.fromId;
-  return {
-    update_id: nextUpdateId++,
-    callback_query: {
-      id: o.id ?? `${randomInt(1e9, 9e9)}${randomInt(1e9, 9e9)}`,
-      from: person(o.fromId, o.username, o.firstName),
-      message: { message_id: o.messageId ?? randomInt(1, 1_000_000), chat: chatOf(chatId, o.username, o.firstName), date: nowSec(), text: "…" },
-      chat_instance: String(randomInt(1e9, 9e9)),
-      data: o.data,
-    },
-  };
 }
 
 export async function startFakeTelegram(): Promise<FakeTelegram> {
