@@ -2,6 +2,7 @@ import { useEffect, useRef } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation, useParams } from "@remix-run/react";
 import { requireUser } from "#app/utils/auth.server.ts";
+import { listMemberships } from "#server/auth/memberships.ts";
 import { StatusBadge } from "#app/components/ui/badge.tsx";
 import { AppShell } from "#app/components/ui/app-shell.tsx";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
@@ -10,21 +11,10 @@ export const meta: MetaFunction = () => [{ title: "Dashboard — Storefront" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = requireUser(request, context);
-  const roles = await context.services.prisma.tenantUserRole.findMany({
-    where: { userId: actor.userId },
-    select: { role: true, tenant: { select: { id: true, slug: true, displayName: true, status: true, createdAt: true } } },
-    orderBy: { createdAt: "asc" },
-    take: 500,
-  });
-  const shops = new Map<string, { id: string; slug: string; displayName: string; status: string; createdAt: string; roles: string[] }>();
-  for (const r of roles) {
-    const shop = shops.get(r.tenant.id) ?? { ...r.tenant, createdAt: r.tenant.createdAt.toISOString(), roles: [] };
-    shop.roles.push(r.role);
-    shops.set(shop.id, shop);
-  }
+  const shops = await listMemberships(context.services.prisma, actor.userId);
   return {
     user: { email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator },
-    shops: [...shops.values()].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+    shops: shops.map((s) => ({ ...s, createdAt: s.createdAt.toISOString() })),
     platformDomain: context.platformDomain,
   };
 }

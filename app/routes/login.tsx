@@ -1,11 +1,11 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { signInSchema } from "#server/auth/schemas.ts";
 import { readSessionToken } from "#server/auth/cookies.ts";
-import { redirectWithSession, withoutPassword } from "#app/utils/session.server.ts";
+import { redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
@@ -19,11 +19,7 @@ const loginFormSchema = signInSchema.extend({ redirectTo: z.string().max(2000).o
 export const meta: MetaFunction = () => [{ title: "Sign in — Storefront" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
-  requirePlatformHost(context);
-  const url = new URL(request.url);
-  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"));
-  if (context.actor) throw redirect(redirectTo);
-  return { redirectTo, email: url.searchParams.get("email") ?? "" };
+  return signedOutPage(request, context, "/dashboard");
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {

@@ -1,6 +1,7 @@
 /** Sign-in and sign-up finish the same way: a redirect that sets the new session cookie. */
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { sessionCookie } from "#server/auth/cookies.ts";
+import { requirePlatformHost, safeRedirect } from "./auth.server.ts";
 
 export function redirectWithSession(context: AppLoadContext, token: string, to: string) {
   return redirect(to, {
@@ -13,4 +14,16 @@ type ReplyOptions = { formErrors?: string[]; fieldErrors?: Record<string, string
 /** A conform submission whose replies never send the typed password back to the browser. */
 export function withoutPassword<R>(submission: { reply(o?: ReplyOptions & { hideFields?: string[] }): R }) {
   return { reply: (o?: ReplyOptions) => submission.reply({ ...o, hideFields: ["password"] }) };
+}
+
+/**
+ * Loader of the sign-in and sign-up pages: platform host only; a signed-in visitor goes straight on to
+ * `redirectTo` (same-site paths only, else `fallback`).
+ */
+export function signedOutPage(request: Request, context: AppLoadContext, fallback: string) {
+  requirePlatformHost(context);
+  const url = new URL(request.url);
+  const redirectTo = safeRedirect(url.searchParams.get("redirectTo"), fallback);
+  if (context.actor) throw redirect(redirectTo);
+  return { redirectTo, email: url.searchParams.get("email") ?? "" };
 }

@@ -1,7 +1,7 @@
 /** Account routes: sign-up, sign-in, sign-out (here and everywhere), the current user, personal API tokens. */
 import { z } from "zod";
 import {
-  apiTokenCreateSchema, clearSessionCookie, readSessionToken, sessionCookie, signInSchema, signUpSchema,
+  apiTokenCreateSchema, clearSessionCookie, listMemberships, readSessionToken, sessionCookie, signInSchema, signUpSchema,
 } from "#server/auth/index.ts";
 import { defineRoute } from "#server/http/api-route.ts";
 
@@ -44,21 +44,10 @@ export function authRoutes() {
     defineRoute({
       method: "get", path: "/auth/me", tag: "auth", summary: "The signed-in user and their shops", auth: "user",
       async handler({ actor, services }) {
-        const roles = await services.prisma.tenantUserRole.findMany({
-          where: { userId: actor.userId },
-          select: { role: true, tenant: { select: { id: true, slug: true, displayName: true, status: true } } },
-          take: 500,
-        });
-        const tenants = new Map<string, { id: string; slug: string; displayName: string; status: string; roles: string[] }>();
-        for (const r of roles) {
-          const t = tenants.get(r.tenant.id) ?? { ...r.tenant, roles: [] };
-          t.roles.push(r.role);
-          tenants.set(t.id, t);
-        }
         return {
           user: { id: actor.userId, email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator },
           via: actor.via,
-          tenants: [...tenants.values()],
+          tenants: await listMemberships(services.prisma, actor.userId),
         };
       },
     }),

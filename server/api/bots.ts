@@ -1,9 +1,8 @@
 /** Tenant bot routes (BOT-1..3, PRODUCT.md §9): members read; owners and developers register, see the claim link, revoke. */
 import { z } from "zod";
-import { defineRoute } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/api-route.ts";
 import { botRegisterSchema } from "#server/bots/index.ts";
 
-const tenantParams = z.object({ tenantId: z.uuid() });
 const botParams = tenantParams.extend({ botId: z.uuid() });
 const managers = { tenant: { roles: ["owner", "developer"] as const, operator: false } };
 

@@ -1,11 +1,10 @@
 /** Catalog and upload routes (CAT-1..3, SECURITY.md 12): owners and managers edit; operators may read. */
 import type { UploadPurpose } from "@prisma/client";
 import { z } from "zod";
-import { defineRoute } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/api-route.ts";
 import { catalogQuerySchema, itemCreateSchema, itemPatchSchema, parseCatalogCsv, stockAdjustSchema } from "#server/catalog/index.ts";
 import { UPLOAD_LIMITS } from "#server/uploads/index.ts";
 
-const tenantParams = z.object({ tenantId: z.uuid() });
 const itemParams = tenantParams.extend({ itemId: z.uuid() });
 const editors = { tenant: { roles: ["owner", "manager"] as const, operator: false } };
 const readers = { tenant: { roles: ["owner", "manager"] as const, operator: true } };

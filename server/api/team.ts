@@ -1,9 +1,8 @@
 /** Team routes: role grants and invitations (owner), invitation acceptance (the invited signed-in user). */
 import { z } from "zod";
-import { defineRoute } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/api-route.ts";
 import { invitationAcceptSchema, invitationCreateSchema, roleGrantSchema } from "#server/auth/index.ts";
 
-const tenantParams = z.object({ tenantId: z.uuid() });
 const ownerOnly = { tenant: { roles: ["owner"] as const, operator: false } };
 const ownerOrOperatorRead = { tenant: { roles: ["owner"] as const, operator: true } };
 

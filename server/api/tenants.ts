@@ -1,13 +1,12 @@
 /** Tenant lifecycle routes (TEN-2, PRODUCT.md §9). */
 import { z } from "zod";
-import { defineRoute } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/api-route.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { listAudit } from "#server/audit/index.ts";
 import {
   listTenants, slugProblem, tenantCreateSchema, tenantListQuerySchema, tenantPatchSchema, tenantSelect, transitionSchema, type Transition,
 } from "#server/tenancy/index.ts";
 
-const tenantParams = z.object({ tenantId: z.uuid() });
 
 function transitionRoute(kind: Transition, summary: string) {
   return defineRoute({

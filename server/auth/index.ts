@@ -5,3 +5,4 @@ export { requireTenantAccess, TENANT_ROLES, type TenantRule, type TenantAccess }
 export { sessionCookie, clearSessionCookie, readSessionToken, csrfTokenFor, COOKIE_NAME, SECURE_COOKIE_NAME } from "./cookies.ts";
 export { signUpSchema, signInSchema, apiTokenCreateSchema, emailSchema, newPasswordSchema } from "./schemas.ts";
 export { hashPassword, verifyPassword } from "./password.ts";
+export { listMemberships } from "./memberships.ts";

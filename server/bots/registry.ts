@@ -9,7 +9,9 @@ import { ApiError } from "#server/http/errors.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { hashSecret } from "#server/auth/secrets.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
-import { parseBotToken, TelegramUnauthorizedError, type TelegramClient } from "./telegram-client.ts";
+import {
+  parseBotToken, TelegramRateLimitError, TelegramServerError, TelegramTimeoutError, TelegramUnauthorizedError, type TelegramClient,
+} from "./telegram-client.ts";
 import { aad, openToken } from "./sealed.ts";
 
 export const botRegisterSchema = z.object({ token: z.string().trim().min(20).max(100) });
@@ -165,10 +167,9 @@ export class BotRegistry {
 }
 
 function describe(err: unknown) {
-  const name = (err as Error)?.constructor?.name ?? "Error";
-  if (name === "TelegramRateLimitError") return "Telegram asked us to slow down; retrying.";
-  if (name === "TelegramServerError") return "Telegram had a server error; retrying.";
-  if (name === "TelegramTimeoutError") return "Telegram did not answer in time; retrying.";
+  if (err instanceof TelegramRateLimitError) return "Telegram asked us to slow down; retrying.";
+  if (err instanceof TelegramServerError) return "Telegram had a server error; retrying.";
+  if (err instanceof TelegramTimeoutError) return "Telegram did not answer in time; retrying.";
   return "Telegram refused the request.";
 }
 

@@ -10,6 +10,9 @@ import type { AuditActor } from "#server/audit/index.ts";
 import type { Services } from "#server/services.ts";
 import { ApiError, sendError } from "./errors.ts";
 
+/** Path parameters of every `/tenants/:tenantId/...` route. */
+export const tenantParams = z.object({ tenantId: z.uuid() });
+
 export type AuthRule = "public" | "user" | "operator" | { tenant: TenantRule };
 type Method = "get" | "post" | "put" | "patch" | "delete";
 
