@@ -43,7 +43,7 @@ describe("GET /internal/edge/ask", () => {
     await until(async () => (await ask("fresh.localhost")) === 403, 1000);
 
     // A removed domain's answer turns to 403 (SECURITY.md 15) once the change is announced.
-    await db.prisma.tenantDomain.updateMany({ where: { hostname: "www.askme.test" }, data: { status: "removed" } });
+    await db.prisma.tenantDomain.updateMany({ where: { hostname: "www.askme.test" }, data: { status: "removed", removedAt: new Date(), isPrimary: false } });
     const { publishTenancyChange } = await import("#server/tenancy/index.ts");
     const { Redis } = await import("ioredis");
     const redis = new Redis(REDIS_URL);

@@ -36,10 +36,10 @@ describe("database invariants", () => {
   it("refuses a second domain row for the same host in another case", async () => {
     const a = await tenant("host-a");
     const b = await tenant("host-b");
-    await db.prisma.tenantDomain.create({ data: { tenantId: a.id, hostname: "shop.example.com", verificationToken: "x" } });
+    await db.prisma.tenantDomain.create({ data: { tenantId: a.id, hostname: "shop.example.com", verificationToken: "x".repeat(22) } });
     await expect(
       db.sql.query(
-        `INSERT INTO tenant_domains (id, tenant_id, hostname, verification_token, updated_at) VALUES (gen_random_uuid(), $1, 'SHOP.example.com', 'y', now())`,
+        `INSERT INTO tenant_domains (id, tenant_id, hostname, verification_token, updated_at) VALUES (gen_random_uuid(), $1, 'SHOP.example.com', repeat('y', 22), now())`,
         [b.id],
       ),
     ).rejects.toThrow();

@@ -52,6 +52,8 @@ export const manifestSchema = z
           status: z.enum(["pending", "active", "degraded", "suspended", "removed"]).default("pending"),
           primary: z.boolean().default(false),
           mode: z.enum(["cname", "apex"]).default("cname"),
+        }).refine((d) => !d.primary || d.status === "active" || d.status === "degraded", {
+          message: "only an active or degraded domain can be primary", path: ["primary"],
         }),
       )
       .max(20)
@@ -115,9 +117,14 @@ export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Pr
       }
     }
     for (const d of m.domains) {
-      const existing = await tx.tenantDomain.findFirst({ where: { hostname: d.hostname } });
+      const existing = await tx.tenantDomain.findFirst({ where: { hostname: d.hostname, status: { not: "removed" } } });
       if (existing && existing.tenantId !== tenantId) throw new Error(`domain ${d.hostname} belongs to another tenant`);
-      const data = { status: d.status, isPrimary: d.primary, mode: d.mode };
+      // The database ties degraded_since/removed_at to the status (CHECKs in the domains migration).
+      const data = {
+        status: d.status, isPrimary: d.primary, mode: d.mode,
+        degradedSince: d.status === "degraded" ? (existing?.degradedSince ?? new Date()) : null,
+        removedAt: d.status === "removed" ? (existing?.removedAt ?? new Date()) : null,
+      };
       if (!existing) {
         await tx.tenantDomain.create({
           data: { tenantId, hostname: d.hostname, ...data, verificationToken: crypto.randomUUID().replaceAll("-", ""), verifiedAt: d.status === "active" ? new Date() : null },
