@@ -13,6 +13,7 @@ describe("env", () => {
   it("refuses dev-only settings in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SECRET_BOX_KEY is required[\s\S]*real Postgres/);
     const key = "ab".repeat(32);
-    expect(parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x" }).NODE_ENV).toBe("production");
+    expect(() => parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x" })).toThrow(/CADDY_ADMIN_URL is required/);
+    expect(parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019" }).NODE_ENV).toBe("production");
   });
 });

@@ -80,7 +80,41 @@ export const secretsEnvSchema = z.object({
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema);
+const csv = z.string().default("").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
+
+export const edgeEnvSchema = z.object({
+  // DOM-2: resolvers for domain verification, "ip" or "ip:port", comma-separated. Empty: the system's resolvers.
+  DNS_SERVERS: csv,
+  DNS_TIMEOUT_MS: z.coerce.number().int().min(50).max(30_000).default(2_000),
+  // DOM-1: what merchants point their records at. Default: edge.<PLATFORM_DOMAIN>.
+  EDGE_CNAME_TARGET: z.string().regex(/^[a-z0-9.-]+$/i).optional(),
+  // Apex domains need the edge's addresses (A/AAAA); empty: apex mode is refused with a clear message.
+  EDGE_IPV4: csv.pipe(z.array(z.ipv4())),
+  EDGE_IPV6: csv.pipe(z.array(z.ipv6())),
+  // CAA issuer domains of the edge's certificate authorities; a domain whose CAA forbids all of them cannot verify.
+  EDGE_CAA_ISSUERS: z.string().default("letsencrypt.org,sectigo.com").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
+  // Caddy's admin API (keep it on loopback). Unset: routes are not managed (required in production).
+  CADDY_ADMIN_URL: z.string().regex(/^https?:\/\/[^/]+$/).optional(),
+  // The Caddy server (apps.http.servers.<name>) whose routes we own; a Caddyfile names its first server srv0.
+  EDGE_SERVER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default("edge"),
+  // Full Caddy JSON config loaded when Caddy is found without that server (started empty); optional.
+  EDGE_BASE_CONFIG: z.string().optional(),
+  // The app pool Caddy proxies shops to, host:port, comma-separated. Default: 127.0.0.1:<PORT>.
+  EDGE_UPSTREAMS: csv,
+  EDGE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
+  // Where the TLS probe connects (SNI = the domain): the edge's HTTPS listener. Unset: no TLS probes.
+  EDGE_PROBE_ADDRESS: z.string().regex(/^[^:\s]+:\d{1,5}$/).optional(),
+  // Extra trusted root for the probe (e.g. Caddy's local CA in the demo: <caddy data>/pki/authorities/local/root.crt).
+  EDGE_PROBE_CA_FILE: z.string().optional(),
+  // DOM-4 schedules.
+  DOMAIN_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
+  DOMAIN_PENDING_MAX_DAYS: z.coerce.number().min(0.0001).max(90).default(7),
+  DOMAIN_DEGRADED_GRACE_HOURS: z.coerce.number().min(0).max(24 * 90).default(72),
+  // Least time between two merchant-triggered checks of one domain.
+  DOMAIN_MANUAL_CHECK_MIN_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
+});
+
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {
@@ -105,6 +139,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     const problems: string[] = [];
     if (!env.SECRET_BOX_KEY) problems.push("SECRET_BOX_KEY is required in production");
     if (env.DATABASE_URL.startsWith("pglite:")) problems.push("DATABASE_URL must be a real Postgres in production");
+    if (!env.CADDY_ADMIN_URL) problems.push("CADDY_ADMIN_URL is required in production (custom domains are routed through Caddy)");
     if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return env;

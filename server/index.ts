@@ -14,7 +14,8 @@ import { TenantResolver, publishTenancyChange, TENANCY_CHANNEL } from "./tenancy
 import { EdgeSnapshot } from "./edge/index.ts";
 import { createApp } from "./app.ts";
 import { createServices } from "./services.ts";
-import { startWorker } from "./jobs/worker.ts";
+import { ensureSchedules, startWorker } from "./jobs/worker.ts";
+import { domainJobHandlers } from "./jobs/domain-jobs.ts";
 
 let env: Env;
 try {
@@ -106,6 +107,7 @@ if (env.MODE !== "web") {
       "bots.configure": async ({ botId }) => services.bots.configure(botId),
       "bots.deconfigure": async ({ botId }) => services.bots.deconfigure(botId),
       "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
+      ...domainJobHandlers(services),
     },
     tuning: { backoffBaseMs: env.JOBS_BACKOFF_BASE_MS, lockDurationMs: env.JOBS_LOCK_DURATION_MS, stalledIntervalMs: env.JOBS_STALLED_INTERVAL_MS },
   });
@@ -113,6 +115,22 @@ if (env.MODE !== "web") {
     await worker.close();
     await connection.quit();
   });
+  await ensureSchedules(services.queue, [
+    { id: "domains-sweep", every: env.DOMAIN_SWEEP_INTERVAL_MS, name: "domains.sweep", data: {} },
+    ...(services.edge ? [{ id: "edge-reconcile", every: env.EDGE_RECONCILE_INTERVAL_MS, name: "edge.reconcile" as const, data: { reason: "periodic" } }] : []),
+  ]);
+  if (services.edge) {
+    // EDGE-2: reconcile at start-up, and right after every tenancy change (a suspension, a verified domain).
+    const edge = services.edge;
+    const edgeSubscriber = createRedis(env.REDIS_URL, { use: "subscriber" });
+    edgeSubscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
+    await edgeSubscriber.subscribe(env.REDIS_PREFIX + TENANCY_CHANNEL);
+    edge.follow(edgeSubscriber, env.REDIS_PREFIX + TENANCY_CHANNEL);
+    closers.push(async () => edgeSubscriber.quit());
+    void edge.reconcile("start-up").catch((err: Error) => logger.warn({ err: err.message }, "start-up edge reconcile failed"));
+  } else {
+    await services.queue.removeJobScheduler("edge-reconcile");
+  }
   if (env.MODE === "worker") process.stdout.write("READY worker\n");
 }
 

@@ -3,6 +3,7 @@
  * load context), so both surfaces run exactly the same code for every mutation.
  */
 import path from "node:path";
+import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import type { Env } from "./env.ts";
@@ -12,10 +13,12 @@ import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotRegistry, Commands, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
-import type { Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
 import { createQueue, enqueueJob } from "./jobs/worker.ts";
 import { ApiError } from "./http/errors.ts";
+import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
+import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -27,6 +30,11 @@ export interface Services {
   uploads: UploadService;
   bots: BotRegistry;
   botCommands: Commands;
+  domains: DomainService;
+  /** The platform job queue (BullMQ). */
+  queue: Queue;
+  /** The edge reconciler; null when CADDY_ADMIN_URL is not set (routes are then not managed by this platform). */
+  edge: EdgeReconciler | null;
   notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number }>;
   deliverNotification(data: { botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
@@ -59,12 +67,28 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
     enqueue: (name, data) => enqueueJob(queue, name, data),
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
   });
+  const edge = createEdge(deps);
+  const notifyAdmins = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue }, tenantId, event);
   return {
     prisma,
     redis,
     box: getBox,
+    edge,
+    queue,
+    domains: new DomainService({
+      prisma, redis, prefix: env.REDIS_PREFIX, platformDomain: env.PLATFORM_DOMAIN,
+      dns: createDnsLookup({ servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS }),
+      edge: edgeTarget(env),
+      publish,
+      sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,
+      probe: env.EDGE_PROBE_ADDRESS ? probeFor(env) : undefined,
+      notify: notifyAdmins,
+      manualCheckMinMs: env.DOMAIN_MANUAL_CHECK_MIN_MS,
+      pendingMaxDays: env.DOMAIN_PENDING_MAX_DAYS,
+      degradedGraceHours: env.DOMAIN_DEGRADED_GRACE_HOURS,
+    }),
     bots,
-    notifyTenantAdmins: (tenantId, event) => notifyTenantAdmins({ prisma, queue }, tenantId, event),
+    notifyTenantAdmins: notifyAdmins,
     deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),
     botCommands: new Commands({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
     close: () => queue.close(),
@@ -74,5 +98,31 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
     catalog: new CatalogService({ prisma }),
     uploads: new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) }),
     publishTenancyChange: publish,
+  };
+}
+
+/** DOM-1: what merchants point their records at. */
+export function edgeTarget(env: Env): EdgeTarget {
+  return { cnameTarget: env.EDGE_CNAME_TARGET ?? `edge.${env.PLATFORM_DOMAIN}`, ipv4: env.EDGE_IPV4, ipv6: env.EDGE_IPV6, caaIssuers: env.EDGE_CAA_ISSUERS };
+}
+
+function createEdge({ prisma, redis, env, logger }: { prisma: PrismaClient; redis: Redis; env: Env; logger: Logger }): EdgeReconciler | null {
+  if (!env.CADDY_ADMIN_URL) return null;
+  const base = env.EDGE_BASE_CONFIG;
+  return new EdgeReconciler({
+    prisma, redis, prefix: env.REDIS_PREFIX, logger,
+    admin: createCaddyAdmin({ adminUrl: env.CADDY_ADMIN_URL }),
+    serverName: env.EDGE_SERVER_NAME,
+    platformDomain: env.PLATFORM_DOMAIN,
+    upstreams: env.EDGE_UPSTREAMS.length ? env.EDGE_UPSTREAMS : [`127.0.0.1:${env.PORT}`],
+    baseConfig: base ? async () => JSON.parse(await readFile(base, "utf8")) : undefined,
+  });
+}
+
+function probeFor(env: Env) {
+  let ca: Promise<string | undefined> | undefined;
+  return (hostname: string) => {
+    ca ??= env.EDGE_PROBE_CA_FILE ? readFile(env.EDGE_PROBE_CA_FILE, "utf8") : Promise.resolve(undefined);
+    return ca.then((caPem) => probeTls({ hostname, address: env.EDGE_PROBE_ADDRESS!, caPem }));
   };
 }

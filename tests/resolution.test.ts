@@ -3,6 +3,9 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { createTenant } from "./factories.ts";
 import { get, startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
+import { until } from "./wait.ts";
+import { Redis } from "ioredis";
+import { publishTenancyChange } from "#server/tenancy/index.ts";
 
 const db = await createTestDatabase();
 const prefix = redisPrefix();
@@ -27,12 +30,26 @@ beforeAll(async () => {
   await createTenant(db.prisma, { slug: "gone", status: "closed" });
   app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix, PLATFORM_DOMAIN: "localhost" });
 });
-afterAll(async () => app?.stop());
+const redis = new Redis(REDIS_URL);
+afterAll(async () => {
+  redis.disconnect();
+  await app?.stop();
+});
 
 const shopName = (body: string) => /data-testid="shop-name"[^>]*>([^<]*)</.exec(body)?.[1];
 
 describe("host matrix (TEN-3..TEN-7)", () => {
-  it.each([["acme.localhost"], ["ACME.localhost.:3000"], ["shop.acme.test"], ["SHOP.ACME.TEST:8443"]])("%s serves acme", async (host) => {
+  it.each([
+    ["shop.acme.test", "http://acme.localhost/items?x=1"],
+    ["SHOP.ACME.TEST:8443", "http://acme.localhost:8443/items?x=1"],
+    ["XN--BCHER-KVA.example", "http://acme.localhost/items?x=1"],
+  ])("%s resolves to acme and, not being its primary host (TEN-6), redirects there", async (host, location) => {
+    const res = await get(app, host, "/items?x=1");
+    expect(res.status).toBe(301);
+    expect(res.headers.location).toBe(location);
+  });
+
+  it.each([["acme.localhost"], ["ACME.localhost.:3000"]])("%s serves acme", async (host) => {
     const res = await get(app, host);
     expect(res.status).toBe(200);
     expect(shopName(res.body)).toBe("Acme Outfitters");
@@ -77,8 +94,14 @@ describe("host matrix (TEN-3..TEN-7)", () => {
   it("stores and matches an IDN host as punycode", async () => {
     const row = await db.prisma.tenantDomain.findFirst({ where: { tenantId: acme.id, hostname: { startsWith: "xn--" } } });
     expect(row?.hostname).toBe("xn--bcher-kva.example");
-    const res = await get(app, "XN--BCHER-KVA.example");
-    expect(shopName(res.body)).toBe("Acme Outfitters");
+    await db.prisma.tenantDomain.update({ where: { id: row!.id }, data: { isPrimary: true } });
+    await publishTenancyChange(redis, prefix, "primary changed");
+    await until(async () => (await get(app, "XN--BCHER-KVA.example")).status === 200, 2000);
+    expect(shopName((await get(app, "XN--BCHER-KVA.example")).body)).toBe("Acme Outfitters");
+    expect((await get(app, "acme.localhost")).headers.location).toBe("http://xn--bcher-kva.example/");
+    await db.prisma.tenantDomain.update({ where: { id: row!.id }, data: { isPrimary: false } });
+    await publishTenancyChange(redis, prefix, "primary changed back");
+    await until(async () => (await get(app, "acme.localhost")).status === 200, 2000);
   });
 
   it("serves the platform landing on the platform host", async () => {

@@ -1,7 +1,7 @@
 /**
  * On-demand TLS `ask` (EDGE-3): Caddy asks before issuing a certificate for a host. The answer comes from an
- * in-process snapshot of routable hosts — active custom domains of active tenants, and active tenants' platform
- * subdomains — so a flood of handshakes for random names costs no DNS and no query. The snapshot is rebuilt on every
+ * in-process snapshot of routable hosts — active (or degraded, within grace) custom domains of active tenants, active
+ * tenants' platform subdomains, and the platform host itself — so a flood of handshakes for random names costs no DNS and no query. The snapshot is rebuilt on every
  * tenancy invalidation (the same Redis channel the resolver listens on) and every minute as a safety net.
  */
 import type { PrismaClient } from "@prisma/client";
@@ -20,9 +20,10 @@ export class EdgeSnapshot {
   async refresh() {
     const [tenants, domains] = await Promise.all([
       this.d.prisma.tenant.findMany({ where: { status: "active" }, select: { slug: true } }),
-      this.d.prisma.tenantDomain.findMany({ where: { status: "active", tenant: { status: "active" } }, select: { hostname: true } }),
+      // Degraded domains are still served during their grace period, so their certificates must renew.
+      this.d.prisma.tenantDomain.findMany({ where: { status: { in: ["active", "degraded"] }, tenant: { status: "active" } }, select: { hostname: true } }),
     ]);
-    const next = new Set<string>();
+    const next = new Set<string>([this.d.platformDomain]);
     for (const t of tenants) next.add(`${t.slug}.${this.d.platformDomain}`);
     for (const d of domains) next.add(d.hostname);
     this.hosts = next;

@@ -70,6 +70,14 @@ export interface CaddyAdmin {
   deleteRoute(id: string): Promise<boolean>;
   /** Routes of the server (default "edge") whose "@id" starts with the prefix, in order, without the catch-all. */
   listRoutes(serverName?: string, options?: { prefix?: string }): Promise<EdgeRoute[]>;
+  /**
+   * Compare-and-swap of a server's whole routes array: `next` gets the current array (null when the server has no
+   * routes key) and returns the wanted one, or null to leave it. The write is guarded by the ETag of the read, so a
+   * concurrent change makes us read and decide again. Throws CaddyConfigError when the server does not exist.
+   */
+  updateRoutes(serverName: string, next: (current: CaddyRoute[] | null) => CaddyRoute[] | null): Promise<{ changed: boolean; before: CaddyRoute[] }>;
+  /** Whether apps.http.servers.<name> exists in the running config. */
+  hasServer(serverName: string): Promise<boolean>;
 }
 
 interface ErrorDetails {
@@ -365,7 +373,33 @@ export function createCaddyAdmin({
     throw new CaddyConfigError("DELETE", idPath(id), "still present after 1000 deletes");
   }
 
+  async function updateRoutes(serverName: string, next: (current: CaddyRoute[] | null) => CaddyRoute[] | null) {
+    const signal = deadline();
+    const base = routesPath(serverName);
+    if (!(await hasServer(serverName, signal))) throw new CaddyConfigError("GET", base, `no server ${serverName} in the running config`);
+    for (let attempt = 0; ; attempt++) {
+      const { routes, etag } = await readRoutes(serverName, signal);
+      const wanted = next(routes);
+      if (wanted === null || canonicalJson(wanted) === canonicalJson(routes ?? [])) return { changed: false, before: routes ?? [] };
+      // PATCH replaces an existing key; a server without a routes key needs PUT (which refuses an existing key).
+      const a = await exchange(routes === null ? "PUT" : "PATCH", base, signal, wanted, etag);
+      if (a.status === 412 && attempt < MAX_CONFLICT_RETRIES) continue;
+      if (a.status >= 400) throw rejected("PATCH", base, a);
+      return { changed: true, before: routes ?? [] };
+    }
+  }
+
+  async function hasServer(serverName: string, signal = deadline()) {
+    if (!SERVER_NAME.test(serverName)) throw new TypeError(`Caddy admin: bad server name ${JSON.stringify(serverName)}`);
+    const path = `/config/apps/http/servers/${serverName}`;
+    const a = await exchange("GET", path, signal);
+    if (a.status >= 400 && a.status !== 404 && a.status !== 400) throw rejected("GET", path, a);
+    return a.status < 400 && json("GET", path, a) !== null;
+  }
+
   return {
+    updateRoutes,
+    hasServer: (name: string) => hasServer(name),
     async getConfig<T>(path = ""): Promise<T> {
       const clean = path.split("/").filter(Boolean).map(encodeURIComponent).join("/");
       const full = `/config/${clean}`;

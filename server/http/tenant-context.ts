@@ -13,8 +13,15 @@ export interface TenantContext {
   tenant: ResolvedTenant | null;
 }
 
+/** Paths served on every host of a shop, never redirected: health and edge endpoints, webhooks. */
+const NO_REDIRECT = /^\/(?:internal|healthz|readyz|metrics|api\/telegram)(?:\/|$)/;
+
+function peerOf(req: Request) {
+  return (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+}
+
 export function requestHost(req: Request, trustedProxies: string[]): string | null {
-  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+  const peer = peerOf(req);
   const forwarded = req.headers["x-forwarded-host"];
   if (forwarded && trustedProxies.includes(peer)) {
     return normalizeHost(String(forwarded).split(",")[0]);
@@ -36,6 +43,13 @@ export function tenantContextMiddleware(resolver: TenantResolver, trustedProxies
       const { status } = resolution.tenant;
       if (status === "suspended") return renderStatusPage(res, 503);
       if (status === "closed") return renderStatusPage(res, 410);
+    }
+    // TEN-6: every other host of the shop answers with a redirect to the same path on its primary host.
+    if (resolution.kind === "tenant" && host !== resolution.tenant.primaryHost && !NO_REDIRECT.test(req.path)) {
+      const port = /:(\d+)$/.exec(req.get("x-forwarded-host") && trustedProxies.includes(peerOf(req)) ? String(req.get("x-forwarded-host")) : (req.get("host") ?? ""))?.[1];
+      const location = `${req.protocol}://${resolution.tenant.primaryHost}${port ? `:${port}` : ""}${req.originalUrl}`;
+      // 301 for reads; 308 keeps the method and body of anything else (a form post must not turn into a GET).
+      return res.status(req.method === "GET" || req.method === "HEAD" ? 301 : 308).set({ Location: location, "Cache-Control": "no-store" }).end();
     }
     const ctx: TenantContext = {
       host,

@@ -21,8 +21,27 @@ export const jobCatalog = {
     schema: z.object({ botId: z.uuid(), chatId: z.string().regex(/^-?\d{1,20}$/), eventId: z.string().min(1).max(200), text: z.string().min(1).max(4096) }),
     attempts: 6,
   },
+  // DOM-4: the sweep finds due domain checks and enqueues one job per domain (deduplicated by id and due time).
+  "domains.sweep": { schema: z.object({}), attempts: 1 },
+  "domains.check": { schema: z.object({ domainId: z.uuid() }), attempts: 10 },
+  // EDGE-2: periodic and retried reconciliation of Caddy's routes with the database.
+  "edge.reconcile": { schema: z.object({ reason: z.string().max(200) }), attempts: 10 },
 } as const;
 export type JobName = keyof typeof jobCatalog;
+
+/**
+ * Repeatable jobs. A job scheduler is one Redis record per id, so however many workers run, each tick produces one job
+ * and one worker takes it: the schedules have a single leader by construction.
+ */
+export async function ensureSchedules(queue: Queue, schedules: Array<{ id: string; every: number; name: JobName; data: Record<string, unknown> }>) {
+  for (const s of schedules) {
+    const entry = jobCatalog[s.name];
+    await queue.upsertJobScheduler(s.id, { every: s.every }, {
+      name: s.name, data: entry.schema.parse(s.data) as Record<string, unknown>,
+      opts: { attempts: entry.attempts, backoff: { type: "platform" }, removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } },
+    });
+  }
+}
 
 export interface JobTuning {
   /** First retry delay; later ones double (with ±50 % jitter). */

@@ -76,7 +76,7 @@ export class TenantResolver {
     const select = {
       id: true, slug: true, displayName: true, status: true, type: true, brand: true, features: true,
       localeDefaults: true, currency: true, paymentPolicy: { select: { allowedRails: true } },
-      domains: { where: { isPrimary: true, status: "active" as const }, select: { hostname: true }, take: 1 },
+      domains: { where: { isPrimary: true, status: { in: ["active" as const, "degraded" as const] } }, select: { hostname: true }, take: 1 },
     };
     let row;
     let via: "subdomain" | "custom";
@@ -85,7 +85,8 @@ export class TenantResolver {
       via = "subdomain";
     } else {
       const domain = await prisma.tenantDomain.findFirst({
-        where: { hostname: kind.hostname, status: "active" },
+        // Degraded domains are still served during their grace period (DOM-4).
+        where: { hostname: kind.hostname, status: { in: ["active", "degraded"] } },
         select: { tenant: { select } },
       });
       row = domain?.tenant;

@@ -1,0 +1,78 @@
+/**
+ * Custom domain routes (DOM-1..5, TEN-6): members read; owners, managers and developers add, check, remove and pick
+ * the primary host. Operators read every shop's domains and the edge's health.
+ */
+import { z } from "zod";
+import { defineRoute, tenantParams } from "#server/http/api-route.ts";
+import { ApiError } from "#server/http/errors.ts";
+
+const domainParams = tenantParams.extend({ domainId: z.uuid() });
+const editors = { tenant: { roles: ["owner", "manager", "developer"] as const, operator: false } };
+const readers = { tenant: { roles: "any" as const, operator: true } };
+
+export const addDomainSchema = z.object({
+  hostname: z.string().max(300),
+  mode: z.enum(["cname", "apex"]).optional(),
+});
+
+export function domainRoutes() {
+  return [
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/domains", tag: "domains", summary: "The shop's custom domains with the DNS records to create",
+      auth: readers, params: tenantParams,
+      async handler({ params, services }) {
+        return { items: await services.domains.list(params.tenantId) };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/domains", tag: "domains", summary: "Add a custom domain (DOMAIN_INVALID, DOMAIN_TAKEN)",
+      auth: editors, params: tenantParams, body: addDomainSchema, status: 201,
+      async handler({ params, body, audit, services }) {
+        return services.domains.add(audit, params.tenantId, body);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/domains/:domainId", tag: "domains", summary: "One domain, with its doctor messages and event log",
+      auth: readers, params: domainParams,
+      async handler({ params, services }) {
+        return services.domains.get(params.tenantId, params.domainId);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/domains/:domainId/check", tag: "domains", summary: "Check the DNS records now (throttled per domain)",
+      auth: editors, params: domainParams,
+      async handler({ params, audit, services }) {
+        const r = await services.domains.check(`${audit.kind}:${audit.userId}`, params.tenantId, params.domainId, { manual: true });
+        return { ...r.domain, throttled: r.throttled };
+      },
+    }),
+    defineRoute({
+      method: "delete", path: "/tenants/:tenantId/domains/:domainId", tag: "domains", summary: "Remove a domain (it stops being served)",
+      auth: editors, params: domainParams,
+      async handler({ params, audit, services }) {
+        return services.domains.remove(audit, params.tenantId, params.domainId);
+      },
+    }),
+    defineRoute({
+      method: "put", path: "/tenants/:tenantId/primary-domain", tag: "domains", summary: "Set the primary host (null: the platform subdomain)",
+      auth: editors, params: tenantParams, body: z.object({ domainId: z.uuid().nullable() }),
+      async handler({ params, body, audit, services }) {
+        return services.domains.setPrimary(audit, params.tenantId, body.domainId);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/ops/domains", tag: "operator", summary: "Domain health across shops, with the edge's last reconcile", auth: "operator",
+      query: z.object({ status: z.enum(["pending", "active", "degraded", "failed", "suspended"]).optional(), q: z.string().max(253).optional() }),
+      async handler({ query, services }) {
+        return { items: await services.domains.health(query), edge: services.edge ? await services.edge.lastReport() : null };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/ops/edge/reconcile", tag: "operator", summary: "Reconcile the edge with the database now", auth: "operator",
+      async handler({ services }) {
+        if (!services.edge) throw new ApiError(409, "EDGE_NOT_CONFIGURED", "CADDY_ADMIN_URL is not set: this platform does not manage an edge.");
+        return services.edge.reconcile("operator request");
+      },
+    }),
+  ];
+}

@@ -1,0 +1,187 @@
+/**
+ * EDGE-2: the database is the source of truth for the edge. A reconcile reads the routable hosts from the database,
+ * builds our routes (routes.ts) and writes them to Caddy in one compare-and-swap of the routes array, keeping routes
+ * that are not ours in front. What it found different is the drift: reported in the result, stored for the operator
+ * console, and exported as the `edge_route_drift` metric. Reconciles are serialised across processes by a Redis
+ * lock, so an older view of the database can never overwrite a newer one.
+ */
+import { randomUUID } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
+import type { PrismaClient } from "@prisma/client";
+import type { Redis } from "ioredis";
+import type { Logger } from "#server/observability/logger.ts";
+import { incCounter, setGauge } from "#server/observability/metrics.ts";
+import { CaddyError, type CaddyAdmin, type CaddyRoute } from "./caddy-client.ts";
+import { desiredRoutes, hostsById, ROUTE_PREFIX, type EdgeState } from "./routes.ts";
+
+export interface EdgeDrift {
+  /** Our route ids the database wants that Caddy lacked. */
+  missing: string[];
+  /** Route ids under our prefix that the database does not know. */
+  stray: string[];
+  /** Our routes that existed with other content. */
+  changed: string[];
+  hostsMissing: string[];
+  hostsStray: string[];
+  total: number;
+}
+export interface ReconcileReport {
+  at: string;
+  reason: string;
+  ok: boolean;
+  error: string | null;
+  /** Whether Caddy was written to. */
+  changed: boolean;
+  /** Caddy had no edge server and the base config was loaded first. */
+  restoredBase: boolean;
+  drift: EdgeDrift | null;
+  hosts: { routed: number; unavailable: number; gone: number };
+  durationMs: number;
+}
+
+export interface EdgeReconcilerDeps {
+  prisma: PrismaClient;
+  redis: Redis;
+  prefix: string;
+  admin: CaddyAdmin;
+  serverName: string;
+  platformDomain: string;
+  upstreams: string[];
+  /** The full Caddy config to load when the edge server is missing (Caddy restarted empty). */
+  baseConfig?: () => Promise<unknown>;
+  logger: Logger;
+}
+
+const LOCK_TTL_MS = 30_000;
+const LOCK_WAIT_MS = 20_000;
+const RELEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) else return 0 end`;
+
+export function diffRoutes(current: CaddyRoute[], desired: CaddyRoute[]): EdgeDrift {
+  const ours = current.filter((r) => typeof r["@id"] === "string" && r["@id"].startsWith(ROUTE_PREFIX));
+  const have = hostsById(ours);
+  const want = hostsById(desired);
+  const byId = new Map(ours.map((r) => [r["@id"] as string, JSON.stringify(r)]));
+  const drift: EdgeDrift = { missing: [], stray: [], changed: [], hostsMissing: [], hostsStray: [], total: 0 };
+  for (const r of desired) {
+    const id = r["@id"] as string;
+    const existing = byId.get(id);
+    if (existing === undefined) drift.missing.push(id);
+    else if (!sameRoute(JSON.parse(existing), r)) drift.changed.push(id);
+  }
+  for (const id of have.keys()) if (!want.has(id)) drift.stray.push(id);
+  const allHave = new Set([...have.values()].flatMap((s) => [...s]));
+  const allWant = new Set([...want.values()].flatMap((s) => [...s]));
+  drift.hostsMissing = [...allWant].filter((h) => !allHave.has(h)).sort();
+  drift.hostsStray = [...allHave].filter((h) => !allWant.has(h)).sort();
+  drift.total = drift.missing.length + drift.stray.length + drift.changed.length;
+  return drift;
+}
+
+/** Caddy re-serialises with sorted keys; compare canonically. */
+function canonical(v: unknown): string {
+  return JSON.stringify(v, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : x);
+}
+function sameRoute(a: unknown, b: unknown) {
+  return canonical(a) === canonical(b);
+}
+
+export class EdgeReconciler {
+  private queue: Promise<unknown> = Promise.resolve();
+  constructor(private d: EdgeReconcilerDeps) {}
+
+  private get reportKey() {
+    return `${this.d.prefix}edge:reconcile:last`;
+  }
+
+  /** Hosts per route group, from the database. Degraded domains stay routed until their grace period ends. */
+  async loadState(): Promise<EdgeState> {
+    const rows = await this.d.prisma.tenantDomain.findMany({
+      where: { status: { in: ["active", "degraded"] }, tenant: { status: { in: ["active", "suspended", "closed"] } } },
+      select: { hostname: true, tenant: { select: { status: true } } },
+    });
+    const pick = (s: string) => rows.filter((r) => r.tenant.status === s).map((r) => r.hostname);
+    return { platformDomain: this.d.platformDomain, upstreams: this.d.upstreams, routed: pick("active"), unavailable: pick("suspended"), gone: pick("closed") };
+  }
+
+  /**
+   * Reconcile now (after any earlier call of this process finished, and under the cross-process lock).
+   * `expected`: the caller just changed the database (a verified domain, a suspension), so differences are the change
+   * itself, not drift; only unprompted reconciles (start-up, periodic, on demand) set the drift metric.
+   */
+  reconcile(reason: string, { expected = false }: { expected?: boolean } = {}): Promise<ReconcileReport> {
+    const run = this.queue.then(() => this.locked(reason, expected));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async lastReport(): Promise<ReconcileReport | null> {
+    const raw = await this.d.redis.get(this.reportKey);
+    return raw ? (JSON.parse(raw) as ReconcileReport) : null;
+  }
+
+  private async locked(reason: string, expected: boolean): Promise<ReconcileReport> {
+    const key = `${this.d.prefix}edge:reconcile:lock`;
+    const token = randomUUID();
+    const until = Date.now() + LOCK_WAIT_MS;
+    while ((await this.d.redis.set(key, token, "PX", LOCK_TTL_MS, "NX")) !== "OK") {
+      if (Date.now() > until) throw new Error("edge reconcile: another reconcile held the lock for too long");
+      await sleep(25);
+    }
+    try {
+      return await this.run(reason, expected);
+    } finally {
+      await this.d.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+    }
+  }
+
+  private async run(reason: string, expected: boolean): Promise<ReconcileReport> {
+    const started = Date.now();
+    const state = await this.loadState();
+    const report: ReconcileReport = {
+      at: new Date().toISOString(), reason, ok: false, error: null, changed: false, restoredBase: false, drift: null,
+      hosts: { routed: state.routed.length, unavailable: state.unavailable.length, gone: state.gone.length }, durationMs: 0,
+    };
+    try {
+      const { admin, serverName } = this.d;
+      if (!(await admin.hasServer(serverName))) {
+        if (!this.d.baseConfig) throw new Error(`Caddy has no server "${serverName}" and EDGE_BASE_CONFIG is not set to restore it`);
+        await admin.load(await this.d.baseConfig());
+        report.restoredBase = true;
+      }
+      const desired = desiredRoutes(state);
+      const result = await admin.updateRoutes(serverName, (current) => {
+        report.drift = diffRoutes(current ?? [], desired);
+        const foreign = (current ?? []).filter((r) => !(typeof r["@id"] === "string" && r["@id"].startsWith(ROUTE_PREFIX)));
+        return [...foreign, ...desired];
+      });
+      report.changed = result.changed;
+      report.ok = true;
+    } catch (err) {
+      report.error = err instanceof CaddyError ? err.message : `edge reconcile failed: ${(err as Error).message}`;
+      this.d.logger.warn({ err: report.error, reason }, "edge reconcile failed");
+    }
+    report.durationMs = Date.now() - started;
+    await this.record(report, expected).catch((err: Error) => this.d.logger.warn({ err: err.message }, "edge reconcile report not stored"));
+    return report;
+  }
+
+  private async record(r: ReconcileReport, expected: boolean) {
+    const { redis, prefix } = this.d;
+    await redis.set(this.reportKey, JSON.stringify(r));
+    if (r.drift && !expected) await setGauge(redis, prefix, "edge_route_drift", r.drift.total);
+    await setGauge(redis, prefix, "edge_reconcile_ok", r.ok ? 1 : 0);
+    await setGauge(redis, prefix, "edge_routed_hosts", r.hosts.routed);
+    if (!r.ok) await incCounter(redis, prefix, "edge_reconcile_failures_total");
+  }
+
+  /** Reconcile shortly after every tenancy change (debounced), e.g. a verified domain or a suspended shop. */
+  follow(subscriber: Redis, channel: string, debounceMs = 50) {
+    let timer: NodeJS.Timeout | undefined;
+    subscriber.on("message", (ch) => {
+      if (ch !== channel) return;
+      clearTimeout(timer);
+      timer = setTimeout(() => void this.reconcile("tenancy change", { expected: true }).catch(() => undefined), debounceMs);
+    });
+  }
+}
