@@ -3,15 +3,19 @@
  *   P1  storefront home req/s ÷ bare Remix page req/s, same server build, same host (target ≥ 0.8).
  *   P2  tenant resolution cost at 10 / 10,000 / 100,000 tenants, warm (cache hit) and cold (DB lookup), as ratios
  *       to the N=10 case.
- * Everything it creates (two databases, the app process) is removed before it exits.
+ *   P3  edge: request latency through a real Caddy at 10 / 1,000 / 5,000 custom domains, grouped host routes vs one
+ *       route per host, as ratios to the N=10 case, and the time of one route change (bench/edge.ts, ADR 008).
+ * Everything it creates (two databases, the app process, the edge bench's Caddys) is removed before it exits.
  */
 import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
 import { runHttpBench, deleteRedisPrefix, PLATFORM_DOMAIN } from "./http.ts";
 import { runResolutionBench, fmtInt } from "./resolution.ts";
+import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
 import type { RunningApp } from "#tests/app.ts";
 
 const HTTP = { warmupSeconds: 2, durationSeconds: 8, connections: 20, rounds: 2 };
 const RESOLUTION = { sizes: [10, 10_000, 100_000], platformDomain: PLATFORM_DOMAIN, coldSecondsPerKind: 3, warmOpsPerPass: 200_000, warmPasses: 11 };
+const EDGE = { sizes: [10, 1000, 5000], requests: 2000, concurrency: 1 };
 
 const databases: ScratchDatabase[] = [];
 let app: RunningApp | undefined;
@@ -21,6 +25,7 @@ let cleaning: Promise<void> | undefined;
 function cleanup() {
   cleaning ??= (async () => {
     await app?.stop().catch(() => {});
+    await stopEdgeBench().catch(() => {});
     if (redisPrefix) await deleteRedisPrefix(redisPrefix).catch((err) => console.error(`could not clean Redis ${redisPrefix}*: ${err.message}`));
     for (const db of databases) await db.drop().catch((err) => console.error(`could not drop ${db.name}: ${err.message}`));
   })();
@@ -49,6 +54,9 @@ try {
   const res = await runResolutionBench(resDb, RESOLUTION, log);
   await resDb.drop();
 
+  log(`bench: P3 edge (real Caddy, ${EDGE.sizes.join(" / ")} custom domains, grouped host routes vs one route per host)…`);
+  const edge = await benchEdge(EDGE);
+
   const { storefront: s, bare: b } = http;
   const base = res[0]!;
   const label = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
@@ -70,6 +78,7 @@ try {
   );
   log(`  cold subdomain: ${rel((r) => r.coldSubdomain.meanUs)} (${res.map((r) => `${Math.round(r.coldSubdomain.meanUs)} µs`).join(", ")})`);
   log(`  cold custom domain: ${rel((r) => r.coldCustom.meanUs)} (${res.map((r) => `${Math.round(r.coldCustom.meanUs)} µs`).join(", ")})`);
+  for (const line of edgeSummary(edge)) log(line);
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 } catch (err) {
   console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);

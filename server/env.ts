@@ -95,6 +95,7 @@ export const edgeEnvSchema = z.object({
   EDGE_CAA_ISSUERS: z.string().default("letsencrypt.org,sectigo.com").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
   // Caddy's admin API (keep it on loopback). Unset: routes are not managed (required in production).
   CADDY_ADMIN_URL: z.string().regex(/^https?:\/\/[^/]+$/).optional(),
+  CADDY_ADMIN_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   // The Caddy server (apps.http.servers.<name>) whose routes we own; a Caddyfile names its first server srv0.
   EDGE_SERVER_NAME: z.string().regex(/^[A-Za-z0-9_-]+$/).default("edge"),
   // Full Caddy JSON config loaded when Caddy is found without that server (started empty); optional.

@@ -83,6 +83,8 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
       sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,
       probe: env.EDGE_PROBE_ADDRESS ? probeFor(env) : undefined,
       notify: notifyAdmins,
+      // A unique job id per retry: completed jobs are remembered for a week, and a later edge failure needs a new job.
+      retry: (domainId) => enqueueJob(queue, "domains.check", { domainId }, { jobId: `domain-edge-${domainId}-${Date.now()}` }),
       manualCheckMinMs: env.DOMAIN_MANUAL_CHECK_MIN_MS,
       pendingMaxDays: env.DOMAIN_PENDING_MAX_DAYS,
       degradedGraceHours: env.DOMAIN_DEGRADED_GRACE_HOURS,
@@ -111,7 +113,7 @@ function createEdge({ prisma, redis, env, logger }: { prisma: PrismaClient; redi
   const base = env.EDGE_BASE_CONFIG;
   return new EdgeReconciler({
     prisma, redis, prefix: env.REDIS_PREFIX, logger,
-    admin: createCaddyAdmin({ adminUrl: env.CADDY_ADMIN_URL }),
+    admin: createCaddyAdmin({ adminUrl: env.CADDY_ADMIN_URL, timeoutMs: env.CADDY_ADMIN_TIMEOUT_MS }),
     serverName: env.EDGE_SERVER_NAME,
     platformDomain: env.PLATFORM_DOMAIN,
     upstreams: env.EDGE_UPSTREAMS.length ? env.EDGE_UPSTREAMS : [`127.0.0.1:${env.PORT}`],

@@ -51,6 +51,7 @@ export interface StartCaddyOptions {
 }
 export interface RunningCaddy {
   adminUrl: string;
+  pid: number;
   httpsPort: number;
   httpPort: number;
   /** Caddy's storage root; the local CA root is `pki/authorities/local/root.crt` under it. */
@@ -155,6 +156,7 @@ export async function startCaddy({ upstreamPort, askUrl }: StartCaddyOptions): P
     let stopping: Promise<void> | undefined;
     return {
       adminUrl,
+      pid: child.pid!,
       httpsPort: ports.httpsPort,
       httpPort: ports.httpPort,
       dataDir,

@@ -32,6 +32,8 @@ export interface DomainServiceDeps {
   /** Probe HTTPS through the edge with SNI = hostname; absent when EDGE_PROBE_ADDRESS is not set. */
   probe?: (hostname: string) => Promise<TlsProbeResult>;
   notify?: (tenantId: string, event: { id: string; text: string }) => Promise<unknown>;
+  /** Queue a background re-check (a job with retries) after the edge could not be updated inline. */
+  retry?: (domainId: string) => Promise<unknown>;
   manualCheckMinMs: number;
   pendingMaxDays: number;
   degradedGraceHours: number;
@@ -184,7 +186,8 @@ export class DomainService {
     const routable = (s: TenantDomainStatus) => s === "active" || s === "degraded";
     // A check after an edge failure (a retried job) also retries the edge, even when the status did not change.
     if (routable(row.status) !== routable(to) || (routable(to) && row.lastError === EDGE_PENDING)) edgeError = await this.afterChange(updated, `domain ${updated.hostname} ${row.status} → ${to}`);
-    let final = edgeError ? updated : await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id } });
+    if (edgeError && manual) await this.d.retry?.(row.id);
+    let final = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id } }); // with afterChange's notice
     if (routable(to) && !edgeError && this.d.probe && (to !== row.status || !row.tlsCheckedAt || now.getTime() - row.tlsCheckedAt.getTime() >= ACTIVE_RECHECK_MS / 2)) {
       final = await this.recordTls(final, actor);
     }

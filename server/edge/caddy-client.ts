@@ -164,7 +164,11 @@ function normaliseUpstreams(upstream: string | readonly string[]): string[] {
   return list;
 }
 
-/** The route we write: host matcher → reverse proxy with the client's Host (port stripped), like the Caddyfile. */
+/**
+ * The route we write: host matcher → reverse proxy. Caddy passes the client's Host (with its port, when the edge
+ * listens on a non-default one) and sets X-Forwarded-Proto/Host; the app normalises the host and keeps the port for
+ * redirects to the primary host.
+ */
 export function buildEdgeRoute(id: string, hosts: readonly string[], upstream: string | readonly string[]): CaddyRoute {
   return {
     "@id": id,
@@ -172,7 +176,6 @@ export function buildEdgeRoute(id: string, hosts: readonly string[], upstream: s
     handle: [{
       handler: "reverse_proxy",
       upstreams: normaliseUpstreams(upstream).map((dial) => ({ dial })),
-      headers: { request: { set: { Host: ["{http.request.host}"] } } },
     }],
     terminal: true,
   };
