@@ -11,7 +11,7 @@ const editors = { tenant: { roles: ["owner", "manager", "developer"] as const, o
 const readers = { tenant: { roles: "any" as const, operator: true } };
 
 export const addDomainSchema = z.object({
-  hostname: z.string().max(300),
+  hostname: z.string().max(1000),
   mode: z.enum(["cname", "apex"]).optional(),
 });
 

@@ -102,7 +102,7 @@ export class DomainService {
         const count = await tx.tenantDomain.count({ where: { tenantId, status: { not: "removed" } } });
         if (count >= MAX_DOMAINS_PER_TENANT) throw new ApiError(409, "DOMAIN_LIMIT_REACHED", `A shop can have at most ${MAX_DOMAINS_PER_TENANT} domains. Remove one first.`);
         const row = await tx.tenantDomain.create({
-          data: { tenantId, hostname: v.hostname, mode, verificationToken: randomBytes(24).toString("base64url"), nextCheckAt: new Date(now.getTime() + pendingDelayMs(0)) },
+          data: { tenantId, hostname: v.hostname, mode, verificationToken: randomBytes(24).toString("base64url"), createdAt: now, nextCheckAt: new Date(now.getTime() + pendingDelayMs(0)) },
         });
         await event(tx, row, null, "pending", actorOf(audit), { reason: "added", mode });
         await writeAudit(tx, audit, { action: "domain.add", tenantId, target: row.id, details: { hostname: row.hostname, mode } });
