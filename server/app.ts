@@ -23,7 +23,8 @@ import { authContext } from "./http/auth-context.ts";
 import { crossSiteGuard } from "./http/csrf.ts";
 import { accessLog } from "./http/access-log.ts";
 import type { Actor } from "./auth/index.ts";
-import { askHandler, type EdgeSnapshot } from "./edge/index.ts";
+import { askHandler, isInternalPeer, type EdgeSnapshot } from "./edge/index.ts";
+import { renderMetrics } from "./observability/metrics.ts";
 import type { Services } from "./services.ts";
 
 export interface AppDeps {
@@ -66,6 +67,15 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
   if (edge) app.get("/internal/edge/ask", askHandler(edge, env.TRUSTED_PROXIES));
+  // Prometheus text: shared counters and gauges (edge drift, reconcile failures) kept in Redis by every process.
+  app.get("/metrics", async (req, res, next) => {
+    if (!isInternalPeer(req, env.TRUSTED_PROXIES)) return res.status(404).type("text/plain").send("Not found");
+    try {
+      res.type("text/plain; version=0.0.4").set("Cache-Control", "no-store").send(await renderMetrics(redis, env.REDIS_PREFIX));
+    } catch (err) {
+      next(err);
+    }
+  });
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));

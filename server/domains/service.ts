@@ -210,7 +210,7 @@ export class DomainService {
   private async recordTls(row: TenantDomain, actor: string): Promise<TenantDomain> {
     const probe = await this.d.probe!(row.hostname);
     const tlsStatus = probe.status;
-    return this.d.prisma.$transaction(async (tx) => {
+    const updated = await this.d.prisma.$transaction(async (tx) => {
       const updated = await tx.tenantDomain.update({
         where: { id: row.id, tenantId: row.tenantId },
         data: {
@@ -222,6 +222,10 @@ export class DomainService {
       if (tlsStatus !== row.tlsStatus) await event(tx, row, row.status, row.status, actor, { tls: { from: row.tlsStatus, to: tlsStatus }, probe } as unknown as Prisma.InputJsonValue);
       return updated;
     });
+    // Merchants are warned once a day while the certificate needs attention (under 14 days left, or failing).
+    const warning = this.view(updated).tls.warning;
+    if (warning && actor.startsWith("system:")) await this.tell(updated, "domain.tls", warning);
+    return updated;
   }
 
   async remove(audit: AuditActor, tenantId: string, domainId: string) {

@@ -53,11 +53,16 @@ export class EdgeSnapshot {
   }
 }
 
+/** Internal endpoints (ask, metrics) answer only the edge and scrapers on loopback or a trusted proxy address. */
+export function isInternalPeer(req: Request, trustedProxies: string[]) {
+  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+  return peer === "127.0.0.1" || peer === "::1" || trustedProxies.includes(peer);
+}
+
 /** GET /internal/edge/ask?domain=<host> — only for the edge (loopback or a trusted proxy); everyone else gets 404. */
 export function askHandler(snapshot: EdgeSnapshot, trustedProxies: string[]) {
   return (req: Request, res: Response, _next: NextFunction) => {
-    const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
-    if (!(peer === "127.0.0.1" || peer === "::1" || trustedProxies.includes(peer))) return res.status(404).type("text/plain").send("Not found");
+    if (!isInternalPeer(req, trustedProxies)) return res.status(404).type("text/plain").send("Not found");
     const raw = typeof req.query.domain === "string" ? req.query.domain : "";
     const host = normalizeHost(raw);
     if (!host || isIpLiteral(host)) return res.status(403).type("text/plain").send("refused");

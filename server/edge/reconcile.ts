@@ -1,7 +1,7 @@
 /**
  * EDGE-2: the database is the source of truth for the edge. A reconcile reads the routable hosts from the database,
  * builds our routes (routes.ts) and writes them to Caddy in one compare-and-swap of the routes array, keeping routes
- * that are not ours in front. What it found different is the drift: reported in the result, stored for the operator
+ * an operator added under another "@id" in front (file routes without an "@id" are replaced). What it found different is the drift: reported in the result, stored for the operator
  * console, and exported as the `edge_route_drift` metric. Reconciles are serialised across processes by a Redis
  * lock, so an older view of the database can never overwrite a newer one.
  */
@@ -152,7 +152,9 @@ export class EdgeReconciler {
       const desired = desiredRoutes(state);
       const result = await admin.updateRoutes(serverName, (current) => {
         report.drift = diffRoutes(current ?? [], desired);
-        const foreign = (current ?? []).filter((r) => !(typeof r["@id"] === "string" && r["@id"].startsWith(ROUTE_PREFIX)));
+        // Routes an operator added with an "@id" of their own stay in front. Routes without an "@id" come from the
+        // config file (the Caddyfile's platform and catch-all sites) and are what ours replace.
+        const foreign = (current ?? []).filter((r) => typeof r["@id"] === "string" && !r["@id"].startsWith(ROUTE_PREFIX));
         return [...foreign, ...desired];
       });
       report.changed = result.changed;
