@@ -27,6 +27,14 @@ if [ -z "${SECRET_BOX_KEY:-}" ]; then
 fi
 [ -n "${DATABASE_URL:-}" ] || echo "DATABASE_URL is unset: using embedded PGlite in .data/pglite"
 
+# `npm run edge` running? Then the app manages its routes and probes TLS through it (custom domains over HTTPS).
+if [ -z "${CADDY_ADMIN_URL:-}" ] && [ -f .data/caddy/caddy.json ] && node -e '
+  fetch("http://127.0.0.1:2019/config/", { signal: AbortSignal.timeout(1000) }).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1));'; then
+  export CADDY_ADMIN_URL=http://127.0.0.1:2019 EDGE_BASE_CONFIG=.data/caddy/caddy.json TRUSTED_PROXIES="${TRUSTED_PROXIES:-127.0.0.1}"
+  export EDGE_PROBE_ADDRESS="127.0.0.1:${EDGE_HTTPS_PORT:-8443}" EDGE_PROBE_CA_FILE=.data/caddy/storage/pki/authorities/local/root.crt
+  echo "Local edge found (npm run edge): routes are reconciled into it."
+fi
+
 npm run -s db:migrate
 npm run -s tenants:apply -- tenants/demo/*.json
 # A demo operator for the console. Demo only: production operators are created with their own password.
@@ -38,7 +46,8 @@ Demo shops (open in a browser; *.localhost resolves to this machine):
   http://acme.${PLATFORM_DOMAIN}:${PORT}/     Acme Outfitters
   http://nova.${PLATFORM_DOMAIN}:${PORT}/     Nova Digital
   http://bloom.${PLATFORM_DOMAIN}:${PORT}/    Bloom & Co
-  Custom domain: curl -H 'Host: shop.acme.test' http://127.0.0.1:${PORT}/
+  Custom domain: curl -i -H 'Host: shop.acme.test' http://127.0.0.1:${PORT}/   (301 to the primary host)
+  HTTPS edge:    npm run edge   (in another terminal: a local Caddy serving custom domains over HTTPS)
   Platform:      http://${PLATFORM_DOMAIN}:${PORT}/          (sign up to open a shop)
   Operator:      http://${PLATFORM_DOMAIN}:${PORT}/ops       ops@demo.test / demo-operator-password
   API docs:      http://${PLATFORM_DOMAIN}:${PORT}/docs/api

@@ -11,37 +11,10 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { freePort, until } from "./wait.ts";
+import { readBaseConfig, renderCaddyConfig, type CaddyPorts } from "#server/edge/base-config.ts";
 
-const BASE_CONFIG = new URL("../caddy/base.json", import.meta.url);
+export type { CaddyPorts };
 
-export interface CaddyPorts {
-  adminPort: number;
-  httpPort: number;
-  httpsPort: number;
-}
-export interface RenderOptions extends CaddyPorts {
-  /** `host:port` of the app for the catch-all route. */
-  upstream: string;
-  /** On-demand TLS `ask` URL. */
-  askUrl: string;
-  /** Caddy's storage root (certificates, the local CA). */
-  storageDir: string;
-}
-/** caddy/base.json with the placeholders listed in caddy/README.md overwritten. */
-export function renderCaddyConfig(base: any, o: RenderOptions): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const cfg = structuredClone(base);
-  cfg.admin.listen = `127.0.0.1:${o.adminPort}`;
-  cfg.storage.root = o.storageDir;
-  cfg.apps.http.http_port = o.httpPort;
-  cfg.apps.http.https_port = o.httpsPort;
-  const edge = cfg.apps.http.servers.edge;
-  edge.listen = [`127.0.0.1:${o.httpsPort}`, `127.0.0.1:${o.httpPort}`];
-  const catchAll = edge.routes.find((r: { "@id"?: string }) => r["@id"] === "sf-catchall");
-  if (!catchAll) throw new Error("caddy/base.json: no sf-catchall route");
-  catchAll.handle[0].upstreams = [{ dial: o.upstream }];
-  cfg.apps.tls.automation.on_demand.ask = o.askUrl;
-  return cfg;
-}
 
 export interface StartCaddyOptions {
   /** Loopback port of the app: the catch-all proxies there and the `ask` goes to /internal/edge/ask on it. */
@@ -96,7 +69,7 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 }
 
 export async function startCaddy({ upstreamPort, askUrl }: StartCaddyOptions): Promise<RunningCaddy> {
-  const base = JSON.parse(await readFile(BASE_CONFIG, "utf8"));
+  const base = await readBaseConfig();
   const tmp = await mkdtemp(path.join(os.tmpdir(), "sf-caddy-"));
   const dirs = { home: path.join(tmp, "home"), config: path.join(tmp, "config"), data: path.join(tmp, "data") };
   for (const d of Object.values(dirs)) await mkdir(d, { recursive: true });

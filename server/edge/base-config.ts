@@ -1,0 +1,42 @@
+/**
+ * caddy/base.json (the edge's JSON base config for the demo and the tests) with its placeholders filled in: ports,
+ * the app upstream of the catch-all, the `ask` URL and the storage root (see caddy/README.md). Used by `npm run edge`
+ * and the test harness; the reconciler restores a config rendered by it when Caddy comes back empty.
+ */
+import { readFile } from "node:fs/promises";
+
+export interface CaddyPorts {
+  adminPort: number;
+  httpPort: number;
+  httpsPort: number;
+}
+export interface RenderOptions extends CaddyPorts {
+  /** `host:port` of the app for the catch-all route (until the first reconcile replaces the routes). */
+  upstream: string;
+  /** On-demand TLS `ask` URL. */
+  askUrl: string;
+  /** Caddy's storage root (certificates, the local CA). */
+  storageDir: string;
+}
+
+export const BASE_CONFIG_FILE = new URL("../../caddy/base.json", import.meta.url);
+
+export async function readBaseConfig(): Promise<unknown> {
+  return JSON.parse(await readFile(BASE_CONFIG_FILE, "utf8"));
+}
+
+/** caddy/base.json with the placeholders listed in caddy/README.md overwritten. */
+export function renderCaddyConfig(base: any, o: RenderOptions): any { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const cfg = structuredClone(base);
+  cfg.admin.listen = `127.0.0.1:${o.adminPort}`;
+  cfg.storage.root = o.storageDir;
+  cfg.apps.http.http_port = o.httpPort;
+  cfg.apps.http.https_port = o.httpsPort;
+  const edge = cfg.apps.http.servers.edge;
+  edge.listen = [`127.0.0.1:${o.httpsPort}`, `127.0.0.1:${o.httpPort}`];
+  const catchAll = edge.routes.find((r: { "@id"?: string }) => r["@id"] === "sf-catchall");
+  if (!catchAll) throw new Error("caddy/base.json: no sf-catchall route");
+  catchAll.handle[0].upstreams = [{ dial: o.upstream }];
+  cfg.apps.tls.automation.on_demand.ask = o.askUrl;
+  return cfg;
+}
