@@ -41,11 +41,11 @@ export interface SizeResult {
   coldMixUs: number;
 }
 
-const slugOf = (i: number) => `t${String(i).padStart(6, "0")}`;
-const customHostOf = (i: number) => `shop.${slugOf(i)}.example.com`;
+export const slugOf = (i: number) => `t${String(i).padStart(6, "0")}`;
+export const customHostOf = (i: number) => `shop.${slugOf(i)}.example.com`;
 
-/** Tenants [from, to), each with a payment policy and one active primary custom domain. */
-async function grow(prisma: PrismaClient, from: number, to: number) {
+/** Tenants [from, to), each with a payment policy and one active primary custom domain (also seeds bench/edge-ask.ts). */
+export async function grow(prisma: PrismaClient, from: number, to: number) {
   if (to <= from) return;
   await prisma.$executeRawUnsafe(
     `WITH ins AS (

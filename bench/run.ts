@@ -5,17 +5,25 @@
  *       to the N=10 case.
  *   P3  edge: request latency through a real Caddy at 10 / 1,000 / 5,000 custom domains, grouped host routes vs one
  *       route per host, as ratios to the N=10 case, and the time of one route change (bench/edge.ts, ADR 008).
- * Everything it creates (two databases, the app process, the edge bench's Caddys) is removed before it exits.
+ *   P4  on-demand TLS ask: `/internal/edge/ask` p50/p99/p999 over loopback HTTP with 100,000 custom domains in the
+ *       snapshot (target p99 < 1 ms), plus the in-process allows() cost and snapshot refresh time (bench/edge-ask.ts).
+ *   P5  seconds from "Check now" on a domain with published records to its first HTTPS 200 through a real Caddy and
+ *       DNS server (target ≤ 3 s), with 0 and 1,000 already-routed domains (bench/edge-ask.ts).
+ * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, Redis keys) is
+ * removed before it exits.
  */
 import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
 import { runHttpBench, deleteRedisPrefix, PLATFORM_DOMAIN } from "./http.ts";
 import { runResolutionBench, fmtInt } from "./resolution.ts";
 import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
+import { askSummary, benchAsk, benchVerifyToHttps, stopEdgeAskBench, verifySummary } from "./edge-ask.ts";
 import type { RunningApp } from "#tests/app.ts";
 
 const HTTP = { warmupSeconds: 2, durationSeconds: 8, connections: 20, rounds: 2 };
 const RESOLUTION = { sizes: [10, 10_000, 100_000], platformDomain: PLATFORM_DOMAIN, coldSecondsPerKind: 3, warmOpsPerPass: 200_000, warmPasses: 11 };
 const EDGE = { sizes: [10, 1000, 5000], requests: 2000, concurrency: 1 };
+const ASK = { domains: 100_000, requests: 20_000, connections: 4 };
+const VERIFY = { repeats: 5, backgrounds: [0, 1000] };
 
 const databases: ScratchDatabase[] = [];
 let app: RunningApp | undefined;
@@ -26,6 +34,7 @@ function cleanup() {
   cleaning ??= (async () => {
     await app?.stop().catch(() => {});
     await stopEdgeBench().catch(() => {});
+    await stopEdgeAskBench().catch(() => {});
     if (redisPrefix) await deleteRedisPrefix(redisPrefix).catch((err) => console.error(`could not clean Redis ${redisPrefix}*: ${err.message}`));
     for (const db of databases) await db.drop().catch((err) => console.error(`could not drop ${db.name}: ${err.message}`));
   })();
@@ -57,6 +66,12 @@ try {
   log(`bench: P3 edge (real Caddy, ${EDGE.sizes.join(" / ")} custom domains, grouped host routes vs one route per host)…`);
   const edge = await benchEdge(EDGE);
 
+  log(`bench: P4 on-demand TLS ask (${fmtInt(ASK.domains)} custom domains, ${fmtInt(ASK.requests)} requests, ${ASK.connections} keep-alive connections)…`);
+  const ask = await benchAsk(ASK);
+
+  log(`bench: P5 verify → first HTTPS 200 (real Caddy + DNS, ${VERIFY.repeats} domains, ${VERIFY.backgrounds.map(fmtInt).join(" / ")} already routed)…`);
+  const verify = await benchVerifyToHttps(VERIFY);
+
   const { storefront: s, bare: b } = http;
   const base = res[0]!;
   const label = (n: number) => (n >= 1000 ? `${n / 1000}k` : String(n));
@@ -79,6 +94,8 @@ try {
   log(`  cold subdomain: ${rel((r) => r.coldSubdomain.meanUs)} (${res.map((r) => `${Math.round(r.coldSubdomain.meanUs)} µs`).join(", ")})`);
   log(`  cold custom domain: ${rel((r) => r.coldCustom.meanUs)} (${res.map((r) => `${Math.round(r.coldCustom.meanUs)} µs`).join(", ")})`);
   for (const line of edgeSummary(edge)) log(line);
+  for (const line of askSummary(ask)) log(line);
+  for (const line of verifySummary(verify)) log(line);
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 } catch (err) {
   console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);

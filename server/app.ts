@@ -43,6 +43,9 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   const app = express();
   app.disable("x-powered-by");
   app.set("trust proxy", env.TRUSTED_PROXIES.length ? env.TRUSTED_PROXIES : false);
+  // The on-demand TLS ask comes first: Caddy calls it on every handshake of a not-yet-certified name (floods of random
+  // names included), so it skips compression, headers and access logging.
+  if (edge) app.get("/internal/edge/ask", askHandler(edge, env.TRUSTED_PROXIES));
   app.use(compression());
 
   app.use((req, res, next) => {
@@ -66,7 +69,6 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
-  if (edge) app.get("/internal/edge/ask", askHandler(edge, env.TRUSTED_PROXIES));
   // Prometheus text: shared counters and gauges (edge drift, reconcile failures) kept in Redis by every process.
   app.get("/metrics", async (req, res, next) => {
     if (!isInternalPeer(req, env.TRUSTED_PROXIES)) return res.status(404).type("text/plain").send("Not found");

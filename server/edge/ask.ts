@@ -18,14 +18,19 @@ export class EdgeSnapshot {
   constructor(private d: { prisma: PrismaClient; platformDomain: string; logger: Logger; refreshMs?: number }) {}
 
   async refresh() {
-    const [tenants, domains] = await Promise.all([
-      this.d.prisma.tenant.findMany({ where: { status: "active" }, select: { slug: true } }),
-      // Degraded domains are still served during their grace period, so their certificates must renew.
-      this.d.prisma.tenantDomain.findMany({ where: { status: { in: ["active", "degraded"] }, tenant: { status: "active" } }, select: { hostname: true } }),
-    ]);
+    // One round trip returning two space-separated strings: at 100k domains this is far cheaper than materialising
+    // 200k row objects, and the event loop (which also serves shops) is not held up by the mapping.
+    const [row] = await this.d.prisma.$queryRaw<Array<{ slugs: string; hosts: string }>>`
+      SELECT
+        (SELECT coalesce(string_agg(slug, ' '), '') FROM tenants WHERE status = 'active') AS slugs,
+        (SELECT coalesce(string_agg(d.hostname, ' '), '')
+           FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id
+          WHERE d.status IN ('active', 'degraded') AND t.status = 'active') AS hosts`;
+    // Degraded domains are still served during their grace period, so their certificates must renew.
     const next = new Set<string>([this.d.platformDomain]);
-    for (const t of tenants) next.add(`${t.slug}.${this.d.platformDomain}`);
-    for (const d of domains) next.add(d.hostname);
+    const suffix = `.${this.d.platformDomain}`;
+    for (const slug of row!.slugs ? row!.slugs.split(" ") : []) next.add(slug + suffix);
+    for (const host of row!.hosts ? row!.hosts.split(" ") : []) next.add(host);
     this.hosts = next;
     this.loads++;
   }
