@@ -14,18 +14,12 @@ import { signInitData } from "#server/bots/index.ts";
 import { createUser, TEST_PASSWORD } from "#tests/factories.ts";
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from "#tests/fake-telegram/server.ts";
 import { freePort, until } from "#tests/wait.ts";
+import { watch, hydrated } from "./browser-checks.ts";
 
 type Db = Awaited<ReturnType<typeof openDatabase>>;
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `bots-${name}.png`), fullPage: true });
-const hydrated = (page: Page) => page.waitForFunction(() => (window as any).__remixContext !== undefined);
 
-function watch(page: Page) {
-  const errors: string[] = [];
-  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
 
 async function signInAs(browser: Browser, platformUrl: string, email: string, viewport = { width: 1280, height: 900 }) {
   const context = await browser.newContext({ viewport });

@@ -9,19 +9,13 @@ import { ARTIFACTS, setupE2E, type E2E } from "./fixtures.ts";
 import { openDatabase } from "#server/db/client.ts";
 import { createUser, TEST_PASSWORD } from "#tests/factories.ts";
 import { PNG_1x1 } from "#tests/images.ts";
+import { watch, hydrated } from "./browser-checks.ts";
 
 const VIEWPORTS = [
   { name: "phone", width: 390, height: 844 },
   { name: "desktop", width: 1280, height: 900 },
 ];
 
-function watch(page: Page) {
-  const errors: string[] = [];
-  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(e.message));
-  return errors;
-}
-const hydrated = (page: Page) => page.waitForFunction(() => (window as any).__remixContext !== undefined);
 
 describe("merchant adds an item with an image; a buyer finds it and keeps it in the cart", () => {
   let e2e: E2E;

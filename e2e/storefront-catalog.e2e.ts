@@ -12,8 +12,8 @@ import type { BrowserContextOptions, Page } from "playwright-core";
 import { ARTIFACTS, PLATFORM_DOMAIN, setupE2E, type E2E } from "./fixtures.ts";
 import { openDatabase } from "#server/db/client.ts";
 import { get } from "#tests/app.ts";
+import { expectAccessible } from "./browser-checks.ts";
 
-const AXE = await readFile(path.resolve(import.meta.dirname, "../node_modules/axe-core/axe.min.js"), "utf8");
 
 const SHOPS = [
   { slug: "acme", name: "Acme Outfitters", primary: "rgb(20, 83, 45)" },
@@ -45,17 +45,6 @@ async function waitForHydration(page: Page) {
   });
 }
 
-async function expectAccessible(page: Page, label: string) {
-  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: any[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ["violations"] });
-    return result.violations
-      .filter((v) => v.impact === "serious" || v.impact === "critical")
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => `${n.target.join(" ")}: ${n.failureSummary}`) }));
-  });
-  expect(violations, `axe on ${label}`).toEqual([]);
-}
 
 describe("buyer storefront: catalog, item page, cart", () => {
   let e2e: E2E;

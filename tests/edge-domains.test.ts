@@ -180,6 +180,7 @@ describe("reconciliation (EDGE-2)", () => {
     expect(ids).not.toContain("sf-stray");
     expect(ids).toContain("ops-manual");
     expect((await readMetrics(redis, prefix)).edge_route_drift).toBe(1);
+    expect(await db.prisma.auditLog.findFirst({ where: { action: "edge.reconcile" }, orderBy: { createdAt: "desc" } })).toMatchObject({ actorKind: "operator", details: { ok: true, drift: 1 } });
     // A second run finds nothing to do.
     const again = await operator.post("/api/ops/edge/reconcile");
     expect(again.json.data).toMatchObject({ ok: true, changed: false, drift: { total: 0 } });

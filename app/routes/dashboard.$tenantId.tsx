@@ -15,11 +15,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 function tabsFor(roles: string[]) {
   const owner = roles.includes("owner");
   const catalogEditor = owner || roles.includes("manager");
+  const domainEditor = catalogEditor || roles.includes("developer");
   return [
     { to: ".", label: "Overview", end: true },
     ...(catalogEditor ? [{ to: "catalog", label: "Catalog" }] : []),
     { to: "brand", label: "Brand" },
     ...(owner ? [{ to: "team", label: "Team" }] : []),
+    ...(domainEditor ? [{ to: "domains", label: "Domains" }] : []),
     { to: "payments", label: "Payments" },
     { to: "bot", label: "Telegram" },
   ];

@@ -12,6 +12,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
 const NAV = [
   { to: "/ops", label: "Tenants", match: (p: string) => p === "/ops" || p === "/ops/" || p.startsWith("/ops/tenants") },
   { to: "/ops/bots", label: "Bot health", match: (p: string) => p.startsWith("/ops/bots") },
+  { to: "/ops/domains", label: "Domains", match: (p: string) => p.startsWith("/ops/domains") },
   { to: "/ops/audit", label: "Audit log", match: (p: string) => p.startsWith("/ops/audit") },
 ];
 

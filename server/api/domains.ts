@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/api-route.ts";
 import { ApiError } from "#server/http/errors.ts";
+import { reconcileAsOperator } from "#server/edge/index.ts";
 
 const domainParams = tenantParams.extend({ domainId: z.uuid() });
 const editors = { tenant: { roles: ["owner", "manager", "developer"] as const, operator: false } };
@@ -69,9 +70,9 @@ export function domainRoutes() {
     }),
     defineRoute({
       method: "post", path: "/ops/edge/reconcile", tag: "operator", summary: "Reconcile the edge with the database now", auth: "operator",
-      async handler({ services }) {
+      async handler({ services, audit }) {
         if (!services.edge) throw new ApiError(409, "EDGE_NOT_CONFIGURED", "CADDY_ADMIN_URL is not set: this platform does not manage an edge.");
-        return services.edge.reconcile("operator request");
+        return reconcileAsOperator(services.edge, services.prisma, audit);
       },
     }),
   ];

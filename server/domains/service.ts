@@ -173,7 +173,11 @@ export class DomainService {
         data: { ...data, status: to, ...(autoPrimary ? { isPrimary: true } : {}) },
       });
       if (n.count === 0) return null; // someone else moved it meanwhile (a removal, another check): theirs stands
-      await event(tx, row, row.status, to, actor, evidence);
+      // A check that changes nothing is logged only when what it found differs from the last check, so a wizard
+      // polling every few seconds (or a week of backoff checks) does not bury the transitions.
+      if (to !== row.status || problemKey(problems) !== problemKey(row.lastProblems as unknown as DomainProblem[])) {
+        await event(tx, row, row.status, to, actor, evidence);
+      }
       return tx.tenantDomain.findUniqueOrThrow({ where: { id: row.id } });
     });
     if (!updated) {
@@ -309,4 +313,8 @@ function fmtDays(d: number) {
 }
 function fmtHours(h: number) {
   return h >= 48 ? `${Math.round(h / 24)} days` : `${h} hour${h === 1 ? "" : "s"}`;
+}
+
+function problemKey(problems: DomainProblem[] | null) {
+  return JSON.stringify((Array.isArray(problems) ? problems : []).map((p) => p.code));
 }

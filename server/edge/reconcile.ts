@@ -11,6 +11,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import type { Logger } from "#server/observability/logger.ts";
 import { incCounter, setGauge } from "#server/observability/metrics.ts";
+import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { CaddyError, type CaddyAdmin, type CaddyRoute } from "./caddy-client.ts";
 import { desiredRoutes, hostsById, ROUTE_PREFIX, type EdgeState } from "./routes.ts";
 
@@ -186,4 +187,14 @@ export class EdgeReconciler {
       timer = setTimeout(() => void this.reconcile("tenancy change", { expected: true }).catch(() => undefined), debounceMs);
     });
   }
+}
+
+/** An operator's "reconcile now" (console or API): run it and keep who asked, and what it found, in the audit log. */
+export async function reconcileAsOperator(edge: EdgeReconciler, prisma: PrismaClient, audit: AuditActor): Promise<ReconcileReport> {
+  const report = await edge.reconcile("operator request");
+  await writeAudit(prisma, audit, {
+    action: "edge.reconcile", target: "edge",
+    details: { ok: report.ok, error: report.error, changed: report.changed, drift: report.drift?.total ?? null },
+  });
+  return report;
 }

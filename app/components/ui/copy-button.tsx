@@ -14,6 +14,8 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
       variant="secondary"
       size="sm"
       onClick={() => {
+        // The Clipboard API exists only in secure contexts (not on a plain-http dev host): say so instead of throwing.
+        if (!navigator.clipboard) return setState("failed");
         navigator.clipboard.writeText(value).then(
           () => setState("copied"),
           () => setState("failed"),

@@ -1,0 +1,32 @@
+/** Checks every e2e page goes through: console errors collected, hydration awaited, axe (serious/critical) clean. */
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { expect } from "vitest";
+import type { Page } from "playwright-core";
+
+const AXE = await readFile(path.resolve(import.meta.dirname, "../node_modules/axe-core/axe.min.js"), "utf8");
+
+/** Console errors and page errors of `page`. A 4xx answer to a refused form is expected: Chromium logs it as a failed resource. */
+export function watch(page: Page) {
+  const errors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && !/Failed to load resource/.test(m.text()) && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(e.message));
+  return errors;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const hydrated = (page: Page) => page.waitForFunction(() => (window as any).__remixContext !== undefined);
+
+export async function expectAccessible(page: Page, label: string) {
+  if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
+  const violations = await page.evaluate(async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: any[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ["violations"] });
+    return result.violations
+      .filter((v) => v.impact === "serious" || v.impact === "critical")
+      // eslint-disable-next-line @typescript-eslint/no-explicit-any
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => `${n.target.join(" ")}: ${n.failureSummary}`) }));
+  });
+  expect(violations, `axe on ${label}`).toEqual([]);
+}
