@@ -12,9 +12,10 @@ import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotRegistry, Commands, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
-import type { Job } from "bullmq";
+import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
-import { createQueue, enqueueJob } from "./jobs/worker.ts";
+import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/worker.ts";
+import { MoneyService, bullScheduler, moneyConfigFromEnv, syncMoneyQueuePause } from "./money/index.ts";
 import { ApiError } from "./http/errors.ts";
 
 export interface Services {
@@ -27,6 +28,9 @@ export interface Services {
   uploads: UploadService;
   bots: BotRegistry;
   botCommands: Commands;
+  money: MoneyService;
+  /** The money jobs' queue (paused while the global kill switch is on). */
+  moneyQueue: Queue;
   notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number }>;
   deliverNotification(data: { botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
@@ -59,15 +63,26 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
     enqueue: (name, data) => enqueueJob(queue, name, data),
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
   });
+  const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
+  const notify = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue }, tenantId, event);
+  const money = new MoneyService({
+    prisma, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
+    onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
+  });
   return {
     prisma,
     redis,
+    money,
+    moneyQueue,
     box: getBox,
     bots,
-    notifyTenantAdmins: (tenantId, event) => notifyTenantAdmins({ prisma, queue }, tenantId, event),
+    notifyTenantAdmins: notify,
     deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),
     botCommands: new Commands({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
-    close: () => queue.close(),
+    close: async () => {
+      await queue.close();
+      await moneyQueue.close();
+    },
     auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000 }),
     team: new TeamService({ prisma }),
     tenants: new TenantLifecycle({ prisma, publish }),

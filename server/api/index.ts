@@ -15,6 +15,8 @@ import { teamRoutes } from "./team.ts";
 import { policyRoutes } from "./policy.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { botRoutes } from "./bots.ts";
+import { orderRoutes } from "./orders.ts";
+import { moneyOpsRoutes } from "./money-ops.ts";
 
 const operatorRoutes = () => [
   defineRoute({
@@ -34,7 +36,7 @@ const operatorRoutes = () => [
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function controlPlaneRoutes(): RouteDef<any, any, any, any>[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...operatorRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes()];
 }
 
 export function openApi() {
