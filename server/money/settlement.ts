@@ -76,6 +76,8 @@ export async function sandboxPay(ctx: MoneyContext, order: Order) {
     if (order.paidAt) return { replayed: true };
     throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it can no longer be paid.`);
   }
+  // Refuse before any outside money moves: with the switch on, the ledger could not record it.
+  await moneyTx(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: SYSTEM }, async () => {});
   const transfer = await rail.fund(railOrder(order));
   failpoint("fund.after-external");
   const result = await recordFunding(ctx, order, { externalRef: transfer.ref, actor: SYSTEM });
