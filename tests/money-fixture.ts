@@ -8,7 +8,7 @@ import { afterAll, expect } from "vitest";
 import pino from "pino";
 import type { PaymentRail } from "@prisma/client";
 import type { Database } from "#server/db/client.ts";
-import { MoneyService, bullScheduler, type MoneyConfig } from "#server/money/index.ts";
+import { MoneyService, bullScheduler, syncMoneyQueuePause, type MoneyConfig } from "#server/money/index.ts";
 import { notifyTenantAdmins, type NotificationEvent } from "#server/bots/index.ts";
 import { MONEY_QUEUE, QUEUE } from "#server/jobs/worker.ts";
 import type { AuditActor } from "#server/audit/index.ts";
@@ -33,6 +33,7 @@ export function moneyHarness(db: Database, config: Partial<MoneyConfig> = {}) {
   const make = (overrides: Partial<MoneyConfig> = {}, now?: () => Date) =>
     new MoneyService({
       now,
+      onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
       prisma: db.prisma, redis, prefix, logger: pino({ level: "silent" }), config: { ...cfg, ...overrides }, scheduler: bullScheduler(moneyQueue),
       notify: async (tenantId, event) => {
         events.push(event);
