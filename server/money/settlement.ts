@@ -17,6 +17,8 @@ import { failpoint } from "./failpoints.ts";
 import type { RailOrder } from "./rails/index.ts";
 
 export const SYSTEM: AuditActor = { userId: null, kind: "system" };
+/** How long a started payment keeps its order from expiring. */
+const PAYMENT_WINDOW_MS = 10 * 60_000;
 const railOrder = (o: Pick<Order, "id" | "tenantId" | "total" | "currency">): RailOrder => ({ id: o.id, tenantId: o.tenantId, total: o.total.toFixed(), currency: o.currency });
 
 /** The funding posting: buyer money in from outside; into escrow (a hold) or on to the merchant minus the fee. */
@@ -76,8 +78,13 @@ export async function sandboxPay(ctx: MoneyContext, order: Order) {
     if (order.paidAt) return { replayed: true };
     throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it can no longer be paid.`);
   }
-  // Refuse before any outside money moves: with the switch on, the ledger could not record it.
-  await moneyTx(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: SYSTEM }, async () => {});
+  // Before any outside money moves: refuse while the kill switch is on (the ledger could not record it), and hold
+  // off expiry for the payment window, so the order cannot expire while its money is on the way.
+  await moneyTx(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: SYSTEM }, async (tx) => {
+    const until = new Date(ctx.now().getTime() + PAYMENT_WINDOW_MS);
+    const held = await tx.order.updateMany({ where: { id: order.id, tenantId: order.tenantId, status: "pending_payment" }, data: { expiresAt: until } });
+    if (held.count === 0) throw new ApiError(409, "CONFLICT", "The order can no longer be paid.");
+  });
   const transfer = await rail.fund(railOrder(order));
   failpoint("fund.after-external");
   const result = await recordFunding(ctx, order, { externalRef: transfer.ref, actor: SYSTEM });
@@ -153,6 +160,11 @@ export async function payout(ctx: MoneyContext, order: Order, kind: PayoutKind) 
 export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: string) {
   const order = await findOrder(ctx, tenantId, orderId);
   if (order.status !== "pending_payment" || order.expiresAt > ctx.now()) return false;
+  // The money arrived (a crash or a slow confirmation left it unrecorded): record it rather than cancel a paid order.
+  if (await ctx.rails.settler(order.rail)?.funded?.(railOrder(order))) {
+    if (!(await recordFunding(ctx, order, { actor: SYSTEM })).replayed) await ctx.publish(tenantId, orderId, "paid");
+    return false;
+  }
   const done = await moneyTx(ctx.prisma, { tenantId, action: "order.expire", target: `order:${orderId}`, actor: SYSTEM }, async (tx) => {
     try {
       await transition(tx, { tenantId, orderId, from: "pending_payment", to: "expired", actor: "system", set: { closedAt: ctx.now() }, where: { expiresAt: { lte: ctx.now() } } });

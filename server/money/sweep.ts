@@ -11,9 +11,6 @@ const BATCH = 200;
 export async function sweep(ctx: MoneyContext) {
   const now = ctx.now();
   const counts = { expired: 0, released: 0, funded: 0, paidOut: 0 };
-  const due = await ctx.prisma.order.findMany({ where: { status: "pending_payment", expiresAt: { lte: now } }, select: { id: true, tenantId: true }, take: BATCH });
-  for (const o of due) if (await expireOrder(ctx, o.tenantId, o.id)) counts.expired++;
-
   const releasable = await ctx.prisma.order.findMany({
     where: { status: "delivered", releaseAfter: { lte: now }, disputes: { none: { status: "open" } } },
     select: { id: true, tenantId: true },
@@ -34,6 +31,10 @@ export async function sweep(ctx: MoneyContext) {
       await ctx.publish(order.tenantId, order.id, "paid");
     }
   }
+
+  // After recording fundings: an order whose money arrived is never expired.
+  const due = await ctx.prisma.order.findMany({ where: { status: "pending_payment", expiresAt: { lte: now } }, select: { id: true, tenantId: true }, take: BATCH });
+  for (const o of due) if (await expireOrder(ctx, o.tenantId, o.id)) counts.expired++;
 
   const unpaid = await ctx.prisma.$queryRaw<{ order_id: string; tenant_id: string; status: "released" | "refunded" }[]>`
     SELECT e.order_id, e.tenant_id, e.status FROM escrows e WHERE e.status <> 'held'

@@ -23,8 +23,8 @@ export class SandboxLedger {
     return { ref: row.id, key };
   }
 
-  async sent(key: string) {
-    return (await this.prisma.sandboxTransfer.count({ where: { idempotencyKey: key } })) > 0;
+  async sent(kind: string, order: RailOrder) {
+    return (await this.prisma.sandboxTransfer.count({ where: { idempotencyKey: `${kind}:${order.id}` } })) > 0;
   }
 }
 
@@ -37,7 +37,7 @@ export function sandboxEscrowRail(sandbox: SandboxLedger, enabled: boolean): Rai
     fund: (o) => sandbox.transfer("fund", o),
     release: (o) => sandbox.transfer("release", o),
     refund: (o) => sandbox.transfer("refund", o),
-    sent: (k) => sandbox.sent(k),
+    funded: (o) => sandbox.sent("fund", o),
   };
 }
 
@@ -48,6 +48,6 @@ export function sandboxDirectRail(sandbox: SandboxLedger, enabled: boolean): Rai
     available: () => enabled,
     instructions: () => ({ kind: "sandbox", text: "Sandbox payment: paid through the platform straight to the merchant." }),
     fund: (o) => sandbox.transfer("pay_direct", o),
-    sent: (k) => sandbox.sent(k),
+    funded: (o) => sandbox.sent("pay_direct", o),
   };
 }

@@ -37,6 +37,6 @@ export interface RailAdapter {
   fund?(order: RailOrder): Promise<ExternalTransfer>;
   release?(order: RailOrder): Promise<ExternalTransfer>;
   refund?(order: RailOrder): Promise<ExternalTransfer>;
-  /** Whether an outside transfer with this key already happened (recovery and reconciliation). */
-  sent?(key: string): Promise<boolean>;
+  /** Whether the buyer's money for this order already arrived outside (expiry must not cancel a paid order). */
+  funded?(order: RailOrder): Promise<boolean>;
 }
