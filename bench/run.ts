@@ -3,14 +3,18 @@
  *   P1  storefront home req/s ÷ bare Remix page req/s, same server build, same host (target ≥ 0.8).
  *   P2  tenant resolution cost at 10 / 10,000 / 100,000 tenants, warm (cache hit) and cold (DB lookup), as ratios
  *       to the N=10 case.
+ *   P3  checkouts per second with full postings at 50 concurrent buyers, p99, then the reconciliation result.
+ *   `BENCH_ONLY=checkout` runs P3 alone.
  * Everything it creates (two databases, the app process) is removed before it exits.
  */
 import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
 import { runHttpBench, deleteRedisPrefix, PLATFORM_DOMAIN } from "./http.ts";
 import { runResolutionBench, fmtInt } from "./resolution.ts";
 import type { RunningApp } from "#tests/app.ts";
+import { runCheckoutBench } from "./checkout.ts";
 
 const HTTP = { warmupSeconds: 2, durationSeconds: 8, connections: 20, rounds: 2 };
+const CHECKOUT = { concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50), warmupSeconds: 3, durationSeconds: 10 };
 const RESOLUTION = { sizes: [10, 10_000, 100_000], platformDomain: PLATFORM_DOMAIN, coldSecondsPerKind: 3, warmOpsPerPass: 200_000, warmPasses: 11 };
 
 const databases: ScratchDatabase[] = [];
@@ -35,6 +39,30 @@ const ratio = (x: number) => x.toFixed(2);
 const started = performance.now();
 let code = 0;
 try {
+  if (process.env.BENCH_ONLY !== "checkout") await runPageBenches();
+  log(`bench: P3 checkout (${CHECKOUT.concurrency} concurrent buyers, checkout + sandbox payment with full postings, ${CHECKOUT.durationSeconds}s)…`);
+  const checkoutDb = await createScratchDatabase("checkout");
+  databases.push(checkoutDb);
+  const c = await runCheckoutBench(checkoutDb, CHECKOUT, (a, prefix) => ((app = a), (redisPrefix = prefix)));
+  app = undefined;
+  redisPrefix = undefined;
+  await checkoutDb.drop();
+  const met = c.checkoutsPerSec >= 300 && c.p99 < 150;
+  log(
+    `P3 checkout = ${fmtInt(c.checkoutsPerSec)} checkouts/s with full postings (p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms; ` +
+      `${c.total} paid orders, ${c.failures} failures) — target ≥ 300/s and p99 < 150 ms: ${met ? "met" : "NOT met"}`,
+  );
+  log(`  reconciliation after the run: ${"skipped" in c.reconciliation ? "skipped (another leader)" : `${c.reconciliation.violations} violations`}`);
+  log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
+} catch (err) {
+  console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
+  code = 1;
+} finally {
+  await cleanup();
+}
+process.exit(code);
+
+async function runPageBenches() {
   log(`bench: P1 HTTP (production build, ${HTTP.connections} connections, ${HTTP.warmupSeconds}s warm-up, ${HTTP.rounds}×${HTTP.durationSeconds}s per page, ABBA order)…`);
   const httpDb = await createScratchDatabase("http");
   databases.push(httpDb);
@@ -70,11 +98,4 @@ try {
   );
   log(`  cold subdomain: ${rel((r) => r.coldSubdomain.meanUs)} (${res.map((r) => `${Math.round(r.coldSubdomain.meanUs)} µs`).join(", ")})`);
   log(`  cold custom domain: ${rel((r) => r.coldCustom.meanUs)} (${res.map((r) => `${Math.round(r.coldCustom.meanUs)} µs`).join(", ")})`);
-  log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
-} catch (err) {
-  console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
-  code = 1;
-} finally {
-  await cleanup();
 }
-process.exit(code);

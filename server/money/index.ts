@@ -16,3 +16,4 @@ export { moneyTx } from "./money-tx.ts";
 export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
 export { sha256Hex } from "./secrets.ts";
 export { bullScheduler, moneyJobHandlers, scheduleMoneyJobs, syncMoneyQueuePause } from "./jobs.ts";
+export { reconcile } from "./reconcile.ts";
