@@ -251,4 +251,21 @@ describe("orders (O2–O4) and dispute timing", () => {
     expect(await later.expire(shop.tenantId, b.orderId)).toBe(false);
     expect([await status(a.orderId), await status(b.orderId), await stock()]).toEqual(["expired", "escrow_funded", 4]);
   });
+
+  it("the sweep skips a tenant whose kill switch is on and still catches up on the others", async () => {
+    const [paused, running] = [await createShop(db), await createShop(db)];
+    const later = h.make({}, () => new Date(Date.now() + 3_600_000));
+    const a = await placeOrder(money, paused, { rail: "escrow" });
+    const b = await placeOrder(money, running, { rail: "escrow" });
+    await money.setKillSwitch(OPERATOR, { tenantId: paused.tenantId, engaged: true, reason: "sweep drill" });
+    try {
+      await later.sweep();
+      expect([await status(a.orderId), await status(b.orderId)]).toEqual(["pending_payment", "expired"]);
+      expect(await count(`SELECT count(*) n FROM audit_log WHERE action = 'money.refused_kill_switch' AND tenant_id = $1`, [paused.tenantId])).toBe(0);
+    } finally {
+      await money.setKillSwitch(OPERATOR, { tenantId: paused.tenantId, engaged: false, reason: "sweep drill over" });
+    }
+    await later.sweep();
+    expect(await status(a.orderId)).toBe("expired");
+  });
 });
