@@ -46,6 +46,9 @@ describe("escrow (E1–E6)", () => {
     expect(await balance(`escrow:${shop.tenantId}:USD`)).toBe("0.000000000000000000");
     expect(await count(`SELECT count(*) n FROM ledger_postings WHERE idempotency_key = $1`, [`release:${orderId}`])).toBe(1);
     expect(await status(orderId)).toBe("completed");
+    // Order events went out after each commit, once each (notifyTenantAdmins dedupes by these ids).
+    const published = h.events.map((ev) => ev.id).filter((id) => id.endsWith(orderId));
+    expect(published).toEqual(["created", "paid", "shipped", "delivered", "released"].map((k) => `order.${k}:${orderId}`));
     // Exactly once, by the database too: a settled escrow cannot change again.
     await expect(db.sql.query(`UPDATE escrows SET status = 'refunded', released_amount = 0, refunded_amount = amount WHERE order_id = $1`, [orderId])).rejects.toThrow(/already released/);
     await expectLedgerConsistent(db);

@@ -101,11 +101,13 @@ async function priceAndReserve(ctx: MoneyContext, tx: Tx, tenantId: string, inpu
 export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string) {
   const requestHash = sha256Hex(JSON.stringify(input));
   const replay = async () => {
-    const existing = await ctx.prisma.order.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { ...orderSelect, requestHash: true } });
-    if (!existing) return null;
-    if (existing.requestHash !== requestHash) {
+    // A cheap probe first: nearly every checkout is new, and the full order read costs several queries.
+    const seen = await ctx.prisma.order.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, requestHash: true } });
+    if (!seen) return null;
+    if (seen.requestHash !== requestHash) {
       throw new ApiError(409, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used for a different checkout.");
     }
+    const existing = await ctx.prisma.order.findUniqueOrThrow({ where: { id: seen.id }, select: orderSelect });
     return { token: orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash), order: buyerView(ctx, existing), replayed: true };
   };
   const earlier = await replay();
