@@ -84,6 +84,7 @@ export async function runHttpBench(
   const app = await startApp({
     NODE_ENV: "production",
     SECRET_BOX_KEY: randomBytes(32).toString("hex"),
+    MONEY_SECRET: randomBytes(32).toString("hex"),
     DATABASE_URL: db.url,
     REDIS_PREFIX: redisPrefix,
     PLATFORM_DOMAIN,

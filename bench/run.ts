@@ -9,12 +9,15 @@
  *       snapshot (target p99 < 1 ms), plus the in-process allows() cost and snapshot refresh time (bench/edge-ask.ts).
  *   P5  seconds from "Check now" on a domain with published records to its first HTTPS 200 through a real Caddy and
  *       DNS server (target ≤ 3 s), with 0 and 1,000 already-routed domains (bench/edge-ask.ts).
+ *   P6  checkouts per second with full postings at 50 concurrent buyers, p99, then the reconciliation result
+ *       (bench/checkout.ts). `BENCH_ONLY=checkout` runs P6 alone, `BENCH_ONLY=edge` P3–P5 alone.
  * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, Redis keys) is
  * removed before it exits.
  */
 import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
 import { runHttpBench, deleteRedisPrefix, PLATFORM_DOMAIN } from "./http.ts";
 import { runResolutionBench, fmtInt } from "./resolution.ts";
+import { runCheckoutBench } from "./checkout.ts";
 import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
 import { askSummary, benchAsk, benchVerifyToHttps, stopEdgeAskBench, verifySummary } from "./edge-ask.ts";
 import type { RunningApp } from "#tests/app.ts";
@@ -22,6 +25,8 @@ import type { RunningApp } from "#tests/app.ts";
 const HTTP = { warmupSeconds: 2, durationSeconds: 8, connections: 20, rounds: 2 };
 const RESOLUTION = { sizes: [10, 10_000, 100_000], platformDomain: PLATFORM_DOMAIN, coldSecondsPerKind: 3, warmOpsPerPass: 200_000, warmPasses: 11 };
 const EDGE = { sizes: [10, 1000, 5000], requests: 2000, concurrency: 1 };
+const CHECKOUT = { concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50), warmupSeconds: 3, durationSeconds: 10 };
+const only = process.env.BENCH_ONLY;
 const ASK = { domains: 100_000, requests: 20_000, connections: 4 };
 const VERIFY = { repeats: 5, backgrounds: [0, 1000] };
 
@@ -49,6 +54,19 @@ const ratio = (x: number) => x.toFixed(2);
 const started = performance.now();
 let code = 0;
 try {
+  if (!only) await runPageBenches();
+  if (!only || only === "edge") await runEdgeBenches();
+  if (!only || only === "checkout") await runCheckout();
+  log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
+} catch (err) {
+  console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
+  code = 1;
+} finally {
+  await cleanup();
+}
+process.exit(code);
+
+async function runPageBenches() {
   log(`bench: P1 HTTP (production build, ${HTTP.connections} connections, ${HTTP.warmupSeconds}s warm-up, ${HTTP.rounds}×${HTTP.durationSeconds}s per page, ABBA order)…`);
   const httpDb = await createScratchDatabase("http");
   databases.push(httpDb);
@@ -62,15 +80,6 @@ try {
   databases.push(resDb);
   const res = await runResolutionBench(resDb, RESOLUTION, log);
   await resDb.drop();
-
-  log(`bench: P3 edge (real Caddy, ${EDGE.sizes.join(" / ")} custom domains, grouped host routes vs one route per host)…`);
-  const edge = await benchEdge(EDGE);
-
-  log(`bench: P4 on-demand TLS ask (${fmtInt(ASK.domains)} custom domains, ${fmtInt(ASK.requests)} requests, ${ASK.connections} keep-alive connections)…`);
-  const ask = await benchAsk(ASK);
-
-  log(`bench: P5 verify → first HTTPS 200 (real Caddy + DNS, ${VERIFY.repeats} domains, ${VERIFY.backgrounds.map(fmtInt).join(" / ")} already routed)…`);
-  const verify = await benchVerifyToHttps(VERIFY);
 
   const { storefront: s, bare: b } = http;
   const base = res[0]!;
@@ -93,14 +102,34 @@ try {
   );
   log(`  cold subdomain: ${rel((r) => r.coldSubdomain.meanUs)} (${res.map((r) => `${Math.round(r.coldSubdomain.meanUs)} µs`).join(", ")})`);
   log(`  cold custom domain: ${rel((r) => r.coldCustom.meanUs)} (${res.map((r) => `${Math.round(r.coldCustom.meanUs)} µs`).join(", ")})`);
+}
+
+async function runEdgeBenches() {
+  log(`bench: P3 edge (real Caddy, ${EDGE.sizes.join(" / ")} custom domains, grouped host routes vs one route per host)…`);
+  const edge = await benchEdge(EDGE);
+
+  log(`bench: P4 on-demand TLS ask (${fmtInt(ASK.domains)} custom domains, ${fmtInt(ASK.requests)} requests, ${ASK.connections} keep-alive connections)…`);
+  const ask = await benchAsk(ASK);
+
+  log(`bench: P5 verify → first HTTPS 200 (real Caddy + DNS, ${VERIFY.repeats} domains, ${VERIFY.backgrounds.map(fmtInt).join(" / ")} already routed)…`);
+  const verify = await benchVerifyToHttps(VERIFY);
   for (const line of edgeSummary(edge)) log(line);
   for (const line of askSummary(ask)) log(line);
   for (const line of verifySummary(verify)) log(line);
-  log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
-} catch (err) {
-  console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
-  code = 1;
-} finally {
-  await cleanup();
 }
-process.exit(code);
+
+async function runCheckout() {
+  log(`bench: P6 checkout (${CHECKOUT.concurrency} concurrent buyers, checkout + sandbox payment with full postings, ${CHECKOUT.durationSeconds}s)…`);
+  const checkoutDb = await createScratchDatabase("checkout");
+  databases.push(checkoutDb);
+  const c = await runCheckoutBench(checkoutDb, CHECKOUT, (a, prefix) => ((app = a), (redisPrefix = prefix)));
+  app = undefined;
+  redisPrefix = undefined;
+  await checkoutDb.drop();
+  const met = c.checkoutsPerSec >= 300 && c.p99 < 150;
+  log(
+    `P6 checkout = ${fmtInt(c.checkoutsPerSec)} checkouts/s with full postings (p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms; ` +
+      `${c.total} paid orders, ${c.failures} failures) — target ≥ 300/s and p99 < 150 ms: ${met ? "met" : "NOT met"}`,
+  );
+  log(`  reconciliation after the run: ${"skipped" in c.reconciliation ? "skipped (another leader)" : `${c.reconciliation.violations} violations`}`);
+}

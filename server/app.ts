@@ -17,6 +17,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import type { Redis } from "ioredis";
 import { mediaHandler, storefrontRouter } from "./api/storefront.ts";
+import { storefrontOrdersRouter } from "./api/storefront-orders.ts";
 import { miniAppSessionHandler, telegramWebhookRouter } from "./api/telegram.ts";
 import { controlPlaneRouter } from "./api/index.ts";
 import { authContext } from "./http/auth-context.ts";
@@ -34,7 +35,7 @@ export interface AppDeps {
   services: Services;
   redis: Redis;
   build: ServerBuild;
-  health: { ready(): Promise<Record<string, boolean>> };
+  health: { ready(): Promise<Record<string, boolean>>; killSwitch?(): Promise<unknown> };
   /** The on-demand TLS snapshot; without it /internal/edge/ask does not exist. */
   edge?: EdgeSnapshot;
 }
@@ -62,7 +63,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.get("/readyz", async (_req, res) => {
     const checks = await health.ready();
     const ok = Object.values(checks).every(Boolean);
-    res.status(ok ? 200 : 503).json({ ok, checks });
+    const killSwitch = checks.postgres === false ? null : await health.killSwitch?.().catch(() => null);
+    res.status(ok ? 200 : 503).json({ ok, checks, ...(killSwitch !== undefined ? { killSwitch } : {}) });
   });
 
   // Static assets carry no tenant data; serve them without resolution.
@@ -97,6 +99,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
     }),
   );
   app.post("/api/storefront/telegram/session", express.json({ limit: "16kb" }), miniAppSessionHandler(services));
+  app.use("/api/storefront", storefrontOrdersRouter(services, env, logger));
   app.use("/api/storefront", storefrontRouter(services));
 
   // TEN-5: previews exist on the platform host only; on a shop's host the answer is a typed refusal.

@@ -13,7 +13,13 @@ describe("env", () => {
   it("refuses dev-only settings in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SECRET_BOX_KEY is required[\s\S]*real Postgres/);
     const key = "ab".repeat(32);
-    expect(() => parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x" })).toThrow(/CADDY_ADMIN_URL is required/);
-    expect(parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019" }).NODE_ENV).toBe("production");
+    expect(() => parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", MONEY_SECRET: "m".repeat(32) })).toThrow(/CADDY_ADMIN_URL is required/);
+    expect(parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019", MONEY_SECRET: "m".repeat(32) }).NODE_ENV).toBe("production");
+  });
+  it("refuses sandbox payments, the dev money secret and failpoints in production", () => {
+    const prod = { NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019" };
+    expect(() => parseEnv({ ...prod, MONEY_SECRET: "m".repeat(32), PAYMENTS_SANDBOX: "true" })).toThrow(/PAYMENTS_SANDBOX=true is refused in production/);
+    expect(() => parseEnv(prod)).toThrow(/MONEY_SECRET is required in production/);
+    expect(() => parseEnv({ ...prod, MONEY_SECRET: "m".repeat(32), MONEY_FAILPOINTS: "x:kill" })).toThrow(/MONEY_FAILPOINTS/);
   });
 });

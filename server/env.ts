@@ -115,7 +115,30 @@ export const edgeEnvSchema = z.object({
   DOMAIN_MANUAL_CHECK_MIN_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema);
+// Money core (MONEY.md, docs/decisions/009-money-core.md).
+const DEV_MONEY_SECRET = "dev-only-money-secret-never-use-in-production";
+export const moneyEnvSchema = z.object({
+  // The sandbox rails (escrow/direct funded by a pretend outside system). Refused in production.
+  PAYMENTS_SANDBOX: bool.default(false),
+  // HMAC key for buyer order links and delivery codes; at least 32 characters, required in production.
+  MONEY_SECRET: z.string().min(32).default(DEV_MONEY_SECRET),
+  ORDER_PAYMENT_TTL_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
+  MANUAL_INVOICE_TTL_MS: z.coerce.number().int().min(1_000).default(7 * 86_400_000),
+  // Time between delivery and the escrow release (digital-only orders release at once).
+  RELEASE_GRACE_MS: z.coerce.number().int().min(0).default(72 * 3_600_000),
+  DELIVERY_CODE_TTL_MS: z.coerce.number().int().min(1_000).default(30 * 86_400_000),
+  DELIVERY_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
+  RATE_LIMIT_DELIVERY_CODE_PER_15MIN: z.coerce.number().int().positive().default(5),
+  RATE_LIMIT_CHECKOUT_PER_MIN: z.coerce.number().int().positive().default(30),
+  DEFAULT_PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(250),
+  RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000).default(15 * 60_000),
+  RECONCILE_PAYOUT_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
+  MONEY_SWEEP_EVERY_MS: z.coerce.number().int().min(1_000).default(60_000),
+  // Test-only crash/retry points (server/money/failpoints.ts); ignored unless NODE_ENV=test, refused in production.
+  MONEY_FAILPOINTS: z.string().max(500).optional(),
+});
+
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(moneyEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {
@@ -141,6 +164,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!env.SECRET_BOX_KEY) problems.push("SECRET_BOX_KEY is required in production");
     if (env.DATABASE_URL.startsWith("pglite:")) problems.push("DATABASE_URL must be a real Postgres in production");
     if (!env.CADDY_ADMIN_URL) problems.push("CADDY_ADMIN_URL is required in production (custom domains are routed through Caddy)");
+    if (env.PAYMENTS_SANDBOX) problems.push("PAYMENTS_SANDBOX=true is refused in production: sandbox payments are simulated money");
+    if (env.MONEY_SECRET === DEV_MONEY_SECRET) problems.push("MONEY_SECRET is required in production (at least 32 characters)");
+    if (env.MONEY_FAILPOINTS) problems.push("MONEY_FAILPOINTS is for tests only");
     if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return env;

@@ -14,8 +14,9 @@ import { TenantResolver, publishTenancyChange, TENANCY_CHANNEL } from "./tenancy
 import { EdgeSnapshot } from "./edge/index.ts";
 import { createApp } from "./app.ts";
 import { createServices } from "./services.ts";
-import { ensureSchedules, startWorker } from "./jobs/worker.ts";
+import { createQueue, ensureSchedules, startWorker } from "./jobs/worker.ts";
 import { domainJobHandlers } from "./jobs/domain-jobs.ts";
+import { armFailpoints, moneyJobHandlers, scheduleMoneyJobs } from "./money/index.ts";
 
 let env: Env;
 try {
@@ -25,6 +26,7 @@ try {
   process.exit(1);
 }
 const logger = createLogger(env.LOG_LEVEL);
+armFailpoints(env.MONEY_FAILPOINTS, env.NODE_ENV);
 const db = await openDatabase(env.DATABASE_URL, { onIdleError: (err) => logger.warn({ err: err.message }, "idle database connection lost") });
 const redis = createRedis(env.REDIS_URL);
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
@@ -85,6 +87,8 @@ if (env.MODE !== "worker") {
         ]);
         return { postgres: pg, redis: rd };
       },
+      // Shown, never failing readiness (OPS-3): reads keep working while payments are paused.
+      killSwitch: () => services.money.killSwitchState(),
     },
   });
   server = app.listen(env.PORT, env.HOST, () => {
@@ -108,6 +112,7 @@ if (env.MODE !== "web") {
       "bots.deconfigure": async ({ botId }) => services.bots.deconfigure(botId),
       "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
       ...domainJobHandlers(services),
+      ...moneyJobHandlers(services.money),
     },
     tuning: { backoffBaseMs: env.JOBS_BACKOFF_BASE_MS, lockDurationMs: env.JOBS_LOCK_DURATION_MS, stalledIntervalMs: env.JOBS_STALLED_INTERVAL_MS },
   });
@@ -131,6 +136,9 @@ if (env.MODE !== "web") {
   } else {
     await services.queue.removeJobScheduler("edge-reconcile");
   }
+  const platformQueue = createQueue(redis, env.REDIS_PREFIX);
+  closers.push(() => platformQueue.close());
+  await scheduleMoneyJobs({ moneyQueue: services.moneyQueue, platformQueue, money: services.money, sweepEveryMs: env.MONEY_SWEEP_EVERY_MS, reconcileEveryMs: env.RECONCILE_EVERY_MS });
   if (env.MODE === "worker") process.stdout.write("READY worker\n");
 }
 

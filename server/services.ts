@@ -15,7 +15,8 @@ import { LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotRegistry, Commands, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
-import { createQueue, enqueueJob } from "./jobs/worker.ts";
+import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/worker.ts";
+import { MoneyService, bullScheduler, moneyConfigFromEnv, syncMoneyQueuePause } from "./money/index.ts";
 import { ApiError } from "./http/errors.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
@@ -35,6 +36,9 @@ export interface Services {
   queue: Queue;
   /** The edge reconciler; null when CADDY_ADMIN_URL is not set (routes are then not managed by this platform). */
   edge: EdgeReconciler | null;
+  money: MoneyService;
+  /** The money jobs' queue (paused while the global kill switch is on). */
+  moneyQueue: Queue;
   notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number }>;
   deliverNotification(data: { botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
@@ -68,10 +72,17 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
   });
   const edge = createEdge(deps);
-  const notifyAdmins = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue }, tenantId, event);
+  const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
+  const notify = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue }, tenantId, event);
+  const money = new MoneyService({
+    prisma, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
+    onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
+  });
   return {
     prisma,
     redis,
+    money,
+    moneyQueue,
     box: getBox,
     edge,
     queue,
@@ -82,7 +93,7 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
       publish,
       sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,
       probe: env.EDGE_PROBE_ADDRESS ? probeFor(env) : undefined,
-      notify: notifyAdmins,
+      notify,
       // A unique job id per retry: completed jobs are remembered for a week, and a later edge failure needs a new job.
       retry: (domainId) => enqueueJob(queue, "domains.check", { domainId }, { jobId: `domain-edge-${domainId}-${Date.now()}` }),
       manualCheckMinMs: env.DOMAIN_MANUAL_CHECK_MIN_MS,
@@ -90,10 +101,13 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
       degradedGraceHours: env.DOMAIN_DEGRADED_GRACE_HOURS,
     }),
     bots,
-    notifyTenantAdmins: notifyAdmins,
+    notifyTenantAdmins: notify,
     deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),
     botCommands: new Commands({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
-    close: () => queue.close(),
+    close: async () => {
+      await queue.close();
+      await moneyQueue.close();
+    },
     auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000 }),
     team: new TeamService({ prisma }),
     tenants: new TenantLifecycle({ prisma, publish }),

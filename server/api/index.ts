@@ -16,6 +16,8 @@ import { policyRoutes } from "./policy.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { botRoutes } from "./bots.ts";
 import { domainRoutes } from "./domains.ts";
+import { orderRoutes } from "./orders.ts";
+import { moneyOpsRoutes } from "./money-ops.ts";
 
 const operatorRoutes = () => [
   defineRoute({
@@ -35,7 +37,7 @@ const operatorRoutes = () => [
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function controlPlaneRoutes(): RouteDef<any, any, any, any>[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes()];
 }
 
 export function openApi() {

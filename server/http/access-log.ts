@@ -7,7 +7,10 @@ import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "#server/observability/logger.ts";
 
 export function maskPath(path: string) {
-  return path.replace(/^\/invite\/[^/]+/, "/invite/[redacted]");
+  return path
+    .replace(/^\/invite\/[^/]+/, "/invite/[redacted]")
+    // Buyer order links are bearer secrets too.
+    .replace(/^(\/api\/storefront)?\/orders\/[^/]+/, "$1/orders/[redacted]");
 }
 
 export function accessLog(logger: Logger) {

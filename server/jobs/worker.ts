@@ -11,6 +11,10 @@ import type { Logger } from "#server/observability/logger.ts";
 
 export const QUEUE = "platform";
 export const DEAD_LETTER_QUEUE = "platform-dead";
+/** Money jobs have their own queue, so the global kill switch can pause it: workers then claim none of them. */
+export const MONEY_QUEUE = "money";
+
+const moneyJob = z.object({ tenantId: z.uuid(), orderId: z.uuid() });
 
 export const jobCatalog = {
   "tenancy.cache-flush": { schema: z.object({ reason: z.string().max(200) }), attempts: 3 },
@@ -26,6 +30,13 @@ export const jobCatalog = {
   "domains.check": { schema: z.object({ domainId: z.uuid() }), attempts: 10 },
   // EDGE-2: periodic and retried reconciliation of Caddy's routes with the database.
   "edge.reconcile": { schema: z.object({ reason: z.string().max(200) }), attempts: 10 },
+  // Money jobs carry ids only; handlers re-read the order and are idempotent (CAS + posting keys).
+  "money.expire": { schema: moneyJob, attempts: 8, queue: MONEY_QUEUE },
+  "money.release": { schema: moneyJob, attempts: 8, queue: MONEY_QUEUE },
+  "money.payout": { schema: moneyJob.extend({ kind: z.enum(["release", "refund"]) }), attempts: 10, queue: MONEY_QUEUE },
+  "money.sweep": { schema: z.object({}), attempts: 1, queue: MONEY_QUEUE },
+  // Read-only, so it stays on the platform queue and keeps running while the kill switch pauses money jobs.
+  "money.reconcile": { schema: z.object({ trigger: z.string().max(40) }), attempts: 3 },
 } as const;
 export type JobName = keyof typeof jobCatalog;
 
@@ -64,9 +75,13 @@ export function createQueue(connection: Redis, prefix: string, name = QUEUE) {
 }
 
 /** Enqueue a catalogued job. A `jobId` makes it idempotent: adding the same id again is a no-op. */
-export async function enqueueJob<N extends JobName>(queue: Queue, name: N, data: z.infer<(typeof jobCatalog)[N]["schema"]>, opts: { jobId?: string } = {}) {
+export const queueOf = (name: JobName): string => ("queue" in jobCatalog[name] ? (jobCatalog[name] as { queue: string }).queue : QUEUE);
+
+export async function enqueueJob<N extends JobName>(queue: Queue, name: N, data: z.infer<(typeof jobCatalog)[N]["schema"]>, opts: { jobId?: string; delayMs?: number } = {}) {
   const entry = jobCatalog[name];
+  if (queue.name !== queueOf(name)) throw new Error(`${name} belongs on the ${queueOf(name)} queue, not ${queue.name}`);
   await queue.add(name, entry.schema.parse(data), {
+    ...(opts.delayMs ? { delay: Math.max(0, Math.round(opts.delayMs)) } : {}),
     attempts: entry.attempts,
     backoff: { type: "platform" },
     // Completed jobs are kept a week, so a duplicate event id within that time is still recognised.
@@ -88,15 +103,13 @@ export type JobHandlers = { [K in JobName]: (data: z.infer<(typeof jobCatalog)[K
 export function startWorker(opts: { connection: Redis; prefix: string; logger: Logger; handlers: JobHandlers; tuning?: JobTuning }) {
   const tuning = opts.tuning ?? DEFAULT_TUNING;
   const dead = createQueue(opts.connection, opts.prefix, DEAD_LETTER_QUEUE);
-  const worker = new Worker(
-    QUEUE,
-    async (job, token) => {
+  const run = async (job: Job, token?: string) => {
       const entry = jobCatalog[job.name as JobName];
       if (!entry) throw new UnrecoverableError(`unknown job ${job.name}`);
       const data = entry.schema.parse(job.data);
       await (opts.handlers[job.name as JobName] as (d: unknown, j: Job, t?: string) => Promise<void>)(data, job, token);
-    },
-    {
+  };
+  const workers = [QUEUE, MONEY_QUEUE].map((name) => new Worker(name, run, {
       connection: opts.connection,
       prefix: `${opts.prefix}bull`,
       concurrency: 4,
@@ -104,10 +117,8 @@ export function startWorker(opts: { connection: Redis; prefix: string; logger: L
       stalledInterval: tuning.stalledIntervalMs,
       maxStalledCount: 2,
       settings: { backoffStrategy: (attemptsMade, _type, err) => backoffDelay(attemptsMade, tuning.backoffBaseMs, err) },
-    },
-  );
-  worker.on("error", (err) => opts.logger.error({ err: err.message }, "worker error"));
-  worker.on("failed", (job, err) => {
+  }));
+  const onFailed = (job: Job | undefined, err: Error) => {
     opts.logger.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, "job failed");
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
@@ -116,11 +127,16 @@ export function startWorker(opts: { connection: Redis; prefix: string; logger: L
         .add(job.name, { data: job.data, failedReason: err.message.slice(0, 500), jobId: job.id, attemptsMade: job.attemptsMade }, { jobId: `dead-${job.id}` })
         .catch((e: Error) => opts.logger.error({ err: e.message, id: job.id }, "could not dead-letter job"));
     }
-  });
+  };
+  for (const worker of workers) {
+    worker.on("error", (err) => opts.logger.error({ err: err.message }, "worker error"));
+    worker.on("failed", onFailed);
+  }
   return {
-    worker,
+    worker: workers[0]!,
+    workers,
     async close() {
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       await dead.close();
     },
   };

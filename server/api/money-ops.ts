@@ -1,0 +1,59 @@
+/** Operator money routes: the disputes queue, kill switches, reconciliation runs and reports. */
+import { z } from "zod";
+import { defineRoute } from "#server/http/api-route.ts";
+import { ApiError } from "#server/http/errors.ts";
+import { disputeResolveSchema, killSwitchSchema } from "#server/money/index.ts";
+
+export function moneyOpsRoutes() {
+  return [
+    defineRoute({
+      method: "get", path: "/ops/money/disputes", tag: "operator", summary: "The disputes queue (oldest first)", auth: "operator",
+      query: z.object({ status: z.enum(["open", "resolved"]).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      async handler({ query, services }) {
+        return { items: await services.money.listDisputes(query.status, query.limit) };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/ops/money/disputes/:disputeId/resolve", tag: "operator", summary: "Resolve a dispute as release or refund", auth: "operator",
+      params: z.object({ disputeId: z.uuid() }), body: disputeResolveSchema,
+      async handler({ params, body, audit, services }) {
+        await services.money.resolveDispute(audit, params.disputeId, body.resolution, body.note);
+        return { resolved: true };
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/ops/money/kill-switch", tag: "operator", summary: "Kill switch state (global and per tenant)", auth: "operator",
+      async handler({ services }) {
+        return services.money.killSwitchState();
+      },
+    }),
+    defineRoute({
+      method: "put", path: "/ops/money/kill-switch", tag: "operator", summary: "Turn a kill switch on or off (tenantId null = global), with a reason", auth: "operator",
+      body: killSwitchSchema,
+      async handler({ body, audit, services }) {
+        return services.money.setKillSwitch(audit, body);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/ops/money/reconciliation", tag: "operator", summary: "Run reconciliation now (reports; never fixes)", auth: "operator",
+      async handler({ services }) {
+        const r = await services.money.reconcile("manual");
+        if (r.skipped) throw new ApiError(409, "RECONCILIATION_RUNNING", "Another reconciliation is running; try again shortly.");
+        return r;
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/ops/money/reconciliation", tag: "operator", summary: "Latest reconciliation reports and the violation counter", auth: "operator",
+      query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
+      async handler({ query, services }) {
+        return services.money.reconciliationReports(query.limit);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/ops/money/metrics", tag: "operator", summary: "Money metrics in Prometheus text format", auth: "operator",
+      async handler({ services, res }) {
+        res.type("text/plain; version=0.0.4").send(await services.money.metricsText());
+      },
+    }),
+  ];
+}

@@ -1,0 +1,63 @@
+/** Merchant order routes (ORD, MONEY.md): members read; owners and managers fulfil; owners and finance mark invoices paid. */
+import { z } from "zod";
+import { defineRoute, tenantParams } from "#server/http/api-route.ts";
+import { deliveryCodeSchema, markPaidSchema, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
+
+const orderParams = tenantParams.extend({ orderId: z.uuid() });
+const readers = { tenant: { roles: "any" as const, operator: true } };
+const fulfillers = { tenant: { roles: ["owner", "manager"] as const, operator: false } };
+
+export function orderRoutes() {
+  return [
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/orders", tag: "orders", summary: "List orders (filters: status, rail, email; newest first)",
+      auth: readers, params: tenantParams, query: orderListQuerySchema,
+      async handler({ params, query, services }) {
+        return services.money.listOrders(params.tenantId, query);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/orders/:orderId", tag: "orders", summary: "One order with its timeline and ledger postings",
+      auth: readers, params: orderParams,
+      async handler({ params, services }) {
+        return services.money.merchantOrder(params.tenantId, params.orderId);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/ship", tag: "orders", summary: "Mark shipped (issues the buyer's delivery code)",
+      auth: fulfillers, params: orderParams,
+      async handler({ params, audit, services }) {
+        return services.money.ship(audit, params.tenantId, params.orderId);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/delivery-code", tag: "orders",
+      summary: "Enter the buyer's delivery code to mark delivered (single use, 5 attempts per 15 minutes)",
+      auth: fulfillers, params: orderParams, body: deliveryCodeSchema,
+      async handler({ params, body, audit, services }) {
+        return services.money.enterDeliveryCode(audit, params.tenantId, params.orderId, body.code);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/mark-paid", tag: "orders", summary: "Mark a manual invoice paid, with an evidence note (owner, finance)",
+      auth: { tenant: { roles: ["owner", "finance"] as const, operator: false } }, params: orderParams, body: markPaidSchema,
+      async handler({ params, body, audit, services }) {
+        return services.money.markInvoicePaid(audit, params.tenantId, params.orderId, body.evidenceNote);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/platform-fee", tag: "orders", summary: "The platform fee this shop pays (basis points)",
+      auth: readers, params: tenantParams,
+      async handler({ params, services }) {
+        return services.money.platformFee(params.tenantId);
+      },
+    }),
+    defineRoute({
+      method: "put", path: "/tenants/:tenantId/platform-fee", tag: "operator", summary: "Set the shop's platform fee (operators)",
+      auth: { tenant: { roles: [], operator: true } }, params: tenantParams, body: platformFeeSchema,
+      async handler({ params, body, audit, services }) {
+        return services.money.setPlatformFee(audit, params.tenantId, body.platformFeeBps);
+      },
+    }),
+  ];
+}

@@ -1,0 +1,67 @@
+/**
+ * Buyer money API on a shop's host (the tenant comes from the Host, never the client): checkout, the order by its
+ * link token, sandbox payment (mounted only with PAYMENTS_SANDBOX=true) and disputes. Responses are never cached.
+ */
+import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { z, type ZodType } from "zod";
+import type { Env } from "#server/env.ts";
+import type { Logger } from "#server/observability/logger.ts";
+import type { Services } from "#server/services.ts";
+import type { TenantContext } from "#server/http/tenant-context.ts";
+import { ApiError, sendError } from "#server/http/errors.ts";
+import { rateLimit } from "#server/http/rate-limit.ts";
+import { checkoutSchema, disputeOpenSchema, idempotencyKeySchema } from "#server/money/index.ts";
+
+const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
+
+function parseBody<T>(schema: ZodType<T>, body: unknown): T {
+  const r = schema.safeParse(body ?? {});
+  if (r.success) return r.data;
+  throw new ApiError(400, "VALIDATION_ERROR", "Invalid body.", { issues: r.error.issues.map((i) => ({ in: "body", path: i.path.join("."), message: i.message })) });
+}
+
+export function storefrontOrdersRouter(services: Services, env: Env, logger: Logger) {
+  const router = Router();
+  const tenantId = (res: Response) => {
+    const t = (res.locals.tenantContext as TenantContext).tenant;
+    if (!t) throw new ApiError(404, "TENANT_NOT_FOUND", "No shop at this address.");
+    return t.id;
+  };
+  const token = (req: Request) => {
+    const t = tokenSchema.safeParse(req.params.token);
+    if (!t.success) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
+    return t.data;
+  };
+  const handle = (status: number, fn: (req: Request, res: Response) => Promise<unknown>) => async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      if (req.method === "POST" && !req.is("application/json")) throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
+      const data = await fn(req, res);
+      res.status(status).set("Cache-Control", "no-store").json({ success: true, data });
+    } catch (err) {
+      if (err instanceof ApiError) return sendError(res, err);
+      next(err);
+    }
+  };
+  const json = express.json({ limit: "64kb", type: "application/json" });
+  const checkoutLimit = rateLimit({
+    redis: services.redis, prefix: env.REDIS_PREFIX, logger,
+    rule: { name: "checkout", limit: env.RATE_LIMIT_CHECKOUT_PER_MIN, windowMs: 60_000 },
+    subject: (req, res) => `${(res.locals.tenantContext as TenantContext).tenant?.id}:${req.ip}`,
+  });
+
+  router.post("/checkout", checkoutLimit, json, handle(201, async (req, res) => {
+    const key = idempotencyKeySchema.safeParse(req.get("idempotency-key"));
+    if (!key.success) throw new ApiError(400, "VALIDATION_ERROR", key.error.issues[0]!.message, { issues: [{ in: "header", path: "Idempotency-Key", message: key.error.issues[0]!.message }] });
+    const result = await services.money.checkout(tenantId(res), parseBody(checkoutSchema, req.body), key.data);
+    if (result.replayed) res.set("Idempotent-Replayed", "true");
+    return { token: result.token, orderPath: `/orders/${result.token}`, order: result.order };
+  }));
+  router.get("/orders/:token", handle(200, async (req, res) => services.money.buyerOrder(tenantId(res), token(req))));
+  if (env.PAYMENTS_SANDBOX) {
+    router.post("/orders/:token/sandbox-pay", json, handle(200, async (req, res) => services.money.sandboxPay(tenantId(res), token(req))));
+  }
+  router.post("/orders/:token/dispute", json, handle(201, async (req, res) =>
+    services.money.openDispute(tenantId(res), token(req), parseBody(disputeOpenSchema, req.body).reason),
+  ));
+  return router;
+}

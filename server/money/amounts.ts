@@ -1,0 +1,40 @@
+/**
+ * Decimal-string arithmetic for money (MONEY.md "Amounts"): amounts are parsed into BigInt units of 10^-18, the
+ * scale of numeric(38,18), and printed back as plain decimal strings. No float ever touches an amount.
+ */
+import { currencyDigits } from "#server/catalog/index.ts";
+
+const SCALE = 18;
+const ONE = 10n ** BigInt(SCALE);
+const DECIMAL = /^(-)?(\d{1,20})(?:\.(\d{1,18}))?$/;
+
+export function toUnits(amount: string): bigint {
+  const m = DECIMAL.exec(amount.trim());
+  if (!m) throw new Error(`not a decimal amount: ${JSON.stringify(amount)}`);
+  const units = BigInt(m[2]!) * ONE + BigInt((m[3] ?? "").padEnd(SCALE, "0"));
+  return m[1] ? -units : units;
+}
+
+export function fromUnits(units: bigint): string {
+  const neg = units < 0n;
+  const abs = neg ? -units : units;
+  const int = abs / ONE;
+  const frac = (abs % ONE).toString().padStart(SCALE, "0").replace(/0+$/, "");
+  return `${neg ? "-" : ""}${int}${frac ? `.${frac}` : ""}`;
+}
+
+/** Canonical form of a decimal string ("12.50" → "12.5"), for comparisons and ledger input. */
+export const canonical = (amount: string) => fromUnits(toUnits(amount));
+
+export const sumAmounts = (amounts: string[]) => fromUnits(amounts.reduce((s, a) => s + toUnits(a), 0n));
+export const negate = (amount: string) => fromUnits(-toUnits(amount));
+export const times = (amount: string, quantity: number) => fromUnits(toUnits(amount) * BigInt(quantity));
+export const minus = (a: string, b: string) => fromUnits(toUnits(a) - toUnits(b));
+export const compare = (a: string, b: string) => (toUnits(a) === toUnits(b) ? 0 : toUnits(a) > toUnits(b) ? 1 : -1);
+
+/** The platform fee: total × bps / 10 000, rounded down to the currency's minor unit (the merchant keeps the rest). */
+export function feeOf(total: string, bps: number, currency: string): string {
+  const raw = (toUnits(total) * BigInt(bps)) / 10_000n;
+  const step = 10n ** BigInt(SCALE - Math.min(currencyDigits(currency), SCALE));
+  return fromUnits((raw / step) * step);
+}

@@ -1,0 +1,31 @@
+import type { Env } from "#server/env.ts";
+
+/** What the money core needs from the environment (server/env.ts moneyEnvSchema). */
+export interface MoneyConfig {
+  sandbox: boolean;
+  secret: string;
+  orderTtlMs: number;
+  invoiceTtlMs: number;
+  releaseGraceMs: number;
+  codeTtlMs: number;
+  codeMaxAttempts: number;
+  codeAttemptsPer15Min: number;
+  defaultFeeBps: number;
+  /** A settled escrow may wait this long for its outside payout before reconciliation reports it. */
+  payoutGraceMs: number;
+}
+
+export function moneyConfigFromEnv(env: Env): MoneyConfig {
+  return {
+    sandbox: env.PAYMENTS_SANDBOX,
+    secret: env.MONEY_SECRET,
+    orderTtlMs: env.ORDER_PAYMENT_TTL_MS,
+    invoiceTtlMs: env.MANUAL_INVOICE_TTL_MS,
+    releaseGraceMs: env.RELEASE_GRACE_MS,
+    codeTtlMs: env.DELIVERY_CODE_TTL_MS,
+    codeMaxAttempts: env.DELIVERY_CODE_MAX_ATTEMPTS,
+    codeAttemptsPer15Min: env.RATE_LIMIT_DELIVERY_CODE_PER_15MIN,
+    defaultFeeBps: env.DEFAULT_PLATFORM_FEE_BPS,
+    payoutGraceMs: env.RECONCILE_PAYOUT_GRACE_MS,
+  };
+}

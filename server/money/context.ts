@@ -1,0 +1,38 @@
+/** What every part of the money core shares: clients, configuration, rails, after-commit hooks. */
+import type { PrismaClient } from "@prisma/client";
+import type { Redis } from "ioredis";
+import type { Logger } from "#server/observability/logger.ts";
+import type { MoneyConfig } from "./config.ts";
+import type { RailRegistry } from "./rails/index.ts";
+
+export type OrderEventKind = "created" | "paid" | "shipped" | "delivered" | "disputed" | "released" | "refunded" | "expired";
+export type PayoutKind = "release" | "refund";
+
+/** Work scheduled after a commit. Each is idempotent (BullMQ job ids), so calling twice is harmless. */
+export interface MoneyScheduler {
+  expire(order: { id: string; tenantId: string }, at: Date): Promise<void>;
+  release(order: { id: string; tenantId: string }, at: Date): Promise<void>;
+  payout(order: { id: string; tenantId: string }, kind: PayoutKind): Promise<void>;
+}
+
+export interface MoneyContext {
+  prisma: PrismaClient;
+  redis: Redis;
+  prefix: string;
+  config: MoneyConfig;
+  rails: RailRegistry;
+  logger: Logger;
+  scheduler: MoneyScheduler;
+  /** Publishes an order event after commit (notifyTenantAdmins); never throws. */
+  publish(tenantId: string, orderId: string, kind: OrderEventKind): Promise<void>;
+  now(): Date;
+}
+
+/** After-commit work must not turn a committed mutation into an error: failures are logged, sweeps catch up. */
+export async function afterCommit(ctx: MoneyContext, what: string, fn: () => Promise<unknown>) {
+  try {
+    await fn();
+  } catch (err) {
+    ctx.logger.warn({ err: (err as Error).message, what }, "after-commit step failed; the money sweep will retry it");
+  }
+}

@@ -1,0 +1,19 @@
+/** The money core's public entry (MONEY.md): everything outside server/money imports from here only. */
+export { MoneyService, type MoneyDeps } from "./service.ts";
+export { moneyConfigFromEnv, type MoneyConfig } from "./config.ts";
+export type { MoneyScheduler, OrderEventKind, PayoutKind } from "./context.ts";
+export {
+  checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
+  platformFeeSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
+} from "./schemas.ts";
+export { PROTECTION_LABELS } from "./views.ts";
+export { eligibleRails } from "./checkout.ts";
+export { TRANSITIONS, canTransition } from "./state-machine.ts";
+export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
+export { armFailpoints } from "./failpoints.ts";
+export { post as postLedger, accountKey, balanceOf, type PostingInput } from "./ledger.ts";
+export { moneyTx } from "./money-tx.ts";
+export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
+export { sha256Hex } from "./secrets.ts";
+export { bullScheduler, moneyJobHandlers, scheduleMoneyJobs, syncMoneyQueuePause } from "./jobs.ts";
+export { reconcile } from "./reconcile.ts";

@@ -1,0 +1,51 @@
+/**
+ * Kill switches (MONEY.md): a global one and one per tenant. Every money transaction checks them inside itself,
+ * taking a share lock, so flipping a switch waits for in-flight money transactions and every later one sees it.
+ */
+import type { Prisma, PrismaClient } from "@prisma/client";
+import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+
+type Tx = Prisma.TransactionClient;
+
+export class KillSwitchEngaged extends Error {
+  constructor(public scope: "global" | "tenant") {
+    super(`kill switch on (${scope})`);
+  }
+}
+
+export async function assertMoneyAllowed(tx: Tx, tenantId: string) {
+  const rows = await tx.$queryRaw<{ tenant_id: string | null; engaged: boolean }[]>`
+    SELECT tenant_id, engaged FROM kill_switches WHERE tenant_id IS NULL OR tenant_id = ${tenantId}::uuid FOR SHARE`;
+  const on = rows.find((r) => r.engaged);
+  if (on) throw new KillSwitchEngaged(on.tenant_id ? "tenant" : "global");
+}
+
+export async function killSwitchState(prisma: PrismaClient | Tx) {
+  const rows = await prisma.killSwitch.findMany({ where: { engaged: true }, select: { tenantId: true, reason: true, updatedAt: true } });
+  return {
+    global: rows.some((r) => r.tenantId === null),
+    tenants: rows.filter((r) => r.tenantId !== null).map((r) => ({ tenantId: r.tenantId!, reason: r.reason, since: r.updatedAt })),
+  };
+}
+
+export async function isEngaged(prisma: PrismaClient, tenantId: string) {
+  return (await prisma.killSwitch.count({ where: { engaged: true, OR: [{ tenantId: null }, { tenantId }] } })) > 0;
+}
+
+export async function setKillSwitch(prisma: PrismaClient, actor: AuditActor, input: { tenantId: string | null; engaged: boolean; reason: string }) {
+  return prisma.$transaction(async (tx) => {
+    const data = { engaged: input.engaged, reason: input.reason, updatedBy: actor.userId, updatedAt: new Date() };
+    if (input.tenantId === null) {
+      await tx.killSwitch.updateMany({ where: { tenantId: null }, data });
+    } else {
+      await tx.killSwitch.upsert({ where: { tenantId: input.tenantId }, create: { tenantId: input.tenantId, ...data }, update: data });
+    }
+    await writeAudit(tx, actor, {
+      action: input.engaged ? "money.kill_switch_on" : "money.kill_switch_off",
+      tenantId: input.tenantId,
+      target: input.tenantId ? `kill_switch:${input.tenantId}` : "kill_switch:global",
+      reason: input.reason,
+    });
+    return killSwitchState(tx);
+  });
+}

@@ -1,0 +1,126 @@
+/**
+ * Reconciliation (MONEY.md): checks the invariants and reports; it never fixes anything. One leader at a time
+ * (Postgres advisory xact lock); the checks read one REPEATABLE READ snapshot. Every run is stored, and the
+ * violation count feeds `ledger_invariant_violation_total`.
+ */
+import type { PrismaClient } from "@prisma/client";
+
+const LEADER_LOCK = 727_274_007;
+
+export interface Violation {
+  check: string;
+  subject: string;
+  detail: Record<string, unknown>;
+}
+
+type Check = { name: string; sql: string };
+
+/** Each query returns one row per violation: (subject, detail json). */
+const checks = (payoutGraceSeconds: number): Check[] => [
+  {
+    name: "account_balance_matches_entries",
+    sql: `SELECT a.key AS subject, json_build_object('balance', a.balance::text, 'entries', COALESCE(s.sum, 0)::text) AS detail
+          FROM ledger_accounts a LEFT JOIN (SELECT account_id, sum(amount) FROM ledger_entries GROUP BY account_id) s ON s.account_id = a.id
+          WHERE a.balance <> COALESCE(s.sum, 0)`,
+  },
+  {
+    name: "posting_sums_to_zero",
+    sql: `SELECT p.idempotency_key AS subject, json_build_object('currency', e.currency, 'sum', sum(e.amount)::text) AS detail
+          FROM ledger_entries e JOIN ledger_postings p ON p.id = e.posting_id GROUP BY p.idempotency_key, e.currency HAVING sum(e.amount) <> 0`,
+  },
+  {
+    name: "internal_account_not_negative",
+    sql: `SELECT key AS subject, json_build_object('balance', balance::text) AS detail FROM ledger_accounts WHERE kind <> 'external' AND balance < 0`,
+  },
+  {
+    name: "escrow_account_equals_held",
+    sql: `WITH held AS (SELECT tenant_id, currency, sum(amount) AS held FROM escrows WHERE status = 'held' GROUP BY tenant_id, currency),
+               acct AS (SELECT tenant_id, currency, balance FROM ledger_accounts WHERE kind = 'escrow')
+          SELECT COALESCE(acct.tenant_id, held.tenant_id)::text || ':' || COALESCE(acct.currency, held.currency) AS subject,
+                 json_build_object('account', COALESCE(acct.balance, 0)::text, 'held', COALESCE(held.held, 0)::text) AS detail
+          FROM acct FULL JOIN held ON held.tenant_id = acct.tenant_id AND held.currency = acct.currency
+          WHERE COALESCE(acct.balance, 0) <> COALESCE(held.held, 0)`,
+  },
+  {
+    name: "escrow_row_matches_postings",
+    sql: `SELECT e.order_id::text AS subject, json_build_object('status', e.status, 'fund', f.n, 'release', r.n, 'refund', x.n) AS detail
+          FROM escrows e
+          CROSS JOIN LATERAL (SELECT count(*) n FROM ledger_postings WHERE idempotency_key = 'fund:' || e.order_id) f
+          CROSS JOIN LATERAL (SELECT count(*) n FROM ledger_postings WHERE idempotency_key = 'release:' || e.order_id) r
+          CROSS JOIN LATERAL (SELECT count(*) n FROM ledger_postings WHERE idempotency_key = 'refund:' || e.order_id) x
+          WHERE f.n <> 1 OR r.n <> (e.status = 'released')::int OR x.n <> (e.status = 'refunded')::int`,
+  },
+  {
+    name: "order_status_matches_escrow",
+    sql: `SELECT o.id::text AS subject, json_build_object('order', o.status, 'escrow', e.status) AS detail
+          FROM orders o LEFT JOIN escrows e ON e.order_id = o.id
+          WHERE o.rail = 'escrow' AND NOT CASE
+            WHEN o.status IN ('escrow_funded', 'fulfilling', 'delivered', 'disputed') THEN e.status IS NOT DISTINCT FROM 'held'
+            WHEN o.status = 'completed' THEN e.status IS NOT DISTINCT FROM 'released'
+            WHEN o.status = 'refunded' THEN e.status IS NOT DISTINCT FROM 'refunded'
+            ELSE e.id IS NULL END`,
+  },
+  {
+    name: "paid_order_has_funding_posting",
+    sql: `SELECT o.id::text AS subject, json_build_object('status', o.status) AS detail FROM orders o
+          WHERE o.paid_at IS NOT NULL AND NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.idempotency_key = 'fund:' || o.id)`,
+  },
+  {
+    name: "outside_transfer_has_posting",
+    sql: `SELECT t.idempotency_key AS subject, json_build_object('kind', t.kind, 'amount', t.amount::text) AS detail FROM sandbox_transfers t
+          WHERE NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.idempotency_key =
+            CASE t.kind WHEN 'pay_direct' THEN 'fund' ELSE t.kind END || ':' || t.order_id)`,
+  },
+  {
+    name: "settled_escrow_paid_out",
+    sql: `SELECT e.order_id::text AS subject, json_build_object('status', e.status, 'settledAt', e.settled_at) AS detail FROM escrows e
+          WHERE e.status <> 'held' AND e.settled_at < now() - make_interval(secs => ${payoutGraceSeconds})
+            AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = (CASE e.status WHEN 'released' THEN 'release' ELSE 'refund' END) || ':' || e.order_id)
+            AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id)`,
+  },
+  {
+    // The outside escrow balance (funded − released − refunded) equals what the ledger says is held.
+    name: "outside_escrow_equals_held",
+    sql: `WITH ext AS (SELECT tenant_id, currency, sum(CASE kind WHEN 'fund' THEN amount ELSE -amount END) AS bal
+                       FROM sandbox_transfers WHERE kind IN ('fund', 'release', 'refund') GROUP BY tenant_id, currency),
+               held AS (SELECT e.tenant_id, e.currency, sum(e.amount) AS held FROM escrows e WHERE e.status = 'held'
+                          AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id) GROUP BY e.tenant_id, e.currency),
+               inflight AS (SELECT e.tenant_id, e.currency, sum(e.amount) AS amt FROM escrows e WHERE e.status <> 'held'
+                          AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = (CASE e.status WHEN 'released' THEN 'release' ELSE 'refund' END) || ':' || e.order_id)
+                          AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id) GROUP BY e.tenant_id, e.currency)
+          SELECT ext.tenant_id::text || ':' || ext.currency AS subject,
+                 json_build_object('outside', ext.bal::text, 'held', COALESCE(held.held, 0)::text, 'payoutsInFlight', COALESCE(inflight.amt, 0)::text) AS detail
+          FROM ext LEFT JOIN held ON held.tenant_id = ext.tenant_id AND held.currency = ext.currency
+                   LEFT JOIN inflight ON inflight.tenant_id = ext.tenant_id AND inflight.currency = ext.currency
+          WHERE ext.bal <> COALESCE(held.held, 0) + COALESCE(inflight.amt, 0)`,
+  },
+];
+
+export async function reconcile(prisma: PrismaClient, opts: { trigger: string; payoutGraceMs: number }) {
+  return prisma.$transaction(async (tx) => {
+    const [{ leader }] = await tx.$queryRaw<{ leader: boolean }[]>`SELECT pg_try_advisory_xact_lock(${LEADER_LOCK}) AS leader`;
+    if (!leader) return { skipped: true as const };
+    const startedAt = new Date();
+    const violations: Violation[] = [];
+    const counts: Record<string, number> = {};
+    for (const c of checks(Math.floor(opts.payoutGraceMs / 1000))) {
+      const rows = await tx.$queryRawUnsafe<{ subject: string; detail: Record<string, unknown> }[]>(c.sql);
+      counts[c.name] = rows.length;
+      violations.push(...rows.map((r) => ({ check: c.name, subject: r.subject, detail: r.detail })));
+    }
+    const report = await tx.reconciliationReport.create({
+      data: { trigger: opts.trigger, startedAt, finishedAt: new Date(), violations: violations.length, checks: counts, details: violations.slice(0, 1000) as object[] },
+    });
+    return { skipped: false as const, id: report.id, violations: violations.length, checks: counts, details: violations };
+  }, { isolationLevel: "RepeatableRead", timeout: 120_000, maxWait: 20_000 });
+}
+
+export async function reconciliationReports(prisma: PrismaClient, limit: number) {
+  return prisma.reconciliationReport.findMany({ orderBy: { startedAt: "desc" }, take: limit });
+}
+
+/** `ledger_invariant_violation_total`: every violation ever reported (reports are append-only, so it only grows). */
+export async function violationTotal(prisma: PrismaClient) {
+  const r = await prisma.reconciliationReport.aggregate({ _sum: { violations: true } });
+  return r._sum.violations ?? 0;
+}

@@ -1,0 +1,52 @@
+/** Money input schemas, shared by the JSON API and the Remix loaders/actions. Unknown keys (a client's "price" or
+ * "total") are stripped: the server prices every cart itself (ORD-1). */
+import { z } from "zod";
+import { PAYMENT_RAILS } from "#server/tenancy/policy.ts";
+
+export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,200}$/, "Send an Idempotency-Key header of 8–200 characters (letters, digits, _ . : -).");
+
+export const shippingAddressSchema = z.object({
+  name: z.string().trim().min(1).max(120),
+  line1: z.string().trim().min(1).max(200),
+  line2: z.string().trim().max(200).optional(),
+  city: z.string().trim().min(1).max(100),
+  region: z.string().trim().max(100).optional(),
+  postalCode: z.string().trim().min(1).max(20),
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Use a two-letter country code."),
+});
+
+export const checkoutSchema = z.object({
+  items: z
+    .array(z.object({ itemId: z.uuid(), quantity: z.number().int().min(1).max(100) }))
+    .min(1, "The cart is empty.")
+    .max(50)
+    .refine((items) => new Set(items.map((i) => i.itemId)).size === items.length, "Each item may appear once; use the quantity."),
+  rail: z.enum(PAYMENT_RAILS).optional(),
+  email: z.email().max(254).transform((e) => e.toLowerCase()),
+  shippingAddress: shippingAddressSchema.optional(),
+  acknowledgeNoEscrow: z.boolean().default(false),
+});
+export type CheckoutInput = z.infer<typeof checkoutSchema>;
+
+export const deliveryCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "The delivery code has 6 digits.") });
+export const disputeOpenSchema = z.object({ reason: z.string().trim().min(3).max(2000) });
+export const disputeResolveSchema = z.object({ resolution: z.enum(["release", "refund"]), note: z.string().trim().min(3).max(2000) });
+export const markPaidSchema = z.object({ evidenceNote: z.string().trim().min(3, "Describe the payment evidence.").max(2000) });
+export const killSwitchSchema = z.object({
+  tenantId: z.uuid().nullable().default(null),
+  engaged: z.boolean(),
+  reason: z.string().trim().min(3).max(500),
+});
+export const platformFeeSchema = z.object({ platformFeeBps: z.number().int().min(0).max(10_000) });
+
+export const ORDER_STATUSES = [
+  "draft", "pending_payment", "escrow_funded", "paid", "fulfilling", "delivered", "completed", "expired", "cancelled", "disputed", "refunded",
+] as const;
+export const orderListQuerySchema = z.object({
+  status: z.enum(ORDER_STATUSES).optional(),
+  rail: z.enum(PAYMENT_RAILS).optional(),
+  email: z.string().trim().toLowerCase().max(254).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(25),
+  before: z.iso.datetime().optional(),
+});
+export type OrderListQuery = z.infer<typeof orderListQuerySchema>;

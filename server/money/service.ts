@@ -1,0 +1,214 @@
+/**
+ * MoneyService: the one object the JSON API, the Remix loaders (context.services.money) and the job handlers use.
+ * Every tenant-owned read carries the tenant floor; buyers reach an order only through its link token, and only on
+ * the host of the order's own shop.
+ */
+import type { PrismaClient } from "@prisma/client";
+import type { Redis } from "ioredis";
+import { ApiError } from "#server/http/errors.ts";
+import type { AuditActor } from "#server/audit/index.ts";
+import { writeAudit } from "#server/audit/index.ts";
+import type { Logger } from "#server/observability/logger.ts";
+import type { NotificationEvent } from "#server/bots/notifications.ts";
+import type { MoneyConfig } from "./config.ts";
+import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts";
+import { defaultRails, type RailRegistry } from "./rails/index.ts";
+import { checkout } from "./checkout.ts";
+import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
+import { enterDeliveryCode, shipOrder } from "./fulfilment.ts";
+import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
+import { killSwitchState, setKillSwitch, isEngaged } from "./kill-switch.ts";
+import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
+import { sweep } from "./sweep.ts";
+import { sha256Hex } from "./secrets.ts";
+import { buyerView, merchantView, orderSelect } from "./views.ts";
+import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
+import { formatAmount } from "#server/catalog/index.ts";
+
+export interface MoneyDeps {
+  prisma: PrismaClient;
+  redis: Redis;
+  prefix: string;
+  logger: Logger;
+  config: MoneyConfig;
+  scheduler: MoneyScheduler;
+  notify(tenantId: string, event: NotificationEvent): Promise<unknown>;
+  /** Called after the global kill switch flips, so workers stop (or resume) claiming money jobs. */
+  onGlobalKillSwitch?(engaged: boolean): Promise<void>;
+  rails?: RailRegistry;
+  now?: () => Date;
+}
+
+const EVENT_TEXT: Record<OrderEventKind, string> = {
+  created: "New order", paid: "Order paid", shipped: "Order shipped", delivered: "Order delivered", disputed: "Order disputed",
+  released: "Escrow released", refunded: "Order refunded", expired: "Order expired unpaid",
+};
+
+export class MoneyService {
+  readonly ctx: MoneyContext;
+  constructor(private deps: MoneyDeps) {
+    const ctx: MoneyContext = {
+      prisma: deps.prisma, redis: deps.redis, prefix: deps.prefix, config: deps.config, logger: deps.logger, scheduler: deps.scheduler,
+      rails: deps.rails ?? defaultRails(deps.prisma, { sandbox: deps.config.sandbox }),
+      now: deps.now ?? (() => new Date()),
+      publish: async (tenantId, orderId, kind) => {
+        try {
+          const o = await deps.prisma.order.findFirst({ where: { id: orderId, tenantId }, select: { total: true, currency: true } });
+          if (!o) return;
+          const amount = `${formatAmount(o.total.toFixed(), o.currency)} ${o.currency}`;
+          await deps.notify(tenantId, { id: `order.${kind}:${orderId}`, text: `${EVENT_TEXT[kind]} #${orderId.slice(0, 8)} — ${amount}` });
+        } catch (err) {
+          deps.logger.warn({ err: (err as Error).message, orderId, kind }, "order event not published");
+        }
+      },
+    };
+    this.ctx = ctx;
+  }
+
+  // Buyers (storefront host) -------------------------------------------------------------------------------------
+  checkout(tenantId: string, input: CheckoutInput, idempotencyKey: string) {
+    return checkout(this.ctx, tenantId, input, idempotencyKey);
+  }
+
+  private async byToken(tenantId: string, token: string) {
+    const order = await this.deps.prisma.order.findFirst({ where: { tenantId, tokenHash: sha256Hex(token) } });
+    if (!order) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
+    return order;
+  }
+
+  async buyerOrder(tenantId: string, token: string) {
+    const o = await this.deps.prisma.order.findFirst({ where: { tenantId, tokenHash: sha256Hex(token) }, select: orderSelect });
+    if (!o) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
+    return buyerView(this.ctx, o);
+  }
+
+  async sandboxPay(tenantId: string, token: string) {
+    await sandboxPay(this.ctx, await this.byToken(tenantId, token));
+    return this.buyerOrder(tenantId, token);
+  }
+
+  async openDispute(tenantId: string, token: string, reason: string) {
+    await openDispute(this.ctx, tenantId, (await this.byToken(tenantId, token)).id, reason);
+    return this.buyerOrder(tenantId, token);
+  }
+
+  // Merchants (tenant floor from the route's tenant access) ----------------------------------------------------------
+  async listOrders(tenantId: string, q: OrderListQuery) {
+    const rows = await this.deps.prisma.order.findMany({
+      where: {
+        tenantId,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.rail ? { rail: q.rail } : {}),
+        ...(q.email ? { guestEmail: { contains: q.email } } : {}),
+        ...(q.before ? { createdAt: { lt: new Date(q.before) } } : {}),
+      },
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      take: q.limit + 1,
+      select: { id: true, status: true, rail: true, total: true, currency: true, guestEmail: true, createdAt: true, _count: { select: { lines: true } } },
+    });
+    const page = rows.slice(0, q.limit);
+    return {
+      items: page.map(({ _count, total, ...o }) => ({ ...o, total: total.toFixed(), lineCount: _count.lines })),
+      nextBefore: rows.length > q.limit ? page.at(-1)!.createdAt.toISOString() : null,
+    };
+  }
+
+  async merchantOrder(tenantId: string, orderId: string) {
+    const o = await this.deps.prisma.order.findFirst({ where: { id: orderId, tenantId }, select: orderSelect });
+    if (!o) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
+    const postings = await this.deps.prisma.ledgerPosting.findMany({
+      where: { tenantId, orderId },
+      orderBy: { createdAt: "asc" },
+      select: { idempotencyKey: true, kind: true, createdAt: true, entries: { select: { amount: true, currency: true, account: { select: { key: true, kind: true } } } } },
+    });
+    return {
+      ...merchantView(o),
+      ledger: postings.map((p) => ({
+        key: p.idempotencyKey, kind: p.kind, at: p.createdAt,
+        entries: p.entries.map((e) => ({ account: e.account.kind, accountKey: e.account.key, amount: e.amount.toFixed(), currency: e.currency })),
+      })),
+    };
+  }
+
+  async ship(actor: AuditActor, tenantId: string, orderId: string) {
+    await shipOrder(this.ctx, actor, tenantId, orderId);
+    return this.merchantOrder(tenantId, orderId);
+  }
+
+  async enterDeliveryCode(actor: AuditActor, tenantId: string, orderId: string, code: string) {
+    await enterDeliveryCode(this.ctx, actor, tenantId, orderId, code);
+    return this.merchantOrder(tenantId, orderId);
+  }
+
+  async markInvoicePaid(actor: AuditActor, tenantId: string, orderId: string, evidenceNote: string) {
+    await markInvoicePaid(this.ctx, actor, tenantId, orderId, evidenceNote);
+    return this.merchantOrder(tenantId, orderId);
+  }
+
+  // Operators ------------------------------------------------------------------------------------------------------
+  listDisputes(status: "open" | "resolved" | undefined, limit = 50) {
+    return listDisputes(this.ctx, status, limit);
+  }
+
+  resolveDispute(actor: AuditActor, disputeId: string, resolution: "release" | "refund", note: string) {
+    return resolveDispute(this.ctx, actor, disputeId, resolution, note);
+  }
+
+  killSwitchState() {
+    return killSwitchState(this.deps.prisma);
+  }
+
+  async setKillSwitch(actor: AuditActor, input: { tenantId: string | null; engaged: boolean; reason: string }) {
+    if (input.tenantId && !(await this.deps.prisma.tenant.findUnique({ where: { id: input.tenantId }, select: { id: true } }))) {
+      throw new ApiError(404, "TENANT_NOT_FOUND", "No such tenant.");
+    }
+    const state = await setKillSwitch(this.deps.prisma, actor, input);
+    if (input.tenantId === null) await this.deps.onGlobalKillSwitch?.(input.engaged);
+    return state;
+  }
+
+  async setPlatformFee(actor: AuditActor, tenantId: string, platformFeeBps: number) {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const row = await tx.tenantMoneySettings.upsert({ where: { tenantId }, create: { tenantId, platformFeeBps }, update: { platformFeeBps }, select: { platformFeeBps: true } });
+      await writeAudit(tx, actor, { action: "money.platform_fee", tenantId, target: `tenant:${tenantId}`, details: { platformFeeBps } });
+      return row;
+    });
+  }
+
+  async platformFee(tenantId: string) {
+    const row = await this.deps.prisma.tenantMoneySettings.findUnique({ where: { tenantId }, select: { platformFeeBps: true } });
+    return { platformFeeBps: row?.platformFeeBps ?? this.deps.config.defaultFeeBps, isDefault: !row };
+  }
+
+  reconcile(trigger: string) {
+    return reconcile(this.deps.prisma, { trigger, payoutGraceMs: this.deps.config.payoutGraceMs });
+  }
+
+  async reconciliationReports(limit = 20) {
+    const [reports, total] = await Promise.all([reconciliationReports(this.deps.prisma, limit), violationTotal(this.deps.prisma)]);
+    return { ledgerInvariantViolationTotal: total, reports };
+  }
+
+  /** Prometheus text for the metrics endpoint. */
+  async metricsText() {
+    return `# HELP ledger_invariant_violation_total Money invariant violations found by reconciliation.\n# TYPE ledger_invariant_violation_total counter\nledger_invariant_violation_total ${await violationTotal(this.deps.prisma)}\n`;
+  }
+
+  // Jobs -----------------------------------------------------------------------------------------------------------
+  release(tenantId: string, orderId: string) {
+    return releaseOrder(this.ctx, tenantId, orderId);
+  }
+  expire(tenantId: string, orderId: string) {
+    return expireOrder(this.ctx, tenantId, orderId);
+  }
+  async payout(tenantId: string, orderId: string, kind: "release" | "refund") {
+    await payout(this.ctx, await findOrder(this.ctx, tenantId, orderId), kind);
+  }
+  sweep() {
+    return sweep(this.ctx);
+  }
+  /** Whether money work for this tenant must wait (workers check before they start a money job). */
+  paused(tenantId: string) {
+    return isEngaged(this.deps.prisma, tenantId);
+  }
+}

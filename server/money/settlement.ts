@@ -1,0 +1,187 @@
+/**
+ * Money movements: funding (sandbox pay, manual invoice), release, refund, expiry. Each is one money transaction
+ * that changes state by compare-and-swap AND writes its ledger posting (idempotency key `<kind>:<orderId>`), so
+ * both happen or neither. Outside transfers run outside that transaction: funding is observed before it (the
+ * money arrived), payouts are sent after it (the ledger commits the decision; the payout job then executes it,
+ * deduplicated by key, until the outside system has it).
+ */
+import type { Order } from "@prisma/client";
+import { ApiError } from "#server/http/errors.ts";
+import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { afterCommit, type MoneyContext, type PayoutKind } from "./context.ts";
+import { moneyTx, type Tx } from "./money-tx.ts";
+import { post } from "./ledger.ts";
+import { transition } from "./state-machine.ts";
+import { minus, negate } from "./amounts.ts";
+import { failpoint } from "./failpoints.ts";
+import type { RailOrder } from "./rails/index.ts";
+
+export const SYSTEM: AuditActor = { userId: null, kind: "system" };
+/** How long a started payment keeps its order from expiring. */
+const PAYMENT_WINDOW_MS = 10 * 60_000;
+const railOrder = (o: Pick<Order, "id" | "tenantId" | "total" | "currency">): RailOrder => ({ id: o.id, tenantId: o.tenantId, total: o.total.toFixed(), currency: o.currency });
+
+/** The funding posting: buyer money in from outside; into escrow (a hold) or on to the merchant minus the fee. */
+async function postFunding(tx: Tx, o: Order, holds: boolean) {
+  const total = o.total.toFixed();
+  const fee = o.feeAmount.toFixed();
+  const clearing = { kind: "buyer_clearing" as const, scope: o.id };
+  const onward = holds
+    ? [{ account: { kind: "escrow" as const }, amount: total }]
+    : [{ account: { kind: "merchant_payable" as const }, amount: minus(total, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }];
+  return post(tx, {
+    tenantId: o.tenantId, key: `fund:${o.id}`, kind: "fund", currency: o.currency, orderId: o.id,
+    entries: [
+      { account: { kind: "external", scope: o.rail }, amount: negate(total) },
+      { account: clearing, amount: total },
+      { account: clearing, amount: negate(total) },
+      ...onward,
+    ],
+  });
+}
+
+/** Records that the buyer's money arrived. Replays (a second webhook, a retried job) change nothing. */
+export async function recordFunding(ctx: MoneyContext, order: Order, evidence: { externalRef?: string; note?: string; actor: AuditActor }) {
+  const holds = ctx.rails.settler(order.rail)?.holdsFunds ?? false;
+  return moneyTx(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: evidence.actor }, async (tx) => {
+    const current = await tx.order.findFirst({ where: { id: order.id, tenantId: order.tenantId }, select: { status: true } });
+    if (current && current.status !== "pending_payment" && (await tx.paymentIntent.count({ where: { orderId: order.id, tenantId: order.tenantId, status: "succeeded" } }))) {
+      return { replayed: true };
+    }
+    const { replayed } = await postFunding(tx, order, holds);
+    if (replayed) return { replayed: true };
+    await transition(tx, { tenantId: order.tenantId, orderId: order.id, from: "pending_payment", to: holds ? "escrow_funded" : "paid", actor: evidence.actor.kind, set: { paidAt: ctx.now() } });
+    await tx.paymentIntent.updateMany({
+      where: { orderId: order.id, tenantId: order.tenantId, status: "requires_payment" },
+      data: { status: "succeeded", externalRef: evidence.externalRef, evidenceNote: evidence.note, confirmedBy: evidence.actor.userId, updatedAt: ctx.now() },
+    });
+    if (holds) await tx.escrow.create({ data: { tenantId: order.tenantId, orderId: order.id, amount: order.total, currency: order.currency } });
+    if (evidence.note !== undefined) {
+      await writeAudit(tx, evidence.actor, { action: "order.invoice_paid", tenantId: order.tenantId, target: `order:${order.id}`, details: { evidenceNote: evidence.note } });
+    }
+    return { replayed: false };
+  });
+}
+
+export async function findOrder(ctx: MoneyContext, tenantId: string, orderId: string) {
+  const o = await ctx.prisma.order.findFirst({ where: { id: orderId, tenantId } });
+  if (!o) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
+  return o;
+}
+
+/** The sandbox rail's "buyer pays": the outside transfer first, then the ledger. */
+export async function sandboxPay(ctx: MoneyContext, order: Order) {
+  if (!ctx.config.sandbox) throw new ApiError(404, "NOT_FOUND", "No such endpoint.");
+  const rail = ctx.rails.get(order.rail);
+  if (!rail.fund) throw new ApiError(409, "CONFLICT", "This order is not paid through the sandbox.");
+  if (order.status !== "pending_payment") {
+    if (order.paidAt) return { replayed: true };
+    throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it can no longer be paid.`);
+  }
+  // Before any outside money moves: refuse while the kill switch is on (the ledger could not record it), and hold
+  // off expiry for the payment window, so the order cannot expire while its money is on the way.
+  await moneyTx(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: SYSTEM }, async (tx) => {
+    const until = new Date(ctx.now().getTime() + PAYMENT_WINDOW_MS);
+    const held = await tx.order.updateMany({ where: { id: order.id, tenantId: order.tenantId, status: "pending_payment" }, data: { expiresAt: until } });
+    if (held.count === 0) throw new ApiError(409, "CONFLICT", "The order can no longer be paid.");
+  });
+  const transfer = await rail.fund(railOrder(order));
+  failpoint("fund.after-external");
+  const result = await recordFunding(ctx, order, { externalRef: transfer.ref, actor: SYSTEM });
+  if (!result.replayed) await ctx.publish(order.tenantId, order.id, "paid");
+  return result;
+}
+
+export async function markInvoicePaid(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string, evidenceNote: string) {
+  const order = await findOrder(ctx, tenantId, orderId);
+  if (order.rail !== "manual_invoice") throw new ApiError(409, "CONFLICT", "Only manual-invoice orders are marked paid by hand.");
+  if (order.status !== "pending_payment") throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it cannot be marked paid.`);
+  const result = await recordFunding(ctx, order, { note: evidenceNote, actor });
+  if (!result.replayed) await ctx.publish(tenantId, orderId, "paid");
+  return result;
+}
+
+/** Settles a hold: the escrow row changes once (HELD → RELEASED | REFUNDED) together with its posting. */
+export async function settleEscrow(tx: Tx, o: Order, kind: PayoutKind, now: Date) {
+  const total = o.total.toFixed();
+  const fee = o.feeAmount.toFixed();
+  const { count } = await tx.escrow.updateMany({
+    where: { orderId: o.id, tenantId: o.tenantId, status: "held" },
+    data: kind === "release"
+      ? { status: "released", releasedAmount: total, feeAmount: fee, settledAt: now }
+      : { status: "refunded", refundedAmount: total, settledAt: now },
+  });
+  if (count === 0) throw new ApiError(409, "CONFLICT", "The escrow is already settled.");
+  const entries = kind === "release"
+    ? [{ account: { kind: "escrow" as const }, amount: negate(total) }, { account: { kind: "merchant_payable" as const }, amount: minus(total, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }]
+    : [{ account: { kind: "escrow" as const }, amount: negate(total) }, { account: { kind: "external" as const, scope: o.rail }, amount: total }];
+  await post(tx, { tenantId: o.tenantId, key: `${kind}:${o.id}`, kind, currency: o.currency, orderId: o.id, entries });
+}
+
+/**
+ * The release job: after delivery + grace, unless a dispute is open. A second run (replayed job, two workers)
+ * finds the order completed and only makes sure the payout went out.
+ */
+export async function releaseOrder(ctx: MoneyContext, tenantId: string, orderId: string) {
+  const order = await findOrder(ctx, tenantId, orderId);
+  if (order.status === "completed") return payout(ctx, order, "release").then(() => "already released" as const);
+  if (order.status !== "delivered") return "not deliverable" as const;
+  if (order.releaseAfter && order.releaseAfter > ctx.now()) return "not due" as const;
+  const released = await moneyTx(ctx.prisma, { tenantId, action: "order.release", target: `order:${orderId}`, actor: SYSTEM }, async (tx) => {
+    try {
+      await transition(tx, {
+        tenantId, orderId, from: "delivered", to: "completed", actor: "system", set: { closedAt: ctx.now() },
+        where: { disputes: { none: { status: "open" } } },
+      });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) return false; // disputed or released meanwhile
+      throw err;
+    }
+    if (order.rail === "escrow") await settleEscrow(tx, order, "release", ctx.now());
+    failpoint("release.after-ledger");
+    return true;
+  });
+  if (!released) return "skipped" as const;
+  await payout(ctx, order, "release");
+  await ctx.publish(tenantId, orderId, "released");
+  return "released" as const;
+}
+
+/** Sends the outside transfer for a settled escrow; idempotent by key, so retries never pay twice. */
+export async function payout(ctx: MoneyContext, order: Order, kind: PayoutKind) {
+  const rail = ctx.rails.settler(order.rail);
+  if (!rail?.holdsFunds) return;
+  const send = kind === "release" ? rail.release : rail.refund;
+  if (!send) return;
+  await send(railOrder(order));
+}
+
+/** Pending payment past its TTL: expired, stock returned, intent cancelled. */
+export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: string) {
+  const order = await findOrder(ctx, tenantId, orderId);
+  if (order.status !== "pending_payment" || order.expiresAt > ctx.now()) return false;
+  // The money arrived (a crash or a slow confirmation left it unrecorded): record it rather than cancel a paid order.
+  if (await ctx.rails.settler(order.rail)?.funded?.(railOrder(order))) {
+    if (!(await recordFunding(ctx, order, { actor: SYSTEM })).replayed) await ctx.publish(tenantId, orderId, "paid");
+    return false;
+  }
+  const done = await moneyTx(ctx.prisma, { tenantId, action: "order.expire", target: `order:${orderId}`, actor: SYSTEM }, async (tx) => {
+    try {
+      await transition(tx, { tenantId, orderId, from: "pending_payment", to: "expired", actor: "system", set: { closedAt: ctx.now() }, where: { expiresAt: { lte: ctx.now() } } });
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 409) return false; // paid meanwhile
+      throw err;
+    }
+    const lines = await tx.orderLine.findMany({ where: { orderId, tenantId }, select: { itemId: true, quantity: true }, orderBy: { itemId: "asc" } });
+    for (const l of lines) {
+      await tx.$executeRaw`UPDATE catalog_items SET stock = stock + ${l.quantity}, version = version + 1, updated_at = now()
+        WHERE id = ${l.itemId}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL`;
+    }
+    await tx.paymentIntent.updateMany({ where: { orderId, tenantId, status: "requires_payment" }, data: { status: "cancelled", updatedAt: ctx.now() } });
+    return true;
+  });
+  if (done) await ctx.publish(tenantId, orderId, "expired");
+  return done;
+}
+
+export { afterCommit };
