@@ -71,11 +71,13 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
-  // Prometheus text: shared counters and gauges (edge drift, reconcile failures) kept in Redis by every process.
+  // Prometheus text: shared counters and gauges (edge drift, reconcile failures) kept in Redis by every process, and
+  // the money invariant counter (ledger_invariant_violation_total) derived from the reconciliation reports.
   app.get("/metrics", async (req, res, next) => {
     if (!isInternalPeer(req, env.TRUSTED_PROXIES)) return res.status(404).type("text/plain").send("Not found");
     try {
-      res.type("text/plain; version=0.0.4").set("Cache-Control", "no-store").send(await renderMetrics(redis, env.REDIS_PREFIX));
+      const [shared, money] = await Promise.all([renderMetrics(redis, env.REDIS_PREFIX), services.money.metricsText()]);
+      res.type("text/plain; version=0.0.4").set("Cache-Control", "no-store").send(shared + money);
     } catch (err) {
       next(err);
     }

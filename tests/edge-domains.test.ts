@@ -189,6 +189,9 @@ describe("reconciliation (EDGE-2)", () => {
     expect(ids).not.toContain("sf-stray");
     expect(ids).toContain("ops-manual");
     expect((await readMetrics(redis, prefix)).edge_route_drift).toBe(1);
+    const metrics = await get(app, "localhost", "/metrics");
+    expect(metrics.body).toMatch(/^edge_route_drift 1$/m);
+    expect(metrics.body).toMatch(/^ledger_invariant_violation_total \d+$/m);
     expect(await db.prisma.auditLog.findFirst({ where: { action: "edge.reconcile" }, orderBy: { createdAt: "desc" } })).toMatchObject({ actorKind: "operator", details: { ok: true, drift: 1 } });
     // A second run finds nothing to do.
     const again = await operator.post("/api/ops/edge/reconcile");
