@@ -172,7 +172,10 @@ export class EdgeReconciler {
   private async record(r: ReconcileReport, expected: boolean) {
     const { redis, prefix } = this.d;
     await redis.set(this.reportKey, JSON.stringify(r));
-    if (r.drift && !expected) await setGauge(redis, prefix, "edge_route_drift", r.drift.total);
+    if (r.drift && !expected) {
+      await setGauge(redis, prefix, "edge_route_drift", r.drift.total);
+      if (r.drift.total) await incCounter(redis, prefix, "edge_route_drift_total", r.drift.total);
+    }
     await setGauge(redis, prefix, "edge_reconcile_ok", r.ok ? 1 : 0);
     await setGauge(redis, prefix, "edge_routed_hosts", r.hosts.routed);
     if (!r.ok) await incCounter(redis, prefix, "edge_reconcile_failures_total");
