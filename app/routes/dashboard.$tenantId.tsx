@@ -16,8 +16,10 @@ function tabsFor(roles: string[]) {
   const owner = roles.includes("owner");
   const catalogEditor = owner || roles.includes("manager");
   const domainEditor = catalogEditor || roles.includes("developer");
+  const orderReader = catalogEditor || roles.includes("finance") || roles.includes("support");
   return [
     { to: ".", label: "Overview", end: true },
+    ...(orderReader ? [{ to: "orders", label: "Orders" }] : []),
     ...(catalogEditor ? [{ to: "catalog", label: "Catalog" }] : []),
     { to: "brand", label: "Brand" },
     ...(owner ? [{ to: "team", label: "Team" }] : []),

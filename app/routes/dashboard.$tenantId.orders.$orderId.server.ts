@@ -1,0 +1,154 @@
+/**
+ * Server side of one order in the dashboard: MoneyService.merchantOrder shaped for the page (ISO dates, the ledger
+ * split into debit and credit columns, what this member may do now) and the page's three actions. The delivery
+ * code is never in any of it: merchantOrder does not return it.
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import type { SubmissionResult } from "@conform-to/react";
+import { parseWithZod } from "@conform-to/zod/v4";
+import { z } from "zod";
+import { deliveryCodeSchema, fromUnits, markPaidSchema, shippingAddressSchema, toUnits } from "#server/money/index.ts";
+import { ApiError } from "#server/http/errors.ts";
+import { auditActor } from "#app/utils/auth.server.ts";
+import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";
+import type { LedgerPostingView } from "#app/components/orders/ledger-table.tsx";
+import { hasAnyRole, INVOICE_CONFIRMERS, ORDER_FULFILLERS } from "./dashboard.$tenantId.orders.server.ts";
+
+type MerchantOrder = Awaited<ReturnType<AppLoadContext["services"]["money"]["merchantOrder"]>>;
+
+const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
+const orderIdSchema = z.uuid();
+
+const ACCOUNT_LABELS: Record<string, string> = {
+  buyer_clearing: "Buyer clearing (this order)",
+  escrow: "Escrow (held for the shop)",
+  merchant_payable: "Shop payable",
+  platform_fees: "Platform fees",
+  external: "Outside the platform",
+};
+
+const FLOW_ORDER = ["external", "buyer_clearing", "escrow", "merchant_payable", "platform_fees"];
+
+/** Entry account keys are `kind[:scope]:tenant:currency`; the external account's scope is the rail. */
+function accountLabel(kind: string, key: string) {
+  const label = ACCOUNT_LABELS[kind] ?? kind;
+  const scope = key.split(":").slice(1, -2).join(":");
+  return kind === "external" && scope ? `${label} (${scope.replace(/_/g, " ")} rail)` : label;
+}
+
+function ledgerView(ledger: MerchantOrder["ledger"], currency: string): LedgerPostingView[] {
+  return ledger.map((p) => {
+    // Debits first, then credits, each in the order money flows (outside → clearing → escrow → shop and fees).
+    const rank = (e: (typeof p.entries)[number]) => (e.amount.startsWith("-") ? 0 : 10) + FLOW_ORDER.indexOf(e.account);
+    const sorted = [...p.entries].sort((x, y) => rank(x) - rank(y));
+    let debit = 0n;
+    let credit = 0n;
+    const entries = sorted.map((e) => {
+      const units = toUnits(e.amount);
+      if (units < 0n) debit -= units;
+      else credit += units;
+      return {
+        account: accountLabel(e.account, e.accountKey),
+        accountKey: e.accountKey,
+        debit: units < 0n ? fromUnits(-units) : null,
+        credit: units >= 0n ? fromUnits(units) : null,
+      };
+    });
+    return { key: p.key, kind: p.kind, at: p.at.toISOString(), currency: p.entries[0]?.currency ?? currency, entries, totalDebit: fromUnits(debit), totalCredit: fromUnits(credit), balanced: debit === credit };
+  });
+}
+
+/** 250 → "2.5%", without floating point. */
+function percentOfBps(bps: number) {
+  const frac = String(bps % 100).padStart(2, "0").replace(/0+$/, "");
+  return `${Math.floor(bps / 100)}${frac ? `.${frac}` : ""}%`;
+}
+
+export async function loadMerchantOrder(context: AppLoadContext, tenantId: string, rawOrderId: string | undefined, roles: readonly string[]) {
+  const orderId = orderIdSchema.safeParse(rawOrderId);
+  if (!orderId.success) throw new Response("No such order.", { status: 404 });
+  const { money } = context.services;
+  const [o, kill] = await Promise.all([money.merchantOrder(tenantId, orderId.data).catch(rethrowAsResponse), money.killSwitchState()]);
+  const address = shippingAddressSchema.safeParse(o.shippingAddress);
+  const fulfiller = hasAnyRole(roles, ORDER_FULFILLERS);
+  return {
+    order: {
+      id: o.id,
+      status: o.status,
+      rail: o.rail,
+      protection: o.protection,
+      currency: o.currency,
+      subtotal: o.subtotal,
+      total: o.total,
+      fee: { amount: o.feeAmount, percent: percentOfBps(o.feeBps) },
+      net: fromUnits(toUnits(o.total) - toUnits(o.feeAmount)),
+      email: o.guestEmail,
+      address: address.success ? address.data : null,
+      acknowledgedNoEscrow: o.acknowledgedNoEscrow,
+      lines: o.lines.map((l) => ({ itemId: l.itemId, title: l.title, kind: l.kind, unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal })),
+      timeline: o.timeline.map((e) => ({ from: e.from, to: e.to, at: e.at.toISOString() })),
+      createdAt: o.createdAt.toISOString(),
+      expiresAt: iso(o.expiresAt),
+      paidAt: iso(o.paidAt),
+      shippedAt: iso(o.shippedAt),
+      deliveredAt: iso(o.deliveredAt),
+      releaseAfter: iso(o.releaseAfter),
+      evidenceNote: o.evidenceNote,
+      deliveryCodePending: o.deliveryCodePending,
+      escrow: o.escrow
+        ? { status: o.escrow.status, amount: o.escrow.amount, releasedAmount: o.escrow.releasedAmount, refundedAmount: o.escrow.refundedAmount, heldAt: iso(o.escrow.heldAt), settledAt: iso(o.escrow.settledAt) }
+        : null,
+      disputes: o.disputes.map((d) => ({ id: d.id, status: d.status, reason: d.reason, resolution: d.resolution, openedAt: d.openedAt.toISOString(), resolvedAt: iso(d.resolvedAt) })),
+    },
+    ledger: ledgerView(o.ledger, o.currency),
+    can: {
+      ship: fulfiller && (o.status === "escrow_funded" || o.status === "paid"),
+      enterCode: fulfiller && o.status === "fulfilling",
+      markPaid: hasAnyRole(roles, INVOICE_CONFIRMERS) && o.rail === "manual_invoice" && o.status === "pending_payment",
+    },
+    paymentsPaused: kill.global || kill.tenants.some((t) => t.tenantId === tenantId),
+  };
+}
+
+const orderActionSchema = z.discriminatedUnion("intent", [
+  z.object({ intent: z.literal("ship") }),
+  deliveryCodeSchema.extend({ intent: z.literal("deliver") }),
+  markPaidSchema.extend({ intent: z.literal("mark_paid") }),
+]);
+export type OrderIntent = z.infer<typeof orderActionSchema>["intent"];
+
+const ALLOWED: Record<OrderIntent, readonly string[]> = { ship: ORDER_FULFILLERS, deliver: ORDER_FULFILLERS, mark_paid: INVOICE_CONFIRMERS };
+
+export interface OrderActionReply {
+  intent: string;
+  result: SubmissionResult<string[]>;
+  status: number;
+}
+
+/**
+ * One of the page's actions, with the same role rule as the JSON API (a member without it gets a 403). Typed
+ * refusals (a wrong, used or expired code, too many attempts, a stale state, payments paused) become form errors.
+ */
+export async function runOrderAction(context: AppLoadContext, tenantId: string, orderId: string, roles: readonly string[], formData: FormData): Promise<OrderActionReply> {
+  const parsed = parseWithZod(formData, { schema: orderActionSchema });
+  // What the member typed as a code is never echoed back in the reply (nor anything else about codes).
+  const submission = { ...parsed, reply: (o: Parameters<typeof parsed.reply>[0] = {}) => parsed.reply({ ...o, hideFields: ["code"] }) };
+  const intent = String(formData.get("intent") ?? "");
+  if (parsed.status !== "success") return { intent, result: submission.reply(), status: 400 };
+  const input = parsed.value;
+  if (!hasAnyRole(roles, ALLOWED[input.intent])) throw new Response("Your role cannot do this.", { status: 403 });
+  if (!orderIdSchema.safeParse(orderId).success) throw new Response("No such order.", { status: 404 });
+  const { money } = context.services;
+  const actor = auditActor(context);
+  try {
+    if (input.intent === "ship") await money.ship(actor, tenantId, orderId);
+    else if (input.intent === "deliver") await money.enterDeliveryCode(actor, tenantId, orderId, input.code);
+    else await money.markInvoicePaid(actor, tenantId, orderId, input.evidenceNote);
+  } catch (err) {
+    // The kill switch is a 503 but an expected answer here: the member reads it on the form, nothing changed.
+    if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") return { intent, result: submission.reply({ formErrors: [err.message] }), status: 503 };
+    const result = replyWithApiError(submission, err, { DELIVERY_CODE_INVALID: "code" });
+    return { intent, result, status: err instanceof ApiError ? err.status : 400 };
+  }
+  return { intent, result: submission.reply({ resetForm: true }), status: 200 };
+}

@@ -1,0 +1,48 @@
+/**
+ * Server side of the Orders tab: who may read and act on orders (server/api/orders.ts and PRODUCT.md), and the
+ * list page's query and rows as the browser gets them.
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import type { TenantRole } from "@prisma/client";
+import { z } from "zod";
+import { orderListQuerySchema } from "#server/money/index.ts";
+import { rethrowAsResponse } from "#app/utils/api-error.server.ts";
+
+/** Members who see the Orders tab (the tab list in dashboard.$tenantId.tsx matches). */
+export const ORDER_READERS = ["owner", "manager", "finance", "support"] as const satisfies readonly TenantRole[];
+/** Ship and enter the buyer's delivery code. */
+export const ORDER_FULFILLERS = ["owner", "manager"] as const satisfies readonly TenantRole[];
+/** Mark a manual invoice paid. */
+export const INVOICE_CONFIRMERS = ["owner", "finance"] as const satisfies readonly TenantRole[];
+
+export const hasAnyRole = (roles: readonly string[], allowed: readonly string[]) => roles.some((r) => allowed.includes(r));
+
+export const ORDERS_PAGE_SIZE = 25;
+
+// The API's query shape; a hand-edited bad value is dropped instead of failing the page.
+const pageQuerySchema = orderListQuerySchema.extend({
+  status: orderListQuerySchema.shape.status.catch(undefined),
+  rail: orderListQuerySchema.shape.rail.catch(undefined),
+  email: z.string().trim().toLowerCase().min(1).max(254).optional().catch(undefined),
+  before: orderListQuerySchema.shape.before.catch(undefined),
+  limit: z.literal(ORDERS_PAGE_SIZE).catch(ORDERS_PAGE_SIZE).default(ORDERS_PAGE_SIZE),
+});
+
+export async function loadOrderList(context: AppLoadContext, tenantId: string, search: URLSearchParams) {
+  const query = pageQuerySchema.parse(Object.fromEntries([...search].filter(([, v]) => v !== "")));
+  const page = await context.services.money.listOrders(tenantId, query).catch(rethrowAsResponse);
+  return {
+    filters: { status: query.status ?? "", rail: query.rail ?? "", email: query.email ?? "", before: query.before ?? null },
+    orders: page.items.map((o) => ({
+      id: o.id,
+      status: o.status,
+      rail: o.rail,
+      total: o.total,
+      currency: o.currency,
+      email: o.guestEmail,
+      lineCount: o.lineCount,
+      createdAt: o.createdAt.toISOString(),
+    })),
+    nextBefore: page.nextBefore,
+  };
+}
