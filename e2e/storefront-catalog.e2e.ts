@@ -85,7 +85,8 @@ describe("buyer storefront: catalog, item page, cart", () => {
           await shot(page, `${shop.slug}-${device}-3-cart`);
 
           await page.getByRole("link", { name: /Checkout/ }).click();
-          await page.getByRole("heading", { name: "Checkout opens soon" }).waitFor();
+          await page.getByRole("heading", { name: "Checkout", exact: true }).waitFor();
+          await page.getByTestId("checkout-line").first().waitFor();
           await expectAccessible(page, `${shop.slug} checkout (${device})`);
           if (device === "desktop") await shot(page, `${shop.slug}-${device}-4-checkout`);
           expect(log.unexpected()).toEqual([]);

@@ -17,7 +17,7 @@ import { securityHeaders } from "./http/security-headers.ts";
 import { rateLimit } from "./http/rate-limit.ts";
 import type { Redis } from "ioredis";
 import { mediaHandler, storefrontRouter } from "./api/storefront.ts";
-import { storefrontOrdersRouter } from "./api/storefront-orders.ts";
+import { checkoutRateLimit, storefrontOrdersRouter } from "./api/storefront-orders.ts";
 import { miniAppSessionHandler, telegramWebhookRouter } from "./api/telegram.ts";
 import { controlPlaneRouter } from "./api/index.ts";
 import { authContext } from "./http/auth-context.ts";
@@ -102,6 +102,9 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   );
   app.post("/api/storefront/telegram/session", express.json({ limit: "16kb" }), miniAppSessionHandler(services));
   app.use("/api/storefront", storefrontOrdersRouter(services, env, logger));
+  // The storefront checkout page's form posts (Remix: /checkout, or /checkout.data with single fetch) count against the
+  // same checkout limit as the JSON API, so the page is no way around it.
+  app.post(["/checkout", "/checkout.data"], checkoutRateLimit(services, env, logger));
   app.use("/api/storefront", storefrontRouter(services));
 
   // TEN-5: previews exist on the platform host only; on a shop's host the answer is a typed refusal.

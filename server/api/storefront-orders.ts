@@ -20,6 +20,15 @@ function parseBody<T>(schema: ZodType<T>, body: unknown): T {
   throw new ApiError(400, "VALIDATION_ERROR", "Invalid body.", { issues: r.error.issues.map((i) => ({ in: "body", path: i.path.join("."), message: i.message })) });
 }
 
+/** Checkouts per minute per shop and client IP, shared by the JSON checkout and the storefront checkout page's posts. */
+export function checkoutRateLimit(services: Services, env: Env, logger: Logger) {
+  return rateLimit({
+    redis: services.redis, prefix: env.REDIS_PREFIX, logger,
+    rule: { name: "checkout", limit: env.RATE_LIMIT_CHECKOUT_PER_MIN, windowMs: 60_000 },
+    subject: (req, res) => `${(res.locals.tenantContext as TenantContext).tenant?.id}:${req.ip}`,
+  });
+}
+
 export function storefrontOrdersRouter(services: Services, env: Env, logger: Logger) {
   const router = Router();
   const tenantId = (res: Response) => {
@@ -43,11 +52,7 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
     }
   };
   const json = express.json({ limit: "64kb", type: "application/json" });
-  const checkoutLimit = rateLimit({
-    redis: services.redis, prefix: env.REDIS_PREFIX, logger,
-    rule: { name: "checkout", limit: env.RATE_LIMIT_CHECKOUT_PER_MIN, windowMs: 60_000 },
-    subject: (req, res) => `${(res.locals.tenantContext as TenantContext).tenant?.id}:${req.ip}`,
-  });
+  const checkoutLimit = checkoutRateLimit(services, env, logger);
 
   router.post("/checkout", checkoutLimit, json, handle(201, async (req, res) => {
     const key = idempotencyKeySchema.safeParse(req.get("idempotency-key"));

@@ -1,0 +1,156 @@
+/**
+ * Server side of the storefront checkout page. The cart lives in the buyer's browser, so the page sends its lines
+ * (ids and quantities only) and the server prices them, decides which rails this cart may use (PAY-2, ORD-1) and
+ * places the order through the money core. Nothing the client says about prices or eligibility is used.
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import type { PaymentRail } from "@prisma/client";
+import { z } from "zod";
+import type { SubmissionResult } from "@conform-to/react";
+import { checkoutSchema, eligibleRails, idempotencyKeySchema, PROTECTION_LABELS, type CheckoutInput } from "#server/money/index.ts";
+import { ApiError } from "#server/http/errors.ts";
+import type { ResolvedTenant } from "#server/tenancy/index.ts";
+import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
+
+type CartItems = CheckoutInput["items"];
+
+/** "id:qty,id:qty" (the page's ?cart= and the form's hidden field) → checkout lines, validated like the API's. */
+const cartParamSchema = z
+  .string()
+  .max(4_000)
+  .transform((s) => s.split(",").filter(Boolean).map((pair) => {
+    const [itemId = "", quantity = ""] = pair.split(":");
+    return { itemId, quantity: Number(quantity) };
+  }))
+  .pipe(checkoutSchema.shape.items);
+
+export function parseCart(raw: unknown): CartItems | null {
+  const parsed = cartParamSchema.safeParse(raw);
+  return parsed.success ? parsed.data : null;
+}
+
+/** How each rail reads to a buyer; `protection` is the PAY-3 disclosure, word for word. */
+export const RAIL_COPY: Record<PaymentRail, { name: string; text: string }> = {
+  escrow: { name: "Escrow", text: "The platform holds your payment and releases it to the shop only after you confirm delivery." },
+  direct: { name: "Direct payment", text: "The shop receives your money as soon as you pay." },
+  external_provider: { name: "Payment provider", text: "Paid to the shop’s payment provider." },
+  manual_invoice: { name: "Invoice", text: "You get payment instructions; the shop confirms once your payment arrives." },
+};
+
+/** The cart priced by the server, the rails it may be paid with, and why escrow is the only choice when it is. */
+export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant, cart: CartItems) {
+  const { catalog, prisma, money } = context.services;
+  const [policy, found] = await Promise.all([
+    prisma.tenantPaymentPolicy.findUnique({
+      where: { tenantId: tenant.id },
+      select: { allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true },
+    }),
+    Promise.all(
+      cart.map(async (line) => {
+        const item = await catalog.get(tenant.id, line.itemId, { forBuyers: true }).catch((err: unknown) => {
+          if (err instanceof ApiError && err.status === 404) return null;
+          throw err;
+        });
+        return { line, item };
+      }),
+    ),
+  ]);
+  const problems: string[] = [];
+  const lines = found.flatMap(({ line, item }) => {
+    if (!item) {
+      problems.push("An item in your cart is no longer for sale. Remove it from your cart to continue.");
+      return [];
+    }
+    if (item.stock !== null && item.stock < line.quantity) {
+      problems.push(item.stock === 0 ? `${item.title} is sold out.` : `Only ${item.stock} of ${item.title} ${item.stock === 1 ? "is" : "are"} left.`);
+    }
+    const image = item.images[0];
+    return [{
+      itemId: item.id, title: item.title, quantity: line.quantity, kind: item.kind, category: item.category,
+      unitPriceLabel: formatPrice(item.price, tenant.currency),
+      lineTotal: sumLines([{ price: item.price, quantity: line.quantity }], tenant.currency),
+      image: image ? { url: image.url, alt: image.alt ?? "" } : null,
+    }];
+  });
+  const total = sumLines(lines.map((l) => ({ price: l.lineTotal, quantity: 1 })), tenant.currency);
+  const eligible = policy
+    ? eligibleRails(policy, money.ctx.rails.configured(), { total, categories: lines.map((l) => l.category) })
+    : { rails: [] as PaymentRail[], escrowRequired: false, reason: null };
+  const defaultRail = policy && eligible.rails.includes(policy.defaultRail) ? policy.defaultRail : (eligible.rails[0] ?? null);
+  return {
+    lines: lines.map((l) => ({ ...l, lineTotalLabel: formatPrice(l.lineTotal, tenant.currency) })),
+    problems: [...new Set(problems)],
+    totalLabel: formatPrice(total, tenant.currency),
+    requiresShipping: lines.some((l) => l.kind === "physical"),
+    rails: eligible.rails.map((rail) => ({ rail, ...RAIL_COPY[rail], protection: PROTECTION_LABELS[rail] })),
+    defaultRail,
+    escrowOnlyBecause: eligible.escrowRequired && policy ? escrowReason(policy, eligible.reason, lines, tenant.currency) : null,
+    strictDisclosure: policy?.buyerDisclosureMode === "strict",
+  };
+}
+export type CheckoutQuote = Awaited<ReturnType<typeof quoteCart>>;
+
+function escrowReason(
+  policy: { escrowRequiredAboveAmount: { toFixed(): string } | null; escrowRequiredForCategories: string[] },
+  reason: string | null,
+  lines: { category: string | null }[],
+  currency: string,
+) {
+  if (reason === "amount" && policy.escrowRequiredAboveAmount) {
+    return `Orders over ${formatPrice(policy.escrowRequiredAboveAmount.toFixed(), currency)} are always paid with escrow, so your money is held until you confirm delivery.`;
+  }
+  const categories = [...new Set(lines.flatMap((l) => (l.category && policy.escrowRequiredForCategories.includes(l.category) ? [l.category] : [])))];
+  return `${categories.join(", ")} items are always paid with escrow, so your money is held until you confirm delivery.`;
+}
+
+/** Where each money-core refusal is shown: next to its field when it has one, else as the form's banner. */
+function fieldOf(err: ApiError) {
+  if (err.code === "RAIL_NOT_ALLOWED") return "rail";
+  if (err.code !== "VALIDATION_ERROR") return null;
+  const path = (err.details as { issues?: { path?: string }[] } | undefined)?.issues?.[0]?.path ?? "";
+  if (path === "acknowledgeNoEscrow" || path === "email" || path === "rail") return path;
+  if (path === "shippingAddress") return "shippingAddress.name";
+  if (path.startsWith("shippingAddress.")) return path;
+  return null;
+}
+
+const FRIENDLY: Record<string, string> = {
+  IDEMPOTENCY_KEY_REUSED: "This checkout was already submitted with different details. Reload the page to start a new one.",
+  KILL_SWITCH_ON: "Payments are paused for a moment. Your cart is saved; please try again shortly.",
+  RATE_LIMITED: "Too many attempts. Please wait a minute and try again.",
+};
+
+export interface PlaceOrderInput {
+  cart: string;
+  idempotencyKey: string;
+  email: string;
+  rail: PaymentRail;
+  acknowledgeNoEscrow: boolean;
+  shippingAddress?: CheckoutInput["shippingAddress"];
+}
+
+type Reply = { reply(options?: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }): SubmissionResult<string[]> };
+
+/**
+ * Places the order with the money core (the same body the JSON API takes) and returns either the buyer's order
+ * path or the refusal mapped onto the form. The idempotency key comes from the page, once per checkout attempt.
+ */
+export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant, submission: Reply, value: PlaceOrderInput) {
+  const refuse = (message: string, field: string | null = null, status = 400) => ({
+    body: { result: field ? submission.reply({ fieldErrors: { [field]: [message] } }) : submission.reply({ formErrors: [message] }), orderPath: null },
+    status,
+  });
+  const key = idempotencyKeySchema.safeParse(value.idempotencyKey);
+  if (!key.success) return refuse("This page is out of date. Reload it and try again.");
+  const input = checkoutSchema.safeParse({
+    items: parseCart(value.cart) ?? [], email: value.email, rail: value.rail, acknowledgeNoEscrow: value.acknowledgeNoEscrow, shippingAddress: value.shippingAddress,
+  });
+  if (!input.success) return refuse(input.error.issues[0]?.message ?? "Check the form and try again.");
+  try {
+    const placed = await context.services.money.checkout(tenant.id, input.data, key.data);
+    return { body: { result: submission.reply(), orderPath: `/orders/${placed.token}` }, status: 200 };
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    return refuse(FRIENDLY[err.code] ?? err.message, fieldOf(err), err.status);
+  }
+}

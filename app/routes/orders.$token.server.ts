@@ -1,0 +1,127 @@
+/**
+ * The buyer's order page, reached only by its unguessable link on its own shop's host (the money service looks the
+ * order up by tenant + token hash, so another shop's host is a 404). Shapes the buyer view for display: labels,
+ * the status timeline, and formatted times (formatted here, so server and browser render the same text).
+ */
+import type { AppLoadContext } from "@remix-run/node";
+import type { OrderStatus } from "@prisma/client";
+import { ApiError } from "#server/http/errors.ts";
+import { formatPrice } from "#app/components/storefront/money.ts";
+import { asHttpError, notFound, requireShop } from "#app/utils/storefront.server.ts";
+import { RAIL_COPY } from "./checkout.server.ts";
+
+type BuyerOrder = Awaited<ReturnType<AppLoadContext["services"]["money"]["buyerOrder"]>>;
+
+/** Statuses after which nothing more happens: the page stops polling. */
+const FINAL: OrderStatus[] = ["completed", "expired", "cancelled", "refunded"];
+
+const TOKEN = /^[A-Za-z0-9_-]{43}$/;
+
+const when = new Intl.DateTimeFormat("en-GB", { dateStyle: "medium", timeStyle: "short", timeZone: "UTC" });
+const formatTime = (d: Date | string | null | undefined) => (d ? `${when.format(new Date(d))} UTC` : null);
+
+const HEADLINES: Record<OrderStatus, { title: string; text: string }> = {
+  draft: { title: "Order started", text: "This order has not been placed yet." },
+  pending_payment: { title: "Waiting for your payment", text: "Your items are reserved. Pay before the time below, or the order is cancelled and nothing is charged." },
+  escrow_funded: { title: "Paid — held in escrow", text: "The platform holds your payment. The shop is preparing your order and is paid only after you confirm delivery." },
+  paid: { title: "Paid", text: "The shop has your payment and is preparing your order." },
+  fulfilling: { title: "On its way", text: "The shop has shipped your order." },
+  delivered: { title: "Delivered", text: "Delivery is confirmed." },
+  completed: { title: "Completed", text: "This order is complete. Thank you!" },
+  expired: { title: "Expired", text: "The order was not paid in time, so it was cancelled. Nothing was charged." },
+  cancelled: { title: "Cancelled", text: "This order was cancelled." },
+  disputed: { title: "Dispute open", text: "The platform is reviewing your dispute. The payment stays on hold until it is resolved." },
+  refunded: { title: "Refunded", text: "Your payment was refunded." },
+};
+
+const OFF_PATH: OrderStatus[] = ["expired", "cancelled", "disputed", "refunded"];
+
+interface TimelineStep {
+  label: string;
+  at: string | null;
+  state: "done" | "current" | "upcoming";
+  /** The order left the usual path (expired, disputed…): shown as a warning. */
+  alert: boolean;
+}
+
+const ESCROW_DELIVERED = {
+  title: "Delivered",
+  text: "Delivery is confirmed. Your payment is released to the shop after a short grace period; if something is wrong, open a dispute now.",
+};
+
+/** The usual path of an order; an order that leaves it gets its status as the last step instead of the rest. */
+function timelineOf(order: BuyerOrder): TimelineStep[] {
+  const escrow = order.rail === "escrow";
+  const steps: { label: string; reached: OrderStatus[] }[] = [
+    { label: "Order placed", reached: ["pending_payment"] },
+    { label: escrow ? "Paid into escrow" : "Paid", reached: ["escrow_funded", "paid"] },
+    { label: "Shipped", reached: ["fulfilling"] },
+    { label: "Delivered", reached: ["delivered"] },
+    { label: escrow ? "Payment released to the shop" : "Completed", reached: ["completed"] },
+  ];
+  const at = (statuses: OrderStatus[]) => formatTime(order.timeline.find((e) => statuses.includes(e.to as OrderStatus))?.at);
+  const reached = steps.map((s) => ({ label: s.label, at: at(s.reached) }));
+  const last = reached.map((s) => s.at !== null).lastIndexOf(true);
+  const offPath = OFF_PATH.includes(order.status);
+  const settled = offPath || order.status === "completed";
+  const path = reached.flatMap((s, i): TimelineStep[] => {
+    if (i > last) return offPath ? [] : [{ ...s, state: "upcoming", alert: false }];
+    return [{ ...s, state: i === last && !settled ? "current" : "done", alert: false }];
+  });
+  return offPath ? [...path, { label: HEADLINES[order.status].title, at: at([order.status]), state: "current", alert: true }] : path;
+}
+
+export async function loadBuyerOrder(context: AppLoadContext, token: string) {
+  const tenant = requireShop(context);
+  if (!TOKEN.test(token)) throw notFound();
+  const order = await context.services.money.buyerOrder(tenant.id, token).catch(asHttpError);
+  return {
+    number: order.id.slice(0, 8).toUpperCase(),
+    status: order.status,
+    headline: order.status === "delivered" && order.rail === "escrow" ? ESCROW_DELIVERED : HEADLINES[order.status],
+    final: FINAL.includes(order.status),
+    rail: order.rail,
+    railName: RAIL_COPY[order.rail].name,
+    protection: order.protection,
+    totalLabel: formatPrice(order.total, order.currency),
+    placedAt: formatTime(order.createdAt),
+    payBy: formatTime(order.expiresAt),
+    lines: order.lines.map((l) => ({
+      itemId: l.itemId, title: l.title, quantity: l.quantity, unitPriceLabel: formatPrice(l.unitPrice, order.currency), lineTotalLabel: formatPrice(l.lineTotal, order.currency),
+    })),
+    timeline: timelineOf(order),
+    paymentInstructions: order.paymentInstructions?.text ?? null,
+    sandboxPay: order.sandboxPay,
+    canDispute: order.canDispute,
+    dispute: order.dispute ? { status: order.dispute.status, resolution: order.dispute.resolution, openedAt: formatTime(order.dispute.openedAt) } : null,
+    deliveryCode: order.deliveryCode ? { code: order.deliveryCode.code, expiresAt: formatTime(order.deliveryCode.expiresAt) } : null,
+  };
+}
+export type BuyerOrderPage = Awaited<ReturnType<typeof loadBuyerOrder>>;
+
+/**
+ * Runs a buyer action on the order; a refusal a buyer can cause (CONFLICT, KILL_SWITCH_ON, a stale page) comes back
+ * as a message for the page, an unknown token or a missing sandbox as a 404.
+ */
+export async function buyerOrderAction(context: AppLoadContext, token: string, act: (tenantId: string) => Promise<unknown>) {
+  const tenant = requireShop(context);
+  if (!TOKEN.test(token)) throw notFound();
+  try {
+    await act(tenant.id);
+    return { error: null };
+  } catch (err) {
+    if (err instanceof ApiError && err.status !== 404 && err.status < 500) return { error: err.message };
+    return asHttpError(err);
+  }
+}
+
+/** Sandbox payment: the path exists only with PAYMENTS_SANDBOX=true, like the JSON API's sandbox-pay. */
+export function sandboxPayOrder(context: AppLoadContext, token: string) {
+  const { money } = context.services;
+  if (!money.ctx.config.sandbox) throw notFound();
+  return buyerOrderAction(context, token, (tenantId) => money.sandboxPay(tenantId, token));
+}
+
+export function openBuyerDispute(context: AppLoadContext, token: string, reason: string) {
+  return buyerOrderAction(context, token, (tenantId) => context.services.money.openDispute(tenantId, token, reason));
+}
