@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379}"
 export PORT="${PORT:-3000}" PLATFORM_DOMAIN="${PLATFORM_DOMAIN:-localhost}"
+# The demo shops take payments through the sandbox rails (pretend money; refused in production).
+export PAYMENTS_SANDBOX="${PAYMENTS_SANDBOX:-true}"
 
 if ! node -e '
   const u = new URL(process.env.REDIS_URL);
@@ -50,6 +52,7 @@ Demo shops (open in a browser; *.localhost resolves to this machine):
   HTTPS edge:    npm run edge   (in another terminal: a local Caddy serving custom domains over HTTPS)
   Platform:      http://${PLATFORM_DOMAIN}:${PORT}/          (sign up to open a shop)
   Operator:      http://${PLATFORM_DOMAIN}:${PORT}/ops       ops@demo.test / demo-operator-password
+  Payments:      sandbox rails (PAYMENTS_SANDBOX=true): check out in a shop, then "Pay with sandbox" on the order page
   API docs:      http://${PLATFORM_DOMAIN}:${PORT}/docs/api
 
 MSG
