@@ -172,9 +172,12 @@ export class EdgeReconciler {
   private async record(r: ReconcileReport, expected: boolean) {
     const { redis, prefix } = this.d;
     await redis.set(this.reportKey, JSON.stringify(r));
-    if (r.drift && !expected) {
-      await setGauge(redis, prefix, "edge_route_drift", r.drift.total);
-      if (r.drift.total) await incCounter(redis, prefix, "edge_route_drift_total", r.drift.total);
+    if (r.drift) {
+      // After a known database change, missing/changed routes are that change; a stray route under our prefix is
+      // drift whichever reconcile finds it (nobody but an outside hand writes one).
+      const found = expected ? r.drift.stray.length : r.drift.total;
+      if (!expected) await setGauge(redis, prefix, "edge_route_drift", r.drift.total);
+      if (found) await incCounter(redis, prefix, "edge_route_drift_total", found);
     }
     await setGauge(redis, prefix, "edge_reconcile_ok", r.ok ? 1 : 0);
     await setGauge(redis, prefix, "edge_routed_hosts", r.hosts.routed);
