@@ -7,7 +7,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { PaymentRail } from "@prisma/client";
 import { z } from "zod";
 import type { SubmissionResult } from "@conform-to/react";
-import { checkoutSchema, eligibleRails, idempotencyKeySchema, PROTECTION_LABELS, type CheckoutInput } from "#server/money/index.ts";
+import { checkoutSchema, idempotencyKeySchema, PROTECTION_LABELS, type CheckoutInput } from "#server/money/index.ts";
 import { ApiError } from "#server/http/errors.ts";
 import type { ResolvedTenant } from "#server/tenancy/index.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
@@ -39,22 +39,16 @@ export const RAIL_COPY: Record<PaymentRail, { name: string; text: string }> = {
 
 /** The cart priced by the server, the rails it may be paid with, and why escrow is the only choice when it is. */
 export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant, cart: CartItems) {
-  const { catalog, prisma, money } = context.services;
-  const [policy, found] = await Promise.all([
-    prisma.tenantPaymentPolicy.findUnique({
-      where: { tenantId: tenant.id },
-      select: { allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true },
+  const { catalog, money } = context.services;
+  const found = await Promise.all(
+    cart.map(async (line) => {
+      const item = await catalog.get(tenant.id, line.itemId, { forBuyers: true }).catch((err: unknown) => {
+        if (err instanceof ApiError && err.status === 404) return null;
+        throw err;
+      });
+      return { line, item };
     }),
-    Promise.all(
-      cart.map(async (line) => {
-        const item = await catalog.get(tenant.id, line.itemId, { forBuyers: true }).catch((err: unknown) => {
-          if (err instanceof ApiError && err.status === 404) return null;
-          throw err;
-        });
-        return { line, item };
-      }),
-    ),
-  ]);
+  );
   const problems: string[] = [];
   const lines = found.flatMap(({ line, item }) => {
     if (!item) {
@@ -73,33 +67,29 @@ export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant,
     }];
   });
   const total = sumLines(lines.map((l) => ({ price: l.lineTotal, quantity: 1 })), tenant.currency);
-  const eligible = policy
-    ? eligibleRails(policy, money.ctx.rails.configured(), { total, categories: lines.map((l) => l.category) })
-    : { rails: [] as PaymentRail[], escrowRequired: false, reason: null };
-  const defaultRail = policy && eligible.rails.includes(policy.defaultRail) ? policy.defaultRail : (eligible.rails[0] ?? null);
+  const options = await money.paymentOptions(tenant.id, { total, categories: lines.map((l) => l.category) });
   return {
     lines: lines.map((l) => ({ ...l, lineTotalLabel: formatPrice(l.lineTotal, tenant.currency) })),
     problems: [...new Set(problems)],
     totalLabel: formatPrice(total, tenant.currency),
     requiresShipping: lines.some((l) => l.kind === "physical"),
-    rails: eligible.rails.map((rail) => ({ rail, ...RAIL_COPY[rail], protection: PROTECTION_LABELS[rail] })),
-    defaultRail,
-    escrowOnlyBecause: eligible.escrowRequired && policy ? escrowReason(policy, eligible.reason, lines, tenant.currency) : null,
-    strictDisclosure: policy?.buyerDisclosureMode === "strict",
+    rails: (options?.rails ?? []).map((rail: PaymentRail) => ({ rail, ...RAIL_COPY[rail], protection: PROTECTION_LABELS[rail] })),
+    defaultRail: options?.defaultRail ?? null,
+    escrowOnlyBecause: options?.escrowRequired ? escrowReason(options, lines, tenant.currency) : null,
+    strictDisclosure: options?.strictDisclosure ?? false,
   };
 }
 export type CheckoutQuote = Awaited<ReturnType<typeof quoteCart>>;
 
 function escrowReason(
-  policy: { escrowRequiredAboveAmount: { toFixed(): string } | null; escrowRequiredForCategories: string[] },
-  reason: string | null,
+  options: { reason: string | null; escrowThreshold: string | null; escrowCategories: string[] },
   lines: { category: string | null }[],
   currency: string,
 ) {
-  if (reason === "amount" && policy.escrowRequiredAboveAmount) {
-    return `Orders over ${formatPrice(policy.escrowRequiredAboveAmount.toFixed(), currency)} are always paid with escrow, so your money is held until you confirm delivery.`;
+  if (options.reason === "amount" && options.escrowThreshold) {
+    return `Orders over ${formatPrice(options.escrowThreshold, currency)} are always paid with escrow, so your money is held until you confirm delivery.`;
   }
-  const categories = [...new Set(lines.flatMap((l) => (l.category && policy.escrowRequiredForCategories.includes(l.category) ? [l.category] : [])))];
+  const categories = [...new Set(lines.flatMap((l) => (l.category && options.escrowCategories.includes(l.category) ? [l.category] : [])))];
   return `${categories.join(", ")} items are always paid with escrow, so your money is held until you confirm delivery.`;
 }
 

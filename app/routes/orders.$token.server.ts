@@ -118,7 +118,7 @@ export async function buyerOrderAction(context: AppLoadContext, token: string, a
 /** Sandbox payment: the path exists only with PAYMENTS_SANDBOX=true, like the JSON API's sandbox-pay. */
 export function sandboxPayOrder(context: AppLoadContext, token: string) {
   const { money } = context.services;
-  if (!money.ctx.config.sandbox) throw notFound();
+  if (!money.sandbox) throw notFound();
   return buyerOrderAction(context, token, (tenantId) => money.sandboxPay(tenantId, token));
 }
 

@@ -28,6 +28,7 @@ export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Qu
     where: { tenantId, status: "active", paused: false },
     select: { id: true, adminTelegramUserId: true },
   });
+  if (!bots.length) return { queued: 0 }; // most shops have no bot: no need to look up who would be told
   const members = await deps.prisma.tenantUserRole.findMany({
     where: { tenantId, role: { in: ["owner", "manager"] }, user: { telegramUserId: { not: null } } },
     select: { user: { select: { telegramUserId: true } } },

@@ -13,7 +13,7 @@ import type { NotificationEvent } from "#server/bots/notifications.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts";
 import { defaultRails, type RailRegistry } from "./rails/index.ts";
-import { checkout } from "./checkout.ts";
+import { checkout, eligibleRails } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
 import { enterDeliveryCode, shipOrder } from "./fulfilment.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
@@ -66,6 +66,31 @@ export class MoneyService {
   }
 
   // Buyers (storefront host) -------------------------------------------------------------------------------------
+  /** Whether the sandbox rails (and the buyer's "Pay with sandbox") exist in this deployment. */
+  get sandbox() {
+    return this.ctx.config.sandbox;
+  }
+
+  /**
+   * PAY-2 for a cart the storefront has priced for display, before any order exists: the rails it may be paid with
+   * and why escrow is the only one when it is. Checkout decides again from its own pricing; this is only the offer.
+   */
+  async paymentOptions(tenantId: string, cart: { total: string; categories: (string | null)[] }) {
+    const policy = await this.deps.prisma.tenantPaymentPolicy.findUnique({
+      where: { tenantId },
+      select: { allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true },
+    });
+    if (!policy) return null;
+    const eligible = eligibleRails(policy, this.ctx.rails.configured(), cart);
+    return {
+      ...eligible,
+      defaultRail: eligible.rails.includes(policy.defaultRail) ? policy.defaultRail : (eligible.rails[0] ?? null),
+      strictDisclosure: policy.buyerDisclosureMode === "strict",
+      escrowThreshold: policy.escrowRequiredAboveAmount?.toFixed() ?? null,
+      escrowCategories: policy.escrowRequiredForCategories,
+    };
+  }
+
   checkout(tenantId: string, input: CheckoutInput, idempotencyKey: string) {
     return checkout(this.ctx, tenantId, input, idempotencyKey);
   }
