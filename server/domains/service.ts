@@ -204,10 +204,13 @@ export class DomainService {
     if (!this.d.sync) return null;
     const r = await this.d.sync(reason).catch((err: Error) => ({ ok: false, error: err.message }));
     const edgeError = r.ok ? null : (r.error ?? "edge reconcile failed");
-    await this.d.prisma.tenantDomain.updateMany({
-      where: { id: row.id, tenantId: row.tenantId },
-      data: edgeError ? { lastError: EDGE_PENDING, lastErrorAt: this.now() } : { lastError: null, lastErrorAt: null },
-    });
+    // Written only when the notice changes (or to date a new failure): a routine success needs no second write.
+    if (edgeError || row.lastError !== null) {
+      await this.d.prisma.tenantDomain.updateMany({
+        where: { id: row.id, tenantId: row.tenantId },
+        data: edgeError ? { lastError: EDGE_PENDING, lastErrorAt: this.now() } : { lastError: null, lastErrorAt: null },
+      });
+    }
     return edgeError;
   }
 

@@ -8,6 +8,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { NextFunction, Request, Response } from "express";
 import type { Redis } from "ioredis";
 import { isIpLiteral, normalizeHost } from "#server/tenancy/host.ts";
+import { peerAddress } from "#server/http/tenant-context.ts";
 import type { Logger } from "#server/observability/logger.ts";
 
 export class EdgeSnapshot {
@@ -60,7 +61,7 @@ export class EdgeSnapshot {
 
 /** Internal endpoints (ask, metrics) answer only the edge and scrapers on loopback or a trusted proxy address. */
 export function isInternalPeer(req: Request, trustedProxies: string[]) {
-  const peer = (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
+  const peer = peerAddress(req);
   return peer === "127.0.0.1" || peer === "::1" || trustedProxies.includes(peer);
 }
 

@@ -133,7 +133,7 @@ function isConnectionDrop(err: unknown): boolean {
 }
 
 /** JSON with object keys sorted, to compare our route with Caddy's copy (Caddy re-serialises with sorted keys). */
-function canonicalJson(value: unknown): string {
+export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === "object" && !Array.isArray(v)
       ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))

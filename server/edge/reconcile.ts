@@ -12,7 +12,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "#server/observability/logger.ts";
 import { incCounter, setGauge } from "#server/observability/metrics.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { CaddyError, type CaddyAdmin, type CaddyRoute } from "./caddy-client.ts";
+import { CaddyError, canonicalJson, type CaddyAdmin, type CaddyRoute } from "./caddy-client.ts";
 import { desiredRoutes, hostsById, ROUTE_PREFIX, type EdgeState } from "./routes.ts";
 
 export interface EdgeDrift {
@@ -61,13 +61,13 @@ export function diffRoutes(current: CaddyRoute[], desired: CaddyRoute[]): EdgeDr
   const ours = current.filter((r) => typeof r["@id"] === "string" && r["@id"].startsWith(ROUTE_PREFIX));
   const have = hostsById(ours);
   const want = hostsById(desired);
-  const byId = new Map(ours.map((r) => [r["@id"] as string, JSON.stringify(r)]));
+  const byId = new Map(ours.map((r) => [r["@id"] as string, canonicalJson(r)]));
   const drift: EdgeDrift = { missing: [], stray: [], changed: [], hostsMissing: [], hostsStray: [], total: 0 };
   for (const r of desired) {
     const id = r["@id"] as string;
     const existing = byId.get(id);
     if (existing === undefined) drift.missing.push(id);
-    else if (!sameRoute(JSON.parse(existing), r)) drift.changed.push(id);
+    else if (existing !== canonicalJson(r)) drift.changed.push(id);
   }
   for (const id of have.keys()) if (!want.has(id)) drift.stray.push(id);
   const allHave = new Set([...have.values()].flatMap((s) => [...s]));
@@ -76,15 +76,6 @@ export function diffRoutes(current: CaddyRoute[], desired: CaddyRoute[]): EdgeDr
   drift.hostsStray = [...allHave].filter((h) => !allWant.has(h)).sort();
   drift.total = drift.missing.length + drift.stray.length + drift.changed.length;
   return drift;
-}
-
-/** Caddy re-serialises with sorted keys; compare canonically. */
-function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1))) : x);
-}
-function sameRoute(a: unknown, b: unknown) {
-  return canonical(a) === canonical(b);
 }
 
 export class EdgeReconciler {

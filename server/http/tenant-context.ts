@@ -16,17 +16,20 @@ export interface TenantContext {
 /** Paths served on every host of a shop, never redirected: health and edge endpoints, webhooks. */
 const NO_REDIRECT = /^\/(?:internal|healthz|readyz|metrics|api\/telegram)(?:\/|$)/;
 
-function peerOf(req: Request) {
+/** The TCP peer's address (IPv4-mapped IPv6 unwrapped). */
+export function peerAddress(req: Request) {
   return (req.socket.remoteAddress ?? "").replace(/^::ffff:/, "");
 }
 
-export function requestHost(req: Request, trustedProxies: string[]): string | null {
-  const peer = peerOf(req);
+/** The Host the client asked for, as sent (port included): X-Forwarded-Host only from a trusted proxy. */
+function rawRequestHost(req: Request, trustedProxies: string[]): string | undefined {
   const forwarded = req.headers["x-forwarded-host"];
-  if (forwarded && trustedProxies.includes(peer)) {
-    return normalizeHost(String(forwarded).split(",")[0]);
-  }
-  return normalizeHost(req.headers.host);
+  if (forwarded && trustedProxies.includes(peerAddress(req))) return String(forwarded).split(",")[0];
+  return req.headers.host;
+}
+
+export function requestHost(req: Request, trustedProxies: string[]): string | null {
+  return normalizeHost(rawRequestHost(req, trustedProxies));
 }
 
 export function tenantContextMiddleware(resolver: TenantResolver, trustedProxies: string[]) {
@@ -46,7 +49,7 @@ export function tenantContextMiddleware(resolver: TenantResolver, trustedProxies
     }
     // TEN-6: every other host of the shop answers with a redirect to the same path on its primary host.
     if (resolution.kind === "tenant" && host !== resolution.tenant.primaryHost && !NO_REDIRECT.test(req.path)) {
-      const port = /:(\d+)$/.exec(req.get("x-forwarded-host") && trustedProxies.includes(peerOf(req)) ? String(req.get("x-forwarded-host")) : (req.get("host") ?? ""))?.[1];
+      const port = /:(\d+)$/.exec(rawRequestHost(req, trustedProxies) ?? "")?.[1];
       const location = `${req.protocol}://${resolution.tenant.primaryHost}${port ? `:${port}` : ""}${req.originalUrl}`;
       // 301 for reads; 308 keeps the method and body of anything else (a form post must not turn into a GET).
       return res.status(req.method === "GET" || req.method === "HEAD" ? 301 : 308).set({ Location: location, "Cache-Control": "no-store" }).end();
