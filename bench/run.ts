@@ -126,10 +126,17 @@ async function runCheckout() {
   app = undefined;
   redisPrefix = undefined;
   await checkoutDb.drop();
-  const met = c.checkoutsPerSec >= 300 && c.p99 < 150;
+  // The issue's target: ≥ 300 checkouts/s and p99 < 150 ms. At 50 buyers in a closed loop, 300 pairs/s means a
+  // mean pair time of 167 ms, so the p99 target can only be per request (a checkout or a payment).
+  const met = c.checkoutsPerSec >= 300 && c.requestP99 < 150;
+  const ceiling = c.commitsPerSec / 4;
   log(
-    `P6 checkout = ${fmtInt(c.checkoutsPerSec)} checkouts/s with full postings (p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms; ` +
-      `${c.total} paid orders, ${c.failures} failures) — target ≥ 300/s and p99 < 150 ms: ${met ? "met" : "NOT met"}`,
+    `P6 checkout = ${fmtInt(c.checkoutsPerSec)} checkouts/s with full postings (per request p50 ${c.requestP50.toFixed(1)} ms, p99 ${c.requestP99.toFixed(1)} ms; ` +
+      `checkout + payment p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms; ${c.total} paid orders, ${c.failures} failures) — target ≥ 300/s and p99 < 150 ms: ${met ? "met" : "NOT met"}`,
+  );
+  log(
+    `  this machine's durable-commit ceiling: ${fmtInt(c.commitsPerSec)} bare commits/s at the same concurrency → at most ${fmtInt(ceiling)} checkouts/s ` +
+      `(4 commits each); checkout reached ${(c.checkoutsPerSec / ceiling).toFixed(2)} of it`,
   );
   log(`  reconciliation after the run: ${"skipped" in c.reconciliation ? "skipped (another leader)" : `${c.reconciliation.violations} violations`}`);
 }

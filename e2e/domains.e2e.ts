@@ -3,7 +3,6 @@
  * Domains tab, the test publishes the records the page shows, the badge turns Active without a reload, and the shop
  * answers on https://shop.example.test through Caddy. Then the operator's view of it.
  */
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type Browser, type Page } from "playwright-core";

@@ -5,7 +5,6 @@
  * host serves its own SEO tags, robots.txt and sitemap. Any console error (CSP refusal, hydration failure) fails.
  */
 import { randomUUID } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BrowserContextOptions, Page } from "playwright-core";
@@ -95,7 +94,7 @@ describe("buyer storefront: catalog, item page, cart", () => {
         }
       }
     }
-  });
+  }, 180_000); // a walk over every shop × two devices × four pages with accessibility checks: a deadline, not a timing assertion
 
   for (const [device, options] of [["mobile", MOBILE], ["desktop", DESKTOP]] as const) {
     it(`a buyer on ${device} searches, opens an item, adds it to the cart and still has it after a reload`, async () => {

@@ -22,7 +22,7 @@ if (!env.CADDY_ADMIN_URL) {
 }
 const db = await openDatabase(env.DATABASE_URL);
 const redis = createRedis(env.REDIS_URL);
-const services = createServices({ prisma: db.prisma, redis, env, logger: createLogger("warn") });
+const services = createServices({ prisma: db.prisma, sql: db.run, redis, env, logger: createLogger("warn") });
 let code = 1;
 try {
   const report = await services.edge!.reconcile("npm run edge:reconcile");

@@ -53,7 +53,7 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 
-const services = createServices({ prisma: db.prisma, redis, env, logger });
+const services = createServices({ prisma: db.prisma, sql: db.run, redis, env, logger });
 closers.push(() => services.close());
 
 if (env.MODE !== "worker") {

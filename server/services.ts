@@ -5,6 +5,7 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
+import type { SqlRunner } from "#server/db/client.ts";
 import type { Redis } from "ioredis";
 import type { Env } from "./env.ts";
 import type { Logger } from "./observability/logger.ts";
@@ -48,7 +49,7 @@ export interface Services {
   publishTenancyChange(reason: string): Promise<void>;
 }
 
-export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: Env; logger: Logger }): Services {
+export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; redis: Redis; env: Env; logger: Logger }): Services {
   const { prisma, redis, env, logger } = deps;
   // The write has committed by now; if Redis is down the caches still expire within TENANT_CACHE_TTL_MS, so the
   // mutation must not be reported as failed. The failure is logged loudly instead.
@@ -75,7 +76,7 @@ export function createServices(deps: { prisma: PrismaClient; redis: Redis; env: 
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
   const notify = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue }, tenantId, event);
   const money = new MoneyService({
-    prisma, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
+    prisma, sql: deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
     onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
   });
   return {

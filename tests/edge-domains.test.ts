@@ -179,6 +179,9 @@ describe("suspension", () => {
 
 describe("reconciliation (EDGE-2)", () => {
   it("removes a stray route under our prefix, keeps foreign routes, and reports the drift", async () => {
+    // Settle first: the test before this one changed the database, and the reconcile that follows it may not have
+    // run yet. Until it has, an operator run would report that change alongside the stray route.
+    await until(async () => (await operator.post("/api/ops/edge/reconcile")).json.data.changed === false, 5000);
     const before = (await readMetrics(redis, prefix)).edge_route_drift_total ?? 0;
     await admin().upsertRoute({ id: "sf-stray", hosts: ["stray.example.test"], upstream: "127.0.0.1:9" });
     await admin().upsertRoute({ id: "ops-manual", hosts: ["manual.example.test"], upstream: "127.0.0.1:9" });

@@ -16,7 +16,7 @@ const db = await openDatabase(process.env.DATABASE_URL!);
 const redis = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: 2 });
 const queue = new Queue(MONEY_QUEUE, { connection: redis, prefix: `${process.env.REDIS_PREFIX}bull` });
 const money = new MoneyService({
-  prisma: db.prisma, redis, prefix: process.env.REDIS_PREFIX!, logger: pino({ level: "silent" }), config: TEST_MONEY_CONFIG,
+  prisma: db.prisma, sql: db.run, redis, prefix: process.env.REDIS_PREFIX!, logger: pino({ level: "silent" }), config: TEST_MONEY_CONFIG,
   scheduler: bullScheduler(queue), notify: async () => ({ queued: 0 }),
 });
 if (op === "pay") await money.sandboxPay(tenantId, ref);

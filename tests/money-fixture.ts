@@ -34,7 +34,7 @@ export function moneyHarness(db: Database, config: Partial<MoneyConfig> = {}) {
     new MoneyService({
       now,
       onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
-      prisma: db.prisma, redis, prefix, logger: pino({ level: "silent" }), config: { ...cfg, ...overrides }, scheduler: bullScheduler(moneyQueue),
+      prisma: db.prisma, sql: db.run, redis, prefix, logger: pino({ level: "silent" }), config: { ...cfg, ...overrides }, scheduler: bullScheduler(moneyQueue),
       notify: async (tenantId, event) => {
         events.push(event);
         return notifyTenantAdmins({ prisma: db.prisma, queue: platformQueue }, tenantId, event);

@@ -74,7 +74,8 @@ describe("money jobs (J1–J3)", () => {
     const { orderId } = await deliverDigital(shop);
     const dead = new Queue(DEAD_LETTER_QUEUE, { connection: h.redis, prefix: `${h.prefix}bull` });
     try {
-      await until(async () => Boolean(await dead.getJob(`dead-release-${orderId}`)), 20_000);
+      // A deadline, not a timing assertion: eight attempts with 200 ms waits, on a loaded CI box.
+      await until(async () => Boolean(await dead.getJob(`dead-release-${orderId}`)), 60_000);
       const job = await h.moneyQueue.getJob(`release-${orderId}`);
       expect(job!.attemptsMade).toBe(8);
       // 7 waits of at least 200 ms each between 8 attempts: never a hot loop.
@@ -91,7 +92,7 @@ describe("money jobs (J1–J3)", () => {
     expect(!report.skipped && report.details.map((v) => v.check)).toContain("settled_escrow_paid_out");
     expect((await money.sweep()).paidOut).toBe(1);
     expect(await transfers(orderId)).toBe(1);
-  });
+  }, 90_000);
 
   it("J3 crash: the worker is killed mid-job (after the outside transfer); the job is retried and the side effect happens once", async () => {
     const first = await worker("sandbox.after-release:kill");

@@ -1,5 +1,4 @@
 /** Payment policy routes (PAY-1/2): any member reads; owner and finance write, compare-and-swap on version. */
-import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/api-route.ts";
 import { getPaymentPolicy, paymentPolicySchema, putPaymentPolicy } from "#server/tenancy/index.ts";
 

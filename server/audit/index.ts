@@ -5,6 +5,8 @@
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
 
+import type { SqlQuery } from "#server/db/client.ts";
+
 type Db = PrismaClient | Prisma.TransactionClient;
 
 export interface AuditActor {
@@ -21,19 +23,20 @@ export interface AuditEntry {
   details?: Prisma.InputJsonValue;
 }
 
+// One INSERT for both ways of writing: through Prisma (most mutations) and plain SQL (the money hot path).
+const AUDIT_INSERT = `INSERT INTO audit_log (id, actor_id, actor_kind, ip, tenant_id, action, target, reason, details)
+  VALUES (gen_random_uuid(), $1::uuid, $2, $3, $4::uuid, $5, $6, $7, $8::jsonb)`;
+const auditValues = (actor: AuditActor, entry: AuditEntry) => [
+  actor.userId, actor.kind, actor.ip ?? null, entry.tenantId ?? null, entry.action, entry.target ?? null, entry.reason ?? null, JSON.stringify(entry.details ?? {}),
+];
+
 export async function writeAudit(db: Db, actor: AuditActor, entry: AuditEntry) {
-  await db.auditLog.create({
-    data: {
-      actorId: actor.userId,
-      actorKind: actor.kind,
-      ip: actor.ip ?? null,
-      tenantId: entry.tenantId ?? null,
-      action: entry.action,
-      target: entry.target ?? null,
-      reason: entry.reason ?? null,
-      details: entry.details ?? {},
-    },
-  });
+  await db.$executeRawUnsafe(AUDIT_INSERT, ...auditValues(actor, entry));
+}
+
+/** The same row, written with a plain-SQL transaction's query function. */
+export async function writeAuditSql(query: SqlQuery, actor: AuditActor, entry: AuditEntry) {
+  await query(AUDIT_INSERT, auditValues(actor, entry), "audit_insert");
 }
 
 export interface AuditFilter {

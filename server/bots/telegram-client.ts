@@ -7,7 +7,7 @@
  * transport error that mentions it is replaced by a redacted copy), a log line, or a returned object (SECURITY.md 7).
  */
 import { inspect } from "node:util";
-import { errors as undiciErrors, request, type Dispatcher } from "undici";
+import { request, type Dispatcher } from "undici";
 import { z } from "zod";
 import { isTransportError, readCapped } from "#server/http/read-capped.ts";
 

@@ -13,14 +13,28 @@ import type { SqlClient } from "./migrate.ts";
 const { PrismaClient: PrismaClientCtor } = prismaClientPkg;
 export type Db = PrismaClient;
 
+/** One statement's rows. `name` makes it a prepared statement on each pooled connection (parsed once). */
+export type SqlQuery = <R = Record<string, unknown>>(text: string, values?: unknown[], name?: string) => Promise<R[]>;
+
+/**
+ * Plain SQL over the same pool as Prisma, for the few hot paths where the ORM's per-query cost dominates (ADR 010:
+ * checkout and funding are single calls to database functions). Transactions run on one connection.
+ */
+export interface SqlRunner {
+  query: SqlQuery;
+  transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T>;
+}
+
 export interface Database {
   prisma: PrismaClient;
   /** Raw SQL access used by the migration runner. */
   sql: SqlClient;
+  /** Pooled plain SQL for hot paths. */
+  run: SqlRunner;
   close(): Promise<void>;
 }
 
-export async function openDatabase(url: string, opts: { onIdleError?: (err: Error) => void } = {}): Promise<Database> {
+export async function openDatabase(url: string, opts: { onIdleError?: (err: Error) => void; poolSize?: number } = {}): Promise<Database> {
   if (url.startsWith("pglite:")) {
     const dir = path.resolve(url.slice("pglite:".length));
     mkdirSync(path.dirname(dir), { recursive: true });
@@ -29,8 +43,10 @@ export async function openDatabase(url: string, opts: { onIdleError?: (err: Erro
     const pglite = new PGlite(dir);
     await pglite.waitReady;
     const prisma = new PrismaClientCtor({ adapter: new PrismaPGlite(pglite) } as any);
+    const pgliteQuery = (db: Pick<typeof pglite, "query">): SqlQuery => async (text, values) => (await db.query<any>(text, values)).rows;
     return {
       prisma,
+      run: { query: pgliteQuery(pglite), transaction: (fn) => pglite.transaction((tx) => fn(pgliteQuery(tx))) },
       sql: {
         async query(sql, params) {
           if (!params?.length) {
@@ -47,15 +63,36 @@ export async function openDatabase(url: string, opts: { onIdleError?: (err: Erro
     };
   }
   const pg = await import("pg");
-  const pool = new pg.default.Pool({ connectionString: url, max: 10 });
+  const pool = new pg.default.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
   // An idle connection can die under us (Postgres restart, failover, an admin terminating it). pg emits that as
   // an 'error' event; unhandled it would crash the process. The pool drops the dead client and reconnects on demand.
   pool.on("error", (err) => opts.onIdleError?.(err));
   const prisma = new PrismaClientCtor({ adapter: new PrismaPg(pool) });
   // Migrations run many statements on one connection inside BEGIN/COMMIT, so they get a dedicated client.
   let conn: import("pg").PoolClient | undefined;
+  const pgQuery = (db: Pick<import("pg").Pool, "query">): SqlQuery => async (text, values, name) =>
+    (await db.query({ text, values: values as unknown[], ...(name ? { name } : {}) })).rows;
   return {
     prisma,
+    run: {
+      query: pgQuery(pool),
+      async transaction(fn) {
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query("BEGIN");
+          const result = await fn(pgQuery(client));
+          await client.query("COMMIT");
+          return result;
+        } catch (err) {
+          // A connection whose ROLLBACK fails (it died mid-transaction) is dropped, not reused.
+          broken = await client.query("ROLLBACK").then(() => false, () => true);
+          throw err;
+        } finally {
+          client.release(broken);
+        }
+      },
+    },
     sql: {
       async query(sql, params) {
         conn ??= await pool.connect();

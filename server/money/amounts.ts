@@ -2,7 +2,11 @@
  * Decimal-string arithmetic for money (MONEY.md "Amounts"): amounts are parsed into BigInt units of 10^-18, the
  * scale of numeric(38,18), and printed back as plain decimal strings. No float ever touches an amount.
  */
+import prismaClientPkg from "@prisma/client";
 import { currencyDigits } from "#server/catalog/index.ts";
+
+// @prisma/client is CommonJS: take the namespace off the default export (see server/db/client.ts).
+const { Prisma } = prismaClientPkg;
 
 const SCALE = 18;
 const ONE = 10n ** BigInt(SCALE);
@@ -38,3 +42,9 @@ export function feeOf(total: string, bps: number, currency: string): string {
   const step = 10n ** BigInt(SCALE - Math.min(currencyDigits(currency), SCALE));
   return fromUnits((raw / step) * step);
 }
+
+/** An amount as text, whether it came as a decimal string or as Prisma's Decimal. */
+export const amountText = (a: { toFixed(): string } | string) => (typeof a === "string" ? a : a.toFixed());
+
+/** A decimal string as the Decimal Prisma returns, for rows built without a read (checkout's new order). */
+export const decimal = (amount: string) => new Prisma.Decimal(amount);

@@ -4,23 +4,28 @@
  * intent. The Idempotency-Key header makes a retried checkout return the same order (and link).
  */
 import { randomUUID } from "node:crypto";
-import type { PaymentRail, TenantPaymentPolicy } from "@prisma/client";
+import type { BuyerDisclosureMode, CatalogItemKind, PaymentRail } from "@prisma/client";
 import { ApiError } from "#server/http/errors.ts";
 import type { AuditActor } from "#server/audit/index.ts";
 import type { MoneyContext } from "./context.ts";
 import { afterCommit } from "./context.ts";
-import { moneyTx, type Tx } from "./money-tx.ts";
-import { compare, feeOf, sumAmounts, times } from "./amounts.ts";
+import { moneySql } from "./money-tx.ts";
+import { amountText, canonical, compare, decimal, feeOf, sumAmounts, times } from "./amounts.ts";
 import { isUniqueViolation } from "./db-errors.ts";
 import { orderToken, sha256Hex } from "./secrets.ts";
 import type { CheckoutInput } from "./schemas.ts";
-import { buyerView, orderSelect } from "./views.ts";
+import { buyerView, loadOrder, type OrderRow } from "./views.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
 
+
 /** Rails a buyer may use for this cart: allowed by the policy, configured, and escrow when escrow is required. */
-export function eligibleRails(policy: Pick<TenantPaymentPolicy, "allowedRails" | "escrowRequiredAboveAmount" | "escrowRequiredForCategories">, configured: PaymentRail[], cart: { total: string; categories: (string | null)[] }) {
-  const threshold = policy.escrowRequiredAboveAmount?.toFixed() ?? null;
+export function eligibleRails(
+  policy: { allowedRails: PaymentRail[]; escrowRequiredAboveAmount: Parameters<typeof amountText>[0] | null; escrowRequiredForCategories: string[] },
+  configured: PaymentRail[],
+  cart: { total: string; categories: (string | null)[] },
+) {
+  const threshold = policy.escrowRequiredAboveAmount === null ? null : amountText(policy.escrowRequiredAboveAmount);
   const overThreshold = threshold !== null && compare(cart.total, threshold) > 0;
   const requiredCategory = cart.categories.some((c) => c !== null && policy.escrowRequiredForCategories.includes(c));
   const escrowRequired = overThreshold || requiredCategory;
@@ -32,28 +37,50 @@ function validation(message: string, path: string): never {
   throw new ApiError(400, "VALIDATION_ERROR", message, { issues: [{ in: "body", path, message }] });
 }
 
-async function priceAndReserve(ctx: MoneyContext, tx: Tx, tenantId: string, input: CheckoutInput, requestHash: string, idempotencyKey: string) {
-  const [tenant, policy, items, settings] = await Promise.all([
-    tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
-    tx.tenantPaymentPolicy.findUnique({ where: { tenantId } }),
-    tx.catalogItem.findMany({
-      where: { tenantId, id: { in: input.items.map((i) => i.itemId) }, active: true, archivedAt: null },
-      select: { id: true, title: true, price: true, category: true, kind: true },
-    }),
-    tx.tenantMoneySettings.findUnique({ where: { tenantId }, select: { platformFeeBps: true } }),
-  ]);
+interface CheckoutFacts {
+  currency: string;
+  policy: { allowedRails: PaymentRail[]; defaultRail: PaymentRail; escrowRequiredAboveAmount: string | null; escrowRequiredForCategories: string[]; buyerDisclosureMode: BuyerDisclosureMode } | null;
+  feeBps: number | null;
+  items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind }>;
+  /** An order already made with this Idempotency-Key. */
+  seen: { id: string; requestHash: string } | null;
+}
+
+/** Everything checkout reads, in one statement: the shop's currency, policy and fee, the cart's items, and a replay. */
+async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: string[], idempotencyKey: string) {
+  const [row] = await ctx.sql.query<{ facts: CheckoutFacts }>(
+    `SELECT json_build_object(
+       'currency', t.currency,
+       'policy', (SELECT json_build_object('allowedRails', coalesce(p.allowed_rails, '{}'), 'defaultRail', p.default_rail,
+                    'escrowRequiredAboveAmount', p.escrow_required_above_amount::text,
+                    'escrowRequiredForCategories', coalesce(p.escrow_required_for_categories, '{}'), 'buyerDisclosureMode', p.buyer_disclosure_mode)
+                  FROM tenant_payment_policies p WHERE p.tenant_id = t.id),
+       'feeBps', (SELECT s.platform_fee_bps FROM tenant_money_settings s WHERE s.tenant_id = t.id),
+       'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'price', i.price::text, 'category', i.category, 'kind', i.kind))
+                  FROM catalog_items i WHERE i.tenant_id = t.id AND i.id = ANY($2::uuid[]) AND i.active AND i.archived_at IS NULL), '[]'),
+       'seen', (SELECT json_build_object('id', o.id, 'requestHash', o.request_hash) FROM orders o WHERE o.tenant_id = t.id AND o.idempotency_key = $3)
+     ) AS facts
+     FROM tenants t WHERE t.id = $1::uuid`,
+    [tenantId, itemIds, idempotencyKey], "checkout_facts");
+  if (!row) throw new ApiError(404, "TENANT_NOT_FOUND", "No shop at this address.");
+  return row.facts;
+}
+
+/** The cart priced by the server, the rail chosen from the policy (PAY-2/3): what money_checkout will write. */
+function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, input: CheckoutInput) {
+  const { policy } = facts;
   if (!policy) throw new ApiError(422, "RAIL_NOT_ALLOWED", "This shop does not take payments yet.");
-  const byId = new Map(items.map((i) => [i.id, i]));
+  const byId = new Map(facts.items.map((i) => [i.id, i]));
   const missing = input.items.findIndex((l) => !byId.has(l.itemId));
   if (missing >= 0) validation("An item in the cart is not for sale.", `items.${missing}.itemId`);
 
   const lines = input.items.map((l) => {
     const item = byId.get(l.itemId)!;
-    const unitPrice = item.price.toFixed();
-    return { ...l, item, unitPrice, lineTotal: times(unitPrice, l.quantity) };
+    const unitPrice = canonical(item.price);
+    return { itemId: l.itemId, quantity: l.quantity, title: item.title, category: item.category, kind: item.kind, unitPrice, lineTotal: times(unitPrice, l.quantity) };
   });
   const total = sumAmounts(lines.map((l) => l.lineTotal));
-  const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(), { total, categories: lines.map((l) => l.item.category) });
+  const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(), { total, categories: lines.map((l) => l.category) });
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);
   if (!rail || !rails.includes(rail)) {
     const why = escrowRequired ? ` Escrow is required for this cart (${reason === "amount" ? "its total" : "its category"}).` : "";
@@ -62,71 +89,58 @@ async function priceAndReserve(ctx: MoneyContext, tx: Tx, tenantId: string, inpu
   if (policy.buyerDisclosureMode === "strict" && rail !== "escrow" && !input.acknowledgeNoEscrow) {
     validation("Confirm that you understand this payment has no escrow protection.", "acknowledgeNoEscrow");
   }
-  const requiresShipping = lines.some((l) => l.item.kind === "physical");
+  const requiresShipping = lines.some((l) => l.kind === "physical");
   if (requiresShipping && !input.shippingAddress) validation("A shipping address is required for physical items.", "shippingAddress");
-
-  // Atomic reservation, one conditional UPDATE per line in a fixed order (no deadlocks between carts).
-  for (const l of [...lines].sort((a, b) => (a.itemId < b.itemId ? -1 : 1))) {
-    const reserved = await tx.$executeRaw`
-      UPDATE catalog_items SET stock = stock - ${l.quantity}, version = version + 1, updated_at = now()
-      WHERE id = ${l.itemId}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL AND stock >= ${l.quantity}`;
-    if (reserved === 0) {
-      const row = await tx.catalogItem.findFirst({ where: { id: l.itemId, tenantId }, select: { stock: true } });
-      if (row?.stock !== null) throw new ApiError(409, "OUT_OF_STOCK", `Not enough “${l.item.title}” in stock.`, { itemId: l.itemId, available: row?.stock ?? 0 });
-    }
-  }
-
-  const id = randomUUID();
-  const feeBps = settings?.platformFeeBps ?? ctx.config.defaultFeeBps;
-  const token = orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash);
+  const feeBps = facts.feeBps ?? ctx.config.defaultFeeBps;
   const ttl = rail === "manual_invoice" ? ctx.config.invoiceTtlMs : ctx.config.orderTtlMs;
-  await tx.order.create({
-    data: {
-      id, tenantId, tokenHash: sha256Hex(token), idempotencyKey, requestHash, status: "pending_payment", rail, currency: tenant.currency,
-      subtotal: total, total, feeBps, feeAmount: feeOf(total, feeBps, tenant.currency), guestEmail: input.email,
-      shippingAddress: requiresShipping ? input.shippingAddress : undefined, requiresShipping,
-      acknowledgedNoEscrow: rail !== "escrow" && input.acknowledgeNoEscrow, expiresAt: new Date(ctx.now().getTime() + ttl),
-    },
-  });
-  await tx.orderLine.createMany({
-    data: lines.map((l) => ({
-      tenantId, orderId: id, itemId: l.itemId, title: l.item.title, category: l.item.category, kind: l.item.kind, unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal,
-    })),
-  });
-  await tx.paymentIntent.create({ data: { tenantId, orderId: id, rail, amount: total, currency: tenant.currency } });
-  await tx.orderEvent.create({ data: { tenantId, orderId: id, fromStatus: null, toStatus: "pending_payment", actor: "buyer" } });
-  return { id, token };
+  return {
+    id: randomUUID(), tenantId, rail, currency: facts.currency, lines, total, feeBps, feeAmount: feeOf(total, feeBps, facts.currency),
+    email: input.email, shippingAddress: requiresShipping ? input.shippingAddress! : null, requiresShipping,
+    acknowledgedNoEscrow: rail !== "escrow" && input.acknowledgeNoEscrow, expiresAt: new Date(ctx.now().getTime() + ttl),
+  };
+}
+
+/** The new order as the buyer's view reads it, from what checkout just wrote (no read back). */
+function newOrderRow(o: ReturnType<typeof priceCart>, createdAt: Date): OrderRow {
+  return {
+    id: o.id, tenantId: o.tenantId, status: "pending_payment", rail: o.rail, currency: o.currency, subtotal: decimal(o.total), total: decimal(o.total),
+    feeBps: o.feeBps, feeAmount: decimal(o.feeAmount), guestEmail: o.email, shippingAddress: o.shippingAddress, requiresShipping: o.requiresShipping,
+    acknowledgedNoEscrow: o.acknowledgedNoEscrow, expiresAt: o.expiresAt, paidAt: null, shippedAt: null, deliveredAt: null, releaseAfter: null,
+    closedAt: null, createdAt,
+    lines: o.lines.map((l) => ({ itemId: l.itemId, title: l.title, category: l.category, kind: l.kind, unitPrice: decimal(l.unitPrice), quantity: l.quantity, lineTotal: decimal(l.lineTotal) })),
+    events: [{ fromStatus: null, toStatus: "pending_payment", createdAt }],
+    escrow: null, intent: { status: "requires_payment", evidenceNote: null }, disputes: [], deliveryCode: null,
+  };
 }
 
 export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string) {
   const requestHash = sha256Hex(JSON.stringify(input));
-  const replay = async () => {
-    // A cheap probe first: nearly every checkout is new, and the full order read costs several queries.
-    const seen = await ctx.prisma.order.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, requestHash: true } });
-    if (!seen) return null;
+  const token = orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash);
+  const replay = async (seen: { id: string; requestHash: string }) => {
     if (seen.requestHash !== requestHash) {
       throw new ApiError(409, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used for a different checkout.");
     }
-    const existing = await ctx.prisma.order.findUniqueOrThrow({ where: { id: seen.id }, select: orderSelect });
-    return { token: orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash), order: buyerView(ctx, existing), replayed: true };
+    return { token, order: buyerView(ctx, await loadOrder(ctx.sql, tenantId, { id: seen.id })), replayed: true };
   };
-  const earlier = await replay();
-  if (earlier) return earlier;
-  let created: { id: string; token: string };
+  const facts = await checkoutFacts(ctx, tenantId, input.items.map((i) => i.itemId), idempotencyKey);
+  if (facts.seen) return replay(facts.seen);
+  const order = priceCart(ctx, tenantId, facts, input);
+  let createdAt: Date;
   try {
-    created = await moneyTx(ctx.prisma, { tenantId, action: "order.checkout", target: `checkout:${idempotencyKey}`, actor: BUYER }, (tx) =>
-      priceAndReserve(ctx, tx, tenantId, input, requestHash, idempotencyKey),
-    );
+    createdAt = await moneySql(ctx.prisma, { tenantId, action: "order.checkout", target: `checkout:${idempotencyKey}`, actor: BUYER }, async () => {
+      const write = { ...order, tokenHash: sha256Hex(token), idempotencyKey, requestHash, expiresAt: order.expiresAt.toISOString() };
+      const [row] = await ctx.sql.query<{ at: Date | string }>(`SELECT money_checkout($1::jsonb) AS at`, [JSON.stringify(write)], "money_checkout");
+      return new Date(row!.at);
+    });
   } catch (err) {
     // The same key at the same moment: the other request won; its order is the answer.
     if (isUniqueViolation(err)) {
-      const raced = await replay();
-      if (raced) return raced;
+      const raced = await ctx.prisma.order.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, requestHash: true } });
+      if (raced) return replay(raced);
     }
     throw err;
   }
-  const order = await ctx.prisma.order.findUniqueOrThrow({ where: { id: created.id }, select: orderSelect });
   await afterCommit(ctx, "schedule expiry", () => ctx.scheduler.expire(order, order.expiresAt));
-  await ctx.publish(tenantId, order.id, "created");
-  return { token: created.token, order: buyerView(ctx, order), replayed: false };
+  await ctx.publish({ id: order.id, tenantId, total: order.total, currency: order.currency }, "created");
+  return { token, order: buyerView(ctx, newOrderRow(order, createdAt)), replayed: false };
 }

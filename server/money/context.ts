@@ -1,5 +1,6 @@
 /** What every part of the money core shares: clients, configuration, rails, after-commit hooks. */
 import type { PrismaClient } from "@prisma/client";
+import type { SqlRunner } from "#server/db/client.ts";
 import type { Redis } from "ioredis";
 import type { Logger } from "#server/observability/logger.ts";
 import type { MoneyConfig } from "./config.ts";
@@ -15,8 +16,18 @@ export interface MoneyScheduler {
   payout(order: { id: string; tenantId: string }, kind: PayoutKind): Promise<void>;
 }
 
+/** What an order event needs to be told: the amount is in the message. */
+export interface PublishedOrder {
+  id: string;
+  tenantId: string;
+  total: { toFixed(): string } | string;
+  currency: string;
+}
+
 export interface MoneyContext {
   prisma: PrismaClient;
+  /** Plain SQL on the same pool, for the hot path's database functions (ADR 010). */
+  sql: SqlRunner;
   redis: Redis;
   prefix: string;
   config: MoneyConfig;
@@ -24,7 +35,7 @@ export interface MoneyContext {
   logger: Logger;
   scheduler: MoneyScheduler;
   /** Publishes an order event after commit (notifyTenantAdmins); never throws. */
-  publish(tenantId: string, orderId: string, kind: OrderEventKind): Promise<void>;
+  publish(order: PublishedOrder, kind: OrderEventKind): Promise<void>;
   now(): Date;
 }
 

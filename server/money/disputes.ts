@@ -26,7 +26,7 @@ export async function openDispute(ctx: MoneyContext, tenantId: string, orderId: 
     if (isUniqueViolation(err)) throw new ApiError(409, "CONFLICT", "A dispute is already open for this order.");
     throw err;
   }
-  await ctx.publish(tenantId, orderId, "disputed");
+  await ctx.publish(order, "disputed");
 }
 
 export async function listDisputes(ctx: MoneyContext, status: "open" | "resolved" | undefined, limit: number) {
@@ -65,5 +65,5 @@ export async function resolveDispute(ctx: MoneyContext, actor: AuditActor, dispu
       throw err;
     }
   });
-  await ctx.publish(tenantId, orderId, resolution === "release" ? "released" : "refunded");
+  await ctx.publish(order, resolution === "release" ? "released" : "refunded");
 }

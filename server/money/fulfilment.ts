@@ -14,7 +14,7 @@ import { findOrder } from "./settlement.ts";
 import { TX_OPTIONS } from "./money-tx.ts";
 
 export async function shipOrder(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string) {
-  await findOrder(ctx, tenantId, orderId);
+  const order = await findOrder(ctx, tenantId, orderId);
   await ctx.prisma.$transaction(async (tx) => {
     await transition(tx, { tenantId, orderId, from: ["escrow_funded", "paid"], to: "fulfilling", actor: actor.kind, set: { shippedAt: ctx.now() } });
     const nonce = randomBytes(16).toString("hex");
@@ -27,7 +27,7 @@ export async function shipOrder(ctx: MoneyContext, actor: AuditActor, tenantId: 
     });
     await writeAudit(tx, actor, { action: "order.ship", tenantId, target: `order:${orderId}` });
   }, TX_OPTIONS);
-  await ctx.publish(tenantId, orderId, "shipped");
+  await ctx.publish(order, "shipped");
 }
 
 export async function enterDeliveryCode(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string, code: string) {
@@ -56,5 +56,5 @@ export async function enterDeliveryCode(ctx: MoneyContext, actor: AuditActor, te
   }
   const updated = await findOrder(ctx, tenantId, orderId);
   await afterCommit(ctx, "schedule release", () => ctx.scheduler.release(order, updated.releaseAfter!));
-  await ctx.publish(tenantId, orderId, "delivered");
+  await ctx.publish(order, "delivered");
 }

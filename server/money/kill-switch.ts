@@ -1,23 +1,15 @@
 /**
- * Kill switches (MONEY.md): a global one and one per tenant. Every money transaction checks them inside itself,
- * taking a share lock, so flipping a switch waits for in-flight money transactions and every later one sees it.
+ * Kill switches (MONEY.md): a global one and one per tenant. Every money transaction checks them inside itself with
+ * the database function `money_assert_allowed` (a share lock: flipping a switch waits for in-flight money
+ * transactions and every later one sees it). It raises SFKIL, which moneyTx/moneySql turn into KILL_SWITCH_ON.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 
 type Tx = Prisma.TransactionClient;
 
-export class KillSwitchEngaged extends Error {
-  constructor(public scope: "global" | "tenant") {
-    super(`kill switch on (${scope})`);
-  }
-}
-
 export async function assertMoneyAllowed(tx: Tx, tenantId: string) {
-  const rows = await tx.$queryRaw<{ tenant_id: string | null; engaged: boolean }[]>`
-    SELECT tenant_id, engaged FROM kill_switches WHERE tenant_id IS NULL OR tenant_id = ${tenantId}::uuid FOR SHARE`;
-  const on = rows.find((r) => r.engaged);
-  if (on) throw new KillSwitchEngaged(on.tenant_id ? "tenant" : "global");
+  await tx.$queryRaw`SELECT money_assert_allowed(${tenantId}::uuid)::text AS ok`;
 }
 
 export async function killSwitchState(prisma: PrismaClient | Tx) {

@@ -4,6 +4,7 @@
  * the host of the order's own shop.
  */
 import type { PrismaClient } from "@prisma/client";
+import type { SqlRunner } from "#server/db/client.ts";
 import type { Redis } from "ioredis";
 import { ApiError } from "#server/http/errors.ts";
 import type { AuditActor } from "#server/audit/index.ts";
@@ -21,12 +22,15 @@ import { killSwitchState, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
 import { sweep } from "./sweep.ts";
 import { sha256Hex } from "./secrets.ts";
-import { buyerView, merchantView, orderSelect } from "./views.ts";
+import { amountText } from "./amounts.ts";
+import { buyerView, loadOrder, merchantView } from "./views.ts";
 import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 
 export interface MoneyDeps {
   prisma: PrismaClient;
+  /** Plain SQL on the same database (ADR 010); `Database.run`. */
+  sql: SqlRunner;
   redis: Redis;
   prefix: string;
   logger: Logger;
@@ -49,16 +53,15 @@ export class MoneyService {
   constructor(private deps: MoneyDeps) {
     const ctx: MoneyContext = {
       prisma: deps.prisma, redis: deps.redis, prefix: deps.prefix, config: deps.config, logger: deps.logger, scheduler: deps.scheduler,
-      rails: deps.rails ?? defaultRails(deps.prisma, { sandbox: deps.config.sandbox }),
+      sql: deps.sql,
+      rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox }),
       now: deps.now ?? (() => new Date()),
-      publish: async (tenantId, orderId, kind) => {
+      publish: async (o, kind) => {
         try {
-          const o = await deps.prisma.order.findFirst({ where: { id: orderId, tenantId }, select: { total: true, currency: true } });
-          if (!o) return;
-          const amount = `${formatAmount(o.total.toFixed(), o.currency)} ${o.currency}`;
-          await deps.notify(tenantId, { id: `order.${kind}:${orderId}`, text: `${EVENT_TEXT[kind]} #${orderId.slice(0, 8)} — ${amount}` });
+          const amount = `${formatAmount(amountText(o.total), o.currency)} ${o.currency}`;
+          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}`, text: `${EVENT_TEXT[kind]} #${o.id.slice(0, 8)} — ${amount}` });
         } catch (err) {
-          deps.logger.warn({ err: (err as Error).message, orderId, kind }, "order event not published");
+          deps.logger.warn({ err: (err as Error).message, orderId: o.id, kind }, "order event not published");
         }
       },
     };
@@ -95,16 +98,12 @@ export class MoneyService {
     return checkout(this.ctx, tenantId, input, idempotencyKey);
   }
 
-  private async byToken(tenantId: string, token: string) {
-    const order = await this.deps.prisma.order.findFirst({ where: { tenantId, tokenHash: sha256Hex(token) } });
-    if (!order) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
-    return order;
+  private byToken(tenantId: string, token: string) {
+    return loadOrder(this.ctx.sql, tenantId, { tokenHash: sha256Hex(token) });
   }
 
   async buyerOrder(tenantId: string, token: string) {
-    const o = await this.deps.prisma.order.findFirst({ where: { tenantId, tokenHash: sha256Hex(token) }, select: orderSelect });
-    if (!o) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
-    return buyerView(this.ctx, o);
+    return buyerView(this.ctx, await this.byToken(tenantId, token));
   }
 
   async sandboxPay(tenantId: string, token: string) {
@@ -139,8 +138,7 @@ export class MoneyService {
   }
 
   async merchantOrder(tenantId: string, orderId: string) {
-    const o = await this.deps.prisma.order.findFirst({ where: { id: orderId, tenantId }, select: orderSelect });
-    if (!o) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
+    const o = await loadOrder(this.ctx.sql, tenantId, { id: orderId });
     const postings = await this.deps.prisma.ledgerPosting.findMany({
       where: { tenantId, orderId },
       orderBy: { createdAt: "asc" },

@@ -7,10 +7,10 @@
  */
 import type { Order } from "@prisma/client";
 import { ApiError } from "#server/http/errors.ts";
-import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { writeAuditSql, type AuditActor } from "#server/audit/index.ts";
 import { afterCommit, type MoneyContext, type PayoutKind } from "./context.ts";
-import { moneyTx, type Tx } from "./money-tx.ts";
-import { post } from "./ledger.ts";
+import { moneySql, moneyTx, type Tx } from "./money-tx.ts";
+import { post, postingEntries } from "./ledger.ts";
 import { transition } from "./state-machine.ts";
 import { minus, negate } from "./amounts.ts";
 import { failpoint } from "./failpoints.ts";
@@ -19,18 +19,20 @@ import type { RailOrder } from "./rails/index.ts";
 export const SYSTEM: AuditActor = { userId: null, kind: "system" };
 /** How long a started payment keeps its order from expiring. */
 const PAYMENT_WINDOW_MS = 10 * 60_000;
+/** What funding needs of an order: the full row, or the view's row (loadOrder). */
+export type FundableOrder = Pick<Order, "id" | "tenantId" | "rail" | "status" | "currency" | "total" | "feeAmount" | "paidAt">;
 const railOrder = (o: Pick<Order, "id" | "tenantId" | "total" | "currency">): RailOrder => ({ id: o.id, tenantId: o.tenantId, total: o.total.toFixed(), currency: o.currency });
 
 /** The funding posting: buyer money in from outside; into escrow (a hold) or on to the merchant minus the fee. */
-async function postFunding(tx: Tx, o: Order, holds: boolean) {
+function fundingEntries(o: FundableOrder, holds: boolean) {
   const total = o.total.toFixed();
   const fee = o.feeAmount.toFixed();
   const clearing = { kind: "buyer_clearing" as const, scope: o.id };
   const onward = holds
     ? [{ account: { kind: "escrow" as const }, amount: total }]
     : [{ account: { kind: "merchant_payable" as const }, amount: minus(total, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }];
-  return post(tx, {
-    tenantId: o.tenantId, key: `fund:${o.id}`, kind: "fund", currency: o.currency, orderId: o.id,
+  return postingEntries({
+    tenantId: o.tenantId, currency: o.currency,
     entries: [
       { account: { kind: "external", scope: o.rail }, amount: negate(total) },
       { account: clearing, amount: total },
@@ -40,27 +42,28 @@ async function postFunding(tx: Tx, o: Order, holds: boolean) {
   });
 }
 
-/** Records that the buyer's money arrived. Replays (a second webhook, a retried job) change nothing. */
-export async function recordFunding(ctx: MoneyContext, order: Order, evidence: { externalRef?: string; note?: string; actor: AuditActor }) {
+/**
+ * Records that the buyer's money arrived: `money_fund` writes the posting, the status CAS, its event, the intent and
+ * the escrow row in one statement. Replays (a second webhook, a retried job) change nothing.
+ */
+export async function recordFunding(ctx: MoneyContext, order: FundableOrder, evidence: { externalRef?: string; note?: string; actor: AuditActor }) {
   const holds = ctx.rails.settler(order.rail)?.holdsFunds ?? false;
-  return moneyTx(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: evidence.actor }, async (tx) => {
-    const current = await tx.order.findFirst({ where: { id: order.id, tenantId: order.tenantId }, select: { status: true } });
-    if (current && current.status !== "pending_payment" && (await tx.paymentIntent.count({ where: { orderId: order.id, tenantId: order.tenantId, status: "succeeded" } }))) {
-      return { replayed: true };
-    }
-    const { replayed } = await postFunding(tx, order, holds);
-    if (replayed) return { replayed: true };
-    await transition(tx, { tenantId: order.tenantId, orderId: order.id, from: "pending_payment", to: holds ? "escrow_funded" : "paid", actor: evidence.actor.kind, set: { paidAt: ctx.now() } });
-    await tx.paymentIntent.updateMany({
-      where: { orderId: order.id, tenantId: order.tenantId, status: "requires_payment" },
-      data: { status: "succeeded", externalRef: evidence.externalRef, evidenceNote: evidence.note, confirmedBy: evidence.actor.userId, updatedAt: ctx.now() },
-    });
-    if (holds) await tx.escrow.create({ data: { tenantId: order.tenantId, orderId: order.id, amount: order.total, currency: order.currency } });
-    if (evidence.note !== undefined) {
-      await writeAudit(tx, evidence.actor, { action: "order.invoice_paid", tenantId: order.tenantId, target: `order:${order.id}`, details: { evidenceNote: evidence.note } });
-    }
-    return { replayed: false };
+  const fund = JSON.stringify({
+    tenantId: order.tenantId, orderId: order.id, to: holds ? "escrow_funded" : "paid", holds, at: ctx.now().toISOString(), actor: evidence.actor.kind,
+    externalRef: evidence.externalRef ?? null, note: evidence.note ?? null, confirmedBy: evidence.actor.userId,
+    posting: { key: `fund:${order.id}`, currency: order.currency, entries: fundingEntries(order, holds) },
   });
+  return moneySql(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: evidence.actor }, () =>
+    ctx.sql.transaction(async (query) => {
+      const [row] = await query<{ replayed: boolean }>(`SELECT money_fund($1::jsonb) AS replayed`, [fund], "money_fund");
+      if (row!.replayed) return { replayed: true };
+      failpoint("ledger.after-entries");
+      if (evidence.note !== undefined) {
+        await writeAuditSql(query, evidence.actor, { action: "order.invoice_paid", tenantId: order.tenantId, target: `order:${order.id}`, details: { evidenceNote: evidence.note } });
+      }
+      return { replayed: false };
+    }),
+  );
 }
 
 export async function findOrder(ctx: MoneyContext, tenantId: string, orderId: string) {
@@ -70,7 +73,7 @@ export async function findOrder(ctx: MoneyContext, tenantId: string, orderId: st
 }
 
 /** The sandbox rail's "buyer pays": the outside transfer first, then the ledger. */
-export async function sandboxPay(ctx: MoneyContext, order: Order) {
+export async function sandboxPay(ctx: MoneyContext, order: FundableOrder) {
   if (!ctx.config.sandbox) throw new ApiError(404, "NOT_FOUND", "No such endpoint.");
   const rail = ctx.rails.get(order.rail);
   if (!rail.fund) throw new ApiError(409, "CONFLICT", "This order is not paid through the sandbox.");
@@ -80,15 +83,16 @@ export async function sandboxPay(ctx: MoneyContext, order: Order) {
   }
   // Before any outside money moves: refuse while the kill switch is on (the ledger could not record it), and hold
   // off expiry for the payment window, so the order cannot expire while its money is on the way.
-  await moneyTx(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: SYSTEM }, async (tx) => {
-    const until = new Date(ctx.now().getTime() + PAYMENT_WINDOW_MS);
-    const held = await tx.order.updateMany({ where: { id: order.id, tenantId: order.tenantId, status: "pending_payment" }, data: { expiresAt: until } });
-    if (held.count === 0) throw new ApiError(409, "CONFLICT", "The order can no longer be paid.");
+  const until = new Date(ctx.now().getTime() + PAYMENT_WINDOW_MS);
+  await moneySql(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: SYSTEM }, async () => {
+    const [row] = await ctx.sql.query<{ held: boolean }>(
+      `SELECT money_hold_for_payment($1::uuid, $2::uuid, $3::timestamptz) AS held`, [order.tenantId, order.id, until.toISOString()], "money_hold");
+    if (!row!.held) throw new ApiError(409, "CONFLICT", "The order can no longer be paid.");
   });
   const transfer = await rail.fund(railOrder(order));
   failpoint("fund.after-external");
   const result = await recordFunding(ctx, order, { externalRef: transfer.ref, actor: SYSTEM });
-  if (!result.replayed) await ctx.publish(order.tenantId, order.id, "paid");
+  if (!result.replayed) await ctx.publish(order, "paid");
   return result;
 }
 
@@ -97,7 +101,7 @@ export async function markInvoicePaid(ctx: MoneyContext, actor: AuditActor, tena
   if (order.rail !== "manual_invoice") throw new ApiError(409, "CONFLICT", "Only manual-invoice orders are marked paid by hand.");
   if (order.status !== "pending_payment") throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it cannot be marked paid.`);
   const result = await recordFunding(ctx, order, { note: evidenceNote, actor });
-  if (!result.replayed) await ctx.publish(tenantId, orderId, "paid");
+  if (!result.replayed) await ctx.publish(order, "paid");
   return result;
 }
 
@@ -143,7 +147,7 @@ export async function releaseOrder(ctx: MoneyContext, tenantId: string, orderId:
   });
   if (!released) return "skipped" as const;
   await payout(ctx, order, "release");
-  await ctx.publish(tenantId, orderId, "released");
+  await ctx.publish(order, "released");
   return "released" as const;
 }
 
@@ -162,7 +166,7 @@ export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: 
   if (order.status !== "pending_payment" || order.expiresAt > ctx.now()) return false;
   // The money arrived (a crash or a slow confirmation left it unrecorded): record it rather than cancel a paid order.
   if (await ctx.rails.settler(order.rail)?.funded?.(railOrder(order))) {
-    if (!(await recordFunding(ctx, order, { actor: SYSTEM })).replayed) await ctx.publish(tenantId, orderId, "paid");
+    if (!(await recordFunding(ctx, order, { actor: SYSTEM })).replayed) await ctx.publish(order, "paid");
     return false;
   }
   const done = await moneyTx(ctx.prisma, { tenantId, action: "order.expire", target: `order:${orderId}`, actor: SYSTEM }, async (tx) => {
@@ -180,7 +184,7 @@ export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: 
     await tx.paymentIntent.updateMany({ where: { orderId, tenantId, status: "requires_payment" }, data: { status: "cancelled", updatedAt: ctx.now() } });
     return true;
   });
-  if (done) await ctx.publish(tenantId, orderId, "expired");
+  if (done) await ctx.publish(order, "expired");
   return done;
 }
 

@@ -34,7 +34,7 @@ export async function sweep(ctx: MoneyContext) {
     const r = await recordFunding(ctx, order, { externalRef: t.id, actor: SYSTEM });
     if (!r.replayed) {
       counts.funded++;
-      await ctx.publish(order.tenantId, order.id, "paid");
+      await ctx.publish(order, "paid");
     }
   }
 

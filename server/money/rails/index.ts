@@ -1,5 +1,6 @@
 /** The rail registry: which adapter serves which rail. On-chain and Stripe adapters register here later. */
-import type { PaymentRail, PrismaClient } from "@prisma/client";
+import type { PaymentRail } from "@prisma/client";
+import type { SqlRunner } from "#server/db/client.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import { SandboxLedger, sandboxDirectRail, sandboxEscrowRail } from "./sandbox.ts";
@@ -38,7 +39,7 @@ export class RailRegistry {
   }
 }
 
-export function defaultRails(prisma: PrismaClient, opts: { sandbox: boolean }) {
-  const sandbox = new SandboxLedger(prisma);
+export function defaultRails(sql: SqlRunner, opts: { sandbox: boolean }) {
+  const sandbox = new SandboxLedger(sql);
   return new RailRegistry([sandboxEscrowRail(sandbox, opts.sandbox), sandboxDirectRail(sandbox, opts.sandbox), manualInvoiceRail]);
 }

@@ -3,28 +3,33 @@
  * transfer, deduplicated by key like a chain or a PSP would. Exists only with PAYMENTS_SANDBOX=true, which
  * production refuses at boot (server/env.ts).
  */
-import type { PrismaClient } from "@prisma/client";
+import type { SqlRunner } from "#server/db/client.ts";
 import { failpoint } from "../failpoints.ts";
 import type { ExternalTransfer, RailAdapter, RailOrder } from "./types.ts";
 
 export class SandboxLedger {
-  constructor(private prisma: PrismaClient) {}
+  constructor(private sql: SqlRunner) {}
 
   async transfer(kind: string, order: RailOrder): Promise<ExternalTransfer> {
     const key = `${kind}:${order.id}`;
     failpoint(`sandbox.before-${kind}`);
-    // Its own autocommit statement: the outside world does not roll back with our transactions.
-    await this.prisma.$executeRaw`
-      INSERT INTO sandbox_transfers (id, tenant_id, order_id, idempotency_key, kind, amount, currency)
-      VALUES (gen_random_uuid(), ${order.tenantId}::uuid, ${order.id}::uuid, ${key}, ${kind}, ${order.total}::numeric, ${order.currency})
-      ON CONFLICT (idempotency_key) DO NOTHING`;
-    const row = await this.prisma.sandboxTransfer.findUniqueOrThrow({ where: { idempotencyKey: key }, select: { id: true } });
+    // Its own autocommit statement: the outside world does not roll back with our transactions. A repeat (same key)
+    // answers with the transfer made the first time; when the first is committed while this statement waits on its
+    // key, this statement's snapshot predates it, so the lookup runs again as its own statement.
+    const [sent] = await this.sql.query<{ id: string }>(
+      `INSERT INTO sandbox_transfers (id, tenant_id, order_id, idempotency_key, kind, amount, currency)
+       VALUES (gen_random_uuid(), $1::uuid, $2::uuid, $3, $4, $5::numeric, $6)
+       ON CONFLICT (idempotency_key) DO NOTHING RETURNING id::text`,
+      [order.tenantId, order.id, key, kind, order.total, order.currency], "sandbox_transfer");
+    const row = sent ?? (await this.sql.query<{ id: string }>(`SELECT id::text FROM sandbox_transfers WHERE idempotency_key = $1`, [key], "sandbox_transfer_by_key"))[0];
+    if (!row) throw new Error(`sandbox transfer ${key} was neither written nor found`);
     failpoint(`sandbox.after-${kind}`);
     return { ref: row.id, key };
   }
 
   async sent(kind: string, order: RailOrder) {
-    return (await this.prisma.sandboxTransfer.count({ where: { idempotencyKey: `${kind}:${order.id}` } })) > 0;
+    const rows = await this.sql.query(`SELECT 1 FROM sandbox_transfers WHERE idempotency_key = $1`, [`${kind}:${order.id}`], "sandbox_sent");
+    return rows.length > 0;
   }
 }
 
