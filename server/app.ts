@@ -60,10 +60,12 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
 
   // Process-level probes answer on every host, before tenant resolution.
   app.get("/healthz", (_req, res) => res.json({ ok: true }));
-  app.get("/readyz", async (_req, res) => {
+  app.get("/readyz", async (req, res) => {
     const checks = await health.ready();
     const ok = Object.values(checks).every(Boolean);
-    const killSwitch = checks.postgres === false ? null : await health.killSwitch?.().catch(() => null);
+    // Which shops have money paused, and why, is for operators and their probes only; the public sees up or down.
+    const internal = isInternalPeer(req, env.TRUSTED_PROXIES);
+    const killSwitch = !internal ? undefined : checks.postgres === false ? null : await health.killSwitch?.().catch(() => null);
     res.status(ok ? 200 : 503).json({ ok, checks, ...(killSwitch !== undefined ? { killSwitch } : {}) });
   });
 

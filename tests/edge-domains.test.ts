@@ -101,6 +101,24 @@ describe("full path: add → DNS → verify → Caddy route → HTTPS storefront
   });
 });
 
+describe("internal endpoints", () => {
+  it("answer direct calls on loopback, never a buyer's request relayed by the edge from the same address", async () => {
+    const d = await addVerified("internal.example.test");
+    for (const host of ["internal.example.test", "acme.localhost"]) {
+      expect((await httpsGet(parts, host, "/metrics")).status).toBe(404);
+      expect((await httpsGet(parts, host, "/internal/edge/ask?domain=internal.example.test")).status).toBe(404);
+      const ready = await httpsGet(parts, host, "/readyz");
+      expect(ready.status).toBe(200);
+      expect(JSON.parse(ready.body)).not.toHaveProperty("killSwitch");
+    }
+    // The same endpoints answer the app's own infrastructure calling directly.
+    expect((await get(app, "localhost", "/metrics")).body).toMatch(/^edge_route_drift_total \d+$/m);
+    expect(await ask("internal.example.test")).toBe(200);
+    expect(JSON.parse((await get(app, "localhost", "/readyz")).body)).toMatchObject({ killSwitch: { global: false } });
+    await owner.del(`/api/tenants/${tenantId}/domains/${d.id}`);
+  });
+});
+
 describe("takeover guard (SECURITY.md 15)", () => {
   it("a host whose CNAME points at us without the ownership TXT is never routed", async () => {
     const added = await owner.post(`/api/tenants/${tenantId}/domains`, { hostname: "hijack.example.test" });

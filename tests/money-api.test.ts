@@ -180,6 +180,7 @@ describe("operators", () => {
     const placed = await buyer(shop.slug).checkout(cart(shop.item("Lamp"), { rail: "escrow" }));
     const on = await operator.put("/api/ops/money/kill-switch", { engaged: true, reason: "incident drill" });
     expect(on.status, on.body).toBe(200);
+    expect(on.json.data).toMatchObject({ global: true, globalReason: "incident drill", globalSince: expect.any(String) });
     try {
       const ready = await request(app.port, "/readyz");
       expect([ready.status, ready.json.killSwitch.global]).toEqual([200, true]);

@@ -61,6 +61,25 @@ describe("ledger (W1–W6)", () => {
     await expectLedgerConsistent(db);
   });
 
+  it("W2 an account money passes through in one posting (debit listed first) is never read as overdrawn", async () => {
+    const shop = await createShop(db);
+    const through = { kind: "buyer_clearing" as const, scope: `through-${shop.tenantId}` };
+    const key = `w2-through:${shop.tenantId}`;
+    // Balances apply at commit, entry by entry; the clearing account's debit must not be applied before its credit.
+    await moneyTx(db.prisma, { tenantId: shop.tenantId, action: "test.through", target: key, actor: SYSTEM }, (tx) =>
+      postLedger(tx, {
+        tenantId: shop.tenantId, key, kind: "test", currency: "USD",
+        entries: [
+          { account: through, amount: "-7.25" }, { account: { kind: "escrow" }, amount: "7.25" },
+          { account: { kind: "external", scope: "test" }, amount: "-7.25" }, { account: through, amount: "7.25" },
+        ],
+      }),
+    );
+    const [row] = await sql<{ balance: string }>(db, `SELECT balance::text FROM ledger_accounts WHERE key = $1`, [`escrow:${shop.tenantId}:USD`]);
+    expect(row!.balance).toBe("7.250000000000000000");
+    await expectLedgerConsistent(db);
+  });
+
   it("W2 replay: the same debit key twice at the same time debits once", async () => {
     const shop = await createShop(db);
     await placeOrder(money, shop, { rail: "escrow", pay: true });

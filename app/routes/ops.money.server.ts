@@ -36,19 +36,14 @@ const violationSchema = z.object({ check: z.string(), subject: z.string(), detai
 
 export async function loadMoneyOps(context: AppLoadContext) {
   const { money, prisma } = context.services;
-  const [kill, recon, globalRow] = await Promise.all([
-    money.killSwitchState(),
-    money.reconciliationReports(REPORT_LIMIT),
-    // killSwitchState() says only whether the global switch is on; its reason and time are on its row.
-    prisma.killSwitch.findFirst({ where: { tenantId: null }, select: { engaged: true, reason: true, updatedAt: true } }),
-  ]);
+  const [kill, recon] = await Promise.all([money.killSwitchState(), money.reconciliationReports(REPORT_LIMIT)]);
   const shops = await prisma.tenant.findMany({ where: { id: { in: kill.tenants.map((t) => t.tenantId) } }, select: { id: true, slug: true, displayName: true } });
   const latest = recon.reports[0];
   return {
     killSwitch: {
       global: kill.global,
-      globalReason: globalRow?.reason ?? null,
-      globalSince: kill.global ? iso(globalRow?.updatedAt ?? null) : null,
+      globalReason: kill.globalReason,
+      globalSince: iso(kill.globalSince),
       tenants: kill.tenants.map((t) => {
         const shop = shops.find((s) => s.id === t.tenantId);
         return { tenantId: t.tenantId, slug: shop?.slug ?? t.tenantId, displayName: shop?.displayName ?? "", reason: t.reason, since: t.since.toISOString() };

@@ -9,6 +9,7 @@ import type { TenantContext } from "#server/http/tenant-context.ts";
 import { defineRoute, mountRoutes, openApiDocument, type RouteDef } from "#server/http/api-route.ts";
 import { ApiError, sendError } from "#server/http/errors.ts";
 import { listAudit } from "#server/audit/index.ts";
+import { beforeCursorSchema } from "#server/db/paging.ts";
 import { authRoutes } from "./auth.ts";
 import { tenantRoutes } from "./tenants.ts";
 import { teamRoutes } from "./team.ts";
@@ -26,11 +27,11 @@ const operatorRoutes = () => [
       tenantId: z.uuid().optional(),
       actorId: z.uuid().optional(),
       action: z.string().max(60).optional(),
-      before: z.iso.datetime().optional(),
+      before: beforeCursorSchema.optional(),
       limit: z.coerce.number().int().min(1).max(200).default(50),
     }),
     async handler({ query, services }) {
-      return listAudit(services.prisma, { ...query, before: query.before ? new Date(query.before) : undefined });
+      return listAudit(services.prisma, query);
     },
   }),
 ];

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/api-route.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { listAudit } from "#server/audit/index.ts";
+import { beforeCursorSchema } from "#server/db/paging.ts";
 import {
   listTenants, slugProblem, tenantCreateSchema, tenantListQuerySchema, tenantPatchSchema, tenantSelect, transitionSchema, type Transition,
 } from "#server/tenancy/index.ts";
@@ -66,9 +67,9 @@ export function tenantRoutes() {
       method: "get", path: "/tenants/:tenantId/audit", tag: "tenants", summary: "The shop's audit trail (owner, operators)",
       auth: { tenant: { roles: ["owner"], operator: true } },
       params: tenantParams,
-      query: z.object({ action: z.string().max(60).optional(), before: z.iso.datetime().optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      query: z.object({ action: z.string().max(60).optional(), before: beforeCursorSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
       async handler({ params, query, services }) {
-        return listAudit(services.prisma, { tenantId: params.tenantId, action: query.action, before: query.before ? new Date(query.before) : undefined, limit: query.limit });
+        return listAudit(services.prisma, { tenantId: params.tenantId, action: query.action, before: query.before, limit: query.limit });
       },
     }),
   ];

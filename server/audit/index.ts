@@ -6,6 +6,7 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 
 import type { SqlQuery } from "#server/db/client.ts";
+import { pageArgs, pageOf } from "#server/db/paging.ts";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -44,7 +45,8 @@ export interface AuditFilter {
   actorId?: string;
   /** Prefix match, e.g. "tenant." for every tenant action. */
   action?: string;
-  before?: Date;
+  /** The id of the last row of the previous page (newest first). */
+  before?: string;
   limit?: number;
 }
 
@@ -55,11 +57,9 @@ export async function listAudit(prisma: PrismaClient, f: AuditFilter) {
       ...(f.tenantId ? { tenantId: f.tenantId } : {}),
       ...(f.actorId ? { actorId: f.actorId } : {}),
       ...(f.action ? { action: { startsWith: f.action } } : {}),
-      ...(f.before ? { createdAt: { lt: f.before } } : {}),
     },
-    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-    take: limit + 1,
+    // The cursor row must pass the same tenant floor as the page, or another tenant's id would position this one's.
+    ...pageArgs(limit, f.before ? (f.tenantId ? { id: f.before, tenantId: f.tenantId } : { id: f.before }) : undefined),
   });
-  const page = rows.slice(0, limit);
-  return { items: page, nextBefore: rows.length > limit ? page[page.length - 1]!.createdAt.toISOString() : null };
+  return pageOf(rows, limit);
 }

@@ -59,8 +59,14 @@ export class EdgeSnapshot {
   }
 }
 
-/** Internal endpoints (ask, metrics) answer only the edge and scrapers on loopback or a trusted proxy address. */
+/**
+ * Internal endpoints (ask, metrics, readiness details) answer only direct calls from loopback or a trusted proxy's
+ * address: the edge's TLS ask, a scraper, a probe. A buyer's request that the edge relays arrives from the same address,
+ * but Caddy's reverse_proxy always adds X-Forwarded-For (a client cannot remove it), so a forwarded request is never
+ * internal.
+ */
 export function isInternalPeer(req: Request, trustedProxies: string[]) {
+  if (req.headers["x-forwarded-for"] !== undefined || req.headers.forwarded !== undefined) return false;
   const peer = peerAddress(req);
   return peer === "127.0.0.1" || peer === "::1" || trustedProxies.includes(peer);
 }

@@ -14,8 +14,12 @@ export async function assertMoneyAllowed(tx: Tx, tenantId: string) {
 
 export async function killSwitchState(prisma: PrismaClient | Tx) {
   const rows = await prisma.killSwitch.findMany({ where: { engaged: true }, select: { tenantId: true, reason: true, updatedAt: true } });
+  const global = rows.find((r) => r.tenantId === null);
   return {
-    global: rows.some((r) => r.tenantId === null),
+    global: Boolean(global),
+    // Why and since when the global switch is on (null while it is off), for the console, the API and /readyz.
+    globalReason: global?.reason ?? null,
+    globalSince: global?.updatedAt ?? null,
     tenants: rows.filter((r) => r.tenantId !== null).map((r) => ({ tenantId: r.tenantId!, reason: r.reason, since: r.updatedAt })),
   };
 }

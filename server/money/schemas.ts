@@ -2,6 +2,7 @@
  * "total") are stripped: the server prices every cart itself (ORD-1). */
 import { z } from "zod";
 import { PAYMENT_RAILS } from "#server/tenancy/policy.ts";
+import { beforeCursorSchema } from "#server/db/paging.ts";
 
 export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,200}$/, "Send an Idempotency-Key header of 8–200 characters (letters, digits, _ . : -).");
 
@@ -47,6 +48,7 @@ export const orderListQuerySchema = z.object({
   rail: z.enum(PAYMENT_RAILS).optional(),
   email: z.string().trim().toLowerCase().max(254).optional(),
   limit: z.coerce.number().int().min(1).max(100).default(25),
-  before: z.iso.datetime().optional(),
+  /** The id of the last order of the previous page (newest first). */
+  before: beforeCursorSchema.optional(),
 });
 export type OrderListQuery = z.infer<typeof orderListQuerySchema>;

@@ -5,6 +5,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { SqlRunner } from "#server/db/client.ts";
+import { pageArgs, pageOf } from "#server/db/paging.ts";
 import type { Redis } from "ioredis";
 import { ApiError } from "#server/http/errors.ts";
 import type { AuditActor } from "#server/audit/index.ts";
@@ -124,17 +125,12 @@ export class MoneyService {
         ...(q.status ? { status: q.status } : {}),
         ...(q.rail ? { rail: q.rail } : {}),
         ...(q.email ? { guestEmail: { contains: q.email } } : {}),
-        ...(q.before ? { createdAt: { lt: new Date(q.before) } } : {}),
       },
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: q.limit + 1,
+      ...pageArgs(q.limit, q.before ? { tenantId_id: { tenantId, id: q.before } } : undefined),
       select: { id: true, status: true, rail: true, total: true, currency: true, guestEmail: true, createdAt: true, _count: { select: { lines: true } } },
     });
-    const page = rows.slice(0, q.limit);
-    return {
-      items: page.map(({ _count, total, ...o }) => ({ ...o, total: total.toFixed(), lineCount: _count.lines })),
-      nextBefore: rows.length > q.limit ? page.at(-1)!.createdAt.toISOString() : null,
-    };
+    const { items, nextBefore } = pageOf(rows, q.limit);
+    return { items: items.map(({ _count, total, ...o }) => ({ ...o, total: total.toFixed(), lineCount: _count.lines })), nextBefore };
   }
 
   async merchantOrder(tenantId: string, orderId: string) {

@@ -3,15 +3,13 @@
  * emails and the tenants' slugs (two queries for the page, never one per row).
  */
 import type { PrismaClient } from "@prisma/client";
-import { z } from "zod";
+import { beforeCursorSchema } from "#server/db/paging.ts";
 import { listAudit, type AuditFilter } from "#server/audit/index.ts";
 import type { AuditRow } from "./audit-table.tsx";
 
-const beforeSchema = z.iso.datetime();
-
-/** The `before` cursor from the URL; anything that is not an ISO timestamp means "from the newest". */
-export function parseBefore(value: string | null): Date | undefined {
-  return value && beforeSchema.safeParse(value).success ? new Date(value) : undefined;
+/** The `before` cursor from the URL; anything that is not a row id means "from the newest". */
+export function parseBefore(value: string | null): string | undefined {
+  return value && beforeCursorSchema.safeParse(value).success ? value : undefined;
 }
 
 export async function loadAuditRows(prisma: PrismaClient, filter: AuditFilter): Promise<{ rows: AuditRow[]; nextBefore: string | null }> {

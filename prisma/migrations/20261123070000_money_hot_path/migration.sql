@@ -30,7 +30,9 @@ END $$;
 
 -- A posting: written once per idempotency key (a replay returns NULL and writes nothing); accounts are created on
 -- first use; entries are inserted in account-id order, so concurrent postings lock balances in one order and
--- never deadlock. Balances move at commit (ledger_entries_apply); ledger_entries_balanced checks the sum at commit.
+-- never deadlock. Balances move at commit (ledger_entries_apply), entry by entry in insertion order, so within an
+-- account credits go first: an account money passes through (buyer clearing) is never read as overdrawn on the
+-- way. ledger_entries_balanced checks the sum at commit.
 -- p_entries: [{"key": account key, "kind": LedgerAccountKind, "amount": "decimal"}]
 CREATE OR REPLACE FUNCTION ledger_post(p_tenant uuid, p_key text, p_kind text, p_currency text, p_order uuid, p_memo text, p_entries jsonb)
 RETURNS uuid LANGUAGE plpgsql AS $$
@@ -53,7 +55,7 @@ BEGIN
   FROM jsonb_to_recordset(p_entries) AS e(key text, kind text, amount numeric)
   JOIN ledger_accounts a ON a.key = e.key AND a.tenant_id = p_tenant
   WHERE e.amount <> 0
-  ORDER BY a.id;
+  ORDER BY a.id, e.amount DESC;
   RETURN v_id;
 END $$;
 
