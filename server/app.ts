@@ -35,7 +35,7 @@ export interface AppDeps {
   services: Services;
   redis: Redis;
   build: ServerBuild;
-  health: { ready(): Promise<Record<string, boolean>>; killSwitch?(): Promise<unknown> };
+  health: { ready(): Promise<Record<string, boolean>>; killSwitch?(): Promise<{ global: boolean }> };
   /** The on-demand TLS snapshot; without it /internal/edge/ask does not exist. */
   edge?: EdgeSnapshot;
 }
@@ -63,9 +63,10 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.get("/readyz", async (req, res) => {
     const checks = await health.ready();
     const ok = Object.values(checks).every(Boolean);
-    // Which shops have money paused, and why, is for operators and their probes only; the public sees up or down.
-    const internal = isInternalPeer(req, env.TRUSTED_PROXIES);
-    const killSwitch = !internal ? undefined : checks.postgres === false ? null : await health.killSwitch?.().catch(() => null);
+    // OPS-3: readiness shows the kill switch without failing on it. Which shops have money paused, and why, is for
+    // direct internal calls (operators' probes); everyone else sees whether the global switch is on.
+    const state = checks.postgres === false ? null : await health.killSwitch?.().catch(() => null);
+    const killSwitch = state && !isInternalPeer(req, env.TRUSTED_PROXIES) ? { global: state.global } : state;
     res.status(ok ? 200 : 503).json({ ok, checks, ...(killSwitch !== undefined ? { killSwitch } : {}) });
   });
 

@@ -109,12 +109,12 @@ describe("internal endpoints", () => {
       expect((await httpsGet(parts, host, "/internal/edge/ask?domain=internal.example.test")).status).toBe(404);
       const ready = await httpsGet(parts, host, "/readyz");
       expect(ready.status).toBe(200);
-      expect(JSON.parse(ready.body)).not.toHaveProperty("killSwitch");
+      expect(JSON.parse(ready.body).killSwitch).toEqual({ global: false });
     }
     // The same endpoints answer the app's own infrastructure calling directly.
     expect((await get(app, "localhost", "/metrics")).body).toMatch(/^edge_route_drift_total \d+$/m);
     expect(await ask("internal.example.test")).toBe(200);
-    expect(JSON.parse((await get(app, "localhost", "/readyz")).body)).toMatchObject({ killSwitch: { global: false } });
+    expect(JSON.parse((await get(app, "localhost", "/readyz")).body)).toMatchObject({ killSwitch: { global: false, globalReason: null, tenants: [] } });
     await owner.del(`/api/tenants/${tenantId}/domains/${d.id}`);
   });
 });

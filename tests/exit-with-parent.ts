@@ -4,7 +4,8 @@
  * (SIGTERM: drain, close Redis and Postgres) instead of living on with its port, its jobs and its connections, and
  * slowing every later run on the machine.
  */
-const parent = process.ppid;
+const startedBy = process.ppid;
 setInterval(() => {
-  if (process.ppid !== parent) process.kill(process.pid, "SIGTERM");
+  if (process.ppid !== startedBy) process.kill(process.pid, "SIGTERM");
 }, 1000).unref();
+export {};
