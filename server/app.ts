@@ -25,7 +25,8 @@ import { crossSiteGuard } from "./http/csrf.ts";
 import { accessLog } from "./http/access-log.ts";
 import type { Actor } from "./auth/index.ts";
 import { askHandler, isInternalPeer, type EdgeSnapshot } from "./edge/index.ts";
-import { renderMetrics } from "./observability/metrics.ts";
+import { HttpMetrics } from "./observability/http-metrics.ts";
+import { metricsHandler } from "./http/metrics-route.ts";
 import type { Services } from "./services.ts";
 
 export interface AppDeps {
@@ -47,6 +48,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   // The on-demand TLS ask comes first: Caddy calls it on every handshake of a not-yet-certified name (floods of random
   // names included), so it skips compression, headers and access logging.
   if (edge) app.get("/internal/edge/ask", askHandler(edge, env.TRUSTED_PROXIES));
+  const httpMetrics = new HttpMetrics();
+  app.use(httpMetrics.middleware());
   app.use(compression());
 
   app.use((req, res, next) => {
@@ -76,15 +79,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
 
   // Prometheus text: shared counters and gauges (edge drift, reconcile failures) kept in Redis by every process, and
   // the money invariant counter (ledger_invariant_violation_total) derived from the reconciliation reports.
-  app.get("/metrics", async (req, res, next) => {
-    if (!isInternalPeer(req, env.TRUSTED_PROXIES)) return res.status(404).type("text/plain").send("Not found");
-    try {
-      const [shared, money] = await Promise.all([renderMetrics(redis, env.REDIS_PREFIX), services.money.metricsText()]);
-      res.type("text/plain; version=0.0.4").set("Cache-Control", "no-store").send(shared + money);
-    } catch (err) {
-      next(err);
-    }
-  });
+  app.get("/metrics", metricsHandler({ env, redis, services, resolver, http: httpMetrics }));
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));

@@ -14,7 +14,10 @@ describe("env", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SECRET_BOX_KEY is required[\s\S]*real Postgres/);
     const key = "ab".repeat(32);
     expect(() => parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", MONEY_SECRET: "m".repeat(32) })).toThrow(/CADDY_ADMIN_URL is required/);
-    expect(parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019", MONEY_SECRET: "m".repeat(32) }).NODE_ENV).toBe("production");
+    const complete = { NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019", MONEY_SECRET: "m".repeat(32) };
+    expect(() => parseEnv(complete)).toThrow(/METRICS_TOKEN is required in production/);
+    expect(() => parseEnv({ ...complete, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: must be at least 24 characters/);
+    expect(parseEnv({ ...complete, METRICS_TOKEN: "t".repeat(24) }).NODE_ENV).toBe("production");
   });
   it("refuses sandbox payments, the dev money secret and failpoints in production", () => {
     const prod = { NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019" };

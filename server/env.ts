@@ -117,6 +117,12 @@ export const edgeEnvSchema = z.object({
 
 // Money core (MONEY.md, docs/decisions/009-money-core.md).
 const DEV_MONEY_SECRET = "dev-only-money-secret-never-use-in-production";
+export const observabilityEnvSchema = z.object({
+  // OPS-3: scrapers send `Authorization: Bearer <METRICS_TOKEN>` to /metrics. Required in production; unset (dev,
+  // tests): /metrics answers direct calls from loopback or TRUSTED_PROXIES only.
+  METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+});
+
 export const moneyEnvSchema = z.object({
   // The sandbox rails (escrow/direct funded by a pretend outside system). Refused in production.
   PAYMENTS_SANDBOX: bool.default(false),
@@ -138,7 +144,7 @@ export const moneyEnvSchema = z.object({
   MONEY_FAILPOINTS: z.string().max(500).optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(moneyEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(moneyEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {
@@ -167,6 +173,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (env.PAYMENTS_SANDBOX) problems.push("PAYMENTS_SANDBOX=true is refused in production: sandbox payments are simulated money");
     if (env.MONEY_SECRET === DEV_MONEY_SECRET) problems.push("MONEY_SECRET is required in production (at least 32 characters)");
     if (env.MONEY_FAILPOINTS) problems.push("MONEY_FAILPOINTS is for tests only");
+    if (!env.METRICS_TOKEN) problems.push("METRICS_TOKEN is required in production (scrapers send it as a Bearer token to /metrics)");
     if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return env;

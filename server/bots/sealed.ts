@@ -2,8 +2,7 @@
  * The bot secrets as the secret box binds them (AAD per row and column). The plaintext token leaves this module
  * only into a Telegram client; it never reaches a response, a log line or a job payload.
  */
-import { createHash, timingSafeEqual } from "node:crypto";
-import type { SecretBox } from "#server/secrets/index.ts";
+import { secretsEqual, type SecretBox } from "#server/secrets/index.ts";
 
 export const aad = {
   token: (botId: string) => `tenant_bots.token:${botId}`,
@@ -18,7 +17,5 @@ export function openToken(box: SecretBox, bot: { id: string; encryptedToken: str
 /** Constant-time comparison of the webhook secret header with the stored one (hashing first equalises lengths). */
 export function webhookSecretMatches(box: SecretBox, bot: { id: string; encryptedWebhookSecret: string }, header: string | undefined) {
   if (!header) return false;
-  const expected = createHash("sha256").update(box.open(bot.encryptedWebhookSecret, aad.webhookSecret(bot.id))).digest();
-  const got = createHash("sha256").update(header).digest();
-  return timingSafeEqual(expected, got);
+  return secretsEqual(box.open(bot.encryptedWebhookSecret, aad.webhookSecret(bot.id)), header);
 }

@@ -279,6 +279,15 @@ export class DomainService {
     return rows.map(({ tenant, ...r }) => ({ ...this.view(r), tenant }));
   }
 
+  /** OPS-3 metrics: domains (not removed) by status and TLS status, and certificates that end within 14 days. */
+  async stateCounts() {
+    const [groups, expiringSoon] = await Promise.all([
+      this.d.prisma.tenantDomain.groupBy({ by: ["status", "tlsStatus"], where: { status: { not: "removed" } }, _count: { _all: true } }),
+      this.d.prisma.tenantDomain.count({ where: { status: { in: ["active", "degraded"] }, tlsNotAfter: { lt: new Date(this.now().getTime() + 14 * 86_400_000) } } }),
+    ]);
+    return { byState: groups.map((g) => ({ status: g.status, tlsStatus: g.tlsStatus, count: g._count._all })), expiringSoon };
+  }
+
   /** Operators: one domain's event log, across shops. */
   async events(domainId: string, limit = 200) {
     return this.d.prisma.tenantDomainEvent.findMany({ where: { domainId }, orderBy: { createdAt: "desc" }, take: limit });

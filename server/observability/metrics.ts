@@ -7,7 +7,7 @@ import type { Redis } from "ioredis";
 const key = (prefix: string) => `${prefix}metrics`;
 const NAME = /^[a-z_][a-z0-9_]*$/;
 
-function field(name: string, labels: Record<string, string> = {}) {
+export function field(name: string, labels: Record<string, string> = {}) {
   if (!NAME.test(name)) throw new TypeError(`bad metric name ${name}`);
   const l = Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, "_")}"`);
   return l.length ? `${name}{${l.join(",")}}` : name;
