@@ -182,6 +182,14 @@ describe("merchant orders and the money console", () => {
     await global.getByLabel(/^Reason/).fill("Drill over");
     await global.getByRole("button", { name: "Turn kill switch off" }).click();
     await expect.poll(() => global.getAttribute("data-state")).toBe("off");
+
+    // OPS-1: the shop's health on its tenant page: today's orders and the requests its buyers just made.
+    await o.goto(`${e2e.platformUrl}/ops/tenants/${tenantId}`);
+    await hydrated(o);
+    await expect.poll(() => o.getByTestId("health-last-order").textContent()).toMatch(/in the last 24 h/);
+    expect(await o.getByTestId("health-last-order").textContent()).not.toContain("None yet");
+    await expectAccessible(o, "ops tenant health");
+    await shot(o, "15-ops-tenant-health");
     expect(opsErrors).toEqual([]);
     await opsCtx.close();
   });

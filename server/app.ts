@@ -83,6 +83,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
+  app.use(services.requestStats.middleware());
   // Shop images are served before the storefront rate limit: one catalog page loads many of them.
   app.get("/media/:name", mediaHandler(services));
   app.use(

@@ -121,6 +121,8 @@ export const observabilityEnvSchema = z.object({
   // OPS-3: scrapers send `Authorization: Bearer <METRICS_TOKEN>` to /metrics. Required in production; unset (dev,
   // tests): /metrics answers direct calls from loopback or TRUSTED_PROXIES only.
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
+  // OPS-1: how often each instance adds its per-shop request and 5xx counts to Redis for the console.
+  TENANT_STATS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
 });
 
 export const moneyEnvSchema = z.object({

@@ -70,6 +70,8 @@ if (env.MODE !== "worker") {
   await edge.start(subscriber, env.REDIS_PREFIX + TENANCY_CHANNEL);
   closers.push(async () => edge.stop());
   closers.push(async () => subscriber.quit());
+  services.requestStats.start();
+  closers.push(() => services.requestStats.stop());
   const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
   const app = createApp({
     env,

@@ -9,6 +9,7 @@ import type { SqlRunner } from "#server/db/client.ts";
 import type { Redis } from "ioredis";
 import type { Env } from "./env.ts";
 import type { Logger } from "./observability/logger.ts";
+import { TenantRequestStats } from "./observability/tenant-stats.ts";
 import { AuthService, LoginGuard, TeamService } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
@@ -40,6 +41,8 @@ export interface Services {
   money: MoneyService;
   /** The money jobs' queue (paused while the global kill switch is on). */
   moneyQueue: Queue;
+  /** OPS-1: per-shop request and 5xx counts, summed over instances in Redis (started by web processes). */
+  requestStats: TenantRequestStats;
   notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number }>;
   deliverNotification(data: { botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
@@ -84,6 +87,10 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     redis,
     money,
     moneyQueue,
+    requestStats: new TenantRequestStats({
+      redis, prefix: env.REDIS_PREFIX, flushMs: env.TENANT_STATS_FLUSH_MS,
+      onError: (err) => logger.warn({ err: err.message }, "per-shop request counts not stored"),
+    }),
     box: getBox,
     edge,
     queue,

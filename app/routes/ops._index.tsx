@@ -149,7 +149,7 @@ export default function TenantsIndex() {
                         <TenantStatusBadge status={t.status} />
                       </span>
                     </td>
-                    <td className="max-w-64 truncate px-4 py-2.5 text-gray-700">{t.ownerEmail ?? <span className="text-gray-400">—</span>}</td>
+                    <td className="max-w-64 truncate px-4 py-2.5 text-gray-700">{t.ownerEmail ?? <span className="text-gray-500">—</span>}</td>
                     <td className="whitespace-nowrap px-4 py-2.5 text-gray-600" title={t.createdAt}>
                       {formatDate(t.createdAt)}
                     </td>

@@ -14,6 +14,8 @@ import { buttonClass, Card, EmptyState, PageHeader, PagerLink, withParams } from
 import { TransitionForm } from "#app/components/ops/transition-form.tsx";
 import { BotHealthTable } from "#app/components/ops/bot-health.tsx";
 import { loadBotHealth } from "./ops.bots.server.ts";
+import { loadTenantHealth } from "#app/components/ops/tenant-health.server.ts";
+import { TenantHealthCard } from "#app/components/ops/tenant-health.tsx";
 import { allowedTransitions, TRANSITIONS, transitionFormSchema, type TransitionIntent } from "#app/components/ops/transition-schema.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -35,7 +37,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const before = parseBefore(url.searchParams.get("before"));
   const { prisma } = context.services;
-  const [tenant, audit, bots] = await Promise.all([
+  const [tenant, audit, bots, health] = await Promise.all([
     prisma.tenant.findUnique({
       where: { id: tenantId },
       select: {
@@ -46,11 +48,11 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
         paymentPolicy: {
           select: { allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true },
         },
-        domains: { where: { status: { not: "removed" } }, select: { hostname: true, status: true, isPrimary: true }, orderBy: { hostname: "asc" }, take: 20 },
       },
     }),
     loadAuditRows(prisma, { tenantId, before, limit: AUDIT_PAGE }),
     loadBotHealth(prisma, { tenantId }),
+    loadTenantHealth(context.services, tenantId),
   ]);
   if (!tenant) throw new Response("Not found", { status: 404 });
 
@@ -85,7 +87,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
           buyerDisclosureMode: policy.buyerDisclosureMode,
         }
       : null,
-    domains: tenant.domains,
+    health,
     transitions: allowedTransitions(tenant.status),
     previewPath: `/t/${tenant.slug}`,
     liveUrl: tenant.status === "active" ? `${url.protocol}//${tenant.slug}.${context.platformDomain}${port}/` : null,
@@ -133,7 +135,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 export default function TenantDetail() {
-  const { tenant, members, policy, domains, transitions, previewPath, liveUrl, audit, bots } = useLoaderData<typeof loader>();
+  const { tenant, members, policy, health, transitions, previewPath, liveUrl, audit, bots } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [search] = useSearchParams();
   // A later submission's outcome replaces the banner from the previous redirect.
@@ -202,6 +204,8 @@ export default function TenantDetail() {
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          <TenantHealthCard health={health} botProblems={bots.problems} />
+
           <Card title="Overview">
             <dl className="divide-y divide-gray-100">
               <Field label="Status">
@@ -209,7 +213,7 @@ export default function TenantDetail() {
                   <span>
                     <TenantStatusBadge status={tenant.status} />
                   </span>
-                  {tenant.statusReason ? <span className="text-gray-600">“{tenant.statusReason}”</span> : <span className="text-gray-400">No reason recorded</span>}
+                  {tenant.statusReason ? <span className="text-gray-600">“{tenant.statusReason}”</span> : <span className="text-gray-500">No reason recorded</span>}
                 </div>
               </Field>
               <Field label="Type">{humanize(tenant.type)}</Field>
@@ -219,7 +223,7 @@ export default function TenantDetail() {
                     {tenant.owner.email}
                   </Link>
                 ) : (
-                  <span className="text-gray-400">No owner</span>
+                  <span className="text-gray-500">No owner</span>
                 )}
               </Field>
               <Field label="Currency">{tenant.currency}</Field>
@@ -227,21 +231,6 @@ export default function TenantDetail() {
               <Field label="Last updated">{formatDateTime(tenant.updatedAt)}</Field>
               <Field label="Tenant ID">
                 <code className="font-mono text-xs break-all text-gray-700">{tenant.id}</code>
-              </Field>
-              <Field label="Domains">
-                {domains.length ? (
-                  <ul className="space-y-1">
-                    {domains.map((d) => (
-                      <li key={d.hostname} className="flex flex-wrap items-center gap-2">
-                        <span className="font-mono text-xs">{d.hostname}</span>
-                        <Pill>{d.status}</Pill>
-                        {d.isPrimary ? <Pill tone="indigo">primary</Pill> : null}
-                      </li>
-                    ))}
-                  </ul>
-                ) : (
-                  <span className="text-gray-400">Platform subdomain only</span>
-                )}
               </Field>
             </dl>
           </Card>

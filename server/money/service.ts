@@ -133,6 +133,16 @@ export class MoneyService {
     return { items: items.map(({ _count, total, ...o }) => ({ ...o, total: total.toFixed(), lineCount: _count.lines })), nextBefore };
   }
 
+  /** Operators' health view (OPS-1): the shop's latest order and how many it took in the last 24 hours. */
+  async orderActivity(tenantId: string) {
+    const since = new Date(this.ctx.now().getTime() - 86_400_000);
+    const [last, last24h] = await Promise.all([
+      this.deps.prisma.order.findFirst({ where: { tenantId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], select: { createdAt: true, status: true } }),
+      this.deps.prisma.order.count({ where: { tenantId, createdAt: { gte: since } } }),
+    ]);
+    return { lastOrderAt: last?.createdAt ?? null, lastOrderStatus: last?.status ?? null, last24h };
+  }
+
   async merchantOrder(tenantId: string, orderId: string) {
     const o = await loadOrder(this.ctx.sql, tenantId, { id: orderId });
     const postings = await this.deps.prisma.ledgerPosting.findMany({

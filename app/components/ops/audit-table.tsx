@@ -56,7 +56,7 @@ export function AuditTable({ rows, showTenant = true }: { rows: AuditRow[]; show
                     {row.actorEmail ?? <span className="font-mono text-xs">{row.actorId.slice(0, 8)}…</span>}
                   </Link>
                 ) : (
-                  <span className="text-gray-400">—</span>
+                  <span className="text-gray-500">—</span>
                 )}
               </td>
               <td className={`${td} whitespace-nowrap`}>
@@ -69,7 +69,7 @@ export function AuditTable({ rows, showTenant = true }: { rows: AuditRow[]; show
                       {row.tenantSlug ?? <span className="font-mono text-xs">{row.tenantId.slice(0, 8)}…</span>}
                     </Link>
                   ) : (
-                    <span className="text-gray-400">—</span>
+                    <span className="text-gray-500">—</span>
                   )}
                 </td>
               ) : null}
@@ -77,10 +77,10 @@ export function AuditTable({ rows, showTenant = true }: { rows: AuditRow[]; show
                 <code className="rounded bg-gray-100 px-1.5 py-0.5 font-mono text-xs text-gray-800">{row.action}</code>
               </td>
               <td className={`${td} max-w-32 truncate font-mono text-xs text-gray-600`} title={row.target ?? undefined}>
-                {row.target ?? <span className="text-gray-400">—</span>}
+                {row.target ?? <span className="text-gray-500">—</span>}
               </td>
-              <td className={`${td} min-w-36 text-gray-700`}>{row.reason ?? <span className="text-gray-400">—</span>}</td>
-              <td className={`${td} max-w-28 truncate font-mono text-xs text-gray-600`} title={row.ip ?? undefined}>{row.ip ?? <span className="text-gray-400">—</span>}</td>
+              <td className={`${td} min-w-36 text-gray-700`}>{row.reason ?? <span className="text-gray-500">—</span>}</td>
+              <td className={`${td} max-w-28 truncate font-mono text-xs text-gray-600`} title={row.ip ?? undefined}>{row.ip ?? <span className="text-gray-500">—</span>}</td>
               <td className={td}>
                 {row.details ? (
                   <details className="group">
@@ -93,7 +93,7 @@ export function AuditTable({ rows, showTenant = true }: { rows: AuditRow[]; show
                     </pre>
                   </details>
                 ) : (
-                  <span className="text-gray-400">—</span>
+                  <span className="text-gray-500">—</span>
                 )}
               </td>
             </tr>

@@ -54,7 +54,7 @@ function LastWebhook({ bot, now }: { bot: BotHealthView; now: string }) {
           <span className="block text-xs text-gray-500">{formatDateTime(bot.lastWebhookAt)}</span>
         </span>
       ) : (
-        <span className="text-gray-400">Never</span>
+        <span className="text-gray-500">Never</span>
       )}
       {bot.stale ? <StaleFlag /> : null}
     </div>
@@ -106,11 +106,11 @@ export function BotHealthTable({ bots, now, showTenant }: { bots: BotHealthView[
                     {b.lastErrorAt ? <p className="text-xs text-gray-500">{formatDateTime(b.lastErrorAt)}</p> : null}
                   </>
                 ) : (
-                  <span className="text-gray-400">—</span>
+                  <span className="text-gray-500">—</span>
                 )}
               </td>
               <td className="whitespace-nowrap px-4 py-2.5">
-                {b.paused ? <span className="font-medium text-amber-800">Paused</span> : <span className="text-gray-400">No</span>}
+                {b.paused ? <span className="font-medium text-amber-800">Paused</span> : <span className="text-gray-500">No</span>}
               </td>
             </tr>
           ))}

@@ -56,7 +56,7 @@ export function TransitionForm({ intent, lastResult }: { intent: TransitionInten
       </div>
       <div>
         <label htmlFor={fields.reason.id} className="block text-xs font-medium text-gray-700">
-          Reason <span className="text-gray-400">(required, kept in the audit log)</span>
+          Reason <span className="text-gray-500">(required, kept in the audit log)</span>
         </label>
         <textarea
           {...getTextareaProps(fields.reason, { ariaDescribedBy: fields.reason.errors ? fields.reason.errorId : undefined })}
