@@ -9,6 +9,8 @@ describe("env", () => {
   it("fails fast with a readable message", () => {
     expect(() => parseEnv({ PORT: "eighty", REDIS_URL: "http://x" })).toThrow(/PORT[\s\S]*REDIS_URL/);
     expect(() => parseEnv({ SECRET_BOX_KEY: "short" })).toThrow(/SECRET_BOX_KEY: must be 32 bytes/);
+    expect(() => parseEnv({ MONEY_SECRET_OLD: `${"o".repeat(32)},short` })).toThrow(/MONEY_SECRET_OLD[\s\S]*at least 32 characters/);
+    expect(parseEnv({ MONEY_SECRET_OLD: ` ${"o".repeat(32)} , ${"p".repeat(32)}` }).MONEY_SECRET_OLD).toEqual(["o".repeat(32), "p".repeat(32)]);
   });
   it("refuses dev-only settings in production", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SECRET_BOX_KEY is required[\s\S]*real Postgres/);

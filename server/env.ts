@@ -130,6 +130,9 @@ export const moneyEnvSchema = z.object({
   PAYMENTS_SANDBOX: bool.default(false),
   // HMAC key for buyer order links and delivery codes; at least 32 characters, required in production.
   MONEY_SECRET: z.string().min(32).default(DEV_MONEY_SECRET),
+  // Comma-separated earlier MONEY_SECRETs: links and delivery codes made under them keep working after a rotation
+  // until those orders are done (delivery codes live DELIVERY_CODE_TTL_MS). New ones always use MONEY_SECRET.
+  MONEY_SECRET_OLD: csv.pipe(z.array(z.string().min(32, "each old secret must be at least 32 characters"))),
   ORDER_PAYMENT_TTL_MS: z.coerce.number().int().min(1_000).default(30 * 60_000),
   MANUAL_INVOICE_TTL_MS: z.coerce.number().int().min(1_000).default(7 * 86_400_000),
   // Time between delivery and the escrow release (digital-only orders release at once).

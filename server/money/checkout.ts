@@ -12,7 +12,7 @@ import { afterCommit } from "./context.ts";
 import { moneySql } from "./money-tx.ts";
 import { amountText, canonical, compare, decimal, feeOf, sumAmounts, times } from "./amounts.ts";
 import { isUniqueViolation } from "./db-errors.ts";
-import { orderToken, sha256Hex } from "./secrets.ts";
+import { orderToken, secretsOf, sha256Hex, storedOrderToken } from "./secrets.ts";
 import type { CheckoutInput } from "./schemas.ts";
 import { buyerView, loadOrder, type OrderRow } from "./views.ts";
 
@@ -43,7 +43,7 @@ interface CheckoutFacts {
   feeBps: number | null;
   items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind }>;
   /** An order already made with this Idempotency-Key. */
-  seen: { id: string; requestHash: string } | null;
+  seen: { id: string; requestHash: string; tokenHash: string } | null;
 }
 
 /** Everything checkout reads, in one statement: the shop's currency, policy and fee, the cart's items, and a replay. */
@@ -58,7 +58,7 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
        'feeBps', (SELECT s.platform_fee_bps FROM tenant_money_settings s WHERE s.tenant_id = t.id),
        'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'price', i.price::text, 'category', i.category, 'kind', i.kind))
                   FROM catalog_items i WHERE i.tenant_id = t.id AND i.id = ANY($2::uuid[]) AND i.active AND i.archived_at IS NULL), '[]'),
-       'seen', (SELECT json_build_object('id', o.id, 'requestHash', o.request_hash) FROM orders o WHERE o.tenant_id = t.id AND o.idempotency_key = $3)
+       'seen', (SELECT json_build_object('id', o.id, 'requestHash', o.request_hash, 'tokenHash', o.token_hash) FROM orders o WHERE o.tenant_id = t.id AND o.idempotency_key = $3)
      ) AS facts
      FROM tenants t WHERE t.id = $1::uuid`,
     [tenantId, itemIds, idempotencyKey], "checkout_facts");
@@ -116,11 +116,14 @@ function newOrderRow(o: ReturnType<typeof priceCart>, createdAt: Date): OrderRow
 export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string) {
   const requestHash = sha256Hex(JSON.stringify(input));
   const token = orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash);
-  const replay = async (seen: { id: string; requestHash: string }) => {
+  const replay = async (seen: { id: string; requestHash: string; tokenHash: string }) => {
     if (seen.requestHash !== requestHash) {
       throw new ApiError(409, "IDEMPOTENCY_KEY_REUSED", "This Idempotency-Key was already used for a different checkout.");
     }
-    return { token, order: buyerView(ctx, await loadOrder(ctx.sql, tenantId, { id: seen.id })), replayed: true };
+    // Made before a MONEY_SECRET rotation, the stored link comes from an earlier secret.
+    const stored = storedOrderToken(secretsOf(ctx.config), tenantId, idempotencyKey, requestHash, seen.tokenHash);
+    if (!stored) throw new ApiError(409, "IDEMPOTENCY_KEY_REUSED", "This checkout was made under a retired key; start a new checkout.");
+    return { token: stored, order: buyerView(ctx, await loadOrder(ctx.sql, tenantId, { id: seen.id })), replayed: true };
   };
   const facts = await checkoutFacts(ctx, tenantId, input.items.map((i) => i.itemId), idempotencyKey);
   if (facts.seen) return replay(facts.seen);
@@ -135,7 +138,7 @@ export async function checkout(ctx: MoneyContext, tenantId: string, input: Check
   } catch (err) {
     // The same key at the same moment: the other request won; its order is the answer.
     if (isUniqueViolation(err)) {
-      const raced = await ctx.prisma.order.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, requestHash: true } });
+      const raced = await ctx.prisma.order.findUnique({ where: { tenantId_idempotencyKey: { tenantId, idempotencyKey } }, select: { id: true, requestHash: true, tokenHash: true } });
       if (raced) return replay(raced);
     }
     throw err;

@@ -3,7 +3,10 @@ import type { Env } from "#server/env.ts";
 /** What the money core needs from the environment (server/env.ts moneyEnvSchema). */
 export interface MoneyConfig {
   sandbox: boolean;
+  /** Makes every new buyer link and delivery code. */
   secret: string;
+  /** Earlier secrets, still accepted for links and codes made before a rotation. */
+  oldSecrets: string[];
   orderTtlMs: number;
   invoiceTtlMs: number;
   releaseGraceMs: number;
@@ -19,6 +22,7 @@ export function moneyConfigFromEnv(env: Env): MoneyConfig {
   return {
     sandbox: env.PAYMENTS_SANDBOX,
     secret: env.MONEY_SECRET,
+    oldSecrets: env.MONEY_SECRET_OLD,
     orderTtlMs: env.ORDER_PAYMENT_TTL_MS,
     invoiceTtlMs: env.MANUAL_INVOICE_TTL_MS,
     releaseGraceMs: env.RELEASE_GRACE_MS,

@@ -9,7 +9,7 @@ import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { hit } from "#server/http/rate-limit.ts";
 import { afterCommit, type MoneyContext } from "./context.ts";
 import { transition } from "./state-machine.ts";
-import { deliveryCode, deliveryCodeHash } from "./secrets.ts";
+import { deliveryCode, deliveryCodeHash, deliveryCodeHashes, secretsOf } from "./secrets.ts";
 import { findOrder } from "./settlement.ts";
 import { TX_OPTIONS } from "./money-tx.ts";
 
@@ -34,11 +34,12 @@ export async function enterDeliveryCode(ctx: MoneyContext, actor: AuditActor, te
   const order = await findOrder(ctx, tenantId, orderId);
   const limit = await hit(ctx.redis, ctx.prefix, { name: "delivery-code", limit: ctx.config.codeAttemptsPer15Min, windowMs: 15 * 60_000 }, orderId);
   if (!limit.allowed) throw ApiError.rateLimited(limit.retryAfterSec, "Too many delivery code attempts for this order. Try again later.");
-  const hash = deliveryCodeHash(ctx.config.secret, orderId, code);
+  // One hash per known secret: a code made before a MONEY_SECRET rotation is still accepted.
+  const hashes = deliveryCodeHashes(secretsOf(ctx.config), orderId, code);
   const consumed = await ctx.prisma.$transaction(async (tx) => {
     const used = await tx.$executeRaw`
       UPDATE delivery_codes SET consumed_at = now(), attempts = attempts + 1
-      WHERE order_id = ${orderId}::uuid AND tenant_id = ${tenantId}::uuid AND code_hash = ${hash}
+      WHERE order_id = ${orderId}::uuid AND tenant_id = ${tenantId}::uuid AND code_hash = ANY(${hashes}::text[])
         AND consumed_at IS NULL AND expires_at > now() AND attempts < max_attempts`;
     if (used === 0) return false;
     const digitalOnly = (await tx.orderLine.count({ where: { orderId, tenantId, kind: "physical" } })) === 0;

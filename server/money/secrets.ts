@@ -21,6 +21,33 @@ export function deliveryCode(secret: string, orderId: string, nonce: string) {
 
 export const deliveryCodeHash = (secret: string, orderId: string, code: string) => hmac(secret, `delivery-code-hash:${orderId}:${code}`).toString("hex");
 
+/** The current secret first, then the earlier ones (MONEY_SECRET_OLD). */
+export const secretsOf = (c: { secret: string; oldSecrets: string[] }) => [c.secret, ...c.oldSecrets];
+
+/**
+ * The buyer's code for a shipment: derived with whichever secret made the stored hash, so a rotation of MONEY_SECRET
+ * does not change a code the buyer may already have passed on. Null when no known secret made it.
+ */
+export function storedDeliveryCode(secrets: string[], orderId: string, nonce: string, codeHash: string) {
+  for (const s of secrets) {
+    const code = deliveryCode(s, orderId, nonce);
+    if (sameHash(deliveryCodeHash(s, orderId, code), codeHash)) return code;
+  }
+  return null;
+}
+
+/** The hashes a typed code may be stored under, one per known secret. */
+export const deliveryCodeHashes = (secrets: string[], orderId: string, code: string) => secrets.map((s) => deliveryCodeHash(s, orderId, code));
+
+/** The order link a replayed checkout returns: the one whose hash is stored, whichever known secret made it. */
+export function storedOrderToken(secrets: string[], tenantId: string, idempotencyKey: string, requestHash: string, tokenHash: string) {
+  for (const s of secrets) {
+    const token = orderToken(s, tenantId, idempotencyKey, requestHash);
+    if (sameHash(sha256Hex(token), tokenHash)) return token;
+  }
+  return null;
+}
+
 export function sameHash(a: string, b: string) {
   const x = Buffer.from(a, "hex");
   const y = Buffer.from(b, "hex");

@@ -3,7 +3,7 @@ import type { Prisma } from "@prisma/client";
 import { ApiError } from "#server/http/errors.ts";
 import type { SqlRunner } from "#server/db/client.ts";
 import type { MoneyContext } from "./context.ts";
-import { deliveryCode } from "./secrets.ts";
+import { secretsOf, storedDeliveryCode } from "./secrets.ts";
 import { decimal } from "./amounts.ts";
 
 export const orderSelect = {
@@ -15,7 +15,7 @@ export const orderSelect = {
   escrow: { select: { status: true, amount: true, releasedAmount: true, refundedAmount: true, feeAmount: true, heldAt: true, settledAt: true } },
   intent: { select: { status: true, evidenceNote: true } },
   disputes: { select: { id: true, status: true, reason: true, resolution: true, openedAt: true, resolvedAt: true }, orderBy: { openedAt: "asc" as const } },
-  deliveryCode: { select: { nonce: true, expiresAt: true, consumedAt: true } },
+  deliveryCode: { select: { nonce: true, codeHash: true, expiresAt: true, consumedAt: true } },
 } satisfies Prisma.OrderSelect;
 export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }>;
 
@@ -40,7 +40,7 @@ const ORDER_JSON = `json_build_object(
   'disputes', coalesce((SELECT json_agg(json_build_object('id', d.id, 'status', d.status, 'reason', d.reason, 'resolution', d.resolution,
       'openedAt', d.opened_at, 'resolvedAt', d.resolved_at) ORDER BY d.opened_at)
     FROM disputes d WHERE d.tenant_id = o.tenant_id AND d.order_id = o.id), '[]'),
-  'deliveryCode', (SELECT json_build_object('nonce', c.nonce, 'expiresAt', c.expires_at, 'consumedAt', c.consumed_at)
+  'deliveryCode', (SELECT json_build_object('nonce', c.nonce, 'codeHash', c.code_hash, 'expiresAt', c.expires_at, 'consumedAt', c.consumed_at)
     FROM delivery_codes c WHERE c.tenant_id = o.tenant_id AND c.order_id = o.id)
 ) AS o`;
 
@@ -105,14 +105,14 @@ function common(o: OrderRow) {
 
 export function buyerView(ctx: MoneyContext, o: OrderRow) {
   const code = o.deliveryCode;
-  const showCode = code && !code.consumedAt && o.status === "fulfilling";
+  const shown = code && !code.consumedAt && o.status === "fulfilling" ? storedDeliveryCode(secretsOf(ctx.config), o.id, code.nonce, code.codeHash) : null;
   const rail = ctx.rails.settler(o.rail);
   return {
     ...common(o),
     paymentInstructions: o.status === "pending_payment" && rail ? rail.instructions({ id: o.id, tenantId: o.tenantId, total: o.total.toFixed(), currency: o.currency }) : null,
     sandboxPay: o.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
     canDispute: o.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(o.status),
-    deliveryCode: showCode ? { code: deliveryCode(ctx.config.secret, o.id, code.nonce), expiresAt: code.expiresAt } : null,
+    deliveryCode: shown && code ? { code: shown, expiresAt: code.expiresAt } : null,
   };
 }
 
