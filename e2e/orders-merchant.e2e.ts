@@ -138,9 +138,12 @@ describe("merchant orders and the money console", () => {
     const p = await phone.newPage();
     await p.goto(`${e2e.platformUrl}/dashboard/${tenantId}/orders`);
     await hydrated(p);
+    // Nothing on the phone scrolls sideways: the header (shop switcher, account links) and the list fit 390 px.
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(p, "9-phone-list");
     await p.goto(`${e2e.platformUrl}/dashboard/${tenantId}/orders/${main.order.id}`);
     await hydrated(p);
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(p, "10-phone-detail");
     await phone.close();
     await ctx.close();

@@ -59,6 +59,14 @@ const MATRIX: Row[] = [
   { method: "GET", path: "/uploads", allowed: ["owner", "manager", "operator"] },
   { method: "POST", path: "/uploads", allowed: ["owner", "manager"], body: async () => ({}) },
   { method: "DELETE", path: `/uploads/${randomUUID()}`, allowed: ["owner", "manager"] },
+  // Orders hold buyers' emails and addresses: not for developers. A made-up order id is a 404 for those allowed.
+  { method: "GET", path: "/orders", allowed: ["owner", "manager", "finance", "support", "operator"] },
+  { method: "GET", path: `/orders/${randomUUID()}`, allowed: ["owner", "manager", "finance", "support", "operator"] },
+  { method: "POST", path: `/orders/${randomUUID()}/ship`, allowed: ["owner", "manager"] },
+  { method: "POST", path: `/orders/${randomUUID()}/delivery-code`, allowed: ["owner", "manager"], body: async () => ({ code: "123456" }) },
+  { method: "POST", path: `/orders/${randomUUID()}/mark-paid`, allowed: ["owner", "finance"], body: async () => ({ evidenceNote: "Bank transfer seen" }) },
+  { method: "GET", path: "/platform-fee", allowed: [...MEMBERS, "operator"] },
+  { method: "PUT", path: "/platform-fee", allowed: ["operator"], body: async () => ({ platformFeeBps: 250 }) },
   // Closing is last: it ends the shop's life.
   { method: "POST", path: "/close", allowed: ["operator"], body: async () => ({ reason: "matrix check" }) },
 ];

@@ -41,14 +41,14 @@ function Filters({ filters }: { filters: Data["filters"] }) {
       aria-label="Filter orders"
       className="flex flex-wrap items-end gap-3 rounded-xl border border-gray-200 bg-white p-3 shadow-sm"
     >
-      <div className="w-44">
+      <div className="w-full sm:w-44">
         <label htmlFor="orders-status" className="block text-xs font-medium text-gray-600">Status</label>
         <select id="orders-status" name="status" defaultValue={filters.status} className={`mt-1 ${inputClass} pr-8`}>
           <option value="">All statuses</option>
           {STATUS_FILTERS.map((s) => <option key={s} value={s}>{orderStatusLabel(s)}</option>)}
         </select>
       </div>
-      <div className="w-44">
+      <div className="w-full sm:w-44">
         <label htmlFor="orders-rail" className="block text-xs font-medium text-gray-600">Payment</label>
         <select id="orders-rail" name="rail" defaultValue={filters.rail} className={`mt-1 ${inputClass} pr-8`}>
           <option value="">All payment rails</option>

@@ -3,17 +3,11 @@
  * list page's query and rows as the browser gets them.
  */
 import type { AppLoadContext } from "@remix-run/node";
-import type { TenantRole } from "@prisma/client";
 import { z } from "zod";
 import { orderListQuerySchema } from "#server/money/index.ts";
 import { rethrowAsResponse } from "#app/utils/api-error.server.ts";
 
-/** Members who see the Orders tab (the tab list in dashboard.$tenantId.tsx matches). */
-export const ORDER_READERS = ["owner", "manager", "finance", "support"] as const satisfies readonly TenantRole[];
-/** Ship and enter the buyer's delivery code. */
-export const ORDER_FULFILLERS = ["owner", "manager"] as const satisfies readonly TenantRole[];
-/** Mark a manual invoice paid. */
-export const INVOICE_CONFIRMERS = ["owner", "finance"] as const satisfies readonly TenantRole[];
+export { ORDER_READERS, ORDER_FULFILLERS, INVOICE_CONFIRMERS } from "#server/money/index.ts";
 
 export const hasAnyRole = (roles: readonly string[], allowed: readonly string[]) => roles.some((r) => allowed.includes(r));
 

@@ -3,34 +3,18 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireTenantRole } from "#app/utils/auth.server.ts";
 import { RoleBadge, StatusBadge } from "#app/components/ui/badge.tsx";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { tabsFor } from "#app/utils/tenant-tabs.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.displayName} — Storefront` : "Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { tenant, roles } = await requireTenantRole(request, context, params.tenantId!, { roles: "any", operator: false });
-  return { tenant, roles, platformDomain: context.platformDomain };
-}
-
-/** Which tabs a member sees; each page checks its own rule again on the server. */
-function tabsFor(roles: string[]) {
-  const owner = roles.includes("owner");
-  const catalogEditor = owner || roles.includes("manager");
-  const domainEditor = catalogEditor || roles.includes("developer");
-  const orderReader = catalogEditor || roles.includes("finance") || roles.includes("support");
-  return [
-    { to: ".", label: "Overview", end: true },
-    ...(orderReader ? [{ to: "orders", label: "Orders" }] : []),
-    ...(catalogEditor ? [{ to: "catalog", label: "Catalog" }] : []),
-    { to: "brand", label: "Brand" },
-    ...(owner ? [{ to: "team", label: "Team" }] : []),
-    ...(domainEditor ? [{ to: "domains", label: "Domains" }] : []),
-    { to: "payments", label: "Payments" },
-    { to: "bot", label: "Telegram" },
-  ];
+  // The tab list is made here: it needs the server's role rules, which must not reach the browser bundle.
+  return { tenant, roles, platformDomain: context.platformDomain, tabs: tabsFor(roles) };
 }
 
 export default function TenantLayout() {
-  const { tenant, roles, platformDomain } = useLoaderData<typeof loader>();
+  const { tenant, roles, platformDomain, tabs } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <div>
@@ -45,7 +29,7 @@ export default function TenantLayout() {
         </div>
       </div>
       <nav aria-label="Shop sections" className="flex gap-6 overflow-x-auto border-b border-gray-200">
-        {tabsFor(roles).map((t) => (
+        {tabs.map((t) => (
           <NavLink
             key={t.to}
             to={t.to}

@@ -29,9 +29,9 @@ function ShopSwitcher({ shops }: { shops: Array<{ id: string; displayName: strin
   }, [location.key]);
   const current = shops.find((s) => s.id === tenantId);
   return (
-    <details ref={ref} className="group relative">
+    <details ref={ref} className="group relative min-w-0">
       <summary className="flex cursor-pointer list-none items-center gap-2 rounded-md border border-gray-200 bg-white px-3 py-1.5 text-sm font-medium text-gray-800 shadow-sm hover:bg-gray-50 [&::-webkit-details-marker]:hidden">
-        <span className="max-w-48 truncate">{current ? current.displayName : "All shops"}</span>
+        <span className="max-w-28 truncate sm:max-w-48">{current ? current.displayName : "All shops"}</span>
         <svg aria-hidden viewBox="0 0 20 20" className="h-4 w-4 text-gray-400"><path fill="currentColor" d="M5.5 7.5 10 12l4.5-4.5z" /></svg>
       </summary>
       <div className="absolute left-0 z-20 mt-2 w-72 overflow-hidden rounded-lg border border-gray-200 bg-white shadow-lg">

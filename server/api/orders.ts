@@ -1,11 +1,12 @@
-/** Merchant order routes (ORD, MONEY.md): members read; owners and managers fulfil; owners and finance mark invoices paid. */
+/** Merchant order routes (ORD, MONEY.md): owners, managers, finance and support read; owners and managers fulfil; owners and finance mark invoices paid. */
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/api-route.ts";
-import { deliveryCodeSchema, markPaidSchema, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
+import { deliveryCodeSchema, INVOICE_CONFIRMERS, markPaidSchema, ORDER_FULFILLERS, ORDER_READERS, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
 
 const orderParams = tenantParams.extend({ orderId: z.uuid() });
-const readers = { tenant: { roles: "any" as const, operator: true } };
-const fulfillers = { tenant: { roles: ["owner", "manager"] as const, operator: false } };
+const readers = { tenant: { roles: ORDER_READERS, operator: true } };
+const members = { tenant: { roles: "any" as const, operator: true } };
+const fulfillers = { tenant: { roles: ORDER_FULFILLERS, operator: false } };
 
 export function orderRoutes() {
   return [
@@ -40,14 +41,14 @@ export function orderRoutes() {
     }),
     defineRoute({
       method: "post", path: "/tenants/:tenantId/orders/:orderId/mark-paid", tag: "orders", summary: "Mark a manual invoice paid, with an evidence note (owner, finance)",
-      auth: { tenant: { roles: ["owner", "finance"] as const, operator: false } }, params: orderParams, body: markPaidSchema,
+      auth: { tenant: { roles: INVOICE_CONFIRMERS, operator: false } }, params: orderParams, body: markPaidSchema,
       async handler({ params, body, audit, services }) {
         return services.money.markInvoicePaid(audit, params.tenantId, params.orderId, body.evidenceNote);
       },
     }),
     defineRoute({
       method: "get", path: "/tenants/:tenantId/platform-fee", tag: "orders", summary: "The platform fee this shop pays (basis points)",
-      auth: readers, params: tenantParams,
+      auth: members, params: tenantParams,
       async handler({ params, services }) {
         return services.money.platformFee(params.tenantId);
       },
