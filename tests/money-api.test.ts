@@ -197,6 +197,31 @@ describe("operators", () => {
     expect((await owner.put("/api/ops/money/kill-switch", { engaged: true, reason: "not mine" })).status).toBe(403);
   });
 
+  it("break-glass: an operator reads a shop's orders only with a stated reason, and each such read is audited", async () => {
+    const shop = await createShop(db);
+    const placed = await buyer(shop.slug).checkout(cart(shop.item("Lamp"), { rail: "escrow" }));
+    const paths = [`/api/tenants/${shop.tenantId}/orders`, `/api/tenants/${shop.tenantId}/orders/${placed.json.data.order.id}`];
+    const audited = () => db.prisma.auditLog.findMany({ where: { tenantId: shop.tenantId, action: "break_glass.read" }, orderBy: { createdAt: "asc" } });
+    for (const path of paths) {
+      for (const headers of [{}, { "x-break-glass-reason": "  no " }] as Array<Record<string, string>>) {
+        const refused = await operator.call("GET", path, undefined, headers);
+        expect([refused.status, refused.json.error.code]).toEqual([403, "BREAK_GLASS_REASON_REQUIRED"]);
+        expect(refused.body).not.toContain("example.test");
+      }
+    }
+    expect(await audited()).toEqual([]);
+    for (const path of paths) {
+      const read = await operator.call("GET", path, undefined, { "x-break-glass-reason": "Chargeback review CB-1182" });
+      expect(read.status, read.body).toBe(200);
+    }
+    const rows = await audited();
+    expect(rows.map((r) => [r.actorKind, r.reason, r.target, r.ip])).toEqual(paths.map((p) => ["operator", "Chargeback review CB-1182", `GET ${p}`, "127.0.0.1"]));
+    // The shop's own members read without one, and nothing is added to the trail.
+    const owner = await member(shop.tenantId, "owner");
+    expect((await owner.get(paths[0]!)).status).toBe(200);
+    expect(await audited()).toHaveLength(2);
+  });
+
   it("disputes queue, resolution and on-demand reconciliation with its report and metric", async () => {
     const shop = await createShop(db);
     const b = buyer(shop.slug);

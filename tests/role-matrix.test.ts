@@ -100,7 +100,8 @@ describe("role matrix (PRODUCT.md §9)", () => {
       const expected: string[] = [];
       for (const subject of SUBJECTS) {
         const body = row.body ? await row.body() : undefined;
-        const res = await clients[subject]!.call(row.method, `/api/tenants/${tenantId}${row.path.replace(":item", itemId)}`, body);
+        // Every caller states a reason: only operators' reads of customer data need one (break-glass, tested apart).
+        const res = await clients[subject]!.call(row.method, `/api/tenants/${tenantId}${row.path.replace(":item", itemId)}`, body, { "x-break-glass-reason": "role matrix check" });
         const refused = res.status === 401 || res.status === 403 || res.json?.error?.code === "TENANT_NOT_FOUND";
         expect(res.status, `${subject}: ${res.body}`).toBeLessThan(500);
         if (refused) {

@@ -14,6 +14,11 @@ export interface TenantRule {
   roles: readonly TenantRole[] | "any";
   /** Whether platform operators pass (operators never become members). */
   operator: boolean;
+  /**
+   * Break-glass (OPS-2, SECURITY.md 14): the data is the shop's customers', so an operator who is not a member passes
+   * only with a stated reason (header X-Break-Glass-Reason), and every such read is in the audit log.
+   */
+  breakGlass?: boolean;
 }
 
 export interface TenantAccess {

@@ -6,7 +6,7 @@
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { z, type ZodType } from "zod";
 import { requireTenantAccess, type Actor, type TenantAccess, type TenantRule } from "#server/auth/index.ts";
-import type { AuditActor } from "#server/audit/index.ts";
+import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import type { Services } from "#server/services.ts";
 import { ApiError, sendError } from "./errors.ts";
 
@@ -68,6 +68,19 @@ export function auditActorOf(actor: Actor | null, ip: string): AuditActor {
   return { userId: actor.userId, kind: actor.isOperator ? "operator" : actor.via === "token" ? "token" : "user", ip };
 }
 
+const breakGlassReason = z.string().trim().min(5).max(500);
+
+/** An operator reading a shop's customer data: refused without a reason; audited (before the read) with it. */
+async function breakGlass(services: Services, audit: AuditActor, tenantId: string, req: Request) {
+  const reason = breakGlassReason.safeParse(req.get("x-break-glass-reason") ?? "");
+  if (!reason.success) {
+    throw new ApiError(403, "BREAK_GLASS_REASON_REQUIRED", "This is the shop's customer data: state why you need it in the X-Break-Glass-Reason header (5–500 characters).");
+  }
+  await writeAudit(services.prisma, audit, {
+    action: "break_glass.read", tenantId, target: `${req.method} ${req.originalUrl.split("?")[0]}`, reason: reason.data,
+  });
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function mountRoutes(router: Router, routes: RouteDef<any, any, any, any>[], services: Services) {
   for (const def of routes) {
@@ -91,6 +104,9 @@ export function mountRoutes(router: Router, routes: RouteDef<any, any, any, any>
         const body = def.body && !def.raw ? parse(def.body, req.body ?? {}, "body") : undefined;
         const rawBody = def.raw && Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
         const ip = req.ip ?? "unknown";
+        if (access?.asOperator && typeof def.auth === "object" && def.auth.tenant.breakGlass) {
+          await breakGlass(services, auditActorOf(actor, ip), access.tenant.id, req);
+        }
         const data = await def.handler({
           params,
           query,
@@ -137,7 +153,7 @@ export function openApiDocument(routes: RouteDef<any, any, any, any>[], info: { 
       tags: [def.tag],
       operationId: `${def.method}${def.path.replace(/[/:{}-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
       description: describeAuth(def.auth),
-      ...(rule ? { "x-tenant-roles": rule.roles, "x-operator": rule.operator } : {}),
+      ...(rule ? { "x-tenant-roles": rule.roles, "x-operator": rule.operator, ...(rule.breakGlass ? { "x-break-glass": true } : {}) } : {}),
       security,
       parameters,
       ...(def.raw
@@ -178,8 +194,9 @@ function describeAuth(auth: AuthRule): string {
   if (auth === "public") return "Public.";
   if (auth === "user") return "Any signed-in user (session or API token).";
   if (auth === "operator") return "Platform operators only.";
-  const { roles, operator } = auth.tenant;
+  const { roles, operator, breakGlass } = auth.tenant;
   if (roles !== "any" && roles.length === 0) return "Platform operators only.";
   const who = roles === "any" ? "any member of the tenant" : `tenant roles: ${roles.join(", ")}`;
-  return `Requires ${who}${operator ? "; operators may also read" : ""}.`;
+  const ops = !operator ? "" : breakGlass ? "; operators may also read, stating why in the X-Break-Glass-Reason header (audited)" : "; operators may also read";
+  return `Requires ${who}${ops}.`;
 }
