@@ -1,12 +1,17 @@
 /**
  * npm run tenants:apply -- <files…>   upsert manifests (idempotent); publishes a cache invalidation
  * npm run tenants:export -- <slug>    print one tenant as a manifest
+ * npm run tenants:dump -- <slug> <dir> --reason "<why>"
+ *                                      every row the tenant owns, one JSON file per table, plus its manifest (audited)
  */
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
 import { readFile } from "node:fs/promises";
 import { getEnv } from "#server/env.ts";
 import { openDatabase } from "#server/db/client.ts";
 import { createRedis } from "#server/redis.ts";
-import { applyManifest, exportManifest, manifestSchema, publishTenancyChange } from "#server/tenancy/index.ts";
+import { applyManifest, exportManifest, exportTenantData, manifestSchema, publishTenancyChange } from "#server/tenancy/index.ts";
+import { writeAudit } from "#server/audit/index.ts";
 
 const [cmd, ...args] = process.argv.slice(2);
 const env = getEnv();
@@ -36,7 +41,24 @@ try {
     const m = await exportManifest(db.prisma, args[0] ?? "");
     if (!m) throw new Error(`no tenant with slug ${args[0]}`);
     console.log(JSON.stringify(m, null, 2));
-  } else throw new Error("usage: tenants.ts apply|export");
+  } else if (cmd === "dump") {
+    const [slug, dir] = args;
+    const reason = args[args.indexOf("--reason") + 1]?.trim() ?? "";
+    if (!slug || !dir || dir === "--reason" || !args.includes("--reason") || reason.length < 5) {
+      throw new Error('usage: tenants:dump -- <slug> <dir> --reason "<why, at least 5 characters>"');
+    }
+    const tenant = await db.prisma.tenant.findUnique({ where: { slug }, select: { id: true } });
+    if (!tenant) throw new Error(`no tenant with slug ${slug}`);
+    // The export is a read of the shop's customer data: it is in the shop's audit trail before it happens.
+    await writeAudit(db.prisma, { userId: null, kind: "system" }, { action: "tenant.data_export", tenantId: tenant.id, target: `tenant:${tenant.id}`, reason });
+    const data = await exportTenantData(db.run.query, tenant.id);
+    await mkdir(dir, { recursive: true });
+    for (const [table, rows] of Object.entries(data.tables)) {
+      await writeFile(path.join(dir, `${table}.json`), JSON.stringify(rows, null, 2) + "\n");
+      console.log(`${table}: ${rows.length} row(s)${data.withheld[table] ? ` (withheld: ${data.withheld[table].join(", ")})` : ""}`);
+    }
+    await writeFile(path.join(dir, "manifest.json"), JSON.stringify(await exportManifest(db.prisma, slug), null, 2) + "\n");
+  } else throw new Error("usage: tenants.ts apply|export|dump");
 } catch (err) {
   console.error((err as Error).message);
   code = 1;

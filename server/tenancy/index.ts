@@ -6,3 +6,4 @@ export { manifestSchema, applyManifest, exportManifest, slugSchema, type TenantM
 export { TenantLifecycle, tenantCreateSchema, tenantPatchSchema, transitionSchema, slugProblem, tenantSelect, type Transition } from "./lifecycle.ts";
 export { getPaymentPolicy, putPaymentPolicy, paymentPolicySchema, PAYMENT_RAILS, type PaymentPolicyInput } from "./policy.ts";
 export { listTenants, tenantListQuerySchema, type TenantListQuery } from "./queries.ts";
+export { exportTenantData, type TenantDataExport } from "./data-export.ts";
