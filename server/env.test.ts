@@ -19,7 +19,8 @@ describe("env", () => {
     const complete = { NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019", MONEY_SECRET: "m".repeat(32) };
     expect(() => parseEnv(complete)).toThrow(/METRICS_TOKEN is required in production/);
     expect(() => parseEnv({ ...complete, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: must be at least 24 characters/);
-    expect(parseEnv({ ...complete, METRICS_TOKEN: "t".repeat(24) }).NODE_ENV).toBe("production");
+    expect(() => parseEnv({ ...complete, METRICS_TOKEN: "t".repeat(24) })).toThrow(/TRUSTED_PROXIES is required in production/);
+    expect(parseEnv({ ...complete, METRICS_TOKEN: "t".repeat(24), TRUSTED_PROXIES: "127.0.0.1" }).NODE_ENV).toBe("production");
   });
   it("refuses sandbox payments, the dev money secret and failpoints in production", () => {
     const prod = { NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019" };

@@ -179,6 +179,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (env.MONEY_SECRET === DEV_MONEY_SECRET) problems.push("MONEY_SECRET is required in production (at least 32 characters)");
     if (env.MONEY_FAILPOINTS) problems.push("MONEY_FAILPOINTS is for tests only");
     if (!env.METRICS_TOKEN) problems.push("METRICS_TOKEN is required in production (scrapers send it as a Bearer token to /metrics)");
+    if (!env.TRUSTED_PROXIES.length) problems.push("TRUSTED_PROXIES is required in production (the app serves plain HTTP behind the TLS edge; session cookies are Secure only)");
     if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return env;

@@ -116,7 +116,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
       await queue.close();
       await moneyQueue.close();
     },
-    auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000 }),
+    auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000, secureCookiesOnly: env.NODE_ENV === "production" }),
     team: new TeamService({ prisma }),
     tenants: new TenantLifecycle({ prisma, publish }),
     catalog: new CatalogService({ prisma }),

@@ -1,5 +1,5 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { clearSessionCookie, readSessionToken } from "#server/auth/cookies.ts";
+import { readSessionToken } from "#server/auth/cookies.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 
@@ -15,6 +15,6 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const token = readSessionToken(request.headers.get("cookie"));
   if (token) await context.services.auth.signOut(token);
   return redirect(safeRedirect(formData.get("redirectTo"), "/"), {
-    headers: { "Set-Cookie": clearSessionCookie({ secure: context.request.secure }) },
+    headers: { "Set-Cookie": context.services.auth.clearSessionCookie(context.request.secure) },
   });
 }

@@ -1,11 +1,10 @@
 /** Sign-in and sign-up finish the same way: a redirect that sets the new session cookie. */
 import { redirect, type AppLoadContext } from "@remix-run/node";
-import { sessionCookie } from "#server/auth/cookies.ts";
 import { requirePlatformHost, safeRedirect } from "./auth.server.ts";
 
 export function redirectWithSession(context: AppLoadContext, token: string, to: string) {
   return redirect(to, {
-    headers: { "Set-Cookie": sessionCookie(token, { secure: context.request.secure, maxAgeSec: context.services.auth.sessionTtlSec }) },
+    headers: { "Set-Cookie": context.services.auth.sessionCookie(token, context.request.secure) },
   });
 }
 

@@ -1,7 +1,7 @@
 /** Account routes: sign-up, sign-in, sign-out (here and everywhere), the current user, personal API tokens. */
 import { z } from "zod";
 import {
-  apiTokenCreateSchema, clearSessionCookie, listMemberships, readSessionToken, sessionCookie, signInSchema, signUpSchema,
+  apiTokenCreateSchema, listMemberships, readSessionToken, signInSchema, signUpSchema,
 } from "#server/auth/index.ts";
 import { defineRoute } from "#server/http/api-route.ts";
 
@@ -12,7 +12,7 @@ export function authRoutes() {
       body: signUpSchema,
       async handler({ body, meta, services, res }) {
         const { user, session } = await services.auth.signUp(body, meta);
-        res.append("Set-Cookie", sessionCookie(session.token, { secure: meta.secure, maxAgeSec: services.auth.sessionTtlSec }));
+        res.append("Set-Cookie", services.auth.sessionCookie(session.token, meta.secure));
         return { user: { id: user.id, email: user.email, displayName: user.displayName } };
       },
     }),
@@ -21,7 +21,7 @@ export function authRoutes() {
       body: signInSchema,
       async handler({ body, meta, services, req, res }) {
         const { user, session } = await services.auth.signIn(body, meta, readSessionToken(req.headers.cookie));
-        res.append("Set-Cookie", sessionCookie(session.token, { secure: meta.secure, maxAgeSec: services.auth.sessionTtlSec }));
+        res.append("Set-Cookie", services.auth.sessionCookie(session.token, meta.secure));
         return { user: { id: user.id, email: user.email, displayName: user.displayName, isOperator: user.platformRole === "admin" } };
       },
     }),
@@ -30,7 +30,7 @@ export function authRoutes() {
       async handler({ meta, services, req, res }) {
         const token = readSessionToken(req.headers.cookie);
         if (token) await services.auth.signOut(token);
-        res.append("Set-Cookie", clearSessionCookie({ secure: meta.secure }));
+        res.append("Set-Cookie", services.auth.clearSessionCookie(meta.secure));
         return { signedOut: true };
       },
     }),

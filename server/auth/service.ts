@@ -7,6 +7,7 @@ import { ApiError } from "#server/http/errors.ts";
 import { writeAudit } from "#server/audit/index.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
+import { clearSessionCookie, sessionCookie } from "./cookies.ts";
 import type { LoginGuard } from "./login-guard.ts";
 
 export interface Actor {
@@ -33,6 +34,8 @@ export class AuthService {
       prisma: PrismaClient;
       guard: LoginGuard;
       sessionTtlMs: number;
+      /** Production: the session cookie is always `__Host-…; Secure`, so it never travels without TLS. */
+      secureCookiesOnly?: boolean;
       now?: () => Date;
     },
   ) {}
@@ -43,6 +46,15 @@ export class AuthService {
 
   get sessionTtlSec() {
     return Math.floor(this.deps.sessionTtlMs / 1000);
+  }
+
+  /** The Set-Cookie value for a new session; Secure under HTTPS, and always in production. */
+  sessionCookie(token: string, requestSecure: boolean) {
+    return sessionCookie(token, { secure: requestSecure || Boolean(this.deps.secureCookiesOnly), maxAgeSec: this.sessionTtlSec });
+  }
+
+  clearSessionCookie(requestSecure: boolean) {
+    return clearSessionCookie({ secure: requestSecure || Boolean(this.deps.secureCookiesOnly) });
   }
 
   async signUp(input: { email: string; password: string; displayName?: string }, meta: RequestMeta) {

@@ -1,0 +1,45 @@
+/**
+ * The app as production runs it (NODE_ENV=production with every required setting): it starts, its session cookie
+ * is `__Host-…; Secure` even when the request reached it as plain HTTP (SECURITY.md 4 and 8: a session cookie never
+ * travels without TLS), /metrics wants its token, and the sandbox payment endpoint does not exist.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, redisPrefix } from "./db.ts";
+import { get, startApp, type RunningApp } from "./app.ts";
+import { REDIS_URL } from "./db-urls.ts";
+import { createTenant, createUser, TEST_PASSWORD } from "./factories.ts";
+import { request } from "./http.ts";
+
+const db = await createTestDatabase();
+let app: RunningApp;
+const TOKEN = randomBytes(24).toString("hex");
+
+beforeAll(async () => {
+  await createTenant(db.prisma, { slug: "prod" });
+  app = await startApp({
+    NODE_ENV: "production", MODE: "web", DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost",
+    SECRET_BOX_KEY: randomBytes(32).toString("hex"), MONEY_SECRET: randomBytes(24).toString("hex"), METRICS_TOKEN: TOKEN,
+    CADDY_ADMIN_URL: "http://127.0.0.1:9", TRUSTED_PROXIES: "127.0.0.1",
+  });
+});
+afterAll(async () => app?.stop());
+
+describe("NODE_ENV=production", () => {
+  it("issues only Secure __Host- session cookies, even for a request that arrived without TLS", async () => {
+    const user = await createUser(db.prisma);
+    const res = await request(app.port, "/api/auth/login", { method: "POST", body: { email: user.email, password: TEST_PASSWORD } });
+    expect(res.status, res.body).toBe(200);
+    const cookie = ([] as string[]).concat(res.headers["set-cookie"] ?? []).join("\n");
+    expect(cookie).toMatch(/^__Host-sf_session=[^;]+; Path=\/; HttpOnly; SameSite=Lax; Max-Age=\d+; Secure$/m);
+    expect(cookie).not.toMatch(/^sf_session=/m);
+  });
+
+  it("serves shops, keeps /metrics behind its token and has no sandbox payments", async () => {
+    expect((await get(app, "prod.localhost", "/")).status).toBe(200);
+    expect((await get(app, "localhost", "/metrics")).status).toBe(404);
+    expect((await get(app, "localhost", "/metrics", { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    const pay = await request(app.port, "/api/storefront/orders/anything/sandbox-pay", { method: "POST", host: "prod.localhost", body: {} });
+    expect(pay.status).toBe(404);
+  });
+});
