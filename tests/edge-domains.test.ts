@@ -154,7 +154,7 @@ describe("primary domain (TEN-6)", () => {
     // A pending domain cannot be primary.
     const pending = await owner.post(`/api/tenants/${tenantId}/domains`, { hostname: "c.primary.test" });
     const refused = await owner.put(`/api/tenants/${tenantId}/primary-domain`, { domainId: pending.json.data.id });
-    expect(refused.status).toBe(409);
+    expect(refused.status).toBe(400);
     expect(refused.json.error.code).toBe("DOMAIN_NOT_ACTIVE");
   });
 });

@@ -74,9 +74,9 @@ describe("checkout", () => {
     });
     const b = buyer(shop.slug);
     const refusals = [
-      [await b.checkout(cart(shop.item("Cheap"), { rail: "manual_invoice", acknowledgeNoEscrow: true })), 422, "RAIL_NOT_ALLOWED"],
-      [await b.checkout(cart(shop.item("Pricey"), { rail: "direct", acknowledgeNoEscrow: true })), 422, "RAIL_NOT_ALLOWED"],
-      [await b.checkout(cart(shop.item("Ring"), { rail: "direct", acknowledgeNoEscrow: true })), 422, "RAIL_NOT_ALLOWED"],
+      [await b.checkout(cart(shop.item("Cheap"), { rail: "manual_invoice", acknowledgeNoEscrow: true })), 400, "RAIL_NOT_ALLOWED"],
+      [await b.checkout(cart(shop.item("Pricey"), { rail: "direct", acknowledgeNoEscrow: true })), 400, "RAIL_NOT_ALLOWED"],
+      [await b.checkout(cart(shop.item("Ring"), { rail: "direct", acknowledgeNoEscrow: true })), 400, "RAIL_NOT_ALLOWED"],
       [await b.checkout(cart(shop.item("Cheap"), { rail: "direct" })), 400, "VALIDATION_ERROR"],
       [await b.checkout({ items: [{ itemId: shop.item("Cheap"), quantity: 1 }], email: "b@example.test", rail: "escrow" }), 400, "VALIDATION_ERROR"],
     ] as const;
@@ -185,7 +185,7 @@ describe("operators", () => {
       const ready = await request(app.port, "/readyz");
       expect([ready.status, ready.json.killSwitch.global]).toEqual([200, true]);
       const refused = await buyer(shop.slug).checkout(cart(shop.item("Lamp"), { rail: "escrow" }));
-      expect([refused.status, refused.json.error.code]).toEqual([503, "KILL_SWITCH_ON"]);
+      expect([refused.status, refused.json.error.code]).toEqual([423, "KILL_SWITCH_ON"]);
       const pay = await buyer(shop.slug).post(`/api/storefront/orders/${placed.json.data.token}/sandbox-pay`);
       expect(pay.json.error.code).toBe("KILL_SWITCH_ON");
       expect((await buyer(shop.slug).get(`/api/storefront/orders/${placed.json.data.token}`)).status).toBe(200);
@@ -260,7 +260,7 @@ describe("start-up", () => {
       const escrow = await request(plain.port, "/api/storefront/checkout", {
         method: "POST", host: `${shop.slug}.localhost`, headers: { "idempotency-key": newKey() }, body: cart(shop.item("Lamp"), { rail: "escrow" }),
       });
-      expect([escrow.status, escrow.json.error.code]).toEqual([422, "RAIL_NOT_ALLOWED"]);
+      expect([escrow.status, escrow.json.error.code]).toEqual([400, "RAIL_NOT_ALLOWED"]);
     } finally {
       await plain.stop();
     }

@@ -71,15 +71,10 @@ describe("the operator's tenant page (OPS-1)", () => {
       body: { items: [{ itemId: shop.item("Lamp"), quantity: 1 }], email: "health@example.test", shippingAddress: ADDRESS, rail: "escrow" },
     });
     expect(placed.status, placed.body).toBe(201);
-    // A 5xx the shop's buyers really get: checkout while the shop's money is paused answers 503.
-    expect((await operator.put("/api/ops/money/kill-switch", { tenantId: shop.tenantId, engaged: true, reason: "health test" })).status).toBe(200);
-    const refused = await request(app.port, "/api/storefront/checkout", {
-      method: "POST", host: `${shop.slug}.localhost`, headers: { "idempotency-key": newKey() },
-      body: { items: [{ itemId: shop.item("Lamp"), quantity: 1 }], email: "health@example.test", shippingAddress: ADDRESS, rail: "escrow" },
-    });
-    expect(refused.status).toBe(503);
-
+    // Another web instance served this shop a 500: its counts add to this one's in Redis.
     const stats = new TenantRequestStats({ redis, prefix, flushMs: 60_000 });
+    stats.record(shop.tenantId, 500);
+    await stats.flush();
     await until(async () => (await stats.read(shop.tenantId)).thisHour.requests >= 5, "the app's counts reach Redis", 10_000);
 
     const page = await operator.get(`/ops/tenants/${shop.tenantId}`);

@@ -146,7 +146,7 @@ export async function runOrderAction(context: AppLoadContext, tenantId: string, 
     else await money.markInvoicePaid(actor, tenantId, orderId, input.evidenceNote);
   } catch (err) {
     // The kill switch is a 503 but an expected answer here: the member reads it on the form, nothing changed.
-    if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") return { intent, result: submission.reply({ formErrors: [err.message] }), status: 503 };
+    if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") return { intent, result: submission.reply({ formErrors: [err.message] }), status: 423 };
     const result = replyWithApiError(submission, err, { DELIVERY_CODE_INVALID: "code" });
     return { intent, result, status: err instanceof ApiError ? err.status : 400 };
   }

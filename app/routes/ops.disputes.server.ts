@@ -62,7 +62,7 @@ export async function resolveDispute(context: AppLoadContext, formData: FormData
     return { form, result: submission.reply({ resetForm: true }), status: 200 };
   } catch (err) {
     // A paused platform or shop (503) is an answer the operator should read, not a crash.
-    if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") return { form, result: submission.reply({ formErrors: [err.message] }), status: 503 };
+    if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") return { form, result: submission.reply({ formErrors: [err.message] }), status: 423 };
     return { form, result: replyWithApiError(submission, err), status: err instanceof ApiError ? err.status : 400 };
   }
 }

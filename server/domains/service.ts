@@ -89,10 +89,10 @@ export class DomainService {
 
   async add(audit: AuditActor, tenantId: string, input: { hostname: string; mode?: DomainMode }): Promise<DomainView> {
     const v = validateCustomHostname(input.hostname, { platformDomain: this.d.platformDomain });
-    if (!v.ok) throw new ApiError(422, "DOMAIN_INVALID", v.message, { reason: v.reason });
+    if (!v.ok) throw new ApiError(400, "DOMAIN_INVALID", v.message, { reason: v.reason });
     const mode: DomainMode = input.mode ?? (isApexHostname(v.hostname) ? "apex" : "cname");
     if (mode === "apex" && !this.d.edge.ipv4.length && !this.d.edge.ipv6.length) {
-      throw new ApiError(422, "DOMAIN_INVALID", `This platform cannot serve root domains yet. Use a subdomain such as www.${v.hostname} instead.`, { reason: "apex_unsupported" });
+      throw new ApiError(400, "DOMAIN_INVALID", `This platform cannot serve root domains yet. Use a subdomain such as www.${v.hostname} instead.`, { reason: "apex_unsupported" });
     }
     const now = this.now();
     try {
@@ -260,7 +260,7 @@ export class DomainService {
         const n = await tx.tenantDomain.updateMany({ where: { id: domainId, tenantId, status: { in: ["active", "degraded"] } }, data: { isPrimary: true } });
         if (n.count === 0) {
           await this.find(tenantId, domainId, tx);
-          throw new ApiError(409, "DOMAIN_NOT_ACTIVE", "Only a verified domain can be the primary host. Verify it first.");
+          throw new ApiError(400, "DOMAIN_NOT_ACTIVE", "Only a verified domain can be the primary host. Verify it first.");
         }
       }
       await writeAudit(tx, audit, { action: "domain.primary", tenantId, target: domainId, details: { primary: domainId ?? "platform subdomain" } });

@@ -69,7 +69,7 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
 /** The cart priced by the server, the rail chosen from the policy (PAY-2/3): what money_checkout will write. */
 function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, input: CheckoutInput) {
   const { policy } = facts;
-  if (!policy) throw new ApiError(422, "RAIL_NOT_ALLOWED", "This shop does not take payments yet.");
+  if (!policy) throw new ApiError(400, "RAIL_NOT_ALLOWED", "This shop does not take payments yet.");
   const byId = new Map(facts.items.map((i) => [i.id, i]));
   const missing = input.items.findIndex((l) => !byId.has(l.itemId));
   if (missing >= 0) validation("An item in the cart is not for sale.", `items.${missing}.itemId`);
@@ -84,7 +84,7 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);
   if (!rail || !rails.includes(rail)) {
     const why = escrowRequired ? ` Escrow is required for this cart (${reason === "amount" ? "its total" : "its category"}).` : "";
-    throw new ApiError(422, "RAIL_NOT_ALLOWED", `That payment method is not available for this cart.${why}`, { eligibleRails: rails, escrowRequired });
+    throw new ApiError(400, "RAIL_NOT_ALLOWED", `That payment method is not available for this cart.${why}`, { eligibleRails: rails, escrowRequired });
   }
   if (policy.buyerDisclosureMode === "strict" && rail !== "escrow" && !input.acknowledgeNoEscrow) {
     validation("Confirm that you understand this payment has no escrow protection.", "acknowledgeNoEscrow");

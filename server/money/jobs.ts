@@ -25,7 +25,7 @@ type MoneyJobNames = "money.expire" | "money.release" | "money.payout" | "money.
 export function moneyJobHandlers(money: MoneyService): Pick<JobHandlers, MoneyJobNames> {
   async function guarded(tenantId: string | null, job: Job, token: string | undefined, run: () => Promise<unknown>) {
     const wait = async () => {
-      if (!token) throw new ApiError(503, "KILL_SWITCH_ON", "Payments are paused.");
+      if (!token) throw new ApiError(423, "KILL_SWITCH_ON", "Payments are paused.");
       await job.moveToDelayed(Date.now() + KILL_SWITCH_RETRY_MS, token);
       throw new DelayedError();
     };

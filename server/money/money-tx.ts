@@ -40,7 +40,7 @@ export async function moneySql<T>(prisma: PrismaClient, what: MoneyAction, run: 
         await writeAudit(prisma, what.actor, {
           action: "money.refused_kill_switch", tenantId: what.tenantId, target: what.target, details: { attempted: what.action, scope },
         });
-        throw new ApiError(503, "KILL_SWITCH_ON", "Payments are paused by the platform; nothing was changed. Try again later.");
+        throw new ApiError(423, "KILL_SWITCH_ON", "Payments are paused by the platform; nothing was changed. Try again later.");
       }
       if (isRetryable(err) && attempt < 4) continue;
       throw mapDbError(err);

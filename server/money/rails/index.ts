@@ -30,7 +30,7 @@ export class RailRegistry {
   }
   get(rail: PaymentRail): RailAdapter {
     const a = this.adapters.get(rail);
-    if (!a || !a.available()) throw new ApiError(422, "RAIL_NOT_ALLOWED", `The ${rail} rail is not available.`);
+    if (!a || !a.available()) throw new ApiError(400, "RAIL_NOT_ALLOWED", `The ${rail} rail is not available.`);
     return a;
   }
   /** Even an unavailable adapter may settle what it already holds (e.g. after the sandbox was switched off). */
