@@ -26,6 +26,7 @@ import { accessLog } from "./http/access-log.ts";
 import type { Actor } from "./auth/index.ts";
 import { askHandler, isInternalPeer, type EdgeSnapshot } from "./edge/index.ts";
 import { HttpMetrics } from "./observability/http-metrics.ts";
+import { logContextMiddleware } from "./observability/log-context.ts";
 import { metricsHandler } from "./http/metrics-route.ts";
 import type { Services } from "./services.ts";
 
@@ -58,6 +59,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
     res.set("X-Request-Id", id);
     next();
   });
+  app.use(logContextMiddleware());
   app.use(securityHeaders());
   app.use(accessLog(logger));
 

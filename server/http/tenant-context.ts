@@ -6,6 +6,7 @@ import type { NextFunction, Request, Response } from "express";
 import { normalizeHost } from "#server/tenancy/host.ts";
 import type { Resolution, ResolvedTenant, TenantResolver } from "#server/tenancy/resolver.ts";
 import { renderStatusPage } from "./status-pages.ts";
+import { setLogTenant } from "#server/observability/log-context.ts";
 
 export interface TenantContext {
   host: string | null;
@@ -43,6 +44,7 @@ export function tenantContextMiddleware(resolver: TenantResolver, trustedProxies
     }
     if (resolution.kind === "unknown") return renderStatusPage(res, 404);
     if (resolution.kind === "tenant") {
+      setLogTenant(resolution.tenant.id);
       const { status } = resolution.tenant;
       if (status === "suspended") return renderStatusPage(res, 503);
       if (status === "closed") return renderStatusPage(res, 410);

@@ -1,4 +1,5 @@
 import pino from "pino";
+import { logContextFields } from "./log-context.ts";
 
 /** Paths whose values never reach a log line (SECURITY.md 7). */
 export const REDACT_PATHS = [
@@ -8,6 +9,6 @@ export const REDACT_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: pino.DestinationStream) {
-  return pino({ level, base: undefined, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination);
+  return pino({ level, base: undefined, mixin: logContextFields, redact: { paths: REDACT_PATHS, censor: "[redacted]" } }, destination);
 }
 export type Logger = pino.Logger;
