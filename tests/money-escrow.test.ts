@@ -54,11 +54,26 @@ describe("escrow (E1–E6)", () => {
     await expectLedgerConsistent(db);
   });
 
+  it("the disputes queue: open ones oldest first; resolved ones newest resolution first, so a long history never hides today's", async () => {
+    const shop = await createShop(db);
+    const opened: string[] = [];
+    for (const reason of ["First complaint", "Second complaint", "Third complaint", "Fourth complaint"]) {
+      const { token } = await placeOrder(money, shop, { rail: "escrow", pay: true });
+      await money.openDispute(shop.tenantId, token, reason);
+      opened.push((await money.listDisputes("open", 500)).find((d) => d.reason === reason && d.tenantId === shop.tenantId)!.id);
+    }
+    const mine = (list: Array<{ id: string; tenantId: string }>) => list.filter((d) => d.tenantId === shop.tenantId).map((d) => d.id);
+    expect(mine(await money.listDisputes("open", 500))).toEqual(opened);
+    for (const id of opened.slice(0, 3)) await money.resolveDispute(OPERATOR, id, "refund", "Resolved in order");
+    expect(await money.listDisputes("resolved", 2).then((l) => l.map((d) => d.id))).toEqual([opened[2], opened[1]]);
+    expect(mine(await money.listDisputes("open", 500))).toEqual([opened[3]]);
+  });
+
   it("E3 refund after a dispute: REFUNDED; held = released + refunded (resolved twice at once → once)", async () => {
     const shop = await createShop(db);
     const { orderId, token } = await placeOrder(money, shop, { rail: "escrow", pay: true });
     await money.openDispute(shop.tenantId, token, "Never arrived");
-    const [dispute] = await money.listDisputes("open");
+    const dispute = (await money.listDisputes("open", 500)).find((d) => d.orderId === orderId);
     const results = await Promise.allSettled([
       money.resolveDispute(OPERATOR, dispute!.id, "refund", "Carrier lost it"),
       money.resolveDispute(OPERATOR, dispute!.id, "refund", "Carrier lost it"),

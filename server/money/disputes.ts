@@ -29,10 +29,11 @@ export async function openDispute(ctx: MoneyContext, tenantId: string, orderId: 
   await ctx.publish(order, "disputed");
 }
 
+/** Open disputes oldest first (a queue: the longest-waiting buyer comes first); resolved ones newest resolution first. */
 export async function listDisputes(ctx: MoneyContext, status: "open" | "resolved" | undefined, limit: number) {
   const rows = await ctx.prisma.dispute.findMany({
     where: status ? { status } : {},
-    orderBy: { openedAt: "asc" },
+    orderBy: status === "open" ? [{ openedAt: "asc" }, { id: "asc" }] : status === "resolved" ? [{ resolvedAt: "desc" }, { id: "desc" }] : [{ openedAt: "desc" }, { id: "desc" }],
     take: limit,
     select: {
       id: true, tenantId: true, orderId: true, status: true, reason: true, fromStatus: true, resolution: true, resolutionNote: true, openedAt: true, resolvedAt: true,
