@@ -125,6 +125,13 @@ export const observabilityEnvSchema = z.object({
   TENANT_STATS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
 });
 
+export const outboundEnvSchema = z.object({
+  // SECURITY.md Reliability 6: after this many outage errors in a row (timeouts, refused connections, 5xx), calls to
+  // Caddy's admin API or to Telegram stop for OUTBOUND_BREAKER_COOLDOWN_MS, then one trial call goes through.
+  OUTBOUND_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
+  OUTBOUND_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
+});
+
 export const moneyEnvSchema = z.object({
   // The sandbox rails (escrow/direct funded by a pretend outside system). Refused in production.
   PAYMENTS_SANDBOX: bool.default(false),
@@ -149,7 +156,7 @@ export const moneyEnvSchema = z.object({
   MONEY_FAILPOINTS: z.string().max(500).optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(moneyEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 export function decodeKey(raw: string): Buffer | null {

@@ -20,6 +20,7 @@ import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
 import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/worker.ts";
 import { MoneyService, bullScheduler, moneyConfigFromEnv, syncMoneyQueuePause } from "./money/index.ts";
 import { ApiError } from "./http/errors.ts";
+import { CircuitBreaker } from "./http/circuit-breaker.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 
@@ -68,7 +69,8 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     return box;
   };
   const queue = createQueue(redis, env.REDIS_PREFIX);
-  const telegram = (token: string) => createTelegramClient({ apiRoot: env.TELEGRAM_API_ROOT, token, timeoutMs: env.TELEGRAM_TIMEOUT_MS });
+  const telegramBreaker = outboundBreaker(env);
+  const telegram = (token: string) => createTelegramClient({ apiRoot: env.TELEGRAM_API_ROOT, token, timeoutMs: env.TELEGRAM_TIMEOUT_MS, breaker: telegramBreaker });
   const botDeps = { prisma, box: getBox, telegram, platformDomain: env.PLATFORM_DOMAIN };
   const bots = new BotRegistry({
     ...botDeps,
@@ -125,6 +127,9 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   };
 }
 
+/** One per outside service and process (server/http/circuit-breaker.ts). */
+const outboundBreaker = (env: Env) => new CircuitBreaker({ failures: env.OUTBOUND_BREAKER_FAILURES, cooldownMs: env.OUTBOUND_BREAKER_COOLDOWN_MS });
+
 /** DOM-1: what merchants point their records at. */
 export function edgeTarget(env: Env): EdgeTarget {
   return { cnameTarget: env.EDGE_CNAME_TARGET ?? `edge.${env.PLATFORM_DOMAIN}`, ipv4: env.EDGE_IPV4, ipv6: env.EDGE_IPV6, caaIssuers: env.EDGE_CAA_ISSUERS };
@@ -135,7 +140,7 @@ function createEdge({ prisma, redis, env, logger }: { prisma: PrismaClient; redi
   const base = env.EDGE_BASE_CONFIG;
   return new EdgeReconciler({
     prisma, redis, prefix: env.REDIS_PREFIX, logger,
-    admin: createCaddyAdmin({ adminUrl: env.CADDY_ADMIN_URL, timeoutMs: env.CADDY_ADMIN_TIMEOUT_MS }),
+    admin: createCaddyAdmin({ adminUrl: env.CADDY_ADMIN_URL, timeoutMs: env.CADDY_ADMIN_TIMEOUT_MS, breaker: outboundBreaker(env) }),
     serverName: env.EDGE_SERVER_NAME,
     platformDomain: env.PLATFORM_DOMAIN,
     upstreams: env.EDGE_UPSTREAMS.length ? env.EDGE_UPSTREAMS : [`127.0.0.1:${env.PORT}`],

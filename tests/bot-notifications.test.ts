@@ -38,6 +38,8 @@ beforeAll(async () => {
     DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: prefix, PLATFORM_DOMAIN: "localhost",
     TELEGRAM_API_ROOT: tg.url, TELEGRAM_WEBHOOK_BASE_URL: `http://127.0.0.1:${port}`, TELEGRAM_TIMEOUT_MS: "20000",
     SECRET_BOX_KEY: randomBytes(32).toString("hex"), JOBS_BACKOFF_BASE_MS: "50", JOBS_LOCK_DURATION_MS: "1500", JOBS_STALLED_INTERVAL_MS: "500",
+    // The dead-letter test's fifth 5xx in a row opens the Telegram circuit; its sixth attempt waits this long for it.
+    OUTBOUND_BREAKER_COOLDOWN_MS: "300",
   };
   workerEnv = { ...env, MODE: "worker" };
   [web, worker] = await Promise.all([startApp({ ...env, MODE: "web", PORT: String(port) }), startApp(workerEnv)]);
@@ -97,6 +99,7 @@ describe("notifications", () => {
       const dead = new Queue(DEAD_LETTER_QUEUE, { connection: redis, prefix: `${prefix}bull` });
       await until(async () => Boolean(await dead.getJob(`dead-${keyOf("order.paid:4")}`)), 15_000);
       const job = await dead.getJob(`dead-${keyOf("order.paid:4")}`);
+      // Six attempts, each reaching Telegram: the last one waited for the open circuit's trial, spending no attempt on it.
       expect(job!.data.attemptsMade).toBe(6);
       expect(tg.calls("sendMessage").filter((c) => c.idempotencyKey === keyOf("order.paid:4"))).toHaveLength(6);
       await dead.close();

@@ -16,6 +16,7 @@ import {
   type CaddyRoute,
 } from "#server/edge/caddy-client.ts";
 import { startCaddy, type RunningCaddy } from "#tests/caddy.ts";
+import { CircuitBreaker } from "#server/http/circuit-breaker.ts";
 import { caught } from "./caught.ts";
 
 const ROUTES = "apps/http/servers/edge/routes";
@@ -292,6 +293,30 @@ describe("Caddy admin client when Caddy is not there", () => {
       }
     } finally {
       await caddy.stop();
+    }
+  });
+
+  it("an admin API that keeps dropping connections opens the circuit: calls are refused without connecting until the cooldown ends", async () => {
+    let connections = 0;
+    const dropping = net.createServer((s) => (connections++, s.destroy()));
+    await new Promise<void>((resolve) => dropping.listen(0, "127.0.0.1", resolve));
+    try {
+      const breaker = new CircuitBreaker({ failures: 2, cooldownMs: 300 });
+      const admin = createCaddyAdmin({ adminUrl: `http://127.0.0.1:${(dropping.address() as AddressInfo).port}`, timeoutMs: 2000, breaker });
+      for (let i = 0; i < 2; i++) expect(await caught(admin.listRoutes())).toBeInstanceOf(CaddyUnavailableError);
+      const seen = connections;
+      expect(seen).toBeGreaterThanOrEqual(2);
+      const refused = await caught(admin.listRoutes());
+      expect(refused).toBeInstanceOf(CaddyUnavailableError);
+      expect((refused as Error).message).toMatch(/circuit open/);
+      expect(connections).toBe(seen);
+      await new Promise((r) => setTimeout(r, 300));
+      // The trial call goes out again (and, still failing, opens the circuit again).
+      expect((await caught(admin.listRoutes()) as Error).message).not.toMatch(/circuit open/);
+      expect(connections).toBeGreaterThan(seen);
+      expect(breaker.state).toBe("open");
+    } finally {
+      await new Promise<void>((resolve) => dropping.close(() => resolve()));
     }
   });
 

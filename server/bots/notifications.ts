@@ -10,7 +10,7 @@ import type { Redis } from "ioredis";
 import { hit } from "#server/http/rate-limit.ts";
 import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/worker.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
-import { TelegramRateLimitError, TelegramUnauthorizedError, type TelegramClient } from "./telegram-client.ts";
+import { TelegramRateLimitError, TelegramUnauthorizedError, TelegramUnavailableError, type TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
 import type { BotRegistry } from "./registry.ts";
 
@@ -72,6 +72,11 @@ export async function deliverNotification(
       throw new UnrecoverableError("Telegram rejected the bot token");
     }
     if (err instanceof TelegramRateLimitError) throw new RetryAfterError("Telegram rate limit", (err.retryAfterSec ?? 1) * 1_000);
+    if (err instanceof TelegramUnavailableError && token) {
+      // Nothing was sent (the circuit is open): come back when it lets a call through, without spending an attempt.
+      await job.moveToDelayed(Date.now() + err.retryAfterMs, token);
+      throw new DelayedError();
+    }
     throw err;
   }
 }

@@ -12,7 +12,9 @@ import {
   TelegramServerError,
   TelegramTimeoutError,
   TelegramUnauthorizedError,
+  TelegramUnavailableError,
 } from "#server/bots/telegram-client.ts";
+import { CircuitBreaker } from "#server/http/circuit-breaker.ts";
 
 let fake: FakeTelegram;
 beforeAll(async () => {
@@ -276,5 +278,40 @@ describe("fake Telegram delivering updates", () => {
     expect(again).toBeInstanceOf(TelegramBadRequestError);
     expect(again).toMatchObject({ description: "Bad Request: query is too old and response timeout expired or query ID is invalid" });
     answerWith.client = undefined;
+  });
+});
+
+describe("circuit breaker (SECURITY.md Reliability 6)", () => {
+  it("after the Bot API fails twice in a row, calls fail at once without reaching it; after the cooldown one call tries again", async () => {
+    const bot = fake.addBot();
+    const breaker = new CircuitBreaker({ failures: 2, cooldownMs: 300 });
+    const client = createTelegramClient({ apiRoot: fake.url, token: bot.token, breaker });
+    const reached = () => fake.calls("getMe").filter((c) => c.botId === bot.id).length;
+    fake.fail("getMe", { mode: "5xx", botId: bot.id });
+    try {
+      for (let i = 0; i < 2; i++) expect(await caught(client.getMe())).toBeInstanceOf(TelegramServerError);
+      const refused = await caught(client.getMe());
+      expect(refused).toBeInstanceOf(TelegramUnavailableError);
+      expect(refused).toBeInstanceOf(TelegramTimeoutError); // handled like the outage it stands for
+      expect((refused as TelegramUnavailableError).retryAfterMs).toBeGreaterThan(0);
+      expectNoSecret(refused as Error, bot.token);
+      expect(reached()).toBe(2);
+    } finally {
+      fake.clearFailures(bot.id);
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await client.getMe()).id).toBe(bot.id);
+    expect(reached()).toBe(3);
+    expect(breaker.state).toBe("closed");
+  });
+
+  it("a 401 or 429 is an answer, not an outage: the circuit stays closed", async () => {
+    const bot = fake.addBot();
+    const breaker = new CircuitBreaker({ failures: 1, cooldownMs: 60_000 });
+    const client = createTelegramClient({ apiRoot: fake.url, token: bot.token, breaker });
+    fake.fail("getMe", { mode: "429", botId: bot.id, times: 1 });
+    expect(await caught(client.getMe())).toBeInstanceOf(TelegramRateLimitError);
+    expect(breaker.state).toBe("closed");
+    expect((await client.getMe()).id).toBe(bot.id);
   });
 });

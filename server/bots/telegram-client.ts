@@ -10,6 +10,7 @@ import { inspect } from "node:util";
 import { request, type Dispatcher } from "undici";
 import { z } from "zod";
 import { isTransportError, readCapped } from "#server/http/read-capped.ts";
+import type { CircuitBreaker } from "#server/http/circuit-breaker.ts";
 
 export interface TelegramUser {
   id: number;
@@ -88,6 +89,8 @@ export interface TelegramClientOptions {
   /** Bounds the whole call: connect, headers and body (default 10 s). */
   timeoutMs?: number;
   dispatcher?: Dispatcher;
+  /** Shared by every bot's client: the Bot API's outage is everyone's (server/http/circuit-breaker.ts). */
+  breaker?: CircuitBreaker;
 }
 export interface TelegramClient {
   readonly botId: number;
@@ -143,6 +146,14 @@ export class TelegramBadRequestError extends TelegramError {
 }
 /** No answer in time, or the connection failed; `cause` is the underlying (undici / socket) error. */
 export class TelegramTimeoutError extends TelegramError {}
+/** Not called: the Bot API kept failing and the circuit is open; try again after `retryAfterMs`. */
+export class TelegramUnavailableError extends TelegramTimeoutError {
+  readonly retryAfterMs: number;
+  constructor(method: string, retryAfterMs: number) {
+    super(method, `not called: the Bot API keeps failing; next try in ${Math.ceil(retryAfterMs / 1000)} s (circuit open)`, {});
+    this.retryAfterMs = retryAfterMs;
+  }
+}
 
 const BOT_TOKEN = /^(\d{5,20}):[A-Za-z0-9_-]{30,50}$/;
 /** Checks the shape `<bot id>:<secret>`; the bot id is public (it is the bot's user id). */
@@ -171,7 +182,7 @@ const messageSchema = z.looseObject({
 
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
-export function createTelegramClient({ apiRoot, token, timeoutMs = 10_000, dispatcher }: TelegramClientOptions): TelegramClient {
+export function createTelegramClient({ apiRoot, token, timeoutMs = 10_000, dispatcher, breaker }: TelegramClientOptions): TelegramClient {
   const parsed = parseBotToken(token);
   if (!parsed) throw new TypeError("createTelegramClient: token is not a Telegram bot token"); // no token in the message
   const secret = token.slice(token.indexOf(":") + 1);
@@ -210,7 +221,16 @@ export function createTelegramClient({ apiRoot, token, timeoutMs = 10_000, dispa
     return new TelegramServerError(method, status >= 500 ? message : `unexpected response (HTTP ${status})`, d);
   }
 
-  async function call<T>(method: string, params: object, schema: z.ZodType<T>, headers: Record<string, string> = {}): Promise<T> {
+  function call<T>(method: string, params: object, schema: z.ZodType<T>, headers: Record<string, string> = {}): Promise<T> {
+    if (!breaker) return callOnce(method, params, schema, headers);
+    return breaker.run(
+      () => callOnce(method, params, schema, headers),
+      (err) => err instanceof TelegramTimeoutError || err instanceof TelegramServerError,
+      (ms) => new TelegramUnavailableError(method, ms),
+    );
+  }
+
+  async function callOnce<T>(method: string, params: object, schema: z.ZodType<T>, headers: Record<string, string> = {}): Promise<T> {
     let status: number;
     let text: string | null;
     try {

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { errors as undiciErrors, request, type Dispatcher } from "undici";
 import { z } from "zod";
 import { isTransportError, readCapped } from "#server/http/read-capped.ts";
+import type { CircuitBreaker } from "#server/http/circuit-breaker.ts";
 
 /** One entry of `apps/http/servers/<name>/routes`; only the fields we read are typed. */
 export interface CaddyRoute {
@@ -53,6 +54,8 @@ export interface CaddyAdminOptions {
   /** "@id" of the catch-all route: new routes go before it, and this client never edits or deletes it. */
   catchAllId?: string;
   dispatcher?: Dispatcher;
+  /** Stops calling an admin API that keeps failing to answer (see server/http/circuit-breaker.ts). */
+  breaker?: CircuitBreaker;
 }
 export interface CaddyAdmin {
   /** GET /config/<path>, e.g. "apps/http/servers/edge/routes"; the whole config without a path. */
@@ -204,7 +207,7 @@ interface Answer {
 }
 
 export function createCaddyAdmin({
-  adminUrl, timeoutMs = 5000, routePrefix = "sf-", catchAllId = "sf-catchall", dispatcher,
+  adminUrl, timeoutMs = 5000, routePrefix = "sf-", catchAllId = "sf-catchall", dispatcher, breaker,
 }: CaddyAdminOptions): CaddyAdmin {
   const root = adminUrl.replace(/\/+$/, "");
   if (!/^https?:\/\/[^/]+$/.test(root)) throw new TypeError("createCaddyAdmin: adminUrl must be an http(s) origin, e.g. http://127.0.0.1:2019");
@@ -220,6 +223,15 @@ export function createCaddyAdmin({
    * DELETE loop, PATCH and /load (same value again), and any write under If-Match (a repeat of an applied write gets 412).
    */
   async function exchange(method: Dispatcher.HttpMethod, path: string, signal: AbortSignal, body?: unknown, ifMatch?: string | null): Promise<Answer> {
+    if (!breaker) return exchangeRetried(method, path, signal, body, ifMatch);
+    return breaker.run(
+      () => exchangeRetried(method, path, signal, body, ifMatch),
+      (err) => err instanceof CaddyUnavailableError,
+      (ms) => new CaddyUnavailableError(method, path, `not called: the admin API keeps failing to answer; next try in ${Math.ceil(ms / 1000)} s (circuit open)`),
+    );
+  }
+
+  async function exchangeRetried(method: Dispatcher.HttpMethod, path: string, signal: AbortSignal, body?: unknown, ifMatch?: string | null): Promise<Answer> {
     const repeatable = method === "GET" || method === "DELETE" || method === "PATCH" || path === "/load" || Boolean(ifMatch);
     for (let attempt = 0; ; attempt++) {
       try {
