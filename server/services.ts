@@ -79,7 +79,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   });
   const edge = createEdge(deps);
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
-  const notify = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue }, tenantId, event);
+  const notify = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue, sql: deps.sql.query }, tenantId, event);
   const money = new MoneyService({
     prisma, sql: deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
     onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),

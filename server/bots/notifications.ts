@@ -13,6 +13,7 @@ import type { SecretBox } from "#server/secrets/index.ts";
 import { TelegramRateLimitError, TelegramUnauthorizedError, TelegramUnavailableError, type TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
 import type { BotRegistry } from "./registry.ts";
+import type { SqlQuery } from "#server/db/client.ts";
 
 /** Telegram allows about 30 messages a second per bot; stay under it. */
 export const SENDS_PER_SECOND_PER_BOT = 25;
@@ -23,11 +24,18 @@ export interface NotificationEvent {
   text: string;
 }
 
-export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Queue }, tenantId: string, event: NotificationEvent) {
-  // Raw: this runs after every order event, and the ORM's query costs several times the statement itself.
-  const bots = await deps.prisma.$queryRaw<{ id: string; adminTelegramUserId: string | null }[]>`
-    SELECT id::text, admin_telegram_user_id AS "adminTelegramUserId" FROM tenant_bots
-    WHERE tenant_id = ${tenantId}::uuid AND status = 'active' AND paused = false`;
+const ACTIVE_BOTS = `SELECT id::text, admin_telegram_user_id AS "adminTelegramUserId" FROM tenant_bots
+  WHERE tenant_id = $1::uuid AND status = 'active' AND paused = false`;
+
+/**
+ * Queues one message per bot and admin chat. This runs after every order event, so the bot lookup is plain SQL:
+ * a prepared statement through `sql` when the caller has the pool (the app; ADR 010), else through Prisma.
+ */
+export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Queue; sql?: SqlQuery }, tenantId: string, event: NotificationEvent) {
+  type Bot = { id: string; adminTelegramUserId: string | null };
+  const bots = deps.sql
+    ? await deps.sql<Bot>(ACTIVE_BOTS, [tenantId], "active_bots")
+    : await deps.prisma.$queryRawUnsafe<Bot[]>(ACTIVE_BOTS, tenantId);
   if (!bots.length) return { queued: 0 }; // most shops have no bot: no need to look up who would be told
   const members = await deps.prisma.tenantUserRole.findMany({
     where: { tenantId, role: { in: ["owner", "manager"] }, user: { telegramUserId: { not: null } } },
