@@ -132,7 +132,21 @@ describe("buyer links and the merchant flow", () => {
     const b = buyer(shop.slug);
     const placed = await b.checkout(cart(shop.item("E-book"), { rail: "escrow" }));
     const { token, order } = placed.json.data as { token: string; order: { id: string } };
-    expect((await b.post(`/api/storefront/orders/${token}/sandbox-pay`)).json.data.status).toBe("escrow_funded");
+    const paid = await b.post(`/api/storefront/orders/${token}/sandbox-pay`);
+    expect(paid.json.data.status).toBe("escrow_funded");
+    // The payment is answered from what funding wrote (no read back): it is the order as it then reads, times aside
+    // (the app's clock against the database's, milliseconds apart; checked separately below).
+    const untimed = (v: unknown) => JSON.parse(JSON.stringify(v), (_k, x) => (typeof x === "string" && /^\d{4}-\d\d-\d\dT/.test(x) ? "<time>" : x));
+    const read = (await b.get(`/api/storefront/orders/${token}`)).json.data;
+    expect(untimed(paid.json.data)).toEqual(untimed(read));
+    expect(Math.abs(Date.parse(paid.json.data.timeline.at(-1).at) - Date.parse(read.timeline.at(-1).at))).toBeLessThan(5_000);
+    for (const rail of ["direct", "escrow"] as const) {
+      const other = (await b.checkout(cart(shop.item("E-book"), { rail, acknowledgeNoEscrow: true }))).json.data.token as string;
+      const answer = (await b.post(`/api/storefront/orders/${other}/sandbox-pay`)).json.data;
+      expect(untimed(answer)).toEqual(untimed((await b.get(`/api/storefront/orders/${other}`)).json.data));
+      // Paying again is a replay: the order as it is, unchanged.
+      expect(untimed((await b.post(`/api/storefront/orders/${other}/sandbox-pay`)).json.data)).toEqual(untimed(answer));
+    }
     expect((await support.post(`/api/tenants/${shop.tenantId}/orders/${order.id}/ship`)).status).toBe(403);
     const shipped = await owner.post(`/api/tenants/${shop.tenantId}/orders/${order.id}/ship`);
     expect([shipped.status, shipped.json.data.status], shipped.body).toEqual([200, "fulfilling"]);

@@ -24,7 +24,7 @@ import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts
 import { sweep } from "./sweep.ts";
 import { sha256Hex } from "./secrets.ts";
 import { amountText } from "./amounts.ts";
-import { buyerView, loadOrder, merchantView } from "./views.ts";
+import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
 import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 
@@ -108,8 +108,10 @@ export class MoneyService {
   }
 
   async sandboxPay(tenantId: string, token: string) {
-    await sandboxPay(this.ctx, await this.byToken(tenantId, token));
-    return this.buyerOrder(tenantId, token);
+    const order = await this.byToken(tenantId, token);
+    const result = await sandboxPay(this.ctx, order);
+    // Answered from what funding wrote, as checkout is; a replay (already paid) reads the order as it now is.
+    return buyerView(this.ctx, result.replayed ? await this.byToken(tenantId, token) : fundedRow(order, result));
   }
 
   async openDispute(tenantId: string, token: string, reason: string) {

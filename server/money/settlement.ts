@@ -46,22 +46,25 @@ function fundingEntries(o: FundableOrder, holds: boolean) {
  * Records that the buyer's money arrived: `money_fund` writes the posting, the status CAS, its event, the intent and
  * the escrow row in one statement. Replays (a second webhook, a retried job) change nothing.
  */
-export async function recordFunding(ctx: MoneyContext, order: FundableOrder, evidence: { externalRef?: string; note?: string; actor: AuditActor }) {
+export async function recordFunding(
+  ctx: MoneyContext, order: FundableOrder, evidence: { externalRef?: string; note?: string; actor: AuditActor },
+): Promise<{ replayed: true } | { replayed: false; holds: boolean; at: Date }> {
   const holds = ctx.rails.settler(order.rail)?.holdsFunds ?? false;
+  const at = ctx.now();
   const fund = JSON.stringify({
-    tenantId: order.tenantId, orderId: order.id, to: holds ? "escrow_funded" : "paid", holds, at: ctx.now().toISOString(), actor: evidence.actor.kind,
+    tenantId: order.tenantId, orderId: order.id, to: holds ? "escrow_funded" : "paid", holds, at: at.toISOString(), actor: evidence.actor.kind,
     externalRef: evidence.externalRef ?? null, note: evidence.note ?? null, confirmedBy: evidence.actor.userId,
     posting: { key: `fund:${order.id}`, currency: order.currency, entries: fundingEntries(order, holds) },
   });
   return moneySql(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: evidence.actor }, () =>
     ctx.sql.transaction(async (query) => {
       const [row] = await query<{ replayed: boolean }>(`SELECT money_fund($1::jsonb) AS replayed`, [fund], "money_fund");
-      if (row!.replayed) return { replayed: true };
+      if (row!.replayed) return { replayed: true as const };
       failpoint("ledger.after-entries");
       if (evidence.note !== undefined) {
         await writeAuditSql(query, evidence.actor, { action: "order.invoice_paid", tenantId: order.tenantId, target: `order:${order.id}`, details: { evidenceNote: evidence.note } });
       }
-      return { replayed: false };
+      return { replayed: false as const, holds, at };
     }),
   );
 }
@@ -78,7 +81,7 @@ export async function sandboxPay(ctx: MoneyContext, order: FundableOrder) {
   const rail = ctx.rails.get(order.rail);
   if (!rail.fund) throw new ApiError(409, "CONFLICT", "This order is not paid through the sandbox.");
   if (order.status !== "pending_payment") {
-    if (order.paidAt) return { replayed: true };
+    if (order.paidAt) return { replayed: true as const };
     throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it can no longer be paid.`);
   }
   // Before any outside money moves: refuse while the kill switch is on (the ledger could not record it), and hold

@@ -75,6 +75,25 @@ export async function loadOrder(sql: SqlRunner, tenantId: string, by: { id: stri
   return orderRowOf(row.o);
 }
 
+/**
+ * The order as a funding just left it (what `money_fund` wrote: status, paid time, event, intent, escrow hold), so the
+ * payment can be answered without reading the order back (ADR 010). Its times are the funding's clock, which the
+ * database's own timestamps follow within the transaction.
+ */
+export function fundedRow(o: OrderRow, f: { holds: boolean; at: Date }): OrderRow {
+  const to = f.holds ? "escrow_funded" : "paid";
+  return {
+    ...o,
+    status: to,
+    paidAt: f.at,
+    events: [...o.events, { fromStatus: "pending_payment", toStatus: to, createdAt: f.at }],
+    intent: { status: "succeeded", evidenceNote: o.intent?.evidenceNote ?? null },
+    escrow: f.holds
+      ? { status: "held", amount: o.total, releasedAmount: decimal("0"), refundedAmount: decimal("0"), feeAmount: decimal("0"), heldAt: f.at, settledAt: null }
+      : o.escrow,
+  };
+}
+
 /** PAY-3 disclosures, by rail. */
 export const PROTECTION_LABELS = {
   escrow: "Protected by escrow",
