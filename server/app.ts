@@ -50,7 +50,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   // names included), so it skips compression, headers and access logging.
   if (edge) app.get("/internal/edge/ask", askHandler(edge, env.TRUSTED_PROXIES));
   const httpMetrics = new HttpMetrics();
-  app.use(httpMetrics.middleware());
+  app.use(httpMetrics.middleware((res) => services.requestStats.recordResponse(res)));
   app.use(compression());
 
   app.use((req, res, next) => {
@@ -85,7 +85,6 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
-  app.use(services.requestStats.middleware());
   // Shop images are served before the storefront rate limit: one catalog page loads many of them.
   app.get("/media/:name", mediaHandler(services));
   app.use(

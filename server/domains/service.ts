@@ -9,7 +9,7 @@ import { Prisma, type PrismaClient, type TenantDomain, type TenantDomainStatus }
 import type { Redis } from "ioredis";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { ApiError } from "#server/http/errors.ts";
-import type { TlsProbeResult } from "#server/edge/tls-probe.ts";
+import { TLS_WARNING_DAYS, type TlsProbeResult } from "#server/edge/tls-probe.ts";
 import type { DnsLookup } from "./dns.ts";
 import { validateCustomHostname, isApexHostname } from "./hostname.ts";
 import { verifyDomain, type DomainMode, type DomainProblem } from "./verify.ts";
@@ -283,7 +283,7 @@ export class DomainService {
   async stateCounts() {
     const [groups, expiringSoon] = await Promise.all([
       this.d.prisma.tenantDomain.groupBy({ by: ["status", "tlsStatus"], where: { status: { not: "removed" } }, _count: { _all: true } }),
-      this.d.prisma.tenantDomain.count({ where: { status: { in: ["active", "degraded"] }, tlsNotAfter: { lt: new Date(this.now().getTime() + 14 * 86_400_000) } } }),
+      this.d.prisma.tenantDomain.count({ where: { status: { in: ["active", "degraded"] }, tlsNotAfter: { lt: new Date(this.now().getTime() + TLS_WARNING_DAYS * 86_400_000) } } }),
     ]);
     return { byState: groups.map((g) => ({ status: g.status, tlsStatus: g.tlsStatus, count: g._count._all })), expiringSoon };
   }

@@ -45,12 +45,18 @@ export class HttpMetrics {
     s.count++;
   }
 
-  /** Times every request from here on, by the path it arrived with (routers rewrite req.url on the way). */
-  middleware() {
+  /**
+   * Times every request from here on, by the path it arrived with (routers rewrite req.url on the way); `finished`
+   * runs in the same listener, for other per-response counts (the per-shop request stats).
+   */
+  middleware(finished?: (res: Response) => void) {
     return (req: Request, res: Response, next: NextFunction) => {
       const started = process.hrtime.bigint();
       const pathname = req.path;
-      res.once("finish", () => this.observe(routeClass(pathname), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9));
+      res.once("finish", () => {
+        this.observe(routeClass(pathname), res.statusCode, Number(process.hrtime.bigint() - started) / 1e9);
+        finished?.(res);
+      });
       next();
     };
   }

@@ -4,7 +4,7 @@
  * console sees the sum over all instances. Counts of the last interval before a crash are lost; that is the price
  * of keeping Redis off the request path.
  */
-import type { NextFunction, Request, Response } from "express";
+import type { Response } from "express";
 import type { Redis } from "ioredis";
 import type { TenantContext } from "#server/http/tenant-context.ts";
 
@@ -16,11 +16,12 @@ export interface RequestCounts {
   errors: number;
 }
 
-const hourOf = (ms: number) => new Date(Math.floor(ms / HOUR_MS) * HOUR_MS).toISOString().slice(0, 13);
+const hourOf = (hour: number) => new Date(hour * HOUR_MS).toISOString().slice(0, 13);
 const keyOf = (prefix: string, tenantId: string, hour: string) => `${prefix}tstats:${tenantId}:${hour}`;
 
 export class TenantRequestStats {
-  private pending = new Map<string, RequestCounts>();
+  /** Per hour (hours since the epoch; formatted only at flush, off the request path), per shop. */
+  private pending = new Map<number, Map<string, RequestCounts>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private d: { redis: Redis; prefix: string; flushMs: number; now?: () => number; onError?: (err: Error) => void }) {}
@@ -29,23 +30,20 @@ export class TenantRequestStats {
     return this.d.now?.() ?? Date.now();
   }
 
-  /** Counts each finished request of a resolved shop; installed after tenant resolution has set the context. */
-  middleware() {
-    return (_req: Request, res: Response, next: NextFunction) => {
-      res.once("finish", () => {
-        const tenant = (res.locals.tenantContext as TenantContext | undefined)?.tenant;
-        if (tenant) this.record(tenant.id, res.statusCode);
-      });
-      next();
-    };
+  /** Counts a finished response if it was a resolved shop's (tenant resolution set the context on its way). */
+  recordResponse(res: Response) {
+    const tenant = (res.locals.tenantContext as TenantContext | undefined)?.tenant;
+    if (tenant) this.record(tenant.id, res.statusCode);
   }
 
   record(tenantId: string, status: number) {
-    const key = `${tenantId}|${hourOf(this.now())}`;
-    const c = this.pending.get(key) ?? { requests: 0, errors: 0 };
+    const hour = Math.floor(this.now() / HOUR_MS);
+    let shops = this.pending.get(hour);
+    if (!shops) this.pending.set(hour, (shops = new Map()));
+    let c = shops.get(tenantId);
+    if (!c) shops.set(tenantId, (c = { requests: 0, errors: 0 }));
     c.requests++;
     if (status >= 500) c.errors++;
-    this.pending.set(key, c);
   }
 
   start() {
@@ -64,10 +62,11 @@ export class TenantRequestStats {
     const batch = this.pending;
     this.pending = new Map();
     const multi = this.d.redis.multi();
-    for (const [k, c] of batch) {
-      const [tenantId, hour] = k.split("|") as [string, string];
-      const key = keyOf(this.d.prefix, tenantId, hour);
-      multi.hincrby(key, "requests", c.requests).hincrby(key, "errors", c.errors).expire(key, KEEP_SECONDS);
+    for (const [hour, shops] of batch) {
+      for (const [tenantId, c] of shops) {
+        const key = keyOf(this.d.prefix, tenantId, hourOf(hour));
+        multi.hincrby(key, "requests", c.requests).hincrby(key, "errors", c.errors).expire(key, KEEP_SECONDS);
+      }
     }
     await multi.exec();
   }
@@ -75,7 +74,7 @@ export class TenantRequestStats {
   /** The shop's requests and 5xx in the current clock hour and over the last 24 hourly buckets, across instances. */
   async read(tenantId: string): Promise<{ thisHour: RequestCounts; last24h: RequestCounts }> {
     const now = this.now();
-    const hours = Array.from({ length: 24 }, (_, i) => hourOf(now - i * HOUR_MS));
+    const hours = Array.from({ length: 24 }, (_, i) => hourOf(Math.floor(now / HOUR_MS) - i));
     const multi = this.d.redis.multi();
     for (const h of hours) multi.hmget(keyOf(this.d.prefix, tenantId, h), "requests", "errors");
     const rows = ((await multi.exec()) ?? []).map(([, v]) => (v as Array<string | null>).map((x) => Number(x ?? 0)) as [number, number]);

@@ -3,25 +3,22 @@
  * and the last day's orders, and the requests this shop was served with the 5xx among them (all instances).
  */
 import type { Services } from "#server/services.ts";
-
-const DAY_MS = 86_400_000;
+import { TLS_WARNING_DAYS } from "#server/edge/index.ts";
 
 export async function loadTenantHealth(services: Services, tenantId: string, now = new Date()) {
   const [domains, orders, requests] = await Promise.all([
-    services.prisma.tenantDomain.findMany({
-      where: { tenantId, status: { not: "removed" } },
-      select: { id: true, hostname: true, status: true, isPrimary: true, tlsStatus: true, tlsNotAfter: true },
-      orderBy: { hostname: "asc" }, take: 50,
-    }),
+    services.domains.list(tenantId),
     services.money.orderActivity(tenantId),
     services.requestStats.read(tenantId),
   ]);
   const rate = (c: { requests: number; errors: number }) => ({ ...c, errorRate: c.requests ? c.errors / c.requests : null });
   return {
     now: now.toISOString(),
+    tlsWarningDays: TLS_WARNING_DAYS,
+    // The domain service's own view (days left is null for the internal CA's self-renewing 12-hour certificates).
     domains: domains.map((d) => ({
-      id: d.id, hostname: d.hostname, status: d.status, isPrimary: d.isPrimary, tlsStatus: d.tlsStatus,
-      tlsDaysLeft: d.tlsNotAfter ? Math.floor((d.tlsNotAfter.getTime() - now.getTime()) / DAY_MS) : null,
+      id: d.id, hostname: d.hostname, status: d.status, isPrimary: d.isPrimary, tlsStatus: d.tls.status, tlsDaysLeft: d.tls.daysLeft,
+      tlsEndingSoon: d.tls.daysLeft !== null && d.tls.daysLeft < TLS_WARNING_DAYS,
     })),
     orders: { lastAt: orders.lastOrderAt?.toISOString() ?? null, lastStatus: orders.lastOrderStatus, last24h: orders.last24h },
     requests: { thisHour: rate(requests.thisHour), last24h: rate(requests.last24h) },

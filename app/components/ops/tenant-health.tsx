@@ -8,8 +8,6 @@ import type { TenantHealth } from "./tenant-health.server.ts";
 
 /** 5xx above this share of requests is shown as a problem. */
 const ERROR_RATE_ALERT = 0.02;
-/** Certificates with fewer days left than this are shown as a problem (Caddy renews about 30 days ahead). */
-const TLS_DAYS_ALERT = 14;
 
 function percent(rate: number | null) {
   if (rate === null) return "—";
@@ -29,7 +27,7 @@ function Stat({ label, value, detail, alert = false, testId }: { label: string; 
 export function TenantHealthCard({ health, botProblems }: { health: TenantHealth; botProblems: number }) {
   const { requests, orders, domains, now } = health;
   const errorAlert = (requests.last24h.errorRate ?? 0) > ERROR_RATE_ALERT;
-  const certAlerts = domains.filter((d) => d.tlsDaysLeft !== null && d.tlsDaysLeft < TLS_DAYS_ALERT).length;
+  const certAlerts = domains.filter((d) => d.tlsEndingSoon).length;
   return (
     <Card id="health" title="Health">
       <dl className="grid grid-cols-2 gap-px border-b border-gray-100 bg-gray-100">
@@ -66,7 +64,6 @@ export function TenantHealthCard({ health, botProblems }: { health: TenantHealth
           </thead>
           <tbody className="divide-y divide-gray-100">
             {domains.map((d) => {
-              const short = d.tlsDaysLeft !== null && d.tlsDaysLeft < TLS_DAYS_ALERT;
               return (
                 <tr key={d.id}>
                   <td className="px-4 py-2">
@@ -77,7 +74,7 @@ export function TenantHealthCard({ health, botProblems }: { health: TenantHealth
                   <td className="px-4 py-2">
                     <span className="flex flex-wrap items-center gap-2">
                       <TlsBadge status={d.tlsStatus} />
-                      {d.tlsDaysLeft !== null ? <span className={short ? "font-medium text-rose-700" : "text-gray-600"}>{daysLeftText(d.tlsDaysLeft)}</span> : null}
+                      {d.tlsDaysLeft !== null ? <span className={d.tlsEndingSoon ? "font-medium text-rose-700" : "text-gray-600"}>{daysLeftText(d.tlsDaysLeft)}</span> : null}
                     </span>
                   </td>
                 </tr>
@@ -90,7 +87,7 @@ export function TenantHealthCard({ health, botProblems }: { health: TenantHealth
       )}
       {certAlerts ? (
         <p className="border-t border-gray-100 px-4 py-2 text-sm text-rose-700">
-          {`${certAlerts} ${certAlerts === 1 ? "certificate ends" : "certificates end"} within ${TLS_DAYS_ALERT} days.`}
+          {`${certAlerts} ${certAlerts === 1 ? "certificate ends" : "certificates end"} within ${health.tlsWarningDays} days.`}
         </p>
       ) : null}
     </Card>
