@@ -7,7 +7,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { PaymentRail } from "@prisma/client";
 import { z } from "zod";
 import type { SubmissionResult } from "@conform-to/react";
-import { checkoutSchema, idempotencyKeySchema, PROTECTION_LABELS, type CheckoutInput } from "#server/money/index.ts";
+import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LABELS, type CheckoutInput } from "#server/money/index.ts";
 import { ApiError } from "#server/http/errors.ts";
 import type { ResolvedTenant } from "#server/tenancy/index.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
@@ -67,6 +67,8 @@ export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant,
     }];
   });
   const total = sumLines(lines.map((l) => ({ price: l.lineTotal, quantity: 1 })), tenant.currency);
+  // A plain decimal string is zero exactly when it has no non-zero digit; the money core refuses such a cart too.
+  if (lines.length && !/[1-9]/.test(total)) problems.push(FREE_CART_MESSAGE);
   const options = await money.paymentOptions(tenant.id, { total, categories: lines.map((l) => l.category) });
   return {
     lines: lines.map((l) => ({ ...l, lineTotalLabel: formatPrice(l.lineTotal, tenant.currency) })),

@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { getFormProps, getInputProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, type ReactNode } from "react";
 import { z } from "zod";
 // policy.ts is free of server-only imports, so the rail enum can validate in the browser too.
 import { PAYMENT_RAILS } from "#server/tenancy/policy.ts";
@@ -41,7 +41,9 @@ const checkoutFormSchema = (needsShipping: boolean) =>
     email: z.email({ error: (iss) => (iss.input === undefined ? "Enter your email address." : "Enter a valid email address, like you@example.com.") }).max(254),
     rail: z.enum(PAYMENT_RAILS, { error: "Choose how you’d like to pay." }),
     acknowledgeNoEscrow: z.boolean().default(false),
-    shippingAddress: needsShipping ? shippingFieldsSchema : z.undefined(),
+    // Optional, not bare z.undefined(): conform's zod adapter wraps a missing field as non-optional, so a digital
+    // cart's absent address would fail validation on a field the page never renders (issue 21).
+    shippingAddress: needsShipping ? shippingFieldsSchema : z.undefined().optional(),
   });
 
 export const meta: MetaFunction = (args) => shopMeta(args, { title: "Checkout", noindex: true });
@@ -154,16 +156,12 @@ function CheckoutForm({ quote, cartParam, stale }: { quote: CheckoutQuote; cartP
   return (
     <>
       {quote.problems.length ? <Problems problems={quote.problems} /> : null}
-      <div className="mt-6 grid gap-8 lg:grid-cols-[1fr_24rem] lg:items-start">
+      {/* minmax(0, …): a grid track never grows past the screen for a long unbreakable line (phone overflow). */}
+      <div className="mt-6 grid grid-cols-[minmax(0,1fr)] gap-8 lg:grid-cols-[minmax(0,1fr)_24rem] lg:items-start">
         <Form method="post" {...getFormProps(form)} className="min-w-0 space-y-8">
           <input type="hidden" name="cart" value={cartParam} />
           <input type="hidden" name="idempotencyKey" value={attemptKey ?? ""} />
           {quote.requiresShipping ? <input type="hidden" name="needsShipping" value="on" /> : null}
-          {form.errors?.length ? (
-            <div id={form.errorId} role="alert" className="rounded-2xl bg-red-50 px-4 py-3 font-medium text-red-900 ring-1 ring-red-200">
-              {form.errors.map((e) => <p key={e}>{e}</p>)}
-            </div>
-          ) : null}
 
           <Section title="Contact" id="contact-heading">
             <TextField meta={fields.email} label="Email" type="email" autoComplete="email" help="Your order link and updates go here." />
@@ -205,6 +203,7 @@ function CheckoutForm({ quote, cartParam, stale }: { quote: CheckoutQuote; cartP
           </Section>
 
           <div className="space-y-3 border-t border-gray-200 pt-6">
+            <ErrorSummary id={form.errorId} errors={unshownErrors(form.errors, form.allErrors, shownFields(quote.requiresShipping, needsAck))} />
             <button type="submit" disabled={!attemptKey || stale || blocked || busy} className={`w-full sm:w-auto ${primaryButton}`}>
               {busy ? "Placing your order…" : `Place order · ${quote.totalLabel}`} <ArrowIcon />
             </button>
@@ -214,6 +213,39 @@ function CheckoutForm({ quote, cartParam, stale }: { quote: CheckoutQuote; cartP
         <OrderSummary quote={quote} rail={rail} />
       </div>
     </>
+  );
+}
+
+/** The fields this page renders an input (and so an inline error) for. */
+function shownFields(requiresShipping: boolean, needsAck: boolean) {
+  return (name: string) =>
+    name === "email" || name === "rail" || (needsAck && name === "acknowledgeNoEscrow") || (requiresShipping && name.startsWith("shippingAddress."));
+}
+
+/** Form-level errors plus every error whose field has no input on the page: none of them may go unseen. */
+function unshownErrors(formErrors: string[] | undefined, all: Record<string, string[]>, shown: (name: string) => boolean) {
+  const hidden = Object.entries(all).flatMap(([name, errors]) => (name === "" || shown(name) ? [] : errors));
+  return [...new Set([...(formErrors ?? []), ...hidden])];
+}
+
+/**
+ * Errors the buyer could not otherwise see, above the button, with focus moved to them: a submit that seems to do
+ * nothing is never acceptable.
+ */
+function ErrorSummary({ id, errors }: { id: string; errors: string[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  const key = errors.join("\n");
+  useEffect(() => {
+    if (key) ref.current?.focus();
+  }, [key]);
+  if (!errors.length) return null;
+  return (
+    <div ref={ref} id={id} tabIndex={-1} role="alert" data-testid="checkout-errors" className="rounded-2xl bg-red-50 px-4 py-3 font-medium text-red-900 ring-1 ring-red-200 focus:outline-none focus:ring-2 focus:ring-red-500">
+      <p className="font-bold">We couldn’t place your order:</p>
+      <ul className="mt-1 list-disc pl-5">
+        {errors.map((e) => <li key={e}>{e}</li>)}
+      </ul>
+    </div>
   );
 }
 
@@ -308,7 +340,7 @@ function RailChoice({ quote, meta }: { quote: CheckoutQuote; meta: Meta }) {
 
 function OrderSummary({ quote, rail }: { quote: CheckoutQuote; rail: CheckoutQuote["rails"][number] | null }) {
   return (
-    <section aria-labelledby="summary-heading" className="rounded-3xl bg-gray-50 p-6 ring-1 ring-gray-200 lg:sticky lg:top-24">
+    <section aria-labelledby="summary-heading" className="min-w-0 rounded-3xl bg-gray-50 p-6 ring-1 ring-gray-200 lg:sticky lg:top-24">
       <h2 id="summary-heading" className="text-lg font-bold text-gray-900">Order summary</h2>
       <ul role="list" className="mt-4 divide-y divide-gray-200">
         {quote.lines.map((l) => (
@@ -320,7 +352,7 @@ function OrderSummary({ quote, rail }: { quote: CheckoutQuote; rail: CheckoutQuo
               <p className="truncate font-semibold text-gray-900">{l.title}</p>
               <p className="text-sm text-gray-600">{l.quantity} × {l.unitPriceLabel}</p>
             </div>
-            <p className="font-semibold text-gray-900">{l.lineTotalLabel}</p>
+            <p className="shrink-0 font-semibold text-gray-900">{l.lineTotalLabel}</p>
           </li>
         ))}
       </ul>

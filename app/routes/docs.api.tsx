@@ -186,7 +186,7 @@ function OperationCard({ op }: { op: ApiOperation }) {
         {op.body ? (
           <div>
             <h4 className="text-xs font-semibold uppercase tracking-wide text-gray-500">
-              Request body <span className="font-normal normal-case tracking-normal text-gray-400">application/json · JSON Schema</span>
+              Request body <span className="font-normal normal-case tracking-normal text-gray-400">{op.bodyType} · JSON Schema</span>
             </h4>
             <pre className="mt-2 max-h-96 overflow-auto rounded-md bg-gray-950 p-3 font-mono text-xs leading-relaxed text-gray-100">{op.body}</pre>
           </div>

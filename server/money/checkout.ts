@@ -33,6 +33,8 @@ export function eligibleRails(
   return { rails, escrowRequired, reason: overThreshold ? "amount" : requiredCategory ? "category" : null };
 }
 
+export const FREE_CART_MESSAGE = "This cart has nothing to pay for: free items can only be ordered together with a paid one.";
+
 function validation(message: string, path: string): never {
   throw new ApiError(400, "VALIDATION_ERROR", message, { issues: [{ in: "body", path, message }] });
 }
@@ -80,6 +82,9 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
     return { itemId: l.itemId, quantity: l.quantity, title: item.title, category: item.category, kind: item.kind, unitPrice, lineTotal: times(unitPrice, l.quantity) };
   });
   const total = sumAmounts(lines.map((l) => l.lineTotal));
+  // No rail can settle nothing (the sandbox and the ledger refuse zero transfers): an order of only free items
+  // would sit unpayable until it expired. Refused up front until free orders get their own path.
+  if (compare(total, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
   const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(), { total, categories: lines.map((l) => l.category) });
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);
   if (!rail || !rails.includes(rail)) {

@@ -7,7 +7,7 @@ export {
   platformFeeSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
 } from "./schemas.ts";
 export { PROTECTION_LABELS } from "./views.ts";
-export { eligibleRails } from "./checkout.ts";
+export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
 export { TRANSITIONS, canTransition } from "./state-machine.ts";
 export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
 export { armFailpoints } from "./failpoints.ts";

@@ -23,6 +23,8 @@ export interface ApiOperation {
   status: string;
   params: ApiParam[];
   body: string | null;
+  /** The request body's media type (application/json, text/csv, …). */
+  bodyType: string | null;
 }
 
 export interface ApiGroup {
@@ -59,7 +61,8 @@ type Operation = {
   description: string;
   security: unknown[];
   parameters: { name: string; in: string; required: boolean; schema: JsonSchema }[];
-  requestBody?: { content: { "application/json": { schema: Record<string, unknown> } } };
+  // JSON for most routes; raw bodies (text/csv imports, application/octet-stream uploads) for a few.
+  requestBody?: { content: Record<string, { schema?: Record<string, unknown> }> };
   responses: Record<string, unknown>;
 };
 
@@ -92,8 +95,8 @@ function build(): { title: string; version: string; groups: ApiGroup[] } {
       const op = raw as Operation;
       const tag = op.tags[0] ?? "other";
       const group = groups.get(tag) ?? { tag, title: TAGS[tag]?.title ?? tag, blurb: TAGS[tag]?.blurb ?? "", operations: [] };
-      const body = op.requestBody?.content["application/json"].schema;
-      const { $schema: _ignored, ...bodySchema } = body ?? {};
+      const [bodyType, media] = Object.entries(op.requestBody?.content ?? {})[0] ?? [null, null];
+      const { $schema: _ignored, ...bodySchema } = media?.schema ?? {};
       group.operations.push({
         id: op.operationId,
         method,
@@ -103,7 +106,8 @@ function build(): { title: string; version: string; groups: ApiGroup[] } {
         isPublic: op.security.length === 0,
         status: Object.keys(op.responses).find((k) => k !== "default") ?? "200",
         params: op.parameters.map((p) => ({ name: p.name, in: p.in, required: p.required, type: paramType(p.schema), notes: paramNotes(p.schema) })),
-        body: body ? JSON.stringify(bodySchema, null, 2) : null,
+        body: bodyType ? JSON.stringify(bodySchema, null, 2) : null,
+        bodyType,
       });
       groups.set(tag, group);
     }
