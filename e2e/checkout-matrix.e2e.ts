@@ -123,4 +123,33 @@ describe("checkout matrix: every demo shop × cart kind × rail, at phone and de
       await context.close();
     }
   });
+
+  it("a refusal with no field of its own appears above the button, focused, and nothing is written", async () => {
+    const context = await e2e.browser.newContext({ viewport: VIEWPORTS.phone });
+    const page = await context.newPage();
+    const tenantId = (await db.prisma.tenant.findUniqueOrThrow({ where: { slug: "nova" } })).id;
+    try {
+      await fillCart(page, "nova", ["Nova UI Kit"]);
+      await page.goto(`${e2e.shopUrl("nova")}checkout`);
+      await hydrated(page);
+      await page.getByTestId("checkout-line").first().waitFor();
+      await page.getByLabel("Email").fill("paused@buyer.test");
+      // The operator pauses the shop's money while the buyer fills in the form: the refusal belongs to no field.
+      await db.prisma.killSwitch.upsert({ where: { tenantId }, create: { tenantId, engaged: true, reason: "e2e" }, update: { engaged: true } });
+      const before = await db.prisma.order.count({ where: { tenantId } });
+      await page.getByRole("button", { name: /Place order/ }).click();
+      const summary = page.getByTestId("checkout-errors");
+      await summary.waitFor();
+      await expect(summary.textContent()).resolves.toContain("Payments are paused");
+      await expect(summary.evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+      // Above the button, not at the top of a long form.
+      const [box, button] = await Promise.all([summary.boundingBox(), page.getByRole("button", { name: /Place order/ }).boundingBox()]);
+      expect(box!.y).toBeLessThan(button!.y);
+      expect(await db.prisma.order.count({ where: { tenantId } })).toBe(before);
+      await page.screenshot({ path: path.join(ARTIFACTS, "matrix-refusal-summary.png"), fullPage: true });
+    } finally {
+      await db.prisma.killSwitch.update({ where: { tenantId }, data: { engaged: false } });
+      await context.close();
+    }
+  });
 });
