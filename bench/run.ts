@@ -22,13 +22,20 @@ import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
 import { askSummary, benchAsk, benchVerifyToHttps, stopEdgeAskBench, verifySummary } from "./edge-ask.ts";
 import type { RunningApp } from "#tests/app.ts";
 
-const HTTP = { warmupSeconds: 2, durationSeconds: 8, connections: 20, rounds: 2 };
-const RESOLUTION = { sizes: [10, 10_000, 100_000], platformDomain: PLATFORM_DOMAIN, coldSecondsPerKind: 3, warmOpsPerPass: 200_000, warmPasses: 11 };
-const EDGE = { sizes: [10, 1000, 5000], requests: 2000, concurrency: 1 };
-const CHECKOUT = { concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50), warmupSeconds: 3, durationSeconds: 10 };
+// BENCH_QUICK=1: every part with tiny sizes and durations (CI runs it so the bench cannot break silently); the
+// figures it prints are not measurements.
+const quick = process.env.BENCH_QUICK === "1" || process.env.BENCH_QUICK === "true";
+const HTTP = quick ? { warmupSeconds: 1, durationSeconds: 1, connections: 4, rounds: 1 } : { warmupSeconds: 2, durationSeconds: 8, connections: 20, rounds: 2 };
+const RESOLUTION = quick
+  ? { sizes: [10, 100, 1000], platformDomain: PLATFORM_DOMAIN, coldSecondsPerKind: 0.3, warmOpsPerPass: 2_000, warmPasses: 3 }
+  : { sizes: [10, 10_000, 100_000], platformDomain: PLATFORM_DOMAIN, coldSecondsPerKind: 3, warmOpsPerPass: 200_000, warmPasses: 11 };
+const EDGE = quick ? { sizes: [10, 50], requests: 100, concurrency: 1 } : { sizes: [10, 1000, 5000], requests: 2000, concurrency: 1 };
+const CHECKOUT = quick
+  ? { concurrency: 5, warmupSeconds: 1, durationSeconds: 2 }
+  : { concurrency: Number(process.env.BENCH_CONCURRENCY ?? 50), warmupSeconds: 3, durationSeconds: 10 };
 const only = process.env.BENCH_ONLY;
-const ASK = { domains: 100_000, requests: 20_000, connections: 4 };
-const VERIFY = { repeats: 5, backgrounds: [0, 1000] };
+const ASK = quick ? { domains: 1_000, requests: 500, connections: 2 } : { domains: 100_000, requests: 20_000, connections: 4 };
+const VERIFY = quick ? { repeats: 1, backgrounds: [0, 10] } : { repeats: 5, backgrounds: [0, 1000] };
 
 const databases: ScratchDatabase[] = [];
 let app: RunningApp | undefined;

@@ -85,6 +85,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
+  // The bench's baseline page is a Remix route in the build; outside the bench it does not exist on any host.
+  if (!env.BENCH_BARE_PAGE) app.all(["/bench/bare", "/bench/bare.data"], (_req, res) => void res.status(404).type("text/plain").send("Not found"));
   // Shop images are served before the storefront rate limit: one catalog page loads many of them.
   app.get("/media/:name", mediaHandler(services));
   app.use(

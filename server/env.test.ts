@@ -28,4 +28,14 @@ describe("env", () => {
     expect(() => parseEnv(prod)).toThrow(/MONEY_SECRET is required in production/);
     expect(() => parseEnv({ ...prod, MONEY_SECRET: "m".repeat(32), MONEY_FAILPOINTS: "x:kill" })).toThrow(/MONEY_FAILPOINTS/);
   });
+
+  it("refuses the bench's bare page in production outside the bench's own process", () => {
+    const prod = {
+      NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019",
+      MONEY_SECRET: "m".repeat(32), METRICS_TOKEN: "t".repeat(24), TRUSTED_PROXIES: "127.0.0.1", BENCH_BARE_PAGE: "true",
+    };
+    expect(() => parseEnv(prod)).toThrow(/BENCH_BARE_PAGE is for the bench's own process only/);
+    expect(parseEnv({ BENCH_BARE_PAGE: "true" }).BENCH_BARE_PAGE).toBe(true);
+    expect(parseEnv({}).BENCH_BARE_PAGE).toBe(false);
+  });
 });

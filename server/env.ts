@@ -1,6 +1,6 @@
 /**
  * Environment, validated once at boot. Code reads `env`, never `process.env`.
- * Each area has its own small schema; `loadEnv` merges them and fails fast with a readable message.
+ * Each area has its own small schema; `parseEnv` merges them and fails fast with a readable message.
  */
 import { z } from "zod";
 
@@ -12,6 +12,9 @@ export const coreEnvSchema = z.object({
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // Serves /bench/bare, the bare Remix page `npm run bench` measures the storefront against. Off everywhere else;
+  // in production only inside the bench's own process (its preload, bench/bench-process.ts, marks it).
+  BENCH_BARE_PAGE: bool.default(false),
 });
 
 export const dataEnvSchema = z.object({
@@ -159,6 +162,10 @@ export const moneyEnvSchema = z.object({
 export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
+/** True only in a process started by `npm run bench` with its preload (bench/bench-process.ts). */
+export const isBenchProcess = () => (globalThis as { [BENCH_PROCESS_MARK]?: boolean })[BENCH_PROCESS_MARK] === true;
+export const BENCH_PROCESS_MARK = "__storefrontBenchProcess";
+
 export function decodeKey(raw: string): Buffer | null {
   const buf = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");
   return buf.length === 32 ? buf : null;
@@ -185,6 +192,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (env.PAYMENTS_SANDBOX) problems.push("PAYMENTS_SANDBOX=true is refused in production: sandbox payments are simulated money");
     if (env.MONEY_SECRET === DEV_MONEY_SECRET) problems.push("MONEY_SECRET is required in production (at least 32 characters)");
     if (env.MONEY_FAILPOINTS) problems.push("MONEY_FAILPOINTS is for tests only");
+    if (env.BENCH_BARE_PAGE && !isBenchProcess()) problems.push("BENCH_BARE_PAGE is for the bench's own process only");
     if (!env.METRICS_TOKEN) problems.push("METRICS_TOKEN is required in production (scrapers send it as a Bearer token to /metrics)");
     if (!env.TRUSTED_PROXIES.length) problems.push("TRUSTED_PROXIES is required in production (the app serves plain HTTP behind the TLS edge; session cookies are Secure only)");
     if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

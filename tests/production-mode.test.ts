@@ -41,5 +41,7 @@ describe("NODE_ENV=production", () => {
     expect((await get(app, "localhost", "/metrics", { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
     const pay = await request(app.port, "/api/storefront/orders/anything/sandbox-pay", { method: "POST", host: "prod.localhost", body: {} });
     expect(pay.status).toBe(404);
+    // The bench's baseline page exists only in the bench's own process.
+    for (const host of ["prod.localhost", "localhost"]) for (const path of ["/bench/bare", "/bench/bare.data"]) expect((await get(app, host, path)).status).toBe(404);
   });
 });
