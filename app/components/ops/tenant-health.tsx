@@ -24,7 +24,13 @@ function Stat({ label, value, detail, alert = false, testId }: { label: string; 
   );
 }
 
-export function TenantHealthCard({ health, botProblems }: { health: TenantHealth; botProblems: number }) {
+/** The bots stat: "OK" only when the shop has a live bot and none has a problem; no bot at all is neutral. */
+function botsValue(liveBots: number, problems: number) {
+  if (problems) return `${problems} ${problems === 1 ? "problem" : "problems"}`;
+  return liveBots ? "OK" : "No bot";
+}
+
+export function TenantHealthCard({ health, liveBots, botProblems }: { health: TenantHealth; liveBots: number; botProblems: number }) {
   const { requests, orders, domains, now } = health;
   const errorAlert = (requests.last24h.errorRate ?? 0) > ERROR_RATE_ALERT;
   const certAlerts = domains.filter((d) => d.tlsEndingSoon).length;
@@ -48,8 +54,8 @@ export function TenantHealthCard({ health, botProblems }: { health: TenantHealth
         />
         <Stat
           label="Bots" testId="health-bots" alert={botProblems > 0}
-          value={botProblems ? `${botProblems} ${botProblems === 1 ? "problem" : "problems"}` : "OK"}
-          detail={<Link to="#bots" className="hover:underline">Bot details ↓</Link>}
+          value={botsValue(liveBots, botProblems)}
+          detail={liveBots ? <Link to="#bots" className="hover:underline">Bot details ↓</Link> : "The shop has not connected a Telegram bot."}
         />
       </dl>
       {domains.length ? (
