@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireOperator } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
-import { formatDateTime, humanize } from "#app/components/ops/format.ts";
+import { formatDateTime, formatInterval, humanize } from "#app/components/ops/format.ts";
 import { buttonClass, Card, EmptyState, PageHeader } from "#app/components/ops/layout.tsx";
 import { ReasonForm } from "#app/components/orders/reason-form.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
@@ -173,8 +173,17 @@ function Reconciliation({ recon, now }: { recon: Data["reconciliation"]; now: st
       <div className="space-y-4 p-4">
         <p className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 ring-1 ring-inset ring-sky-200">
           Reconciliation checks the ledger invariants and <strong>only reports</strong>. It never fixes anything: drift is corrected by an operator with new, audited postings.
-          It runs every 15 minutes on one worker, and on demand here.
+          {` It runs every ${formatInterval(recon.everyMs)} on one worker, and on demand here.`}
         </p>
+        {recon.overdue ? (
+          <p role="alert" data-testid="reconciliation-overdue" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+            <strong>Reconciliation is overdue.</strong>{" "}
+            {latest
+              ? `The last run was ${relativeTime(latest.startedAt, now)}, more than twice the ${formatInterval(recon.everyMs)} schedule.`
+              : "It has never run."}{" "}
+            Check that a worker is running (MODE=worker or all), or run it now.
+          </p>
+        ) : null}
         {message ? (
           <p role="status" className={`rounded-md px-3 py-2 text-sm font-medium ring-1 ring-inset ${clean ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-amber-50 text-amber-900 ring-amber-200"}`}>{message}</p>
         ) : null}
