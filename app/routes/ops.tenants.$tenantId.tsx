@@ -204,7 +204,7 @@ export default function TenantDetail() {
 
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <TenantHealthCard health={health} botProblems={bots.problems} />
+          <TenantHealthCard health={health} liveBots={bots.rows.filter((b) => b.status !== "revoked").length} botProblems={bots.problems} />
 
           <Card title="Overview">
             <dl className="divide-y divide-gray-100">
@@ -219,7 +219,7 @@ export default function TenantDetail() {
               <Field label="Type">{humanize(tenant.type)}</Field>
               <Field label="Owner">
                 {tenant.owner ? (
-                  <Link to={`/ops/audit?actorId=${tenant.owner.id}`} className="hover:underline" title="Audit entries by this user">
+                  <Link to={`/ops/audit?actor=${encodeURIComponent(tenant.owner.email)}`} className="hover:underline" title="Audit entries by this user">
                     {tenant.owner.email}
                   </Link>
                 ) : (
@@ -352,7 +352,7 @@ export default function TenantDetail() {
         id="audit"
         title="Audit trail"
         actions={
-          <Link to={`/ops/audit?tenantId=${tenant.id}`} className="text-xs font-medium text-gray-500 hover:text-gray-900">
+          <Link to={`/ops/audit?shop=${tenant.slug}`} className="text-xs font-medium text-gray-500 hover:text-gray-900">
             Open in audit log →
           </Link>
         }
