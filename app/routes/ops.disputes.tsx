@@ -47,7 +47,7 @@ function OpenDispute({ d, now }: { d: Row; now: string }) {
   const reply = useActionData<typeof action>();
   const id = `resolve-${d.id}`;
   return (
-    <li className="grid gap-4 p-4 lg:grid-cols-[minmax(0,1fr)_24rem]" data-testid="open-dispute">
+    <li className="grid grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,1fr)_24rem]" data-testid="open-dispute">
       <div className="min-w-0 space-y-2">
         <div className="flex flex-wrap items-start gap-x-8 gap-y-2 text-sm">
           <div><p className="text-xs text-gray-500">Shop</p><ShopLink d={d} /></div>
@@ -95,7 +95,7 @@ const th = "px-4 py-2.5 text-left text-xs font-medium uppercase tracking-wide te
 
 function ResolvedTable({ rows }: { rows: Row[] }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <thead className="bg-gray-50">
           <tr>

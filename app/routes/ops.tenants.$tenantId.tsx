@@ -127,7 +127,7 @@ const DONE_MESSAGES: Record<TransitionIntent, string> = {
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-3 gap-4 px-4 py-2.5">
+    <div className="grid grid-cols-3 gap-4 px-4 py-2.5 [&>*]:min-w-0">
       <dt className="text-sm text-gray-500">{label}</dt>
       <dd className="col-span-2 min-w-0 text-sm text-gray-900">{children}</dd>
     </div>
@@ -202,8 +202,8 @@ export default function TenantDetail() {
         </div>
       ) : null}
 
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           <TenantHealthCard health={health} liveBots={bots.rows.filter((b) => b.status !== "revoked").length} botProblems={bots.problems} />
 
           <Card title="Overview">
@@ -239,6 +239,7 @@ export default function TenantDetail() {
             {members.length === 0 ? (
               <EmptyState title="No members" />
             ) : (
+              <div className="relative overflow-x-auto">
               <table className="min-w-full divide-y divide-gray-200 text-sm">
                 <thead className="bg-gray-50">
                   <tr>
@@ -266,6 +267,7 @@ export default function TenantDetail() {
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
           </Card>
 
@@ -327,7 +329,7 @@ export default function TenantDetail() {
           </Card>
         </div>
 
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <Card title="Status actions">
             {transitions.length === 0 ? (
               <p className="px-4 py-4 text-sm text-gray-500">This shop is closed. No further status changes are possible.</p>

@@ -21,7 +21,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-3 gap-4 px-4 py-2.5">
+    <div className="grid grid-cols-3 gap-4 px-4 py-2.5 [&>*]:min-w-0">
       <dt className="text-sm text-gray-500">{label}</dt>
       <dd className="col-span-2 min-w-0 text-sm break-words text-gray-900">{children}</dd>
     </div>
@@ -51,7 +51,7 @@ export default function OpsOrder() {
         description={<>{shop.displayName} · {RAIL_LABELS[order.rail] ?? order.rail} · placed {formatDateTime(order.createdAt)}</>}
         actions={<Link to="/ops/disputes" className={buttonClass.secondary}>Disputes queue</Link>}
       />
-      <div className="grid gap-6 lg:grid-cols-3">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <Card title="Order">
             <dl className="divide-y divide-gray-100">
@@ -65,7 +65,7 @@ export default function OpsOrder() {
             </dl>
           </Card>
           <Card title={`Items (${order.lines.length})`}>
-            <div className="overflow-x-auto">
+            <div className="relative overflow-x-auto">
               <table className="min-w-full divide-y divide-gray-200 text-sm">
                 <thead className="bg-gray-50">
                   <tr>

@@ -63,7 +63,7 @@ function ConsoleShell({ email, children }: { email: string | null; children: Rea
       </aside>
       <div className="min-w-0 flex-1">
         <div className="flex items-center justify-between gap-4 border-b border-gray-200 bg-white px-4 py-2 text-xs text-gray-500 md:hidden">
-          <Link to="/dashboard" className="font-medium text-gray-600 hover:text-gray-900">
+          <Link to="/dashboard" className="shrink-0 whitespace-nowrap font-medium text-gray-600 hover:text-gray-900">
             ← Dashboard
           </Link>
           <div className="flex min-w-0 items-center gap-2">

@@ -59,6 +59,7 @@ export function TenantHealthCard({ health, liveBots, botProblems }: { health: Te
         />
       </dl>
       {domains.length ? (
+        <div className="relative overflow-x-auto">
         <table className="min-w-full divide-y divide-gray-100 text-sm" data-testid="health-domains">
           <caption className="sr-only">Custom domains and their certificates</caption>
           <thead className="bg-gray-50">
@@ -88,6 +89,7 @@ export function TenantHealthCard({ health, liveBots, botProblems }: { health: Te
             })}
           </tbody>
         </table>
+        </div>
       ) : (
         <p className="px-4 py-3 text-sm text-gray-500">No custom domains: the shop is served on its platform subdomain.</p>
       )}
