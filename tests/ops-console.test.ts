@@ -51,7 +51,7 @@ function textOf(html: string, testId: string, closing = "</div>") {
   return html.slice(start, html.indexOf(closing, start)).replace(/<[^>]+>/g, " ").replace(/&nbsp;/g, " ").replace(/\s+/g, " ");
 }
 
-async function addBot(tenantId: string, o: { status: "active" | "revoked"; lastWebhookAt: Date | null }) {
+async function addBot(tenantId: string, o: { status: "active" | "pending" | "revoked"; lastWebhookAt: Date | null }) {
   const box = new SecretBox(randomBytes(32));
   const id = randomUUID();
   await db.prisma.tenantBot.create({
@@ -80,7 +80,7 @@ async function disputedOrder() {
 }
 
 describe("tenant page: bots", () => {
-  it("a shop with no bot says “No bot”, not OK; OK needs a healthy bot; a revoked bot is no bot", async () => {
+  it("a shop with no bot says “No bot”, not OK; OK needs a healthy active bot; a revoked bot is no bot", async () => {
     const none = await createShop(db);
     const page = await operator.get(`/ops/tenants/${none.tenantId}`);
     expect(page.status).toBe(200);
@@ -90,6 +90,10 @@ describe("tenant page: bots", () => {
     const revoked = await createShop(db);
     await addBot(revoked.tenantId, { status: "revoked", lastWebhookAt: null });
     expect(textOf((await operator.get(`/ops/tenants/${revoked.tenantId}`)).body, "health-bots")).toMatch(/Bots No bot/);
+
+    const pending = await createShop(db);
+    await addBot(pending.tenantId, { status: "pending", lastWebhookAt: null });
+    expect(textOf((await operator.get(`/ops/tenants/${pending.tenantId}`)).body, "health-bots")).toMatch(/Bots Waiting for claim/);
 
     const healthy = await createShop(db);
     await addBot(healthy.tenantId, { status: "active", lastWebhookAt: new Date() });

@@ -143,6 +143,7 @@ export default function TenantDetail() {
   // The form that failed may be gone after a reload (CONFLICT): then its error is shown above the page.
   const orphanError = actionData?.intent && !transitions.includes(actionData.intent) ? (actionData.result.error?.[""]?.[0] ?? null) : null;
   const regular = transitions.filter((t) => t !== "close");
+  const botCounts = { active: bots.rows.filter((b) => b.status === "active").length, pending: bots.rows.filter((b) => b.status === "pending").length };
   const canClose = transitions.includes("close");
 
   return (
@@ -204,7 +205,7 @@ export default function TenantDetail() {
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          <TenantHealthCard health={health} liveBots={bots.rows.filter((b) => b.status !== "revoked").length} botProblems={bots.problems} />
+          <TenantHealthCard health={health} bots={botCounts} botProblems={bots.problems} />
 
           <Card title="Overview">
             <dl className="divide-y divide-gray-100">

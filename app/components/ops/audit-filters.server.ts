@@ -20,7 +20,10 @@ const querySchema = z.object({
 
 type Resolved<T> = { value: T | undefined; error: string | null };
 
-/** Every family prefix present in the log ("tenant." for tenant.create, tenant.suspend, …), sorted. */
+/**
+ * Every family prefix present in the log ("tenant." for tenant.create, tenant.suspend, …), sorted. One pass over the
+ * log per page view: cheap at console traffic, and the list can never miss a family or keep a stale one.
+ */
 export async function auditActionFamilies(prisma: PrismaClient) {
   const rows = await prisma.$queryRaw<{ family: string }[]>`SELECT DISTINCT split_part(action, '.', 1) AS family FROM audit_log ORDER BY 1`;
   return rows.map((r) => `${r.family}.`);

@@ -24,13 +24,20 @@ function Stat({ label, value, detail, alert = false, testId }: { label: string; 
   );
 }
 
-/** The bots stat: "OK" only when the shop has a live bot and none has a problem; no bot at all is neutral. */
-function botsValue(liveBots: number, problems: number) {
-  if (problems) return `${problems} ${problems === 1 ? "problem" : "problems"}`;
-  return liveBots ? "OK" : "No bot";
+/** How many of the shop's bots are active and how many still wait for their claim (revoked ones do not count). */
+export interface BotCounts {
+  active: number;
+  pending: number;
 }
 
-export function TenantHealthCard({ health, liveBots, botProblems }: { health: TenantHealth; liveBots: number; botProblems: number }) {
+/** The bots stat: "OK" only when an active bot exists and none has a problem; a shop without one is neutral. */
+function botsValue(bots: BotCounts, problems: number) {
+  if (problems) return `${problems} ${problems === 1 ? "problem" : "problems"}`;
+  if (bots.active) return "OK";
+  return bots.pending ? "Waiting for claim" : "No bot";
+}
+
+export function TenantHealthCard({ health, bots, botProblems }: { health: TenantHealth; bots: BotCounts; botProblems: number }) {
   const { requests, orders, domains, now } = health;
   const errorAlert = (requests.last24h.errorRate ?? 0) > ERROR_RATE_ALERT;
   const certAlerts = domains.filter((d) => d.tlsEndingSoon).length;
@@ -54,8 +61,8 @@ export function TenantHealthCard({ health, liveBots, botProblems }: { health: Te
         />
         <Stat
           label="Bots" testId="health-bots" alert={botProblems > 0}
-          value={botsValue(liveBots, botProblems)}
-          detail={liveBots ? <Link to="#bots" className="hover:underline">Bot details ↓</Link> : "The shop has not connected a Telegram bot."}
+          value={botsValue(bots, botProblems)}
+          detail={bots.active || bots.pending ? <Link to="#bots" className="hover:underline">Bot details ↓</Link> : "The shop has not connected a Telegram bot."}
         />
       </dl>
       {domains.length ? (
