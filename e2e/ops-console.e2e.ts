@@ -55,7 +55,9 @@ describe("operator console on a phone and a desktop", () => {
   let operatorEmail: string;
 
   beforeAll(async () => {
-    e2e = await setupE2E(["acme", "nova"], { PAYMENTS_SANDBOX: "true" });
+    // No worker (MODE=web): no scheduled reconciliation runs, so the money page shows its overdue warning, as it
+    // would when every worker is down; the 30-minute interval is what its schedule sentence must say.
+    e2e = await setupE2E(["acme", "nova"], { PAYMENTS_SANDBOX: "true", MODE: "web", RECONCILE_EVERY_MS: "1800000" });
     const db = await openDatabase(e2e.dbUrl);
     try {
       tenantId = (await db.prisma.tenant.findUniqueOrThrow({ where: { slug: "acme" } })).id;
@@ -129,6 +131,10 @@ describe("operator console on a phone and a desktop", () => {
         await hydrated(page);
         const o = await overflow(page);
         expect(o.scrollWidth, `${p.path} at ${viewport.width} px: ${o.culprits.join(" | ")}`).toBeLessThanOrEqual(o.innerWidth);
+        if (p.name === "money") {
+          await page.getByText("It runs every 30 minutes on one worker").waitFor();
+          await page.getByTestId("reconciliation-overdue").waitFor();
+        }
         await shot(page, `${p.name}-${label}`);
       }
       expect(errors).toEqual([]);

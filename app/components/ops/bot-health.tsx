@@ -99,7 +99,7 @@ export function BotHealthTable({ bots, now, showTenant }: { bots: BotHealthView[
               <td className="px-4 py-2.5">
                 <LastWebhook bot={b} now={now} />
               </td>
-              <td className="max-w-sm px-4 py-2.5">
+              <td className="min-w-64 max-w-sm px-4 py-2.5">
                 {b.lastError ? (
                   <>
                     <p className="text-rose-700">{b.lastError}</p>
