@@ -157,6 +157,8 @@ describe("merchant orders and the money console", () => {
     await expectAccessible(o, "ops disputes");
     await shot(o, "11-ops-disputes");
     await o.getByLabel(/^Note/).fill("Photos confirm the damage; refunding the buyer.");
+    // A refund needs its confirm box (issue 21); the server refuses one without it.
+    await o.getByRole("checkbox", { name: /Yes, refund the buyer/ }).check();
     await o.getByRole("button", { name: "Refund buyer" }).click();
     await o.getByText("Dispute resolved").waitFor();
     await o.getByTestId("resolved-dispute").waitFor();

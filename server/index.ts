@@ -140,7 +140,7 @@ if (env.MODE !== "web") {
   }
   const platformQueue = createQueue(redis, env.REDIS_PREFIX);
   closers.push(() => platformQueue.close());
-  await scheduleMoneyJobs({ moneyQueue: services.moneyQueue, platformQueue, money: services.money, sweepEveryMs: env.MONEY_SWEEP_EVERY_MS, reconcileEveryMs: env.RECONCILE_EVERY_MS });
+  await scheduleMoneyJobs({ moneyQueue: services.moneyQueue, platformQueue, money: services.money, sweepEveryMs: env.MONEY_SWEEP_EVERY_MS, reconcileEveryMs: services.money.reconcileEveryMs });
   if (env.MODE === "worker") process.stdout.write("READY worker\n");
 }
 

@@ -18,7 +18,7 @@ import { redisPrefix } from "./db.ts";
 
 export const TEST_MONEY_CONFIG: MoneyConfig = {
   sandbox: true, secret: "test-money-secret-0123456789abcdef0123", oldSecrets: [], orderTtlMs: 30 * 60_000, invoiceTtlMs: 86_400_000, releaseGraceMs: 0,
-  codeTtlMs: 86_400_000, codeMaxAttempts: 10, codeAttemptsPer15Min: 5, defaultFeeBps: 250, payoutGraceMs: 0,
+  codeTtlMs: 86_400_000, codeMaxAttempts: 10, codeAttemptsPer15Min: 5, defaultFeeBps: 250, payoutGraceMs: 0, reconcileEveryMs: 15 * 60_000,
 };
 export const OPERATOR: AuditActor = { userId: null, kind: "operator" };
 export const MERCHANT: AuditActor = { userId: null, kind: "user" };

@@ -178,7 +178,7 @@ describe("console money pages", () => {
     const queue = await operator.get("/ops/disputes");
     expect(queue.body).toContain("Arrived broken");
     const dispute = await db.prisma.dispute.findFirstOrThrow({ where: { orderId } });
-    const fields = { form: `resolve-${dispute.id}`, disputeId: dispute.id, resolution: "refund" };
+    const fields = { form: `resolve-${dispute.id}`, disputeId: dispute.id, resolution: "refund", confirmRefund: "yes" };
     expect((await formPost(operator, "/ops/disputes", { ...fields, note: "" })).status).toBe(400);
     const resolved = await formPost(operator, "/ops/disputes", { ...fields, note: "Photos show damage" });
     expect(resolved.status).toBe(200);

@@ -120,7 +120,7 @@ export default function TenantsIndex() {
             {filtered ? "Try a different search or clear the filters." : "Shops appear here when merchants sign up or manifests are applied."}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="min-w-full divide-y divide-gray-200 text-sm">
               <thead className="bg-gray-50">
                 <tr>

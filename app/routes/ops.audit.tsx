@@ -1,73 +1,58 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { z } from "zod";
 import { requireOperator } from "#app/utils/auth.server.ts";
 import { loadAuditRows, parseBefore } from "#app/components/ops/audit-rows.server.ts";
+import { loadAuditFilters } from "#app/components/ops/audit-filters.server.ts";
 import { AuditTable } from "#app/components/ops/audit-table.tsx";
 import { buttonClass, Card, EmptyState, inputClass, PageHeader, PagerLink, withParams } from "#app/components/ops/layout.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Audit log · Operator console" }];
 
 const PAGE_SIZE = 50;
-const ACTION_PREFIXES = ["tenant.", "role.", "invitation.", "policy.", "token.", "user.", "operator."] as const;
-const idSchema = z.uuid();
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireOperator(request, context);
+  const { prisma } = context.services;
   const search = new URL(request.url).searchParams;
-  const raw = {
-    action: search.get("action")?.trim() ?? "",
-    tenantId: search.get("tenantId")?.trim() ?? "",
-    actorId: search.get("actorId")?.trim() ?? "",
-  };
-  const action = ACTION_PREFIXES.find((p) => p === raw.action);
-  const errors = {
-    tenantId: raw.tenantId && !idSchema.safeParse(raw.tenantId).success ? "Not a tenant ID (a UUID)." : null,
-    actorId: raw.actorId && !idSchema.safeParse(raw.actorId).success ? "Not a user ID (a UUID)." : null,
-  };
+  const f = await loadAuditFilters(prisma, search);
+  const errors = { shop: f.shop.error, actor: f.actor.error };
   const before = parseBefore(search.get("before"));
-  // A malformed ID matches nothing: show the field error rather than silently listing everything.
+  // A shop or actor that matches nobody lists nothing: show the field error rather than silently listing everything.
   const page =
-    errors.tenantId || errors.actorId
+    errors.shop || errors.actor
       ? { rows: [], nextBefore: null }
-      : await loadAuditRows(context.services.prisma, {
-          action,
-          tenantId: raw.tenantId || undefined,
-          actorId: raw.actorId || undefined,
-          before,
-          limit: PAGE_SIZE,
-        });
-  return { filters: { ...raw, action: action ?? "" }, errors, rows: page.rows, nextBefore: page.nextBefore, paged: Boolean(before) };
+      : await loadAuditRows(prisma, { action: f.action, tenantId: f.shop.value?.id, actorId: f.actor.value?.id, before, limit: PAGE_SIZE });
+  return { filters: f.shown, families: f.families, options: f.options, errors, rows: page.rows, nextBefore: page.nextBefore, paged: Boolean(before) };
 }
 
 export default function AuditLog() {
-  const { filters, errors, rows, nextBefore, paged } = useLoaderData<typeof loader>();
+  const { filters, families, options, errors, rows, nextBefore, paged } = useLoaderData<typeof loader>();
   const [search] = useSearchParams();
   const navigation = useNavigation();
   const loading = navigation.state === "loading" && navigation.location.pathname === "/ops/audit";
-  const filtered = Boolean(filters.action || filters.tenantId || filters.actorId);
+  const filtered = Boolean(filters.action || filters.shop || filters.actor);
 
   return (
     <div className="space-y-5">
       <PageHeader title="Audit log" description="Every mutation and operator action on the platform, newest first. Entries cannot be edited or deleted." />
 
-      <Form key={`${filters.action}|${filters.tenantId}|${filters.actorId}`} method="get" className="flex flex-wrap items-start gap-3" role="search" aria-label="Filter the audit log">
-        <div>
+      <Form key={`${filters.action}|${filters.shop}|${filters.actor}`} method="get" className="flex flex-wrap items-start gap-3" role="search" aria-label="Filter the audit log">
+        <div className="w-full sm:w-auto">
           <label htmlFor="action" className="block text-xs font-medium text-gray-600">
             Action
           </label>
           <select id="action" name="action" defaultValue={filters.action} className={`mt-1 h-9 ${inputClass} pr-8`}>
             <option value="">All actions</option>
-            {ACTION_PREFIXES.map((p) => (
+            {families.map((p) => (
               <option key={p} value={p}>
                 {p}*
               </option>
             ))}
           </select>
         </div>
-        <IdFilter name="tenantId" label="Tenant ID" placeholder="Tenant UUID" value={filters.tenantId} error={errors.tenantId} />
-        <IdFilter name="actorId" label="Actor ID" placeholder="User UUID" value={filters.actorId} error={errors.actorId} />
-        <div className="flex h-9 items-center gap-3 mt-5">
+        <PickerFilter name="shop" label="Shop" placeholder="Address or name, e.g. acme" value={filters.shop} error={errors.shop} options={options.shops.map((s) => ({ value: s.slug, label: s.displayName }))} />
+        <PickerFilter name="actor" label="Actor" placeholder="Email, e.g. ops@example.com" value={filters.actor} error={errors.actor} options={options.actors.map((e) => ({ value: e }))} />
+        <div className="flex h-9 items-center gap-3 sm:mt-5">
           <button type="submit" className={buttonClass.primary}>
             Apply filters
           </button>
@@ -103,23 +88,40 @@ export default function AuditLog() {
   );
 }
 
-function IdFilter({ name, label, value, error, placeholder }: { name: string; label: string; value: string; error: string | null; placeholder: string }) {
+/** A text box with suggestions (a datalist): pick a shop or an actor by name, or type one the list does not hold. */
+function PickerFilter({ name, label, value, error, placeholder, options }: {
+  name: string;
+  label: string;
+  value: string;
+  error: string | null;
+  placeholder: string;
+  options: { value: string; label?: string }[];
+}) {
   return (
-    <div className="w-full sm:w-80">
+    <div className="w-full sm:w-72">
       <label htmlFor={name} className="block text-xs font-medium text-gray-600">
         {label}
       </label>
       <input
         id={name}
         name={name}
+        type="search"
+        list={`${name}-options`}
         defaultValue={value}
         placeholder={placeholder}
         spellCheck={false}
         autoComplete="off"
         aria-invalid={error ? true : undefined}
         aria-describedby={error ? `${name}-error` : undefined}
-        className={`mt-1 h-9 font-mono ${inputClass}`}
+        className={`mt-1 h-9 ${inputClass}`}
       />
+      <datalist id={`${name}-options`}>
+        {options.map((o) => (
+          <option key={o.value} value={o.value}>
+            {o.label ? `${o.label} (${o.value})` : o.value}
+          </option>
+        ))}
+      </datalist>
       {error ? (
         <p id={`${name}-error`} className="mt-1 text-xs text-rose-600">
           {error}

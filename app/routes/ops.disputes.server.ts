@@ -5,19 +5,29 @@ import { z } from "zod";
 import { ApiError } from "#server/http/errors.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
+import { CONFIRM_REFUND_VALUE } from "#app/components/ops/refund-confirm.tsx";
 
 const OPEN_LIMIT = 200;
 const RESOLVED_SHOWN = 25;
 
-const resolveSchema = z.object({
-  disputeId: z.uuid(),
-  resolution: z.enum(["release", "refund"], { error: "Choose “Release to merchant” or “Refund buyer”." }),
-  note: z
-    .string({ error: "Write a note: it is kept in the audit log." })
-    .trim()
-    .min(3, "Write a note of at least 3 characters: it is kept in the audit log.")
-    .max(2000, "Keep the note under 2000 characters."),
-});
+// A refund sends the held money back and cannot be undone, so the server (not only the browser) refuses one whose
+// confirm box was not ticked: a stray press of "Refund buyer", or a no-JS submit, never refunds.
+const resolveSchema = z
+  .object({
+    disputeId: z.uuid(),
+    resolution: z.enum(["release", "refund"], { error: "Choose “Release to merchant” or “Refund buyer”." }),
+    note: z
+      .string({ error: "Write a note: it is kept in the audit log." })
+      .trim()
+      .min(3, "Write a note of at least 3 characters: it is kept in the audit log.")
+      .max(2000, "Keep the note under 2000 characters."),
+    confirmRefund: z.literal(CONFIRM_REFUND_VALUE).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if (v.resolution === "refund" && v.confirmRefund !== CONFIRM_REFUND_VALUE) {
+      ctx.addIssue({ code: "custom", path: [], message: "Tick “Yes, refund the buyer” to confirm: a refund cannot be undone. Nothing was changed." });
+    }
+  });
 
 type Dispute = Awaited<ReturnType<AppLoadContext["services"]["money"]["listDisputes"]>>[number];
 
@@ -28,6 +38,7 @@ function disputeView(d: Dispute) {
     orderId: d.orderId,
     reason: d.reason,
     fromStatus: d.fromStatus,
+    orderPath: `/ops/tenants/${d.tenantId}/orders/${d.orderId}`,
     resolution: d.resolution,
     resolutionNote: d.resolutionNote,
     openedAt: d.openedAt.toISOString(),

@@ -10,6 +10,7 @@ import { ReasonForm } from "#app/components/orders/reason-form.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { relativeTime } from "#app/components/ui/timestamp.tsx";
+import { RefundConfirm } from "#app/components/ops/refund-confirm.tsx";
 import { loadDisputes, resolveDispute } from "./ops.disputes.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Disputes · Operator console" }];
@@ -46,13 +47,15 @@ function OpenDispute({ d, now }: { d: Row; now: string }) {
   const reply = useActionData<typeof action>();
   const id = `resolve-${d.id}`;
   return (
-    <li className="grid gap-4 p-4 lg:grid-cols-[1fr_24rem]" data-testid="open-dispute">
+    <li className="grid grid-cols-1 gap-4 p-4 lg:grid-cols-[minmax(0,1fr)_24rem]" data-testid="open-dispute">
       <div className="min-w-0 space-y-2">
         <div className="flex flex-wrap items-start gap-x-8 gap-y-2 text-sm">
           <div><p className="text-xs text-gray-500">Shop</p><ShopLink d={d} /></div>
           <div>
             <p className="text-xs text-gray-500">Order</p>
-            <p className="font-mono text-gray-900" title={d.orderId}>#{shortOrderId(d.orderId)}</p>
+            <Link to={d.orderPath} className="font-mono font-medium text-gray-900 underline underline-offset-2 hover:text-gray-700" title={d.orderId}>
+              #{shortOrderId(d.orderId)}
+            </Link>
             <p className="text-xs text-gray-500">{RAIL_LABELS[d.order.rail] ?? d.order.rail} · <OrderStatusBadge status={d.order.status} /></p>
           </div>
           <div>
@@ -78,6 +81,7 @@ function OpenDispute({ d, now }: { d: Row; now: string }) {
       >
         {(busy) => (
           <>
+            <RefundConfirm id={`${id}-confirm`} amount={<Amount value={d.order.total} currency={d.order.currency} />} />
             <button type="submit" name="resolution" value="refund" disabled={busy} className={buttonClass.secondary}>Refund buyer</button>
             <button type="submit" name="resolution" value="release" disabled={busy} className={buttonClass.primary}>Release to merchant</button>
           </>
@@ -91,7 +95,7 @@ const th = "px-4 py-2.5 text-left text-xs font-medium uppercase tracking-wide te
 
 function ResolvedTable({ rows }: { rows: Row[] }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <thead className="bg-gray-50">
           <tr>
@@ -108,7 +112,9 @@ function ResolvedTable({ rows }: { rows: Row[] }) {
             <tr key={d.id} className="align-top" data-testid="resolved-dispute">
               <td className="whitespace-nowrap px-4 py-2.5 text-gray-700">{d.resolvedAt ? formatDateTime(d.resolvedAt) : "—"}</td>
               <td className="px-4 py-2.5"><ShopLink d={d} /></td>
-              <td className="px-4 py-2.5 font-mono text-gray-900" title={d.orderId}>#{shortOrderId(d.orderId)}</td>
+              <td className="px-4 py-2.5 font-mono" title={d.orderId}>
+                <Link to={d.orderPath} className="text-gray-900 underline underline-offset-2 hover:text-gray-700">#{shortOrderId(d.orderId)}</Link>
+              </td>
               <td className="px-4 py-2.5 text-right"><Amount value={d.order.total} currency={d.order.currency} /></td>
               <td className="whitespace-nowrap px-4 py-2.5">{d.resolution === "release" ? <Badge tone="green">Released to merchant</Badge> : <Badge tone="amber">Refunded to buyer</Badge>}</td>
               <td className="max-w-md px-4 py-2.5">

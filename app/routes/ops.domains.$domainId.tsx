@@ -43,10 +43,10 @@ function CurrentState({ domain: d }: { domain: NonNullable<Data["domain"]> }) {
   ];
   return (
     <Card title="Current state">
-      <div className="grid lg:grid-cols-2">
+      <div className="grid grid-cols-1 lg:grid-cols-2">
         <dl className="divide-y divide-gray-100">
           {rows.map(([label, value]) => (
-            <div key={label} className="grid grid-cols-[9rem_1fr] gap-4 px-4 py-2.5 text-sm">
+            <div key={label} className="grid grid-cols-[9rem_minmax(0,1fr)] gap-4 px-4 py-2.5 text-sm">
               <dt className="text-gray-500">{label}</dt>
               <dd className="min-w-0 text-gray-900">{value}</dd>
             </div>
@@ -150,7 +150,7 @@ export default function OpsDomainDetail() {
         {events.length === 0 ? (
           <EmptyState title="No events" />
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="min-w-full divide-y divide-gray-200 text-sm">
               <thead className="bg-gray-50">
                 <tr>

@@ -184,7 +184,7 @@ export default function OpsDomains() {
             {filtered ? "Try a different search or clear the filters." : "Domains appear here when shops add them in their dashboard."}
           </EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="relative overflow-x-auto">
             <table className="min-w-full divide-y divide-gray-200 text-sm">
               <thead className="bg-gray-50">
                 <tr>

@@ -15,6 +15,9 @@ const DETAIL_LIMIT = 25;
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
+/** A schedule that has not produced a run for this many intervals is shown as overdue (one late run is not news). */
+const OVERDUE_AFTER_INTERVALS = 2;
+
 const reasonField = z
   .string({ error: "Give a reason: it goes in the audit log." })
   .trim()
@@ -39,6 +42,9 @@ export async function loadMoneyOps(context: AppLoadContext) {
   const [kill, recon] = await Promise.all([money.killSwitchState(), money.reconciliationReports(REPORT_LIMIT)]);
   const shops = await prisma.tenant.findMany({ where: { id: { in: kill.tenants.map((t) => t.tenantId) } }, select: { id: true, slug: true, displayName: true } });
   const latest = recon.reports[0];
+  const now = new Date();
+  const everyMs = money.reconcileEveryMs;
+  const overdue = !latest || now.getTime() - latest.startedAt.getTime() > OVERDUE_AFTER_INTERVALS * everyMs;
   return {
     killSwitch: {
       global: kill.global,
@@ -50,6 +56,8 @@ export async function loadMoneyOps(context: AppLoadContext) {
       }),
     },
     reconciliation: {
+      everyMs,
+      overdue,
       violationTotal: recon.ledgerInvariantViolationTotal,
       reports: recon.reports.map((r) => ({
         id: r.id,
@@ -65,7 +73,7 @@ export async function loadMoneyOps(context: AppLoadContext) {
           }
         : null,
     },
-    now: new Date().toISOString(),
+    now: now.toISOString(),
   };
 }
 
@@ -77,7 +85,7 @@ export async function runMoneyOpsAction(context: AppLoadContext, formData: FormD
   const { money, prisma } = context.services;
   try {
     if (input.intent === "reconcile") {
-      const run = await money.reconcile("manual");
+      const run = await money.reconcile("manual", auditActor(context));
       const message = run.skipped
         ? "Another reconciliation is running; its report appears here when it finishes."
         : run.violations === 0

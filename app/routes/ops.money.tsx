@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { requireOperator } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
-import { formatDateTime, humanize } from "#app/components/ops/format.ts";
+import { formatDateTime, formatInterval, humanize } from "#app/components/ops/format.ts";
 import { buttonClass, Card, EmptyState, PageHeader } from "#app/components/ops/layout.tsx";
 import { ReasonForm } from "#app/components/orders/reason-form.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
@@ -53,7 +53,7 @@ function GlobalSwitch({ ks, now }: { ks: Data["killSwitch"]; now: string }) {
           <Badge tone="green">OFF</Badge>
         )}
       </div>
-      <div className="grid gap-4 p-4 md:grid-cols-2">
+      <div className="grid grid-cols-1 gap-4 p-4 md:grid-cols-2">
         <div className="text-sm">
           {on ? (
             <>
@@ -108,7 +108,7 @@ function TenantSwitches({ ks, now }: { ks: Data["killSwitch"]; now: string }) {
           {ks.tenants.map((t) => {
             const id = `kill-tenant-off-${t.slug}`;
             return (
-              <li key={t.tenantId} className="grid gap-3 bg-rose-50/60 p-4 md:grid-cols-2">
+              <li key={t.tenantId} className="grid grid-cols-1 gap-3 bg-rose-50/60 p-4 md:grid-cols-2">
                 <div className="text-sm">
                   <p className="flex items-center gap-2">
                     <span className="rounded-full bg-rose-600 px-2 py-0.5 text-xs font-bold text-white">ON</span>
@@ -173,12 +173,21 @@ function Reconciliation({ recon, now }: { recon: Data["reconciliation"]; now: st
       <div className="space-y-4 p-4">
         <p className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900 ring-1 ring-inset ring-sky-200">
           Reconciliation checks the ledger invariants and <strong>only reports</strong>. It never fixes anything: drift is corrected by an operator with new, audited postings.
-          It runs every 15 minutes on one worker, and on demand here.
+          {` It runs every ${formatInterval(recon.everyMs)} on one worker, and on demand here.`}
         </p>
+        {recon.overdue ? (
+          <p role="alert" data-testid="reconciliation-overdue" className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
+            <strong>Reconciliation is overdue.</strong>{" "}
+            {latest
+              ? `The last run was ${relativeTime(latest.startedAt, now)}, more than twice the ${formatInterval(recon.everyMs)} schedule.`
+              : "It has never run."}{" "}
+            Check that a worker is running (MODE=worker or all), or run it now.
+          </p>
+        ) : null}
         {message ? (
           <p role="status" className={`rounded-md px-3 py-2 text-sm font-medium ring-1 ring-inset ${clean ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-amber-50 text-amber-900 ring-amber-200"}`}>{message}</p>
         ) : null}
-        <dl className="grid gap-2 sm:grid-cols-3">
+        <dl className="grid grid-cols-1 gap-2 sm:grid-cols-3">
           <div className={`rounded-md px-3 py-2 ring-1 ring-inset ${warn ? "bg-rose-50 ring-rose-200" : "bg-gray-50 ring-gray-200"}`} data-testid="violation-total">
             <dt className="font-mono text-xs text-gray-600">ledger_invariant_violation_total</dt>
             <dd className={`text-lg font-semibold tabular-nums ${warn ? "text-rose-800" : "text-gray-900"}`}>{recon.violationTotal}</dd>
@@ -201,7 +210,7 @@ function Reconciliation({ recon, now }: { recon: Data["reconciliation"]; now: st
 
 function LatestReport({ latest }: { latest: NonNullable<Data["reconciliation"]["latest"]> }) {
   return (
-    <div className="grid gap-4 lg:grid-cols-2">
+    <div className="grid grid-cols-1 gap-4 lg:grid-cols-2">
       <div>
         <h3 className="text-xs font-semibold uppercase tracking-wide text-gray-500">Checks in the last run</h3>
         <ul className="mt-2 divide-y divide-gray-100 rounded-md ring-1 ring-gray-200" data-testid="reconciliation-checks">
@@ -239,7 +248,7 @@ function ReportHistory({ reports }: { reports: Data["reconciliation"]["reports"]
   return (
     <div>
       <h3 className="text-xs font-semibold uppercase tracking-wide text-gray-500">Latest reports</h3>
-      <div className="mt-2 overflow-x-auto rounded-md ring-1 ring-gray-200">
+      <div className="relative mt-2 overflow-x-auto rounded-md ring-1 ring-gray-200">
         <table className="min-w-full divide-y divide-gray-200 text-sm">
           <thead className="bg-gray-50">
             <tr>

@@ -127,7 +127,7 @@ const DONE_MESSAGES: Record<TransitionIntent, string> = {
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
-    <div className="grid grid-cols-3 gap-4 px-4 py-2.5">
+    <div className="grid grid-cols-3 gap-4 px-4 py-2.5 [&>*]:min-w-0">
       <dt className="text-sm text-gray-500">{label}</dt>
       <dd className="col-span-2 min-w-0 text-sm text-gray-900">{children}</dd>
     </div>
@@ -143,6 +143,7 @@ export default function TenantDetail() {
   // The form that failed may be gone after a reload (CONFLICT): then its error is shown above the page.
   const orphanError = actionData?.intent && !transitions.includes(actionData.intent) ? (actionData.result.error?.[""]?.[0] ?? null) : null;
   const regular = transitions.filter((t) => t !== "close");
+  const botCounts = { active: bots.rows.filter((b) => b.status === "active").length, pending: bots.rows.filter((b) => b.status === "pending").length };
   const canClose = transitions.includes("close");
 
   return (
@@ -202,9 +203,9 @@ export default function TenantDetail() {
         </div>
       ) : null}
 
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
-          <TenantHealthCard health={health} botProblems={bots.problems} />
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
+          <TenantHealthCard health={health} bots={botCounts} botProblems={bots.problems} />
 
           <Card title="Overview">
             <dl className="divide-y divide-gray-100">
@@ -219,7 +220,7 @@ export default function TenantDetail() {
               <Field label="Type">{humanize(tenant.type)}</Field>
               <Field label="Owner">
                 {tenant.owner ? (
-                  <Link to={`/ops/audit?actorId=${tenant.owner.id}`} className="hover:underline" title="Audit entries by this user">
+                  <Link to={`/ops/audit?actor=${encodeURIComponent(tenant.owner.email)}`} className="hover:underline" title="Audit entries by this user">
                     {tenant.owner.email}
                   </Link>
                 ) : (
@@ -239,6 +240,7 @@ export default function TenantDetail() {
             {members.length === 0 ? (
               <EmptyState title="No members" />
             ) : (
+              <div className="relative overflow-x-auto">
               <table className="min-w-full divide-y divide-gray-200 text-sm">
                 <thead className="bg-gray-50">
                   <tr>
@@ -266,6 +268,7 @@ export default function TenantDetail() {
                   ))}
                 </tbody>
               </table>
+              </div>
             )}
           </Card>
 
@@ -327,7 +330,7 @@ export default function TenantDetail() {
           </Card>
         </div>
 
-        <div className="space-y-6">
+        <div className="min-w-0 space-y-6">
           <Card title="Status actions">
             {transitions.length === 0 ? (
               <p className="px-4 py-4 text-sm text-gray-500">This shop is closed. No further status changes are possible.</p>
@@ -352,7 +355,7 @@ export default function TenantDetail() {
         id="audit"
         title="Audit trail"
         actions={
-          <Link to={`/ops/audit?tenantId=${tenant.id}`} className="text-xs font-medium text-gray-500 hover:text-gray-900">
+          <Link to={`/ops/audit?shop=${tenant.slug}`} className="text-xs font-medium text-gray-500 hover:text-gray-900">
             Open in audit log →
           </Link>
         }

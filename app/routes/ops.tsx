@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
 import { requireOperator } from "#app/utils/auth.server.ts";
+import { SignOutButton } from "#app/components/ui/sign-out-button.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Operator console" }, { name: "robots", content: "noindex" }];
 
@@ -37,7 +38,7 @@ function ConsoleShell({ email, children }: { email: string | null; children: Rea
             <p className="text-xs text-gray-500">Storefront platform</p>
           </div>
         </div>
-        <nav aria-label="Console" className="flex gap-1 px-3 pb-3 md:flex-col md:pb-0">
+        <nav aria-label="Console" className="flex flex-wrap gap-1 px-3 pb-3 md:flex-col md:flex-nowrap md:pb-0">
           {NAV.map((n) => (
             <Link key={n.to} to={n.to} className={item(n.match(pathname))} aria-current={n.match(pathname) ? "page" : undefined}>
               {n.label}
@@ -56,15 +57,19 @@ function ConsoleShell({ email, children }: { email: string | null; children: Rea
               Signed in as <span className="font-medium text-gray-700">{email}</span>
             </p>
           ) : null}
+          <SignOutButton redirectTo="/login" className="-mx-2.5 mt-1" />
         </div>
         </div>
       </aside>
       <div className="min-w-0 flex-1">
         <div className="flex items-center justify-between gap-4 border-b border-gray-200 bg-white px-4 py-2 text-xs text-gray-500 md:hidden">
-          <Link to="/dashboard" className="font-medium text-gray-600 hover:text-gray-900">
+          <Link to="/dashboard" className="shrink-0 whitespace-nowrap font-medium text-gray-600 hover:text-gray-900">
             ← Dashboard
           </Link>
-          {email ? <span className="truncate">{email}</span> : null}
+          <div className="flex min-w-0 items-center gap-2">
+            {email ? <span className="truncate">{email}</span> : null}
+            <SignOutButton redirectTo="/login" className="shrink-0" />
+          </div>
         </div>
         <main className="mx-auto max-w-7xl px-4 py-6 sm:px-6">{children}</main>
       </div>

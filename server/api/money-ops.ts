@@ -36,8 +36,8 @@ export function moneyOpsRoutes() {
     }),
     defineRoute({
       method: "post", path: "/ops/money/reconciliation", tag: "operator", summary: "Run reconciliation now (reports; never fixes)", auth: "operator",
-      async handler({ services }) {
-        const r = await services.money.reconcile("manual");
+      async handler({ audit, services }) {
+        const r = await services.money.reconcile("manual", audit);
         if (r.skipped) throw new ApiError(409, "RECONCILIATION_RUNNING", "Another reconciliation is running; try again shortly.");
         return r;
       },

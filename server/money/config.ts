@@ -16,6 +16,8 @@ export interface MoneyConfig {
   defaultFeeBps: number;
   /** A settled escrow may wait this long for its outside payout before reconciliation reports it. */
   payoutGraceMs: number;
+  /** How often the scheduled reconciliation runs (the job scheduler and the console's schedule text both read it). */
+  reconcileEveryMs: number;
 }
 
 export function moneyConfigFromEnv(env: Env): MoneyConfig {
@@ -31,5 +33,6 @@ export function moneyConfigFromEnv(env: Env): MoneyConfig {
     codeAttemptsPer15Min: env.RATE_LIMIT_DELIVERY_CODE_PER_15MIN,
     defaultFeeBps: env.DEFAULT_PLATFORM_FEE_BPS,
     payoutGraceMs: env.RECONCILE_PAYOUT_GRACE_MS,
+    reconcileEveryMs: env.RECONCILE_EVERY_MS,
   };
 }

@@ -4,6 +4,7 @@
  * violation count feeds `ledger_invariant_violation_total`.
  */
 import type { PrismaClient } from "@prisma/client";
+import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 
 const LEADER_LOCK = 727_274_007;
 
@@ -96,10 +97,14 @@ const checks = (payoutGraceSeconds: number): Check[] => [
   },
 ];
 
-export async function reconcile(prisma: PrismaClient, opts: { trigger: string; payoutGraceMs: number }) {
+export async function reconcile(prisma: PrismaClient, opts: { trigger: string; payoutGraceMs: number; actor?: AuditActor }) {
   return prisma.$transaction(async (tx) => {
     const [{ leader }] = await tx.$queryRaw<{ leader: boolean }[]>`SELECT pg_try_advisory_xact_lock(${LEADER_LOCK}) AS leader`;
-    if (!leader) return { skipped: true as const };
+    if (!leader) {
+      // The operator still pressed the button: the attempt is on record even though another run had the lock.
+      if (opts.actor) await writeAudit(tx, opts.actor, { action: "money.reconcile", details: { trigger: opts.trigger, skipped: true } });
+      return { skipped: true as const };
+    }
     const startedAt = new Date();
     const violations: Violation[] = [];
     const counts: Record<string, number> = {};
@@ -111,6 +116,11 @@ export async function reconcile(prisma: PrismaClient, opts: { trigger: string; p
     const report = await tx.reconciliationReport.create({
       data: { trigger: opts.trigger, startedAt, finishedAt: new Date(), violations: violations.length, checks: counts, details: violations.slice(0, 1000) as object[] },
     });
+    if (opts.actor) {
+      await writeAudit(tx, opts.actor, {
+        action: "money.reconcile", target: `reconciliation:${report.id}`, details: { trigger: opts.trigger, violations: violations.length },
+      });
+    }
     return { skipped: false as const, id: report.id, violations: violations.length, checks: counts, details: violations };
   }, { isolationLevel: "RepeatableRead", timeout: 120_000, maxWait: 20_000 });
 }

@@ -211,8 +211,14 @@ export class MoneyService {
     return { platformFeeBps: row?.platformFeeBps ?? this.deps.config.defaultFeeBps, isDefault: !row };
   }
 
-  reconcile(trigger: string) {
-    return reconcile(this.deps.prisma, { trigger, payoutGraceMs: this.deps.config.payoutGraceMs });
+  /** `actor` is given for an operator's on-demand run, which is then audited in the run's own transaction. */
+  reconcile(trigger: string, actor?: AuditActor) {
+    return reconcile(this.deps.prisma, { trigger, payoutGraceMs: this.deps.config.payoutGraceMs, actor });
+  }
+
+  /** The scheduled reconciliation's interval (RECONCILE_EVERY_MS). */
+  get reconcileEveryMs() {
+    return this.deps.config.reconcileEveryMs;
   }
 
   async reconciliationReports(limit = 20) {

@@ -24,7 +24,7 @@ const td = "px-2.5 py-2 align-top";
 /** Audit rows, newest first. `showTenant` is off on a tenant's own page, where the column would repeat itself. */
 export function AuditTable({ rows, showTenant = true }: { rows: AuditRow[]; showTenant?: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <thead className="bg-gray-50">
           <tr>

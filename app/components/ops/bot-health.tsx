@@ -65,7 +65,7 @@ const th = "px-4 py-2.5 text-left text-xs font-medium uppercase tracking-wide te
 
 export function BotHealthTable({ bots, now, showTenant }: { bots: BotHealthView[]; now: string; showTenant: boolean }) {
   return (
-    <div className="overflow-x-auto">
+    <div className="relative overflow-x-auto">
       <table className="min-w-full divide-y divide-gray-200 text-sm">
         <thead className="bg-gray-50">
           <tr>
@@ -99,7 +99,7 @@ export function BotHealthTable({ bots, now, showTenant }: { bots: BotHealthView[
               <td className="px-4 py-2.5">
                 <LastWebhook bot={b} now={now} />
               </td>
-              <td className="max-w-sm px-4 py-2.5">
+              <td className="min-w-64 max-w-sm px-4 py-2.5">
                 {b.lastError ? (
                   <>
                     <p className="text-rose-700">{b.lastError}</p>

@@ -24,7 +24,20 @@ function Stat({ label, value, detail, alert = false, testId }: { label: string; 
   );
 }
 
-export function TenantHealthCard({ health, botProblems }: { health: TenantHealth; botProblems: number }) {
+/** How many of the shop's bots are active and how many still wait for their claim (revoked ones do not count). */
+export interface BotCounts {
+  active: number;
+  pending: number;
+}
+
+/** The bots stat: "OK" only when an active bot exists and none has a problem; a shop without one is neutral. */
+function botsValue(bots: BotCounts, problems: number) {
+  if (problems) return `${problems} ${problems === 1 ? "problem" : "problems"}`;
+  if (bots.active) return "OK";
+  return bots.pending ? "Waiting for claim" : "No bot";
+}
+
+export function TenantHealthCard({ health, bots, botProblems }: { health: TenantHealth; bots: BotCounts; botProblems: number }) {
   const { requests, orders, domains, now } = health;
   const errorAlert = (requests.last24h.errorRate ?? 0) > ERROR_RATE_ALERT;
   const certAlerts = domains.filter((d) => d.tlsEndingSoon).length;
@@ -48,11 +61,12 @@ export function TenantHealthCard({ health, botProblems }: { health: TenantHealth
         />
         <Stat
           label="Bots" testId="health-bots" alert={botProblems > 0}
-          value={botProblems ? `${botProblems} ${botProblems === 1 ? "problem" : "problems"}` : "OK"}
-          detail={<Link to="#bots" className="hover:underline">Bot details ↓</Link>}
+          value={botsValue(bots, botProblems)}
+          detail={bots.active || bots.pending ? <Link to="#bots" className="hover:underline">Bot details ↓</Link> : "The shop has not connected a Telegram bot."}
         />
       </dl>
       {domains.length ? (
+        <div className="relative overflow-x-auto">
         <table className="min-w-full divide-y divide-gray-100 text-sm" data-testid="health-domains">
           <caption className="sr-only">Custom domains and their certificates</caption>
           <thead className="bg-gray-50">
@@ -82,6 +96,7 @@ export function TenantHealthCard({ health, botProblems }: { health: TenantHealth
             })}
           </tbody>
         </table>
+        </div>
       ) : (
         <p className="px-4 py-3 text-sm text-gray-500">No custom domains: the shop is served on its platform subdomain.</p>
       )}
