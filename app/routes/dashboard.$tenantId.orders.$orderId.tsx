@@ -308,7 +308,7 @@ function DisputeCard({ order }: { order: Order }) {
 }
 
 export default function OrderPage() {
-  const { order, ledger, can, paymentsPaused } = useLoaderData<typeof loader>();
+  const { order, ledger, can } = useLoaderData<typeof loader>();
   const final = isFinalOrderStatus(order.status);
   const { paused } = useLiveOrder(final);
   return (
@@ -331,11 +331,6 @@ export default function OrderPage() {
           </p>
         )}
       </div>
-      {paymentsPaused ? (
-        <Alert tone="warning" title="Payments are paused by the platform">
-          No money moves for now (payments, releases, refunds). Shipping and delivery codes keep working.
-        </Alert>
-      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <ActionsCard order={order} can={can} />
