@@ -116,9 +116,9 @@ export default function PaymentsPage() {
         <Alert tone="warning" title="Not every allowed rail is offered to buyers">{notOfferedSentence(savedNotOffered, policy.allowedRails)}</Alert>
       ) : null}
       <FormErrors id={form.errorId} errors={form.errors} action={<ReloadLink />} />
-      <fieldset disabled={!canEdit} className="space-y-6">
+      <fieldset disabled={!canEdit} className="min-w-0 space-y-6">
         <Card title="Payment rails" description="How buyers may pay you. Only allowed rails are offered at checkout.">
-          <fieldset aria-describedby={fields.allowedRails.errors ? fields.allowedRails.errorId : undefined}>
+          <fieldset className="min-w-0" aria-describedby={fields.allowedRails.errors ? fields.allowedRails.errorId : undefined}>
             <legend className="sr-only">Allowed rails</legend>
             <div className="grid gap-3 sm:grid-cols-2">
               {getCollectionProps(fields.allowedRails, { type: "checkbox", options: [...PAYMENT_RAILS] }).map(({ key, ...props }) => (
@@ -175,7 +175,7 @@ export default function PaymentsPage() {
         </Card>
 
         <Card title="Buyer disclosure" description="What buyers are told before paying without escrow.">
-          <fieldset>
+          <fieldset className="min-w-0">
             <legend className="sr-only">Disclosure mode</legend>
             <div className="grid gap-3 sm:grid-cols-2">
               {getCollectionProps(fields.buyerDisclosureMode, { type: "radio", options: DISCLOSURE.map((d) => d.value) }).map(({ key, ...props }) => {
