@@ -147,6 +147,57 @@ describe("merchant dashboard on a phone", () => {
     await p.close();
   });
 
+  it("ticking a rail that is not set up warns at once, on save and on the overview (390 and 1280 screenshots)", async () => {
+    for (const [ctx, size] of [[phone, "phone"], [desktop, "desktop"]] as const) {
+      const p = await ctx.newPage();
+      const errors = watch(p);
+      await p.goto(`${e2e.platformUrl}/dashboard/${tenantId}/payments`);
+      await hydrated(p);
+      const box = p.getByRole("checkbox", { name: /External provider/ });
+      if (!(await box.isChecked())) await box.check();
+      await p.getByText("External provider is allowed but not set up on this platform, so checkout does not offer it to buyers.").waitFor();
+      await p.getByRole("button", { name: "Save payment policy" }).click();
+      await p.getByText("Payment policy saved, with a warning").waitFor();
+      expect((await overflow(p)).scrollWidth).toBeLessThanOrEqual(size === "phone" ? PHONE.width : DESKTOP.width);
+      await shot(p, `dashboard-${size}-payments-warning`);
+      await p.goto(`${e2e.platformUrl}/dashboard/${tenantId}`);
+      await hydrated(p);
+      await p.getByText("Not offered to buyers", { exact: true }).waitFor();
+      await p.getByText("(not offered to buyers)").waitFor();
+      await shot(p, `dashboard-${size}-overview-warning`);
+      expect(errors).toEqual([]);
+      await p.close();
+    }
+  });
+
+  it("the operator's kill switch shows as a banner with its reason (390 and 1280 screenshots)", async () => {
+    const db = await openDatabase(e2e.dbUrl);
+    const operatorEmail = "ops@acme-phone.test";
+    try {
+      await createUser(db.prisma, { operator: true, email: operatorEmail });
+    } finally {
+      await db.close();
+    }
+    const operator = new Client(e2e.app.port, PLATFORM_DOMAIN);
+    expect((await operator.post("/api/auth/login", { email: operatorEmail, password: TEST_PASSWORD })).status).toBe(200);
+    expect((await operator.put("/api/ops/money/kill-switch", { tenantId, engaged: true, reason: "Chargeback investigation #118" })).status).toBe(200);
+    try {
+      for (const [ctx, size] of [[phone, "phone"], [desktop, "desktop"]] as const) {
+        const p = await ctx.newPage();
+        await p.goto(`${e2e.platformUrl}/dashboard/${tenantId}/orders/${orderId}`);
+        await hydrated(p);
+        const banner = p.getByTestId("kill-switch-banner");
+        await banner.getByText("Payments are paused for this shop").waitFor();
+        await banner.getByText(/Chargeback investigation #118/).waitFor();
+        expect((await overflow(p)).scrollWidth).toBeLessThanOrEqual(size === "phone" ? PHONE.width : DESKTOP.width);
+        await shot(p, `dashboard-${size}-kill-switch`);
+        await p.close();
+      }
+    } finally {
+      await operator.put("/api/ops/money/kill-switch", { tenantId, engaged: false, reason: "investigation closed" });
+    }
+  });
+
   it("desktop screenshots of the same pages (1280×900)", async () => {
     const p = await desktop.newPage();
     for (const [name, suffix] of pages()) {
