@@ -3,10 +3,10 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { requireTenantRole } from "#app/utils/auth.server.ts";
 import { DEFAULT_BRAND, type Brand } from "#server/tenancy/brand.ts";
 import { StatusBadge } from "#app/components/ui/badge.tsx";
-import { Card, formatDate } from "#app/components/ui/page.tsx";
+import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { buttonClass } from "#app/components/ui/button.tsx";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
-import { RAIL_LABELS } from "#app/components/ui/rails.ts";
+import { notOfferedSentence, RAIL_LABELS } from "#app/components/ui/rails.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
@@ -38,7 +38,14 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
       team: members.length > 1 || openInvitations > 0,
       live: tenant.status === "active",
     },
-    policy: policy ? { allowedRails: policy.allowedRails, defaultRail: policy.defaultRail } : null,
+    policy: policy
+      ? {
+          allowedRails: policy.allowedRails,
+          defaultRail: policy.defaultRail,
+          // Checkout's own registry decides this (MoneyService.unconfiguredRails), so the two never disagree.
+          notOffered: context.services.money.unconfiguredRails(policy.allowedRails),
+        }
+      : null,
     teamSize: members.length,
     openInvitations,
   };
@@ -114,6 +121,12 @@ export default function TenantOverview() {
   return (
     <div className="grid gap-6 lg:grid-cols-3">
       <div className="space-y-6 lg:col-span-2">
+        {policy && policy.notOffered.length > 0 ? (
+          <Alert tone="warning" title="Not offered to buyers">
+            <p>{notOfferedSentence(policy.notOffered, policy.allowedRails)}</p>
+            <Link to="payments" className="mt-1 inline-block font-medium underline underline-offset-2">Review the payment policy</Link>
+          </Alert>
+        ) : null}
         <Card title="Status" actions={<StatusBadge status={tenant.status} />}>
           <NextStep tenant={tenant} shopUrl={shopUrl} previewPath={previewPath} />
         </Card>
@@ -167,7 +180,17 @@ export default function TenantOverview() {
             </div>
             <div className="flex justify-between gap-4">
               <dt className="text-gray-500">Payments</dt>
-              <dd className="text-right text-gray-900">{policy ? policy.allowedRails.map((r) => RAIL_LABELS[r] ?? r).join(", ") : "—"}</dd>
+              <dd className="text-right text-gray-900">
+                {policy
+                  ? policy.allowedRails.map((r, i) => (
+                      <span key={r}>
+                        {i > 0 ? ", " : ""}
+                        {RAIL_LABELS[r] ?? r}
+                        {policy.notOffered.includes(r) ? <span className="text-amber-800"> (not offered to buyers)</span> : null}
+                      </span>
+                    ))
+                  : "—"}
+              </dd>
             </div>
             <div className="flex justify-between gap-4">
               <dt className="text-gray-500">Created</dt>

@@ -155,7 +155,7 @@ function ImageField({ form, file, url, label, current, pending, onPick, onRemove
   const shown = pending ?? current;
   const errors = [...(file.errors ?? []), ...(error ? [error] : [])];
   return (
-    <div className="flex gap-4">
+    <div className="flex min-w-0 gap-4">
       <div className="grid h-16 w-16 shrink-0 place-items-center overflow-hidden rounded-lg border border-gray-200 bg-[repeating-conic-gradient(#f3f4f6_0_25%,#fff_0_50%)] bg-[length:12px_12px]">
         {shown ? <img src={shown} alt={`${label} preview`} className="max-h-full max-w-full object-contain" /> : <span className="text-[11px] text-gray-400">None</span>}
       </div>
@@ -240,7 +240,8 @@ function BrandEditor({ savedNotice }: { savedNotice: ReturnType<typeof useSavedN
 
   return (
     <div className="grid gap-6 lg:grid-cols-5">
-      <div className="lg:col-span-3">
+      {/* min-w-0: grid items and fieldsets are as wide as their content by default, which pushed phones sideways. */}
+      <div className="min-w-0 lg:col-span-3">
         <Form method="post" encType="multipart/form-data" {...getFormProps(form)} onChange={(e) => {
             setDraft(readDraft(e.currentTarget));
             savedNotice.dismiss();
@@ -250,7 +251,7 @@ function BrandEditor({ savedNotice }: { savedNotice: ReturnType<typeof useSavedN
           {!canEdit ? <Alert tone="info">Only owners can change the brand. You are seeing it read-only.</Alert> : null}
           {savedNotice.visible ? <Alert tone="success" title="Brand saved">Your shop shows the new look within a few seconds.</Alert> : null}
           <FormErrors id={form.errorId} errors={form.errors} action={<ReloadLink />} />
-          <fieldset disabled={disabled} className="space-y-6">
+          <fieldset disabled={disabled} className="min-w-0 space-y-6">
             <Card title="Name" description="How your shop introduces itself.">
               <div className="grid gap-5 sm:grid-cols-2">
                 <TextField meta={b.displayName} label="Name shown to buyers" maxLength={80} />
@@ -314,7 +315,7 @@ function BrandEditor({ savedNotice }: { savedNotice: ReturnType<typeof useSavedN
           ) : null}
         </Form>
       </div>
-      <aside className="lg:col-span-2">
+      <aside className="min-w-0 lg:col-span-2">
         <div className="space-y-2 lg:sticky lg:top-20">
           <h2 className="text-sm font-semibold text-gray-900">Live preview</h2>
           <p className="text-xs text-gray-500">

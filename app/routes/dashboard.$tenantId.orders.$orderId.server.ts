@@ -49,26 +49,30 @@ function ledgerView(ledger: MerchantOrder["ledger"], currency: string): LedgerPo
       else credit += units;
       return {
         account: accountLabel(e.account, e.accountKey),
+        kind: e.account,
         accountKey: e.accountKey,
         debit: units < 0n ? fromUnits(-units) : null,
         credit: units >= 0n ? fromUnits(units) : null,
       };
     });
-    return { key: p.key, kind: p.kind, at: p.at.toISOString(), currency: p.entries[0]?.currency ?? currency, entries, totalDebit: fromUnits(debit), totalCredit: fromUnits(credit), balanced: debit === credit };
+    // Net movement per account kind, for the posting's one-line summary in the merchant's words.
+    const net = (kind: string) => fromUnits(p.entries.filter((e) => e.account === kind).reduce((sum, e) => sum + toUnits(e.amount), 0n));
+    const effects = { escrow: net("escrow"), payable: net("merchant_payable"), fees: net("platform_fees"), outside: net("external") };
+    return { key: p.key, kind: p.kind, at: p.at.toISOString(), currency: p.entries[0]?.currency ?? currency, entries, effects, totalDebit: fromUnits(debit), totalCredit: fromUnits(credit), balanced: debit === credit };
   });
 }
 
-/** 250 → "2.5%", without floating point. */
+/** 250 → "2.5 %", without floating point. */
 function percentOfBps(bps: number) {
   const frac = String(bps % 100).padStart(2, "0").replace(/0+$/, "");
-  return `${Math.floor(bps / 100)}${frac ? `.${frac}` : ""}%`;
+  return `${Math.floor(bps / 100)}${frac ? `.${frac}` : ""} %`;
 }
 
 export async function loadMerchantOrder(context: AppLoadContext, tenantId: string, rawOrderId: string | undefined, roles: readonly string[]) {
   const orderId = orderIdSchema.safeParse(rawOrderId);
   if (!orderId.success) throw new Response("No such order.", { status: 404 });
   const { money } = context.services;
-  const [o, kill] = await Promise.all([money.merchantOrder(tenantId, orderId.data).catch(rethrowAsResponse), money.killSwitchState()]);
+  const o = await money.merchantOrder(tenantId, orderId.data).catch(rethrowAsResponse);
   const address = shippingAddressSchema.safeParse(o.shippingAddress);
   const fulfiller = hasAnyRole(roles, ORDER_FULFILLERS);
   return {
@@ -106,7 +110,6 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       enterCode: fulfiller && o.status === "fulfilling",
       markPaid: hasAnyRole(roles, INVOICE_CONFIRMERS) && o.rail === "manual_invoice" && o.status === "pending_payment",
     },
-    paymentsPaused: kill.global || kill.tenants.some((t) => t.tenantId === tenantId),
   };
 }
 

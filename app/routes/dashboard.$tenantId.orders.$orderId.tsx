@@ -5,7 +5,8 @@ import { requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Amount } from "#app/components/orders/amount.tsx";
-import { LedgerTable } from "#app/components/orders/ledger-table.tsx";
+import { LedgerSummary, LedgerTable } from "#app/components/orders/ledger-table.tsx";
+import { OrderMoneySummary } from "#app/components/orders/order-money.tsx";
 import { EscrowBadge, isFinalOrderStatus, OrderStatusBadge, shortOrderId } from "#app/components/orders/order-status.tsx";
 import { StatusTimeline } from "#app/components/orders/status-timeline.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
@@ -162,13 +163,6 @@ function Row({ label, children }: { label: string; children: React.ReactNode }) 
   );
 }
 
-/** What the shop gets: on release while escrow holds it, nothing after a refund. */
-function netLabel(order: Order) {
-  if (order.escrow?.status === "held") return "You receive (on release)";
-  if (order.escrow?.status === "refunded") return "Refunded to the buyer";
-  return order.escrow?.status === "released" ? "You received" : "You receive";
-}
-
 function ItemsCard({ order }: { order: Order }) {
   const c = order.currency;
   return (
@@ -201,18 +195,8 @@ function ItemsCard({ order }: { order: Order }) {
               <td className="px-5 pt-3 pb-1 text-right"><Amount value={order.subtotal} currency={c} /></td>
             </tr>
             <tr>
-              <th scope="row" colSpan={3} className="px-5 py-1 text-right font-semibold text-gray-900">Total paid by the buyer</th>
-              <td className="px-5 py-1 text-right font-semibold text-gray-900" data-testid="order-total"><Amount value={order.total} currency={c} /></td>
-            </tr>
-            <tr>
-              <th scope="row" colSpan={3} className="px-5 py-1 text-right font-normal">Platform fee ({order.fee.percent})</th>
-              <td className="px-5 py-1 text-right"><Amount value={`-${order.fee.amount}`} currency={c} /></td>
-            </tr>
-            <tr>
-              <th scope="row" colSpan={3} className="px-5 pt-1 pb-3 text-right font-normal">{netLabel(order)}</th>
-              <td className="px-5 pt-1 pb-3 text-right font-medium text-gray-900">
-                {order.escrow?.status === "refunded" ? "—" : <Amount value={order.net} currency={c} />}
-              </td>
+              <th scope="row" colSpan={3} className="px-5 pt-1 pb-3 text-right font-semibold text-gray-900">Total paid by the buyer</th>
+              <td className="px-5 pt-1 pb-3 text-right font-semibold text-gray-900"><Amount value={order.total} currency={c} /></td>
             </tr>
           </tfoot>
         </table>
@@ -308,7 +292,7 @@ function DisputeCard({ order }: { order: Order }) {
 }
 
 export default function OrderPage() {
-  const { order, ledger, can, paymentsPaused } = useLoaderData<typeof loader>();
+  const { order, ledger, can } = useLoaderData<typeof loader>();
   const final = isFinalOrderStatus(order.status);
   const { paused } = useLiveOrder(final);
   return (
@@ -331,17 +315,25 @@ export default function OrderPage() {
           </p>
         )}
       </div>
-      {paymentsPaused ? (
-        <Alert tone="warning" title="Payments are paused by the platform">
-          No money moves for now (payments, releases, refunds). Shipping and delivery codes keep working.
-        </Alert>
-      ) : null}
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <ActionsCard order={order} can={can} />
+          <Card title="Money">
+            <OrderMoneySummary order={order} />
+          </Card>
           <ItemsCard order={order} />
           <Card title="Ledger" description="This order's postings in the platform's double-entry ledger.">
-            <LedgerTable postings={ledger} />
+            <div className="space-y-4">
+              <LedgerSummary postings={ledger} />
+              {ledger.length > 0 ? (
+                <details className="group" data-testid="ledger-details">
+                  <summary className="cursor-pointer text-sm font-medium text-indigo-700 hover:text-indigo-600">Ledger details</summary>
+                  <div className="mt-3">
+                    <LedgerTable postings={ledger} />
+                  </div>
+                </details>
+              ) : null}
+            </div>
           </Card>
         </div>
         <div className="min-w-0 space-y-6">

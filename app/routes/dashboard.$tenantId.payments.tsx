@@ -12,7 +12,7 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
-import { RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
+import { notOfferedSentence, RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 
 /** Form fields → the API's policy body (categories typed comma-separated, an empty amount meaning "no threshold"). */
@@ -51,6 +51,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   };
   return {
     policy: { ...p, updatedAt: p.updatedAt.toISOString() },
+    // Checkout's own registry, so a rail this page calls "not set up" is exactly one checkout leaves out.
+    configuredRails: context.services.money.configuredRails(),
     currency: tenant.currency,
     canEdit: roles.includes("owner") || roles.includes("finance"),
   };
@@ -62,18 +64,20 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: policyFormSchema });
-  if (submission.status !== "success") return json({ result: submission.reply(), saved: false }, { status: 400 });
-  const { prisma, publishTenancyChange } = context.services;
+  const none: string[] = [];
+  if (submission.status !== "success") return json({ result: submission.reply(), saved: false, notOffered: none, allowed: none }, { status: 400 });
+  const { prisma, publishTenancyChange, money } = context.services;
   try {
     await putPaymentPolicy(prisma, publishTenancyChange, auditActor(context), tenantId, submission.value);
   } catch (err) {
-    return json({ result: replyWithApiError(submission, err), saved: false }, { status: 400 });
+    return json({ result: replyWithApiError(submission, err), saved: false, notOffered: none, allowed: none }, { status: 400 });
   }
-  return json({ result: submission.reply(), saved: true });
+  // Saved as asked (the policy may name a rail before it is set up), but the merchant hears what buyers will miss.
+  return json({ result: submission.reply(), saved: true, notOffered: money.unconfiguredRails(submission.value.allowedRails), allowed: submission.value.allowedRails });
 }
 
 export default function PaymentsPage() {
-  const { policy, currency, canEdit } = useLoaderData<typeof loader>();
+  const { policy, configuredRails, currency, canEdit } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const showSaved = useSavedNotice(actionData);
@@ -91,16 +95,30 @@ export default function PaymentsPage() {
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: policyFormSchema }),
   });
+  const isSetUp = (rail: string) => configuredRails.some((r) => r === rail);
+  const savedNotOffered = policy.allowedRails.filter((r) => !isSetUp(r));
+  // What the boxes say now, so ticking a rail that is not set up warns before saving.
+  const ticked = [fields.allowedRails.value ?? []].flat().filter((v): v is string => typeof v === "string");
+  const tickedNotOffered = ticked.filter((r) => !isSetUp(r));
+  const savedWithWarning = showSaved.visible && actionData?.saved && actionData.notOffered.length > 0 ? actionData : null;
   return (
     <Form method="post" {...getFormProps(form)} onChange={showSaved.dismiss} className="space-y-6">
       <CsrfInput />
       <input type="hidden" name="version" value={policy.version} />
       {!canEdit ? <Alert tone="info">Only owners and finance can change the payment policy. You are seeing it read-only.</Alert> : null}
-      {showSaved.visible ? <Alert tone="success" title="Payment policy saved">Checkout uses the new rules right away.</Alert> : null}
+      {savedWithWarning ? (
+        <Alert tone="warning" title="Payment policy saved, with a warning">
+          Checkout uses the new rules right away. {notOfferedSentence(savedWithWarning.notOffered, savedWithWarning.allowed)}
+        </Alert>
+      ) : showSaved.visible ? (
+        <Alert tone="success" title="Payment policy saved">Checkout uses the new rules right away.</Alert>
+      ) : savedNotOffered.length > 0 ? (
+        <Alert tone="warning" title="Not every allowed rail is offered to buyers">{notOfferedSentence(savedNotOffered, policy.allowedRails)}</Alert>
+      ) : null}
       <FormErrors id={form.errorId} errors={form.errors} action={<ReloadLink />} />
-      <fieldset disabled={!canEdit} className="space-y-6">
+      <fieldset disabled={!canEdit} className="min-w-0 space-y-6">
         <Card title="Payment rails" description="How buyers may pay you. Only allowed rails are offered at checkout.">
-          <fieldset aria-describedby={fields.allowedRails.errors ? fields.allowedRails.errorId : undefined}>
+          <fieldset className="min-w-0" aria-describedby={fields.allowedRails.errors ? fields.allowedRails.errorId : undefined}>
             <legend className="sr-only">Allowed rails</legend>
             <div className="grid gap-3 sm:grid-cols-2">
               {getCollectionProps(fields.allowedRails, { type: "checkbox", options: [...PAYMENT_RAILS] }).map(({ key, ...props }) => (
@@ -110,14 +128,22 @@ export default function PaymentsPage() {
                   className="flex cursor-pointer gap-3 rounded-lg border border-gray-200 p-4 has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50/40 has-[:disabled]:cursor-default"
                 >
                   <input {...props} className="mt-0.5 h-4 w-4 accent-indigo-600" />
-                  <span>
+                  <span className="min-w-0">
                     <span className="block text-sm font-medium text-gray-900">{RAIL_LABELS[props.value]}</span>
                     <span className="mt-0.5 block text-xs text-gray-600">{RAIL_HELP[props.value]}</span>
+                    {isSetUp(props.value) ? null : (
+                      <span className={`mt-1.5 block text-xs font-medium ${ticked.includes(props.value) ? "text-amber-800" : "text-gray-500"}`} data-testid="rail-not-set-up">
+                        Not set up on this platform yet: checkout does not offer it{ticked.includes(props.value) ? ", even when allowed" : ""}.
+                      </span>
+                    )}
                   </span>
                 </label>
               ))}
             </div>
             <FieldErrors id={fields.allowedRails.errorId} errors={fields.allowedRails.errors} />
+            {tickedNotOffered.length > 0 && tickedNotOffered.join() !== savedNotOffered.join() ? (
+              <p className="mt-3 text-sm text-amber-800" role="status">{notOfferedSentence(tickedNotOffered, ticked)}</p>
+            ) : null}
           </fieldset>
           <div className="mt-5 max-w-xs">
             <SelectField
@@ -149,7 +175,7 @@ export default function PaymentsPage() {
         </Card>
 
         <Card title="Buyer disclosure" description="What buyers are told before paying without escrow.">
-          <fieldset>
+          <fieldset className="min-w-0">
             <legend className="sr-only">Disclosure mode</legend>
             <div className="grid gap-3 sm:grid-cols-2">
               {getCollectionProps(fields.buyerDisclosureMode, { type: "radio", options: DISCLOSURE.map((d) => d.value) }).map(({ key, ...props }) => {

@@ -3,18 +3,23 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireTenantRole } from "#app/utils/auth.server.ts";
 import { RoleBadge, StatusBadge } from "#app/components/ui/badge.tsx";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { KillSwitchBanner } from "#app/components/ui/kill-switch-banner.tsx";
 import { tabsFor } from "#app/utils/tenant-tabs.server.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.displayName} — Storefront` : "Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const { tenant, roles } = await requireTenantRole(request, context, params.tenantId!, { roles: "any", operator: false });
+  const switches = await context.services.money.killSwitchesFor(tenant.id);
   // The tab list is made here: it needs the server's role rules, which must not reach the browser bundle.
-  return { tenant, roles, platformDomain: context.platformDomain, tabs: tabsFor(roles) };
+  return {
+    tenant, roles, platformDomain: context.platformDomain, tabs: tabsFor(roles),
+    killSwitches: switches.map((s) => ({ ...s, since: s.since.toISOString() })),
+  };
 }
 
 export default function TenantLayout() {
-  const { tenant, roles, platformDomain, tabs } = useLoaderData<typeof loader>();
+  const { tenant, roles, platformDomain, tabs, killSwitches } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <div>
@@ -28,6 +33,7 @@ export default function TenantLayout() {
           <span className="flex gap-1">{roles.map((r) => <RoleBadge key={r} role={r} />)}</span>
         </div>
       </div>
+      <KillSwitchBanner switches={killSwitches} />
       <nav aria-label="Shop sections" className="flex gap-6 overflow-x-auto border-b border-gray-200">
         {tabs.map((t) => (
           <NavLink

@@ -29,4 +29,4 @@ export {
 export { explainProblem, explainProblems, type DoctorContext } from "./doctor.ts";
 export { DomainService, MAX_DOMAINS_PER_TENANT, type CheckResult, type DomainServiceDeps, type TlsProbeOutcome } from "./service.ts";
 export { toDomainView, type DomainView, type EdgeTarget } from "./view.ts";
-export { pendingDelayMs, PENDING_CAP_MS, ACTIVE_RECHECK_MS } from "./schedule.ts";
+export { pendingDelayMs, firstCheckAt, PENDING_CAP_MS, ACTIVE_RECHECK_MS } from "./schedule.ts";

@@ -14,3 +14,15 @@ export function pendingDelayMs(attempts: number): number {
   const step = PENDING_STEPS_MIN[Math.min(Math.max(attempts, 0), PENDING_STEPS_MIN.length - 1)]!;
   return Math.min(step * 60_000, PENDING_CAP_MS);
 }
+
+/**
+ * When a domain that enters `status` without a check of ours (a manifest declares it) is first looked at: on the
+ * schedule a check would have set, so a declared "active" domain is re-checked daily like a verified one, instead of
+ * never (the sweep only picks up domains with a next check).
+ */
+export function firstCheckAt(status: string, now: Date): Date | null {
+  if (status === "active") return new Date(now.getTime() + ACTIVE_RECHECK_MS);
+  if (status === "degraded") return new Date(now.getTime() + DEGRADED_RECHECK_MS);
+  if (status === "pending") return new Date(now.getTime() + pendingDelayMs(0));
+  return null;
+}

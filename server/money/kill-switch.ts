@@ -24,6 +24,20 @@ export async function killSwitchState(prisma: PrismaClient | Tx) {
   };
 }
 
+/**
+ * The switches that stop this shop's money right now, as its own members may see them: the global one first (it
+ * outranks the shop's), each with the operator's reason and since when. Empty while money moves.
+ */
+export async function killSwitchesFor(prisma: PrismaClient, tenantId: string) {
+  const rows = await prisma.killSwitch.findMany({
+    where: { engaged: true, OR: [{ tenantId: null }, { tenantId }] },
+    select: { tenantId: true, reason: true, updatedAt: true },
+  });
+  return rows
+    .map((r) => ({ scope: r.tenantId === null ? ("global" as const) : ("shop" as const), reason: r.reason, since: r.updatedAt }))
+    .sort((a, b) => (a.scope === b.scope ? 0 : a.scope === "global" ? -1 : 1));
+}
+
 export async function isEngaged(prisma: PrismaClient, tenantId: string) {
   return (await prisma.killSwitch.count({ where: { engaged: true, OR: [{ tenantId: null }, { tenantId }] } })) > 0;
 }

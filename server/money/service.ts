@@ -3,7 +3,7 @@
  * Every tenant-owned read carries the tenant floor; buyers reach an order only through its link token, and only on
  * the host of the order's own shop.
  */
-import type { PrismaClient } from "@prisma/client";
+import type { PaymentRail, PrismaClient } from "@prisma/client";
 import type { SqlRunner } from "#server/db/client.ts";
 import { pageArgs, pageOf } from "#server/db/paging.ts";
 import type { Redis } from "ioredis";
@@ -19,7 +19,7 @@ import { checkout, eligibleRails } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
 import { enterDeliveryCode, shipOrder } from "./fulfilment.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
-import { killSwitchState, setKillSwitch, isEngaged } from "./kill-switch.ts";
+import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
 import { sweep } from "./sweep.ts";
 import { sha256Hex } from "./secrets.ts";
@@ -93,6 +93,20 @@ export class MoneyService {
       escrowThreshold: policy.escrowRequiredAboveAmount?.toFixed() ?? null,
       escrowCategories: policy.escrowRequiredForCategories,
     };
+  }
+
+  /**
+   * Rails this deployment can take a payment on right now: the registry paymentOptions and checkout read, so the
+   * dashboard's "not offered to buyers" warning can never disagree with what checkout offers.
+   */
+  configuredRails(): PaymentRail[] {
+    return this.ctx.rails.configured();
+  }
+
+  /** The allowed rails checkout silently leaves out because nothing here is configured to take them. */
+  unconfiguredRails(allowedRails: readonly PaymentRail[]): PaymentRail[] {
+    const configured = this.configuredRails();
+    return allowedRails.filter((r) => !configured.includes(r));
   }
 
   checkout(tenantId: string, input: CheckoutInput, idempotencyKey: string) {
@@ -187,6 +201,11 @@ export class MoneyService {
 
   killSwitchState() {
     return killSwitchState(this.deps.prisma);
+  }
+
+  /** For the shop's own dashboard: which switches stop its money, why and since when. */
+  killSwitchesFor(tenantId: string) {
+    return killSwitchesFor(this.deps.prisma, tenantId);
   }
 
   async setKillSwitch(actor: AuditActor, input: { tenantId: string | null; engaged: boolean; reason: string }) {

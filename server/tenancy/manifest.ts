@@ -7,6 +7,7 @@ import { z } from "zod";
 import { brandSchema } from "./brand.ts";
 import { normalizeHost } from "./host.ts";
 import { itemFieldsSchema } from "#server/catalog/schemas.ts";
+import { firstCheckAt } from "#server/domains/index.ts";
 
 const rail = z.enum(["escrow", "direct", "external_provider", "manual_invoice"]);
 const RESERVED = new Set(["www", "api", "admin", "app", "ops", "mail", "static", "assets", "cdn", "status", "help", "docs", "t"]);
@@ -125,14 +126,22 @@ export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Pr
         degradedSince: d.status === "degraded" ? (existing?.degradedSince ?? new Date()) : null,
         removedAt: d.status === "removed" ? (existing?.removedAt ?? new Date()) : null,
       };
+      const now = new Date();
       if (!existing) {
         await tx.tenantDomain.create({
-          data: { tenantId, hostname: d.hostname, ...data, verificationToken: crypto.randomUUID().replaceAll("-", ""), verifiedAt: d.status === "active" ? new Date() : null },
+          data: {
+            tenantId, hostname: d.hostname, ...data, verificationToken: crypto.randomUUID().replaceAll("-", ""),
+            verifiedAt: d.status === "active" ? now : null, nextCheckAt: firstCheckAt(d.status, now),
+          },
         });
         changed++;
       } else if (existing.status !== d.status || existing.isPrimary !== d.primary || existing.mode !== d.mode) {
-        await tx.tenantDomain.update({ where: { id: existing.id, tenantId }, data });
+        const schedule = existing.status !== d.status ? { nextCheckAt: firstCheckAt(d.status, now) } : {};
+        await tx.tenantDomain.update({ where: { id: existing.id, tenantId }, data: { ...data, ...schedule } });
         changed++;
+      } else if (existing.nextCheckAt === null && existing.lastCheckedAt === null && firstCheckAt(d.status, now)) {
+        // Applied before manifests scheduled checks: nothing ever looks at it otherwise. Not a change of the shop.
+        await tx.tenantDomain.update({ where: { id: existing.id, tenantId }, data: { nextCheckAt: firstCheckAt(d.status, now) } });
       }
     }
     for (const item of m.catalog) {

@@ -7,7 +7,7 @@ import { FormErrors } from "./field.tsx";
 import { Alert, formatDate } from "./page.tsx";
 import { Timestamp } from "./timestamp.tsx";
 import { DnsRecordsTable } from "./dns-records-table.tsx";
-import { DomainStatusBadge, TlsDetails, type DomainState } from "./domain-status.tsx";
+import { DomainStatusBadge, notCheckedYet, TlsDetails, type DomainState } from "./domain-status.tsx";
 
 /** What the domains page's action answers (see dashboard.$tenantId.domains.tsx). */
 export interface DomainActionReply {
@@ -28,6 +28,15 @@ function statusSentence(d: DomainState): React.ReactNode {
     case "pending":
       return "Create the records below at your DNS provider. While this page is open we check every few seconds; after that, on a schedule (first within minutes, then up to every 4 hours).";
     case "active":
+      if (!d.lastCheckedAt) {
+        return (
+          <>
+            Set up as active by the platform on {formatDate(d.verifiedAt ?? d.createdAt)}; we have not checked its DNS records ourselves yet.{" "}
+            {d.nextCheckAt ? `The first check is due ${formatDate(d.nextCheckAt)}` : "No check is scheduled yet"} (or press “Check now”). It is served at{" "}
+            <a href={`https://${d.hostname}/`} target="_blank" rel="noreferrer" className="font-medium text-indigo-700 underline underline-offset-2">https://{d.hostname}</a> meanwhile.
+          </>
+        );
+      }
       return (
         <>
           Verified {formatDate(d.verifiedAt)}. Your shop answers at{" "}
@@ -114,6 +123,7 @@ export function DomainCard({ domain: d, canEdit, now }: { domain: DomainState; c
           <h3 id={`domain-${d.id}`} className="font-mono text-base font-semibold break-all text-gray-900">{d.hostname}</h3>
           <div className="mt-1.5 flex flex-wrap items-center gap-2 text-xs text-gray-500">
             <DomainStatusBadge status={d.status} />
+            {notCheckedYet(d) ? <span className="font-medium text-amber-800" data-testid="domain-not-checked">· {notCheckedYet(d)}</span> : null}
             {d.isPrimary ? <Badge tone="indigo">Primary</Badge> : null}
             <span>{d.mode === "apex" ? "Root domain (A records)" : "Subdomain (CNAME)"}</span>
           </div>
@@ -144,8 +154,8 @@ export function DomainCard({ domain: d, canEdit, now }: { domain: DomainState; c
           </div>
         )}
         <dl className="grid gap-4 border-t border-gray-100 pt-4 sm:grid-cols-3">
-          <Detail label="Last checked"><Timestamp iso={d.lastCheckedAt} now={now} empty="Not yet" /></Detail>
-          <Detail label="Next scheduled check">{d.nextCheckAt ? formatDate(d.nextCheckAt) : <span className="text-gray-500">None scheduled</span>}</Detail>
+          <Detail label="Last checked"><Timestamp iso={d.lastCheckedAt} now={now} empty="Never" /></Detail>
+          <Detail label={d.lastCheckedAt ? "Next scheduled check" : "First check due"}>{d.nextCheckAt ? formatDate(d.nextCheckAt) : <span className="text-gray-500">None scheduled</span>}</Detail>
           <Detail label="HTTPS">{routed ? <TlsDetails tls={d.tls} /> : <span className="text-gray-500">Issued once the domain is verified.</span>}</Detail>
         </dl>
       </div>

@@ -54,6 +54,15 @@ export function DomainStatusBadge({ status }: { status: string }) {
   );
 }
 
+/**
+ * A served domain we have never checked ourselves (a manifest or the platform declared it active): its badge alone
+ * would claim a verification that did not happen. The dashboard card and the console say the same words.
+ */
+export function notCheckedYet(d: Pick<DomainState, "status" | "lastCheckedAt" | "nextCheckAt">) {
+  if (d.lastCheckedAt || (d.status !== "active" && d.status !== "degraded")) return null;
+  return d.nextCheckAt ? `not re-checked yet — first check due ${formatDate(d.nextCheckAt)}` : "not re-checked yet — no check scheduled";
+}
+
 const TLS: Record<string, { tone: BadgeTone; label: string }> = {
   pending: { tone: "gray", label: "No certificate yet" },
   issued: { tone: "green", label: "Certificate issued" },

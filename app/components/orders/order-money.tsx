@@ -1,0 +1,80 @@
+/**
+ * One order's money as the merchant reads it: what the buyer paid, the platform's fee, what the shop gets, and where
+ * the money is right now (held in escrow, released, refunded, paid straight to the shop, not paid yet) in words.
+ */
+import { formatDate } from "#app/components/ui/page.tsx";
+import { Amount, formatSignedPrice } from "./amount.tsx";
+
+export interface OrderMoney {
+  status: string;
+  rail: string;
+  currency: string;
+  total: string;
+  fee: { amount: string; percent: string };
+  net: string;
+  paidAt: string | null;
+  expiresAt: string | null;
+  releaseAfter: string | null;
+  escrow: { status: string; settledAt: string | null } | null;
+}
+
+/** Where this order's money is, in one or two sentences. */
+export function settlementText(o: OrderMoney) {
+  const net = formatSignedPrice(o.net, o.currency);
+  const total = formatSignedPrice(o.total, o.currency);
+  const e = o.escrow;
+  if (e?.status === "held") {
+    if (o.status === "disputed") return `The buyer paid ${total}; the platform holds it in escrow, frozen while the dispute is open. The operators either release it to you or refund the buyer.`;
+    if (o.status === "delivered" && o.releaseAfter) return `Delivered. The platform holds ${total} in escrow and releases ${net} to you after ${formatDate(o.releaseAfter)}, unless the buyer opens a dispute.`;
+    return `The buyer paid ${total}; the platform holds it in escrow. You receive ${net} once the buyer's delivery code is confirmed and the grace period ends.`;
+  }
+  if (e?.status === "released") return `Released from escrow${e.settledAt ? ` on ${formatDate(e.settledAt)}` : ""}: ${net} is yours.`;
+  if (e?.status === "refunded") return `Refunded to the buyer${e.settledAt ? ` on ${formatDate(e.settledAt)}` : ""}. You receive nothing for this order and no platform fee is charged.`;
+  switch (o.status) {
+    case "pending_payment":
+      return o.rail === "manual_invoice"
+        ? `Not paid yet: the buyer has the payment instructions${o.expiresAt ? ` until ${formatDate(o.expiresAt)}` : ""}. Mark it paid once the money arrives.`
+        : `Not paid yet${o.expiresAt ? `: the order expires unpaid at ${formatDate(o.expiresAt)}` : ""}. Nothing has moved.`;
+    case "expired":
+    case "cancelled":
+    case "draft":
+      return "No money moved for this order.";
+    default:
+      return o.paidAt
+        ? `Paid ${o.rail === "manual_invoice" ? "by invoice" : "straight to you"} on ${formatDate(o.paidAt)}, with no escrow hold: ${net} is yours.`
+        : `${net} is yours once the payment arrives.`;
+  }
+}
+
+function youReceiveLabel(o: OrderMoney) {
+  if (o.escrow?.status === "released" || (!o.escrow && o.paidAt)) return "You received";
+  return "You receive";
+}
+
+export function OrderMoneySummary({ order: o }: { order: OrderMoney }) {
+  const refunded = o.escrow?.status === "refunded";
+  const unpaid = ["pending_payment", "expired", "cancelled", "draft"].includes(o.status);
+  return (
+    <div className="space-y-3" data-testid="order-money">
+      <dl className="divide-y divide-gray-100 text-sm">
+        <div className="flex justify-between gap-4 py-2">
+          <dt className="text-gray-700">Order total</dt>
+          <dd className="font-medium text-gray-900" data-testid="order-total"><Amount value={o.total} currency={o.currency} /></dd>
+        </div>
+        <div className="flex justify-between gap-4 py-2">
+          <dt className="text-gray-700">Platform fee ({o.fee.percent})</dt>
+          <dd className="text-gray-900">{refunded ? <span className="text-gray-500">none</span> : <Amount value={`-${o.fee.amount}`} currency={o.currency} />}</dd>
+        </div>
+        <div className="flex justify-between gap-4 py-2">
+          <dt className="font-semibold text-gray-900">{youReceiveLabel(o)}</dt>
+          <dd className="font-semibold text-gray-900" data-testid="order-net">
+            {refunded ? <span className="text-gray-500">nothing (refunded)</span> : <Amount value={o.net} currency={o.currency} />}
+          </dd>
+        </div>
+      </dl>
+      <p className={`rounded-md px-3 py-2 text-sm ${unpaid ? "bg-gray-50 text-gray-700" : o.escrow?.status === "held" ? "bg-amber-50 text-amber-900" : "bg-emerald-50 text-emerald-900"}`} data-testid="settlement">
+        {settlementText(o)}
+      </p>
+    </div>
+  );
+}
