@@ -14,7 +14,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return {
     cssVars: themeCssVariables(brand),
     // The shop on this host (null on the platform host): header, footer, SEO tags and error pages use it.
-    shop: context.tenant ? shopInfo(context.tenant) : null,
+    shop: context.tenant ? shopInfo(context, context.tenant) : null,
     favicon: brand.faviconUrl ?? null,
     lang: context.tenant?.localeDefaults[0] ?? "en",
     // Only on the platform host and only when signed in; forms echo it back (app/utils/csrf.server.ts).

@@ -11,7 +11,7 @@ export interface ShopHomeProps {
     logoUrl: string | null;
     supportEmail: string | null;
     hidePlatformBadge: boolean;
-    paymentRails: string[];
+    escrowByDefault: boolean;
   };
   /** The catalog page to show; absent in the platform-host preview, which shows the shop's frame only. */
   catalog?: CatalogPage;
@@ -53,7 +53,7 @@ function Hero({ shop, featured, preview }: { shop: ShopHomeProps["shop"]; featur
                 Browse the shop
               </a>
             )}
-            {shop.paymentRails.includes("escrow") ? (
+            {shop.escrowByDefault ? (
               <p className="inline-flex items-center gap-2 rounded-full bg-black/10 px-4 py-2 text-sm font-medium">
                 <ShieldIcon /> Checkout protected by escrow
               </p>

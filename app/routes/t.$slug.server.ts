@@ -1,6 +1,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { Brand } from "#server/tenancy/brand.ts";
 import { themeCss } from "#app/utils/brand-theme.ts";
+import { escrowByDefault } from "#app/utils/escrow-promise.server.ts";
 
 function refuse(status: number, code: string, message: string): never {
   throw Response.json({ success: false, error: { code, message } }, { status, headers: { "X-Robots-Tag": "noindex" } });
@@ -14,7 +15,7 @@ export async function loadPreview(context: AppLoadContext, slug: string) {
     where: { slug },
     select: {
       displayName: true, brand: true,
-      paymentPolicy: { select: { allowedRails: true } },
+      paymentPolicy: { select: { allowedRails: true, defaultRail: true } },
       roles: { where: { userId: actor.userId }, select: { role: true }, take: 1 },
     },
   });
@@ -29,7 +30,7 @@ export async function loadPreview(context: AppLoadContext, slug: string) {
       logoUrl: brand.logoUrl ?? null,
       supportEmail: brand.supportEmail ?? null,
       hidePlatformBadge: brand.hidePlatformBadge ?? false,
-      paymentRails: tenant.paymentPolicy?.allowedRails ?? [],
+      escrowByDefault: escrowByDefault(context, tenant.paymentPolicy ?? { allowedRails: [], defaultRail: null }),
     },
   };
 }
