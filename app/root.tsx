@@ -1,8 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useMatches, useRouteError, isRouteErrorResponse } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import stylesheet from "./tailwind.css?url";
 import { themeCssVariables } from "#app/utils/brand-theme.ts";
 import { shopInfo } from "#app/utils/storefront.server.ts";
+import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
+import { useShop } from "#app/components/storefront/shop.ts";
 import { useNonce } from "./nonce.tsx";
 
 const DEFAULT_VIEWPORT = "width=device-width, initial-scale=1";
@@ -24,7 +26,9 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const data = useLoaderData<typeof loader>() as Awaited<ReturnType<typeof loader>> | undefined;
+  // Layout also wraps the root ErrorBoundary, where useLoaderData throws: the root's data is read by route id, and is
+  // undefined when the root loader itself failed.
+  const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   const vars = data?.cssVars ?? themeCssVariables({});
   // A route may ask for its own viewport (the Telegram Mini App draws under the notch: viewport-fit=cover).
@@ -55,8 +59,11 @@ export default function App() {
   return <Outlet />;
 }
 
+/** Errors no route caught (and the root loader's own): the shop's branded page on a shop host, else a plain one. */
 export function ErrorBoundary() {
   const error = useRouteError();
+  const shop = useShop();
+  if (shop) return <StorefrontErrorBoundary />;
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <main className="mx-auto max-w-md p-8 text-center">
