@@ -5,9 +5,12 @@ import { themeCssVariables } from "#app/utils/brand-theme.ts";
 import { shopInfo } from "#app/utils/storefront.server.ts";
 import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { useShop } from "#app/components/storefront/shop.ts";
+import { useTelegramMode } from "#app/components/storefront/telegram-mode.ts";
 import { useNonce } from "./nonce.tsx";
 
 const DEFAULT_VIEWPORT = "width=device-width, initial-scale=1";
+/** The Telegram Mini App draws under the notch; its frame pads by the safe-area insets (telegram-frame.tsx). */
+const TELEGRAM_VIEWPORT = "width=device-width, initial-scale=1, viewport-fit=cover";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -31,8 +34,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   const vars = data?.cssVars ?? themeCssVariables({});
-  // A route may ask for its own viewport (the Telegram Mini App draws under the notch: viewport-fit=cover).
-  const viewport = useMatches().reduce((v, m) => (m.handle as { viewport?: string } | undefined)?.viewport ?? v, DEFAULT_VIEWPORT);
+  // A route may ask for its own viewport (the Telegram Mini App draws under the notch: viewport-fit=cover), and so
+  // does every page of a Mini App launch.
+  const routeViewport = useMatches().reduce((v, m) => (m.handle as { viewport?: string } | undefined)?.viewport ?? v, DEFAULT_VIEWPORT);
+  const viewport = useTelegramMode() ? TELEGRAM_VIEWPORT : routeViewport;
   // Brand variables are in the SSR HTML itself: no flash of platform styling.
   const css = `:root{${Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(";")}}`;
   return (

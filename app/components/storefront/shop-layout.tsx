@@ -1,9 +1,11 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
 import { CartLink, ShopMark, type ShopChrome } from "./shop-chrome.tsx";
+import { TelegramFrame } from "./telegram-frame.tsx";
+import { useTelegramMode } from "./telegram-mode.ts";
 import { focusRing } from "./styles.ts";
 
-// Moved to shop-chrome.tsx; re-exported for the routes that import them from here.
+// Moved to shop-chrome.tsx (the Telegram frame shares them); re-exported for the routes that import them from here.
 export { CartLink, ShopMark, type ShopChrome };
 
 /** What the platform host's preview (/t/:slug) says about the shop it shows. */
@@ -53,9 +55,12 @@ export function ShopFooter({ shop }: { shop: ShopChrome }) {
 
 /**
  * The branded shop frame: skip link, header (brand colours, name, cart), main landmark and footer. In `preview`
- * (the platform host's /t/:slug) the shop's links would lead to the platform, so it renders without them.
+ * (the platform host's /t/:slug) the shop's links would lead to the platform, so it renders without them. Inside
+ * the Telegram Mini App every page keeps the Mini App's compact frame and back button instead.
  */
 export function ShopLayout({ shop, preview, children }: { shop: ShopChrome; preview?: PreviewBanner; children: ReactNode }) {
+  const telegram = useTelegramMode();
+  if (telegram && !preview) return <TelegramFrame shop={shop}>{children}</TelegramFrame>;
   const brand = (
     <>
       <ShopMark shop={shop} />
