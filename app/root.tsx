@@ -41,7 +41,10 @@ export function Layout({ children }: { children: React.ReactNode }) {
   // Brand variables are in the SSR HTML itself: no flash of platform styling.
   const css = `:root{${Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(";")}}`;
   return (
-    <html lang={data?.lang ?? "en"}>
+    // On a shop's host the scrollbar's space is kept from the first paint: a page that grows past the viewport while
+    // it streams in (the item page's related products) would otherwise move every centred container sideways when
+    // the scrollbar appears. Only classic scrollbars take space; overlay ones (phones, macOS, Telegram) are unaffected.
+    <html lang={data?.lang ?? "en"} className={data?.shop ? "[scrollbar-gutter:stable]" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content={viewport} />
