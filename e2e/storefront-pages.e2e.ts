@@ -80,6 +80,8 @@ describe("storefront pages", () => {
     expect(await page.title()).toContain("Acme Outfitters");
     await expectAccessible(page, "shop 404");
     await shot(page, "404-390");
+    await page.setViewportSize(DESKTOP);
+    await shot(page, "404-1280");
     await home.click();
     await page.getByRole("heading", { name: "Gear for every trail since 1987" }).waitFor();
     // The platform host keeps its plain page; neither logs "You cannot useLoaderData in an errorElement".
