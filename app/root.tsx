@@ -1,11 +1,16 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
-import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useMatches, useRouteError, isRouteErrorResponse } from "@remix-run/react";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, isRouteErrorResponse, useMatches, useRouteError, useRouteLoaderData } from "@remix-run/react";
 import stylesheet from "./tailwind.css?url";
 import { themeCssVariables } from "#app/utils/brand-theme.ts";
 import { shopInfo } from "#app/utils/storefront.server.ts";
+import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
+import { useShop } from "#app/components/storefront/shop.ts";
+import { useTelegramMode } from "#app/components/storefront/telegram-mode.ts";
 import { useNonce } from "./nonce.tsx";
 
 const DEFAULT_VIEWPORT = "width=device-width, initial-scale=1";
+/** The Telegram Mini App draws under the notch; its frame pads by the safe-area insets (telegram-frame.tsx). */
+const TELEGRAM_VIEWPORT = "width=device-width, initial-scale=1, viewport-fit=cover";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: stylesheet }];
 
@@ -14,7 +19,7 @@ export async function loader({ context }: LoaderFunctionArgs) {
   return {
     cssVars: themeCssVariables(brand),
     // The shop on this host (null on the platform host): header, footer, SEO tags and error pages use it.
-    shop: context.tenant ? shopInfo(context.tenant) : null,
+    shop: context.tenant ? shopInfo(context, context.tenant) : null,
     favicon: brand.faviconUrl ?? null,
     lang: context.tenant?.localeDefaults[0] ?? "en",
     // Only on the platform host and only when signed in; forms echo it back (app/utils/csrf.server.ts).
@@ -24,15 +29,22 @@ export async function loader({ context }: LoaderFunctionArgs) {
 }
 
 export function Layout({ children }: { children: React.ReactNode }) {
-  const data = useLoaderData<typeof loader>() as Awaited<ReturnType<typeof loader>> | undefined;
+  // Layout also wraps the root ErrorBoundary, where useLoaderData throws: the root's data is read by route id, and is
+  // undefined when the root loader itself failed.
+  const data = useRouteLoaderData<typeof loader>("root");
   const nonce = useNonce();
   const vars = data?.cssVars ?? themeCssVariables({});
-  // A route may ask for its own viewport (the Telegram Mini App draws under the notch: viewport-fit=cover).
-  const viewport = useMatches().reduce((v, m) => (m.handle as { viewport?: string } | undefined)?.viewport ?? v, DEFAULT_VIEWPORT);
+  // A route may ask for its own viewport (the Telegram Mini App draws under the notch: viewport-fit=cover), and so
+  // does every page of a Mini App launch.
+  const routeViewport = useMatches().reduce((v, m) => (m.handle as { viewport?: string } | undefined)?.viewport ?? v, DEFAULT_VIEWPORT);
+  const viewport = useTelegramMode() ? TELEGRAM_VIEWPORT : routeViewport;
   // Brand variables are in the SSR HTML itself: no flash of platform styling.
   const css = `:root{${Object.entries(vars).map(([k, v]) => `${k}:${v}`).join(";")}}`;
   return (
-    <html lang={data?.lang ?? "en"}>
+    // On a shop's host the scrollbar's space is kept from the first paint: a page that grows past the viewport while
+    // it streams in (the item page's related products) would otherwise move every centred container sideways when
+    // the scrollbar appears. Only classic scrollbars take space; overlay ones (phones, macOS, Telegram) are unaffected.
+    <html lang={data?.lang ?? "en"} className={data?.shop ? "[scrollbar-gutter:stable]" : undefined}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content={viewport} />
@@ -55,8 +67,11 @@ export default function App() {
   return <Outlet />;
 }
 
+/** Errors no route caught (and the root loader's own): the shop's branded page on a shop host, else a plain one. */
 export function ErrorBoundary() {
   const error = useRouteError();
+  const shop = useShop();
+  if (shop) return <StorefrontErrorBoundary />;
   const status = isRouteErrorResponse(error) ? error.status : 500;
   return (
     <main className="mx-auto max-w-md p-8 text-center">

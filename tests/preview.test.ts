@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, redisPrefix } from "./db.ts";
 import { get, startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
-import { createUser } from "./factories.ts";
+import { createTenant, createUser } from "./factories.ts";
 import { signIn } from "./tenant-fixture.ts";
 import type { Client } from "./http.ts";
 
@@ -39,6 +39,44 @@ describe("preview (TEN-5)", () => {
     expect(res.body).not.toContain("Hidden Gem");
     expect((await get(app, "localhost", "/t/hidden")).status).toBe(401);
     expect((await get(app, "hidden.localhost")).status).toBe(404);
+  });
+});
+
+describe("preview banner and catalog", () => {
+  it("lists a pending shop's products for its members and operators, and still says it is not public", async () => {
+    const { id: tenantId } = await db.prisma.tenant.findUniqueOrThrow({ where: { slug: "hidden" }, select: { id: true } });
+    await db.prisma.catalogItem.createMany({
+      data: [
+        { tenantId, title: "Lamp of Secrets", price: "40.00", category: "Lighting" },
+        { tenantId, title: "Draft Vase", price: "9.00", active: false },
+      ],
+    });
+    const op = await signIn(app.port, (await createUser(db.prisma, { operator: true })).email);
+    for (const viewer of [owner, op]) {
+      const res = await viewer.get("/t/hidden");
+      expect(res.status).toBe(200);
+      expect(res.body).toContain("this shop is not public yet");
+      expect(res.body).toContain("Lamp of Secrets");
+      expect(res.body).toContain("Lighting");
+      expect(res.body).not.toContain("Draft Vase");
+      expect(res.body).not.toContain("is live at");
+      // Item pages exist only on the shop's own host: the preview's cards link nowhere on the platform host.
+      expect(res.body).not.toContain('href="/items/');
+    }
+    // Search stays inside the preview.
+    const search = await owner.get("/t/hidden?q=lamp");
+    expect(search.body).toContain('action="/t/hidden"');
+    expect(search.body).toContain("Lamp of Secrets");
+  });
+
+  it("says an active shop is live, with a link to its address, and lists its products", async () => {
+    await createTenant(db.prisma, { slug: "livenow", brand: { displayName: "Live Now", primaryColor: "#1f3a7a", accentColor: "#f2c14e" }, catalog: [{ title: "Open Kettle", price: "25.00" }] });
+    const op = await signIn(app.port, (await createUser(db.prisma, { operator: true })).email);
+    const res = await op.get("/t/livenow");
+    expect(res.status).toBe(200);
+    expect(res.body).toMatch(/this shop is live at <a href="http:\/\/livenow\.localhost\/"[^>]*>livenow\.localhost<\/a>/);
+    expect(res.body).not.toContain("not public yet");
+    expect(res.body).toContain("Open Kettle");
   });
 });
 

@@ -2,7 +2,7 @@ import type { CatalogCard, CatalogPage } from "#app/utils/storefront.server.ts";
 import { ItemImage } from "./storefront/item-image.tsx";
 import { CatalogResults, CategoryFilter, SearchForm } from "./storefront/catalog-view.tsx";
 import { ShieldIcon } from "./storefront/icons.tsx";
-import { ShopLayout } from "./storefront/shop-layout.tsx";
+import { ShopLayout, type PreviewBanner } from "./storefront/shop-layout.tsx";
 
 export interface ShopHomeProps {
   shop: {
@@ -11,11 +11,13 @@ export interface ShopHomeProps {
     logoUrl: string | null;
     supportEmail: string | null;
     hidePlatformBadge: boolean;
-    paymentRails: string[];
+    escrowByDefault: boolean;
   };
-  /** The catalog page to show; absent in the platform-host preview, which shows the shop's frame only. */
-  catalog?: CatalogPage;
-  preview?: boolean;
+  catalog: CatalogPage;
+  /** Where search, filters and paging lead: "/" on the shop's host, /t/<slug> in the platform host's preview. */
+  basePath?: string;
+  /** Set in the platform host's preview (/t/:slug): the banner, and product cards without links to item pages. */
+  preview?: PreviewBanner;
 }
 
 const FAN = ["-rotate-6 left-0 top-10", "rotate-2 left-40 top-0 z-10", "rotate-6 left-80 top-14"];
@@ -36,7 +38,7 @@ function Showcase({ items }: { items: CatalogCard[] }) {
   );
 }
 
-function Hero({ shop, featured, preview }: { shop: ShopHomeProps["shop"]; featured: CatalogCard[]; preview?: boolean }) {
+function Hero({ shop, featured, preview }: { shop: ShopHomeProps["shop"]; featured: CatalogCard[]; preview: boolean }) {
   return (
     <section aria-labelledby="hero-heading" className="relative isolate overflow-hidden bg-brand text-brand-fg">
       <span aria-hidden="true" className="absolute -right-28 -top-32 -z-10 size-64 rounded-full border-[2rem] border-accent opacity-25 sm:-right-32 sm:-top-40 sm:size-[28rem] sm:border-[3.5rem]" />
@@ -53,7 +55,7 @@ function Hero({ shop, featured, preview }: { shop: ShopHomeProps["shop"]; featur
                 Browse the shop
               </a>
             )}
-            {shop.paymentRails.includes("escrow") ? (
+            {shop.escrowByDefault ? (
               <p className="inline-flex items-center gap-2 rounded-full bg-black/10 px-4 py-2 text-sm font-medium">
                 <ShieldIcon /> Checkout protected by escrow
               </p>
@@ -70,31 +72,25 @@ function Hero({ shop, featured, preview }: { shop: ShopHomeProps["shop"]; featur
  * The shop home: hero, search, category filter and product grid. Searching, filtering or paging drops the
  * hero so the results come first (and the results heading becomes the page's h1).
  */
-export function ShopHome({ shop, catalog, preview }: ShopHomeProps) {
-  const browsing = catalog ? Boolean(catalog.params.q || catalog.params.category || catalog.params.cursor) : false;
+export function ShopHome({ shop, catalog, basePath = "/", preview }: ShopHomeProps) {
+  const browsing = Boolean(catalog.params.q || catalog.params.category || catalog.params.cursor);
   return (
     <ShopLayout shop={shop} preview={preview}>
-      {browsing ? null : <Hero shop={shop} featured={catalog?.items ?? []} preview={preview} />}
-      {catalog ? (
-        <div id="catalog" className="mx-auto max-w-6xl scroll-mt-20 px-4 pt-8 sm:pt-12">
-          <div className="flex flex-col gap-4 md:flex-row md:items-center md:justify-between">
-            <div className="md:w-96 md:order-2">
-              <SearchForm basePath="/" params={catalog.params} />
-            </div>
-            <div className="min-w-0 md:order-1">
-              <CategoryFilter basePath="/" params={catalog.params} categories={catalog.categories} />
-            </div>
+      {browsing ? null : <Hero shop={shop} featured={catalog.items} preview={Boolean(preview)} />}
+      <div id="catalog" className="mx-auto max-w-6xl scroll-mt-20 px-4 pt-8 sm:pt-12">
+        <div className="flex flex-col gap-4 md:flex-row md:items-center md:justify-between">
+          <div className="md:w-96 md:order-2">
+            <SearchForm basePath={basePath} params={catalog.params} />
           </div>
-          <div className="mt-8">
-            <CatalogResults basePath="/" page={catalog} headingLevel={browsing ? "h1" : "h2"} />
+          <div className="min-w-0 md:order-1">
+            <CategoryFilter basePath={basePath} params={catalog.params} categories={catalog.categories} />
           </div>
         </div>
-      ) : (
-        <section aria-labelledby="catalog-heading" className="mx-auto max-w-6xl px-4 py-12 text-center">
-          <h2 id="catalog-heading" className="text-xl font-bold text-gray-900">Catalog</h2>
-          <p className="mt-2 text-gray-700">The shop’s products are listed here on its live address.</p>
-        </section>
-      )}
+        <div className="mt-8">
+          {/* Item pages exist only on the shop's own host: the preview lists the products without links to them. */}
+          <CatalogResults basePath={basePath} page={catalog} headingLevel={browsing ? "h1" : "h2"} itemLinks={!preview} />
+        </div>
+      </div>
     </ShopLayout>
   );
 }

@@ -12,12 +12,13 @@ import { ShopLayout } from "#app/components/storefront/shop-layout.tsx";
 import { useShop } from "#app/components/storefront/shop.ts";
 import { focusRing, primaryButton, textLink } from "#app/components/storefront/styles.ts";
 import { requireShop } from "#app/utils/storefront.server.ts";
+import { escrowByDefault } from "#app/utils/escrow-promise.server.ts";
 
 export const meta: MetaFunction = (args) => shopMeta(args, { title: "Your cart", noindex: true });
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const tenant = requireShop(context);
-  return { currency: tenant.currency, escrow: tenant.paymentRails.includes("escrow") };
+  return { currency: tenant.currency, escrow: escrowByDefault(context, { allowedRails: tenant.paymentRails, defaultRail: tenant.defaultRail }) };
 }
 
 /** The cart lives in this browser (localStorage); the page refreshes every line from the shop before totals. */

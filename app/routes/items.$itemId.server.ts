@@ -2,6 +2,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import { publicItem } from "#server/api/storefront.ts";
 import { priceLabel } from "#app/components/storefront/money.ts";
+import { escrowForItem } from "#app/utils/escrow-promise.server.ts";
 import { asHttpError, availabilityOf, cardOf, notFound, requireShop } from "#app/utils/storefront.server.ts";
 
 const RELATED = 4;
@@ -15,6 +16,7 @@ export async function loadItemPage(context: AppLoadContext, itemId: string) {
   const item = publicItem(await catalog.get(tenant.id, id.data, { forBuyers: true }).catch(asHttpError), tenant.currency);
   const others = async (category?: string) =>
     (await catalog.list(tenant.id, { category, limit: RELATED + 1, status: "active" }, { forBuyers: true })).items.filter((i) => i.id !== item.id);
+  const escrow = escrowForItem(context, tenant.id, item);
   // Same category first, topped up from the newest items.
   const related = (async () => {
     const same = item.category ? await others(item.category) : [];
@@ -35,7 +37,7 @@ export async function loadItemPage(context: AppLoadContext, itemId: string) {
       availability: availabilityOf(item),
       images: item.images.map((i) => ({ url: i.url, alt: i.alt ?? "" })),
     },
-    escrow: tenant.paymentRails.includes("escrow"),
+    escrow: await escrow,
     related,
   };
 }

@@ -99,7 +99,7 @@ export default function ItemPage() {
             </ul>
           </div>
         </div>
-        <Suspense fallback={null}>
+        <Suspense fallback={<RelatedSkeleton />}>
           <Await resolve={related} errorElement={null}>
             {(items) =>
               items.length ? (
@@ -117,6 +117,30 @@ export default function ItemPage() {
         </Suspense>
       </div>
     </ShopLayout>
+  );
+}
+
+/**
+ * Holds the related section's place while it streams in, card for card (ProductCard's padding, square image and
+ * three text lines), so the page does not grow under the buyer and push the footer after the first paint.
+ */
+function RelatedSkeleton() {
+  return (
+    <div aria-hidden="true" data-testid="related-skeleton" className="mt-16">
+      <div className="h-7 w-48 rounded-full bg-gray-100 sm:h-8" />
+      <ul role="list" className="mt-4 grid grid-cols-2 gap-3 sm:gap-6 md:grid-cols-4">
+        {[0, 1, 2, 3].map((i) => (
+          <li key={i} className="rounded-3xl p-2 ring-1 ring-gray-200">
+            <div className="aspect-square w-full rounded-2xl bg-gray-100" />
+            <div className="space-y-2 px-2 pb-2 pt-3">
+              <div className="h-3 w-1/3 rounded-full bg-gray-100" />
+              <div className="h-4 w-3/4 rounded-full bg-gray-100" />
+              <div className="h-4 w-1/4 rounded-full bg-gray-100" />
+            </div>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

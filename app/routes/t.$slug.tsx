@@ -15,18 +15,18 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { name: "robots", content: "noindex, nofollow" },
 ];
 
-export async function loader({ context, params }: LoaderFunctionArgs) {
-  return loadPreview(context, params.slug ?? "");
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  return loadPreview(context, params.slug ?? "", new URL(request.url));
 }
 
 export default function Preview() {
-  const { shop, css } = useLoaderData<typeof loader>();
+  const { shop, css, catalog, basePath, banner } = useLoaderData<typeof loader>();
   const nonce = useNonce();
   return (
     <div className="shop-preview">
       {/* The previewed shop's brand, scoped to this subtree (the page itself is on the platform host). */}
       <style nonce={nonce} dangerouslySetInnerHTML={{ __html: css }} />
-      <ShopHome shop={shop} preview />
+      <ShopHome shop={shop} catalog={catalog} basePath={basePath} preview={banner} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import type { PresentedItem } from "#server/catalog/index.ts";
 import type { ResolvedTenant } from "#server/tenancy/index.ts";
 import { priceLabel } from "#app/components/storefront/money.ts";
 import type { ShopInfo } from "#app/components/storefront/shop.ts";
+import { escrowByDefault } from "./escrow-promise.server.ts";
 
 export const CATALOG_PAGE_SIZE = 12;
 /** Stock at or below this shows "Only N left". */
@@ -22,7 +23,7 @@ export function requireShop(context: AppLoadContext): ResolvedTenant {
   return context.tenant;
 }
 
-export function shopInfo(tenant: ResolvedTenant): ShopInfo {
+export function shopInfo(context: AppLoadContext, tenant: ResolvedTenant): ShopInfo {
   return {
     name: tenant.brand.displayName ?? tenant.displayName,
     tagline: tenant.brand.tagline ?? null,
@@ -30,7 +31,7 @@ export function shopInfo(tenant: ResolvedTenant): ShopInfo {
     supportEmail: tenant.brand.supportEmail ?? null,
     hidePlatformBadge: tenant.brand.hidePlatformBadge ?? false,
     primaryHost: tenant.primaryHost,
-    paymentRails: tenant.paymentRails,
+    escrowByDefault: escrowByDefault(context, { allowedRails: tenant.paymentRails, defaultRail: tenant.defaultRail }),
   };
 }
 
@@ -74,7 +75,11 @@ export type CatalogParams = ReturnType<typeof catalogParams>;
 
 /** One catalog page and the category filter, queried in parallel (both are needed for first paint). */
 export async function loadCatalogPage(context: AppLoadContext, url: URL) {
-  const tenant = requireShop(context);
+  return loadCatalogOf(context, requireShop(context), url);
+}
+
+/** The same page for a shop named by the caller (the platform host's preview, where no shop is on the host). */
+export async function loadCatalogOf(context: AppLoadContext, tenant: { id: string; currency: string }, url: URL) {
   const params = catalogParams(url);
   const { catalog } = context.services;
   const [page, categories] = await Promise.all([

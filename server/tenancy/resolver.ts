@@ -21,6 +21,8 @@ export interface ResolvedTenant {
   primaryHost: string;
   /** Rails the policy allows; checkout narrows them further per cart (PAY-2). */
   paymentRails: string[];
+  /** The policy's default rail: what checkout picks when the cart triggers no escrow rule and the buyer keeps it. */
+  defaultRail: string | null;
 }
 
 export type Resolution =
@@ -75,7 +77,7 @@ export class TenantResolver {
     const { prisma, platformDomain } = this.deps;
     const select = {
       id: true, slug: true, displayName: true, status: true, type: true, brand: true, features: true,
-      localeDefaults: true, currency: true, paymentPolicy: { select: { allowedRails: true } },
+      localeDefaults: true, currency: true, paymentPolicy: { select: { allowedRails: true, defaultRail: true } },
       domains: { where: { isPrimary: true, status: { in: ["active" as const, "degraded" as const] } }, select: { hostname: true }, take: 1 },
     };
     let row;
@@ -104,6 +106,7 @@ export class TenantResolver {
         features: (t.features ?? {}) as Record<string, unknown>,
         primaryHost: domains[0]?.hostname ?? `${t.slug}.${platformDomain}`,
         paymentRails: paymentPolicy?.allowedRails ?? [],
+        defaultRail: paymentPolicy?.defaultRail ?? null,
       },
     };
   }

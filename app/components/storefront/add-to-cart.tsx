@@ -1,6 +1,6 @@
 import { Link } from "@remix-run/react";
 import { useState, type FormEvent } from "react";
-import { addToCart, clampQuantity } from "./cart.ts";
+import { addToCart, clampQuantity, MAX_LINE_QUANTITY } from "./cart.ts";
 import { BagIcon } from "./icons.tsx";
 import { QuantityInput } from "./quantity-input.tsx";
 import { primaryButton, textLink } from "./styles.ts";
@@ -20,16 +20,16 @@ export interface AddToCartItem {
  */
 export function AddToCart({ item, soldOut }: { item: AddToCartItem; soldOut: boolean }) {
   const [quantity, setQuantity] = useState(1);
-  const [added, setAdded] = useState<{ quantity: number; inCart: number } | null>(null);
+  const [added, setAdded] = useState<AddResult | null>(null);
   const onSubmit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const q = clampQuantity(quantity, item.maxQuantity);
+    const asked = clampQuantity(quantity, item.maxQuantity);
     const image = item.images[0];
-    const line = addToCart(
+    const result = addToCart(
       { itemId: item.id, title: item.title, price: item.price, currency: item.currency, imageUrl: image?.url ?? null, imageAlt: image?.alt ?? null, maxQuantity: item.maxQuantity },
-      q,
+      asked,
     );
-    setAdded({ quantity: q, inCart: line.quantity });
+    setAdded({ asked, added: result.added, inCart: result.line.quantity });
   };
   if (soldOut) {
     return <p className="rounded-2xl bg-gray-100 px-4 py-3 font-medium text-gray-800">This item is sold out for now.</p>;
@@ -44,15 +44,29 @@ export function AddToCart({ item, soldOut }: { item: AddToCartItem; soldOut: boo
         </button>
       </div>
       {item.maxQuantity !== null ? <p className="text-sm text-gray-600">Up to {item.maxQuantity} per order.</p> : null}
-      <p role="status" className="min-h-6 text-sm text-gray-900">
+      <p role="status" data-testid="add-to-cart-status" className="min-h-6 text-sm text-gray-900">
         {added ? (
           <>
-            <span className="font-semibold">Added {added.quantity} to your cart</span>
-            {added.inCart !== added.quantity ? <> ({added.inCart} in cart)</> : null}.{" "}
+            <span className="font-semibold">{addedMessage(added, item.maxQuantity)}</span>{" "}
             <Link to="/cart" className={textLink}>View cart</Link>
           </>
         ) : null}
       </p>
     </form>
   );
+}
+
+interface AddResult {
+  asked: number;
+  added: number;
+  inCart: number;
+}
+
+/** What happened, and when the line's limit cut the add short, why: the buyer must not think they got what they asked. */
+export function addedMessage({ asked, added, inCart }: AddResult, maxQuantity: number | null) {
+  // Limited stock below the cart's own per-line cap is "what is available"; otherwise the cap is the limit.
+  const limit = maxQuantity !== null && maxQuantity < MAX_LINE_QUANTITY ? "the most available" : "the most one order can hold";
+  if (added === 0) return `You already have the most we can sell you (${inCart}).`;
+  if (added < asked) return `Added ${added} — you now have ${inCart}, ${limit}.`;
+  return inCart === added ? `Added ${added} to your cart.` : `Added ${added} to your cart (${inCart} in cart).`;
 }

@@ -73,13 +73,17 @@ export function writeCart(lines: CartLine[]) {
   listeners.forEach((l) => l());
 }
 
-/** Adds `quantity` of an item (merging with an existing line), clamped to what the shop can sell. */
+/**
+ * Adds `quantity` of an item (merging with an existing line), clamped to what the shop can sell. Returns the line
+ * and how many were really added, which is fewer than asked (even 0) when the line reached its limit.
+ */
 export function addToCart(line: Omit<CartLine, "quantity">, quantity: number) {
   const lines = readCart();
   const existing = lines.find((l) => l.itemId === line.itemId);
-  const merged: CartLine = { ...existing, ...line, quantity: clampQuantity((existing?.quantity ?? 0) + quantity, line.maxQuantity) };
+  const before = existing?.quantity ?? 0;
+  const merged: CartLine = { ...existing, ...line, quantity: clampQuantity(before + quantity, line.maxQuantity) };
   writeCart(existing ? lines.map((l) => (l.itemId === line.itemId ? merged : l)) : [...lines, merged]);
-  return merged;
+  return { line: merged, added: Math.max(0, merged.quantity - before) };
 }
 
 /** A line from a plain-form "add" (/cart?add=<id>&qty=<n>): only the id is known until the cart refreshes. */

@@ -98,11 +98,13 @@ export function CatalogResults({
   page,
   headingLevel = "h2",
   compact,
+  itemLinks = true,
 }: {
   basePath: string;
   page: CatalogPage;
   headingLevel?: "h1" | "h2";
   compact?: boolean;
+  itemLinks?: boolean;
 }) {
   const { params, items, nextCursor } = page;
   const Heading = headingLevel;
@@ -125,7 +127,7 @@ export function CatalogResults({
         <ul role="list" data-testid="catalog-grid" className={`mt-4 grid grid-cols-2 ${compact ? "gap-2.5" : "gap-3 sm:mt-6 sm:gap-6 md:grid-cols-3 lg:grid-cols-4"}`}>
           {items.map((item) => (
             <li key={item.id}>
-              <ProductCard item={item} compact={compact} />
+              <ProductCard item={item} compact={compact} linked={itemLinks} />
             </li>
           ))}
         </ul>

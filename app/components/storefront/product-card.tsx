@@ -9,7 +9,7 @@ export function AvailabilityNote({ availability, className = "" }: { availabilit
 }
 
 /** One product in a grid. The whole card is clickable through the title link (stretched over the card). */
-export function ProductCard({ item, compact }: { item: CatalogCard; compact?: boolean }) {
+export function ProductCard({ item, compact, linked = true }: { item: CatalogCard; compact?: boolean; linked?: boolean }) {
   const soldOut = item.availability.status === "sold_out";
   return (
     <article className="group relative flex h-full flex-col rounded-3xl bg-white p-2 ring-1 ring-gray-200 transition hover:shadow-lg hover:ring-gray-300 has-[a:focus-visible]:ring-2 has-[a:focus-visible]:ring-gray-900">
@@ -20,9 +20,13 @@ export function ProductCard({ item, compact }: { item: CatalogCard; compact?: bo
       <div className={`flex flex-1 flex-col ${compact ? "px-1.5 pb-1.5 pt-2" : "px-2 pb-2 pt-3"}`}>
         {item.category ? <p className="text-xs font-medium uppercase tracking-wider text-gray-600">{item.category}</p> : null}
         <h3 className={`mt-0.5 font-semibold leading-snug text-gray-900 ${compact ? "text-sm" : "text-sm sm:text-base"}`}>
-          <Link to={`/items/${item.id}`} prefetch="intent" className="outline-none after:absolute after:inset-0 after:rounded-3xl">
-            {item.title}
-          </Link>
+          {linked ? (
+            <Link to={`/items/${item.id}`} prefetch="intent" className="outline-none after:absolute after:inset-0 after:rounded-3xl">
+              {item.title}
+            </Link>
+          ) : (
+            item.title
+          )}
         </h3>
         <p className={`mt-auto flex flex-wrap items-baseline justify-between gap-x-2 pt-2 ${compact ? "text-sm" : "text-sm sm:text-base"}`}>
           <span className="font-bold text-ink">{item.priceLabel}</span>

@@ -1,39 +1,34 @@
 import { Link } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { useCartCount } from "./cart.ts";
-import { BagIcon } from "./icons.tsx";
-import { initials, type ShopInfo } from "./shop.ts";
+import { CartLink, ShopMark, type ShopChrome } from "./shop-chrome.tsx";
+import { TelegramFrame } from "./telegram-frame.tsx";
+import { useTelegramMode } from "./telegram-mode.ts";
 import { focusRing } from "./styles.ts";
 
-export type ShopChrome = Pick<ShopInfo, "name" | "logoUrl" | "supportEmail" | "hidePlatformBadge">;
+// Moved to shop-chrome.tsx (the Telegram frame shares them); re-exported for the routes that import them from here.
+export { CartLink, ShopMark, type ShopChrome };
 
-/** The cart link with its live count (0 until hydrated: the server cannot see the buyer's localStorage). */
-export function CartLink({ className = "" }: { className?: string }) {
-  const count = useCartCount();
-  return (
-    <Link
-      to="/cart"
-      className={`relative inline-flex items-center gap-2 rounded-full px-3 py-2 text-sm font-semibold hover:bg-current/10 ${focusRing} ${className}`}
-    >
-      <BagIcon />
-      <span>Cart</span>
-      {count ? (
-        <span data-testid="cart-count" className="grid h-5 min-w-5 place-items-center rounded-full bg-accent px-1.5 text-xs font-bold text-accent-fg">
-          {count}
-          <span className="sr-only"> {count === 1 ? "item" : "items"}</span>
-        </span>
-      ) : null}
-    </Link>
-  );
+/** What the platform host's preview (/t/:slug) says about the shop it shows. */
+export interface PreviewBanner {
+  status: "pending" | "active" | "suspended" | "closed";
+  /** The shop's own address, where buyers see it once it is active. */
+  liveUrl: string;
 }
 
-export function ShopMark({ shop, className = "size-9" }: { shop: ShopChrome; className?: string }) {
-  return shop.logoUrl ? (
-    <img src={shop.logoUrl} alt="" className={`${className} rounded-lg object-cover`} />
-  ) : (
-    <span aria-hidden="true" className={`${className} grid place-items-center rounded-xl bg-accent text-sm font-bold text-accent-fg`}>
-      {initials(shop.name)}
-    </span>
+function PreviewNotice({ banner }: { banner: PreviewBanner }) {
+  const host = new URL(banner.liveUrl).host;
+  return (
+    <div role="status" data-testid="preview-banner" className="bg-amber-300 px-4 py-2 text-center text-sm font-medium text-amber-950 [overflow-wrap:anywhere]">
+      {banner.status === "active" ? (
+        <>
+          Preview — this shop is live at <a href={banner.liveUrl} className={`font-semibold underline underline-offset-4 ${focusRing}`}>{host}</a>.
+        </>
+      ) : banner.status === "pending" ? (
+        "Preview — this shop is not public yet."
+      ) : (
+        `Preview — this shop is ${banner.status}: buyers cannot see it.`
+      )}
+    </div>
   );
 }
 
@@ -60,9 +55,12 @@ export function ShopFooter({ shop }: { shop: ShopChrome }) {
 
 /**
  * The branded shop frame: skip link, header (brand colours, name, cart), main landmark and footer. In `preview`
- * (the platform host's /t/:slug) the shop's links would lead to the platform, so it renders without them.
+ * (the platform host's /t/:slug) the shop's links would lead to the platform, so it renders without them. Inside
+ * the Telegram Mini App every page keeps the Mini App's compact frame and back button instead.
  */
-export function ShopLayout({ shop, preview, children }: { shop: ShopChrome; preview?: boolean; children: ReactNode }) {
+export function ShopLayout({ shop, preview, children }: { shop: ShopChrome; preview?: PreviewBanner; children: ReactNode }) {
+  const telegram = useTelegramMode();
+  if (telegram && !preview) return <TelegramFrame shop={shop}>{children}</TelegramFrame>;
   const brand = (
     <>
       <ShopMark shop={shop} />
@@ -74,11 +72,7 @@ export function ShopLayout({ shop, preview, children }: { shop: ShopChrome; prev
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-4 py-2 font-semibold text-gray-900 focus:not-sr-only focus:fixed focus:left-4 focus:top-4">
         Skip to content
       </a>
-      {preview ? (
-        <div role="status" className="bg-amber-300 px-4 py-2 text-center text-sm font-medium text-amber-950">
-          Preview — this shop is not public yet.
-        </div>
-      ) : null}
+      {preview ? <PreviewNotice banner={preview} /> : null}
       <header className="sticky top-0 z-40 bg-brand text-brand-fg shadow-sm">
         <div className="mx-auto flex h-16 max-w-6xl items-center gap-3 px-4">
           {preview ? (

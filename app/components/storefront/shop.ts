@@ -8,7 +8,8 @@ export interface ShopInfo {
   supportEmail: string | null;
   hidePlatformBadge: boolean;
   primaryHost: string;
-  paymentRails: string[];
+  /** Checkout preselects escrow (app/utils/escrow-promise.server.ts): only then may a page promise escrow. */
+  escrowByDefault: boolean;
 }
 
 /** The current host's shop, from the root loader; null on the platform host. */

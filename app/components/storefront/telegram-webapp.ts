@@ -8,7 +8,8 @@ import { useEffect, useState } from "react";
 
 declare global {
   interface Window {
-    Telegram?: { WebApp?: { initData?: string } };
+    /** WebView.receiveEvent: how native Telegram clients deliver events to the page (app/components/storefront/telegram-mode.ts). */
+    Telegram?: { WebApp?: { initData?: string }; WebView?: { receiveEvent?: (eventType: string, eventData?: unknown) => void } };
     TelegramWebviewProxy?: { postEvent?: (eventType: string, eventData?: string) => void };
   }
 }
