@@ -153,7 +153,8 @@ function DomainRow({ d, now }: { d: Row; now: string }) {
 export default function OpsDomains() {
   const { filters, domains, limit, edge, now } = useLoaderData<typeof loader>();
   const navigation = useNavigation();
-  const loading = navigation.state === "loading" && navigation.location.pathname === "/ops/domains";
+  // Dimmed while a filter change loads, not while an action (Reconcile now) revalidates the same list.
+  const loading = navigation.state === "loading" && navigation.location.pathname === "/ops/domains" && (!navigation.formMethod || navigation.formMethod.toUpperCase() === "GET");
   const filtered = Boolean(filters.status || filters.q);
   return (
     <div className="space-y-5">
