@@ -1,4 +1,4 @@
-import type { TenantContext } from "#server/http/tenant-context.ts";
+import type { TenantContext } from "#server/http/index.ts";
 import type { Services } from "#server/services.ts";
 import type { Actor } from "#server/auth/index.ts";
 

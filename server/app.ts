@@ -9,25 +9,13 @@ import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import type { Env } from "./env.ts";
-import type { Logger } from "./observability/logger.ts";
+import { type Logger, HttpMetrics, logContextMiddleware } from "./observability/index.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
-import { tenantContextMiddleware, type TenantContext } from "./http/tenant-context.ts";
-import { ApiError, errorHandler, sendError } from "./http/errors.ts";
-import { securityHeaders } from "./http/security-headers.ts";
-import { rateLimit } from "./http/rate-limit.ts";
+import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, accessLog, metricsHandler } from "./http/index.ts";
 import type { Redis } from "ioredis";
-import { mediaHandler, storefrontRouter } from "./api/storefront.ts";
-import { checkoutRateLimit, storefrontOrdersRouter } from "./api/storefront-orders.ts";
-import { miniAppSessionHandler, telegramWebhookRouter } from "./api/telegram.ts";
-import { controlPlaneRouter } from "./api/index.ts";
-import { authContext } from "./http/auth-context.ts";
-import { crossSiteGuard } from "./http/csrf.ts";
-import { accessLog } from "./http/access-log.ts";
+import { mediaHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, controlPlaneRouter } from "./api/index.ts";
 import type { Actor } from "./auth/index.ts";
 import { askHandler, isInternalPeer, type EdgeSnapshot } from "./edge/index.ts";
-import { HttpMetrics } from "./observability/http-metrics.ts";
-import { logContextMiddleware } from "./observability/log-context.ts";
-import { metricsHandler } from "./http/metrics-route.ts";
 import type { Services } from "./services.ts";
 
 export interface AppDeps {

@@ -7,15 +7,14 @@ import { pathToFileURL } from "node:url";
 import type { Server } from "node:http";
 import type { ServerBuild } from "@remix-run/node";
 import { getEnv, type Env } from "./env.ts";
-import { createLogger } from "./observability/logger.ts";
-import { openDatabase } from "./db/client.ts";
+import { createLogger } from "./observability/index.ts";
+import { openDatabase } from "./db/index.ts";
 import { createRedis } from "./redis.ts";
 import { TenantResolver, publishTenancyChange, TENANCY_CHANNEL } from "./tenancy/index.ts";
 import { EdgeSnapshot } from "./edge/index.ts";
 import { createApp } from "./app.ts";
 import { createServices } from "./services.ts";
-import { createQueue, ensureSchedules, startWorker } from "./jobs/worker.ts";
-import { domainJobHandlers } from "./jobs/domain-jobs.ts";
+import { createQueue, ensureSchedules, startWorker, domainJobHandlers } from "./jobs/index.ts";
 import { armFailpoints, moneyJobHandlers, scheduleMoneyJobs } from "./money/index.ts";
 
 let env: Env;

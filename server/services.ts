@@ -5,11 +5,10 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
-import type { SqlRunner } from "#server/db/client.ts";
+import type { SqlRunner } from "#server/db/index.ts";
 import type { Redis } from "ioredis";
 import type { Env } from "./env.ts";
-import type { Logger } from "./observability/logger.ts";
-import { TenantRequestStats } from "./observability/tenant-stats.ts";
+import { type Logger, TenantRequestStats } from "./observability/index.ts";
 import { AuthService, LoginGuard, TeamService } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
@@ -17,10 +16,9 @@ import { LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotRegistry, Commands, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
-import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/worker.ts";
+import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/index.ts";
 import { MoneyService, bullScheduler, moneyConfigFromEnv, syncMoneyQueuePause } from "./money/index.ts";
-import { ApiError } from "./http/errors.ts";
-import { CircuitBreaker } from "./http/circuit-breaker.ts";
+import { ApiError, CircuitBreaker } from "./http/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 

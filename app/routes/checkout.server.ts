@@ -8,7 +8,7 @@ import type { PaymentRail } from "@prisma/client";
 import { z } from "zod";
 import type { SubmissionResult } from "@conform-to/react";
 import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LABELS, type CheckoutInput } from "#server/money/index.ts";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import type { ResolvedTenant } from "#server/tenancy/index.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
 

@@ -5,7 +5,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { z } from "zod";
 // policy.ts is free of server-only imports, so the rail enum can validate in the browser too.
-import { PAYMENT_RAILS } from "#server/tenancy/policy.ts";
+import { PAYMENT_RAILS } from "#server/tenancy/shared.ts";
 import { useCartLines, writeCart, type CartLine } from "#app/components/storefront/cart.ts";
 import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { ArrowIcon, ShieldIcon } from "#app/components/storefront/icons.tsx";

@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireTenantRole } from "#app/utils/auth.server.ts";
-import { DEFAULT_BRAND, type Brand } from "#server/tenancy/brand.ts";
+import { DEFAULT_BRAND, type Brand } from "#server/tenancy/shared.ts";
 import { StatusBadge } from "#app/components/ui/badge.tsx";
 import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { buttonClass } from "#app/components/ui/button.tsx";

@@ -4,7 +4,7 @@ import { useEffect, useState } from "react";
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#app/utils/api-error.server.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";

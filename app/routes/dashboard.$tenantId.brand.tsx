@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData, useNavigation, useParams } from "@r
 import { getFormProps, getInputProps, useForm, type FieldMetadata, type FormMetadata } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { brandSchema, FONT_FAMILIES, type Brand } from "#server/tenancy/brand.ts";
+import { brandSchema, FONT_FAMILIES, type Brand } from "#server/tenancy/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";

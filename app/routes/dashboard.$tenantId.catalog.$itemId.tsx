@@ -5,7 +5,7 @@ import { z } from "zod";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";
-import { formatAmount } from "#server/catalog/money.ts";
+import { formatAmount } from "#server/catalog/shared.ts";
 import { UPLOAD_LIMITS, discardUploads, formTooLarge, saveUploads } from "#app/components/catalog/uploads.server.ts";
 import { ItemEditor, itemDefaults, itemEditFormSchema, itemInput } from "#app/components/catalog/item-form.tsx";
 import { ItemStatusBadge } from "#app/components/catalog/item-status.tsx";

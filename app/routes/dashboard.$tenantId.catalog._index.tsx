@@ -4,8 +4,7 @@ import { Form, Link, useFetcher, useLoaderData, useLocation, useNavigation, type
 import { parseWithZod } from "@conform-to/zod/v4";
 import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
-import { catalogQuerySchema } from "#server/catalog/schemas.ts";
-import { formatAmount } from "#server/catalog/money.ts";
+import { catalogQuerySchema, formatAmount } from "#server/catalog/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";

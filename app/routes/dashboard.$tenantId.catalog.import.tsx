@@ -3,7 +3,7 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useParams } fr
 import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import type { ImportReport } from "#server/catalog/csv.ts";
+import type { ImportReport } from "#server/catalog/index.ts";
 import { MAX_IMPORT_ROWS, parseCatalogCsv } from "#app/components/catalog/import.server.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";

@@ -7,6 +7,8 @@ import type { CheckResult, DomainView } from "#server/domains/index.ts";
 import type { DomainState } from "#app/components/ui/domain-status.tsx";
 import { auditActor } from "#app/utils/auth.server.ts";
 
+export { MAX_DOMAINS_PER_TENANT } from "#server/domains/index.ts";
+
 /** Who may add, check, remove domains and pick the primary host (server/api/domains.ts `editors`). */
 export const DOMAIN_EDITORS = ["owner", "manager", "developer"] as const;
 

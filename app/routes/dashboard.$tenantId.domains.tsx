@@ -4,11 +4,10 @@ import { useEffect, useRef, useState } from "react";
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { MAX_DOMAINS_PER_TENANT } from "#server/domains/index.ts";
-import { ApiError } from "#server/http/errors.ts";
+import { MAX_DOMAINS_PER_TENANT, checkDomain, checkPendingDomains, DOMAIN_EDITORS, domainState } from "./dashboard.$tenantId.domains.server.ts";
+import { ApiError, replyWithApiError } from "#app/utils/api-error.server.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
-import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { CheckboxField, FormErrors, inputClass, TextField } from "#app/components/ui/field.tsx";
@@ -17,7 +16,6 @@ import { DomainCard, replyErrors, type DomainActionReply } from "#app/components
 import { clockTime, type DomainState } from "#app/components/ui/domain-status.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
-import { checkDomain, checkPendingDomains, DOMAIN_EDITORS, domainState } from "./dashboard.$tenantId.domains.server.ts";
 
 const POLL_MS = 4000;
 

@@ -8,7 +8,7 @@ import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { deliveryCodeSchema, fromUnits, markPaidSchema, shippingAddressSchema, toUnits } from "#server/money/index.ts";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";
 import type { LedgerPostingView } from "#app/components/orders/ledger-table.tsx";

@@ -4,7 +4,8 @@ import { getCollectionProps, getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 // policy.ts is free of server-only imports, so its schema can validate in the browser too.
-import { getPaymentPolicy, PAYMENT_RAILS, paymentPolicySchema, putPaymentPolicy } from "#server/tenancy/policy.ts";
+import { getPaymentPolicy, putPaymentPolicy } from "#app/utils/tenant.server.ts";
+import { PAYMENT_RAILS, paymentPolicySchema } from "#server/tenancy/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";

@@ -3,10 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useRouteLoaderData }
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { TENANT_ROLES } from "#server/auth/access.ts";
-import { emailSchema } from "#server/auth/schemas.ts";
-import { MAX_MANAGERS, MAX_OTHER_ROLES } from "#server/auth/index.ts";
-import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { emailSchema, TENANT_ROLES } from "#server/auth/shared.ts";
+import { MAX_MANAGERS, MAX_OTHER_ROLES, auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { requireUser } from "#app/utils/auth.server.ts";
-import { slugProblem } from "#server/tenancy/index.ts";
+import { slugProblem } from "#app/utils/tenant.server.ts";
 
 /** Resource route for the create-shop form: is this address free? (Same check as the API's slug-availability.) */
 export async function loader({ request, context }: LoaderFunctionArgs) {

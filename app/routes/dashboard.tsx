@@ -1,8 +1,7 @@
 import { useEffect, useRef } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation, useParams } from "@remix-run/react";
-import { requireUser } from "#app/utils/auth.server.ts";
-import { listMemberships } from "#server/auth/memberships.ts";
+import { requireUser, listMemberships } from "#app/utils/auth.server.ts";
 import { StatusBadge } from "#app/components/ui/badge.tsx";
 import { AppShell } from "#app/components/ui/app-shell.tsx";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";

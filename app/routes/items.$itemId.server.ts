@@ -1,6 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
-import { publicItem } from "#server/api/storefront.ts";
+import { publicItem } from "#server/catalog/index.ts";
 import { priceLabel } from "#app/components/storefront/money.ts";
 import { escrowForItem } from "#app/utils/escrow-promise.server.ts";
 import { asHttpError, availabilityOf, cardOf, notFound, requireShop } from "#app/utils/storefront.server.ts";

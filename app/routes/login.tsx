@@ -3,9 +3,8 @@ import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-
 import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { signInSchema } from "#server/auth/schemas.ts";
-import { readSessionToken } from "#server/auth/cookies.ts";
-import { redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
+import { signInSchema } from "#server/auth/shared.ts";
+import { readSessionToken, redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";

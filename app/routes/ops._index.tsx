@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { requireOperator } from "#app/utils/auth.server.ts";
-import { listTenants, tenantListQuerySchema, type TenantListQuery } from "#server/tenancy/queries.ts";
+import { listTenants, tenantListQuerySchema, type TenantListQuery } from "#app/utils/tenant.server.ts";
 import { TenantStatusBadge } from "#app/components/ops/badges.tsx";
 import { formatDate, humanize } from "#app/components/ops/format.ts";
 import { buttonClass, Card, EmptyState, inputClass, PageHeader, PagerLink, withParams } from "#app/components/ops/layout.tsx";

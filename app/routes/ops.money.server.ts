@@ -5,7 +5,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 

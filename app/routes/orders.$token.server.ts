@@ -5,7 +5,7 @@
  */
 import type { AppLoadContext } from "@remix-run/node";
 import type { OrderStatus } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { formatPrice } from "#app/components/storefront/money.ts";
 import { asHttpError, notFound, requireShop } from "#app/utils/storefront.server.ts";
 import { RAIL_COPY } from "./checkout.server.ts";

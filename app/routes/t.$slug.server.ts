@@ -1,5 +1,5 @@
 import type { AppLoadContext } from "@remix-run/node";
-import type { Brand } from "#server/tenancy/brand.ts";
+import type { Brand } from "#server/tenancy/shared.ts";
 import { themeCss } from "#app/utils/brand-theme.ts";
 import { escrowByDefault } from "#app/utils/escrow-promise.server.ts";
 import { loadCatalogOf } from "#app/utils/storefront.server.ts";

@@ -3,7 +3,9 @@
  * shows the same message the JSON API would return, next to the right field when there is one.
  */
 import type { SubmissionResult } from "@conform-to/react";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
+
+export { ApiError };
 
 export function replyWithApiError<T>(
   submission: { reply(options?: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }): SubmissionResult<T> },

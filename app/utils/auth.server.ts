@@ -5,8 +5,9 @@
  */
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { requireTenantAccess, type Actor, type TenantRule } from "#server/auth/index.ts";
-import { ApiError } from "#server/http/errors.ts";
-import { auditActorOf } from "#server/http/api-route.ts";
+import { ApiError, auditActorOf } from "#server/http/index.ts";
+
+export { listMemberships, MAX_MANAGERS, MAX_OTHER_ROLES } from "#server/auth/index.ts";
 
 /** Dashboard and console exist on the platform host only; on a shop's host they are plain 404s. */
 export function requirePlatformHost(context: AppLoadContext) {

@@ -1,4 +1,4 @@
-import { brandCssVariables, contrastRatio, DEFAULT_BRAND, type Brand } from "#server/tenancy/brand.ts";
+import { brandCssVariables, contrastRatio, DEFAULT_BRAND, type Brand } from "#server/tenancy/shared.ts";
 
 const AA = 4.5;
 const FALLBACK_INK = "#1f2937";

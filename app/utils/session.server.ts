@@ -2,6 +2,8 @@
 import { redirect, type AppLoadContext } from "@remix-run/node";
 import { requirePlatformHost, safeRedirect } from "./auth.server.ts";
 
+export { readSessionToken } from "#server/auth/index.ts";
+
 export function redirectWithSession(context: AppLoadContext, token: string, to: string) {
   return redirect(to, {
     headers: { "Set-Cookie": context.services.auth.sessionCookie(token, context.request.secure) },

@@ -3,9 +3,8 @@
  * own HTTP API) and shape items through publicItem(), so pages see exactly what the public JSON shows.
  */
 import type { AppLoadContext } from "@remix-run/node";
-import { publicItem } from "#server/api/storefront.ts";
-import { ApiError } from "#server/http/errors.ts";
-import type { PresentedItem } from "#server/catalog/index.ts";
+import { publicItem, type PresentedItem } from "#server/catalog/index.ts";
+import { ApiError } from "#server/http/index.ts";
 import type { ResolvedTenant } from "#server/tenancy/index.ts";
 import { priceLabel } from "#app/components/storefront/money.ts";
 import type { ShopInfo } from "#app/components/storefront/shop.ts";

@@ -3,7 +3,7 @@ import { z } from "zod";
 import {
   apiTokenCreateSchema, listMemberships, readSessionToken, signInSchema, signUpSchema,
 } from "#server/auth/index.ts";
-import { defineRoute } from "#server/http/api-route.ts";
+import { defineRoute } from "#server/http/index.ts";
 
 export function authRoutes() {
   return [

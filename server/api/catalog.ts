@@ -1,7 +1,7 @@
 /** Catalog and upload routes (CAT-1..3, SECURITY.md 12): owners and managers edit; operators may read. */
 import type { UploadPurpose } from "@prisma/client";
 import { z } from "zod";
-import { defineRoute, tenantParams } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { catalogQuerySchema, itemCreateSchema, itemPatchSchema, parseCatalogCsv, stockAdjustSchema } from "#server/catalog/index.ts";
 import { UPLOAD_LIMITS } from "#server/uploads/index.ts";
 

@@ -3,8 +3,7 @@
  * the primary host. Operators read every shop's domains and the edge's health.
  */
 import { z } from "zod";
-import { defineRoute, tenantParams } from "#server/http/api-route.ts";
-import { ApiError } from "#server/http/errors.ts";
+import { defineRoute, tenantParams, ApiError } from "#server/http/index.ts";
 import { reconcileAsOperator } from "#server/edge/index.ts";
 
 const domainParams = tenantParams.extend({ domainId: z.uuid() });

@@ -5,11 +5,9 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Services } from "#server/services.ts";
-import type { TenantContext } from "#server/http/tenant-context.ts";
-import { defineRoute, mountRoutes, openApiDocument, type RouteDef } from "#server/http/api-route.ts";
-import { ApiError, sendError } from "#server/http/errors.ts";
+import { type TenantContext, defineRoute, mountRoutes, openApiDocument, type RouteDef, ApiError, sendError } from "#server/http/index.ts";
 import { listAudit } from "#server/audit/index.ts";
-import { beforeCursorSchema } from "#server/db/paging.ts";
+import { beforeCursorSchema } from "#server/db/index.ts";
 import { authRoutes } from "./auth.ts";
 import { tenantRoutes } from "./tenants.ts";
 import { teamRoutes } from "./team.ts";
@@ -19,6 +17,10 @@ import { botRoutes } from "./bots.ts";
 import { domainRoutes } from "./domains.ts";
 import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
+
+export { mediaHandler, storefrontRouter } from "./storefront.ts";
+export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
+export { miniAppSessionHandler, telegramWebhookRouter } from "./telegram.ts";
 
 const operatorRoutes = () => [
   defineRoute({

@@ -1,7 +1,6 @@
 /** Operator money routes: the disputes queue, kill switches, reconciliation runs and reports. */
 import { z } from "zod";
-import { defineRoute } from "#server/http/api-route.ts";
-import { ApiError } from "#server/http/errors.ts";
+import { defineRoute, ApiError } from "#server/http/index.ts";
 import { disputeResolveSchema, killSwitchSchema } from "#server/money/index.ts";
 
 export function moneyOpsRoutes() {

@@ -1,6 +1,6 @@
 /** Merchant order routes (ORD, MONEY.md): owners, managers, finance and support read; owners and managers fulfil; owners and finance mark invoices paid. */
 import { z } from "zod";
-import { defineRoute, tenantParams } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { deliveryCodeSchema, INVOICE_CONFIRMERS, markPaidSchema, ORDER_FULFILLERS, ORDER_READERS, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
 
 const orderParams = tenantParams.extend({ orderId: z.uuid() });

@@ -1,5 +1,5 @@
 /** Payment policy routes (PAY-1/2): any member reads; owner and finance write, compare-and-swap on version. */
-import { defineRoute, tenantParams } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { getPaymentPolicy, paymentPolicySchema, putPaymentPolicy } from "#server/tenancy/index.ts";
 
 

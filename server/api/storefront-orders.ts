@@ -5,11 +5,9 @@
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z, type ZodType } from "zod";
 import type { Env } from "#server/env.ts";
-import type { Logger } from "#server/observability/logger.ts";
+import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
-import type { TenantContext } from "#server/http/tenant-context.ts";
-import { ApiError, sendError } from "#server/http/errors.ts";
-import { rateLimit } from "#server/http/rate-limit.ts";
+import { type TenantContext, ApiError, sendError, rateLimit } from "#server/http/index.ts";
 import { checkoutSchema, disputeOpenSchema, idempotencyKeySchema } from "#server/money/index.ts";
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);

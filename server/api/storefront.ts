@@ -1,27 +1,9 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { buildBootstrapPayload, type ResolvedTenant } from "#server/tenancy/index.ts";
-import { ApiError, sendError } from "#server/http/errors.ts";
-import type { TenantContext } from "#server/http/tenant-context.ts";
-import { catalogQuerySchema, type PresentedItem } from "#server/catalog/index.ts";
+import { ApiError, sendError, type TenantContext } from "#server/http/index.ts";
+import { catalogQuerySchema, publicItem } from "#server/catalog/index.ts";
 import type { Services } from "#server/services.ts";
-
-/** What buyers may see of an item: no archive dates, versions or internal flags; stock only as availability. */
-export function publicItem(item: PresentedItem, currency: string) {
-  return {
-    id: item.id,
-    title: item.title,
-    description: item.description,
-    price: item.price,
-    currency,
-    category: item.category,
-    kind: item.kind,
-    inStock: item.stock === null || item.stock > 0,
-    // The most a buyer can put in the cart; null means no limit.
-    maxQuantity: item.stock,
-    images: item.images.map((i) => ({ url: i.url, alt: i.alt })),
-  };
-}
 
 const publicQuery = catalogQuerySchema.pick({ q: true, category: true, limit: true, cursor: true });
 

@@ -1,6 +1,6 @@
 /** Team routes: role grants and invitations (owner), invitation acceptance (the invited signed-in user). */
 import { z } from "zod";
-import { defineRoute, tenantParams } from "#server/http/api-route.ts";
+import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { invitationAcceptSchema, invitationCreateSchema, roleGrantSchema } from "#server/auth/index.ts";
 
 const ownerOnly = { tenant: { roles: ["owner"] as const, operator: false } };

@@ -2,9 +2,8 @@
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import { handleWebhook, signInBuyer, BUYER_SESSION_TTL_MS } from "#server/bots/index.ts";
-import { ApiError, sendError } from "#server/http/errors.ts";
-import type { TenantContext } from "#server/http/tenant-context.ts";
-import type { Logger } from "#server/observability/logger.ts";
+import { ApiError, sendError, type TenantContext } from "#server/http/index.ts";
+import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
 
 /** POST /api/telegram/webhook/:botId — the raw body is kept so nothing is parsed before the secret is checked. */

@@ -1,9 +1,8 @@
 /** Tenant lifecycle routes (TEN-2, PRODUCT.md §9). */
 import { z } from "zod";
-import { defineRoute, tenantParams } from "#server/http/api-route.ts";
-import { ApiError } from "#server/http/errors.ts";
+import { defineRoute, tenantParams, ApiError } from "#server/http/index.ts";
 import { listAudit } from "#server/audit/index.ts";
-import { beforeCursorSchema } from "#server/db/paging.ts";
+import { beforeCursorSchema } from "#server/db/index.ts";
 import {
   listTenants, slugProblem, tenantCreateSchema, tenantListQuerySchema, tenantPatchSchema, tenantSelect, transitionSchema, type Transition,
 } from "#server/tenancy/index.ts";

@@ -4,8 +4,7 @@
  * The table refuses UPDATE and DELETE (trigger in the first migration).
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
-import type { SqlQuery } from "#server/db/client.ts";
-import { pageArgs, pageOf } from "#server/db/paging.ts";
+import { type SqlQuery, pageArgs, pageOf } from "#server/db/index.ts";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 

@@ -4,10 +4,8 @@
  * members without the role get 403.
  */
 import type { PrismaClient, TenantRole } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import type { Actor } from "./service.ts";
-
-export const TENANT_ROLES = ["owner", "manager", "finance", "support", "developer"] as const satisfies readonly TenantRole[];
 
 export interface TenantRule {
   /** Roles that may act; "any" means any member. An empty list means no member role suffices (operator-only). */

@@ -5,8 +5,7 @@
  * window, correct password or not.
  */
 import type { Redis } from "ioredis";
-import { hit } from "#server/http/rate-limit.ts";
-import { ApiError } from "#server/http/errors.ts";
+import { hit, ApiError } from "#server/http/index.ts";
 
 export interface LoginGuardOptions {
   redis: Redis;

@@ -3,10 +3,10 @@
  * random, returned once, and stored only as sha256 hashes.
  */
 import type { PrismaClient, User } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit } from "#server/audit/index.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
-import { hashSecret, newSecret } from "./secrets.ts";
+import { hashSecret, newSecret } from "#server/secrets/index.ts";
 import { clearSessionCookie, sessionCookie } from "./cookies.ts";
 import type { LoginGuard } from "./login-guard.ts";
 

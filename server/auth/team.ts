@@ -4,11 +4,11 @@
  */
 import type { Prisma, PrismaClient, TenantRole } from "@prisma/client";
 import { z } from "zod";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { emailSchema } from "./schemas.ts";
-import { hashSecret, newSecret } from "./secrets.ts";
-import { TENANT_ROLES } from "./access.ts";
+import { hashSecret, newSecret } from "#server/secrets/index.ts";
+import { TENANT_ROLES } from "./roles.ts";
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 export const MAX_MANAGERS = 5;

@@ -4,9 +4,8 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
-import { hashSecret } from "#server/auth/secrets.ts";
-import { hit } from "#server/http/rate-limit.ts";
-import type { SecretBox } from "#server/secrets/index.ts";
+import { hashSecret, type SecretBox } from "#server/secrets/index.ts";
+import { hit } from "#server/http/index.ts";
 import type { TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
 import type { TelegramUpdate } from "./webhook.ts";

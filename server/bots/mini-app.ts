@@ -3,9 +3,8 @@
  * tenant only (a buyer session row behind a host-only cookie). initData signed by another tenant's bot fails here.
  */
 import type { PrismaClient } from "@prisma/client";
-import { hashSecret, newSecret } from "#server/auth/secrets.ts";
-import { ApiError } from "#server/http/errors.ts";
-import type { SecretBox } from "#server/secrets/index.ts";
+import { hashSecret, newSecret, type SecretBox } from "#server/secrets/index.ts";
+import { ApiError } from "#server/http/index.ts";
 import { verifyInitData } from "./init-data.ts";
 import { openToken } from "./sealed.ts";
 

@@ -7,13 +7,13 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Queue, Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { hit } from "#server/http/rate-limit.ts";
-import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/worker.ts";
+import { hit } from "#server/http/index.ts";
+import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/index.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
 import { TelegramRateLimitError, TelegramUnauthorizedError, TelegramUnavailableError, type TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
 import type { BotRegistry } from "./registry.ts";
-import type { SqlQuery } from "#server/db/client.ts";
+import type { SqlQuery } from "#server/db/index.ts";
 
 /** Telegram allows about 30 messages a second per bot; stay under it. */
 export const SENDS_PER_SECOND_PER_BOT = 25;

@@ -5,10 +5,9 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { hashSecret } from "#server/auth/secrets.ts";
-import type { SecretBox } from "#server/secrets/index.ts";
+import { hashSecret, type SecretBox } from "#server/secrets/index.ts";
 import {
   parseBotToken, TelegramRateLimitError, TelegramServerError, TelegramTimeoutError, TelegramUnauthorizedError, type TelegramClient,
 } from "./telegram-client.ts";

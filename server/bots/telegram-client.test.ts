@@ -14,7 +14,7 @@ import {
   TelegramUnauthorizedError,
   TelegramUnavailableError,
 } from "#server/bots/telegram-client.ts";
-import { CircuitBreaker } from "#server/http/circuit-breaker.ts";
+import { CircuitBreaker } from "#server/http/index.ts";
 
 let fake: FakeTelegram;
 beforeAll(async () => {

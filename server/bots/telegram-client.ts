@@ -9,8 +9,7 @@
 import { inspect } from "node:util";
 import { request, type Dispatcher } from "undici";
 import { z } from "zod";
-import { isTransportError, readCapped } from "#server/http/read-capped.ts";
-import type { CircuitBreaker } from "#server/http/circuit-breaker.ts";
+import { isTransportError, readCapped, type CircuitBreaker } from "#server/http/index.ts";
 
 export interface TelegramUser {
   id: number;

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { PrismaClient } from "@prisma/client";
 import type { SecretBox } from "#server/secrets/index.ts";
-import type { Logger } from "#server/observability/logger.ts";
+import type { Logger } from "#server/observability/index.ts";
 import { webhookSecretMatches } from "./sealed.ts";
 import type { CommandContext, Commands } from "./commands.ts";
 

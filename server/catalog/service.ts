@@ -3,7 +3,7 @@
  * `archivedAt: null`, so an inactive item never reaches a buyer, the public JSON or the sitemap.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { mediaPath } from "#server/uploads/index.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";

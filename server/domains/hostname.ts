@@ -1,9 +1,9 @@
 /**
  * DOM-1: validation of a merchant's custom hostname before it is stored (lower-case ASCII, IDN → punycode,
- * no trailing dot — the same form server/tenancy/host.ts normalises Host headers to).
+ * no trailing dot — the same form server/http/host.ts normalises Host headers to).
  */
 import { domainToASCII } from "node:url";
-import { isIpLiteral } from "#server/tenancy/host.ts";
+import { isIpLiteral } from "#server/http/index.ts";
 
 export type HostnameRefusal =
   | "empty"

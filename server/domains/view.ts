@@ -3,7 +3,7 @@
  * doctor's sentences for the last failed check, and the TLS state with a warning under 14 days left.
  */
 import type { TenantDomain } from "@prisma/client";
-import { tlsWarning, type TlsProbeResult } from "#server/edge/tls-probe.ts";
+import { tlsWarning, type TlsProbeResult } from "#server/edge/index.ts";
 import { explainProblems } from "./doctor.ts";
 import { recordsToCreate, type DnsRecordToCreate, type DomainProblem } from "./verify.ts";
 

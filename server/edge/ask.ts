@@ -7,9 +7,8 @@
 import type { PrismaClient } from "@prisma/client";
 import type { NextFunction, Request, Response } from "express";
 import type { Redis } from "ioredis";
-import { isIpLiteral, normalizeHost } from "#server/tenancy/host.ts";
-import { peerAddress } from "#server/http/tenant-context.ts";
-import type { Logger } from "#server/observability/logger.ts";
+import { isIpLiteral, normalizeHost, peerAddress } from "#server/http/index.ts";
+import type { Logger } from "#server/observability/index.ts";
 
 export class EdgeSnapshot {
   private hosts = new Set<string>();

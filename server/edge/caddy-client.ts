@@ -11,8 +11,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { errors as undiciErrors, request, type Dispatcher } from "undici";
 import { z } from "zod";
-import { isTransportError, readCapped } from "#server/http/read-capped.ts";
-import type { CircuitBreaker } from "#server/http/circuit-breaker.ts";
+import { isTransportError, readCapped, type CircuitBreaker } from "#server/http/index.ts";
 
 /** One entry of `apps/http/servers/<name>/routes`; only the fields we read are typed. */
 export interface CaddyRoute {

@@ -12,7 +12,7 @@
  * Every id starts with ROUTE_PREFIX: reconciliation replaces all of ours and removes any other route under the prefix,
  * and leaves routes without the prefix (added by an operator) in front of ours.
  */
-import { STATUS_PAGE_HEADERS, statusPageHtml, type StatusPage } from "#server/http/status-pages.ts";
+import { STATUS_PAGE_HEADERS, statusPageHtml, type StatusPage } from "#server/http/index.ts";
 import { buildEdgeRoute, type CaddyRoute } from "./caddy-client.ts";
 
 export const ROUTE_PREFIX = "sf-";

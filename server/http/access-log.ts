@@ -4,7 +4,7 @@
  * (cookies, Authorization, Set-Cookie never reach a log line; SECURITY.md 7).
  */
 import type { NextFunction, Request, Response } from "express";
-import type { Logger } from "#server/observability/logger.ts";
+import type { Logger } from "#server/observability/index.ts";
 
 export function maskPath(path: string) {
   return path

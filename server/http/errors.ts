@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from "express";
-import type { Logger } from "#server/observability/logger.ts";
+import type { Logger } from "#server/observability/index.ts";
 
 // The Remix build bundles its own copy of this module while the services in the load context use the server's
 // copy, so class identity differs between them. A global-symbol brand makes `instanceof` work across both.

@@ -10,9 +10,7 @@ import type { Services } from "#server/services.ts";
 import type { TenantResolver } from "#server/tenancy/index.ts";
 import { isInternalPeer } from "#server/edge/index.ts";
 import { secretsEqual } from "#server/secrets/index.ts";
-import { renderMetrics } from "#server/observability/metrics.ts";
-import type { HttpMetrics } from "#server/observability/http-metrics.ts";
-import { domainFamilies, queueDepths, renderFamilies, resolutionFamily } from "#server/observability/platform-metrics.ts";
+import { renderMetrics, type HttpMetrics, domainFamilies, queueDepths, renderFamilies, resolutionFamily } from "#server/observability/index.ts";
 
 interface MetricsDeps {
   env: Env;

@@ -4,7 +4,7 @@
  */
 import type { NextFunction, Request, Response } from "express";
 import type { Redis } from "ioredis";
-import type { Logger } from "#server/observability/logger.ts";
+import type { Logger } from "#server/observability/index.ts";
 import { ApiError, sendError } from "./errors.ts";
 
 export interface RateLimitRule {

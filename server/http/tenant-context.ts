@@ -3,10 +3,10 @@
  * when the TCP peer is a configured trusted proxy. Client headers such as X-Tenant-Id are never read.
  */
 import type { NextFunction, Request, Response } from "express";
-import { normalizeHost } from "#server/tenancy/host.ts";
-import type { Resolution, ResolvedTenant, TenantResolver } from "#server/tenancy/resolver.ts";
+import { normalizeHost } from "./host.ts";
+import type { Resolution, ResolvedTenant, TenantResolver } from "#server/tenancy/index.ts";
 import { renderStatusPage } from "./status-pages.ts";
-import { setLogTenant } from "#server/observability/log-context.ts";
+import { setLogTenant } from "#server/observability/index.ts";
 
 export interface TenantContext {
   host: string | null;

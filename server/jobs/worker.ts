@@ -7,7 +7,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
 import { z } from "zod";
 import type { Redis } from "ioredis";
-import type { Logger } from "#server/observability/logger.ts";
+import type { Logger } from "#server/observability/index.ts";
 
 export const QUEUE = "platform";
 export const DEAD_LETTER_QUEUE = "platform-dead";

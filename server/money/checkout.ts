@@ -5,7 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { BuyerDisclosureMode, CatalogItemKind, PaymentRail } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import type { AuditActor } from "#server/audit/index.ts";
 import type { MoneyContext } from "./context.ts";
 import { afterCommit } from "./context.ts";

@@ -1,8 +1,8 @@
 /** What every part of the money core shares: clients, configuration, rails, after-commit hooks. */
 import type { PrismaClient } from "@prisma/client";
-import type { SqlRunner } from "#server/db/client.ts";
+import type { SqlRunner } from "#server/db/index.ts";
 import type { Redis } from "ioredis";
-import type { Logger } from "#server/observability/logger.ts";
+import type { Logger } from "#server/observability/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { RailRegistry } from "./rails/index.ts";
 

@@ -2,7 +2,7 @@
  * Postgres errors (as the Prisma driver adapter or node-postgres reports them) mapped to the API's typed errors,
  * including the ones our money functions raise on purpose (migration 20261123070000_money_hot_path).
  */
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 
 type AdapterCause = { originalCode?: string; originalMessage?: string; detail?: string };
 

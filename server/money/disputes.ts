@@ -3,7 +3,7 @@
  * because the order leaves `delivered` by compare-and-swap. Operators resolve it as release or refund: one money
  * transaction settles the escrow, posts the ledger and closes the dispute.
  */
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { afterCommit, type MoneyContext } from "./context.ts";
 import { moneyTx, TX_OPTIONS } from "./money-tx.ts";

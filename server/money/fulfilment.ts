@@ -4,9 +4,8 @@
  * attempt cap), attempts are rate-limited per order in Redis, and the code never reaches a log or the merchant.
  */
 import { randomBytes } from "node:crypto";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError, hit } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { hit } from "#server/http/rate-limit.ts";
 import { afterCommit, type MoneyContext } from "./context.ts";
 import { transition } from "./state-machine.ts";
 import { deliveryCode, deliveryCodeHash, deliveryCodeHashes, secretsOf } from "./secrets.ts";

@@ -4,8 +4,8 @@
  * back (delayed, no attempt spent) instead of running; the global switch also pauses the money queue outright.
  */
 import { DelayedError, type Job, type Queue } from "bullmq";
-import { ApiError } from "#server/http/errors.ts";
-import { enqueueJob, type JobHandlers } from "#server/jobs/worker.ts";
+import { ApiError } from "#server/http/index.ts";
+import { enqueueJob, type JobHandlers } from "#server/jobs/index.ts";
 import type { MoneyScheduler } from "./context.ts";
 import type { MoneyService } from "./service.ts";
 

@@ -4,7 +4,7 @@
  * `moneySql` is the same guard around the hot path's plain-SQL calls, whose database functions check the switch.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { assertMoneyAllowed } from "./kill-switch.ts";
 import { isRetryable, killSwitchScope, mapDbError } from "./db-errors.ts";

@@ -1,8 +1,8 @@
 /** Money input schemas, shared by the JSON API and the Remix loaders/actions. Unknown keys (a client's "price" or
  * "total") are stripped: the server prices every cart itself (ORD-1). */
 import { z } from "zod";
-import { PAYMENT_RAILS } from "#server/tenancy/policy.ts";
-import { beforeCursorSchema } from "#server/db/paging.ts";
+import { PAYMENT_RAILS } from "#server/tenancy/shared.ts";
+import { beforeCursorSchema } from "#server/db/index.ts";
 
 export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,200}$/, "Send an Idempotency-Key header of 8–200 characters (letters, digits, _ . : -).");
 

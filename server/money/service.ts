@@ -4,14 +4,12 @@
  * the host of the order's own shop.
  */
 import type { PaymentRail, PrismaClient } from "@prisma/client";
-import type { SqlRunner } from "#server/db/client.ts";
-import { pageArgs, pageOf } from "#server/db/paging.ts";
+import { type SqlRunner, pageArgs, pageOf } from "#server/db/index.ts";
 import type { Redis } from "ioredis";
-import { ApiError } from "#server/http/errors.ts";
-import type { AuditActor } from "#server/audit/index.ts";
-import { writeAudit } from "#server/audit/index.ts";
-import type { Logger } from "#server/observability/logger.ts";
-import type { NotificationEvent } from "#server/bots/notifications.ts";
+import { ApiError } from "#server/http/index.ts";
+import { type AuditActor, writeAudit } from "#server/audit/index.ts";
+import type { Logger } from "#server/observability/index.ts";
+import type { NotificationEvent } from "#server/bots/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts";
 import { defaultRails, type RailRegistry } from "./rails/index.ts";

@@ -6,7 +6,7 @@
  * deduplicated by key, until the outside system has it).
  */
 import type { Order } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAuditSql, type AuditActor } from "#server/audit/index.ts";
 import { afterCommit, type MoneyContext, type PayoutKind } from "./context.ts";
 import { moneySql, moneyTx, type Tx } from "./money-tx.ts";

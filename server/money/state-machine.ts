@@ -4,7 +4,7 @@
  * write (the database trigger `orders_transition` refuses it too).
  */
 import type { OrderStatus, Prisma } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import type { Tx } from "./money-tx.ts";
 
 export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {

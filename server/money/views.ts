@@ -1,7 +1,7 @@
 /** How orders look to buyers (by link) and to merchants. The delivery code is only ever in the buyer's view. */
 import type { Prisma } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
-import type { SqlRunner } from "#server/db/client.ts";
+import { ApiError } from "#server/http/index.ts";
+import type { SqlRunner } from "#server/db/index.ts";
 import type { MoneyContext } from "./context.ts";
 import { secretsOf, storedDeliveryCode } from "./secrets.ts";
 import { decimal } from "./amounts.ts";

@@ -6,7 +6,7 @@
  */
 import type { Response } from "express";
 import type { Redis } from "ioredis";
-import type { TenantContext } from "#server/http/tenant-context.ts";
+import type { TenantContext } from "#server/http/index.ts";
 
 const HOUR_MS = 3_600_000;
 const KEEP_SECONDS = 26 * 3600;

@@ -6,7 +6,7 @@
  * Left out, so the export is safe to hand over: encrypted secrets (`encrypted_*`, readable only with the platform's
  * key anyway) and the hashes and nonces behind buyer links, delivery codes and invitations (`*_hash`, `nonce`).
  */
-import type { SqlQuery } from "#server/db/client.ts";
+import type { SqlQuery } from "#server/db/index.ts";
 
 const WITHHELD = /^(?:encrypted_.*|.*_hash|nonce)$/;
 

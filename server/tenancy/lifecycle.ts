@@ -4,7 +4,7 @@
  */
 import { Prisma, type PrismaClient, type TenantStatus } from "@prisma/client";
 import { z } from "zod";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { brandSchema } from "./brand.ts";
 import { slugSchema } from "./manifest.ts";

@@ -5,8 +5,8 @@
 import type { Prisma, PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { brandSchema } from "./brand.ts";
-import { normalizeHost } from "./host.ts";
-import { itemFieldsSchema } from "#server/catalog/schemas.ts";
+import { normalizeHost } from "#server/http/index.ts";
+import { itemFieldsSchema } from "#server/catalog/shared.ts";
 import { firstCheckAt } from "#server/domains/index.ts";
 
 const rail = z.enum(["escrow", "direct", "external_provider", "manual_invoice"]);

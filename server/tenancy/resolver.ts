@@ -5,7 +5,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
-import { classifyHost, type HostKind } from "./host.ts";
+import { classifyHost, type HostKind } from "#server/http/index.ts";
 import type { Brand } from "./brand.ts";
 
 export interface ResolvedTenant {

@@ -1,7 +1,7 @@
 /** Tenant uploads: checked by magic bytes, capped in size, stored under the tenant's prefix with a random name. */
 import { createHash, randomBytes } from "node:crypto";
 import type { PrismaClient, UploadPurpose } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
+import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { looksLikeMarkup, sniffImage } from "./sniff.ts";
 import type { FileStore } from "./store.ts";

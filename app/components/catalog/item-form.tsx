@@ -4,7 +4,7 @@ import { getCollectionProps, getFormProps, getInputProps, useForm, type Submissi
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 // schemas.ts only needs zod, so the form validates in the browser with the very rules the API applies.
-import { itemFieldsSchema } from "#server/catalog/schemas.ts";
+import { itemFieldsSchema } from "#server/catalog/shared.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button, ReloadLink, buttonClass } from "#app/components/ui/button.tsx";
 import { CheckboxField, FieldErrors, FormErrors, TextareaField, TextField } from "#app/components/ui/field.tsx";

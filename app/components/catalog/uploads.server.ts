@@ -1,8 +1,8 @@
 /** Uploading the images of a dashboard form through the same UploadService the JSON API uses. */
 import type { AppLoadContext } from "@remix-run/node";
 import type { UploadPurpose } from "@prisma/client";
-import { ApiError } from "#server/http/errors.ts";
-export { UPLOAD_LIMITS } from "#server/uploads/service.ts";
+import { ApiError } from "#server/http/index.ts";
+export { UPLOAD_LIMITS } from "#server/uploads/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { formatBytes } from "./media.ts";
 

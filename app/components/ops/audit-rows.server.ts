@@ -3,7 +3,7 @@
  * emails and the tenants' slugs (two queries for the page, never one per row).
  */
 import type { PrismaClient } from "@prisma/client";
-import { beforeCursorSchema } from "#server/db/paging.ts";
+import { beforeCursorSchema } from "#server/db/index.ts";
 import { listAudit, type AuditFilter } from "#server/audit/index.ts";
 import type { AuditRow } from "./audit-table.tsx";
 

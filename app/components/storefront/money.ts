@@ -2,7 +2,7 @@
  * Buyer-facing money display and arithmetic. Prices stay decimal strings end to end; sums are done in integer
  * minor units (BigInt), never in floating point (MONEY.md).
  */
-import { currencyDigits, formatAmount } from "#server/catalog/money.ts";
+import { currencyDigits, formatAmount } from "#server/catalog/shared.ts";
 
 const DECIMAL = /^\d+(\.\d+)?$/;
 

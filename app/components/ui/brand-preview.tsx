@@ -1,5 +1,5 @@
 import { useEffect, useId, useRef, useState } from "react";
-import { brandCssVariables, contrastRatio, type Brand } from "#server/tenancy/brand.ts";
+import { brandCssVariables, contrastRatio, type Brand } from "#server/tenancy/shared.ts";
 import { useNonce } from "#app/nonce.tsx";
 
 export type BrandDraft = Partial<Record<keyof Brand, string | boolean | undefined>>;

@@ -1,7 +1,7 @@
 /** The rail registry: which adapter serves which rail. On-chain and Stripe adapters register here later. */
 import type { PaymentRail } from "@prisma/client";
-import type { SqlRunner } from "#server/db/client.ts";
-import { ApiError } from "#server/http/errors.ts";
+import type { SqlRunner } from "#server/db/index.ts";
+import { ApiError } from "#server/http/index.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import { SandboxLedger, sandboxDirectRail, sandboxEscrowRail } from "./sandbox.ts";
 import type { RailAdapter } from "./types.ts";

@@ -3,7 +3,7 @@
  * transfer, deduplicated by key like a chain or a PSP would. Exists only with PAYMENTS_SANDBOX=true, which
  * production refuses at boot (server/env.ts).
  */
-import type { SqlRunner } from "#server/db/client.ts";
+import type { SqlRunner } from "#server/db/index.ts";
 import { failpoint } from "../failpoints.ts";
 import type { ExternalTransfer, RailAdapter, RailOrder } from "./types.ts";
 

@@ -1,0 +1,3 @@
+/** Browser-safe part of the catalog: the item schemas the dashboard forms share with the server, and money formatting. */
+export * from "./schemas.ts";
+export { formatAmount, currencyDigits } from "./money.ts";

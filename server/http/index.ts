@@ -1,0 +1,17 @@
+/**
+ * The HTTP layer's public entry. Leaf helpers come first: most modules import ApiError from here, and the
+ * middleware below imports those modules back, so the leaves must be evaluated before the cycle closes.
+ */
+export { ApiError, sendError, errorHandler } from "./errors.ts";
+export { normalizeHost, classifyHost, isIpLiteral, type HostKind } from "./host.ts";
+export { STATUS_PAGE_HEADERS, statusPageHtml, renderStatusPage, type StatusPage } from "./status-pages.ts";
+export { readCapped, isTransportError } from "./read-capped.ts";
+export { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
+export { hit, rateLimit, type RateLimitRule } from "./rate-limit.ts";
+export { securityHeaders } from "./security-headers.ts";
+export { crossSiteGuard } from "./csrf.ts";
+export { accessLog, maskPath } from "./access-log.ts";
+export { tenantContextMiddleware, peerAddress, requestHost, type TenantContext } from "./tenant-context.ts";
+export { authContext } from "./auth-context.ts";
+export { defineRoute, mountRoutes, openApiDocument, auditActorOf, tenantParams, type AuthRule, type HandlerContext, type RouteDef } from "./api-route.ts";
+export { metricsHandler } from "./metrics-route.ts";
