@@ -118,8 +118,7 @@ export const edgeEnvSchema = z.object({
   DOMAIN_MANUAL_CHECK_MIN_MS: z.coerce.number().int().min(0).max(600_000).default(3_000),
 });
 
-// Money core (MONEY.md, docs/decisions/009-money-core.md).
-const DEV_MONEY_SECRET = "dev-only-money-secret-never-use-in-production";
+// Observability: the /metrics endpoint and the per-shop request counts of the operator console.
 export const observabilityEnvSchema = z.object({
   // OPS-3: scrapers send `Authorization: Bearer <METRICS_TOKEN>` to /metrics. Required in production; unset (dev,
   // tests): /metrics answers direct calls from loopback or TRUSTED_PROXIES only.
@@ -135,6 +134,8 @@ export const outboundEnvSchema = z.object({
   OUTBOUND_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
 });
 
+// Money core (MONEY.md, docs/decisions/009-money-core.md).
+const DEV_MONEY_SECRET = "dev-only-money-secret-never-use-in-production";
 export const moneyEnvSchema = z.object({
   // The sandbox rails (escrow/direct funded by a pretend outside system). Refused in production.
   PAYMENTS_SANDBOX: bool.default(false),

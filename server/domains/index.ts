@@ -27,6 +27,6 @@ export {
   type VerifyTarget,
 } from "./verify.ts";
 export { explainProblem, explainProblems, type DoctorContext } from "./doctor.ts";
-export { DomainService, MAX_DOMAINS_PER_TENANT, type CheckResult, type DomainServiceDeps, type TlsProbeOutcome } from "./service.ts";
+export { DomainService, MAX_DOMAINS_PER_TENANT, type CheckResult, type DomainServiceDeps } from "./service.ts";
 export { toDomainView, type DomainView, type EdgeTarget } from "./view.ts";
 export { pendingDelayMs, firstCheckAt, PENDING_CAP_MS, ACTIVE_RECHECK_MS } from "./schedule.ts";

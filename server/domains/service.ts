@@ -16,8 +16,6 @@ import { verifyDomain, type DomainMode, type DomainProblem } from "./verify.ts";
 import { ACTIVE_RECHECK_MS, DEGRADED_RECHECK_MS, pendingDelayMs } from "./schedule.ts";
 import { toDomainView, type DomainView, type EdgeTarget } from "./view.ts";
 
-export type TlsProbeOutcome = TlsProbeResult;
-
 export interface DomainServiceDeps {
   prisma: PrismaClient;
   redis: Redis;

@@ -4,14 +4,9 @@
  * sessions, the CSRF token the dashboard forms must echo.
  */
 import type { NextFunction, Request, Response } from "express";
-import { csrfTokenFor, readSessionToken, type Actor, type AuthService } from "#server/auth/index.ts";
+import { csrfTokenFor, readSessionToken, type AuthService } from "#server/auth/index.ts";
 import type { TenantContext } from "./tenant-context.ts";
 import { ApiError, sendError } from "./errors.ts";
-
-export interface AuthLocals {
-  actor: Actor | null;
-  csrfToken: string | null;
-}
 
 export function authContext(auth: AuthService) {
   return async (req: Request, res: Response, next: NextFunction) => {

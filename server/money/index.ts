@@ -8,10 +8,10 @@ export {
 } from "./schemas.ts";
 export { PROTECTION_LABELS } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
-export { TRANSITIONS, canTransition } from "./state-machine.ts";
+export { TRANSITIONS } from "./state-machine.ts";
 export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
 export { armFailpoints } from "./failpoints.ts";
-export { post as postLedger, accountKey, balanceOf, type PostingInput } from "./ledger.ts";
+export { post as postLedger, accountKey, type PostingInput } from "./ledger.ts";
 export { moneyTx } from "./money-tx.ts";
 export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
 export { sha256Hex } from "./secrets.ts";

@@ -45,8 +45,3 @@ export async function post(tx: Tx, p: PostingInput): Promise<{ postingId: string
   failpoint("ledger.after-entries");
   return { postingId: row.id, replayed: false };
 }
-
-export async function balanceOf(tx: Tx, tenantId: string, currency: string, a: AccountRef) {
-  const row = await tx.ledgerAccount.findFirst({ where: { tenantId, key: accountKey(tenantId, currency, a) }, select: { balance: true } });
-  return row ? row.balance.toFixed() : "0";
-}

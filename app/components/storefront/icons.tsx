@@ -78,12 +78,3 @@ export function CardIcon({ className = "size-5" }: { className?: string }) {
     </svg>
   );
 }
-
-export function ReceiptIcon({ className = "size-5" }: { className?: string }) {
-  return (
-    <svg {...base} className={`shrink-0 ${className}`}>
-      <path d="M6 3h12v18l-3-2-3 2-3-2-3 2V3Z" />
-      <path d="M9 8h6M9 12h6" />
-    </svg>
-  );
-}
