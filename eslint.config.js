@@ -48,6 +48,8 @@ const ROLE_NAMES = ["owner", "manager", "finance", "support", "developer"];
 export default defineConfig([
   globalIgnores(["build/", "public/build/", "node_modules/", ".data/", "e2e/artifacts/"]),
 
+  { linterOptions: { reportUnusedDisableDirectives: "error" } },
+
   js.configs.recommended,
   tseslint.configs.recommended,
 

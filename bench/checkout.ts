@@ -104,7 +104,10 @@ export async function runCheckoutBench(db: ScratchDatabase, opts: CheckoutBenchO
         while (performance.now() < until) {
           const r = await one();
           if (r === null) failures++;
-          else latencies.push(r.pair), requests.push(...r.requests);
+          else {
+            latencies.push(r.pair);
+            requests.push(...r.requests);
+          }
         }
       }));
       return { latencies, requests, failures, seconds: (performance.now() - t0) / 1000 };

@@ -316,7 +316,6 @@ async function verifyOnce(parts: EdgeParts, owner: Awaited<ReturnType<typeof sig
   const checkSeconds = (performance.now() - t0) / 1000;
   if (checked.json?.data?.status !== "active") throw new Error(`verify bench: checking ${hostname} → ${checked.status} ${checked.body.slice(0, 300)}`);
   let polls = 0;
-  let last = "no answer";
   for (;;) {
     polls++;
     const res = await httpsGet(parts, hostname).catch((err: Error) => ({ status: 0, body: err.message }));
@@ -324,7 +323,7 @@ async function verifyOnce(parts: EdgeParts, owner: Awaited<ReturnType<typeof sig
       if (!res.body.includes(shop.displayName)) throw new Error(`verify bench: https://${hostname} answered 200 without the shop's page: ${res.body.slice(0, 120)}`);
       break;
     }
-    last = `${res.status} ${res.body.slice(0, 80)}`;
+    const last = `${res.status} ${res.body.slice(0, 80)}`;
     if (performance.now() - t0 > POLL_LIMIT_MS) throw new Error(`verify bench: ${hostname} not served over HTTPS ${POLL_LIMIT_MS / 1000}s after the check (last: ${last})`);
     await new Promise((r) => setTimeout(r, pollMs));
   }

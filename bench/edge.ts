@@ -176,8 +176,8 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const CATCH_ALL: CaddyRoute = { "@id": "sf-catchall", handle: [{ handler: "static_response", status_code: CATCH_ALL_STATUS, body: "unrouted" }], terminal: true };
 
 /** The running config with `routes` replaced (ours, then the catch-all), and auto-certs off for that layout. */
-function withRoutes(base: any, routes: CaddyRoute[], layout: EdgeLayout): unknown { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const cfg = structuredClone(base);
+function withRoutes(base: unknown, routes: CaddyRoute[], layout: EdgeLayout): unknown {
+  const cfg = structuredClone(base) as { apps: { http: { servers: { edge: { automatic_https?: Record<string, unknown>; routes: CaddyRoute[] } } } } };
   const server = cfg.apps.http.servers.edge;
   if (layout === "groupedNoAutoCerts") server.automatic_https = { ...server.automatic_https, disable_certificates: true };
   server.routes = [...routes, CATCH_ALL];

@@ -11,7 +11,7 @@
  *        as a few paged findMany() calls and answers each findUnique/findFirst with a copy of the row Postgres
  *        returned. The cached values are therefore exactly what real lookups produce; only the fill is batched.
  */
-import type { PrismaClient } from "@prisma/client";
+import type { Prisma, PrismaClient } from "@prisma/client";
 import { openDatabase } from "#server/db/client.ts";
 import { TenantResolver } from "#server/tenancy/index.ts";
 import type { ScratchDatabase } from "#tests/scratch-db.ts";
@@ -88,7 +88,7 @@ function replayShim(prisma: PrismaClient): PrismaClient {
               where: after ? { slug: { gt: after } } : {},
               orderBy: { slug: "asc" },
               take: PAGE,
-              select: { ...args.select, slug: true } as any,
+              select: { ...args.select, slug: true } as Prisma.TenantSelect,
             })) as unknown as Array<{ slug: string }>;
             for (const r of rows) map.set(r.slug, r);
             if (rows.length < PAGE) return map;
@@ -107,10 +107,10 @@ function replayShim(prisma: PrismaClient): PrismaClient {
           let after: string | undefined;
           for (;;) {
             const rows = (await prisma.tenantDomain.findMany({
-              where: { status: args.where.status as any, ...(after ? { hostname: { gt: after } } : {}) },
+              where: { status: args.where.status as Prisma.TenantDomainWhereInput["status"], ...(after ? { hostname: { gt: after } } : {}) },
               orderBy: { hostname: "asc" },
               take: PAGE,
-              select: { ...args.select, hostname: true } as any,
+              select: { ...args.select, hostname: true } as Prisma.TenantDomainSelect,
             })) as unknown as Array<{ hostname: string }>;
             for (const r of rows) {
               const { hostname, ...rest } = r;

@@ -45,7 +45,7 @@ describe("sign-up → shop → brand → operator activation → buyer sees the 
     await m.waitForURL(/\/dashboard/);
 
     await m.goto(`${e2e.platformUrl}/dashboard/new`);
-    await m.waitForFunction(() => (window as any).__remixContext !== undefined);
+    await m.waitForFunction(() => (window as Window & { __remixContext?: unknown }).__remixContext !== undefined);
     await m.getByLabel("Shop name", { exact: true }).fill("Lumen Candles");
     await m.getByLabel("Address", { exact: true }).fill("lumen-candles");
     await m.getByText(/is available/).waitFor();
@@ -56,7 +56,7 @@ describe("sign-up → shop → brand → operator activation → buyer sees the 
     await shot(m, "3-overview-pending");
 
     await m.goto(`${e2e.platformUrl}/dashboard/${tenantId}/brand`);
-    await m.waitForFunction(() => (window as any).__remixContext !== undefined);
+    await m.waitForFunction(() => (window as Window & { __remixContext?: unknown }).__remixContext !== undefined);
     await m.getByLabel("Name shown to buyers").fill("Lumen Candles");
     await m.getByLabel("Tagline").fill("Hand-poured in small batches");
     await m.getByLabel("Primary colour", { exact: true }).fill("#7c2d12");
@@ -88,7 +88,7 @@ describe("sign-up → shop → brand → operator activation → buyer sees the 
     await shot(o, "5-ops-pending");
     await o.getByRole("link", { name: /Lumen Candles/ }).first().click();
     await o.waitForURL(new RegExp(`/ops/tenants/${tenantId}`));
-    await o.waitForFunction(() => (window as any).__remixContext !== undefined);
+    await o.waitForFunction(() => (window as Window & { __remixContext?: unknown }).__remixContext !== undefined);
     const activate = o.locator("form:has(input[name=intent][value=activate])");
     await activate.locator("textarea").fill("Identity and catalogue reviewed");
     await activate.getByRole("button", { name: "Activate" }).click();

@@ -148,7 +148,7 @@ describe("Telegram bot: connect, claim, Mini App sign-in, bot health, revoke", (
     const phone = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     // Stand in for the Telegram client's native bridge and record what the page asks of it.
     await phone.addInitScript(() => {
-      const w = window as any;
+      const w = window as unknown as { __tgEvents: Array<[string, string | null]>; TelegramWebviewProxy?: { postEvent(type: string, data?: string): void } };
       w.__tgEvents = [];
       w.TelegramWebviewProxy = { postEvent: (type: string, data?: string) => w.__tgEvents.push([type, data ?? null]) };
     });
@@ -159,7 +159,7 @@ describe("Telegram bot: connect, claim, Mini App sign-in, bot health, revoke", (
     await b.getByTestId("telegram-buyer").filter({ hasText: "Signed in as Ana Buyer" }).waitFor();
     const cookies = await phone.cookies(`http://acme.${PLATFORM_DOMAIN}:${port}/`);
     expect(cookies.find((c) => c.name === "sf_buyer")?.httpOnly).toBe(true);
-    const events = (await b.evaluate(() => (window as any).__tgEvents)) as Array<[string, string | null]>;
+    const events = (await b.evaluate(() => (window as Window & { __tgEvents?: unknown }).__tgEvents)) as Array<[string, string | null]>;
     expect(events).toEqual([
       ["web_app_set_header_color", JSON.stringify({ color: "#14532d" })],
       ["web_app_set_background_color", JSON.stringify({ color: "#ffffff" })],

@@ -14,19 +14,17 @@ export function watch(page: Page) {
   return errors;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const hydrated = (page: Page) => page.waitForFunction(() => (window as any).__remixContext !== undefined);
+export const hydrated = (page: Page) => page.waitForFunction(() => (window as Window & { __remixContext?: unknown }).__remixContext !== undefined);
 
 export async function expectAccessible(page: Page, label: string) {
   if (!(await page.evaluate(() => "axe" in window))) await page.addScriptTag({ content: AXE });
   const violations = await page.evaluate(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: any[] }> } }).axe;
+    type Violation = { id: string; impact?: string | null; help: string; nodes: Array<{ target: string[]; failureSummary?: string }> };
+    const axe = (window as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: Violation[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ["violations"] });
     return result.violations
       .filter((v) => v.impact === "serious" || v.impact === "critical")
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n: any) => `${n.target.join(" ")}: ${n.failureSummary}`) }));
+      .map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => `${n.target.join(" ")}: ${n.failureSummary}`) }));
   });
   expect(violations, `axe on ${label}`).toEqual([]);
 }

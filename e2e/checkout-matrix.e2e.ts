@@ -118,7 +118,7 @@ describe("checkout matrix: every demo shop × cart kind × rail, at phone and de
     } catch (err) {
       await page.screenshot({ path: path.join(ARTIFACTS, `matrix-failed-${slug}-${cart}-${rail}-${size}.png`), fullPage: true }).catch(() => {});
       const serverErrors = e2e.app.logs.join("").split("\n").filter((l) => /"level":(40|50|60)|"status":5/.test(l)).slice(-4).concat(e2e.app.logs.join("").split("\n").filter((l) => !l.startsWith("{")).slice(-15));
-      throw new Error(`${(err as Error).message}\nbrowser errors: ${JSON.stringify(errors)}\nserver errors: ${serverErrors.join("\n")}`);
+      throw new Error(`${(err as Error).message}\nbrowser errors: ${JSON.stringify(errors)}\nserver errors: ${serverErrors.join("\n")}`, { cause: err });
     } finally {
       await context.close();
     }

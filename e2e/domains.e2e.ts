@@ -115,10 +115,10 @@ describe("custom domain wizard: add → DNS → Active without a reload → HTTP
     await shot(m, "1-records");
 
     // The merchant creates the records at their DNS provider; the page notices without a reload.
-    await m.evaluate(() => ((window as any).__sameDocument = true));
+    await m.evaluate(() => ((window as Window & { __sameDocument?: boolean }).__sameDocument = true));
     publishRecords(parts.dns, records);
     await card.getByTestId("domain-status").getByText("Active").waitFor({ timeout: 20_000 });
-    expect(await m.evaluate(() => (window as any).__sameDocument)).toBe(true);
+    expect(await m.evaluate(() => (window as Window & { __sameDocument?: boolean }).__sameDocument)).toBe(true);
     await m.getByText(`${HOST} is verified`).waitFor();
     await expect(m.getByTestId("primary-host").textContent()).resolves.toBe(HOST);
     await card.getByText(/Certificate issued/).waitFor();

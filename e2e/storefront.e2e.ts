@@ -32,7 +32,7 @@ describe("storefront branding per tenant host", () => {
         await page.screenshot({ path: path.join(ARTIFACTS, `${shop.slug}.png`), fullPage: true });
         expect(name).toBe(shop.name);
         expect(primary).toBe(shop.primary);
-        await page.waitForFunction(() => (window as any).__remixContext !== undefined);
+        await page.waitForFunction(() => (window as Window & { __remixContext?: unknown }).__remixContext !== undefined);
         expect(consoleErrors).toEqual([]);
         seen.push({ name, primary });
       } finally {

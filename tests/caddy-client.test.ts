@@ -225,7 +225,7 @@ describe("Caddy admin client against a real Caddy", () => {
   });
 
   it("load replaces the running config", async () => {
-    const current = await admin.getConfig<Record<string, any>>(); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const current = await admin.getConfig<{ apps: { http: { servers: { edge: { routes: unknown[] } } } } }>();
     const next = structuredClone(current);
     next.apps.http.servers.edge.routes.unshift(strayRoute("sf-loaded", "loaded.example.test"));
     await admin.load(next);

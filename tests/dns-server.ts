@@ -96,8 +96,7 @@ export async function startTestDns(): Promise<TestDns> {
     return null;
   };
 
-  // dns2's handler types are loose; the request is a parsed Packet and `send` takes a Packet.
-  const handle = (request: any, send: (response: any) => unknown) => {
+  const handle: dns2.DnsHandler = (request, send) => {
     const response = Packet.createResponseFromRequest(request);
     response.header.aa = 1;
     response.header.ra = 1;

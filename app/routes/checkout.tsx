@@ -2,7 +2,7 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFuncti
 import { Form, Link, useActionData, useLoaderData, useNavigate, useNavigation, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { getFormProps, getInputProps, useForm, type FieldMetadata } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { useEffect, useRef, useState, type ReactNode } from "react";
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from "react";
 import { z } from "zod";
 // policy.ts is free of server-only imports, so the rail enum can validate in the browser too.
 import { PAYMENT_RAILS } from "#server/tenancy/shared.ts";
@@ -72,6 +72,8 @@ export const shouldRevalidate: ShouldRevalidateFunction = ({ actionResult, defau
 const encodeCart = (lines: CartLine[]) => lines.map((l) => `${l.itemId}:${l.quantity}`).join(",");
 
 /** One key per checkout attempt (page visit): a double submit or a retry after a lost answer places one order. */
+const subscribeNothing = () => () => {};
+
 function newAttemptKey() {
   // getRandomValues, not randomUUID: the latter is missing on plain-http shop hosts (not a secure context).
   const bytes = crypto.getRandomValues(new Uint8Array(16));
@@ -139,8 +141,9 @@ function CheckoutForm({ quote, cartParam, stale }: { quote: CheckoutQuote; cartP
   const actionData = useActionData<typeof action>();
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formMethod === "POST";
-  const [attemptKey, setAttemptKey] = useState<string | null>(null);
-  useEffect(() => setAttemptKey(newAttemptKey()), []);
+  // The key is random, so the server cannot render it: it appears once the page is hydrated (the button waits for it).
+  const [clientKey] = useState(newAttemptKey);
+  const attemptKey = useSyncExternalStore(subscribeNothing, () => clientKey, () => null);
   const [form, fields] = useForm({
     id: "checkout",
     lastResult: actionData?.result,
@@ -258,8 +261,7 @@ function Section({ title, id, children }: { title: string; id: string; children:
   );
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- conform's FieldMetadata is generic over the form's schema */
-type Meta = FieldMetadata<any, any, string[]>;
+type Meta = FieldMetadata<unknown, Record<string, unknown>, string[]>;
 
 function FieldError({ meta }: { meta: Meta }) {
   if (!meta.errors?.length) return null;

@@ -1,6 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
@@ -138,11 +138,14 @@ function RegisterForm({ lastResult }: { lastResult: SubmissionResult<string[]> |
   // After the server refused a token, the field starts empty again (remounted): the reply never carries the token
   // (hideFields), and the one typed should not linger on screen either.
   const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    if (lastResult?.status !== "error") return;
-    setAttempt((n) => n + 1);
-    setShown(false);
-  }, [lastResult]);
+  const [seenResult, setSeenResult] = useState(lastResult);
+  if (lastResult !== seenResult) {
+    setSeenResult(lastResult);
+    if (lastResult?.status === "error") {
+      setAttempt((n) => n + 1);
+      setShown(false);
+    }
+  }
   const [form, fields] = useForm({
     id: "register-bot",
     lastResult,

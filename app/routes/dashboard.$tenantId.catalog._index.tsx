@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData, useLocation, useNavigation, type FetcherWithComponents } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod/v4";
@@ -211,12 +211,15 @@ function ItemTable({ data }: { data: LoaderData }) {
   const more = useFetcher<typeof loader>();
   // Pages fetched with "Load more", by cursor: a revalidated page replaces itself instead of being added twice.
   const [extra, setExtra] = useState<Page[]>([]);
-  useEffect(() => {
+  const [seenData, setSeenData] = useState(more.data);
+  if (more.data !== seenData) {
+    setSeenData(more.data);
     const d = more.data;
-    if (!d?.query.cursor) return;
-    const page = { cursor: d.query.cursor, items: d.items, nextCursor: d.nextCursor };
-    setExtra((pages) => (pages.some((p) => p.cursor === page.cursor) ? pages.map((p) => (p.cursor === page.cursor ? page : p)) : [...pages, page]));
-  }, [more.data]);
+    if (d?.query.cursor) {
+      const page = { cursor: d.query.cursor, items: d.items, nextCursor: d.nextCursor };
+      setExtra((pages) => (pages.some((p) => p.cursor === page.cursor) ? pages.map((p) => (p.cursor === page.cursor ? page : p)) : [...pages, page]));
+    }
+  }
   const seen = new Set<string>();
   const rows = [data.items, ...extra.map((p) => p.items)].flat().filter((r) => !seen.has(r.id) && seen.add(r.id));
   const nextCursor = extra.length ? extra[extra.length - 1]!.nextCursor : data.nextCursor;

@@ -38,8 +38,7 @@ const operatorRoutes = () => [
   }),
 ];
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function controlPlaneRoutes(): RouteDef<any, any, any, any>[] {
+export function controlPlaneRoutes(): RouteDef[] {
   return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes()];
 }
 

@@ -42,8 +42,8 @@ export async function openDatabase(url: string, opts: { onIdleError?: (err: Erro
     const { PrismaPGlite } = await import("pglite-prisma-adapter");
     const pglite = new PGlite(dir);
     await pglite.waitReady;
-    const prisma = new PrismaClientCtor({ adapter: new PrismaPGlite(pglite) } as any);
-    const pgliteQuery = (db: Pick<typeof pglite, "query">): SqlQuery => async (text, values) => (await db.query<any>(text, values)).rows;
+    const prisma = new PrismaClientCtor({ adapter: new PrismaPGlite(pglite) });
+    const pgliteQuery = (db: Pick<typeof pglite, "query">): SqlQuery => async <R>(text: string, values?: unknown[]) => (await db.query<R>(text, values)).rows;
     return {
       prisma,
       run: { query: pgliteQuery(pglite), transaction: (fn) => pglite.transaction((tx) => fn(pgliteQuery(tx))) },
@@ -96,7 +96,7 @@ export async function openDatabase(url: string, opts: { onIdleError?: (err: Erro
     sql: {
       async query(sql, params) {
         conn ??= await pool.connect();
-        return conn.query(sql, params as any[]);
+        return conn.query(sql, params);
       },
     },
     async close() {

@@ -25,16 +25,30 @@ export async function readBaseConfig(): Promise<unknown> {
   return JSON.parse(await readFile(BASE_CONFIG_FILE, "utf8"));
 }
 
+/** The parts of caddy/base.json the renderer overwrites; everything else passes through as it is. */
+interface CaddyBaseConfig {
+  admin: { listen: string };
+  storage: { root: string };
+  apps: {
+    http: {
+      http_port: number;
+      https_port: number;
+      servers: { edge: { listen: string[]; routes: Array<{ "@id"?: string; handle: Array<{ upstreams?: Array<{ dial: string }> }> }> } };
+    };
+    tls: { automation: { on_demand: { ask: string } } };
+  };
+}
+
 /** caddy/base.json with the placeholders listed in caddy/README.md overwritten. */
-export function renderCaddyConfig(base: any, o: RenderOptions): any { // eslint-disable-line @typescript-eslint/no-explicit-any
-  const cfg = structuredClone(base);
+export function renderCaddyConfig(base: unknown, o: RenderOptions): CaddyBaseConfig {
+  const cfg = structuredClone(base) as CaddyBaseConfig;
   cfg.admin.listen = `127.0.0.1:${o.adminPort}`;
   cfg.storage.root = o.storageDir;
   cfg.apps.http.http_port = o.httpPort;
   cfg.apps.http.https_port = o.httpsPort;
   const edge = cfg.apps.http.servers.edge;
   edge.listen = [`127.0.0.1:${o.httpsPort}`, `127.0.0.1:${o.httpPort}`];
-  const catchAll = edge.routes.find((r: { "@id"?: string }) => r["@id"] === "sf-catchall");
+  const catchAll = edge.routes.find((r) => r["@id"] === "sf-catchall");
   if (!catchAll) throw new Error("caddy/base.json: no sf-catchall route");
   catchAll.handle[0].upstreams = [{ dial: o.upstream }];
   cfg.apps.tls.automation.on_demand.ask = o.askUrl;

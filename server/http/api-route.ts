@@ -81,8 +81,7 @@ async function breakGlass(services: Services, audit: AuditActor, tenantId: strin
   });
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function mountRoutes(router: Router, routes: RouteDef<any, any, any, any>[], services: Services) {
+export function mountRoutes(router: Router, routes: RouteDef[], services: Services) {
   for (const def of routes) {
     const rawParser = def.raw ? express.raw({ type: () => true, limit: def.raw.limit }) : (_q: Request, _s: Response, n: NextFunction) => n();
     router[def.method](def.path, rawParser, async (req: Request, res: Response, next: NextFunction) => {
@@ -131,8 +130,7 @@ export function mountRoutes(router: Router, routes: RouteDef<any, any, any, any>
 }
 
 /** OpenAPI 3.1 from the same definitions the router uses, so the document cannot drift from the code. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function openApiDocument(routes: RouteDef<any, any, any, any>[], info: { title: string; version: string }) {
+export function openApiDocument(routes: RouteDef[], info: { title: string; version: string }) {
   const toSchema = (s: ZodType) => z.toJSONSchema(s, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
   const paths: Record<string, Record<string, unknown>> = {};
   for (const def of routes) {

@@ -45,22 +45,24 @@ const ORDER_JSON = `json_build_object(
 ) AS o`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A row as Postgres' JSON functions return it: the same fields, amounts as decimal text and times as ISO text. */
+type AsJson<T> = T extends Prisma.Decimal | Date ? string : T extends (infer U)[] ? AsJson<U>[] : T extends object ? { [K in keyof T]: AsJson<T[K]> } : T;
+type OrderJson = AsJson<OrderRow>;
 const date = (v: string | null) => (v === null ? null : new Date(v));
 
-function orderRowOf(j: Json): OrderRow {
+function orderRowOf(j: OrderJson): OrderRow {
   return {
-    ...(j as OrderRow),
+    ...j,
     subtotal: decimal(j.subtotal), total: decimal(j.total), feeAmount: decimal(j.feeAmount),
     expiresAt: new Date(j.expiresAt), paidAt: date(j.paidAt), shippedAt: date(j.shippedAt), deliveredAt: date(j.deliveredAt),
     releaseAfter: date(j.releaseAfter), closedAt: date(j.closedAt), createdAt: new Date(j.createdAt),
-    lines: j.lines.map((l: Json) => ({ ...l, unitPrice: decimal(l.unitPrice), lineTotal: decimal(l.lineTotal) })),
-    events: j.events.map((e: Json) => ({ ...e, createdAt: new Date(e.createdAt) })),
+    lines: j.lines.map((l) => ({ ...l, unitPrice: decimal(l.unitPrice), lineTotal: decimal(l.lineTotal) })),
+    events: j.events.map((e) => ({ ...e, createdAt: new Date(e.createdAt) })),
     escrow: j.escrow && {
       ...j.escrow, amount: decimal(j.escrow.amount), releasedAmount: decimal(j.escrow.releasedAmount), refundedAmount: decimal(j.escrow.refundedAmount),
       feeAmount: decimal(j.escrow.feeAmount), heldAt: new Date(j.escrow.heldAt), settledAt: date(j.escrow.settledAt),
     },
-    disputes: j.disputes.map((d: Json) => ({ ...d, openedAt: new Date(d.openedAt), resolvedAt: date(d.resolvedAt) })),
+    disputes: j.disputes.map((d) => ({ ...d, openedAt: new Date(d.openedAt), resolvedAt: date(d.resolvedAt) })),
     deliveryCode: j.deliveryCode && { ...j.deliveryCode, expiresAt: new Date(j.deliveryCode.expiresAt), consumedAt: date(j.deliveryCode.consumedAt) },
   };
 }
@@ -69,8 +71,8 @@ function orderRowOf(j: Json): OrderRow {
 export async function loadOrder(sql: SqlRunner, tenantId: string, by: { id: string } | { tokenHash: string }): Promise<OrderRow> {
   if ("id" in by && !UUID.test(by.id)) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
   const [row] = "id" in by
-    ? await sql.query<{ o: Json }>(`SELECT ${ORDER_JSON} FROM orders o WHERE o.tenant_id = $1::uuid AND o.id = $2::uuid`, [tenantId, by.id], "order_by_id")
-    : await sql.query<{ o: Json }>(`SELECT ${ORDER_JSON} FROM orders o WHERE o.tenant_id = $1::uuid AND o.token_hash = $2`, [tenantId, by.tokenHash], "order_by_token");
+    ? await sql.query<{ o: OrderJson }>(`SELECT ${ORDER_JSON} FROM orders o WHERE o.tenant_id = $1::uuid AND o.id = $2::uuid`, [tenantId, by.id], "order_by_id")
+    : await sql.query<{ o: OrderJson }>(`SELECT ${ORDER_JSON} FROM orders o WHERE o.tenant_id = $1::uuid AND o.token_hash = $2`, [tenantId, by.tokenHash], "order_by_token");
   if (!row) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
   return orderRowOf(row.o);
 }

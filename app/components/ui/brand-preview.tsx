@@ -46,12 +46,14 @@ export function BrandPreview({ draft, address }: { draft: BrandDraft; address: s
   const vars = brandCssVariables(brand);
   const [initialCss] = useState(() => `#${id}{${cssText(vars)}}`);
   const varsKey = cssText(vars);
+  // Applied when the variables' text changes (`brand` is a new object on every render, its text is not).
+  const applied = useRef<string | null>(null);
   useEffect(() => {
     const el = ref.current;
-    if (!el) return;
-    for (const [k, v] of Object.entries(brandCssVariables(brand))) el.style.setProperty(k, v);
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- varsKey is the value identity of `brand`
-  }, [varsKey]);
+    if (!el || applied.current === varsKey) return;
+    applied.current = varsKey;
+    for (const [k, v] of Object.entries(vars)) el.style.setProperty(k, v);
+  });
 
   const name = str(draft.displayName) ?? "Your shop";
   const tagline = str(draft.tagline);

@@ -1,8 +1,8 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- conform's FieldMetadata is generic over each form's schema */
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes, TextareaHTMLAttributes } from "react";
 import { getInputProps, getSelectProps, getTextareaProps, type FieldMetadata } from "@conform-to/react";
 
-type Meta = FieldMetadata<any, any, string[]>;
+// Any form's field: the fields only read names, ids, errors and constraints, whatever the form's schema.
+type Meta = FieldMetadata<unknown, Record<string, unknown>, string[]>;
 
 export const inputClass =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 placeholder:text-gray-400 focus:outline-hidden focus:ring-2 focus:ring-inset focus:ring-indigo-600 disabled:bg-gray-50 disabled:text-gray-500 aria-[invalid=true]:ring-red-400";

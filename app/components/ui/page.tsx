@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState, type ReactNode } from "react";
+import { useCallback, useState, type ReactNode } from "react";
 
 export function PageHeader({ title, description, actions }: { title: ReactNode; description?: ReactNode; actions?: ReactNode }) {
   return (
@@ -93,9 +93,9 @@ export function formatDate(iso: string | null | undefined, withTime = true) {
 
 /** A "saved" confirmation that shows after each successful save and hides again once the form is edited. */
 export function useSavedNotice(actionData: { saved?: boolean } | undefined) {
-  const [visible, setVisible] = useState(Boolean(actionData?.saved));
-  // Keyed on the action data object, so a second save in a row shows the notice again.
-  useEffect(() => setVisible(Boolean(actionData?.saved)), [actionData]);
-  const dismiss = useCallback(() => setVisible(false), []);
+  // Dismissed for one action data object only, so a second save in a row shows the notice again.
+  const [dismissedFor, setDismissedFor] = useState<object | undefined>(undefined);
+  const visible = Boolean(actionData?.saved) && dismissedFor !== actionData;
+  const dismiss = useCallback(() => setDismissedFor(actionData), [actionData]);
   return { visible, dismiss };
 }
