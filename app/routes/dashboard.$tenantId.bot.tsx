@@ -6,6 +6,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { ApiError } from "#server/http/errors.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/index.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Badge, type BadgeTone } from "#app/components/ui/badge.tsx";
@@ -16,7 +17,6 @@ import { CopyButton } from "#app/components/ui/copy-button.tsx";
 import { Timestamp } from "#app/components/ui/timestamp.tsx";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 
-const MANAGERS = ["owner", "developer"] as const;
 /** Hidden from every reply: a bot token is never sent back to the browser, not even after a failed attempt. */
 const HIDDEN = ["token"];
 
@@ -34,8 +34,8 @@ const registerSchema = botActionSchema.options[0];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
-  const canManage = roles.some((r) => (MANAGERS as readonly string[]).includes(r));
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "bots.read", operator: false });
+  const canManage = can(roles, "bots.manage");
   const { bots } = context.services;
   const rows = await bots.list(tenantId);
   let claimUnavailable: string | null = null;
@@ -73,7 +73,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: [...MANAGERS], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "bots.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: botActionSchema });

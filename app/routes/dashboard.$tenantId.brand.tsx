@@ -6,6 +6,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { brandSchema, FONT_FAMILIES, type Brand } from "#server/tenancy/brand.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/index.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
@@ -38,14 +39,14 @@ const FONT_LABELS: Record<(typeof FONT_FAMILIES)[number], string> = {
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
   const tenant = await context.services.prisma.tenant.findUniqueOrThrow({
     where: { id: tenantId },
     select: { slug: true, displayName: true, brand: true, version: true },
   });
   return {
     tenant: { ...tenant, brand: (tenant.brand ?? {}) as Partial<Brand> },
-    canEdit: roles.includes("owner"),
+    canEdit: can(roles, "brand.edit"),
     address: `${tenant.slug}.${context.platformDomain}`,
     limits: { logo: UPLOAD_LIMITS.logo, favicon: UPLOAD_LIMITS.favicon },
   };
@@ -53,7 +54,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "brand.edit", operator: false });
   // A logo and a favicon at their size limits, plus the rest of the form.
   const tooLarge = formTooLarge(request, UPLOAD_LIMITS.logo + UPLOAD_LIMITS.favicon + 256 * 1024);
   if (tooLarge) return json({ result: null, saved: false, tooLarge: tooLarge as string | null }, { status: 413 });

@@ -22,7 +22,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   if (!z.uuid().safeParse(params.itemId).success) throw new Response("No such item.", { status: 404 });
   const [item, tenant, categories] = await Promise.all([
     context.services.catalog.get(tenantId, params.itemId!, { forBuyers: false }).catch(rethrowAsResponse),
@@ -48,7 +48,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
   const itemId = params.itemId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   if (!z.uuid().safeParse(itemId).success) throw new Response("No such item.", { status: 404 });
   const tooLarge = formTooLarge(request, MAX_FORM_BYTES);
   if (tooLarge) return json({ result: null, uploadError: tooLarge as string | null, saved: false, archived: false }, { status: 413 });

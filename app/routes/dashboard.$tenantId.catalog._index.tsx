@@ -50,7 +50,7 @@ export const meta: MetaFunction = () => [{ title: "Catalog — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.read", operator: false });
   const search = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const parsed = listQuerySchema.safeParse(search);
   if (!parsed.success) throw new Response("That search is not valid.", { status: 400 });
@@ -86,7 +86,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: rowActionSchema });

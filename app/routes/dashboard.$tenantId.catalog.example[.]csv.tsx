@@ -4,7 +4,7 @@ import { CSV_EXAMPLE } from "#app/components/catalog/csv-example.ts";
 
 /** The example file offered on the import page. */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  await requireTenantRole(request, context, params.tenantId!, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, params.tenantId!, { action: "catalog.edit", operator: false });
   return new Response(CSV_EXAMPLE, {
     headers: {
       "Content-Type": "text/csv; charset=utf-8",

@@ -32,7 +32,7 @@ export const meta: MetaFunction = () => [{ title: "Import items — Storefront" 
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const tenant = await context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } });
   return { currency: tenant.currency, maxRows: MAX_IMPORT_ROWS };
 }
@@ -41,7 +41,7 @@ type Outcome = { kind: "invalid" | "checked" | "imported"; report: ImportReport 
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const tooLarge = formTooLarge(request, 2 * MAX_CSV_BYTES);
   if (tooLarge) return json({ result: null, outcome: null as Outcome, tooLarge }, { status: 413 });
   const formData = await request.formData();

@@ -15,7 +15,7 @@ export const meta: MetaFunction = () => [{ title: "New item — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const [tenant, categories] = await Promise.all([
     context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
     context.services.catalog.categories(tenantId, { forBuyers: false }),
@@ -25,7 +25,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const tooLarge = formTooLarge(request, MAX_FORM_BYTES);
   if (tooLarge) return json({ result: null, uploadError: tooLarge as string | null }, { status: 413 });
   const formData = await request.formData();

@@ -7,9 +7,6 @@ import type { CheckResult, DomainView } from "#server/domains/index.ts";
 import type { DomainState } from "#app/components/ui/domain-status.tsx";
 import { auditActor } from "#app/utils/auth.server.ts";
 
-/** Who may add, check, remove domains and pick the primary host (server/api/domains.ts `editors`). */
-export const DOMAIN_EDITORS = ["owner", "manager", "developer"] as const;
-
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** Dates as ISO strings: the same text on the server and in the hydrating browser. */

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { MAX_DOMAINS_PER_TENANT } from "#server/domains/index.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/index.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
@@ -17,7 +18,7 @@ import { DomainCard, replyErrors, type DomainActionReply } from "#app/components
 import { clockTime, type DomainState } from "#app/components/ui/domain-status.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
-import { checkDomain, checkPendingDomains, DOMAIN_EDITORS, domainState } from "./dashboard.$tenantId.domains.server.ts";
+import { checkDomain, checkPendingDomains, domainState } from "./dashboard.$tenantId.domains.server.ts";
 
 const POLL_MS = 4000;
 
@@ -39,13 +40,13 @@ const addSchema = domainActionSchema.options[0];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  const { tenant, roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const { tenant, roles } = await requireTenantRole(request, context, tenantId, { action: "domains.read", operator: false });
   const domains = await context.services.domains.list(tenantId);
   const url = new URL(request.url);
   return {
     // Newest first: a domain just added sits right under the form, and cards keep their place as states change.
     domains: domains.map(domainState).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-    canEdit: roles.some((r) => (DOMAIN_EDITORS as readonly string[]).includes(r)),
+    canEdit: can(roles, "domains.manage"),
     subdomain: `${tenant.slug}.${context.platformDomain}`,
     subdomainUrl: `${url.protocol}//${tenant.slug}.${context.platformDomain}${url.port ? `:${url.port}` : ""}/`,
     maxDomains: MAX_DOMAINS_PER_TENANT,
@@ -55,7 +56,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: [...DOMAIN_EDITORS], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "domains.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: domainActionSchema });

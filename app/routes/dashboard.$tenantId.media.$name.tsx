@@ -7,7 +7,7 @@ import { requireTenantRole } from "#app/utils/auth.server.ts";
  */
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
   const file = await context.services.uploads.read(tenantId, params.name!);
   if (!file) throw new Response("Not found", { status: 404 });
   return new Response(new Uint8Array(file.bytes), {

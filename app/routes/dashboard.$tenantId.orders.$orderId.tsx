@@ -16,7 +16,6 @@ import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
-import { ORDER_READERS } from "./dashboard.$tenantId.orders.server.ts";
 import { loadMerchantOrder, runOrderAction } from "./dashboard.$tenantId.orders.$orderId.server.ts";
 
 const REFRESH_MS = 5000;
@@ -25,13 +24,13 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? 
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: [...ORDER_READERS], operator: false });
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "orders.read", operator: false });
   return loadMerchantOrder(context, tenantId, params.orderId, roles);
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: [...ORDER_READERS], operator: false });
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "orders.read", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const { intent, result, status } = await runOrderAction(context, tenantId, params.orderId!, roles, formData);

@@ -8,7 +8,7 @@ import { inputClass } from "#app/components/ui/field.tsx";
 import { EmptyState, formatDate } from "#app/components/ui/page.tsx";
 import { RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
-import { loadOrderList, ORDER_READERS } from "./dashboard.$tenantId.orders.server.ts";
+import { loadOrderList } from "./dashboard.$tenantId.orders.server.ts";
 
 // The filter choices; the server's schema (orderListQuerySchema) decides what is valid.
 const STATUS_FILTERS = ["pending_payment", "escrow_funded", "paid", "fulfilling", "delivered", "disputed", "completed", "refunded", "expired", "cancelled"];
@@ -18,7 +18,7 @@ export const meta: MetaFunction = () => [{ title: "Orders — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: [...ORDER_READERS], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "orders.read", operator: false });
   return loadOrderList(context, tenantId, new URL(request.url).searchParams);
 }
 

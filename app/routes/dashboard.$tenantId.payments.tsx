@@ -6,6 +6,7 @@ import { z } from "zod";
 // policy.ts is free of server-only imports, so its schema can validate in the browser too.
 import { getPaymentPolicy, PAYMENT_RAILS, paymentPolicySchema, putPaymentPolicy } from "#server/tenancy/policy.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/index.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
@@ -39,7 +40,7 @@ const DISCLOSURE = [
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "policy.read", operator: false });
   const [policy, tenant] = await Promise.all([
     getPaymentPolicy(context.services.prisma, tenantId),
     context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
@@ -54,13 +55,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     // Checkout's own registry, so a rail this page calls "not set up" is exactly one checkout leaves out.
     configuredRails: context.services.money.configuredRails(),
     currency: tenant.currency,
-    canEdit: roles.includes("owner") || roles.includes("finance"),
+    canEdit: can(roles, "policy.edit"),
   };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "finance"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "policy.edit", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: policyFormSchema });

@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useRouteLoaderData }
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { TENANT_ROLES } from "#server/auth/access.ts";
+import type { TenantRole } from "@prisma/client";
+import { TENANT_ROLES } from "#server/auth/permissions.ts";
 import { emailSchema } from "#server/auth/schemas.ts";
 import { MAX_MANAGERS, MAX_OTHER_ROLES } from "#server/auth/index.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
@@ -27,7 +28,7 @@ const teamActionSchema = z.discriminatedUnion("intent", [
 ]);
 const inviteSchema = teamActionSchema.options[0];
 
-const ROLE_HELP: Record<string, string> = {
+const ROLE_HELP: Record<TenantRole, string> = {
   owner: "Everything, including brand, team and payments",
   manager: "Runs the shop day to day",
   finance: "Payment policy and money",
@@ -37,7 +38,7 @@ const ROLE_HELP: Record<string, string> = {
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = params.tenantId!;
-  const { actor } = await requireTenantRole(request, context, tenantId, { roles: ["owner"], operator: false });
+  const { actor } = await requireTenantRole(request, context, tenantId, { action: "team.read", operator: false });
   const { team } = context.services;
   const [roles, invitations] = await Promise.all([team.listRoles(tenantId), team.listInvitations(tenantId)]);
   const members = new Map<string, { userId: string; email: string; displayName: string | null; since: string; roles: Array<{ id: string; role: string }> }>();
@@ -60,7 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner"], operator: false });
+  await requireTenantRole(request, context, tenantId, { action: "team.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: teamActionSchema });

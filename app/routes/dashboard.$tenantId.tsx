@@ -9,7 +9,7 @@ import { tabsFor } from "#app/utils/tenant-tabs.server.ts";
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.displayName} — Storefront` : "Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { tenant, roles } = await requireTenantRole(request, context, params.tenantId!, { roles: "any", operator: false });
+  const { tenant, roles } = await requireTenantRole(request, context, params.tenantId!, { action: "tenant.read", operator: false });
   const switches = await context.services.money.killSwitchesFor(tenant.id);
   // The tab list is made here: it needs the server's role rules, which must not reach the browser bundle.
   return {

@@ -1,7 +1,8 @@
 export { AuthService, API_TOKEN_PREFIX, type Actor, type RequestMeta } from "./service.ts";
 export { LoginGuard } from "./login-guard.ts";
 export { TeamService, roleGrantSchema, invitationCreateSchema, invitationAcceptSchema, INVITATION_TTL_MS, MAX_MANAGERS, MAX_OTHER_ROLES } from "./team.ts";
-export { requireTenantAccess, TENANT_ROLES, type TenantRule, type TenantAccess } from "./access.ts";
+export { requireTenantAccess, type TenantRule, type TenantAccess } from "./access.ts";
+export { TENANT_ROLES, allowedRoles, can, rolesFor, type TenantAction } from "./permissions.ts";
 export { sessionCookie, clearSessionCookie, readSessionToken, csrfTokenFor, COOKIE_NAME, SECURE_COOKIE_NAME } from "./cookies.ts";
 export { signUpSchema, signInSchema, apiTokenCreateSchema, emailSchema, newPasswordSchema } from "./schemas.ts";
 export { hashPassword, verifyPassword } from "./password.ts";

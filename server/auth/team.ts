@@ -8,7 +8,7 @@ import { ApiError } from "#server/http/errors.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { emailSchema } from "./schemas.ts";
 import { hashSecret, newSecret } from "./secrets.ts";
-import { TENANT_ROLES } from "./access.ts";
+import { TENANT_ROLES } from "./permissions.ts";
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 export const MAX_MANAGERS = 5;

@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { hashSecret } from "#server/auth/secrets.ts";
+import { rolesFor } from "#server/auth/index.ts";
 import { hit } from "#server/http/rate-limit.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
 import type { TelegramClient } from "./telegram-client.ts";
@@ -26,7 +27,6 @@ export interface CommandContext {
 }
 
 export const COMMANDS_PER_MINUTE = 20;
-const ADMIN_ROLES = ["owner", "manager"] as const;
 
 export class Commands {
   constructor(
@@ -99,11 +99,11 @@ export class Commands {
     return count === 1;
   }
 
-  /** The claimant, or a member with a linked Telegram id and role manager or above — of this tenant only. */
+  /** The claimant, or a member with a linked Telegram id and a role allowed `bots.admin` — of this tenant only. */
   private async isAdmin(bot: CommandContext["bot"], fromId: string) {
     if (bot.adminTelegramUserId === fromId) return true;
     const member = await this.d.prisma.tenantUserRole.findFirst({
-      where: { tenantId: bot.tenantId, role: { in: [...ADMIN_ROLES] }, user: { telegramUserId: fromId } },
+      where: { tenantId: bot.tenantId, role: { in: [...rolesFor("bots.admin")] }, user: { telegramUserId: fromId } },
       select: { id: true },
     });
     return Boolean(member);

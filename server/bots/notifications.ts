@@ -7,6 +7,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Queue, Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { rolesFor } from "#server/auth/index.ts";
 import { hit } from "#server/http/rate-limit.ts";
 import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/worker.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
@@ -38,7 +39,7 @@ export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Qu
     : await deps.prisma.$queryRawUnsafe<Bot[]>(ACTIVE_BOTS, tenantId);
   if (!bots.length) return { queued: 0 }; // most shops have no bot: no need to look up who would be told
   const members = await deps.prisma.tenantUserRole.findMany({
-    where: { tenantId, role: { in: ["owner", "manager"] }, user: { telegramUserId: { not: null } } },
+    where: { tenantId, role: { in: [...rolesFor("bots.admin")] }, user: { telegramUserId: { not: null } } },
     select: { user: { select: { telegramUserId: true } } },
   });
   let queued = 0;

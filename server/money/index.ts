@@ -17,4 +17,3 @@ export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
 export { sha256Hex } from "./secrets.ts";
 export { bullScheduler, moneyJobHandlers, scheduleMoneyJobs, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
-export { ORDER_READERS, ORDER_FULFILLERS, INVOICE_CONFIRMERS } from "./roles.ts";
