@@ -9,7 +9,7 @@ import type { Queue, Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { rolesFor } from "#server/auth/index.ts";
 import { hit } from "#server/http/rate-limit.ts";
-import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/worker.ts";
+import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/index.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
 import { TelegramRateLimitError, TelegramUnauthorizedError, TelegramUnavailableError, type TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
@@ -46,7 +46,7 @@ export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Qu
   for (const bot of bots) {
     const chats = new Set([bot.adminTelegramUserId, ...members.map((m) => m.user.telegramUserId)].filter((c): c is string => Boolean(c)));
     for (const chatId of chats) {
-      await enqueueJob(deps.queue, "bots.notify", { botId: bot.id, chatId, eventId: event.id, text: event.text }, { jobId: notificationJobId(event.id, bot.id, chatId) });
+      await enqueueJob(deps.queue, "bots.notify", { tenantId, botId: bot.id, chatId, eventId: event.id, text: event.text }, { jobId: notificationJobId(event.id, bot.id, chatId) });
       queued++;
     }
   }
@@ -60,11 +60,11 @@ export function notificationJobId(eventId: string, botId: string, chatId: string
 
 export async function deliverNotification(
   deps: { prisma: PrismaClient; redis: Redis; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; registry: BotRegistry },
-  data: { botId: string; chatId: string; text: string },
+  data: { tenantId: string; botId: string; chatId: string; text: string },
   job: Job,
   token?: string,
 ) {
-  const bot = await deps.prisma.tenantBot.findUnique({ where: { id: data.botId }, select: { id: true, status: true, encryptedToken: true } });
+  const bot = await deps.prisma.tenantBot.findUnique({ where: { id: data.botId, tenantId: data.tenantId }, select: { id: true, status: true, encryptedToken: true } });
   if (!bot || bot.status !== "active") return; // Revoked or suspended since: nothing to send.
 
   const slot = await hit(deps.redis, deps.prefix, { name: "bot-send", limit: SENDS_PER_SECOND_PER_BOT, windowMs: 1_000 }, bot.id);

@@ -20,7 +20,7 @@ export interface BotDeps {
   prisma: PrismaClient;
   box: () => SecretBox;
   telegram: (token: string) => TelegramClient;
-  enqueue: (name: "bots.configure" | "bots.deconfigure", data: { botId: string }) => Promise<void>;
+  enqueue: (name: "bots.configure" | "bots.deconfigure", data: { tenantId: string; botId: string }) => Promise<void>;
   /** Where Telegram posts updates, e.g. https://shops.example.com (+ /api/telegram/webhook/<id>). */
   webhookBaseUrl: string;
   platformDomain: string;
@@ -86,7 +86,7 @@ export class BotRegistry {
         await writeAudit(tx, actor, { action: "bot.register", tenantId, target: `bot:${id}`, details: { username: me.username!, telegramBotId: String(me.id) } });
         return row;
       });
-      await this.d.enqueue("bots.configure", { botId: id });
+      await this.d.enqueue("bots.configure", { tenantId, botId: id });
       return { bot, claimLink: claimLinkFor(bot.username, claimToken) };
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
@@ -114,14 +114,14 @@ export class BotRegistry {
       await writeAudit(tx, actor, { action: "bot.revoke", tenantId, target: `bot:${botId}` });
       return tx.tenantBot.findUniqueOrThrow({ where: { id: botId }, select: botSelect });
     });
-    await this.d.enqueue("bots.deconfigure", { botId });
+    await this.d.enqueue("bots.deconfigure", { tenantId, botId });
     return bot;
   }
 
   /** Job: point Telegram at our webhook and set the Mini App menu button. Idempotent. */
-  async configure(botId: string) {
+  async configure(tenantId: string, botId: string) {
     const bot = await this.d.prisma.tenantBot.findUnique({
-      where: { id: botId },
+      where: { id: botId, tenantId },
       select: { id: true, status: true, encryptedToken: true, encryptedWebhookSecret: true, tenant: { select: { slug: true, domains: { where: { isPrimary: true, status: "active" }, select: { hostname: true }, take: 1 } } } },
     });
     if (!bot || bot.status === "revoked") return;
@@ -144,8 +144,8 @@ export class BotRegistry {
   }
 
   /** Job: stop Telegram from posting to us for a revoked bot. */
-  async deconfigure(botId: string) {
-    const bot = await this.d.prisma.tenantBot.findUnique({ where: { id: botId }, select: { id: true, encryptedToken: true } });
+  async deconfigure(tenantId: string, botId: string) {
+    const bot = await this.d.prisma.tenantBot.findUnique({ where: { id: botId, tenantId }, select: { id: true, encryptedToken: true } });
     if (!bot) return;
     try {
       await this.d.telegram(openToken(this.d.box(), bot)).deleteWebhook({ drop_pending_updates: true });

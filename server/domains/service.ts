@@ -33,7 +33,7 @@ export interface DomainServiceDeps {
   probe?: (hostname: string) => Promise<TlsProbeResult>;
   notify?: (tenantId: string, event: { id: string; text: string }) => Promise<unknown>;
   /** Queue a background re-check (a job with retries) after the edge could not be updated inline. */
-  retry?: (domainId: string) => Promise<unknown>;
+  retry?: (tenantId: string, domainId: string) => Promise<unknown>;
   manualCheckMinMs: number;
   pendingMaxDays: number;
   degradedGraceHours: number;
@@ -190,7 +190,7 @@ export class DomainService {
     const routable = (s: TenantDomainStatus) => s === "active" || s === "degraded";
     // A check after an edge failure (a retried job) also retries the edge, even when the status did not change.
     if (routable(row.status) !== routable(to) || (routable(to) && row.lastError === EDGE_PENDING)) edgeError = await this.afterChange(updated, `domain ${updated.hostname} ${row.status} → ${to}`);
-    if (edgeError && manual) await this.d.retry?.(row.id);
+    if (edgeError && manual) await this.d.retry?.(row.tenantId, row.id);
     let final = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id } }); // with afterChange's notice
     if (routable(to) && !edgeError && this.d.probe && (to !== row.status || !row.tlsCheckedAt || now.getTime() - row.tlsCheckedAt.getTime() >= ACTIVE_RECHECK_MS / 2)) {
       final = await this.recordTls(final, actor);
@@ -294,12 +294,12 @@ export class DomainService {
   }
 
   /** Domains whose next check is due (pending backoff, daily re-checks), oldest first. */
-  async due(limit = 200): Promise<Array<{ id: string; nextCheckAt: Date }>> {
+  async due(limit = 200): Promise<Array<{ id: string; tenantId: string; nextCheckAt: Date }>> {
     const rows = await this.d.prisma.tenantDomain.findMany({
       where: { status: { in: ["pending", "active", "degraded"] }, nextCheckAt: { lte: this.now() } },
-      orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true, nextCheckAt: true },
+      orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true, tenantId: true, nextCheckAt: true },
     });
-    return rows.map((r) => ({ id: r.id, nextCheckAt: r.nextCheckAt! }));
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenantId, nextCheckAt: r.nextCheckAt! }));
   }
 
   private async tell(row: TenantDomain, kind: string, text: string) {

@@ -6,7 +6,7 @@
  *   fail  — fail every time (an outside system that is down);
  *   retry-after-<ms> — fail every time asking not to be retried sooner (an RPC/PSP 429 with Retry-After).
  */
-import { RetryAfterError } from "#server/jobs/worker.ts";
+import { RetryAfterError } from "#server/jobs/index.ts";
 
 type Action = string;
 const armed = new Map<string, Action>();

@@ -15,5 +15,5 @@ export { post as postLedger, accountKey, balanceOf, type PostingInput } from "./
 export { moneyTx } from "./money-tx.ts";
 export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
 export { sha256Hex } from "./secrets.ts";
-export { bullScheduler, moneyJobHandlers, scheduleMoneyJobs, syncMoneyQueuePause } from "./jobs.ts";
+export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
