@@ -16,8 +16,8 @@ import { Alert, Card, EmptyState } from "#app/components/ui/page.tsx";
 import { DomainCard, replyErrors, type DomainActionReply } from "#app/components/ui/domain-card.tsx";
 import { clockTime, type DomainState } from "#app/components/ui/domain-status.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { checkDomain, checkPendingDomains, DOMAIN_EDITORS, domainState } from "./dashboard.$tenantId.domains.server.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 const POLL_MS = 4000;
 
@@ -38,7 +38,7 @@ const domainActionSchema = z.discriminatedUnion("intent", [
 const addSchema = domainActionSchema.options[0];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { tenant, roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
   const domains = await context.services.domains.list(tenantId);
   const url = new URL(request.url);
@@ -54,7 +54,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { roles: [...DOMAIN_EDITORS], operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
@@ -260,6 +260,4 @@ export default function DomainsPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

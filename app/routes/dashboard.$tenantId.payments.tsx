@@ -13,7 +13,7 @@ import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { notOfferedSentence, RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { requireParam } from "#app/utils/params.ts";
 
 /** Form fields → the API's policy body (categories typed comma-separated, an empty amount meaning "no threshold"). */
 const policyFormSchema = z
@@ -38,7 +38,7 @@ const DISCLOSURE = [
 ] as const;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
   const [policy, tenant] = await Promise.all([
     getPaymentPolicy(context.services.prisma, tenantId),
@@ -59,7 +59,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { roles: ["owner", "finance"], operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
@@ -207,6 +207,4 @@ export default function PaymentsPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";
