@@ -11,10 +11,12 @@ export function Toast({ toast }: { toast: ToastData | null }) {
   const { pathname } = useLocation();
   const navigation = useNavigation();
   const [shown, setShown] = useState(() => (toast ? { ...toast, pathname } : null));
-  useEffect(() => {
-    if (toast) setShown((s) => (s?.id === toast.id ? s : { ...toast, pathname }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new toast is one with a new id
-  }, [toast?.id]);
+  const [seenId, setSeenId] = useState(toast?.id);
+  // A new toast is one with a new id (loaders revalidate often; the cookie is read once).
+  if (toast && toast.id !== seenId) {
+    setSeenId(toast.id);
+    setShown({ ...toast, pathname });
+  }
   useEffect(() => {
     if (navigation.state === "submitting") setShown(null);
   }, [navigation.state]);
