@@ -6,11 +6,11 @@ import { DEFAULT_BRAND, type Brand } from "#server/tenancy/brand.ts";
 import { StatusBadge } from "#app/components/ui/badge.tsx";
 import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { buttonClass } from "#app/components/ui/button.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { notOfferedSentence, RAIL_LABELS } from "#app/components/ui/rails.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
   const { prisma } = context.services;
   const [tenant, policy, members, openInvitations, firstItem] = await Promise.all([
@@ -205,6 +205,4 @@ export default function TenantOverview() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

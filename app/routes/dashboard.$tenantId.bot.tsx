@@ -15,7 +15,8 @@ import { FormErrors, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, EmptyState, formatDate } from "#app/components/ui/page.tsx";
 import { CopyButton } from "#app/components/ui/copy-button.tsx";
 import { Timestamp } from "#app/components/ui/timestamp.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { errorsOf } from "#app/utils/form-errors.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 /** Hidden from every reply: a bot token is never sent back to the browser, not even after a failed attempt. */
 const HIDDEN = ["token"];
@@ -33,7 +34,7 @@ const botActionSchema = z.discriminatedUnion("intent", [
 const registerSchema = botActionSchema.options[0];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "bots.read", operator: false });
   const canManage = can(roles, "bots.manage");
   const { bots } = context.services;
@@ -72,7 +73,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "bots.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
@@ -115,11 +116,6 @@ function BotStatusBadge({ status }: { status: string }) {
       <Badge tone={s.tone}>{s.label}</Badge>
     </span>
   );
-}
-
-function errorsOf(result: SubmissionResult<string[]> | undefined) {
-  const all = Object.values(result?.error ?? {}).flatMap((e) => e ?? []);
-  return all.length ? all : undefined;
 }
 
 function EyeIcon({ open }: { open: boolean }) {
@@ -403,6 +399,4 @@ export default function BotPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

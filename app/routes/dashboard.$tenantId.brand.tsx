@@ -14,9 +14,9 @@ import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { CheckboxField, FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, useSavedNotice } from "#app/components/ui/page.tsx";
 import { BrandPreview, type BrandDraft } from "#app/components/ui/brand-preview.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { dashboardMediaUrl, formatBytes } from "#app/components/catalog/media.ts";
 import { UPLOAD_LIMITS, discardUploads, formTooLarge, saveUploads } from "#app/components/catalog/uploads.server.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 // The brand is validated by the very schema the API and manifests use; the form adds the tenant's version (CAS)
 // and optional logo/favicon files, which are uploaded on save and then become brand.logoUrl / brand.faviconUrl.
@@ -38,7 +38,7 @@ const FONT_LABELS: Record<(typeof FONT_FAMILIES)[number], string> = {
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
   const tenant = await context.services.prisma.tenant.findUniqueOrThrow({
     where: { id: tenantId },
@@ -53,7 +53,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "brand.edit", operator: false });
   // A logo and a favicon at their size limits, plus the rest of the form.
   const tooLarge = formTooLarge(request, UPLOAD_LIMITS.logo + UPLOAD_LIMITS.favicon + 256 * 1024);
@@ -329,6 +329,4 @@ function BrandEditor({ savedNotice }: { savedNotice: ReturnType<typeof useSavedN
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

@@ -17,8 +17,8 @@ import { Alert, Card, EmptyState } from "#app/components/ui/page.tsx";
 import { DomainCard, replyErrors, type DomainActionReply } from "#app/components/ui/domain-card.tsx";
 import { clockTime, type DomainState } from "#app/components/ui/domain-status.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { checkDomain, checkPendingDomains, domainState } from "./dashboard.$tenantId.domains.server.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 const POLL_MS = 4000;
 
@@ -39,7 +39,7 @@ const domainActionSchema = z.discriminatedUnion("intent", [
 const addSchema = domainActionSchema.options[0];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { tenant, roles } = await requireTenantRole(request, context, tenantId, { action: "domains.read", operator: false });
   const domains = await context.services.domains.list(tenantId);
   const url = new URL(request.url);
@@ -55,7 +55,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "domains.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
@@ -261,6 +261,4 @@ export default function DomainsPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

@@ -14,7 +14,7 @@ import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { notOfferedSentence, RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { requireParam } from "#app/utils/params.ts";
 
 /** Form fields → the API's policy body (categories typed comma-separated, an empty amount meaning "no threshold"). */
 const policyFormSchema = z
@@ -39,7 +39,7 @@ const DISCLOSURE = [
 ] as const;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "policy.read", operator: false });
   const [policy, tenant] = await Promise.all([
     getPaymentPolicy(context.services.prisma, tenantId),
@@ -60,7 +60,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "policy.edit", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
@@ -208,6 +208,4 @@ export default function PaymentsPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

@@ -16,7 +16,8 @@ import { FormErrors, SelectField, TextField, inputClass } from "#app/components/
 import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { ROLE_LABELS, RoleBadge } from "#app/components/ui/badge.tsx";
 import { SecretReveal } from "#app/components/ui/copy-button.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { errorsOf } from "#app/utils/form-errors.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 const role = z.enum(TENANT_ROLES, { error: "Choose a role." });
 // The same shapes as roleGrantSchema / invitationCreateSchema (server/auth/team.ts), one per form intent.
@@ -37,7 +38,7 @@ const ROLE_HELP: Record<TenantRole, string> = {
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   const { actor } = await requireTenantRole(request, context, tenantId, { action: "team.read", operator: false });
   const { team } = context.services;
   const [roles, invitations] = await Promise.all([team.listRoles(tenantId), team.listInvitations(tenantId)]);
@@ -60,7 +61,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
+  const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "team.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
@@ -91,12 +92,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return json({ intent, result: replyWithApiError(submission, err), inviteLink: null }, { status: 400 });
   }
   return json({ intent, result: submission.reply(), inviteLink: null });
-}
-
-/** Every message of a reply (the small per-row forms have no fields to show them next to). */
-function errorsOf(result: SubmissionResult<string[]> | undefined) {
-  const all = Object.values(result?.error ?? {}).flatMap((e) => e ?? []);
-  return all.length ? all : undefined;
 }
 
 function InviteForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
@@ -283,6 +278,4 @@ export default function TeamPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";
