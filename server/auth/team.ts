@@ -90,7 +90,7 @@ export class TeamService {
           const owners = await tx.tenantUserRole.count({ where: { tenantId, role: "owner" } });
           if (owners <= 1) throw new ApiError(409, "LAST_OWNER", "A shop must keep at least one owner.");
         }
-        await tx.tenantUserRole.delete({ where: { id: row.id } });
+        await tx.tenantUserRole.delete({ where: { id: row.id, tenantId } });
         await writeAudit(tx, actor, { action: "role.revoke", tenantId, target: `user:${row.userId}`, details: { role: row.role } });
       })
       .catch(mapTriggerError);
@@ -158,7 +158,7 @@ export class TeamService {
         }
         await lockTeam(tx, inv.tenantId);
         const { count } = await tx.tenantInvitation.updateMany({
-          where: { id: inv.id, acceptedAt: null, revokedAt: null },
+          where: { id: inv.id, tenantId: inv.tenantId, acceptedAt: null, revokedAt: null },
           data: { acceptedAt: now, acceptedById: actor.userId },
         });
         if (count === 0) throw new ApiError(410, "INVITATION_INVALID", "This invitation link has expired or was already used.");

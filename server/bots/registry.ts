@@ -67,7 +67,7 @@ export class BotRegistry {
           throw new ApiError(409, "BOT_TAKEN", "This bot is already connected to another shop. Revoke it there first.");
         }
         if (previous) {
-          await tx.tenantBot.delete({ where: { id: previous.id } });
+          await tx.tenantBot.delete({ where: { id: previous.id, tenantId: previous.tenantId } });
           await writeAudit(tx, actor, { action: "bot.replace", tenantId, target: `bot:${previous.id}`, details: { previousStatus: previous.status } });
         }
         const row = await tx.tenantBot.create({
@@ -112,7 +112,7 @@ export class BotRegistry {
       });
       if (count === 0) throw new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop.");
       await writeAudit(tx, actor, { action: "bot.revoke", tenantId, target: `bot:${botId}` });
-      return tx.tenantBot.findUniqueOrThrow({ where: { id: botId }, select: botSelect });
+      return tx.tenantBot.findUniqueOrThrow({ where: { id: botId, tenantId }, select: botSelect });
     });
     await this.d.enqueue("bots.deconfigure", { botId });
     return bot;

@@ -53,7 +53,7 @@ export async function handleWebhook(
   } catch {
     return { status: 400, processed: false };
   }
-  await deps.prisma.tenantBot.update({ where: { id: bot.id }, data: { lastWebhookAt: new Date() } });
+  await deps.prisma.tenantBot.update({ where: { id: bot.id, tenantId: bot.tenantId }, data: { lastWebhookAt: new Date() } });
   const ctx: CommandContext = { bot, update };
   try {
     await deps.commands.handle(ctx);

@@ -125,7 +125,7 @@ export class CatalogService {
     const row = await tx.catalogItem.create({ data: { tenantId, ...fields }, select: { id: true } });
     await this.linkImages(tx, tenantId, row.id, imageIds);
     await writeAudit(tx, actor, { action: "catalog.item_create", tenantId, target: `item:${row.id}`, details: { title: fields.title } });
-    return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id: row.id }, select: itemSelect }));
+    return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id: row.id, tenantId }, select: itemSelect }));
   }
 
   async update(actor: AuditActor, tenantId: string, id: string, input: ItemPatchInput) {
@@ -138,7 +138,7 @@ export class CatalogService {
       if (count === 0) await this.explainMiss(tx, tenantId, id);
       if (imageIds) await this.linkImages(tx, tenantId, id, imageIds);
       await writeAudit(tx, actor, { action: "catalog.item_update", tenantId, target: `item:${id}`, details: { fields: Object.keys(fields), images: imageIds?.length } });
-      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id }, select: itemSelect }));
+      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id, tenantId }, select: itemSelect }));
     });
   }
 
@@ -151,7 +151,7 @@ export class CatalogService {
       });
       if (count === 0) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
       await writeAudit(tx, actor, { action: "catalog.item_archive", tenantId, target: `item:${id}` });
-      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id }, select: itemSelect }));
+      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id, tenantId }, select: itemSelect }));
     });
   }
 
