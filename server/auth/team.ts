@@ -4,6 +4,7 @@
  */
 import type { Prisma, PrismaClient, TenantRole } from "@prisma/client";
 import { z } from "zod";
+import { updateInTenant } from "#server/db/tenant-scope.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { emailSchema } from "./schemas.ts";
@@ -124,11 +125,10 @@ export class TeamService {
 
   async revokeInvitation(actor: AuditActor, tenantId: string, invitationId: string) {
     await this.deps.prisma.$transaction(async (tx) => {
-      const { count } = await tx.tenantInvitation.updateMany({
-        where: { id: invitationId, tenantId, acceptedAt: null, revokedAt: null },
+      await updateInTenant({ tenantId }, tx.tenantInvitation, {
+        where: { id: invitationId, acceptedAt: null, revokedAt: null },
         data: { revokedAt: this.now() },
-      });
-      if (count === 0) throw new ApiError(404, "INVITATION_NOT_FOUND", "No open invitation with this id.");
+      }, () => new ApiError(404, "INVITATION_NOT_FOUND", "No open invitation with this id."));
       await writeAudit(tx, actor, { action: "invitation.revoke", tenantId, target: `invitation:${invitationId}` });
     });
   }

@@ -5,7 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { hashSecret } from "#server/auth/secrets.ts";
-import { inTenant, type TenantScope } from "#server/db/index.ts";
+import { inTenant, type TenantScope } from "#server/db/tenant-scope.ts";
 import { hit } from "#server/http/rate-limit.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
 import type { TelegramClient } from "./telegram-client.ts";

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { updateInTenant } from "#server/db/tenant-scope.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { hashSecret } from "#server/auth/secrets.ts";
@@ -106,11 +107,10 @@ export class BotRegistry {
 
   async revoke(actor: AuditActor, tenantId: string, botId: string) {
     const bot = await this.d.prisma.$transaction(async (tx) => {
-      const { count } = await tx.tenantBot.updateMany({
-        where: { id: botId, tenantId, status: { not: "revoked" } },
+      await updateInTenant({ tenantId }, tx.tenantBot, {
+        where: { id: botId, status: { not: "revoked" } },
         data: { status: "revoked", revokedAt: this.now(), claimTokenHash: null, encryptedClaimToken: null },
-      });
-      if (count === 0) throw new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop.");
+      }, () => new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop."));
       await writeAudit(tx, actor, { action: "bot.revoke", tenantId, target: `bot:${botId}` });
       return tx.tenantBot.findUniqueOrThrow({ where: { id: botId, tenantId }, select: botSelect });
     });

@@ -3,6 +3,7 @@
  * `archivedAt: null`, so an inactive item never reaches a buyer, the public JSON or the sitemap.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { updateInTenant } from "#server/db/tenant-scope.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { mediaPath } from "#server/uploads/index.ts";
@@ -145,11 +146,10 @@ export class CatalogService {
   /** Archive: hidden from buyers and the default merchant list, kept for order history. */
   async archive(actor: AuditActor, tenantId: string, id: string) {
     return this.deps.prisma.$transaction(async (tx) => {
-      const { count } = await tx.catalogItem.updateMany({
-        where: { id, tenantId },
+      await updateInTenant({ tenantId }, tx.catalogItem, {
+        where: { id },
         data: { active: false, archivedAt: new Date(), version: { increment: 1 } },
-      });
-      if (count === 0) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
+      }, () => new ApiError(404, "ITEM_NOT_FOUND", "No such item."));
       await writeAudit(tx, actor, { action: "catalog.item_archive", tenantId, target: `item:${id}` });
       return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id, tenantId }, select: itemSelect }));
     });

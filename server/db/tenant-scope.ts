@@ -8,14 +8,8 @@ export interface TenantScope {
   readonly tenantId: string;
 }
 
-export function tenantScope(tenantId: string): TenantScope {
-  return { tenantId };
-}
-
 /** `where` (or `data`) with the tenant floor: `{ ...where, tenantId }`. The scope wins over any tenantId in `where`. */
-export function inTenant<W extends object>(scope: TenantScope, where: W): W & { tenantId: string };
-export function inTenant(scope: TenantScope): { tenantId: string };
-export function inTenant(scope: TenantScope, where: object = {}) {
+export function inTenant<W extends object>(scope: TenantScope, where: W): W & { tenantId: string } {
   return { ...where, tenantId: scope.tenantId };
 }
 
@@ -27,13 +21,13 @@ interface UpdateManyDelegate<A> {
  * `updateMany` with the floor in its WHERE. Returns how many rows changed; with `orElse`, throws its error when none
  * did (another tenant's id, or a row that moved meanwhile).
  */
-export async function updateInTenant<W extends object, D>(
+export async function updateInTenant<A extends { where?: object; data: unknown }>(
   scope: TenantScope,
-  delegate: UpdateManyDelegate<{ where: W & { tenantId: string }; data: D }>,
-  args: { where: W; data: D },
+  delegate: UpdateManyDelegate<A>,
+  args: NoInfer<A>,
   orElse?: () => Error,
 ): Promise<number> {
-  const { count } = await delegate.updateMany({ where: inTenant(scope, args.where), data: args.data });
+  const { count } = await delegate.updateMany({ ...args, where: inTenant(scope, args.where ?? {}) });
   if (count === 0 && orElse) throw orElse();
   return count;
 }

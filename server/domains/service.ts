@@ -8,7 +8,7 @@ import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type TenantDomain, type TenantDomainStatus } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { inTenant, type TenantScope } from "#server/db/index.ts";
+import { inTenant, type TenantScope } from "#server/db/tenant-scope.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { TLS_WARNING_DAYS, type TlsProbeResult } from "#server/edge/tls-probe.ts";
 import type { DnsLookup } from "./dns.ts";
