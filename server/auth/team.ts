@@ -149,7 +149,7 @@ export class TeamService {
     const now = this.now();
     return this.deps.prisma
       .$transaction(async (tx) => {
-        const inv = await tx.tenantInvitation.findUnique({ where: { tokenHash: hashSecret(token) } });
+        const inv = await invitationByToken(tx, token);
         if (!inv || inv.revokedAt || inv.acceptedAt || inv.expiresAt <= now) {
           throw new ApiError(410, "INVITATION_INVALID", "This invitation link has expired or was already used.");
         }
@@ -169,4 +169,9 @@ export class TeamService {
       })
       .catch(mapTriggerError);
   }
+}
+
+/** The link's secret token identifies the invitation and so its shop: this lookup spans tenants on purpose. */
+function invitationByToken(tx: Prisma.TransactionClient, token: string) {
+  return tx.tenantInvitation.findUnique({ where: { tokenHash: hashSecret(token) } });
 }

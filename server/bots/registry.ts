@@ -63,7 +63,7 @@ export class BotRegistry {
       const bot = await this.d.prisma.$transaction(async (tx) => {
         // The same Telegram bot may come back: with a new token after a suspension, or after a revoke (here or,
         // once revoked, in another shop). A live bot of another shop stays taken.
-        const previous = await tx.tenantBot.findUnique({ where: { telegramBotId: String(me.id) }, select: { id: true, tenantId: true, status: true } });
+        const previous = await previousRegistration(tx, String(me.id));
         if (previous && previous.tenantId !== tenantId && previous.status !== "revoked") {
           throw new ApiError(409, "BOT_TAKEN", "This bot is already connected to another shop. Revoke it there first.");
         }
@@ -164,6 +164,11 @@ export class BotRegistry {
       data: { lastError: message.slice(0, 300), lastErrorAt: this.now(), ...(unauthorized ? { status: "suspended" } : {}) },
     });
   }
+}
+
+/** A Telegram bot id is unique across shops, so its previous registration is looked up in every shop. */
+function previousRegistration(tx: Prisma.TransactionClient, telegramBotId: string) {
+  return tx.tenantBot.findUnique({ where: { telegramBotId }, select: { id: true, tenantId: true, status: true } });
 }
 
 function describe(err: unknown) {
