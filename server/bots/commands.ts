@@ -6,6 +6,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { hashSecret } from "#server/auth/secrets.ts";
 import { rolesFor } from "#server/auth/index.ts";
+import { inTenant, type TenantScope } from "#server/db/tenant-scope.ts";
 import { hit } from "#server/http/rate-limit.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
 import type { TelegramClient } from "./telegram-client.ts";
@@ -52,7 +53,7 @@ export class Commands {
     const fromId = String(msg.from.id);
 
     if (name === "/start" && args[0] && bot.claimTokenHash) {
-      if (await this.claim(bot.id, args[0], fromId)) {
+      if (await this.claim(bot, args[0], fromId)) {
         return void (await reply(`This bot is now connected to ${shopName}, and you are its admin. Send /help to see your commands.`));
       }
     }
@@ -91,9 +92,9 @@ export class Commands {
   }
 
   /** Single use: the compare-and-swap on the claim hash lets exactly one /start <token> through. */
-  private async claim(botId: string, token: string, fromId: string) {
+  private async claim(bot: TenantScope & { id: string }, token: string, fromId: string) {
     const { count } = await this.d.prisma.tenantBot.updateMany({
-      where: { id: botId, claimTokenHash: hashSecret(token), status: { in: ["pending", "active"] } },
+      where: inTenant(bot, { id: bot.id, claimTokenHash: hashSecret(token), status: { in: ["pending" as const, "active" as const] } }),
       data: { claimTokenHash: null, encryptedClaimToken: null, adminTelegramUserId: fromId, claimedAt: new Date(), status: "active" },
     });
     return count === 1;

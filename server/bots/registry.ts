@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { updateInTenant } from "#server/db/tenant-scope.ts";
 import { ApiError } from "#server/http/errors.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { hashSecret } from "#server/auth/secrets.ts";
@@ -62,12 +63,12 @@ export class BotRegistry {
       const bot = await this.d.prisma.$transaction(async (tx) => {
         // The same Telegram bot may come back: with a new token after a suspension, or after a revoke (here or,
         // once revoked, in another shop). A live bot of another shop stays taken.
-        const previous = await tx.tenantBot.findUnique({ where: { telegramBotId: String(me.id) }, select: { id: true, tenantId: true, status: true } });
+        const previous = await previousRegistration(tx, String(me.id));
         if (previous && previous.tenantId !== tenantId && previous.status !== "revoked") {
           throw new ApiError(409, "BOT_TAKEN", "This bot is already connected to another shop. Revoke it there first.");
         }
         if (previous) {
-          await tx.tenantBot.delete({ where: { id: previous.id } });
+          await tx.tenantBot.delete({ where: { id: previous.id, tenantId: previous.tenantId } });
           await writeAudit(tx, actor, { action: "bot.replace", tenantId, target: `bot:${previous.id}`, details: { previousStatus: previous.status } });
         }
         const row = await tx.tenantBot.create({
@@ -106,13 +107,12 @@ export class BotRegistry {
 
   async revoke(actor: AuditActor, tenantId: string, botId: string) {
     const bot = await this.d.prisma.$transaction(async (tx) => {
-      const { count } = await tx.tenantBot.updateMany({
-        where: { id: botId, tenantId, status: { not: "revoked" } },
+      await updateInTenant({ tenantId }, tx.tenantBot, {
+        where: { id: botId, status: { not: "revoked" } },
         data: { status: "revoked", revokedAt: this.now(), claimTokenHash: null, encryptedClaimToken: null },
-      });
-      if (count === 0) throw new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop.");
+      }, () => new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop."));
       await writeAudit(tx, actor, { action: "bot.revoke", tenantId, target: `bot:${botId}` });
-      return tx.tenantBot.findUniqueOrThrow({ where: { id: botId }, select: botSelect });
+      return tx.tenantBot.findUniqueOrThrow({ where: { id: botId, tenantId }, select: botSelect });
     });
     await this.d.enqueue("bots.deconfigure", { tenantId, botId });
     return bot;
@@ -164,6 +164,11 @@ export class BotRegistry {
       data: { lastError: message.slice(0, 300), lastErrorAt: this.now(), ...(unauthorized ? { status: "suspended" } : {}) },
     });
   }
+}
+
+/** A Telegram bot id is unique across shops, so its previous registration is looked up in every shop. */
+function previousRegistration(tx: Prisma.TransactionClient, telegramBotId: string) {
+  return tx.tenantBot.findUnique({ where: { telegramBotId }, select: { id: true, tenantId: true, status: true } });
 }
 
 function describe(err: unknown) {
