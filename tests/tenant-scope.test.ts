@@ -16,6 +16,7 @@ const ROOT = path.resolve(import.meta.dirname, "..");
  * method in it (`path#name`) where the rest of the file is tenant-scoped.
  */
 const PLATFORM_WIDE: Record<string, string> = {
+  "server/jobs/handlers.ts#legacyJobUpgrades": "jobs queued before payloads carried tenantId: the row's own tenant is looked up once (ADR 014)",
   "server/tenancy/resolver.ts": "host resolution: finds the tenant from a hostname, before any tenant is known",
   "server/tenancy/manifest.ts": "tenant manifests (apply/export/dump): the platform-wide tenants-as-code tooling",
   "server/edge/reconcile.ts": "edge reconciliation: builds the Caddy config from every shop's live domains",
@@ -26,9 +27,7 @@ const PLATFORM_WIDE: Record<string, string> = {
   "server/auth/team.ts#invitationByToken": "an invitation link's secret token identifies its shop",
   "server/bots/registry.ts#previousRegistration": "a Telegram bot id is unique across shops: its registration in any shop",
   "server/bots/registry.ts#configure": "job entry: the payload is a bot id, the bot row names its shop",
-  "server/bots/registry.ts#deconfigure": "job entry: the payload is a bot id, the bot row names its shop",
   "server/bots/registry.ts#recordError": "job entry (configure's error path): keyed by bot id",
-  "server/bots/notifications.ts#deliverNotification": "job entry: the payload is a bot id, the bot row names its shop",
   "server/bots/webhook.ts#webhookBot": "Telegram's webhook names only the bot id; the bot row names its shop",
   "server/domains/service.ts#hostnameClash": "hostnames are unique across shops",
   "server/domains/service.ts#findAcrossTenants": "operator and scheduler checks by domain id; the row then floors the rest",
