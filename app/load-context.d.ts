@@ -5,6 +5,8 @@ import type { Actor } from "#server/auth/index.ts";
 declare module "@remix-run/node" {
   interface AppLoadContext extends TenantContext {
     platformDomain: string;
+    /** Signs the flash (toast) cookie; from the validated env (server/env.ts flashSecretOf). */
+    flashSecret: string;
     cspNonce: string;
     /** The signed-in user on the platform host (session cookie), or null. */
     actor: Actor | null;

@@ -30,7 +30,7 @@ import type { AddressInfo } from "node:net";
 import { pathToFileURL } from "node:url";
 import { parseArgs, promisify } from "node:util";
 import { Pool } from "undici";
-import { buildEdgeRoute, createCaddyAdmin, type CaddyAdmin, type CaddyRoute } from "#server/edge/caddy-client.ts";
+import { buildEdgeRoute, createCaddyAdmin, type CaddyAdmin, type CaddyRoute } from "#server/edge/index.ts";
 import { startCaddy, type RunningCaddy } from "#tests/caddy.ts";
 import { fmtInt } from "./resolution.ts";
 

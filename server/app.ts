@@ -8,7 +8,7 @@ import express from "express";
 import compression from "compression";
 import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
-import type { Env } from "./env.ts";
+import { flashSecretOf, type Env } from "./env.ts";
 import { type Logger, HttpMetrics, logContextMiddleware } from "./observability/index.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
 import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, accessLog, metricsHandler } from "./http/index.ts";
@@ -107,6 +107,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use("/api", controlPlaneRouter(services));
   app.use(crossSiteGuard());
 
+  const flashSecret = flashSecretOf(env);
   app.all(
     "/{*splat}",
     createRequestHandler({
@@ -115,6 +116,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
       getLoadContext: (_req, res) => ({
         ...(res.locals.tenantContext as TenantContext),
         platformDomain: env.PLATFORM_DOMAIN,
+        flashSecret,
         cspNonce: res.locals.cspNonce as string,
         actor: (res.locals.actor as Actor | null) ?? null,
         csrfToken: (res.locals.csrfToken as string | null) ?? null,

@@ -2,6 +2,7 @@
  * Environment, validated once at boot. Code reads `env`, never `process.env`.
  * Each area has its own small schema; `parseEnv` merges them and fails fast with a readable message.
  */
+import { createHmac } from "node:crypto";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -51,6 +52,9 @@ export const authEnvSchema = z.object({
   RATE_LIMIT_AUTH_PER_15MIN: z.coerce.number().int().positive().default(10),
   // Sign-ups per client IP per hour.
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(20),
+  // Signs the flash cookie that carries a success toast across a redirect (app/utils/toast.server.ts). Unset: a key
+  // derived from MONEY_SECRET (required in production), so deployments need no new setting.
+  FLASH_SECRET: z.string().min(32).optional(),
 });
 
 export const storageEnvSchema = z.object({
@@ -166,6 +170,11 @@ export type Env = z.infer<typeof envSchema>;
 /** True only in a process started by `npm run bench` with its preload (bench/bench-process.ts). */
 export const isBenchProcess = () => (globalThis as { [BENCH_PROCESS_MARK]?: boolean })[BENCH_PROCESS_MARK] === true;
 export const BENCH_PROCESS_MARK = "__storefrontBenchProcess";
+
+/** The flash cookie's signing key: FLASH_SECRET, else one derived from MONEY_SECRET for this purpose only. */
+export function flashSecretOf(env: Pick<Env, "FLASH_SECRET" | "MONEY_SECRET">) {
+  return env.FLASH_SECRET ?? createHmac("sha256", env.MONEY_SECRET).update("flash-cookie").digest("hex");
+}
 
 export function decodeKey(raw: string): Buffer | null {
   const buf = /^[0-9a-f]{64}$/i.test(raw) ? Buffer.from(raw, "hex") : Buffer.from(raw, "base64");

@@ -10,12 +10,12 @@ import { getEnv, type Env } from "./env.ts";
 import { createLogger } from "./observability/index.ts";
 import { openDatabase } from "./db/index.ts";
 import { createRedis } from "./redis.ts";
-import { TenantResolver, publishTenancyChange, TENANCY_CHANNEL } from "./tenancy/index.ts";
+import { TenantResolver, TENANCY_CHANNEL } from "./tenancy/index.ts";
 import { EdgeSnapshot } from "./edge/index.ts";
 import { createApp } from "./app.ts";
 import { createServices } from "./services.ts";
-import { createQueue, ensureSchedules, startWorker, domainJobHandlers } from "./jobs/index.ts";
-import { armFailpoints, moneyJobHandlers, scheduleMoneyJobs } from "./money/index.ts";
+import { createJobHandlers, legacyJobUpgrades, registerSchedules, startWorker } from "./jobs/index.ts";
+import { armFailpoints, syncMoneyQueuePause } from "./money/index.ts";
 
 let env: Env;
 try {
@@ -107,24 +107,16 @@ if (env.MODE !== "web") {
     connection,
     prefix: env.REDIS_PREFIX,
     logger,
-    handlers: {
-      "tenancy.cache-flush": async ({ reason }) => publishTenancyChange(redis, env.REDIS_PREFIX, reason),
-      "bots.configure": async ({ botId }) => services.bots.configure(botId),
-      "bots.deconfigure": async ({ botId }) => services.bots.deconfigure(botId),
-      "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
-      ...domainJobHandlers(services),
-      ...moneyJobHandlers(services.money),
-    },
+    handlers: createJobHandlers(services),
+    upgrades: legacyJobUpgrades(services),
     tuning: { backoffBaseMs: env.JOBS_BACKOFF_BASE_MS, lockDurationMs: env.JOBS_LOCK_DURATION_MS, stalledIntervalMs: env.JOBS_STALLED_INTERVAL_MS },
   });
   closers.push(async () => {
     await worker.close();
     await connection.quit();
   });
-  await ensureSchedules(services.queue, [
-    { id: "domains-sweep", every: env.DOMAIN_SWEEP_INTERVAL_MS, name: "domains.sweep", data: {} },
-    ...(services.edge ? [{ id: "edge-reconcile", every: env.EDGE_RECONCILE_INTERVAL_MS, name: "edge.reconcile" as const, data: { reason: "periodic" } }] : []),
-  ]);
+  await registerSchedules(services, env);
+  await syncMoneyQueuePause(services.moneyQueue, (await services.money.killSwitchState()).global);
   if (services.edge) {
     // EDGE-2: reconcile at start-up, and right after every tenancy change (a suspension, a verified domain).
     const edge = services.edge;
@@ -134,12 +126,7 @@ if (env.MODE !== "web") {
     edge.follow(edgeSubscriber, env.REDIS_PREFIX + TENANCY_CHANNEL);
     closers.push(async () => edgeSubscriber.quit());
     void edge.reconcile("start-up").catch((err: Error) => logger.warn({ err: err.message }, "start-up edge reconcile failed"));
-  } else {
-    await services.queue.removeJobScheduler("edge-reconcile");
   }
-  const platformQueue = createQueue(redis, env.REDIS_PREFIX);
-  closers.push(() => platformQueue.close());
-  await scheduleMoneyJobs({ moneyQueue: services.moneyQueue, platformQueue, money: services.money, sweepEveryMs: env.MONEY_SWEEP_EVERY_MS, reconcileEveryMs: services.money.reconcileEveryMs });
   if (env.MODE === "worker") process.stdout.write("READY worker\n");
 }
 

@@ -43,7 +43,7 @@ export interface Services {
   /** OPS-1: per-shop request and 5xx counts, summed over instances in Redis (started by web processes). */
   requestStats: TenantRequestStats;
   notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number }>;
-  deliverNotification(data: { botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
+  deliverNotification(data: { tenantId: string; botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
   box(): SecretBox;
   close(): Promise<void>;
@@ -103,7 +103,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
       probe: env.EDGE_PROBE_ADDRESS ? probeFor(env) : undefined,
       notify,
       // A unique job id per retry: completed jobs are remembered for a week, and a later edge failure needs a new job.
-      retry: (domainId) => enqueueJob(queue, "domains.check", { domainId }, { jobId: `domain-edge-${domainId}-${Date.now()}` }),
+      retry: (tenantId, domainId) => enqueueJob(queue, "domains.check", { tenantId, domainId }, { jobId: `domain-edge-${domainId}-${Date.now()}` }),
       manualCheckMinMs: env.DOMAIN_MANUAL_CHECK_MIN_MS,
       pendingMaxDays: env.DOMAIN_PENDING_MAX_DAYS,
       degradedGraceHours: env.DOMAIN_DEGRADED_GRACE_HOURS,

@@ -13,7 +13,7 @@ import { createUser } from "./factories.ts";
 import { signIn } from "./tenant-fixture.ts";
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from "./fake-telegram/server.ts";
 import { notificationJobId, notifyTenantAdmins } from "#server/bots/index.ts";
-import { DEAD_LETTER_QUEUE, QUEUE } from "#server/jobs/worker.ts";
+import { DEAD_LETTER_QUEUE, QUEUE } from "#server/jobs/index.ts";
 import { freePort, until } from "./wait.ts";
 
 const db = await createTestDatabase();

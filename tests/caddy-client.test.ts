@@ -14,7 +14,7 @@ import {
   createCaddyAdmin,
   type CaddyAdmin,
   type CaddyRoute,
-} from "#server/edge/caddy-client.ts";
+} from "#server/edge/index.ts";
 import { startCaddy, type RunningCaddy } from "#tests/caddy.ts";
 import { CircuitBreaker } from "#server/http/circuit-breaker.ts";
 import { caught } from "./caught.ts";

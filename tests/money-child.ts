@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { openDatabase } from "#server/db/client.ts";
 import { MoneyService, armFailpoints, bullScheduler } from "#server/money/index.ts";
-import { MONEY_QUEUE } from "#server/jobs/worker.ts";
+import { MONEY_QUEUE } from "#server/jobs/index.ts";
 import { TEST_MONEY_CONFIG } from "./money-fixture.ts";
 
 const [op, tenantId, ref] = process.argv.slice(2) as [string, string, string];

@@ -10,7 +10,7 @@ import type { PaymentRail } from "@prisma/client";
 import type { Database } from "#server/db/client.ts";
 import { MoneyService, bullScheduler, syncMoneyQueuePause, type MoneyConfig } from "#server/money/index.ts";
 import { notifyTenantAdmins, type NotificationEvent } from "#server/bots/index.ts";
-import { MONEY_QUEUE, QUEUE } from "#server/jobs/worker.ts";
+import { MONEY_QUEUE, QUEUE } from "#server/jobs/index.ts";
 import type { AuditActor } from "#server/audit/index.ts";
 import { createTenant } from "./factories.ts";
 import { REDIS_URL } from "./db-urls.ts";

@@ -10,7 +10,7 @@ import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { until } from "./wait.ts";
 import { MERCHANT, OPERATOR, TEST_MONEY_CONFIG, createShop, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
-import { DEAD_LETTER_QUEUE } from "#server/jobs/worker.ts";
+import { DEAD_LETTER_QUEUE } from "#server/jobs/index.ts";
 
 const db = await createTestDatabase();
 const h = moneyHarness(db);

@@ -1,5 +1,4 @@
 import type { MetaFunction } from "@remix-run/node";
-import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { shopFromMatches } from "#app/components/storefront/seo.ts";
 
 /**
@@ -26,6 +25,4 @@ export default function NotFound() {
   return null;
 }
 
-export function ErrorBoundary() {
-  return <StorefrontErrorBoundary />;
-}
+export { StorefrontErrorBoundary as ErrorBoundary } from "#app/components/storefront/error-page.tsx";

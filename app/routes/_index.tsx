@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { ShopHome } from "#app/components/shop-home.tsx";
 import { PlatformLanding } from "#app/components/platform-landing.tsx";
-import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { shopMeta } from "#app/components/storefront/seo.ts";
 import { useShop } from "#app/components/storefront/shop.ts";
 import { loadCatalogPage } from "#app/utils/storefront.server.ts";
@@ -29,6 +28,4 @@ export default function Index() {
   return shop ? <ShopHome shop={shop} catalog={data.catalog} /> : null;
 }
 
-export function ErrorBoundary() {
-  return <StorefrontErrorBoundary />;
-}
+export { StorefrontErrorBoundary as ErrorBoundary } from "#app/components/storefront/error-page.tsx";

@@ -14,7 +14,7 @@ import { FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx
 import { Alert, Card, PageHeader, formatDate } from "#app/components/ui/page.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { SecretReveal } from "#app/components/ui/copy-button.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { errorsOf } from "#app/utils/form-errors.ts";
 
 const accountActionSchema = z.discriminatedUnion("intent", [
   apiTokenCreateSchema.extend({ intent: z.literal("createToken") }),
@@ -100,11 +100,6 @@ function describeUserAgent(ua: string | null) {
   const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : /curl|node|undici|python/i.test(ua) ? "Script" : "Browser";
   const os = /Windows/.test(ua) ? "Windows" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac OS X/.test(ua) ? "macOS" : /Android/.test(ua) ? "Android" : /Linux/.test(ua) ? "Linux" : null;
   return os ? `${browser} on ${os}` : browser;
-}
-
-function errorsOf(result: SubmissionResult<string[]> | undefined) {
-  const all = Object.values(result?.error ?? {}).flatMap((e) => e ?? []);
-  return all.length ? all : undefined;
 }
 
 function CreateTokenForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
@@ -251,10 +246,4 @@ export default function AccountPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return (
-    <AppShell user={null}>
-      <RouteErrorPanel />
-    </AppShell>
-  );
-}
+export { ShellRouteError as ErrorBoundary } from "#app/components/ui/route-error.tsx";

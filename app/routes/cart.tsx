@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { removeLine, setLineQuantity, useCartLines, type CartLine } from "#app/components/storefront/cart.ts";
 import { useCartRefresh } from "#app/components/storefront/cart-refresh.ts";
-import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { ArrowIcon, BagIcon, ShieldIcon } from "#app/components/storefront/icons.tsx";
 import { ItemImage } from "#app/components/storefront/item-image.tsx";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
@@ -129,6 +128,4 @@ function CartLineRow({ line }: { line: CartLine }) {
   );
 }
 
-export function ErrorBoundary() {
-  return <StorefrontErrorBoundary />;
-}
+export { StorefrontErrorBoundary as ErrorBoundary } from "#app/components/storefront/error-page.tsx";

@@ -7,7 +7,6 @@ import { z } from "zod";
 // policy.ts is free of server-only imports, so the rail enum can validate in the browser too.
 import { PAYMENT_RAILS } from "#server/tenancy/shared.ts";
 import { useCartLines, writeCart, type CartLine } from "#app/components/storefront/cart.ts";
-import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { ArrowIcon, ShieldIcon } from "#app/components/storefront/icons.tsx";
 import { ItemImage } from "#app/components/storefront/item-image.tsx";
 import { shopMeta } from "#app/components/storefront/seo.ts";
@@ -377,6 +376,4 @@ function OrderSummary({ quote, rail }: { quote: CheckoutQuote; rail: CheckoutQuo
   );
 }
 
-export function ErrorBoundary() {
-  return <StorefrontErrorBoundary />;
-}
+export { StorefrontErrorBoundary as ErrorBoundary } from "#app/components/storefront/error-page.tsx";

@@ -1,16 +1,17 @@
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/shared.ts";
 import { DEFAULT_BRAND, type Brand } from "#server/tenancy/shared.ts";
 import { StatusBadge } from "#app/components/ui/badge.tsx";
 import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { buttonClass } from "#app/components/ui/button.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { notOfferedSentence, RAIL_LABELS } from "#app/components/ui/rails.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
   const { prisma } = context.services;
   const [tenant, policy, members, openInvitations, firstItem] = await Promise.all([
     prisma.tenant.findUniqueOrThrow({
@@ -27,8 +28,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const shopUrl = `${url.protocol}//${tenant.slug}.${context.platformDomain}${url.port ? `:${url.port}` : ""}/`;
   return {
     tenant: { ...tenant, createdAt: tenant.createdAt.toISOString(), updatedAt: tenant.updatedAt.toISOString() },
-    isOwner: roles.includes("owner"),
-    canEditCatalog: roles.includes("owner") || roles.includes("manager"),
+    canEditBrand: can(roles, "brand.edit"),
+    canManageTeam: can(roles, "team.manage"),
+    canEditCatalog: can(roles, "catalog.edit"),
     shopUrl,
     previewPath: `/t/${tenant.slug}`,
     checklist: {
@@ -115,7 +117,7 @@ function ChecklistItem({ done, title, text, to, cta }: { done: boolean; title: s
 }
 
 export default function TenantOverview() {
-  const { tenant, isOwner, canEditCatalog, shopUrl, previewPath, checklist, policy, teamSize, openInvitations } = useLoaderData<typeof loader>();
+  const { tenant, canEditBrand, canManageTeam, canEditCatalog, shopUrl, previewPath, checklist, policy, teamSize, openInvitations } = useLoaderData<typeof loader>();
   const steps = Object.values(checklist);
   const done = steps.filter(Boolean).length;
   return (
@@ -137,7 +139,7 @@ export default function TenantOverview() {
               title="Make it yours"
               text="Add your logo, colours and a tagline."
               to="brand"
-              cta={isOwner ? "Edit brand" : "View"}
+              cta={canEditBrand ? "Edit brand" : "View"}
             />
             <ChecklistItem
               done={checklist.items}
@@ -157,8 +159,8 @@ export default function TenantOverview() {
               done={checklist.team}
               title="Invite your team"
               text="Give managers, finance or support people their own access."
-              to={isOwner ? "team" : undefined}
-              cta={isOwner ? "Team" : undefined}
+              to={canManageTeam ? "team" : undefined}
+              cta={canManageTeam ? "Team" : undefined}
             />
             <ChecklistItem done={checklist.live} title="Go live" text="An operator approves the shop and it opens to buyers." />
           </ul>
@@ -203,6 +205,4 @@ export default function TenantOverview() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

@@ -6,6 +6,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { ApiError } from "#app/utils/api-error.server.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/shared.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Badge, type BadgeTone } from "#app/components/ui/badge.tsx";
@@ -14,9 +15,9 @@ import { FormErrors, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, EmptyState, formatDate } from "#app/components/ui/page.tsx";
 import { CopyButton } from "#app/components/ui/copy-button.tsx";
 import { Timestamp } from "#app/components/ui/timestamp.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { errorsOf } from "#app/utils/form-errors.ts";
+import { requireParam } from "#app/utils/params.ts";
 
-const MANAGERS = ["owner", "developer"] as const;
 /** Hidden from every reply: a bot token is never sent back to the browser, not even after a failed attempt. */
 const HIDDEN = ["token"];
 
@@ -33,9 +34,9 @@ const botActionSchema = z.discriminatedUnion("intent", [
 const registerSchema = botActionSchema.options[0];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
-  const canManage = roles.some((r) => (MANAGERS as readonly string[]).includes(r));
+  const tenantId = requireParam(params, "tenantId");
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "bots.read", operator: false });
+  const canManage = can(roles, "bots.manage");
   const { bots } = context.services;
   const rows = await bots.list(tenantId);
   let claimUnavailable: string | null = null;
@@ -72,8 +73,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: [...MANAGERS], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "bots.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: botActionSchema });
@@ -115,11 +116,6 @@ function BotStatusBadge({ status }: { status: string }) {
       <Badge tone={s.tone}>{s.label}</Badge>
     </span>
   );
-}
-
-function errorsOf(result: SubmissionResult<string[]> | undefined) {
-  const all = Object.values(result?.error ?? {}).flatMap((e) => e ?? []);
-  return all.length ? all : undefined;
 }
 
 function EyeIcon({ open }: { open: boolean }) {
@@ -406,6 +402,4 @@ export default function BotPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

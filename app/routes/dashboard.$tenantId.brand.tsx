@@ -6,6 +6,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { brandSchema, FONT_FAMILIES, type Brand } from "#server/tenancy/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/shared.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
@@ -13,9 +14,9 @@ import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { CheckboxField, FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, useSavedNotice } from "#app/components/ui/page.tsx";
 import { BrandPreview, type BrandDraft } from "#app/components/ui/brand-preview.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { dashboardMediaUrl, formatBytes } from "#app/components/catalog/media.ts";
 import { UPLOAD_LIMITS, discardUploads, formTooLarge, saveUploads } from "#app/components/catalog/uploads.server.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 // The brand is validated by the very schema the API and manifests use; the form adds the tenant's version (CAS)
 // and optional logo/favicon files, which are uploaded on save and then become brand.logoUrl / brand.faviconUrl.
@@ -37,23 +38,23 @@ const FONT_LABELS: Record<(typeof FONT_FAMILIES)[number], string> = {
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
   const tenant = await context.services.prisma.tenant.findUniqueOrThrow({
     where: { id: tenantId },
     select: { slug: true, displayName: true, brand: true, version: true },
   });
   return {
     tenant: { ...tenant, brand: (tenant.brand ?? {}) as Partial<Brand> },
-    canEdit: roles.includes("owner"),
+    canEdit: can(roles, "brand.edit"),
     address: `${tenant.slug}.${context.platformDomain}`,
     limits: { logo: UPLOAD_LIMITS.logo, favicon: UPLOAD_LIMITS.favicon },
   };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "brand.edit", operator: false });
   // A logo and a favicon at their size limits, plus the rest of the form.
   const tooLarge = formTooLarge(request, UPLOAD_LIMITS.logo + UPLOAD_LIMITS.favicon + 256 * 1024);
   if (tooLarge) return json({ result: null, saved: false, tooLarge: tooLarge as string | null }, { status: 413 });
@@ -328,6 +329,4 @@ function BrandEditor({ savedNotice }: { savedNotice: ReturnType<typeof useSavedN
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

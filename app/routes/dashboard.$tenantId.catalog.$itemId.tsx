@@ -13,7 +13,7 @@ import { dashboardMediaUrl } from "#app/components/catalog/media.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { requireParam } from "#app/utils/params.ts";
 
 /** A post with images may carry a few of them; more than this is refused before it is read (Express sets no limit). */
 const MAX_FORM_BYTES = 12 * 1024 * 1024;
@@ -21,11 +21,11 @@ const MAX_FORM_BYTES = 12 * 1024 * 1024;
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.item.title} — Storefront` : "Item — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
-  if (!z.uuid().safeParse(params.itemId).success) throw new Response("No such item.", { status: 404 });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
+  const itemId = requireParam(params, "itemId", z.uuid(), "No such item.");
   const [item, tenant, categories] = await Promise.all([
-    context.services.catalog.get(tenantId, params.itemId!, { forBuyers: false }).catch(rethrowAsResponse),
+    context.services.catalog.get(tenantId, itemId, { forBuyers: false }).catch(rethrowAsResponse),
     context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
     context.services.catalog.categories(tenantId, { forBuyers: false }),
   ]);
@@ -46,10 +46,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const itemId = params.itemId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
-  if (!z.uuid().safeParse(itemId).success) throw new Response("No such item.", { status: 404 });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
+  const itemId = requireParam(params, "itemId", z.uuid(), "No such item.");
   const tooLarge = formTooLarge(request, MAX_FORM_BYTES);
   if (tooLarge) return json({ result: null, uploadError: tooLarge as string | null, saved: false, archived: false }, { status: 413 });
   const formData = await request.formData();
@@ -143,6 +142,4 @@ export default function EditItemPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

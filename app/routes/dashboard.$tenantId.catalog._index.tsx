@@ -2,7 +2,6 @@ import { useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, Link, useFetcher, useLoaderData, useLocation, useNavigation, type FetcherWithComponents } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import type { SubmissionResult } from "@conform-to/react";
 import { z } from "zod";
 import { catalogQuerySchema, formatAmount } from "#server/catalog/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
@@ -16,7 +15,8 @@ import { Badge } from "#app/components/ui/badge.tsx";
 import { Button, ButtonLink, buttonClass } from "#app/components/ui/button.tsx";
 import { inputClass } from "#app/components/ui/field.tsx";
 import { EmptyState } from "#app/components/ui/page.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { errorsOf } from "#app/utils/form-errors.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 const PAGE_SIZE = 25;
 const STATUS_TABS = [
@@ -48,8 +48,8 @@ const rowActionSchema = z.discriminatedUnion("intent", [
 export const meta: MetaFunction = () => [{ title: "Catalog — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.read", operator: false });
   const search = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const parsed = listQuerySchema.safeParse(search);
   if (!parsed.success) throw new Response("That search is not valid.", { status: 400 });
@@ -84,8 +84,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: rowActionSchema });
@@ -115,11 +115,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 type Row = LoaderData["items"][number];
-
-/** Every message of a row form's reply (its fields are too small to show them beside). */
-function errorsOf(result: SubmissionResult<string[]> | undefined) {
-  return Object.values(result?.error ?? {}).flatMap((e) => e ?? []);
-}
 
 function searchFor(query: LoaderData["query"], change: Record<string, string | null>) {
   const params = new URLSearchParams();
@@ -287,7 +282,7 @@ function ItemTable({ data }: { data: LoaderData }) {
 function ItemRow({ item, currency }: { item: Row; currency: string }) {
   const fetcher = useFetcher<typeof action>();
   const pendingIntent = fetcher.state !== "idle" ? fetcher.formData?.get("intent") : null;
-  const errors = fetcher.state === "idle" ? errorsOf(fetcher.data?.result) : [];
+  const errors = (fetcher.state === "idle" ? errorsOf(fetcher.data?.result) : undefined) ?? [];
   const stock = fetcher.data?.stock ?? item.stock;
   const status = itemStatus(item);
   return (
@@ -385,6 +380,4 @@ function StockAdjust({ fetcher, item, busy }: { fetcher: FetcherWithComponents<u
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

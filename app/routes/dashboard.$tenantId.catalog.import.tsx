@@ -15,7 +15,7 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button, buttonClass } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, inputClass } from "#app/components/ui/field.tsx";
 import { Alert, Card } from "#app/components/ui/page.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { requireParam } from "#app/utils/params.ts";
 
 /** As the JSON import endpoint accepts. */
 const MAX_CSV_BYTES = 1024 * 1024;
@@ -31,8 +31,8 @@ const importSchema = z
 export const meta: MetaFunction = () => [{ title: "Import items — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const tenant = await context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } });
   return { currency: tenant.currency, maxRows: MAX_IMPORT_ROWS };
 }
@@ -40,8 +40,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 type Outcome = { kind: "invalid" | "checked" | "imported"; report: ImportReport } | null;
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const tooLarge = formTooLarge(request, 2 * MAX_CSV_BYTES);
   if (tooLarge) return json({ result: null, outcome: null as Outcome, tooLarge }, { status: 413 });
   const formData = await request.formData();
@@ -207,6 +207,4 @@ export default function ImportPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

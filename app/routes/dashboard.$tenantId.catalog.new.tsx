@@ -6,7 +6,7 @@ import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { UPLOAD_LIMITS, discardUploads, formTooLarge, saveUploads } from "#app/components/catalog/uploads.server.ts";
 import { ItemEditor, itemCreateFormSchema, itemDefaults, itemInput } from "#app/components/catalog/item-form.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { requireParam } from "#app/utils/params.ts";
 
 /** A post with images may carry a few of them; more than this is refused before it is read (Express sets no limit). */
 const MAX_FORM_BYTES = 12 * 1024 * 1024;
@@ -14,8 +14,8 @@ const MAX_FORM_BYTES = 12 * 1024 * 1024;
 export const meta: MetaFunction = () => [{ title: "New item — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const [tenant, categories] = await Promise.all([
     context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
     context.services.catalog.categories(tenantId, { forBuyers: false }),
@@ -24,8 +24,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "manager"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const tooLarge = formTooLarge(request, MAX_FORM_BYTES);
   if (tooLarge) return json({ result: null, uploadError: tooLarge as string | null }, { status: 413 });
   const formData = await request.formData();
@@ -71,6 +71,4 @@ export default function NewItemPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

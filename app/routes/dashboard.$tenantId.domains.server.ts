@@ -9,9 +9,6 @@ import { auditActor } from "#app/utils/auth.server.ts";
 
 export { MAX_DOMAINS_PER_TENANT } from "#server/domains/index.ts";
 
-/** Who may add, check, remove domains and pick the primary host (server/api/domains.ts `editors`). */
-export const DOMAIN_EDITORS = ["owner", "manager", "developer"] as const;
-
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
 /** Dates as ISO strings: the same text on the server and in the hydrating browser. */

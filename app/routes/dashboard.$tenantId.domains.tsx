@@ -4,9 +4,10 @@ import { useEffect, useRef, useState } from "react";
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { MAX_DOMAINS_PER_TENANT, checkDomain, checkPendingDomains, DOMAIN_EDITORS, domainState } from "./dashboard.$tenantId.domains.server.ts";
+import { MAX_DOMAINS_PER_TENANT, checkDomain, checkPendingDomains, domainState } from "./dashboard.$tenantId.domains.server.ts";
 import { ApiError, replyWithApiError } from "#app/utils/api-error.server.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/shared.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -15,7 +16,7 @@ import { Alert, Card, EmptyState } from "#app/components/ui/page.tsx";
 import { DomainCard, replyErrors, type DomainActionReply } from "#app/components/ui/domain-card.tsx";
 import { clockTime, type DomainState } from "#app/components/ui/domain-status.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { requireParam } from "#app/utils/params.ts";
 
 const POLL_MS = 4000;
 
@@ -36,14 +37,14 @@ const domainActionSchema = z.discriminatedUnion("intent", [
 const addSchema = domainActionSchema.options[0];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { tenant, roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  const { tenant, roles } = await requireTenantRole(request, context, tenantId, { action: "domains.read", operator: false });
   const domains = await context.services.domains.list(tenantId);
   const url = new URL(request.url);
   return {
     // Newest first: a domain just added sits right under the form, and cards keep their place as states change.
     domains: domains.map(domainState).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
-    canEdit: roles.some((r) => (DOMAIN_EDITORS as readonly string[]).includes(r)),
+    canEdit: can(roles, "domains.manage"),
     subdomain: `${tenant.slug}.${context.platformDomain}`,
     subdomainUrl: `${url.protocol}//${tenant.slug}.${context.platformDomain}${url.port ? `:${url.port}` : ""}/`,
     maxDomains: MAX_DOMAINS_PER_TENANT,
@@ -52,8 +53,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: [...DOMAIN_EDITORS], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "domains.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: domainActionSchema });
@@ -258,6 +259,4 @@ export default function DomainsPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

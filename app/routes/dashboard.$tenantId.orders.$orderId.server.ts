@@ -4,15 +4,16 @@
  * code is never in any of it: merchantOrder does not return it.
  */
 import type { AppLoadContext } from "@remix-run/node";
+import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { deliveryCodeSchema, fromUnits, markPaidSchema, shippingAddressSchema, toUnits } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
+import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";
 import type { LedgerPostingView } from "#app/components/orders/ledger-table.tsx";
-import { hasAnyRole, INVOICE_CONFIRMERS, ORDER_FULFILLERS } from "./dashboard.$tenantId.orders.server.ts";
 
 type MerchantOrder = Awaited<ReturnType<AppLoadContext["services"]["money"]["merchantOrder"]>>;
 
@@ -68,13 +69,13 @@ function percentOfBps(bps: number) {
   return `${Math.floor(bps / 100)}${frac ? `.${frac}` : ""} %`;
 }
 
-export async function loadMerchantOrder(context: AppLoadContext, tenantId: string, rawOrderId: string | undefined, roles: readonly string[]) {
+export async function loadMerchantOrder(context: AppLoadContext, tenantId: string, rawOrderId: string | undefined, roles: readonly TenantRole[]) {
   const orderId = orderIdSchema.safeParse(rawOrderId);
   if (!orderId.success) throw new Response("No such order.", { status: 404 });
   const { money } = context.services;
   const o = await money.merchantOrder(tenantId, orderId.data).catch(rethrowAsResponse);
   const address = shippingAddressSchema.safeParse(o.shippingAddress);
-  const fulfiller = hasAnyRole(roles, ORDER_FULFILLERS);
+  const fulfiller = can(roles, "orders.ship");
   return {
     order: {
       id: o.id,
@@ -108,7 +109,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
     can: {
       ship: fulfiller && (o.status === "escrow_funded" || o.status === "paid"),
       enterCode: fulfiller && o.status === "fulfilling",
-      markPaid: hasAnyRole(roles, INVOICE_CONFIRMERS) && o.rail === "manual_invoice" && o.status === "pending_payment",
+      markPaid: can(roles, "orders.markPaid") && o.rail === "manual_invoice" && o.status === "pending_payment",
     },
   };
 }
@@ -120,7 +121,7 @@ const orderActionSchema = z.discriminatedUnion("intent", [
 ]);
 export type OrderIntent = z.infer<typeof orderActionSchema>["intent"];
 
-const ALLOWED: Record<OrderIntent, readonly string[]> = { ship: ORDER_FULFILLERS, deliver: ORDER_FULFILLERS, mark_paid: INVOICE_CONFIRMERS };
+const ACTIONS: Record<OrderIntent, TenantAction> = { ship: "orders.ship", deliver: "orders.ship", mark_paid: "orders.markPaid" };
 
 export interface OrderActionReply {
   intent: string;
@@ -132,14 +133,14 @@ export interface OrderActionReply {
  * One of the page's actions, with the same role rule as the JSON API (a member without it gets a 403). Typed
  * refusals (a wrong, used or expired code, too many attempts, a stale state, payments paused) become form errors.
  */
-export async function runOrderAction(context: AppLoadContext, tenantId: string, orderId: string, roles: readonly string[], formData: FormData): Promise<OrderActionReply> {
+export async function runOrderAction(context: AppLoadContext, tenantId: string, orderId: string, roles: readonly TenantRole[], formData: FormData): Promise<OrderActionReply> {
   const parsed = parseWithZod(formData, { schema: orderActionSchema });
   // What the member typed as a code is never echoed back in the reply (nor anything else about codes).
   const submission = { ...parsed, reply: (o: Parameters<typeof parsed.reply>[0] = {}) => parsed.reply({ ...o, hideFields: ["code"] }) };
   const intent = String(formData.get("intent") ?? "");
   if (parsed.status !== "success") return { intent, result: submission.reply(), status: 400 };
   const input = parsed.value;
-  if (!hasAnyRole(roles, ALLOWED[input.intent])) throw new Response("Your role cannot do this.", { status: 403 });
+  if (!can(roles, ACTIONS[input.intent])) throw new Response("Your role cannot do this.", { status: 403 });
   if (!orderIdSchema.safeParse(orderId).success) throw new Response("No such order.", { status: 404 });
   const { money } = context.services;
   const actor = auditActor(context);

@@ -14,27 +14,26 @@ import { Button } from "#app/components/ui/button.tsx";
 import { FormErrors, TextareaField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { RAIL_LABELS } from "#app/components/ui/rails.ts";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
-import { ORDER_READERS } from "./dashboard.$tenantId.orders.server.ts";
 import { loadMerchantOrder, runOrderAction } from "./dashboard.$tenantId.orders.$orderId.server.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 const REFRESH_MS = 5000;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `Order #${shortOrderId(data.order.id)} — Storefront` : "Order — Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: [...ORDER_READERS], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "orders.read", operator: false });
   return loadMerchantOrder(context, tenantId, params.orderId, roles);
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: [...ORDER_READERS], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "orders.read", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
-  const { intent, result, status } = await runOrderAction(context, tenantId, params.orderId!, roles, formData);
+  const { intent, result, status } = await runOrderAction(context, tenantId, requireParam(params, "orderId"), roles, formData);
   return json({ intent, result, ok: status === 200 }, { status });
 }
 
@@ -349,6 +348,4 @@ export default function OrderPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

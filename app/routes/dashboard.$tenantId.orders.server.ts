@@ -7,10 +7,6 @@ import { z } from "zod";
 import { orderListQuerySchema } from "#server/money/index.ts";
 import { rethrowAsResponse } from "#app/utils/api-error.server.ts";
 
-export { ORDER_READERS, ORDER_FULFILLERS, INVOICE_CONFIRMERS } from "#server/money/index.ts";
-
-export const hasAnyRole = (roles: readonly string[], allowed: readonly string[]) => roles.some((r) => allowed.includes(r));
-
 export const ORDERS_PAGE_SIZE = 25;
 
 // The API's query shape; a hand-edited bad value is dropped instead of failing the page.

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { getPaymentPolicy, putPaymentPolicy } from "#app/utils/tenant.server.ts";
 import { PAYMENT_RAILS, paymentPolicySchema } from "#server/tenancy/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { can } from "#server/auth/shared.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
@@ -14,7 +15,7 @@ import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { notOfferedSentence, RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { requireParam } from "#app/utils/params.ts";
 
 /** Form fields → the API's policy body (categories typed comma-separated, an empty amount meaning "no threshold"). */
 const policyFormSchema = z
@@ -39,8 +40,8 @@ const DISCLOSURE = [
 ] as const;
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { roles } = await requireTenantRole(request, context, tenantId, { roles: "any", operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "policy.read", operator: false });
   const [policy, tenant] = await Promise.all([
     getPaymentPolicy(context.services.prisma, tenantId),
     context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
@@ -55,13 +56,13 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     // Checkout's own registry, so a rail this page calls "not set up" is exactly one checkout leaves out.
     configuredRails: context.services.money.configuredRails(),
     currency: tenant.currency,
-    canEdit: roles.includes("owner") || roles.includes("finance"),
+    canEdit: can(roles, "policy.edit"),
   };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner", "finance"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "policy.edit", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: policyFormSchema });
@@ -208,6 +209,4 @@ export default function PaymentsPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

@@ -3,7 +3,8 @@ import { Form, useActionData, useLoaderData, useNavigation, useRouteLoaderData }
 import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { emailSchema, TENANT_ROLES } from "#server/auth/shared.ts";
+import type { TenantRole } from "@prisma/client";
+import { ROLE, TENANT_ROLES, emailSchema } from "#server/auth/shared.ts";
 import { MAX_MANAGERS, MAX_OTHER_ROLES, auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
@@ -13,7 +14,8 @@ import { FormErrors, SelectField, TextField, inputClass } from "#app/components/
 import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { ROLE_LABELS, RoleBadge } from "#app/components/ui/badge.tsx";
 import { SecretReveal } from "#app/components/ui/copy-button.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
+import { errorsOf } from "#app/utils/form-errors.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 const role = z.enum(TENANT_ROLES, { error: "Choose a role." });
 // The same shapes as roleGrantSchema / invitationCreateSchema (server/auth/team.ts), one per form intent.
@@ -25,7 +27,7 @@ const teamActionSchema = z.discriminatedUnion("intent", [
 ]);
 const inviteSchema = teamActionSchema.options[0];
 
-const ROLE_HELP: Record<string, string> = {
+const ROLE_HELP: Record<TenantRole, string> = {
   owner: "Everything, including brand, team and payments",
   manager: "Runs the shop day to day",
   finance: "Payment policy and money",
@@ -34,8 +36,8 @@ const ROLE_HELP: Record<string, string> = {
 };
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const tenantId = params.tenantId!;
-  const { actor } = await requireTenantRole(request, context, tenantId, { roles: ["owner"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  const { actor } = await requireTenantRole(request, context, tenantId, { action: "team.read", operator: false });
   const { team } = context.services;
   const [roles, invitations] = await Promise.all([team.listRoles(tenantId), team.listInvitations(tenantId)]);
   const members = new Map<string, { userId: string; email: string; displayName: string | null; since: string; roles: Array<{ id: string; role: string }> }>();
@@ -50,15 +52,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     members: [...members.values()],
     invitations: invitations.map((i) => ({ ...i, expiresAt: i.expiresAt.toISOString(), createdAt: i.createdAt.toISOString() })),
     limits: {
-      managers: { used: count((r) => r === "manager"), max: MAX_MANAGERS },
-      others: { used: count((r) => r !== "manager"), max: MAX_OTHER_ROLES },
+      managers: { used: count((r) => r === ROLE.manager), max: MAX_MANAGERS },
+      others: { used: count((r) => r !== ROLE.manager), max: MAX_OTHER_ROLES },
     },
   };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
-  const tenantId = params.tenantId!;
-  await requireTenantRole(request, context, tenantId, { roles: ["owner"], operator: false });
+  const tenantId = requireParam(params, "tenantId");
+  await requireTenantRole(request, context, tenantId, { action: "team.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: teamActionSchema });
@@ -90,19 +92,13 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   return json({ intent, result: submission.reply(), inviteLink: null });
 }
 
-/** Every message of a reply (the small per-row forms have no fields to show them next to). */
-function errorsOf(result: SubmissionResult<string[]> | undefined) {
-  const all = Object.values(result?.error ?? {}).flatMap((e) => e ?? []);
-  return all.length ? all : undefined;
-}
-
 function InviteForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
   const busy = useNavigation().formData?.get("intent") === "invite";
   const [form, fields] = useForm({
     id: "invite",
     lastResult,
     constraint: getZodConstraint(inviteSchema),
-    defaultValue: { role: "manager" },
+    defaultValue: { role: ROLE.manager },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: inviteSchema }),
@@ -280,6 +276,4 @@ export default function TeamPage() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

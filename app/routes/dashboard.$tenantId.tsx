@@ -2,14 +2,14 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { requireTenantRole } from "#app/utils/auth.server.ts";
 import { RoleBadge, StatusBadge } from "#app/components/ui/badge.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 import { KillSwitchBanner } from "#app/components/ui/kill-switch-banner.tsx";
 import { tabsFor } from "#app/utils/tenant-tabs.server.ts";
+import { requireParam } from "#app/utils/params.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.tenant.displayName} — Storefront` : "Storefront" }];
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
-  const { tenant, roles } = await requireTenantRole(request, context, params.tenantId!, { roles: "any", operator: false });
+  const { tenant, roles } = await requireTenantRole(request, context, requireParam(params, "tenantId"), { action: "tenant.read", operator: false });
   const switches = await context.services.money.killSwitchesFor(tenant.id);
   // The tab list is made here: it needs the server's role rules, which must not reach the browser bundle.
   return {
@@ -54,6 +54,4 @@ export default function TenantLayout() {
   );
 }
 
-export function ErrorBoundary() {
-  return <RouteErrorPanel />;
-}
+export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

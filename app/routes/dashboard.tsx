@@ -2,20 +2,21 @@ import { useEffect, useRef } from "react";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Outlet, useLoaderData, useLocation, useParams } from "@remix-run/react";
 import { requireUser, listMemberships } from "#app/utils/auth.server.ts";
+import { withToast } from "#app/utils/toast.server.ts";
+import { Toast } from "#app/components/ui/toast.tsx";
 import { StatusBadge } from "#app/components/ui/badge.tsx";
 import { AppShell } from "#app/components/ui/app-shell.tsx";
-import { RouteErrorPanel } from "#app/components/ui/route-error.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Dashboard — Storefront" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = requireUser(request, context);
   const shops = await listMemberships(context.services.prisma, actor.userId);
-  return {
+  return withToast(context, request, {
     user: { email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator },
     shops: shops.map((s) => ({ ...s, createdAt: s.createdAt.toISOString() })),
     platformDomain: context.platformDomain,
-  };
+  });
 }
 
 function ShopSwitcher({ shops }: { shops: Array<{ id: string; displayName: string; status: string }> }) {
@@ -61,18 +62,13 @@ function ShopSwitcher({ shops }: { shops: Array<{ id: string; displayName: strin
 }
 
 export default function DashboardLayout() {
-  const { user, shops } = useLoaderData<typeof loader>();
+  const { user, shops, toast } = useLoaderData<typeof loader>();
   return (
     <AppShell user={user} center={<ShopSwitcher shops={shops} />}>
       <Outlet />
+      <Toast toast={toast} />
     </AppShell>
   );
 }
 
-export function ErrorBoundary() {
-  return (
-    <AppShell user={null}>
-      <RouteErrorPanel />
-    </AppShell>
-  );
-}
+export { ShellRouteError as ErrorBoundary } from "#app/components/ui/route-error.tsx";

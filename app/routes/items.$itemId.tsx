@@ -1,7 +1,6 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Await, Link, useLoaderData } from "@remix-run/react";
 import { Suspense } from "react";
-import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { AddToCart } from "#app/components/storefront/add-to-cart.tsx";
 import { DownloadIcon, ShieldIcon, TruckIcon } from "#app/components/storefront/icons.tsx";
 import { ItemImage } from "#app/components/storefront/item-image.tsx";
@@ -172,6 +171,4 @@ function ProductJsonLd() {
   return <script type="application/ld+json" nonce={nonce} dangerouslySetInnerHTML={{ __html: json }} />;
 }
 
-export function ErrorBoundary() {
-  return <StorefrontErrorBoundary />;
-}
+export { StorefrontErrorBoundary as ErrorBoundary } from "#app/components/storefront/error-page.tsx";

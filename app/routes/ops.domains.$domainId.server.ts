@@ -64,7 +64,7 @@ export async function loadDomainDetail(context: AppLoadContext, rawId: string | 
   if (!row) throw new Response("Not found", { status: 404 });
   const [view, events] = await Promise.all([
     row.status === "removed" ? null : domains.get(row.tenantId, id).catch(rethrowAsResponse),
-    domains.events(id),
+    domains.events({ tenantId: row.tenantId }, id),
   ]);
   const emails = await actorEmails(context, events.map((e) => e.actor));
   return {

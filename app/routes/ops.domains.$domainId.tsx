@@ -1,9 +1,10 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "#app/utils/auth.server.ts";
 import { ActorKindBadge, Pill } from "#app/components/ops/badges.tsx";
 import { formatDateTime } from "#app/components/ops/format.ts";
 import { Card, EmptyState, PageHeader } from "#app/components/ops/layout.tsx";
+import { OpsRecordError } from "#app/components/ops/route-error.tsx";
 import { DnsRecordsTable } from "#app/components/ui/dns-records-table.tsx";
 import { DomainStatusBadge, TlsDetails } from "#app/components/ui/domain-status.tsx";
 import { loadDomainDetail } from "./ops.domains.$domainId.server.ts";
@@ -170,14 +171,5 @@ export default function OpsDomainDetail() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <Card>
-      <EmptyState title={notFound ? "No such domain" : "This domain could not be loaded"}>
-        {notFound ? "The domain ID is wrong or the domain no longer exists. " : "Something went wrong. Try again in a moment. "}
-        <Link to="/ops/domains" className="font-medium text-gray-900 underline underline-offset-4">Back to domains</Link>
-      </EmptyState>
-    </Card>
-  );
+  return <OpsRecordError subject="domain" notFound="The domain ID is wrong or the domain no longer exists." back={{ to: "/ops/domains", label: "Back to domains" }} />;
 }

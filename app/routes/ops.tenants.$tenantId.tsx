@@ -1,38 +1,36 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useActionData, useLoaderData, useRouteError, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Link, useActionData, useLoaderData, useSearchParams, type ShouldRevalidateFunction } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { auditActor, requireOperator } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
+import { redirectWithToast } from "#app/utils/toast.server.ts";
 import { replyWithApiError, ApiError } from "#app/utils/api-error.server.ts";
+import { ROLE } from "#server/auth/shared.ts";
 import { loadAuditRows, parseBefore } from "#app/components/ops/audit-rows.server.ts";
 import { AuditTable } from "#app/components/ops/audit-table.tsx";
 import { Pill, TenantStatusBadge } from "#app/components/ops/badges.tsx";
 import { formatDateTime, humanize } from "#app/components/ops/format.ts";
 import { buttonClass, Card, EmptyState, PageHeader, PagerLink, withParams } from "#app/components/ops/layout.tsx";
 import { TransitionForm } from "#app/components/ops/transition-form.tsx";
+import { OpsRecordError } from "#app/components/ops/route-error.tsx";
 import { BotHealthTable } from "#app/components/ops/bot-health.tsx";
 import { loadBotHealth } from "./ops.bots.server.ts";
 import { loadTenantHealth } from "#app/components/ops/tenant-health.server.ts";
 import { TenantHealthCard } from "#app/components/ops/tenant-health.tsx";
 import { allowedTransitions, TRANSITIONS, transitionFormSchema, type TransitionIntent } from "#app/components/ops/transition-schema.ts";
+import { requireParam } from "#app/utils/params.ts";
+import { invariantResponse } from "#app/utils/invariant.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.tenant.displayName} · Operator console` : "Tenant · Operator console" },
 ];
 
 const AUDIT_PAGE = 20;
-const tenantIdSchema = z.uuid();
-
-function requireTenantId(value: string | undefined) {
-  const parsed = tenantIdSchema.safeParse(value);
-  if (!parsed.success) throw new Response("Not found", { status: 404 });
-  return parsed.data;
-}
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   requireOperator(request, context);
-  const tenantId = requireTenantId(params.tenantId);
+  const tenantId = requireParam(params, "tenantId", z.uuid());
   const url = new URL(request.url);
   const before = parseBefore(url.searchParams.get("before"));
   const { prisma } = context.services;
@@ -53,7 +51,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     loadBotHealth(prisma, { tenantId }),
     loadTenantHealth(context.services, tenantId),
   ]);
-  if (!tenant) throw new Response("Not found", { status: 404 });
+  invariantResponse(tenant, "Not found", { status: 404 });
 
   const members = new Map<string, { userId: string; email: string; displayName: string | null; roles: string[] }>();
   for (const r of tenant.roles) {
@@ -99,7 +97,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const formData = await request.formData();
   requireCsrf(formData, context);
   requireOperator(request, context);
-  const tenantId = requireTenantId(params.tenantId);
+  const tenantId = requireParam(params, "tenantId", z.uuid());
   const rawIntent = formData.get("intent");
   const intent = TRANSITIONS.find((t) => t === rawIntent) ?? null;
   const submission = parseWithZod(formData, { schema: transitionFormSchema });
@@ -111,7 +109,10 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   } catch (err) {
     return json({ intent, result: replyWithApiError(submission, err) }, { status: err instanceof ApiError ? err.status : 400 });
   }
-  return redirect(`/ops/tenants/${tenantId}?done=${submission.value.intent}`);
+  return redirectWithToast(context, request, `/ops/tenants/${tenantId}`, {
+    title: DONE_MESSAGES[submission.value.intent],
+    description: "The reason is recorded in the audit trail below.",
+  });
 }
 
 /** A CONFLICT means the page is stale (the status changed elsewhere): reload it so the actions match again. */
@@ -137,8 +138,6 @@ export default function TenantDetail() {
   const { tenant, members, policy, health, transitions, previewPath, liveUrl, audit, bots } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [search] = useSearchParams();
-  // A later submission's outcome replaces the banner from the previous redirect.
-  const done = actionData ? undefined : TRANSITIONS.find((t) => t === search.get("done"));
   // The form that failed may be gone after a reload (CONFLICT): then its error is shown above the page.
   const orphanError = actionData?.intent && !transitions.includes(actionData.intent) ? (actionData.result.error?.[""]?.[0] ?? null) : null;
   const regular = transitions.filter((t) => t !== "close");
@@ -184,17 +183,6 @@ export default function TenantDetail() {
           </>
         }
       />
-
-      {done ? (
-        <div role="status" className="flex items-center justify-between gap-3 rounded-md bg-emerald-50 px-4 py-2.5 text-sm text-emerald-800 ring-1 ring-inset ring-emerald-200">
-          <span>
-            <span className="font-medium">{DONE_MESSAGES[done]}</span> The reason is recorded in the audit trail below.
-          </span>
-          <Link to={withParams(search, { done: null })} preventScrollReset replace className="text-xs font-medium text-emerald-700 hover:text-emerald-900">
-            Dismiss
-          </Link>
-        </div>
-      ) : null}
 
       {orphanError ? (
         <div role="alert" className="rounded-md bg-amber-50 px-4 py-2.5 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
@@ -257,7 +245,7 @@ export default function TenantDetail() {
                       <td className="px-4 py-2">
                         <div className="flex flex-wrap gap-1">
                           {m.roles.map((r) => (
-                            <Pill key={r} tone={r === "owner" ? "indigo" : "gray"}>
+                            <Pill key={r} tone={r === ROLE.owner ? "indigo" : "gray"}>
                               {r}
                             </Pill>
                           ))}
@@ -365,8 +353,8 @@ export default function TenantDetail() {
           <AuditTable rows={audit.rows} showTenant={false} />
         )}
         <div className="flex items-center justify-end gap-3 border-t border-gray-200 px-4 py-3">
-          <PagerLink to={audit.paged ? withParams(search, { before: null, done: null }, "#audit") : null}>Newest</PagerLink>
-          <PagerLink rel="next" to={audit.nextBefore ? withParams(search, { before: audit.nextBefore, done: null }, "#audit") : null}>
+          <PagerLink to={audit.paged ? withParams(search, { before: null }, "#audit") : null}>Newest</PagerLink>
+          <PagerLink rel="next" to={audit.nextBefore ? withParams(search, { before: audit.nextBefore }, "#audit") : null}>
             Older →
           </PagerLink>
         </div>
@@ -376,17 +364,5 @@ export default function TenantDetail() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <div className="rounded-lg border border-gray-200 bg-white p-8 text-center shadow-xs">
-      <h1 className="text-lg font-semibold text-gray-900">{notFound ? "No such tenant" : "This tenant could not be loaded"}</h1>
-      <p className="mt-2 text-sm text-gray-600">
-        {notFound ? "The tenant ID is wrong or the tenant no longer exists." : "Something went wrong. Try again in a moment."}
-      </p>
-      <Link to="/ops" className={`mt-6 ${buttonClass.secondary}`}>
-        Back to tenants
-      </Link>
-    </div>
-  );
+  return <OpsRecordError subject="tenant" notFound="The tenant ID is wrong or the tenant no longer exists." back={{ to: "/ops", label: "Back to tenants" }} />;
 }

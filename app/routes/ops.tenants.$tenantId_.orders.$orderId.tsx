@@ -1,8 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { requireOperator } from "#app/utils/auth.server.ts";
 import { formatDateTime } from "#app/components/ops/format.ts";
 import { buttonClass, Card, PageHeader } from "#app/components/ops/layout.tsx";
+import { OpsRecordError } from "#app/components/ops/route-error.tsx";
 import { Amount } from "#app/components/orders/amount.tsx";
 import { EscrowBadge, OrderStatusBadge, shortOrderId } from "#app/components/orders/order-status.tsx";
 import { StatusTimeline } from "#app/components/orders/status-timeline.tsx";
@@ -116,13 +117,5 @@ export default function OpsOrder() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const notFound = isRouteErrorResponse(error) && error.status === 404;
-  return (
-    <div className="rounded-lg border border-gray-200 bg-white p-8 text-center shadow-xs">
-      <h1 className="text-lg font-semibold text-gray-900">{notFound ? "No such order" : "This order could not be loaded"}</h1>
-      <p className="mt-2 text-sm text-gray-600">{notFound ? "The order does not exist in this shop." : "Something went wrong. Try again in a moment."}</p>
-      <Link to="/ops/disputes" className={`mt-6 ${buttonClass.secondary}`}>Back to disputes</Link>
-    </div>
-  );
+  return <OpsRecordError subject="order" notFound="The order does not exist in this shop." back={{ to: "/ops/disputes", label: "Back to disputes" }} />;
 }

@@ -1,13 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { isRouteErrorResponse, Link, Outlet, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { Link, Outlet, useLoaderData, useLocation } from "@remix-run/react";
 import { requireOperator } from "#app/utils/auth.server.ts";
+import { withToast } from "#app/utils/toast.server.ts";
+import { Toast } from "#app/components/ui/toast.tsx";
 import { SignOutButton } from "#app/components/ui/sign-out-button.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Operator console" }, { name: "robots", content: "noindex" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = requireOperator(request, context);
-  return { email: actor.email };
+  return withToast(context, request, { email: actor.email });
 }
 
 const NAV = [
@@ -78,34 +80,13 @@ function ConsoleShell({ email, children }: { email: string | null; children: Rea
 }
 
 export default function OpsLayout() {
-  const { email } = useLoaderData<typeof loader>();
+  const { email, toast } = useLoaderData<typeof loader>();
   return (
     <ConsoleShell email={email}>
       <Outlet />
+      <Toast toast={toast} />
     </ConsoleShell>
   );
 }
 
-export function ErrorBoundary() {
-  const error = useRouteError();
-  const status = isRouteErrorResponse(error) ? error.status : 500;
-  const title = status === 403 ? "Operators only" : status === 404 ? "Not found" : "Something went wrong";
-  const text =
-    status === 403
-      ? "This console is for platform operators. Your account does not have operator access."
-      : status === 404
-        ? "There is nothing at this address."
-        : "The console could not load this page. Try again in a moment.";
-  return (
-    <div className="grid min-h-screen place-items-center bg-gray-50 px-4 font-sans">
-      <div className="max-w-md rounded-lg border border-gray-200 bg-white p-8 text-center shadow-xs">
-        <p className="text-sm font-semibold text-gray-500">{status}</p>
-        <h1 className="mt-1 text-lg font-semibold text-gray-900">{title}</h1>
-        <p className="mt-2 text-sm text-gray-600">{text}</p>
-        <Link to="/dashboard" className="mt-6 inline-block text-sm font-medium text-gray-900 underline underline-offset-4">
-          Go to the dashboard
-        </Link>
-      </div>
-    </div>
-  );
-}
+export { OpsErrorBoundary as ErrorBoundary } from "#app/components/ops/route-error.tsx";

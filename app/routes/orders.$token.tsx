@@ -4,7 +4,6 @@ import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
-import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { CardIcon, ShieldIcon } from "#app/components/storefront/icons.tsx";
 import { shopMeta } from "#app/components/storefront/seo.ts";
 import { ShopLayout } from "#app/components/storefront/shop-layout.tsx";
@@ -225,6 +224,4 @@ function DisputeForm() {
   );
 }
 
-export function ErrorBoundary() {
-  return <StorefrontErrorBoundary />;
-}
+export { StorefrontErrorBoundary as ErrorBoundary } from "#app/components/storefront/error-page.tsx";

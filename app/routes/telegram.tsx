@@ -2,7 +2,6 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData, useRouteLoaderData } from "@remix-run/react";
 import { useEffect } from "react";
 import { CatalogResults, CategoryFilter, SearchForm } from "#app/components/storefront/catalog-view.tsx";
-import { StorefrontErrorBoundary } from "#app/components/storefront/error-page.tsx";
 import { shopMeta } from "#app/components/storefront/seo.ts";
 import { useShop } from "#app/components/storefront/shop.ts";
 import { TelegramFrame } from "#app/components/storefront/telegram-frame.tsx";
@@ -59,6 +58,4 @@ export default function TelegramCatalog() {
   );
 }
 
-export function ErrorBoundary() {
-  return <StorefrontErrorBoundary />;
-}
+export { StorefrontErrorBoundary as ErrorBoundary } from "#app/components/storefront/error-page.tsx";

@@ -1,4 +1,5 @@
-import { ORDER_READERS } from "#server/money/index.ts";
+import type { TenantRole } from "@prisma/client";
+import { can } from "#server/auth/index.ts";
 
 export interface TenantTab {
   to: string;
@@ -7,19 +8,15 @@ export interface TenantTab {
 }
 
 /** Which dashboard tabs a member sees (each page checks its own rule again on the server). */
-export function tabsFor(roles: readonly string[]): TenantTab[] {
-  const owner = roles.includes("owner");
-  const catalogEditor = owner || roles.includes("manager");
-  const domainEditor = catalogEditor || roles.includes("developer");
-  const orderReader = roles.some((r) => (ORDER_READERS as readonly string[]).includes(r));
+export function tabsFor(roles: readonly TenantRole[]): TenantTab[] {
   const tab = (to: string, label: string, end = false): TenantTab => ({ to, label, end });
   return [
     tab(".", "Overview", true),
-    ...(orderReader ? [tab("orders", "Orders")] : []),
-    ...(catalogEditor ? [tab("catalog", "Catalog")] : []),
+    ...(can(roles, "orders.read") ? [tab("orders", "Orders")] : []),
+    ...(can(roles, "catalog.read") ? [tab("catalog", "Catalog")] : []),
     tab("brand", "Brand"),
-    ...(owner ? [tab("team", "Team")] : []),
-    ...(domainEditor ? [tab("domains", "Domains")] : []),
+    ...(can(roles, "team.read") ? [tab("team", "Team")] : []),
+    ...(can(roles, "domains.manage") ? [tab("domains", "Domains")] : []),
     tab("payments", "Payments"),
     tab("bot", "Telegram"),
   ];

@@ -4,13 +4,13 @@ import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { botRegisterSchema } from "#server/bots/index.ts";
 
 const botParams = tenantParams.extend({ botId: z.uuid() });
-const managers = { tenant: { roles: ["owner", "developer"] as const, operator: false } };
+const managers = { tenant: { action: "bots.manage" as const, operator: false } };
 
 export function botRoutes() {
   return [
     defineRoute({
       method: "get", path: "/tenants/:tenantId/bots", tag: "bots", summary: "The shop's Telegram bots (never their tokens)",
-      auth: { tenant: { roles: "any", operator: true } }, params: tenantParams,
+      auth: { tenant: { action: "bots.read", operator: true } }, params: tenantParams,
       async handler({ params, services }) {
         return { items: await services.bots.list(params.tenantId) };
       },

@@ -6,8 +6,8 @@ import { catalogQuerySchema, itemCreateSchema, itemPatchSchema, parseCatalogCsv,
 import { UPLOAD_LIMITS } from "#server/uploads/index.ts";
 
 const itemParams = tenantParams.extend({ itemId: z.uuid() });
-const editors = { tenant: { roles: ["owner", "manager"] as const, operator: false } };
-const readers = { tenant: { roles: ["owner", "manager"] as const, operator: true } };
+const editors = { tenant: { action: "catalog.edit" as const, operator: false } };
+const readers = { tenant: { action: "catalog.read" as const, operator: true } };
 
 export function catalogRoutes() {
   return [

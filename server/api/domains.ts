@@ -7,8 +7,8 @@ import { defineRoute, tenantParams, ApiError } from "#server/http/index.ts";
 import { reconcileAsOperator } from "#server/edge/index.ts";
 
 const domainParams = tenantParams.extend({ domainId: z.uuid() });
-const editors = { tenant: { roles: ["owner", "manager", "developer"] as const, operator: false } };
-const readers = { tenant: { roles: "any" as const, operator: true } };
+const editors = { tenant: { action: "domains.manage" as const, operator: false } };
+const readers = { tenant: { action: "domains.read" as const, operator: true } };
 
 export const addDomainSchema = z.object({
   hostname: z.string().max(1000),

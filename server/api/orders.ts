@@ -1,12 +1,12 @@
 /** Merchant order routes (ORD, MONEY.md): owners, managers, finance and support read; owners and managers fulfil; owners and finance mark invoices paid. */
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
-import { deliveryCodeSchema, INVOICE_CONFIRMERS, markPaidSchema, ORDER_FULFILLERS, ORDER_READERS, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
+import { deliveryCodeSchema, markPaidSchema, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
 
 const orderParams = tenantParams.extend({ orderId: z.uuid() });
-const readers = { tenant: { roles: ORDER_READERS, operator: true, breakGlass: true } };
-const members = { tenant: { roles: "any" as const, operator: true } };
-const fulfillers = { tenant: { roles: ORDER_FULFILLERS, operator: false } };
+const readers = { tenant: { action: "orders.read" as const, operator: true, breakGlass: true } };
+const members = { tenant: { action: "platformFee.read" as const, operator: true } };
+const fulfillers = { tenant: { action: "orders.ship" as const, operator: false } };
 
 export function orderRoutes() {
   return [
@@ -41,7 +41,7 @@ export function orderRoutes() {
     }),
     defineRoute({
       method: "post", path: "/tenants/:tenantId/orders/:orderId/mark-paid", tag: "orders", summary: "Mark a manual invoice paid, with an evidence note (owner, finance)",
-      auth: { tenant: { roles: INVOICE_CONFIRMERS, operator: false } }, params: orderParams, body: markPaidSchema,
+      auth: { tenant: { action: "orders.markPaid", operator: false } }, params: orderParams, body: markPaidSchema,
       async handler({ params, body, audit, services }) {
         return services.money.markInvoicePaid(audit, params.tenantId, params.orderId, body.evidenceNote);
       },
@@ -55,7 +55,7 @@ export function orderRoutes() {
     }),
     defineRoute({
       method: "put", path: "/tenants/:tenantId/platform-fee", tag: "operator", summary: "Set the shop's platform fee (operators)",
-      auth: { tenant: { roles: [], operator: true } }, params: tenantParams, body: platformFeeSchema,
+      auth: { tenant: { action: "platformFee.set", operator: true } }, params: tenantParams, body: platformFeeSchema,
       async handler({ params, body, audit, services }) {
         return services.money.setPlatformFee(audit, params.tenantId, body.platformFeeBps);
       },

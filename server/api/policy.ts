@@ -7,7 +7,7 @@ export function policyRoutes() {
   return [
     defineRoute({
       method: "get", path: "/tenants/:tenantId/payment-policy", tag: "payments", summary: "The shop's payment policy",
-      auth: { tenant: { roles: "any", operator: true } },
+      auth: { tenant: { action: "policy.read", operator: true } },
       params: tenantParams,
       async handler({ params, services }) {
         return getPaymentPolicy(services.prisma, params.tenantId);
@@ -15,7 +15,7 @@ export function policyRoutes() {
     }),
     defineRoute({
       method: "put", path: "/tenants/:tenantId/payment-policy", tag: "payments", summary: "Replace the payment policy (owner, finance)",
-      auth: { tenant: { roles: ["owner", "finance"], operator: false } },
+      auth: { tenant: { action: "policy.edit", operator: false } },
       params: tenantParams, body: paymentPolicySchema,
       async handler({ params, body, audit, services }) {
         return putPaymentPolicy(services.prisma, services.publishTenancyChange, audit, params.tenantId, body);

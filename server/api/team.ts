@@ -3,27 +3,27 @@ import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { invitationAcceptSchema, invitationCreateSchema, roleGrantSchema } from "#server/auth/index.ts";
 
-const ownerOnly = { tenant: { roles: ["owner"] as const, operator: false } };
-const ownerOrOperatorRead = { tenant: { roles: ["owner"] as const, operator: true } };
+const teamManagers = { tenant: { action: "team.manage" as const, operator: false } };
+const teamReaders = { tenant: { action: "team.read" as const, operator: true } };
 
 export function teamRoutes() {
   return [
     defineRoute({
-      method: "get", path: "/tenants/:tenantId/roles", tag: "team", summary: "Members and their roles", auth: ownerOrOperatorRead,
+      method: "get", path: "/tenants/:tenantId/roles", tag: "team", summary: "Members and their roles", auth: teamReaders,
       params: tenantParams,
       async handler({ params, services }) {
         return { items: await services.team.listRoles(params.tenantId) };
       },
     }),
     defineRoute({
-      method: "post", path: "/tenants/:tenantId/roles", tag: "team", summary: "Grant a further role to a member", auth: ownerOnly, status: 201,
+      method: "post", path: "/tenants/:tenantId/roles", tag: "team", summary: "Grant a further role to a member", auth: teamManagers, status: 201,
       params: tenantParams, body: roleGrantSchema,
       async handler({ params, body, audit, services }) {
         return services.team.grantRole(audit, params.tenantId, body);
       },
     }),
     defineRoute({
-      method: "delete", path: "/tenants/:tenantId/roles/:roleId", tag: "team", summary: "Revoke a role (never the last owner)", auth: ownerOnly,
+      method: "delete", path: "/tenants/:tenantId/roles/:roleId", tag: "team", summary: "Revoke a role (never the last owner)", auth: teamManagers,
       params: tenantParams.extend({ roleId: z.uuid() }),
       async handler({ params, audit, services }) {
         await services.team.revokeRole(audit, params.tenantId, params.roleId);
@@ -31,7 +31,7 @@ export function teamRoutes() {
       },
     }),
     defineRoute({
-      method: "get", path: "/tenants/:tenantId/invitations", tag: "team", summary: "Open invitations", auth: ownerOrOperatorRead,
+      method: "get", path: "/tenants/:tenantId/invitations", tag: "team", summary: "Open invitations", auth: teamReaders,
       params: tenantParams,
       async handler({ params, services }) {
         return { items: await services.team.listInvitations(params.tenantId) };
@@ -39,7 +39,7 @@ export function teamRoutes() {
     }),
     defineRoute({
       method: "post", path: "/tenants/:tenantId/invitations", tag: "team", summary: "Invite someone by email (link valid 7 days, single use)",
-      auth: ownerOnly, status: 201,
+      auth: teamManagers, status: 201,
       params: tenantParams, body: invitationCreateSchema,
       async handler({ params, body, audit, meta, services }) {
         const { invitation, token } = await services.team.invite(audit, params.tenantId, body);
@@ -47,7 +47,7 @@ export function teamRoutes() {
       },
     }),
     defineRoute({
-      method: "delete", path: "/tenants/:tenantId/invitations/:invitationId", tag: "team", summary: "Withdraw an invitation", auth: ownerOnly,
+      method: "delete", path: "/tenants/:tenantId/invitations/:invitationId", tag: "team", summary: "Withdraw an invitation", auth: teamManagers,
       params: tenantParams.extend({ invitationId: z.uuid() }),
       async handler({ params, audit, services }) {
         await services.team.revokeInvitation(audit, params.tenantId, params.invitationId);

@@ -10,7 +10,7 @@ import {
 
 function transitionRoute(kind: Transition, summary: string) {
   return defineRoute({
-    method: "post", path: `/tenants/:tenantId/${kind}`, tag: "operator", summary, auth: { tenant: { roles: [], operator: true } },
+    method: "post", path: `/tenants/:tenantId/${kind}`, tag: "operator", summary, auth: { tenant: { action: "tenant.transition", operator: true } },
     params: tenantParams, body: transitionSchema,
     async handler({ params, body, audit, services }) {
       return services.tenants.transition(audit, params.tenantId, kind, body.reason);
@@ -43,7 +43,7 @@ export function tenantRoutes() {
       },
     }),
     defineRoute({
-      method: "get", path: "/tenants/:tenantId", tag: "tenants", summary: "A shop", auth: { tenant: { roles: "any", operator: true } },
+      method: "get", path: "/tenants/:tenantId", tag: "tenants", summary: "A shop", auth: { tenant: { action: "tenant.read", operator: true } },
       params: tenantParams,
       async handler({ params, access, services }) {
         const tenant = await services.prisma.tenant.findUnique({ where: { id: params.tenantId }, select: tenantSelect });
@@ -53,7 +53,7 @@ export function tenantRoutes() {
     }),
     defineRoute({
       method: "patch", path: "/tenants/:tenantId", tag: "tenants", summary: "Update name, brand, locales or currency (owner)",
-      auth: { tenant: { roles: ["owner"], operator: false } },
+      auth: { tenant: { action: "brand.edit", operator: false } },
       params: tenantParams, body: tenantPatchSchema,
       async handler({ params, body, audit, services }) {
         return services.tenants.update(audit, params.tenantId, body);
@@ -64,7 +64,7 @@ export function tenantRoutes() {
     transitionRoute("close", "Close a shop (operator, reason required)"),
     defineRoute({
       method: "get", path: "/tenants/:tenantId/audit", tag: "tenants", summary: "The shop's audit trail (owner, operators)",
-      auth: { tenant: { roles: ["owner"], operator: true } },
+      auth: { tenant: { action: "audit.read", operator: true } },
       params: tenantParams,
       query: z.object({ action: z.string().max(60).optional(), before: beforeCursorSchema.optional(), limit: z.coerce.number().int().min(1).max(200).default(50) }),
       async handler({ params, query, services }) {

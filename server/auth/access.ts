@@ -6,10 +6,11 @@
 import type { PrismaClient, TenantRole } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
 import type { Actor } from "./service.ts";
+import { can, type TenantAction } from "./permissions.ts";
 
 export interface TenantRule {
-  /** Roles that may act; "any" means any member. An empty list means no member role suffices (operator-only). */
-  roles: readonly TenantRole[] | "any";
+  /** What the caller is doing; the permission table (permissions.ts) says which member roles may. */
+  action: TenantAction;
   /** Whether platform operators pass (operators never become members). */
   operator: boolean;
   /**
@@ -35,8 +36,7 @@ export async function requireTenantAccess(prisma: PrismaClient, actor: Actor, te
     throw new ApiError(404, "TENANT_NOT_FOUND", "No such tenant.");
   }
   const { roles: _r, ...summary } = tenant;
-  const memberOk = roles.length > 0 && (rule.roles === "any" || roles.some((r) => (rule.roles as readonly TenantRole[]).includes(r)));
-  if (memberOk) return { tenant: summary, roles, asOperator: false };
+  if (can(roles, rule.action)) return { tenant: summary, roles, asOperator: false };
   if (actor.isOperator && rule.operator) return { tenant: summary, roles, asOperator: true };
   throw new ApiError(403, "FORBIDDEN", "Your role does not allow this action.");
 }

@@ -4,11 +4,12 @@
  */
 import type { Prisma, PrismaClient, TenantRole } from "@prisma/client";
 import { z } from "zod";
+import { updateInTenant } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { emailSchema } from "./schemas.ts";
 import { hashSecret, newSecret } from "#server/secrets/index.ts";
-import { TENANT_ROLES } from "./roles.ts";
+import { ROLE, TENANT_ROLES } from "./permissions.ts";
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 export const MAX_MANAGERS = 5;
@@ -26,8 +27,8 @@ async function lockTeam(tx: Tx, tenantId: string) {
 }
 
 async function assertRoom(tx: Tx, tenantId: string, role: TenantRole, now: Date) {
-  const isManager = role === "manager";
-  const roleFilter = isManager ? { role: "manager" as const } : { role: { not: "manager" as const } };
+  const isManager = role === ROLE.manager;
+  const roleFilter = isManager ? { role: ROLE.manager } : { role: { not: ROLE.manager } };
   const [granted, pending] = await Promise.all([
     tx.tenantUserRole.count({ where: { tenantId, ...roleFilter } }),
     tx.tenantInvitation.count({ where: { tenantId, ...roleFilter, acceptedAt: null, revokedAt: null, expiresAt: { gt: now } } }),
@@ -86,11 +87,11 @@ export class TeamService {
         // Tenant floor: the role is looked up within this tenant only.
         const row = await tx.tenantUserRole.findFirst({ where: { id: roleId, tenantId } });
         if (!row) throw new ApiError(404, "ROLE_NOT_FOUND", "No such role in this shop.");
-        if (row.role === "owner") {
-          const owners = await tx.tenantUserRole.count({ where: { tenantId, role: "owner" } });
+        if (row.role === ROLE.owner) {
+          const owners = await tx.tenantUserRole.count({ where: { tenantId, role: ROLE.owner } });
           if (owners <= 1) throw new ApiError(409, "LAST_OWNER", "A shop must keep at least one owner.");
         }
-        await tx.tenantUserRole.delete({ where: { id: row.id } });
+        await tx.tenantUserRole.delete({ where: { id: row.id, tenantId } });
         await writeAudit(tx, actor, { action: "role.revoke", tenantId, target: `user:${row.userId}`, details: { role: row.role } });
       })
       .catch(mapTriggerError);
@@ -124,11 +125,10 @@ export class TeamService {
 
   async revokeInvitation(actor: AuditActor, tenantId: string, invitationId: string) {
     await this.deps.prisma.$transaction(async (tx) => {
-      const { count } = await tx.tenantInvitation.updateMany({
-        where: { id: invitationId, tenantId, acceptedAt: null, revokedAt: null },
+      await updateInTenant({ tenantId }, tx.tenantInvitation, {
+        where: { id: invitationId, acceptedAt: null, revokedAt: null },
         data: { revokedAt: this.now() },
-      });
-      if (count === 0) throw new ApiError(404, "INVITATION_NOT_FOUND", "No open invitation with this id.");
+      }, () => new ApiError(404, "INVITATION_NOT_FOUND", "No open invitation with this id."));
       await writeAudit(tx, actor, { action: "invitation.revoke", tenantId, target: `invitation:${invitationId}` });
     });
   }
@@ -149,7 +149,7 @@ export class TeamService {
     const now = this.now();
     return this.deps.prisma
       .$transaction(async (tx) => {
-        const inv = await tx.tenantInvitation.findUnique({ where: { tokenHash: hashSecret(token) } });
+        const inv = await invitationByToken(tx, token);
         if (!inv || inv.revokedAt || inv.acceptedAt || inv.expiresAt <= now) {
           throw new ApiError(410, "INVITATION_INVALID", "This invitation link has expired or was already used.");
         }
@@ -158,7 +158,7 @@ export class TeamService {
         }
         await lockTeam(tx, inv.tenantId);
         const { count } = await tx.tenantInvitation.updateMany({
-          where: { id: inv.id, acceptedAt: null, revokedAt: null },
+          where: { id: inv.id, tenantId: inv.tenantId, acceptedAt: null, revokedAt: null },
           data: { acceptedAt: now, acceptedById: actor.userId },
         });
         if (count === 0) throw new ApiError(410, "INVITATION_INVALID", "This invitation link has expired or was already used.");
@@ -169,4 +169,9 @@ export class TeamService {
       })
       .catch(mapTriggerError);
   }
+}
+
+/** The link's secret token identifies the invitation and so its shop: this lookup spans tenants on purpose. */
+function invitationByToken(tx: Prisma.TransactionClient, token: string) {
+  return tx.tenantInvitation.findUnique({ where: { tokenHash: hashSecret(token) } });
 }

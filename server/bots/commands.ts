@@ -4,8 +4,11 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
-import { hashSecret, type SecretBox } from "#server/secrets/index.ts";
+import { hashSecret } from "#server/secrets/index.ts";
+import { rolesFor } from "#server/auth/index.ts";
+import { inTenant, type TenantScope } from "#server/db/index.ts";
 import { hit } from "#server/http/index.ts";
+import type { SecretBox } from "#server/secrets/index.ts";
 import type { TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
 import type { TelegramUpdate } from "./webhook.ts";
@@ -25,7 +28,6 @@ export interface CommandContext {
 }
 
 export const COMMANDS_PER_MINUTE = 20;
-const ADMIN_ROLES = ["owner", "manager"] as const;
 
 export class Commands {
   constructor(
@@ -51,7 +53,7 @@ export class Commands {
     const fromId = String(msg.from.id);
 
     if (name === "/start" && args[0] && bot.claimTokenHash) {
-      if (await this.claim(bot.id, args[0], fromId)) {
+      if (await this.claim(bot, args[0], fromId)) {
         return void (await reply(`This bot is now connected to ${shopName}, and you are its admin. Send /help to see your commands.`));
       }
     }
@@ -90,19 +92,19 @@ export class Commands {
   }
 
   /** Single use: the compare-and-swap on the claim hash lets exactly one /start <token> through. */
-  private async claim(botId: string, token: string, fromId: string) {
+  private async claim(bot: TenantScope & { id: string }, token: string, fromId: string) {
     const { count } = await this.d.prisma.tenantBot.updateMany({
-      where: { id: botId, claimTokenHash: hashSecret(token), status: { in: ["pending", "active"] } },
+      where: inTenant(bot, { id: bot.id, claimTokenHash: hashSecret(token), status: { in: ["pending" as const, "active" as const] } }),
       data: { claimTokenHash: null, encryptedClaimToken: null, adminTelegramUserId: fromId, claimedAt: new Date(), status: "active" },
     });
     return count === 1;
   }
 
-  /** The claimant, or a member with a linked Telegram id and role manager or above — of this tenant only. */
+  /** The claimant, or a member with a linked Telegram id and a role allowed `bots.admin` — of this tenant only. */
   private async isAdmin(bot: CommandContext["bot"], fromId: string) {
     if (bot.adminTelegramUserId === fromId) return true;
     const member = await this.d.prisma.tenantUserRole.findFirst({
-      where: { tenantId: bot.tenantId, role: { in: [...ADMIN_ROLES] }, user: { telegramUserId: fromId } },
+      where: { tenantId: bot.tenantId, role: { in: [...rolesFor("bots.admin")] }, user: { telegramUserId: fromId } },
       select: { id: true },
     });
     return Boolean(member);

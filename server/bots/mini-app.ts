@@ -30,7 +30,7 @@ export async function signInBuyer(deps: { prisma: PrismaClient; box: () => Secre
 /** The buyer of this tenant behind a cookie value, or null (another tenant's session is simply not found). */
 export async function buyerFromToken(prisma: PrismaClient, tenantId: string, token: string | null) {
   if (!token) return null;
-  const row = await prisma.buyerSession.findUnique({ where: { tokenHash: hashSecret(token) }, select: { tenantId: true, telegramUserId: true, displayName: true, expiresAt: true } });
-  if (!row || row.tenantId !== tenantId || row.expiresAt <= new Date()) return null;
+  const row = await prisma.buyerSession.findUnique({ where: { tokenHash: hashSecret(token), tenantId }, select: { telegramUserId: true, displayName: true, expiresAt: true } });
+  if (!row || row.expiresAt <= new Date()) return null;
   return { telegramUserId: row.telegramUserId, name: row.displayName };
 }

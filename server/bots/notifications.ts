@@ -7,6 +7,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { Queue, Job } from "bullmq";
 import type { Redis } from "ioredis";
+import { rolesFor } from "#server/auth/index.ts";
 import { hit } from "#server/http/index.ts";
 import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/index.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
@@ -38,14 +39,14 @@ export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Qu
     : await deps.prisma.$queryRawUnsafe<Bot[]>(ACTIVE_BOTS, tenantId);
   if (!bots.length) return { queued: 0 }; // most shops have no bot: no need to look up who would be told
   const members = await deps.prisma.tenantUserRole.findMany({
-    where: { tenantId, role: { in: ["owner", "manager"] }, user: { telegramUserId: { not: null } } },
+    where: { tenantId, role: { in: [...rolesFor("bots.admin")] }, user: { telegramUserId: { not: null } } },
     select: { user: { select: { telegramUserId: true } } },
   });
   let queued = 0;
   for (const bot of bots) {
     const chats = new Set([bot.adminTelegramUserId, ...members.map((m) => m.user.telegramUserId)].filter((c): c is string => Boolean(c)));
     for (const chatId of chats) {
-      await enqueueJob(deps.queue, "bots.notify", { botId: bot.id, chatId, eventId: event.id, text: event.text }, { jobId: notificationJobId(event.id, bot.id, chatId) });
+      await enqueueJob(deps.queue, "bots.notify", { tenantId, botId: bot.id, chatId, eventId: event.id, text: event.text }, { jobId: notificationJobId(event.id, bot.id, chatId) });
       queued++;
     }
   }
@@ -59,11 +60,11 @@ export function notificationJobId(eventId: string, botId: string, chatId: string
 
 export async function deliverNotification(
   deps: { prisma: PrismaClient; redis: Redis; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; registry: BotRegistry },
-  data: { botId: string; chatId: string; text: string },
+  data: { tenantId: string; botId: string; chatId: string; text: string },
   job: Job,
   token?: string,
 ) {
-  const bot = await deps.prisma.tenantBot.findUnique({ where: { id: data.botId }, select: { id: true, status: true, encryptedToken: true } });
+  const bot = await deps.prisma.tenantBot.findUnique({ where: { id: data.botId, tenantId: data.tenantId }, select: { id: true, status: true, encryptedToken: true } });
   if (!bot || bot.status !== "active") return; // Revoked or suspended since: nothing to send.
 
   const slot = await hit(deps.redis, deps.prefix, { name: "bot-send", limit: SENDS_PER_SECOND_PER_BOT, windowMs: 1_000 }, bot.id);

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
+import { updateInTenant } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { hashSecret, type SecretBox } from "#server/secrets/index.ts";
@@ -19,7 +20,7 @@ export interface BotDeps {
   prisma: PrismaClient;
   box: () => SecretBox;
   telegram: (token: string) => TelegramClient;
-  enqueue: (name: "bots.configure" | "bots.deconfigure", data: { botId: string }) => Promise<void>;
+  enqueue: (name: "bots.configure" | "bots.deconfigure", data: { tenantId: string; botId: string }) => Promise<void>;
   /** Where Telegram posts updates, e.g. https://shops.example.com (+ /api/telegram/webhook/<id>). */
   webhookBaseUrl: string;
   platformDomain: string;
@@ -61,12 +62,12 @@ export class BotRegistry {
       const bot = await this.d.prisma.$transaction(async (tx) => {
         // The same Telegram bot may come back: with a new token after a suspension, or after a revoke (here or,
         // once revoked, in another shop). A live bot of another shop stays taken.
-        const previous = await tx.tenantBot.findUnique({ where: { telegramBotId: String(me.id) }, select: { id: true, tenantId: true, status: true } });
+        const previous = await previousRegistration(tx, String(me.id));
         if (previous && previous.tenantId !== tenantId && previous.status !== "revoked") {
           throw new ApiError(409, "BOT_TAKEN", "This bot is already connected to another shop. Revoke it there first.");
         }
         if (previous) {
-          await tx.tenantBot.delete({ where: { id: previous.id } });
+          await tx.tenantBot.delete({ where: { id: previous.id, tenantId: previous.tenantId } });
           await writeAudit(tx, actor, { action: "bot.replace", tenantId, target: `bot:${previous.id}`, details: { previousStatus: previous.status } });
         }
         const row = await tx.tenantBot.create({
@@ -85,7 +86,7 @@ export class BotRegistry {
         await writeAudit(tx, actor, { action: "bot.register", tenantId, target: `bot:${id}`, details: { username: me.username!, telegramBotId: String(me.id) } });
         return row;
       });
-      await this.d.enqueue("bots.configure", { botId: id });
+      await this.d.enqueue("bots.configure", { tenantId, botId: id });
       return { bot, claimLink: claimLinkFor(bot.username, claimToken) };
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
@@ -105,22 +106,21 @@ export class BotRegistry {
 
   async revoke(actor: AuditActor, tenantId: string, botId: string) {
     const bot = await this.d.prisma.$transaction(async (tx) => {
-      const { count } = await tx.tenantBot.updateMany({
-        where: { id: botId, tenantId, status: { not: "revoked" } },
+      await updateInTenant({ tenantId }, tx.tenantBot, {
+        where: { id: botId, status: { not: "revoked" } },
         data: { status: "revoked", revokedAt: this.now(), claimTokenHash: null, encryptedClaimToken: null },
-      });
-      if (count === 0) throw new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop.");
+      }, () => new ApiError(404, "BOT_NOT_FOUND", "No active bot with this id in this shop."));
       await writeAudit(tx, actor, { action: "bot.revoke", tenantId, target: `bot:${botId}` });
-      return tx.tenantBot.findUniqueOrThrow({ where: { id: botId }, select: botSelect });
+      return tx.tenantBot.findUniqueOrThrow({ where: { id: botId, tenantId }, select: botSelect });
     });
-    await this.d.enqueue("bots.deconfigure", { botId });
+    await this.d.enqueue("bots.deconfigure", { tenantId, botId });
     return bot;
   }
 
   /** Job: point Telegram at our webhook and set the Mini App menu button. Idempotent. */
-  async configure(botId: string) {
+  async configure(tenantId: string, botId: string) {
     const bot = await this.d.prisma.tenantBot.findUnique({
-      where: { id: botId },
+      where: { id: botId, tenantId },
       select: { id: true, status: true, encryptedToken: true, encryptedWebhookSecret: true, tenant: { select: { slug: true, domains: { where: { isPrimary: true, status: "active" }, select: { hostname: true }, take: 1 } } } },
     });
     if (!bot || bot.status === "revoked") return;
@@ -143,8 +143,8 @@ export class BotRegistry {
   }
 
   /** Job: stop Telegram from posting to us for a revoked bot. */
-  async deconfigure(botId: string) {
-    const bot = await this.d.prisma.tenantBot.findUnique({ where: { id: botId }, select: { id: true, encryptedToken: true } });
+  async deconfigure(tenantId: string, botId: string) {
+    const bot = await this.d.prisma.tenantBot.findUnique({ where: { id: botId, tenantId }, select: { id: true, encryptedToken: true } });
     if (!bot) return;
     try {
       await this.d.telegram(openToken(this.d.box(), bot)).deleteWebhook({ drop_pending_updates: true });
@@ -163,6 +163,11 @@ export class BotRegistry {
       data: { lastError: message.slice(0, 300), lastErrorAt: this.now(), ...(unauthorized ? { status: "suspended" } : {}) },
     });
   }
+}
+
+/** A Telegram bot id is unique across shops, so its previous registration is looked up in every shop. */
+function previousRegistration(tx: Prisma.TransactionClient, telegramBotId: string) {
+  return tx.tenantBot.findUnique({ where: { telegramBotId }, select: { id: true, tenantId: true, status: true } });
 }
 
 function describe(err: unknown) {

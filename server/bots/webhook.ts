@@ -26,14 +26,9 @@ export type TelegramUpdate = z.infer<typeof updateSchema>;
 
 export type WebhookOutcome = { status: 200 | 400 | 401 | 404; processed: boolean };
 
-export async function handleWebhook(
-  deps: { prisma: PrismaClient; box: () => SecretBox; commands: Commands; logger: Logger },
-  botId: string,
-  secretHeader: string | undefined,
-  rawBody: Buffer,
-): Promise<WebhookOutcome> {
-  if (!/^[0-9a-f-]{36}$/.test(botId)) return { status: 404, processed: false };
-  const bot = await deps.prisma.tenantBot.findUnique({
+/** Telegram's webhook URL names only the bot: the bot row (any shop's) names the tenant for everything after. */
+function webhookBot(prisma: PrismaClient, botId: string) {
+  return prisma.tenantBot.findUnique({
     where: { id: botId },
     select: {
       id: true, tenantId: true, status: true, paused: true, username: true, encryptedToken: true, encryptedWebhookSecret: true,
@@ -41,6 +36,16 @@ export async function handleWebhook(
       tenant: { select: { status: true, slug: true, displayName: true, brand: true, domains: { where: { isPrimary: true, status: "active" }, select: { hostname: true }, take: 1 } } },
     },
   });
+}
+
+export async function handleWebhook(
+  deps: { prisma: PrismaClient; box: () => SecretBox; commands: Commands; logger: Logger },
+  botId: string,
+  secretHeader: string | undefined,
+  rawBody: Buffer,
+): Promise<WebhookOutcome> {
+  if (!/^[0-9a-f-]{36}$/.test(botId)) return { status: 404, processed: false };
+  const bot = await webhookBot(deps.prisma, botId);
   if (!bot || bot.status === "revoked") return { status: 404, processed: false };
   if (!webhookSecretMatches(deps.box(), bot, secretHeader)) return { status: 401, processed: false };
   // TEN-7: a suspended or closed shop's bot is refused like a bad secret; Telegram retries later if it reopens.
@@ -53,7 +58,7 @@ export async function handleWebhook(
   } catch {
     return { status: 400, processed: false };
   }
-  await deps.prisma.tenantBot.update({ where: { id: bot.id }, data: { lastWebhookAt: new Date() } });
+  await deps.prisma.tenantBot.update({ where: { id: bot.id, tenantId: bot.tenantId }, data: { lastWebhookAt: new Date() } });
   const ctx: CommandContext = { bot, update };
   try {
     await deps.commands.handle(ctx);

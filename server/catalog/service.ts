@@ -3,6 +3,7 @@
  * `archivedAt: null`, so an inactive item never reaches a buyer, the public JSON or the sitemap.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
+import { updateInTenant } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { mediaPath } from "#server/uploads/index.ts";
@@ -125,7 +126,7 @@ export class CatalogService {
     const row = await tx.catalogItem.create({ data: { tenantId, ...fields }, select: { id: true } });
     await this.linkImages(tx, tenantId, row.id, imageIds);
     await writeAudit(tx, actor, { action: "catalog.item_create", tenantId, target: `item:${row.id}`, details: { title: fields.title } });
-    return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id: row.id }, select: itemSelect }));
+    return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id: row.id, tenantId }, select: itemSelect }));
   }
 
   async update(actor: AuditActor, tenantId: string, id: string, input: ItemPatchInput) {
@@ -138,20 +139,19 @@ export class CatalogService {
       if (count === 0) await this.explainMiss(tx, tenantId, id);
       if (imageIds) await this.linkImages(tx, tenantId, id, imageIds);
       await writeAudit(tx, actor, { action: "catalog.item_update", tenantId, target: `item:${id}`, details: { fields: Object.keys(fields), images: imageIds?.length } });
-      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id }, select: itemSelect }));
+      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id, tenantId }, select: itemSelect }));
     });
   }
 
   /** Archive: hidden from buyers and the default merchant list, kept for order history. */
   async archive(actor: AuditActor, tenantId: string, id: string) {
     return this.deps.prisma.$transaction(async (tx) => {
-      const { count } = await tx.catalogItem.updateMany({
-        where: { id, tenantId },
+      await updateInTenant({ tenantId }, tx.catalogItem, {
+        where: { id },
         data: { active: false, archivedAt: new Date(), version: { increment: 1 } },
-      });
-      if (count === 0) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
+      }, () => new ApiError(404, "ITEM_NOT_FOUND", "No such item."));
       await writeAudit(tx, actor, { action: "catalog.item_archive", tenantId, target: `item:${id}` });
-      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id }, select: itemSelect }));
+      return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id, tenantId }, select: itemSelect }));
     });
   }
 

@@ -1,2 +1,3 @@
 export * from "./client.ts";
 export * from "./paging.ts";
+export * from "./tenant-scope.ts";

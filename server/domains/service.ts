@@ -8,6 +8,7 @@ import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type TenantDomain, type TenantDomainStatus } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { inTenant, type TenantScope } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { TLS_WARNING_DAYS, type TlsProbeResult } from "#server/edge/index.ts";
 import type { DnsLookup } from "./dns.ts";
@@ -31,7 +32,7 @@ export interface DomainServiceDeps {
   probe?: (hostname: string) => Promise<TlsProbeResult>;
   notify?: (tenantId: string, event: { id: string; text: string }) => Promise<unknown>;
   /** Queue a background re-check (a job with retries) after the edge could not be updated inline. */
-  retry?: (domainId: string) => Promise<unknown>;
+  retry?: (tenantId: string, domainId: string) => Promise<unknown>;
   manualCheckMinMs: number;
   pendingMaxDays: number;
   degradedGraceHours: number;
@@ -85,6 +86,11 @@ export class DomainService {
     return row;
   }
 
+  /** Operators and the scheduler check a domain by id alone; the row then supplies the floor for the rest. */
+  private findAcrossTenants(domainId: string) {
+    return this.d.prisma.tenantDomain.findUnique({ where: { id: domainId } });
+  }
+
   async add(audit: AuditActor, tenantId: string, input: { hostname: string; mode?: DomainMode }): Promise<DomainView> {
     const v = validateCustomHostname(input.hostname, { platformDomain: this.d.platformDomain });
     if (!v.ok) throw new ApiError(400, "DOMAIN_INVALID", v.message, { reason: v.reason });
@@ -95,7 +101,7 @@ export class DomainService {
     const now = this.now();
     try {
       return await this.d.prisma.$transaction(async (tx) => {
-        const clash = await tx.tenantDomain.findFirst({ where: { hostname: v.hostname, status: { not: "removed" } }, select: { tenantId: true } });
+        const clash = await hostnameClash(tx, v.hostname);
         if (clash) throw taken(v.hostname, clash.tenantId === tenantId);
         const count = await tx.tenantDomain.count({ where: { tenantId, status: { not: "removed" } } });
         if (count >= MAX_DOMAINS_PER_TENANT) throw new ApiError(409, "DOMAIN_LIMIT_REACHED", `A shop can have at most ${MAX_DOMAINS_PER_TENANT} domains. Remove one first.`);
@@ -119,7 +125,7 @@ export class DomainService {
    * `manual` checks (the merchant's "Check now", the wizard's polling) are throttled per domain.
    */
   async check(actor: string, tenantId: string | null, domainId: string, { manual = false } = {}): Promise<CheckResult> {
-    const row = tenantId ? await this.find(tenantId, domainId) : await this.d.prisma.tenantDomain.findUnique({ where: { id: domainId } });
+    const row = tenantId ? await this.find(tenantId, domainId) : await this.findAcrossTenants(domainId);
     if (!row || row.status === "removed") throw new ApiError(404, "DOMAIN_NOT_FOUND", "No such domain.");
     if (manual && this.d.manualCheckMinMs > 0) {
       const ok = await this.d.redis.set(`${this.d.prefix}domain-check:${row.id}`, "1", "PX", this.d.manualCheckMinMs, "NX");
@@ -176,10 +182,10 @@ export class DomainService {
       if (to !== row.status || problemKey(problems) !== problemKey(row.lastProblems as unknown as DomainProblem[])) {
         await event(tx, row, row.status, to, actor, evidence);
       }
-      return tx.tenantDomain.findUniqueOrThrow({ where: { id: row.id } });
+      return tx.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } });
     });
     if (!updated) {
-      const fresh = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id } });
+      const fresh = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } });
       return { domain: this.view(fresh), from: row.status, to: fresh.status, throttled: false, edgeError: null };
     }
     if (notice) await this.tell(row, `domain.${to}`, notice);
@@ -188,8 +194,8 @@ export class DomainService {
     const routable = (s: TenantDomainStatus) => s === "active" || s === "degraded";
     // A check after an edge failure (a retried job) also retries the edge, even when the status did not change.
     if (routable(row.status) !== routable(to) || (routable(to) && row.lastError === EDGE_PENDING)) edgeError = await this.afterChange(updated, `domain ${updated.hostname} ${row.status} → ${to}`);
-    if (edgeError && manual) await this.d.retry?.(row.id);
-    let final = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id } }); // with afterChange's notice
+    if (edgeError && manual) await this.d.retry?.(row.tenantId, row.id);
+    let final = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } }); // with afterChange's notice
     if (routable(to) && !edgeError && this.d.probe && (to !== row.status || !row.tlsCheckedAt || now.getTime() - row.tlsCheckedAt.getTime() >= ACTIVE_RECHECK_MS / 2)) {
       final = await this.recordTls(final, actor);
     }
@@ -286,24 +292,29 @@ export class DomainService {
     return { byState: groups.map((g) => ({ status: g.status, tlsStatus: g.tlsStatus, count: g._count._all })), expiringSoon };
   }
 
-  /** Operators: one domain's event log, across shops. */
-  async events(domainId: string, limit = 200) {
-    return this.d.prisma.tenantDomainEvent.findMany({ where: { domainId }, orderBy: { createdAt: "desc" }, take: limit });
+  /** One domain's event log (operators pass the domain's own tenant). */
+  async events(scope: TenantScope, domainId: string, limit = 200) {
+    return this.d.prisma.tenantDomainEvent.findMany({ where: inTenant(scope, { domainId }), orderBy: { createdAt: "desc" }, take: limit });
   }
 
   /** Domains whose next check is due (pending backoff, daily re-checks), oldest first. */
-  async due(limit = 200): Promise<Array<{ id: string; nextCheckAt: Date }>> {
+  async due(limit = 200): Promise<Array<{ id: string; tenantId: string; nextCheckAt: Date }>> {
     const rows = await this.d.prisma.tenantDomain.findMany({
       where: { status: { in: ["pending", "active", "degraded"] }, nextCheckAt: { lte: this.now() } },
-      orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true, nextCheckAt: true },
+      orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true, tenantId: true, nextCheckAt: true },
     });
-    return rows.map((r) => ({ id: r.id, nextCheckAt: r.nextCheckAt! }));
+    return rows.map((r) => ({ id: r.id, tenantId: r.tenantId, nextCheckAt: r.nextCheckAt! }));
   }
 
   private async tell(row: TenantDomain, kind: string, text: string) {
     if (!this.d.notify) return;
     await this.d.notify(row.tenantId, { id: `${kind}:${row.id}:${this.now().toISOString().slice(0, 13)}`, text }).catch(() => undefined);
   }
+}
+
+/** Hostnames are unique across shops: the clash check looks at every tenant on purpose. */
+function hostnameClash(tx: Tx, hostname: string) {
+  return tx.tenantDomain.findFirst({ where: { hostname, status: { not: "removed" } }, select: { tenantId: true } });
 }
 
 function taken(hostname: string, ours: boolean) {

@@ -7,30 +7,17 @@
  * read-modify-write guarded by Caddy's ETag (`If-Match`, Caddy ≥ 2.6): the routes array is read, the change is decided
  * on that snapshot, and Caddy refuses the write (412) if anyone changed the array in between; then we read again.
  * Two concurrent upserts of one new id therefore can never both insert it.
+ *
+ * The routes it writes are built in routes.ts; its errors are in caddy-errors.ts.
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { errors as undiciErrors, request, type Dispatcher } from "undici";
 import { z } from "zod";
-import { isTransportError, readCapped, type CircuitBreaker } from "#server/http/index.ts";
+import { isTransportError, readCapped } from "#server/http/index.ts";
+import type { CircuitBreaker } from "#server/http/index.ts";
+import { CaddyConfigError, CaddyError, CaddyRejectedError, CaddyUnavailableError } from "./caddy-errors.ts";
+import { buildEdgeRoute, canonicalJson, toEdgeRoute, type CaddyRoute, type EdgeRoute } from "./routes.ts";
 
-/** One entry of `apps/http/servers/<name>/routes`; only the fields we read are typed. */
-export interface CaddyRoute {
-  "@id"?: string;
-  group?: string;
-  match?: Array<Record<string, unknown>>;
-  handle?: Array<Record<string, unknown>>;
-  terminal?: boolean;
-  [key: string]: unknown;
-}
-/** A route of ours as found in Caddy's live config. */
-export interface EdgeRoute {
-  id: string;
-  /** Every name in the route's `host` matchers. */
-  hosts: string[];
-  /** `dial` addresses of its reverse_proxy handlers. */
-  upstreams: string[];
-  route: CaddyRoute;
-}
 export interface UpsertRouteParams {
   /** "@id" of the route, e.g. `sf-…`; letters, digits and `._:-`. */
   id: string;
@@ -82,40 +69,7 @@ export interface CaddyAdmin {
   hasServer(serverName: string): Promise<boolean>;
 }
 
-interface ErrorDetails {
-  status?: number | null;
-  cause?: unknown;
-}
-/** Base of every error this client throws; says which admin call failed. */
-export class CaddyError extends Error {
-  readonly method: string;
-  readonly path: string;
-  readonly status: number | null;
-  constructor(method: string, path: string, message: string, d: ErrorDetails = {}) {
-    super(`Caddy admin ${method} ${path}: ${message}`, d.cause === undefined ? undefined : { cause: d.cause });
-    this.name = new.target.name;
-    this.method = method;
-    this.path = path;
-    this.status = d.status ?? null;
-  }
-}
-/** Connection refused or reset, or no complete answer before the deadline; `cause` is the transport error. */
-export class CaddyUnavailableError extends CaddyError {}
-/** Caddy answered 4xx/5xx; `caddyMessage` is its `error` text (e.g. why a config did not load). */
-export class CaddyRejectedError extends CaddyError {
-  readonly caddyMessage: string;
-  constructor(method: string, path: string, caddyMessage: string, d: ErrorDetails & { status: number }) {
-    super(method, path, caddyMessage, d);
-    this.caddyMessage = caddyMessage;
-  }
-}
-/** The live config cannot take the change: the "@id" is used outside the server's routes, or routes is not an array. */
-export class CaddyConfigError extends CaddyError {}
-
 const ROUTE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
-const LABEL = "[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?";
-const HOST = new RegExp(`^(?:\\*\\.)?(?:${LABEL}\\.)*${LABEL}$`);
-const UPSTREAM = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]{0,252}))?:(\d{1,5})$/;
 const SERVER_NAME = /^[A-Za-z0-9_-]{1,100}$/;
 const MAX_RESPONSE_BYTES = 64 * 1024 * 1024; // the whole config with thousands of routes stays far below
 const MAX_CONFLICT_RETRIES = 8;
@@ -134,70 +88,9 @@ function isConnectionDrop(err: unknown): boolean {
   return err instanceof AggregateError && err.errors.length > 0 && err.errors.every(isConnectionDrop);
 }
 
-/** JSON with object keys sorted, to compare our route with Caddy's copy (Caddy re-serialises with sorted keys). */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === "object" && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v);
-}
-
 function checkId(id: string, what = "id"): void {
   if (!ROUTE_ID.test(id)) throw new TypeError(`Caddy admin: ${what} must match ${ROUTE_ID} (got ${JSON.stringify(id)})`);
 }
-function normaliseHosts(hosts: readonly string[]): string[] {
-  if (hosts.length === 0) throw new TypeError("Caddy admin: a route needs at least one host");
-  const out = new Set<string>();
-  for (const raw of hosts) {
-    const h = raw.trim().toLowerCase().replace(/\.$/, "");
-    if (h.length > 253 || !HOST.test(h)) throw new TypeError(`Caddy admin: not a host name: ${JSON.stringify(raw)}`);
-    out.add(h);
-  }
-  return [...out].sort();
-}
-function normaliseUpstreams(upstream: string | readonly string[]): string[] {
-  const list = typeof upstream === "string" ? [upstream] : [...upstream];
-  if (list.length === 0) throw new TypeError("Caddy admin: a route needs at least one upstream");
-  for (const u of list) {
-    const m = UPSTREAM.exec(u);
-    const port = m ? Number(m[1]) : 0;
-    if (!m || port < 1 || port > 65535) throw new TypeError(`Caddy admin: upstream must be host:port (got ${JSON.stringify(u)})`);
-  }
-  return list;
-}
-
-/**
- * The route we write: host matcher → reverse proxy. Caddy passes the client's Host (with its port, when the edge
- * listens on a non-default one) and sets X-Forwarded-Proto/Host; the app normalises the host and keeps the port for
- * redirects to the primary host.
- */
-export function buildEdgeRoute(id: string, hosts: readonly string[], upstream: string | readonly string[]): CaddyRoute {
-  return {
-    "@id": id,
-    match: [{ host: normaliseHosts(hosts) }],
-    handle: [{
-      handler: "reverse_proxy",
-      upstreams: normaliseUpstreams(upstream).map((dial) => ({ dial })),
-    }],
-    terminal: true,
-  };
-}
-
-function toEdgeRoute(route: CaddyRoute): EdgeRoute {
-  const hosts: string[] = [];
-  for (const m of Array.isArray(route.match) ? route.match : []) {
-    const h = (m as { host?: unknown }).host;
-    if (Array.isArray(h)) hosts.push(...h.filter((x): x is string => typeof x === "string"));
-  }
-  const upstreams: string[] = [];
-  for (const handler of Array.isArray(route.handle) ? route.handle : []) {
-    const ups = (handler as { handler?: unknown; upstreams?: unknown }).upstreams;
-    if ((handler as { handler?: unknown }).handler !== "reverse_proxy" || !Array.isArray(ups)) continue;
-    for (const u of ups) if (typeof (u as { dial?: unknown })?.dial === "string") upstreams.push((u as { dial: string }).dial);
-  }
-  return { id: route["@id"] as string, hosts, upstreams, route };
-}
-
 interface Answer {
   status: number;
   text: string;

@@ -11,8 +11,9 @@ import type { PrismaClient } from "@prisma/client";
 import type { Redis } from "ioredis";
 import { type Logger, incCounter, setGauge } from "#server/observability/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { CaddyError, canonicalJson, type CaddyAdmin, type CaddyRoute } from "./caddy-client.ts";
-import { desiredRoutes, hostsById, ROUTE_PREFIX, type EdgeState } from "./routes.ts";
+import type { CaddyAdmin } from "./caddy-client.ts";
+import { CaddyError } from "./caddy-errors.ts";
+import { canonicalJson, desiredRoutes, hostsById, ROUTE_PREFIX, type CaddyRoute, type EdgeState } from "./routes.ts";
 
 export interface EdgeDrift {
   /** Our route ids the database wants that Caddy lacked. */

@@ -5,7 +5,7 @@
  */
 import express, { type NextFunction, type Request, type Response, type Router } from "express";
 import { z, type ZodType } from "zod";
-import { requireTenantAccess, type Actor, type TenantAccess, type TenantRule } from "#server/auth/index.ts";
+import { allowedRoles, requireTenantAccess, type Actor, type TenantAccess, type TenantRule } from "#server/auth/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import type { Services } from "#server/services.ts";
 import { ApiError, sendError } from "./errors.ts";
@@ -151,7 +151,7 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
       tags: [def.tag],
       operationId: `${def.method}${def.path.replace(/[/:{}-]+(\w)/g, (_m, c: string) => c.toUpperCase())}`,
       description: describeAuth(def.auth),
-      ...(rule ? { "x-tenant-roles": rule.roles, "x-operator": rule.operator, ...(rule.breakGlass ? { "x-break-glass": true } : {}) } : {}),
+      ...(rule ? { "x-tenant-roles": allowedRoles(rule.action), "x-operator": rule.operator, ...(rule.breakGlass ? { "x-break-glass": true } : {}) } : {}),
       security,
       parameters,
       ...(def.raw
@@ -192,7 +192,8 @@ function describeAuth(auth: AuthRule): string {
   if (auth === "public") return "Public.";
   if (auth === "user") return "Any signed-in user (session or API token).";
   if (auth === "operator") return "Platform operators only.";
-  const { roles, operator, breakGlass } = auth.tenant;
+  const { action, operator, breakGlass } = auth.tenant;
+  const roles = allowedRoles(action);
   if (roles !== "any" && roles.length === 0) return "Platform operators only.";
   const who = roles === "any" ? "any member of the tenant" : `tenant roles: ${roles.join(", ")}`;
   const ops = !operator ? "" : breakGlass ? "; operators may also read, stating why in the X-Break-Glass-Reason header (audited)" : "; operators may also read";

@@ -1,58 +1,13 @@
 /**
- * Worker mode: BullMQ processors (SECURITY.md reliability 4). One job catalog: name → { schema, attempts };
- * handlers are idempotent and carry no secrets. Retries back off exponentially with jitter, never sooner than a
- * `retryAfterMs` an error asks for (Telegram's retry_after); a job out of attempts is copied to the dead-letter
- * queue; stalled jobs (a killed worker) are picked up again after the lock expires.
+ * Worker mode: BullMQ processors (SECURITY.md reliability 4) for the job catalog (catalog.ts); handlers are
+ * idempotent. Retries back off exponentially with jitter, never sooner than a `retryAfterMs` an error asks for
+ * (Telegram's retry_after); a job out of attempts is copied to the dead-letter queue; stalled jobs (a killed worker)
+ * are picked up again after the lock expires.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from "bullmq";
-import { z } from "zod";
+import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import type { Logger } from "#server/observability/index.ts";
-
-export const QUEUE = "platform";
-export const DEAD_LETTER_QUEUE = "platform-dead";
-/** Money jobs have their own queue, so the global kill switch can pause it: workers then claim none of them. */
-export const MONEY_QUEUE = "money";
-
-const moneyJob = z.object({ tenantId: z.uuid(), orderId: z.uuid() });
-
-export const jobCatalog = {
-  "tenancy.cache-flush": { schema: z.object({ reason: z.string().max(200) }), attempts: 3 },
-  // Bot jobs carry ids and message text only; the token is read from the sealed column inside the handler.
-  "bots.configure": { schema: z.object({ botId: z.uuid() }), attempts: 8 },
-  "bots.deconfigure": { schema: z.object({ botId: z.uuid() }), attempts: 8 },
-  "bots.notify": {
-    schema: z.object({ botId: z.uuid(), chatId: z.string().regex(/^-?\d{1,20}$/), eventId: z.string().min(1).max(200), text: z.string().min(1).max(4096) }),
-    attempts: 6,
-  },
-  // DOM-4: the sweep finds due domain checks and enqueues one job per domain (deduplicated by id and due time).
-  "domains.sweep": { schema: z.object({}), attempts: 1 },
-  "domains.check": { schema: z.object({ domainId: z.uuid() }), attempts: 10 },
-  // EDGE-2: periodic and retried reconciliation of Caddy's routes with the database.
-  "edge.reconcile": { schema: z.object({ reason: z.string().max(200) }), attempts: 10 },
-  // Money jobs carry ids only; handlers re-read the order and are idempotent (CAS + posting keys).
-  "money.expire": { schema: moneyJob, attempts: 8, queue: MONEY_QUEUE },
-  "money.release": { schema: moneyJob, attempts: 8, queue: MONEY_QUEUE },
-  "money.payout": { schema: moneyJob.extend({ kind: z.enum(["release", "refund"]) }), attempts: 10, queue: MONEY_QUEUE },
-  "money.sweep": { schema: z.object({}), attempts: 1, queue: MONEY_QUEUE },
-  // Read-only, so it stays on the platform queue and keeps running while the kill switch pauses money jobs.
-  "money.reconcile": { schema: z.object({ trigger: z.string().max(40) }), attempts: 3 },
-} as const;
-export type JobName = keyof typeof jobCatalog;
-
-/**
- * Repeatable jobs. A job scheduler is one Redis record per id, so however many workers run, each tick produces one job
- * and one worker takes it: the schedules have a single leader by construction.
- */
-export async function ensureSchedules(queue: Queue, schedules: Array<{ id: string; every: number; name: JobName; data: Record<string, unknown> }>) {
-  for (const s of schedules) {
-    const entry = jobCatalog[s.name];
-    await queue.upsertJobScheduler(s.id, { every: s.every }, {
-      name: s.name, data: entry.schema.parse(s.data) as Record<string, unknown>,
-      opts: { attempts: entry.attempts, backoff: { type: "platform" }, removeOnComplete: { count: 100 }, removeOnFail: { count: 1_000 } },
-    });
-  }
-}
+import { createQueue, DEAD_LETTER_QUEUE, jobCatalog, MONEY_QUEUE, QUEUE, type JobData, type JobName } from "./catalog.ts";
 
 export interface JobTuning {
   /** First retry delay; later ones double (with ±50 % jitter). */
@@ -70,27 +25,6 @@ export class RetryAfterError extends Error {
 }
 export { UnrecoverableError, DelayedError };
 
-export function createQueue(connection: Redis, prefix: string, name = QUEUE) {
-  return new Queue(name, { connection, prefix: `${prefix}bull` });
-}
-
-/** Enqueue a catalogued job. A `jobId` makes it idempotent: adding the same id again is a no-op. */
-export const queueOf = (name: JobName): string => ("queue" in jobCatalog[name] ? (jobCatalog[name] as { queue: string }).queue : QUEUE);
-
-export async function enqueueJob<N extends JobName>(queue: Queue, name: N, data: z.infer<(typeof jobCatalog)[N]["schema"]>, opts: { jobId?: string; delayMs?: number } = {}) {
-  const entry = jobCatalog[name];
-  if (queue.name !== queueOf(name)) throw new Error(`${name} belongs on the ${queueOf(name)} queue, not ${queue.name}`);
-  await queue.add(name, entry.schema.parse(data), {
-    ...(opts.delayMs ? { delay: Math.max(0, Math.round(opts.delayMs)) } : {}),
-    attempts: entry.attempts,
-    backoff: { type: "platform" },
-    // Completed jobs are kept a week, so a duplicate event id within that time is still recognised.
-    removeOnComplete: { age: 7 * 86_400, count: 100_000 },
-    removeOnFail: { count: 5_000 },
-    ...(opts.jobId ? { jobId: opts.jobId } : {}),
-  });
-}
-
 export function backoffDelay(attemptsMade: number, baseMs: number, err?: Error, random = Math.random) {
   const exp = baseMs * 2 ** Math.max(0, attemptsMade - 1);
   const jittered = exp * (0.5 + random()); // ±50 %
@@ -98,15 +32,29 @@ export function backoffDelay(attemptsMade: number, baseMs: number, err?: Error, 
   return Math.round(Math.max(jittered, floor));
 }
 
-export type JobHandlers = { [K in JobName]: (data: z.infer<(typeof jobCatalog)[K]["schema"]>, job: Job, token?: string) => Promise<void> };
+export type JobHandlers = { [K in JobName]: (data: JobData<K>, job: Job, token?: string) => Promise<void> };
 
-export function startWorker(opts: { connection: Redis; prefix: string; logger: Logger; handlers: JobHandlers; tuning?: JobTuning }) {
+/**
+ * Brings the payload of a job queued by an older version up to its catalog schema before it is parsed (a field added
+ * since); null means the job has nothing left to do. The upgraded payload is stored, so a retry does not upgrade again.
+ */
+export type JobUpgrades = Partial<Record<JobName, (data: Record<string, unknown>) => Promise<Record<string, unknown> | null>>>;
+
+export function startWorker(opts: { connection: Redis; prefix: string; logger: Logger; handlers: JobHandlers; upgrades?: JobUpgrades; tuning?: JobTuning }) {
   const tuning = opts.tuning ?? DEFAULT_TUNING;
   const dead = createQueue(opts.connection, opts.prefix, DEAD_LETTER_QUEUE);
   const run = async (job: Job, token?: string) => {
       const entry = jobCatalog[job.name as JobName];
       if (!entry) throw new UnrecoverableError(`unknown job ${job.name}`);
-      const data = entry.schema.parse(job.data);
+      let payload: unknown = job.data;
+      const upgrade = opts.upgrades?.[job.name as JobName];
+      if (upgrade) {
+        const upgraded = await upgrade(job.data as Record<string, unknown>);
+        if (upgraded === null) return;
+        if (upgraded !== job.data) await job.updateData(upgraded);
+        payload = upgraded;
+      }
+      const data = entry.schema.parse(payload);
       await (opts.handlers[job.name as JobName] as (d: unknown, j: Job, t?: string) => Promise<void>)(data, job, token);
   };
   const workers = [QUEUE, MONEY_QUEUE].map((name) => new Worker(name, run, {

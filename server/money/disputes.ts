@@ -43,8 +43,13 @@ export async function listDisputes(ctx: MoneyContext, status: "open" | "resolved
   return rows.map(({ order, ...d }) => ({ ...d, order: { ...order, total: order.total.toFixed() } }));
 }
 
+/** Operators resolve a dispute by its id alone; its row then supplies the tenant floor. */
+function disputeById(ctx: MoneyContext, disputeId: string) {
+  return ctx.prisma.dispute.findUnique({ where: { id: disputeId }, select: { tenantId: true, orderId: true } });
+}
+
 export async function resolveDispute(ctx: MoneyContext, actor: AuditActor, disputeId: string, resolution: "release" | "refund", note: string) {
-  const dispute = await ctx.prisma.dispute.findUnique({ where: { id: disputeId }, select: { tenantId: true, orderId: true } });
+  const dispute = await disputeById(ctx, disputeId);
   if (!dispute) throw new ApiError(404, "DISPUTE_NOT_FOUND", "No such dispute.");
   const { tenantId, orderId } = dispute;
   const order = await findOrder(ctx, tenantId, orderId);

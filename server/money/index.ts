@@ -15,6 +15,5 @@ export { post as postLedger, accountKey, type PostingInput } from "./ledger.ts";
 export { moneyTx } from "./money-tx.ts";
 export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
 export { sha256Hex } from "./secrets.ts";
-export { bullScheduler, moneyJobHandlers, scheduleMoneyJobs, syncMoneyQueuePause } from "./jobs.ts";
+export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
-export { ORDER_READERS, ORDER_FULFILLERS, INVOICE_CONFIRMERS } from "./roles.ts";

@@ -6,6 +6,7 @@ import { Prisma, type PrismaClient, type TenantStatus } from "@prisma/client";
 import { z } from "zod";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { ROLE } from "#server/auth/shared.ts";
 import { brandSchema } from "./brand.ts";
 import { slugSchema } from "./manifest.ts";
 
@@ -66,7 +67,7 @@ export class TenantLifecycle {
           },
           select: tenantSelect,
         });
-        await tx.tenantUserRole.create({ data: { tenantId: tenant.id, userId: actor.userId, role: "owner" } });
+        await tx.tenantUserRole.create({ data: { tenantId: tenant.id, userId: actor.userId, role: ROLE.owner } });
         await tx.tenantPaymentPolicy.create({ data: { tenantId: tenant.id } });
         await writeAudit(tx, actor, { action: "tenant.create", tenantId: tenant.id, target: `tenant:${tenant.id}`, details: { slug: tenant.slug } });
         return tenant;

@@ -59,8 +59,8 @@ export class UploadService {
   /** A file of this tenant by its public name, or null (another tenant's name is simply not found). */
   async read(tenantId: string, name: string) {
     if (!/^[A-Za-z0-9_-]{16,64}\.[a-z]{2,4}$/.test(name)) return null;
-    const row = await this.deps.prisma.upload.findUnique({ where: { key: `${tenantId}/${name}` }, select: { tenantId: true, key: true, contentType: true } });
-    if (!row || row.tenantId !== tenantId) return null;
+    const row = await this.deps.prisma.upload.findUnique({ where: { key: `${tenantId}/${name}`, tenantId }, select: { key: true, contentType: true } });
+    if (!row) return null;
     const bytes = await this.deps.store.get(row.key);
     return bytes ? { bytes, contentType: row.contentType } : null;
   }
@@ -78,7 +78,7 @@ export class UploadService {
     const row = await this.deps.prisma.$transaction(async (tx) => {
       const found = await tx.upload.findFirst({ where: { id, tenantId }, select: { id: true, key: true } });
       if (!found) throw new ApiError(404, "UPLOAD_NOT_FOUND", "No such file in this shop.");
-      await tx.upload.delete({ where: { id: found.id } });
+      await tx.upload.delete({ where: { id: found.id, tenantId } });
       await writeAudit(tx, actor, { action: "upload.delete", tenantId, target: `upload:${id}` });
       return found;
     });

@@ -1,3 +1,6 @@
+import type { TenantRole } from "@prisma/client";
+import { ROLE } from "#server/auth/shared.ts";
+
 const tones = {
   gray: "bg-gray-100 text-gray-700 ring-gray-500/20",
   green: "bg-emerald-50 text-emerald-700 ring-emerald-600/20",
@@ -32,8 +35,8 @@ export const ROLE_LABELS: Record<string, string> = {
   finance: "Finance",
   support: "Support",
   developer: "Developer",
-};
+} satisfies Record<TenantRole, string>;
 
 export function RoleBadge({ role }: { role: string }) {
-  return <Badge tone={role === "owner" ? "indigo" : "gray"}>{ROLE_LABELS[role] ?? role}</Badge>;
+  return <Badge tone={role === ROLE.owner ? "indigo" : "gray"}>{ROLE_LABELS[role] ?? role}</Badge>;
 }

@@ -8,6 +8,7 @@ import { Alert, formatDate } from "./page.tsx";
 import { Timestamp } from "./timestamp.tsx";
 import { DnsRecordsTable } from "./dns-records-table.tsx";
 import { DomainStatusBadge, notCheckedYet, TlsDetails, type DomainState } from "./domain-status.tsx";
+import { errorsOf } from "#app/utils/form-errors.ts";
 
 /** What the domains page's action answers (see dashboard.$tenantId.domains.tsx). */
 export interface DomainActionReply {
@@ -20,7 +21,7 @@ const ROUTED = new Set(["active", "degraded"]);
 
 /** Every message of a reply that came back to a fetcher (its small forms have no fields to show them next to). */
 export function replyErrors(reply: DomainActionReply | undefined) {
-  return reply ? Object.values(reply.result.error ?? {}).flatMap((e) => e ?? []) : [];
+  return errorsOf(reply?.result) ?? [];
 }
 
 function statusSentence(d: DomainState): React.ReactNode {

@@ -1,4 +1,5 @@
 import { isRouteErrorResponse, Link, useRouteError } from "@remix-run/react";
+import { AppShell } from "./app-shell.tsx";
 
 /** The body of a nested route's ErrorBoundary: the layout around it (tabs, top bar) stays in place. */
 export function RouteErrorPanel() {
@@ -17,5 +18,14 @@ export function RouteErrorPanel() {
       <p className="mt-2 text-sm text-gray-600">{message}</p>
       <Link to="/dashboard" className="mt-6 inline-block text-sm font-medium text-indigo-600 hover:text-indigo-500">Back to your shops</Link>
     </div>
+  );
+}
+
+/** The ErrorBoundary of a signed-in layout (dashboard, account): the same panel in a bare app shell. */
+export function ShellRouteError() {
+  return (
+    <AppShell user={null}>
+      <RouteErrorPanel />
+    </AppShell>
   );
 }

@@ -1,0 +1,72 @@
+/**
+ * The one permission table (PRODUCT.md §9, ADR 013): each action a shop's members can take and the tenant roles
+ * allowed to. The API's route rules, the dashboard's pages and buttons, the Telegram bot and the role-matrix test
+ * all read it. Operators are not a tenant role: a route says separately whether they pass. Client-safe (types only
+ * from Prisma): UI code takes it from server/auth/shared.ts.
+ */
+import type { TenantRole } from "@prisma/client";
+
+export const TENANT_ROLES = ["owner", "manager", "finance", "support", "developer"] as const satisfies readonly TenantRole[];
+
+/** Each role by name, for code that singles one out (the owner's badge, the managers' cap, the last-owner rule). */
+export const ROLE = { owner: "owner", manager: "manager", finance: "finance", support: "support", developer: "developer" } as const satisfies {
+  [R in TenantRole]: R;
+};
+
+/** Every member of the shop, whatever their role. */
+const ANY_MEMBER = "any";
+
+const PERMISSIONS = {
+  /** See the shop and its dashboard (GET /tenants/:id, the dashboard's overview, brand page and media). */
+  "tenant.read": ANY_MEMBER,
+  /** Activate, suspend or close a shop: operators only. */
+  "tenant.transition": [],
+  /** The shop's name, brand, locales and currency (PATCH /tenants/:id, the Brand page). */
+  "brand.edit": ["owner"],
+  "audit.read": ["owner"],
+  "policy.read": ANY_MEMBER,
+  "policy.edit": ["owner", "finance"],
+  "team.read": ["owner"],
+  /** Grant and revoke roles, invite and withdraw invitations. */
+  "team.manage": ["owner"],
+  "catalog.read": ["owner", "manager"],
+  /** Items, stock, CSV import and uploads. */
+  "catalog.edit": ["owner", "manager"],
+  /** Orders hold buyers' emails and addresses, so not developers. */
+  "orders.read": ["owner", "manager", "finance", "support"],
+  /** Ship and enter the buyer's delivery code. */
+  "orders.ship": ["owner", "manager"],
+  /** Mark a manual invoice paid. */
+  "orders.markPaid": ["owner", "finance"],
+  "platformFee.read": ANY_MEMBER,
+  /** Set the shop's platform fee: operators only. */
+  "platformFee.set": [],
+  "bots.read": ANY_MEMBER,
+  /** Register, claim and revoke the shop's Telegram bot. */
+  "bots.manage": ["owner", "developer"],
+  /** Use the bot's admin commands and get its order notifications (with a linked Telegram account). */
+  "bots.admin": ["owner", "manager"],
+  "domains.read": ANY_MEMBER,
+  /** Add, check and remove domains and pick the primary host. */
+  "domains.manage": ["owner", "manager", "developer"],
+} as const satisfies Record<string, readonly TenantRole[] | typeof ANY_MEMBER>;
+
+export type TenantAction = keyof typeof PERMISSIONS;
+
+/** The table's entry as declared: a role list (empty means operators only) or "any" for every member. */
+export function allowedRoles(action: TenantAction): readonly TenantRole[] | typeof ANY_MEMBER {
+  return PERMISSIONS[action];
+}
+
+/** The tenant roles allowed to do `action` ("any" spelled out as every role). */
+export function rolesFor(action: TenantAction): readonly TenantRole[] {
+  const allowed = allowedRoles(action);
+  return allowed === ANY_MEMBER ? TENANT_ROLES : allowed;
+}
+
+/** Whether a member holding `roles` (one role or all of theirs in the shop) may do `action`. */
+export function can(roles: TenantRole | readonly TenantRole[], action: TenantAction): boolean {
+  const held: readonly TenantRole[] = typeof roles === "string" ? [roles] : roles;
+  const allowed = rolesFor(action);
+  return held.some((r) => allowed.includes(r));
+}

@@ -1,0 +1,62 @@
+/**
+ * The job catalog (SECURITY.md reliability 4): name → { schema, attempts, queue }, the one place a job's payload and
+ * retry budget are defined. Jobs carry ids only, never secrets; tenant-owned ones carry the `tenantId` their handler
+ * filters by.
+ */
+import { Queue } from "bullmq";
+import { z } from "zod";
+import type { Redis } from "ioredis";
+
+export const QUEUE = "platform";
+export const DEAD_LETTER_QUEUE = "platform-dead";
+/** Money jobs have their own queue, so the global kill switch can pause it: workers then claim none of them. */
+export const MONEY_QUEUE = "money";
+
+const moneyJob = z.object({ tenantId: z.uuid(), orderId: z.uuid() });
+const botJob = z.object({ tenantId: z.uuid(), botId: z.uuid() });
+
+export const jobCatalog = {
+  // Bot jobs carry ids and message text only; the token is read from the sealed column inside the handler.
+  "bots.configure": { schema: botJob, attempts: 8 },
+  "bots.deconfigure": { schema: botJob, attempts: 8 },
+  "bots.notify": {
+    schema: botJob.extend({ chatId: z.string().regex(/^-?\d{1,20}$/), eventId: z.string().min(1).max(200), text: z.string().min(1).max(4096) }),
+    attempts: 6,
+  },
+  // DOM-4: the sweep finds due domain checks and enqueues one job per domain (deduplicated by id and due time).
+  "domains.sweep": { schema: z.object({}), attempts: 1 },
+  "domains.check": { schema: z.object({ tenantId: z.uuid(), domainId: z.uuid() }), attempts: 10 },
+  // EDGE-2: periodic and retried reconciliation of Caddy's routes with the database.
+  "edge.reconcile": { schema: z.object({ reason: z.string().max(200) }), attempts: 10 },
+  // Money jobs carry ids only; handlers re-read the order and are idempotent (CAS + posting keys).
+  "money.expire": { schema: moneyJob, attempts: 8, queue: MONEY_QUEUE },
+  "money.release": { schema: moneyJob, attempts: 8, queue: MONEY_QUEUE },
+  "money.payout": { schema: moneyJob.extend({ kind: z.enum(["release", "refund"]) }), attempts: 10, queue: MONEY_QUEUE },
+  "money.sweep": { schema: z.object({}), attempts: 1, queue: MONEY_QUEUE },
+  // Read-only, so it stays on the platform queue and keeps running while the kill switch pauses money jobs.
+  "money.reconcile": { schema: z.object({ trigger: z.string().max(40) }), attempts: 3 },
+} as const;
+export type JobName = keyof typeof jobCatalog;
+export type JobData<N extends JobName> = z.infer<(typeof jobCatalog)[N]["schema"]>;
+
+export function createQueue(connection: Redis, prefix: string, name = QUEUE) {
+  return new Queue(name, { connection, prefix: `${prefix}bull` });
+}
+
+/** The name of the queue a catalogued job runs on: its catalog entry's `queue`, else the platform queue. */
+export const queueOf = (name: JobName): string => ("queue" in jobCatalog[name] ? (jobCatalog[name] as { queue: string }).queue : QUEUE);
+
+/** Enqueue a catalogued job. A `jobId` makes it idempotent: adding the same id again is a no-op. */
+export async function enqueueJob<N extends JobName>(queue: Queue, name: N, data: JobData<N>, opts: { jobId?: string; delayMs?: number } = {}) {
+  const entry = jobCatalog[name];
+  if (queue.name !== queueOf(name)) throw new Error(`${name} belongs on the ${queueOf(name)} queue, not ${queue.name}`);
+  await queue.add(name, entry.schema.parse(data), {
+    ...(opts.delayMs ? { delay: Math.max(0, Math.round(opts.delayMs)) } : {}),
+    attempts: entry.attempts,
+    backoff: { type: "platform" },
+    // Completed jobs are kept a week, so a duplicate event id within that time is still recognised.
+    removeOnComplete: { age: 7 * 86_400, count: 100_000 },
+    removeOnFail: { count: 5_000 },
+    ...(opts.jobId ? { jobId: opts.jobId } : {}),
+  });
+}
