@@ -8,7 +8,7 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createTenant, createUser } from "./factories.ts";
-import { signIn } from "./tenant-fixture.ts";
+import { formPost, signIn } from "./tenant-fixture.ts";
 import { request, type Client } from "./http.ts";
 import { ADDRESS, createShop, newKey } from "./money-fixture.ts";
 
@@ -29,16 +29,6 @@ async function owner(tenantId: string) {
   const u = await createUser(db.prisma);
   await db.prisma.tenantUserRole.create({ data: { tenantId, userId: u.id, role: "owner" } });
   return signIn(app.port, u.email);
-}
-
-async function formPost(c: Client, path: string, fields: Array<[string, string]>) {
-  const page = await c.get(path);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!;
-  return request(app.port, path, {
-    method: "POST",
-    headers: { cookie: c.cookieHeader(), origin: "http://localhost" },
-    raw: { contentType: "application/x-www-form-urlencoded", data: new URLSearchParams([...fields, ["csrf", csrf]]).toString() },
-  });
 }
 
 /** The page's text without tags, entities decoded the way a reader sees them. */

@@ -4,7 +4,7 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createUser } from "./factories.ts";
-import { signIn } from "./tenant-fixture.ts";
+import { formPost, signIn } from "./tenant-fixture.ts";
 import { request, type Client } from "./http.ts";
 
 const db = await createTestDatabase();
@@ -18,16 +18,6 @@ beforeAll(async () => {
   tenantId = (await owner.post("/api/tenants", { slug: "taken", displayName: "Taken" })).json.data.id;
 });
 afterAll(async () => app?.stop());
-
-async function formPost(c: Client, path: string, fields: Record<string, string>) {
-  const page = await c.get(path);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)![1]!;
-  return request(app.port, path, {
-    method: "POST",
-    headers: { cookie: c.cookieHeader(), origin: "http://localhost" },
-    raw: { contentType: "application/x-www-form-urlencoded", data: new URLSearchParams({ ...fields, csrf }).toString() },
-  });
-}
 
 describe("dashboard", () => {
   it("shows a taken address as a form error next to the field, not a server error", async () => {

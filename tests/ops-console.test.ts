@@ -11,7 +11,7 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createUser } from "./factories.ts";
-import { signIn } from "./tenant-fixture.ts";
+import { formPost, signIn } from "./tenant-fixture.ts";
 import { request, type Client } from "./http.ts";
 import { ADDRESS, createShop, newKey } from "./money-fixture.ts";
 
@@ -31,18 +31,6 @@ beforeAll(async () => {
   operator = await signIn(app.port, operatorUser.email);
 });
 afterAll(async () => app?.stop());
-
-/** A Remix form post as the browser sends it: the page's CSRF token, the session cookie, a same-origin Origin. */
-async function formPost(c: Client, path: string, fields: Record<string, string>, tokenFrom = path) {
-  const page = await c.get(tokenFrom);
-  const csrf = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];
-  expect(csrf, `no CSRF token on ${tokenFrom} (${page.status})`).toBeTruthy();
-  return request(app.port, path, {
-    method: "POST",
-    headers: { cookie: c.cookieHeader(), origin: "http://localhost" },
-    raw: { contentType: "application/x-www-form-urlencoded", data: new URLSearchParams({ ...fields, csrf: csrf! }).toString() },
-  });
-}
 
 /** The text of the element carrying this test id up to its closing tag, tags stripped. */
 function textOf(html: string, testId: string, closing = "</div>") {
