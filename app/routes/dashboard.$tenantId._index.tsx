@@ -8,21 +8,12 @@ import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { buttonClass } from "#app/components/ui/button.tsx";
 import { notOfferedSentence, RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { requireParam } from "#app/utils/params.ts";
+import { loadOverview } from "./dashboard.$tenantId._index.server.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
-  const { prisma } = context.services;
-  const [tenant, policy, members, openInvitations, firstItem] = await Promise.all([
-    prisma.tenant.findUniqueOrThrow({
-      where: { id: tenantId },
-      select: { slug: true, displayName: true, type: true, status: true, statusReason: true, brand: true, createdAt: true, updatedAt: true },
-    }),
-    prisma.tenantPaymentPolicy.findUnique({ where: { tenantId }, select: { version: true, allowedRails: true, defaultRail: true } }),
-    prisma.tenantUserRole.findMany({ where: { tenantId }, select: { userId: true }, distinct: ["userId"], take: 100 }),
-    prisma.tenantInvitation.count({ where: { tenantId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } } }),
-    prisma.catalogItem.findFirst({ where: { tenantId }, select: { id: true } }),
-  ]);
+  const { tenant, policy, members, openInvitations, firstItem } = await loadOverview(context.services.prisma, tenantId);
   const brand = (tenant.brand ?? {}) as Partial<Brand>;
   const url = new URL(request.url);
   const shopUrl = `${url.protocol}//${tenant.slug}.${context.platformDomain}${url.port ? `:${url.port}` : ""}/`;

@@ -7,13 +7,15 @@ import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";
 import { formatAmount } from "#server/catalog/shared.ts";
 import { UPLOAD_LIMITS, discardUploads, formTooLarge, saveUploads } from "#app/components/catalog/uploads.server.ts";
-import { ItemEditor, itemDefaults, itemEditFormSchema, itemInput } from "#app/components/catalog/item-form.tsx";
+import { ItemEditor } from "#app/components/catalog/item-form.tsx";
+import { itemDefaults, itemEditFormSchema, itemInput } from "#app/components/catalog/item-form-schema.ts";
 import { ItemStatusBadge } from "#app/components/catalog/item-status.tsx";
 import { dashboardMediaUrl } from "#app/components/catalog/media.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { requireParam } from "#app/utils/params.ts";
+import { tenantCurrency } from "#app/utils/tenant.server.ts";
 
 /** A post with images may carry a few of them; more than this is refused before it is read (Express sets no limit). */
 const MAX_FORM_BYTES = 12 * 1024 * 1024;
@@ -24,21 +26,21 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
   const itemId = requireParam(params, "itemId", z.uuid(), "No such item.");
-  const [item, tenant, categories] = await Promise.all([
+  const [item, currency, categories] = await Promise.all([
     context.services.catalog.get(tenantId, itemId, { forBuyers: false }).catch(rethrowAsResponse),
-    context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
+    tenantCurrency(context.services.prisma, tenantId),
     context.services.catalog.categories(tenantId, { forBuyers: false }),
   ]);
   return {
     item: {
       ...item,
-      price: formatAmount(item.price, tenant.currency),
+      price: formatAmount(item.price, currency),
       archivedAt: item.archivedAt?.toISOString() ?? null,
       createdAt: item.createdAt.toISOString(),
       updatedAt: item.updatedAt.toISOString(),
     },
     thumbs: Object.fromEntries(item.images.map((i) => [i.uploadId, dashboardMediaUrl(tenantId, i.url)])),
-    currency: tenant.currency,
+    currency,
     categories: categories.map((c) => c.name),
     maxImageBytes: UPLOAD_LIMITS.item_image,
     created: new URL(request.url).searchParams.has("created"),

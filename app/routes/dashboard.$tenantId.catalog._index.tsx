@@ -1,22 +1,17 @@
-import { useState } from "react";
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, Link, useFetcher, useLoaderData, useLocation, useNavigation, type FetcherWithComponents } from "@remix-run/react";
+import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { catalogQuerySchema, formatAmount } from "#server/catalog/shared.ts";
+import { catalogQuerySchema } from "#server/catalog/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
-import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";
-import { countItemsByStatus } from "#app/components/catalog/counts.server.ts";
-import { ItemStatusBadge, StockLabel, Thumb, itemStatus } from "#app/components/catalog/item-status.tsx";
-import { dashboardMediaUrl } from "#app/components/catalog/media.ts";
-import { CsrfInput } from "#app/components/csrf-input.tsx";
-import { Badge } from "#app/components/ui/badge.tsx";
-import { Button, ButtonLink, buttonClass } from "#app/components/ui/button.tsx";
+import { replyWithApiError } from "#app/utils/api-error.server.ts";
+import { ItemTable, searchFor } from "#app/components/catalog/item-table.tsx";
+import { Button, ButtonLink } from "#app/components/ui/button.tsx";
 import { inputClass } from "#app/components/ui/field.tsx";
 import { EmptyState } from "#app/components/ui/page.tsx";
-import { errorsOf } from "#app/utils/form-errors.ts";
 import { requireParam } from "#app/utils/params.ts";
+import { loadCatalogList } from "./dashboard.$tenantId.catalog._index.server.ts";
 
 const PAGE_SIZE = 25;
 const STATUS_TABS = [
@@ -53,34 +48,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const search = Object.fromEntries([...new URL(request.url).searchParams].filter(([, v]) => v !== ""));
   const parsed = listQuerySchema.safeParse(search);
   if (!parsed.success) throw new Response("That search is not valid.", { status: 400 });
-  const query = parsed.data;
-  const { catalog, prisma } = context.services;
-  const [page, tenant, categories, counts] = await Promise.all([
-    catalog.list(tenantId, query, { forBuyers: false }).catch(rethrowAsResponse),
-    prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
-    catalog.categories(tenantId, { forBuyers: false }),
-    countItemsByStatus(prisma, tenantId),
-  ]);
-  return {
-    query: { q: query.q ?? "", category: query.category ?? "", status: query.status, cursor: query.cursor ?? null },
-    items: page.items.map((i) => ({
-      id: i.id,
-      title: i.title,
-      // Still the decimal string, padded to the currency's digits ("12.5" → "12.50" in USD).
-      price: formatAmount(i.price, tenant.currency),
-      category: i.category,
-      kind: i.kind,
-      stock: i.stock,
-      active: i.active,
-      archivedAt: i.archivedAt?.toISOString() ?? null,
-      version: i.version,
-      thumb: dashboardMediaUrl(tenantId, i.images[0]?.url),
-    })),
-    nextCursor: page.nextCursor,
-    currency: tenant.currency,
-    categories,
-    counts,
-  };
+  return loadCatalogList(context.services, tenantId, parsed.data);
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -111,17 +79,6 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return json({ result: replyWithApiError(submission, err), stock: null }, { status: 400 });
   }
   return json({ result: submission.reply(), stock: null });
-}
-
-type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
-type Row = LoaderData["items"][number];
-
-function searchFor(query: LoaderData["query"], change: Record<string, string | null>) {
-  const params = new URLSearchParams();
-  const all = { q: query.q, category: query.category, status: query.status, ...change };
-  for (const [k, v] of Object.entries(all)) if (v) params.set(k, v);
-  const s = params.toString();
-  return s ? `?${s}` : "?";
 }
 
 export default function CatalogPage() {
@@ -195,188 +152,6 @@ export default function CatalogPage() {
       {/* Keyed on the query: a new search starts again from its first page. */}
       <ItemTable key={`${query.status}|${query.q}|${query.category}|${query.cursor ?? ""}`} data={data} />
     </div>
-  );
-}
-
-type Page = { cursor: string | null; items: Row[]; nextCursor: string | null };
-
-function ItemTable({ data }: { data: LoaderData }) {
-  const { query, currency } = data;
-  const location = useLocation();
-  const more = useFetcher<typeof loader>();
-  // Pages fetched with "Load more", by cursor: a revalidated page replaces itself instead of being added twice.
-  const [extra, setExtra] = useState<Page[]>([]);
-  const [seenData, setSeenData] = useState(more.data);
-  if (more.data !== seenData) {
-    setSeenData(more.data);
-    const d = more.data;
-    if (d?.query.cursor) {
-      const page = { cursor: d.query.cursor, items: d.items, nextCursor: d.nextCursor };
-      setExtra((pages) => (pages.some((p) => p.cursor === page.cursor) ? pages.map((p) => (p.cursor === page.cursor ? page : p)) : [...pages, page]));
-    }
-  }
-  const seen = new Set<string>();
-  const rows = [data.items, ...extra.map((p) => p.items)].flat().filter((r) => !seen.has(r.id) && seen.add(r.id));
-  const nextCursor = extra.length ? extra[extra.length - 1]!.nextCursor : data.nextCursor;
-  const nextHref = nextCursor ? `${searchFor(query, { cursor: nextCursor })}` : null;
-
-  if (rows.length === 0) {
-    return (
-      <div className="rounded-xl border border-gray-200 bg-white px-6 py-12 text-center shadow-sm">
-        <p className="text-sm font-medium text-gray-900">No items here</p>
-        <p className="mt-1 text-sm text-gray-500">
-          {query.q || query.category ? "Nothing matches this search. Try other words or another category." : `No ${query.status === "all" ? "" : `${query.status} `}items yet.`}
-        </p>
-      </div>
-    );
-  }
-
-  return (
-    <div className="overflow-hidden rounded-xl border border-gray-200 bg-white shadow-sm">
-      {/* A table from sm up; on phones each row stacks into a small card. */}
-      <div className="sm:overflow-x-auto">
-        <table className="block w-full text-sm sm:table sm:min-w-full sm:divide-y sm:divide-gray-100" data-testid="catalog-table">
-          <thead className="hidden bg-gray-50 text-left text-xs font-medium uppercase tracking-wide text-gray-500 sm:table-header-group">
-            <tr>
-              <th scope="col" className="px-4 py-2.5">Item</th>
-              <th scope="col" className="px-4 py-2.5 text-right">Price</th>
-              <th scope="col" className="px-4 py-2.5">Stock</th>
-              <th scope="col" className="px-4 py-2.5">Status</th>
-              <th scope="col" className="px-4 py-2.5"><span className="sr-only">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody className="block divide-y divide-gray-100 sm:table-row-group">
-            {rows.map((item) => (
-              <ItemRow key={item.id} item={item} currency={currency} />
-            ))}
-          </tbody>
-        </table>
-      </div>
-      <div className="flex items-center justify-between gap-3 border-t border-gray-100 px-4 py-3 text-sm">
-        <span className="text-gray-500">
-          {rows.length} shown{query.cursor ? " (from a later page)" : ""}
-        </span>
-        <span className="flex items-center gap-3">
-          {query.cursor ? (
-            <Link to={searchFor(query, {})} className="font-medium text-gray-600 hover:text-gray-900">Back to the first page</Link>
-          ) : null}
-          {nextHref ? (
-            <Link
-              to={nextHref}
-              className={buttonClass("secondary", "sm")}
-              onClick={(e) => {
-                // With JavaScript the next page is appended below; without it the link opens the next page.
-                e.preventDefault();
-                more.load(`${location.pathname}${nextHref}&index`);
-              }}
-            >
-              {more.state === "loading" ? "Loading…" : "Load more"}
-            </Link>
-          ) : null}
-        </span>
-      </div>
-    </div>
-  );
-}
-
-function ItemRow({ item, currency }: { item: Row; currency: string }) {
-  const fetcher = useFetcher<typeof action>();
-  const pendingIntent = fetcher.state !== "idle" ? fetcher.formData?.get("intent") : null;
-  const errors = (fetcher.state === "idle" ? errorsOf(fetcher.data?.result) : undefined) ?? [];
-  const stock = fetcher.data?.stock ?? item.stock;
-  const status = itemStatus(item);
-  return (
-    <>
-      <tr className={`grid grid-cols-[1fr_auto] items-center gap-x-3 gap-y-2 px-4 py-3 sm:table-row sm:p-0 sm:align-middle ${status === "archived" ? "bg-gray-50/60" : ""}`} data-testid="catalog-row">
-        <td className="min-w-0 sm:table-cell sm:px-4 sm:py-3">
-          <Link to={item.id} className="group flex items-center gap-3 sm:min-w-56">
-            <Thumb src={item.thumb} />
-            <span className="min-w-0">
-              <span className="block truncate font-medium text-gray-900 group-hover:text-indigo-700">{item.title}</span>
-              <span className="flex items-center gap-1.5 text-xs text-gray-500">
-                {item.category ?? "No category"}
-                {item.kind === "digital" ? <Badge tone="indigo">Digital</Badge> : null}
-              </span>
-            </span>
-          </Link>
-        </td>
-        <td className="whitespace-nowrap text-right tabular-nums text-gray-900 sm:table-cell sm:px-4 sm:py-3">
-          {item.price} <span className="text-xs text-gray-500">{currency}</span>
-        </td>
-        <td className="sm:table-cell sm:px-4 sm:py-3">
-          <div className="flex items-center gap-3">
-            <span className="w-20 tabular-nums" data-testid="stock">
-              <StockLabel stock={stock} />
-            </span>
-            {stock !== null && status !== "archived" ? <StockAdjust fetcher={fetcher} item={item} busy={pendingIntent === "stock"} /> : null}
-          </div>
-        </td>
-        <td className="text-right sm:table-cell sm:px-4 sm:py-3 sm:text-left"><ItemStatusBadge item={item} /></td>
-        <td className="col-span-2 -mb-1 sm:table-cell sm:px-4 sm:py-3">
-          <div className="flex items-center justify-end gap-1">
-            <Link to={item.id} className={buttonClass("ghost", "sm")}>Edit</Link>
-            {status === "archived" ? (
-              <fetcher.Form method="post">
-                <CsrfInput />
-                <input type="hidden" name="intent" value="restore" />
-                <input type="hidden" name="itemId" value={item.id} />
-                <input type="hidden" name="version" value={item.version} />
-                <Button type="submit" variant="ghost" size="sm" disabled={pendingIntent === "restore"} title="Make it visible to buyers again">
-                  {pendingIntent === "restore" ? "Restoring…" : "Restore"}
-                </Button>
-              </fetcher.Form>
-            ) : (
-              <fetcher.Form
-                method="post"
-                onSubmit={(e) => {
-                  if (!window.confirm(`Archive “${item.title}”? Buyers will no longer see it; it stays in past orders.`)) e.preventDefault();
-                }}
-              >
-                <CsrfInput />
-                <input type="hidden" name="intent" value="archive" />
-                <input type="hidden" name="itemId" value={item.id} />
-                <Button type="submit" variant="ghost" size="sm" disabled={pendingIntent === "archive"} className="hover:text-red-700">
-                  {pendingIntent === "archive" ? "Archiving…" : "Archive"}
-                </Button>
-              </fetcher.Form>
-            )}
-          </div>
-        </td>
-      </tr>
-      {errors.length ? (
-        <tr className="block sm:table-row">
-          <td colSpan={5} className="block px-4 pb-3 pt-0 sm:table-cell">
-            <p role="alert" className="rounded-md border border-red-200 bg-red-50 px-3 py-1.5 text-sm text-red-800">{errors.join(" ")}</p>
-          </td>
-        </tr>
-      ) : null}
-    </>
-  );
-}
-
-const stepButton = "grid h-8 w-8 place-items-center text-base font-medium text-gray-700 hover:bg-gray-50 disabled:opacity-40";
-
-/** − [n] + : takes n off or adds n, atomically on the server (never below zero). */
-function StockAdjust({ fetcher, item, busy }: { fetcher: FetcherWithComponents<unknown> | ReturnType<typeof useFetcher<typeof action>>; item: Row; busy: boolean }) {
-  return (
-    <fetcher.Form method="post" className="flex items-center overflow-hidden rounded-md border border-gray-300 bg-white shadow-xs" aria-label={`Change stock of ${item.title}`}>
-      <CsrfInput />
-      <input type="hidden" name="intent" value="stock" />
-      <input type="hidden" name="itemId" value={item.id} />
-      <button type="submit" name="direction" value="remove" disabled={busy} aria-label="Remove from stock" title="Remove from stock" className={stepButton}>−</button>
-      <label htmlFor={`amount-${item.id}`} className="sr-only">Amount</label>
-      <input
-        id={`amount-${item.id}`}
-        name="amount"
-        type="number"
-        min={1}
-        step={1}
-        defaultValue={1}
-        required
-        className="h-8 w-12 border-x border-gray-300 bg-white text-center text-sm tabular-nums text-gray-900 focus:outline-hidden focus:ring-2 focus:ring-inset focus:ring-indigo-600 [appearance:textfield] [&::-webkit-inner-spin-button]:appearance-none"
-      />
-      <button type="submit" name="direction" value="add" disabled={busy} aria-label="Add to stock" title="Add to stock" className={stepButton}>+</button>
-    </fetcher.Form>
   );
 }
 

@@ -16,6 +16,7 @@ import { Button, buttonClass } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, inputClass } from "#app/components/ui/field.tsx";
 import { Alert, Card } from "#app/components/ui/page.tsx";
 import { requireParam } from "#app/utils/params.ts";
+import { tenantCurrency } from "#app/utils/tenant.server.ts";
 
 /** As the JSON import endpoint accepts. */
 const MAX_CSV_BYTES = 1024 * 1024;
@@ -33,8 +34,8 @@ export const meta: MetaFunction = () => [{ title: "Import items — Storefront" 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
-  const tenant = await context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } });
-  return { currency: tenant.currency, maxRows: MAX_IMPORT_ROWS };
+  const currency = await tenantCurrency(context.services.prisma, tenantId);
+  return { currency, maxRows: MAX_IMPORT_ROWS };
 }
 
 type Outcome = { kind: "invalid" | "checked" | "imported"; report: ImportReport } | null;

@@ -5,8 +5,10 @@ import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { UPLOAD_LIMITS, discardUploads, formTooLarge, saveUploads } from "#app/components/catalog/uploads.server.ts";
-import { ItemEditor, itemCreateFormSchema, itemDefaults, itemInput } from "#app/components/catalog/item-form.tsx";
+import { ItemEditor } from "#app/components/catalog/item-form.tsx";
+import { itemCreateFormSchema, itemDefaults, itemInput } from "#app/components/catalog/item-form-schema.ts";
 import { requireParam } from "#app/utils/params.ts";
+import { tenantCurrency } from "#app/utils/tenant.server.ts";
 
 /** A post with images may carry a few of them; more than this is refused before it is read (Express sets no limit). */
 const MAX_FORM_BYTES = 12 * 1024 * 1024;
@@ -16,11 +18,11 @@ export const meta: MetaFunction = () => [{ title: "New item — Storefront" }];
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   await requireTenantRole(request, context, tenantId, { action: "catalog.edit", operator: false });
-  const [tenant, categories] = await Promise.all([
-    context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
+  const [currency, categories] = await Promise.all([
+    tenantCurrency(context.services.prisma, tenantId),
     context.services.catalog.categories(tenantId, { forBuyers: false }),
   ]);
-  return { currency: tenant.currency, categories: categories.map((c) => c.name), maxImageBytes: UPLOAD_LIMITS.item_image };
+  return { currency, categories: categories.map((c) => c.name), maxImageBytes: UPLOAD_LIMITS.item_image };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {

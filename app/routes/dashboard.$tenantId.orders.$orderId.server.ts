@@ -3,7 +3,7 @@
  * split into debit and credit columns, what this member may do now) and the page's three actions. The delivery
  * code is never in any of it: merchantOrder does not return it.
  */
-import type { AppLoadContext } from "@remix-run/node";
+import type { AppLoadContext, SerializeFrom } from "@remix-run/node";
 import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
@@ -113,6 +113,9 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
     },
   };
 }
+
+/** The order page's data as the browser receives it (JSON). */
+export type MerchantOrderView = SerializeFrom<typeof loadMerchantOrder>;
 
 const orderActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("ship") }),

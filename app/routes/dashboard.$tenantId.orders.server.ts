@@ -1,5 +1,5 @@
 /**
- * Server side of the Orders tab: who may read and act on orders (server/api/orders.ts and PRODUCT.md), and the
+ * Server side of the Orders tab: who may read and act on orders (server/api/orders.ts and docs/product.md), and the
  * list page's query and rows as the browser gets them.
  */
 import type { AppLoadContext } from "@remix-run/node";

@@ -4,7 +4,7 @@ import { getCollectionProps, getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 // policy.ts is free of server-only imports, so its schema can validate in the browser too.
-import { getPaymentPolicy, putPaymentPolicy } from "#app/utils/tenant.server.ts";
+import { getPaymentPolicy, putPaymentPolicy, tenantCurrency } from "#app/utils/tenant.server.ts";
 import { PAYMENT_RAILS, paymentPolicySchema } from "#server/tenancy/shared.ts";
 import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
 import { can } from "#server/auth/shared.ts";
@@ -42,9 +42,9 @@ const DISCLOSURE = [
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "policy.read", operator: false });
-  const [policy, tenant] = await Promise.all([
+  const [policy, currency] = await Promise.all([
     getPaymentPolicy(context.services.prisma, tenantId),
-    context.services.prisma.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { currency: true } }),
+    tenantCurrency(context.services.prisma, tenantId),
   ]);
   // getPaymentPolicy's return type is loose (Record<string, unknown>); these are the columns it selects.
   const p = policy as unknown as Omit<z.output<typeof paymentPolicySchema>, "escrowRequiredAboveAmount"> & {
@@ -55,7 +55,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     policy: { ...p, updatedAt: p.updatedAt.toISOString() },
     // Checkout's own registry, so a rail this page calls "not set up" is exactly one checkout leaves out.
     configuredRails: context.services.money.configuredRails(),
-    currency: tenant.currency,
+    currency,
     canEdit: can(roles, "policy.edit"),
   };
 }

@@ -6,18 +6,16 @@ import { auditActor, requireOperator } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { redirectWithToast } from "#app/utils/toast.server.ts";
 import { replyWithApiError, ApiError } from "#app/utils/api-error.server.ts";
-import { ROLE } from "#server/auth/shared.ts";
 import { loadAuditRows, parseBefore } from "#app/components/ops/audit-rows.server.ts";
 import { AuditTable } from "#app/components/ops/audit-table.tsx";
-import { Pill, TenantStatusBadge } from "#app/components/ops/badges.tsx";
-import { formatDateTime, humanize } from "#app/components/ops/format.ts";
-import { buttonClass, Card, EmptyState, PageHeader, PagerLink, withParams } from "#app/components/ops/layout.tsx";
+import { Card, EmptyState, PagerLink, withParams } from "#app/components/ops/layout.tsx";
 import { TransitionForm } from "#app/components/ops/transition-form.tsx";
 import { OpsRecordError } from "#app/components/ops/route-error.tsx";
-import { BotHealthTable } from "#app/components/ops/bot-health.tsx";
 import { loadBotHealth } from "./ops.bots.server.ts";
+import { loadTenantRecord } from "./ops.tenants.$tenantId.server.ts";
 import { loadTenantHealth } from "#app/components/ops/tenant-health.server.ts";
 import { TenantHealthCard } from "#app/components/ops/tenant-health.tsx";
+import { PaymentPolicyCard, TenantBotsCard, TenantHeader, TenantMembersCard, TenantOverviewCard } from "#app/components/ops/tenant-detail.tsx";
 import { allowedTransitions, TRANSITIONS, transitionFormSchema, type TransitionIntent } from "#app/components/ops/transition-schema.ts";
 import { requireParam } from "#app/utils/params.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
@@ -34,56 +32,19 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const before = parseBefore(url.searchParams.get("before"));
   const { prisma } = context.services;
-  const [tenant, audit, bots, health] = await Promise.all([
-    prisma.tenant.findUnique({
-      where: { id: tenantId },
-      select: {
-        id: true, slug: true, displayName: true, type: true, status: true, statusReason: true, currency: true,
-        createdAt: true, updatedAt: true,
-        owner: { select: { id: true, email: true } },
-        roles: { select: { role: true, user: { select: { id: true, email: true, displayName: true } } }, orderBy: { createdAt: "asc" }, take: 200 },
-        paymentPolicy: {
-          select: { allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true },
-        },
-      },
-    }),
+  const [record, audit, bots, health] = await Promise.all([
+    loadTenantRecord(prisma, tenantId),
     loadAuditRows(prisma, { tenantId, before, limit: AUDIT_PAGE }),
     loadBotHealth(prisma, { tenantId }),
     loadTenantHealth(context.services, tenantId),
   ]);
-  invariantResponse(tenant, "Not found", { status: 404 });
-
-  const members = new Map<string, { userId: string; email: string; displayName: string | null; roles: string[] }>();
-  for (const r of tenant.roles) {
-    const m = members.get(r.user.id) ?? { userId: r.user.id, email: r.user.email, displayName: r.user.displayName, roles: [] };
-    m.roles.push(r.role);
-    members.set(r.user.id, m);
-  }
+  invariantResponse(record, "Not found", { status: 404 });
+  const { tenant, members, policy } = record;
   const port = url.port ? `:${url.port}` : "";
-  const policy = tenant.paymentPolicy;
   return {
-    tenant: {
-      id: tenant.id,
-      slug: tenant.slug,
-      displayName: tenant.displayName,
-      type: tenant.type,
-      status: tenant.status,
-      statusReason: tenant.statusReason,
-      currency: tenant.currency,
-      createdAt: tenant.createdAt.toISOString(),
-      updatedAt: tenant.updatedAt.toISOString(),
-      owner: tenant.owner,
-    },
-    members: [...members.values()],
-    policy: policy
-      ? {
-          allowedRails: policy.allowedRails,
-          defaultRail: policy.defaultRail,
-          escrowRequiredAbove: policy.escrowRequiredAboveAmount?.toString() ?? null,
-          escrowRequiredForCategories: policy.escrowRequiredForCategories,
-          buyerDisclosureMode: policy.buyerDisclosureMode,
-        }
-      : null,
+    tenant,
+    members,
+    policy,
     health,
     transitions: allowedTransitions(tenant.status),
     previewPath: `/t/${tenant.slug}`,
@@ -125,15 +86,6 @@ const DONE_MESSAGES: Record<TransitionIntent, string> = {
   close: "Shop closed.",
 };
 
-function Field({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div className="grid grid-cols-3 gap-4 px-4 py-2.5 [&>*]:min-w-0">
-      <dt className="text-sm text-gray-500">{label}</dt>
-      <dd className="col-span-2 min-w-0 text-sm text-gray-900">{children}</dd>
-    </div>
-  );
-}
-
 export default function TenantDetail() {
   const { tenant, members, policy, health, transitions, previewPath, liveUrl, audit, bots } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
@@ -146,43 +98,7 @@ export default function TenantDetail() {
 
   return (
     <div className="space-y-6">
-      <nav aria-label="Breadcrumb" className="text-sm text-gray-500">
-        <Link to="/ops" className="hover:text-gray-900">
-          Tenants
-        </Link>
-        <span className="mx-2 text-gray-300">/</span>
-        <span className="font-mono text-gray-700">{tenant.slug}</span>
-      </nav>
-
-      <PageHeader
-        title={
-          <span className="flex flex-wrap items-center gap-3">
-            {tenant.displayName}
-            <TenantStatusBadge status={tenant.status} />
-          </span>
-        }
-        description={
-          <span className="flex flex-wrap items-center gap-x-3 gap-y-1">
-            <span className="font-mono">{tenant.slug}</span>
-            <span className="text-gray-300">·</span>
-            <span>{humanize(tenant.type)}</span>
-            <span className="text-gray-300">·</span>
-            <span>Created {formatDateTime(tenant.createdAt)}</span>
-          </span>
-        }
-        actions={
-          <>
-            <a href={previewPath} className={buttonClass.secondary}>
-              Preview <span className="font-mono text-xs text-gray-500">{previewPath}</span>
-            </a>
-            {liveUrl ? (
-              <a href={liveUrl} target="_blank" rel="noreferrer" className={buttonClass.secondary}>
-                Open live shop ↗
-              </a>
-            ) : null}
-          </>
-        }
-      />
+      <TenantHeader tenant={tenant} previewPath={previewPath} liveUrl={liveUrl} />
 
       {orphanError ? (
         <div role="alert" className="rounded-md bg-amber-50 px-4 py-2.5 text-sm text-amber-900 ring-1 ring-inset ring-amber-200">
@@ -194,127 +110,13 @@ export default function TenantDetail() {
         <div className="min-w-0 space-y-6 lg:col-span-2">
           <TenantHealthCard health={health} bots={botCounts} botProblems={bots.problems} />
 
-          <Card title="Overview">
-            <dl className="divide-y divide-gray-100">
-              <Field label="Status">
-                <div className="flex flex-col gap-1">
-                  <span>
-                    <TenantStatusBadge status={tenant.status} />
-                  </span>
-                  {tenant.statusReason ? <span className="text-gray-600">“{tenant.statusReason}”</span> : <span className="text-gray-500">No reason recorded</span>}
-                </div>
-              </Field>
-              <Field label="Type">{humanize(tenant.type)}</Field>
-              <Field label="Owner">
-                {tenant.owner ? (
-                  <Link to={`/ops/audit?actor=${encodeURIComponent(tenant.owner.email)}`} className="hover:underline" title="Audit entries by this user">
-                    {tenant.owner.email}
-                  </Link>
-                ) : (
-                  <span className="text-gray-500">No owner</span>
-                )}
-              </Field>
-              <Field label="Currency">{tenant.currency}</Field>
-              <Field label="Created">{formatDateTime(tenant.createdAt)}</Field>
-              <Field label="Last updated">{formatDateTime(tenant.updatedAt)}</Field>
-              <Field label="Tenant ID">
-                <code className="font-mono text-xs break-all text-gray-700">{tenant.id}</code>
-              </Field>
-            </dl>
-          </Card>
+          <TenantOverviewCard tenant={tenant} />
 
-          <Card title={`Members (${members.length})`}>
-            {members.length === 0 ? (
-              <EmptyState title="No members" />
-            ) : (
-              <div className="relative overflow-x-auto">
-              <table className="min-w-full divide-y divide-gray-200 text-sm">
-                <thead className="bg-gray-50">
-                  <tr>
-                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium uppercase tracking-wide text-gray-500">User</th>
-                    <th scope="col" className="px-4 py-2 text-left text-xs font-medium uppercase tracking-wide text-gray-500">Roles</th>
-                  </tr>
-                </thead>
-                <tbody className="divide-y divide-gray-100">
-                  {members.map((m) => (
-                    <tr key={m.userId}>
-                      <td className="px-4 py-2">
-                        <div className="text-gray-900">{m.email}</div>
-                        {m.displayName ? <div className="text-xs text-gray-500">{m.displayName}</div> : null}
-                      </td>
-                      <td className="px-4 py-2">
-                        <div className="flex flex-wrap gap-1">
-                          {m.roles.map((r) => (
-                            <Pill key={r} tone={r === ROLE.owner ? "indigo" : "gray"}>
-                              {r}
-                            </Pill>
-                          ))}
-                        </div>
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-              </div>
-            )}
-          </Card>
+          <TenantMembersCard members={members} />
 
-          <Card
-            id="bots"
-            title={
-              <span className="flex items-center gap-2">
-                Telegram bots
-                {bots.problems ? (
-                  <span className="rounded-full bg-rose-600 px-1.5 py-0.5 text-xs font-semibold text-white">
-                    {bots.problems} {bots.problems === 1 ? "problem" : "problems"}
-                  </span>
-                ) : null}
-              </span>
-            }
-            actions={
-              <Link to="/ops/bots" className="text-xs font-medium text-gray-500 hover:text-gray-900">
-                All bots →
-              </Link>
-            }
-          >
-            {bots.rows.length === 0 ? (
-              <EmptyState title="No bots">This shop has not connected a Telegram bot.</EmptyState>
-            ) : (
-              <BotHealthTable bots={bots.rows} now={bots.now} showTenant={false} />
-            )}
-          </Card>
+          <TenantBotsCard bots={bots} />
 
-          <Card title="Payment policy">
-            {policy ? (
-              <dl className="divide-y divide-gray-100">
-                <Field label="Allowed rails">
-                  <div className="flex flex-wrap gap-1">
-                    {policy.allowedRails.map((r) => (
-                      <Pill key={r} tone={r === policy.defaultRail ? "indigo" : "gray"}>
-                        {humanize(r)}
-                        {r === policy.defaultRail ? " · default" : ""}
-                      </Pill>
-                    ))}
-                  </div>
-                </Field>
-                <Field label="Escrow required">
-                  {policy.escrowRequiredAbove ? (
-                    <>
-                      Above {policy.escrowRequiredAbove} {tenant.currency}
-                    </>
-                  ) : (
-                    <span className="text-gray-500">No amount threshold</span>
-                  )}
-                  {policy.escrowRequiredForCategories.length ? (
-                    <div className="mt-1 text-xs text-gray-600">Categories: {policy.escrowRequiredForCategories.join(", ")}</div>
-                  ) : null}
-                </Field>
-                <Field label="Buyer disclosure">{humanize(policy.buyerDisclosureMode)}</Field>
-              </dl>
-            ) : (
-              <EmptyState title="No payment policy">This shop has no policy row; checkout uses the platform defaults.</EmptyState>
-            )}
-          </Card>
+          <PaymentPolicyCard policy={policy} currency={tenant.currency} />
         </div>
 
         <div className="min-w-0 space-y-6">

@@ -1,5 +1,5 @@
 /**
- * CSRF, second line (SECURITY.md 5): every dashboard form posted by a signed-in user must carry the per-session
+ * CSRF, second line (docs/security.md 5): every dashboard form posted by a signed-in user must carry the per-session
  * token from the root loader (<CsrfInput/>). The first line, Fetch Metadata / Origin, is server/http/csrf.ts.
  */
 import { timingSafeEqual } from "node:crypto";

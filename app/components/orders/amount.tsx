@@ -1,4 +1,4 @@
-/** Money as text: the decimal string from the server, never a float (MONEY.md "Amounts"). */
+/** Money as text: the decimal string from the server, never a float (docs/money.md "Amounts"). */
 import { formatPrice } from "#app/components/storefront/money.ts";
 
 /** "-40" USD → "−$40.00"; the sign stays outside the currency symbol. */

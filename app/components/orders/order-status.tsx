@@ -1,4 +1,4 @@
-/** How order, escrow and dispute states look to merchants and operators (MONEY.md state machine). */
+/** How order, escrow and dispute states look to merchants and operators (docs/money.md state machine). */
 import { Badge, type BadgeTone } from "#app/components/ui/badge.tsx";
 
 const ORDER_STATUS: Record<string, { label: string; tone: BadgeTone }> = {

@@ -1,6 +1,6 @@
 /**
  * Buyer-facing money display and arithmetic. Prices stay decimal strings end to end; sums are done in integer
- * minor units (BigInt), never in floating point (MONEY.md).
+ * minor units (BigInt), never in floating point (docs/money.md).
  */
 import { currencyDigits, formatAmount } from "#server/catalog/shared.ts";
 

@@ -1,5 +1,5 @@
 /**
- * The operator's kill switch as the shop's members read it (MONEY.md "Kill-switch"): while it is on no money moves,
+ * The operator's kill switch as the shop's members read it (docs/money.md "Kill-switch"): while it is on no money moves,
  * so every page of the shop's dashboard says so, with the operator's reason and since when.
  */
 import { formatDate } from "./page.tsx";

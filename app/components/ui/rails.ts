@@ -1,4 +1,4 @@
-/** Merchant-facing names of the payment rails (server/tenancy/policy.ts PAYMENT_RAILS, PRODUCT.md PAY-1). */
+/** Merchant-facing names of the payment rails (server/tenancy/policy.ts PAYMENT_RAILS, docs/product.md PAY-1). */
 export const RAIL_LABELS: Record<string, string> = {
   escrow: "Escrow",
   direct: "Direct",
