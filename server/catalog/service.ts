@@ -49,10 +49,10 @@ export class CatalogService {
   constructor(private deps: { prisma: PrismaClient }) {}
 
   /** One page, newest first, keyset-paginated. `forBuyers` restricts to what the storefront may show. */
-  async list(tenantId: string, q: CatalogQuery, opts: { forBuyers: boolean }) {
+  async list(tenantId: string, q: CatalogQuery, options: { forBuyers: boolean }) {
     const cursor = decodeCursor(q.cursor);
     if (q.cursor && !cursor) throw new ApiError(400, "VALIDATION_ERROR", "Invalid cursor.");
-    const status: Prisma.CatalogItemWhereInput = opts.forBuyers
+    const status: Prisma.CatalogItemWhereInput = options.forBuyers
       ? visibleToBuyers
       : q.status === "active" ? visibleToBuyers
       : q.status === "inactive" ? { active: false, archivedAt: null }
@@ -77,9 +77,9 @@ export class CatalogService {
     return { items: page.map(presentItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
   }
 
-  async get(tenantId: string, id: string, opts: { forBuyers: boolean }) {
+  async get(tenantId: string, id: string, options: { forBuyers: boolean }) {
     const row = await this.deps.prisma.catalogItem.findFirst({
-      where: { id, tenantId, ...(opts.forBuyers ? visibleToBuyers : {}) },
+      where: { id, tenantId, ...(options.forBuyers ? visibleToBuyers : {}) },
       select: itemSelect,
     });
     if (!row) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
@@ -87,10 +87,10 @@ export class CatalogService {
   }
 
   /** Distinct categories with how many items each holds (buyers: active items only). */
-  async categories(tenantId: string, opts: { forBuyers: boolean }) {
+  async categories(tenantId: string, options: { forBuyers: boolean }) {
     const rows = await this.deps.prisma.catalogItem.groupBy({
       by: ["category"],
-      where: { tenantId, category: { not: null }, ...(opts.forBuyers ? visibleToBuyers : {}) },
+      where: { tenantId, category: { not: null }, ...(options.forBuyers ? visibleToBuyers : {}) },
       _count: { _all: true },
       orderBy: { category: "asc" },
       take: 200,

@@ -29,7 +29,7 @@ export async function hit(redis: Redis, prefix: string, rule: RateLimitRule, sub
  * Middleware for a route class. `subject` picks the key (e.g. tenant + IP). If Redis is unreachable the request is
  * served and the failure logged: a Redis outage must not take the storefront down (SECURITY.md reliability 6).
  */
-export function rateLimit(opts: {
+export function rateLimit(deps: {
   redis: Redis;
   prefix: string;
   rule: RateLimitRule;
@@ -37,13 +37,13 @@ export function rateLimit(opts: {
   subject: (req: Request, res: Response) => string | null;
 }) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const subject = opts.subject(req, res);
+    const subject = deps.subject(req, res);
     if (!subject) return next();
     let result;
     try {
-      result = await hit(opts.redis, opts.prefix, opts.rule, subject);
+      result = await hit(deps.redis, deps.prefix, deps.rule, subject);
     } catch (err) {
-      opts.logger.warn({ err: (err as Error).message, rule: opts.rule.name }, "rate limiter unavailable");
+      deps.logger.warn({ err: (err as Error).message, rule: deps.rule.name }, "rate limiter unavailable");
       return next();
     }
     if (result.allowed) return next();
