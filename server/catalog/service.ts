@@ -49,32 +49,32 @@ export class CatalogService {
   constructor(private deps: { prisma: PrismaClient }) {}
 
   /** One page, newest first, keyset-paginated. `forBuyers` restricts to what the storefront may show. */
-  async list(tenantId: string, q: CatalogQuery, options: { forBuyers: boolean }) {
-    const cursor = decodeCursor(q.cursor);
-    if (q.cursor && !cursor) throw new ApiError(400, "VALIDATION_ERROR", "Invalid cursor.");
+  async list(tenantId: string, query: CatalogQuery, options: { forBuyers: boolean }) {
+    const cursor = decodeCursor(query.cursor);
+    if (query.cursor && !cursor) throw new ApiError(400, "VALIDATION_ERROR", "Invalid cursor.");
     const status: Prisma.CatalogItemWhereInput = options.forBuyers
       ? visibleToBuyers
-      : q.status === "active" ? visibleToBuyers
-      : q.status === "inactive" ? { active: false, archivedAt: null }
-      : q.status === "archived" ? { archivedAt: { not: null } }
+      : query.status === "active" ? visibleToBuyers
+      : query.status === "inactive" ? { active: false, archivedAt: null }
+      : query.status === "archived" ? { archivedAt: { not: null } }
       : {};
     const rows = await this.deps.prisma.catalogItem.findMany({
       where: {
         tenantId,
         ...status,
-        ...(q.category ? { category: q.category } : {}),
-        ...searchFilter(q.q),
+        ...(query.category ? { category: query.category } : {}),
+        ...searchFilter(query.q),
         ...(cursor
           ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
           : {}),
       },
       select: itemSelect,
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: q.limit + 1,
+      take: query.limit + 1,
     });
-    const page = rows.slice(0, q.limit);
+    const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    return { items: page.map(presentItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+    return { items: page.map(presentItem), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
 
   async get(tenantId: string, id: string, options: { forBuyers: boolean }) {

@@ -321,8 +321,8 @@ function taken(hostname: string, ours: boolean) {
   return new ApiError(409, "DOMAIN_TAKEN", ours ? `${hostname} is already added to this shop.` : `${hostname} is already used by another shop. If it is yours, contact support.`);
 }
 
-function actorOf(a: AuditActor) {
-  return a.userId ? `${a.kind}:${a.userId}` : a.kind;
+function actorOf(actor: AuditActor) {
+  return actor.userId ? `${actor.kind}:${actor.userId}` : actor.kind;
 }
 
 async function event(tx: Tx, row: Pick<TenantDomain, "id" | "tenantId">, from: TenantDomainStatus | null, to: TenantDomainStatus, actor: string, evidence: Prisma.InputJsonValue) {

@@ -88,12 +88,12 @@ export interface DnsRecordToCreate {
 }
 
 /** DOM-1: the records a merchant creates for a domain. */
-export function recordsToCreate(t: Omit<VerifyTarget, "caaIssuers">): DnsRecordToCreate[] {
-  const records: DnsRecordToCreate[] = [{ type: "TXT", name: ownershipRecordName(t.hostname), value: ownershipRecordValue(t.token) }];
-  if (t.mode === "cname") records.push({ type: "CNAME", name: t.hostname, value: canonicalName(t.edgeCnameTarget) });
+export function recordsToCreate(target: Omit<VerifyTarget, "caaIssuers">): DnsRecordToCreate[] {
+  const records: DnsRecordToCreate[] = [{ type: "TXT", name: ownershipRecordName(target.hostname), value: ownershipRecordValue(target.token) }];
+  if (target.mode === "cname") records.push({ type: "CNAME", name: target.hostname, value: canonicalName(target.edgeCnameTarget) });
   else {
-    for (const ip of list(t.edgeIpv4)) records.push({ type: "A", name: t.hostname, value: ip });
-    for (const ip of list(t.edgeIpv6)) records.push({ type: "AAAA", name: t.hostname, value: ip });
+    for (const ip of list(target.edgeIpv4)) records.push({ type: "A", name: target.hostname, value: ip });
+    for (const ip of list(target.edgeIpv6)) records.push({ type: "AAAA", name: target.hostname, value: ip });
   }
   return records;
 }

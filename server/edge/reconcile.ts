@@ -160,19 +160,19 @@ export class EdgeReconciler {
     return report;
   }
 
-  private async record(r: ReconcileReport, expected: boolean) {
+  private async record(result: ReconcileReport, expected: boolean) {
     const { redis, prefix } = this.deps;
-    await redis.set(this.reportKey, JSON.stringify(r));
-    if (r.drift) {
+    await redis.set(this.reportKey, JSON.stringify(result));
+    if (result.drift) {
       // After a known database change, missing/changed routes are that change; a stray route under our prefix is
       // drift whichever reconcile finds it (nobody but an outside hand writes one).
-      const found = expected ? r.drift.stray.length : r.drift.total;
-      if (!expected) await setGauge(redis, prefix, "edge_route_drift", r.drift.total);
+      const found = expected ? result.drift.stray.length : result.drift.total;
+      if (!expected) await setGauge(redis, prefix, "edge_route_drift", result.drift.total);
       if (found) await incCounter(redis, prefix, "edge_route_drift_total", found);
     }
-    await setGauge(redis, prefix, "edge_reconcile_ok", r.ok ? 1 : 0);
-    await setGauge(redis, prefix, "edge_routed_hosts", r.hosts.routed);
-    if (!r.ok) await incCounter(redis, prefix, "edge_reconcile_failures_total");
+    await setGauge(redis, prefix, "edge_reconcile_ok", result.ok ? 1 : 0);
+    await setGauge(redis, prefix, "edge_routed_hosts", result.hosts.routed);
+    if (!result.ok) await incCounter(redis, prefix, "edge_reconcile_failures_total");
   }
 
   /** Reconcile shortly after every tenancy change (debounced), e.g. a verified domain or a suspended shop. */

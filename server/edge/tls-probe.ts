@@ -147,12 +147,12 @@ const WARNINGS: Record<string, (r: TlsProbeResult) => string> = {
 };
 
 /** One merchant-facing sentence when the certificate needs attention, else null. */
-export function tlsWarning(r: TlsProbeResult): string | null {
-  if (r.status !== "issued") {
-    const kind = (r.error ?? "").split(":")[0];
-    return WARNINGS[kind]?.(r) ?? `We could not check the certificate for ${r.hostname} (${r.error ?? "unknown error"}); we will try again.`;
+export function tlsWarning(result: TlsProbeResult): string | null {
+  if (result.status !== "issued") {
+    const kind = (result.error ?? "").split(":")[0];
+    return WARNINGS[kind]?.(result) ?? `We could not check the certificate for ${result.hostname} (${result.error ?? "unknown error"}); we will try again.`;
   }
-  if (r.daysLeft === null || r.daysLeft >= TLS_WARNING_DAYS) return null;
-  const when = r.daysLeft === 0 ? "today" : `in ${r.daysLeft} day${r.daysLeft === 1 ? "" : "s"}`;
-  return `The certificate for ${r.hostname} expires ${when} (on ${day(r.notAfter)}).`;
+  if (result.daysLeft === null || result.daysLeft >= TLS_WARNING_DAYS) return null;
+  const when = result.daysLeft === 0 ? "today" : `in ${result.daysLeft} day${result.daysLeft === 1 ? "" : "s"}`;
+  return `The certificate for ${result.hostname} expires ${when} (on ${day(result.notAfter)}).`;
 }
