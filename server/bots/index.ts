@@ -1,4 +1,4 @@
-export { BotRegistry, botRegisterSchema, botSelect, claimLinkFor, type BotDeps } from "./registry.ts";
+export { BotRegistry, botRegisterSchema, botSelect, claimLinkFor, type BotRegistryDeps } from "./registry.ts";
 export { BotConversation, COMMANDS_PER_MINUTE } from "./conversation.ts";
 export { handleWebhook, type WebhookOutcome } from "./webhook.ts";
 export { signInBuyer, buyerFromToken, BUYER_SESSION_TTL_MS } from "./mini-app.ts";

@@ -16,7 +16,7 @@ import { aad, openToken } from "./sealed.ts";
 
 export const botRegisterSchema = z.object({ token: z.string().trim().min(20).max(100) });
 
-export interface BotDeps {
+export interface BotRegistryDeps {
   prisma: PrismaClient;
   box: () => SecretBox;
   telegram: (token: string) => TelegramClient;
@@ -33,7 +33,7 @@ export const botSelect = {
 } as const satisfies Prisma.TenantBotSelect;
 
 export class BotRegistry {
-  constructor(private deps: BotDeps) {}
+  constructor(private deps: BotRegistryDeps) {}
   private now() {
     return this.deps.now?.() ?? new Date();
   }

@@ -6,7 +6,7 @@
  *
  * Per process: each instance finds out on its own, which is all a breaker needs (nothing must agree across them).
  */
-export interface BreakerDeps {
+export interface CircuitBreakerDeps {
   failures: number;
   cooldownMs: number;
   now?: () => number;
@@ -17,7 +17,7 @@ export class CircuitBreaker {
   private openUntil = 0;
   private trialRunning = false;
 
-  constructor(private deps: BreakerDeps) {}
+  constructor(private deps: CircuitBreakerDeps) {}
 
   private now() {
     return this.deps.now?.() ?? Date.now();
