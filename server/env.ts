@@ -1,6 +1,7 @@
 /**
- * Environment, validated once at boot. Code reads `env`, never `process.env`.
- * Each area has its own small schema; `parseEnv` merges them and fails fast with a readable message.
+ * Environment, validated once at boot. Code gets it from `getEnv()` (parsed on first use, then cached), never from
+ * `process.env`. Each area has its own small schema; `envSchema` merges them, and `parseEnv` checks a source against
+ * it plus the key-format and production-only rules, failing fast with a readable message.
  */
 import { createHmac } from "node:crypto";
 import { z } from "zod";
@@ -125,7 +126,7 @@ export const edgeEnvSchema = z.object({
 // Observability: the /metrics endpoint and the per-shop request counts of the operator console.
 export const observabilityEnvSchema = z.object({
   // OPS-3: scrapers send `Authorization: Bearer <METRICS_TOKEN>` to /metrics. Required in production; unset (dev,
-  // tests): /metrics answers direct calls from loopback or TRUSTED_PROXIES only.
+  // tests): /metrics answers only direct calls (no X-Forwarded-For/Forwarded) from loopback or TRUSTED_PROXIES.
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   // OPS-1: how often each instance adds its per-shop request and 5xx counts to Redis for the console.
   TENANT_STATS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
