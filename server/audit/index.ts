@@ -1,5 +1,5 @@
 /**
- * The audit log (SECURITY.md 14): one append-only row per mutation and operator action. Rows are written inside the
+ * The audit log (docs/security.md 14): one append-only row per mutation and operator action. Rows are written inside the
  * mutation's transaction, so an action that rolls back leaves no audit row and a committed one always has one.
  * The table refuses UPDATE and DELETE (trigger in the first migration).
  */

@@ -1,5 +1,5 @@
 /**
- * Login backoff (SECURITY.md 3/4): failed sign-ins are counted in Redis, per client IP + account and per account
+ * Login backoff (docs/security.md 3/4): failed sign-ins are counted in Redis, per client IP + account and per account
  * across all IPs, so every app instance sees the same count. Each attempt reserves a slot before the password is
  * checked; a success clears the IP + account counter. Past the limit the account is locked for the rest of the
  * window, correct password or not.

@@ -1,10 +1,10 @@
 /**
  * Thin Telegram Bot API client (core.telegram.org/bots/api): a JSON POST to `<apiRoot>/bot<token>/<method>` through
  * undici, with header/body timeouts and an overall deadline, and typed errors. No retries here: callers (BullMQ jobs)
- * own retries, backoff and honouring `retry_after` (SECURITY.md reliability 4, 6).
+ * own retries, backoff and honouring `retry_after` (docs/security.md reliability 4, 6).
  *
  * The token lives only in this closure. It is never put in an error (errors are built without the request URL, and a
- * transport error that mentions it is replaced by a redacted copy), a log line, or a returned object (SECURITY.md 7).
+ * transport error that mentions it is replaced by a redacted copy), a log line, or a returned object (docs/security.md 7).
  */
 import { inspect } from "node:util";
 import { request, type Dispatcher } from "undici";

@@ -1,7 +1,7 @@
 /**
  * DOM-2 verification of a custom domain: ownership (TXT `_storefront-verify.<hostname>` carries the token) AND
  * routing (the CNAME chain reaches the edge, or the apex A/AAAA records are exactly the edge's addresses) must both
- * hold; SECURITY.md 15 — a CNAME pointing at us without the TXT proof is never enough. Optionally the CAA records
+ * hold; docs/security.md 15 — a CNAME pointing at us without the TXT proof is never enough. Optionally the CAA records
  * must let the edge's certificate authority issue. Every DNS answer seen is returned as JSON-serialisable evidence
  * for the domain event log (DOM-5); every fault is returned as a DomainProblem for the doctor (DOM-3).
  */

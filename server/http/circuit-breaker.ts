@@ -1,5 +1,5 @@
 /**
- * Circuit breaking for outside services (SECURITY.md Reliability 6): Caddy's admin API and the Telegram Bot API.
+ * Circuit breaking for outside services (docs/security.md Reliability 6): Caddy's admin API and the Telegram Bot API.
  * After `failures` outage errors in a row the circuit opens: calls fail at once, without touching the network, for
  * `cooldownMs`; then one trial call goes through. Its success closes the circuit, its outage error opens it again.
  * An answer that is not an outage (a 4xx, a rate limit) proves the service is up and resets the count.

@@ -1,5 +1,5 @@
 /**
- * Redis-backed fixed-window rate limits (SECURITY.md 3), shared by every app instance. Over the limit: 429 with
+ * Redis-backed fixed-window rate limits (docs/security.md 3), shared by every app instance. Over the limit: 429 with
  * Retry-After and the RATE_LIMITED envelope.
  */
 import type { NextFunction, Request, Response } from "express";
@@ -27,7 +27,7 @@ export async function hit(redis: Redis, prefix: string, rule: RateLimitRule, sub
 
 /**
  * Middleware for a route class. `subject` picks the key (e.g. tenant + IP). If Redis is unreachable the request is
- * served and the failure logged: a Redis outage must not take the storefront down (SECURITY.md reliability 6).
+ * served and the failure logged: a Redis outage must not take the storefront down (docs/security.md reliability 6).
  */
 export function rateLimit(deps: {
   redis: Redis;

@@ -1,5 +1,5 @@
 /**
- * The job catalog (SECURITY.md reliability 4): name → { schema, attempts, queue }, the one place a job's payload and
+ * The job catalog (docs/security.md reliability 4): name → { schema, attempts, queue }, the one place a job's payload and
  * retry budget are defined. Jobs carry ids only, never secrets; tenant-owned ones carry the `tenantId` their handler
  * filters by.
  */

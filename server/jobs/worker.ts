@@ -1,5 +1,5 @@
 /**
- * Worker mode: BullMQ processors (SECURITY.md reliability 4) for the job catalog (catalog.ts); handlers are
+ * Worker mode: BullMQ processors (docs/security.md reliability 4) for the job catalog (catalog.ts); handlers are
  * idempotent. Retries back off exponentially with jitter, never sooner than a `retryAfterMs` an error asks for
  * (Telegram's retry_after); a job out of attempts is copied to the dead-letter queue; stalled jobs (a killed worker)
  * are picked up again after the lock expires.

@@ -1,5 +1,5 @@
 /**
- * Decimal-string arithmetic for money (MONEY.md "Amounts"): amounts are parsed into BigInt units of 10^-18, the
+ * Decimal-string arithmetic for money (docs/money.md "Amounts"): amounts are parsed into BigInt units of 10^-18, the
  * scale of numeric(38,18), and printed back as plain decimal strings. No float ever touches an amount.
  */
 import prismaClientPkg from "@prisma/client";

@@ -1,5 +1,5 @@
 /**
- * Double-entry ledger (MONEY.md "Ledger"). A posting is a set of entries summing to zero per currency, written in
+ * Double-entry ledger (docs/money.md "Ledger"). A posting is a set of entries summing to zero per currency, written in
  * the caller's transaction by the database function `ledger_post` with a UNIQUE idempotency key: posting the same
  * key again writes nothing. Balances move by trigger when the transaction commits (ADR 010); the database refuses
  * overdrafts, edits and unbalanced postings.

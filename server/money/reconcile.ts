@@ -1,5 +1,5 @@
 /**
- * Reconciliation (MONEY.md): checks the invariants and reports; it never fixes anything. One leader at a time
+ * Reconciliation (docs/money.md): checks the invariants and reports; it never fixes anything. One leader at a time
  * (Postgres advisory xact lock); the checks read one REPEATABLE READ snapshot. Every run is stored, and the
  * violation count feeds `ledger_invariant_violation_total`.
  */

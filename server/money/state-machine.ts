@@ -1,5 +1,5 @@
 /**
- * The order state machine (MONEY.md). Every transition is one compare-and-swap UPDATE … WHERE id AND status =
+ * The order state machine (docs/money.md). Every transition is one compare-and-swap UPDATE … WHERE id AND status =
  * expected; a miss is 409 CONFLICT, never a silent overwrite, and an illegal transition is refused before any
  * write (the database trigger `orders_transition` refuses it too).
  */
