@@ -1,6 +1,7 @@
 /**
- * Environment, validated once at boot. Code reads `env`, never `process.env`.
- * Each area has its own small schema; `parseEnv` merges them and fails fast with a readable message.
+ * Environment, validated once at boot. Code gets it from `getEnv()` (parsed on first use, then cached), never from
+ * `process.env`. Each area has its own small schema; `envSchema` merges them, and `parseEnv` checks a source against
+ * it plus the key-format and production-only rules, failing fast with a readable message.
  */
 import { createHmac } from "node:crypto";
 import { z } from "zod";
@@ -42,13 +43,13 @@ export const tenancyEnvSchema = z.object({
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
   TENANT_CACHE_TTL_MS: z.coerce.number().int().positive().default(300_000),
   TENANT_NEGATIVE_TTL_MS: z.coerce.number().int().positive().default(30_000),
-  // Storefront requests per minute per tenant + client IP (SECURITY.md 3).
+  // Storefront requests per minute per tenant + client IP (docs/security.md 3).
   RATE_LIMIT_STOREFRONT_PER_MIN: z.coerce.number().int().positive().default(120),
 });
 
 export const authEnvSchema = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
-  // Failed sign-ins per client IP + account per 15 minutes; the 11th gets 429 (SECURITY.md 3).
+  // Failed sign-ins per client IP + account per 15 minutes; the 11th gets 429 (docs/security.md 3).
   RATE_LIMIT_AUTH_PER_15MIN: z.coerce.number().int().positive().default(10),
   // Sign-ups per client IP per hour.
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(20),
@@ -125,20 +126,20 @@ export const edgeEnvSchema = z.object({
 // Observability: the /metrics endpoint and the per-shop request counts of the operator console.
 export const observabilityEnvSchema = z.object({
   // OPS-3: scrapers send `Authorization: Bearer <METRICS_TOKEN>` to /metrics. Required in production; unset (dev,
-  // tests): /metrics answers direct calls from loopback or TRUSTED_PROXIES only.
+  // tests): /metrics answers only direct calls (no X-Forwarded-For/Forwarded) from loopback or TRUSTED_PROXIES.
   METRICS_TOKEN: z.string().min(24, "must be at least 24 characters").optional(),
   // OPS-1: how often each instance adds its per-shop request and 5xx counts to Redis for the console.
   TENANT_STATS_FLUSH_MS: z.coerce.number().int().min(50).max(60_000).default(5_000),
 });
 
 export const outboundEnvSchema = z.object({
-  // SECURITY.md Reliability 6: after this many outage errors in a row (timeouts, refused connections, 5xx), calls to
+  // docs/security.md Reliability 6: after this many outage errors in a row (timeouts, refused connections, 5xx), calls to
   // Caddy's admin API or to Telegram stop for OUTBOUND_BREAKER_COOLDOWN_MS, then one trial call goes through.
   OUTBOUND_BREAKER_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   OUTBOUND_BREAKER_COOLDOWN_MS: z.coerce.number().int().min(50).max(600_000).default(30_000),
 });
 
-// Money core (MONEY.md, docs/decisions/009-money-core.md).
+// Money core (docs/money.md, docs/decisions/009-money-core.md).
 const DEV_MONEY_SECRET = "dev-only-money-secret-never-use-in-production";
 export const moneyEnvSchema = z.object({
   // The sandbox rails (escrow/direct funded by a pretend outside system). Refused in production.

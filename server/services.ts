@@ -13,7 +13,7 @@ import { AuthService, LoginGuard, TeamService } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { LocalDiskStore, UploadService } from "./uploads/index.ts";
-import { BotRegistry, Commands, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
+import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
 import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/index.ts";
@@ -31,7 +31,7 @@ export interface Services {
   catalog: CatalogService;
   uploads: UploadService;
   bots: BotRegistry;
-  botCommands: Commands;
+  botConversation: BotConversation;
   domains: DomainService;
   /** The platform job queue (BullMQ). */
   queue: Queue;
@@ -111,7 +111,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     bots,
     notifyTenantAdmins: notify,
     deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),
-    botCommands: new Commands({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
+    botConversation: new BotConversation({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
     close: async () => {
       await queue.close();
       await moneyQueue.close();

@@ -24,7 +24,7 @@ async function signedIn(email: string, a = app) {
   return c;
 }
 
-describe("accounts and sessions (SECURITY.md 4)", () => {
+describe("accounts and sessions (docs/security.md 4)", () => {
   it("sign-up stores a scrypt hash and sets a host-only HttpOnly SameSite=Lax cookie", async () => {
     const c = new Client(app.port);
     const res = await c.post("/api/auth/signup", { email: "New.Person@Example.test", password: TEST_PASSWORD });
@@ -152,7 +152,7 @@ describe("accounts and sessions (SECURITY.md 4)", () => {
   });
 });
 
-describe("login backoff (SECURITY.md 3)", () => {
+describe("login backoff (docs/security.md 3)", () => {
   it("the 11th failed sign-in within 15 minutes gets 429 with Retry-After, counted across two app processes", async () => {
     const u = await createUser(db.prisma);
     const statuses: number[] = [];

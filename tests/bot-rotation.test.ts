@@ -1,4 +1,4 @@
-/** SECURITY.md 7 rotation: after secrets:rotate (old key listed as old) every bot still works, and still does once the old key is gone. */
+/** docs/security.md 7 rotation: after secrets:rotate (old key listed as old) every bot still works, and still does once the old key is gone. */
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { promisify } from "node:util";

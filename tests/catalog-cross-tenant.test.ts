@@ -1,5 +1,5 @@
 /**
- * SECURITY.md 1 for catalog items, images and uploads: tenant A's owner (and A's host) can neither read, change,
+ * docs/security.md 1 for catalog items, images and uploads: tenant A's owner (and A's host) can neither read, change,
  * delete nor list B's, by B's ids through A's paths, through B's paths, on A's host or via the public API. The
  * database and the file store are checked after the calls.
  */

@@ -38,7 +38,7 @@ export async function upload(c: Client, tenant: string, bytes: Buffer, purpose =
 
 const item = (over: Record<string, unknown> = {}) => ({ title: "Thing", price: "10.00", ...over });
 
-describe("uploads (SECURITY.md 12)", () => {
+describe("uploads (docs/security.md 12)", () => {
   it("stores a PNG sent as a .jpg as PNG, under the tenant's prefix with a random name, served with nosniff", async () => {
     const res = await upload(owner, tenantId, PNG_1x1, "item_image", "image/jpeg");
     expect(res.status, res.body).toBe(201);

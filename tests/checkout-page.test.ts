@@ -1,4 +1,4 @@
-/** The storefront checkout page's posts share the checkout rate limit with the JSON checkout (SECURITY.md 3). */
+/** The storefront checkout page's posts share the checkout rate limit with the JSON checkout (docs/security.md 3). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md 1: the owner of shop A addresses shop B's tenant, roles, invitations and policy by id — through B's
+ * docs/security.md 1: the owner of shop A addresses shop B's tenant, roles, invitations and policy by id — through B's
  * path and through A's path with B's ids. Every call is refused with 403/404 and B's rows are unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md 5: a dashboard form post from another site is refused and changes nothing — both by Fetch Metadata /
+ * docs/security.md 5: a dashboard form post from another site is refused and changes nothing — both by Fetch Metadata /
  * Origin (server/http/csrf.ts) and, for browsers that send neither header, by the per-session form token.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

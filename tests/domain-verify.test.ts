@@ -1,5 +1,5 @@
 /**
- * DOM-2 and SECURITY.md 15 against a real DNS server on loopback: passing domains, the takeover guard, CAA rules.
+ * DOM-2 and docs/security.md 15 against a real DNS server on loopback: passing domains, the takeover guard, CAA rules.
  * The domain doctor's per-fault sentences are in tests/domain-doctor.test.ts.
  */
 import { describe, expect, it } from "vitest";
@@ -119,7 +119,7 @@ describe("verifyDomain: passing domains", () => {
   });
 });
 
-describe("takeover guard (SECURITY.md 15): routing to us is never enough", () => {
+describe("takeover guard (docs/security.md 15): routing to us is never enough", () => {
   it("CNAME points at the edge but the TXT record is missing", async () => {
     dns.set(SHOP, "CNAME", [EDGE]);
     const { result, codes } = await check(target(SHOP));

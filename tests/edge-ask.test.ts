@@ -42,7 +42,7 @@ describe("GET /internal/edge/ask", () => {
     await op.post(`/api/tenants/${id}/suspend`, { reason: "ask test" });
     await until(async () => (await ask("fresh.localhost")) === 403, 1000);
 
-    // A removed domain's answer turns to 403 (SECURITY.md 15) once the change is announced.
+    // A removed domain's answer turns to 403 (docs/security.md 15) once the change is announced.
     await db.prisma.tenantDomain.updateMany({ where: { hostname: "www.askme.test" }, data: { status: "removed", removedAt: new Date(), isPrimary: false } });
     const { publishTenancyChange } = await import("#server/tenancy/index.ts");
     const { Redis } = await import("ioredis");

@@ -119,7 +119,7 @@ describe("internal endpoints", () => {
   });
 });
 
-describe("takeover guard (SECURITY.md 15)", () => {
+describe("takeover guard (docs/security.md 15)", () => {
   it("a host whose CNAME points at us without the ownership TXT is never routed", async () => {
     const added = await owner.post(`/api/tenants/${tenantId}/domains`, { hostname: "hijack.example.test" });
     parts.dns.set("hijack.example.test", "CNAME", [EDGE_CNAME]);

@@ -1,5 +1,5 @@
 /**
- * SECURITY.md 7: passwords, session cookies and API tokens never reach a log line. The app runs at trace level
+ * docs/security.md 7: passwords, session cookies and API tokens never reach a log line. The app runs at trace level
  * (request headers logged), the flows below push every kind of secret through it, and the captured output is
  * searched for each secret.
  */

@@ -1,4 +1,4 @@
-/** MONEY.md matrix E1–E6 and O2–O4: escrow, release, refund, disputes and the state machine, asserted with SQL. */
+/** docs/money.md matrix E1–E6 and O2–O4: escrow, release, refund, disputes and the state machine, asserted with SQL. */
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./db.ts";
 import { caught } from "./caught.ts";

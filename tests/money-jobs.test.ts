@@ -1,5 +1,5 @@
 /**
- * MONEY.md matrix J1–J3 with real worker processes (MODE=worker) on one Redis prefix: exclusive claims, retries
+ * docs/money.md matrix J1–J3 with real worker processes (MODE=worker) on one Redis prefix: exclusive claims, retries
  * that honour Retry-After and end in the dead letter, a worker killed mid-job, and workers that claim no money job
  * while the global kill switch is on.
  */

@@ -1,4 +1,4 @@
-/** MONEY.md matrix W1–W6: the ledger against real Postgres (and Redis for the scheduler), asserted with SQL. */
+/** docs/money.md matrix W1–W6: the ledger against real Postgres (and Redis for the scheduler), asserted with SQL. */
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./db.ts";
 import { caught } from "./caught.ts";

@@ -1,6 +1,6 @@
 /**
  * The app as production runs it (NODE_ENV=production with every required setting): it starts, its session cookie
- * is `__Host-…; Secure` even when the request reached it as plain HTTP (SECURITY.md 4 and 8: a session cookie never
+ * is `__Host-…; Secure` even when the request reached it as plain HTTP (docs/security.md 4 and 8: a session cookie never
  * travels without TLS), /metrics wants its token, and the sandbox payment endpoint does not exist.
  */
 import { randomBytes } from "node:crypto";

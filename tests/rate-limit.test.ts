@@ -16,7 +16,7 @@ beforeAll(async () => {
 });
 afterAll(async () => Promise.all(apps.map((a) => a.stop())));
 
-describe("storefront rate limit (SECURITY.md 3)", () => {
+describe("storefront rate limit (docs/security.md 3)", () => {
   it("is shared by two app processes, answers 429 with Retry-After, and is per tenant", async () => {
     const [a, b] = apps as [RunningApp, RunningApp];
     const statuses: number[] = [];

@@ -1,5 +1,5 @@
 /**
- * PRODUCT.md §9 role matrix: every /api/tenants/:tenantId/* route × anonymous, non-member, each tenant role and
+ * docs/product.md §9 role matrix: every /api/tenants/:tenantId/* route × anonymous, non-member, each tenant role and
  * operator. "Refused" means 401 (anonymous), 404 TENANT_NOT_FOUND (non-member) or 403 FORBIDDEN (member without
  * the role); anything else means the handler ran. Who should pass comes from the permission table
  * (server/auth/permissions.ts): each row names its action.
@@ -115,7 +115,7 @@ function refusal(subject: Subject) {
   return { status: 403, code: "FORBIDDEN" };
 }
 
-describe("role matrix (PRODUCT.md §9)", () => {
+describe("role matrix (docs/product.md §9)", () => {
   for (const row of MATRIX) {
     const madeUpId = randomUUID();
     const path = () => row.path.replace(":itemId", itemId).replace(/:\w+Id/g, madeUpId);

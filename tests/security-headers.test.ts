@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(async () => app?.stop());
 
-describe("security headers (SECURITY.md 6)", () => {
+describe("security headers (docs/security.md 6)", () => {
   it.each([
     ["storefront", "acme.localhost", "/"],
     ["platform", "localhost", "/"],

@@ -1,5 +1,5 @@
 /**
- * npm run tenants:dump (SECURITY.md Reliability 8): every row one shop owns, one JSON file per tenant-owned table,
+ * npm run tenants:dump (docs/security.md Reliability 8): every row one shop owns, one JSON file per tenant-owned table,
  * nothing of another shop, no secrets or hashes behind buyer links and codes, and the export itself audited.
  */
 import { execFile } from "node:child_process";

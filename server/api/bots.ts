@@ -1,4 +1,4 @@
-/** Tenant bot routes (BOT-1..3, PRODUCT.md §9): members read; owners and developers register, see the claim link, revoke. */
+/** Tenant bot routes (BOT-1..3, docs/product.md §9): members read; owners and developers register, see the claim link, revoke. */
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { botRegisterSchema } from "#server/bots/index.ts";

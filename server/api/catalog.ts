@@ -1,4 +1,4 @@
-/** Catalog and upload routes (CAT-1..3, SECURITY.md 12): owners and managers edit; operators may read. */
+/** Catalog and upload routes (CAT-1..3, docs/security.md 12): owners and managers edit; operators may read. */
 import type { UploadPurpose } from "@prisma/client";
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";

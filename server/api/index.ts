@@ -1,5 +1,5 @@
 /**
- * The control-plane JSON API (PRODUCT.md §9), served on the platform host only. Route definitions live in the
+ * The control-plane JSON API (docs/product.md §9), served on the platform host only. Route definitions live in the
  * sibling files; this assembles them, the JSON body parser (1 MB cap) and the OpenAPI document.
  */
 import express, { type NextFunction, type Request, type Response } from "express";

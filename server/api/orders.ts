@@ -1,4 +1,4 @@
-/** Merchant order routes (ORD, MONEY.md): owners, managers, finance and support read; owners and managers fulfil; owners and finance mark invoices paid. */
+/** Merchant order routes (ORD, docs/money.md): owners, managers, finance and support read; owners and managers fulfil; owners and finance mark invoices paid. */
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { deliveryCodeSchema, markPaidSchema, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";

@@ -12,7 +12,7 @@ export function telegramWebhookRouter(services: Services, logger: Logger) {
   router.post("/:botId", express.raw({ type: () => true, limit: "1mb" }), async (req: Request, res: Response, next: NextFunction) => {
     try {
       const outcome = await handleWebhook(
-        { prisma: services.prisma, box: services.box, commands: services.botCommands, logger },
+        { prisma: services.prisma, box: services.box, conversation: services.botConversation, logger },
         String(req.params.botId),
         req.get("x-telegram-bot-api-secret-token"),
         Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0),

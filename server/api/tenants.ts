@@ -1,4 +1,4 @@
-/** Tenant lifecycle routes (TEN-2, PRODUCT.md §9). */
+/** Tenant lifecycle routes (TEN-2, docs/product.md §9). */
 import { z } from "zod";
 import { defineRoute, tenantParams, ApiError } from "#server/http/index.ts";
 import { listAudit } from "#server/audit/index.ts";

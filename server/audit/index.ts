@@ -1,5 +1,5 @@
 /**
- * The audit log (SECURITY.md 14): one append-only row per mutation and operator action. Rows are written inside the
+ * The audit log (docs/security.md 14): one append-only row per mutation and operator action. Rows are written inside the
  * mutation's transaction, so an action that rolls back leaves no audit row and a committed one always has one.
  * The table refuses UPDATE and DELETE (trigger in the first migration).
  */
@@ -48,16 +48,16 @@ export interface AuditFilter {
   limit?: number;
 }
 
-export async function listAudit(prisma: PrismaClient, f: AuditFilter) {
-  const limit = Math.min(Math.max(f.limit ?? 50, 1), 200);
+export async function listAudit(prisma: PrismaClient, filter: AuditFilter) {
+  const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const rows = await prisma.auditLog.findMany({
     where: {
-      ...(f.tenantId ? { tenantId: f.tenantId } : {}),
-      ...(f.actorId ? { actorId: f.actorId } : {}),
-      ...(f.action ? { action: { startsWith: f.action } } : {}),
+      ...(filter.tenantId ? { tenantId: filter.tenantId } : {}),
+      ...(filter.actorId ? { actorId: filter.actorId } : {}),
+      ...(filter.action ? { action: { startsWith: filter.action } } : {}),
     },
     // The cursor row must pass the same tenant floor as the page, or another tenant's id would position this one's.
-    ...pageArgs(limit, f.before ? (f.tenantId ? { id: f.before, tenantId: f.tenantId } : { id: f.before }) : undefined),
+    ...pageArgs(limit, filter.before ? (filter.tenantId ? { id: filter.before, tenantId: filter.tenantId } : { id: filter.before }) : undefined),
   });
   return pageOf(rows, limit);
 }

@@ -1,5 +1,5 @@
 /**
- * Tenant access (PRODUCT.md §9): who may touch a tenant's resources. The lookup is by tenant id AND the caller's
+ * Tenant access (docs/product.md §9): who may touch a tenant's resources. The lookup is by tenant id AND the caller's
  * membership; role checks sit on top of that floor. Outsiders get 404 (a tenant's existence is not disclosed),
  * members without the role get 403.
  */
@@ -14,7 +14,7 @@ export interface TenantRule {
   /** Whether platform operators pass (operators never become members). */
   operator: boolean;
   /**
-   * Break-glass (OPS-2, SECURITY.md 14): the data is the shop's customers', so an operator who is not a member passes
+   * Break-glass (OPS-2, docs/security.md 14): the data is the shop's customers', so an operator who is not a member passes
    * only with a stated reason (header X-Break-Glass-Reason), and every such read is in the audit log.
    */
   breakGlass?: boolean;

@@ -7,13 +7,13 @@ import { createHash } from "node:crypto";
 export const COOKIE_NAME = "sf_session";
 export const SECURE_COOKIE_NAME = "__Host-sf_session";
 
-export function sessionCookie(token: string, opts: { secure: boolean; maxAgeSec: number }) {
-  const name = opts.secure ? SECURE_COOKIE_NAME : COOKIE_NAME;
-  return [`${name}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${opts.maxAgeSec}`, ...(opts.secure ? ["Secure"] : [])].join("; ");
+export function sessionCookie(token: string, options: { secure: boolean; maxAgeSec: number }) {
+  const name = options.secure ? SECURE_COOKIE_NAME : COOKIE_NAME;
+  return [`${name}=${token}`, "Path=/", "HttpOnly", "SameSite=Lax", `Max-Age=${options.maxAgeSec}`, ...(options.secure ? ["Secure"] : [])].join("; ");
 }
 
-export function clearSessionCookie(opts: { secure: boolean }) {
-  return sessionCookie("", { ...opts, maxAgeSec: 0 });
+export function clearSessionCookie(options: { secure: boolean }) {
+  return sessionCookie("", { ...options, maxAgeSec: 0 });
 }
 
 /** The session token from a Cookie header; the `__Host-` name wins when both are present. */

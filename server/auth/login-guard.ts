@@ -1,5 +1,5 @@
 /**
- * Login backoff (SECURITY.md 3/4): failed sign-ins are counted in Redis, per client IP + account and per account
+ * Login backoff (docs/security.md 3/4): failed sign-ins are counted in Redis, per client IP + account and per account
  * across all IPs, so every app instance sees the same count. Each attempt reserves a slot before the password is
  * checked; a success clears the IP + account counter. Past the limit the account is locked for the rest of the
  * window, correct password or not.
@@ -7,7 +7,7 @@
 import type { Redis } from "ioredis";
 import { hit, ApiError } from "#server/http/index.ts";
 
-export interface LoginGuardOptions {
+export interface LoginGuardDeps {
   redis: Redis;
   prefix: string;
   /** Failed attempts per IP + account per window. */
@@ -18,13 +18,13 @@ export interface LoginGuardOptions {
 }
 
 export class LoginGuard {
-  constructor(private o: LoginGuardOptions) {}
+  constructor(private deps: LoginGuardDeps) {}
 
   private rules() {
     return {
-      pair: { name: "auth", limit: this.o.limit, windowMs: this.o.windowMs },
+      pair: { name: "auth", limit: this.deps.limit, windowMs: this.deps.windowMs },
       // A distributed guesser rotating IPs still meets a ceiling per account.
-      account: { name: "auth-account", limit: this.o.limit * 5, windowMs: this.o.windowMs },
+      account: { name: "auth-account", limit: this.deps.limit * 5, windowMs: this.deps.windowMs },
     };
   }
 
@@ -32,8 +32,8 @@ export class LoginGuard {
   async reserve(ip: string, email: string) {
     const r = this.rules();
     const [pair, account] = await Promise.all([
-      hit(this.o.redis, this.o.prefix, r.pair, `${ip}:${email}`),
-      hit(this.o.redis, this.o.prefix, r.account, email),
+      hit(this.deps.redis, this.deps.prefix, r.pair, `${ip}:${email}`),
+      hit(this.deps.redis, this.deps.prefix, r.account, email),
     ]);
     const blocked = [pair, account].filter((x) => !x.allowed);
     if (blocked.length) {
@@ -44,11 +44,11 @@ export class LoginGuard {
 
   /** Throws RATE_LIMITED when this IP has opened too many accounts this hour (API and dashboard alike). */
   async reserveSignup(ip: string) {
-    const r = await hit(this.o.redis, this.o.prefix, { name: "signup", limit: this.o.signupsPerHour, windowMs: 3_600_000 }, ip);
+    const r = await hit(this.deps.redis, this.deps.prefix, { name: "signup", limit: this.deps.signupsPerHour, windowMs: 3_600_000 }, ip);
     if (!r.allowed) throw ApiError.rateLimited(r.retryAfterSec, "Too many new accounts from your network. Please wait and try again.");
   }
 
   async succeeded(ip: string, email: string) {
-    await this.o.redis.del(`${this.o.prefix}rl:auth:${ip}:${email}`);
+    await this.deps.redis.del(`${this.deps.prefix}rl:auth:${ip}:${email}`);
   }
 }

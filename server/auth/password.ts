@@ -9,9 +9,9 @@ const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
-function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions) {
+function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions) {
   return new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password.normalize("NFKC"), salt, keylen, { ...opts, maxmem: 128 * opts.N! * opts.r! * 2 }, (err, key) =>
+    scryptCb(password.normalize("NFKC"), salt, keylen, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (err, key) =>
       err ? reject(err) : resolve(key),
     ),
   );

@@ -1,5 +1,5 @@
 /**
- * The one permission table (PRODUCT.md §9, ADR 013): each action a shop's members can take and the tenant roles
+ * The one permission table (docs/product.md §9, ADR 013): each action a shop's members can take and the tenant roles
  * allowed to. The API's route rules, the dashboard's pages and buttons, the Telegram bot and the role-matrix test
  * all read it. Operators are not a tenant role: a route says separately whether they pass. Client-safe (types only
  * from Prisma): UI code takes it from server/auth/shared.ts.

@@ -1,5 +1,5 @@
-export { BotRegistry, botRegisterSchema, botSelect, claimLinkFor, type BotDeps } from "./registry.ts";
-export { Commands, COMMANDS_PER_MINUTE } from "./commands.ts";
+export { BotRegistry, botRegisterSchema, botSelect, claimLinkFor, type BotRegistryDeps } from "./registry.ts";
+export { BotConversation, COMMANDS_PER_MINUTE } from "./conversation.ts";
 export { handleWebhook, type WebhookOutcome } from "./webhook.ts";
 export { signInBuyer, buyerFromToken, BUYER_SESSION_TTL_MS } from "./mini-app.ts";
 export { verifyInitData, signInitData, INIT_DATA_MAX_AGE_SEC } from "./init-data.ts";

@@ -16,7 +16,7 @@ import { aad, openToken } from "./sealed.ts";
 
 export const botRegisterSchema = z.object({ token: z.string().trim().min(20).max(100) });
 
-export interface BotDeps {
+export interface BotRegistryDeps {
   prisma: PrismaClient;
   box: () => SecretBox;
   telegram: (token: string) => TelegramClient;
@@ -33,13 +33,13 @@ export const botSelect = {
 } as const satisfies Prisma.TenantBotSelect;
 
 export class BotRegistry {
-  constructor(private d: BotDeps) {}
+  constructor(private deps: BotRegistryDeps) {}
   private now() {
-    return this.d.now?.() ?? new Date();
+    return this.deps.now?.() ?? new Date();
   }
 
   list(tenantId: string) {
-    return this.d.prisma.tenantBot.findMany({ where: { tenantId }, select: botSelect, orderBy: { createdAt: "desc" }, take: 20 });
+    return this.deps.prisma.tenantBot.findMany({ where: { tenantId }, select: botSelect, orderBy: { createdAt: "desc" }, take: 20 });
   }
 
   async register(actor: AuditActor, tenantId: string, token: string) {
@@ -47,7 +47,7 @@ export class BotRegistry {
     if (!parsed) throw new ApiError(400, "BOT_TOKEN_INVALID", "This does not look like a bot token from @BotFather (digits, a colon, then letters).");
     let me;
     try {
-      me = await this.d.telegram(token).getMe();
+      me = await this.deps.telegram(token).getMe();
     } catch (err) {
       if (err instanceof TelegramUnauthorizedError) throw new ApiError(400, "BOT_TOKEN_INVALID", "Telegram does not accept this token. Copy it again from @BotFather.");
       throw new ApiError(502, "TELEGRAM_UNAVAILABLE", "Telegram could not be reached. Try again in a minute.");
@@ -55,11 +55,11 @@ export class BotRegistry {
     if (String(me.id) !== String(parsed.botId) || !me.is_bot || !me.username) {
       throw new ApiError(400, "BOT_TOKEN_INVALID", "The token does not belong to the bot Telegram reports for it.");
     }
-    const box = this.d.box();
+    const box = this.deps.box();
     const id = crypto.randomUUID();
     const claimToken = randomBytes(24).toString("base64url");
     try {
-      const bot = await this.d.prisma.$transaction(async (tx) => {
+      const bot = await this.deps.prisma.$transaction(async (tx) => {
         // The same Telegram bot may come back: with a new token after a suspension, or after a revoke (here or,
         // once revoked, in another shop). A live bot of another shop stays taken.
         const previous = await previousRegistration(tx, String(me.id));
@@ -86,7 +86,7 @@ export class BotRegistry {
         await writeAudit(tx, actor, { action: "bot.register", tenantId, target: `bot:${id}`, details: { username: me.username!, telegramBotId: String(me.id) } });
         return row;
       });
-      await this.d.enqueue("bots.configure", { tenantId, botId: id });
+      await this.deps.enqueue("bots.configure", { tenantId, botId: id });
       return { bot, claimLink: claimLinkFor(bot.username, claimToken) };
     } catch (err) {
       if (err instanceof Prisma.PrismaClientKnownRequestError && err.code === "P2002") {
@@ -98,14 +98,14 @@ export class BotRegistry {
 
   /** The claim link while the bot is unclaimed (owners and developers only — enforced by the route). */
   async claimLink(tenantId: string, botId: string) {
-    const bot = await this.d.prisma.tenantBot.findFirst({ where: { id: botId, tenantId }, select: { id: true, username: true, encryptedClaimToken: true } });
+    const bot = await this.deps.prisma.tenantBot.findFirst({ where: { id: botId, tenantId }, select: { id: true, username: true, encryptedClaimToken: true } });
     if (!bot) throw new ApiError(404, "BOT_NOT_FOUND", "No such bot in this shop.");
     if (!bot.encryptedClaimToken) return { claimLink: null, claimed: true };
-    return { claimLink: claimLinkFor(bot.username, this.d.box().open(bot.encryptedClaimToken, aad.claimToken(bot.id))), claimed: false };
+    return { claimLink: claimLinkFor(bot.username, this.deps.box().open(bot.encryptedClaimToken, aad.claimToken(bot.id))), claimed: false };
   }
 
   async revoke(actor: AuditActor, tenantId: string, botId: string) {
-    const bot = await this.d.prisma.$transaction(async (tx) => {
+    const bot = await this.deps.prisma.$transaction(async (tx) => {
       await updateInTenant({ tenantId }, tx.tenantBot, {
         where: { id: botId, status: { not: "revoked" } },
         data: { status: "revoked", revokedAt: this.now(), claimTokenHash: null, encryptedClaimToken: null },
@@ -113,29 +113,29 @@ export class BotRegistry {
       await writeAudit(tx, actor, { action: "bot.revoke", tenantId, target: `bot:${botId}` });
       return tx.tenantBot.findUniqueOrThrow({ where: { id: botId, tenantId }, select: botSelect });
     });
-    await this.d.enqueue("bots.deconfigure", { tenantId, botId });
+    await this.deps.enqueue("bots.deconfigure", { tenantId, botId });
     return bot;
   }
 
   /** Job: point Telegram at our webhook and set the Mini App menu button. Idempotent. */
   async configure(tenantId: string, botId: string) {
-    const bot = await this.d.prisma.tenantBot.findUnique({
+    const bot = await this.deps.prisma.tenantBot.findUnique({
       where: { id: botId, tenantId },
       select: { id: true, status: true, encryptedToken: true, encryptedWebhookSecret: true, tenant: { select: { slug: true, domains: { where: { isPrimary: true, status: "active" }, select: { hostname: true }, take: 1 } } } },
     });
     if (!bot || bot.status === "revoked") return;
-    const box = this.d.box();
-    const client = this.d.telegram(openToken(box, bot));
-    const primaryHost = bot.tenant.domains[0]?.hostname ?? `${bot.tenant.slug}.${this.d.platformDomain}`;
+    const box = this.deps.box();
+    const client = this.deps.telegram(openToken(box, bot));
+    const primaryHost = bot.tenant.domains[0]?.hostname ?? `${bot.tenant.slug}.${this.deps.platformDomain}`;
     try {
       await client.setWebhook({
-        url: `${this.d.webhookBaseUrl}/api/telegram/webhook/${bot.id}`,
+        url: `${this.deps.webhookBaseUrl}/api/telegram/webhook/${bot.id}`,
         secret_token: box.open(bot.encryptedWebhookSecret, aad.webhookSecret(bot.id)),
         allowed_updates: ["message", "callback_query"],
       });
-      await this.d.prisma.tenantBot.update({ where: { id: bot.id }, data: { webhookSetAt: this.now(), lastError: null } });
+      await this.deps.prisma.tenantBot.update({ where: { id: bot.id }, data: { webhookSetAt: this.now(), lastError: null } });
       await client.setChatMenuButton({ menu_button: { type: "web_app", text: "Open shop", web_app: { url: `https://${primaryHost}/telegram` } } });
-      await this.d.prisma.tenantBot.update({ where: { id: bot.id }, data: { menuButtonSetAt: this.now() } });
+      await this.deps.prisma.tenantBot.update({ where: { id: bot.id }, data: { menuButtonSetAt: this.now() } });
     } catch (err) {
       await this.recordError(bot.id, err);
       throw err; // The job retries with backoff (a 401 has suspended the bot; the retry then ends quietly).
@@ -144,10 +144,10 @@ export class BotRegistry {
 
   /** Job: stop Telegram from posting to us for a revoked bot. */
   async deconfigure(tenantId: string, botId: string) {
-    const bot = await this.d.prisma.tenantBot.findUnique({ where: { id: botId, tenantId }, select: { id: true, encryptedToken: true } });
+    const bot = await this.deps.prisma.tenantBot.findUnique({ where: { id: botId, tenantId }, select: { id: true, encryptedToken: true } });
     if (!bot) return;
     try {
-      await this.d.telegram(openToken(this.d.box(), bot)).deleteWebhook({ drop_pending_updates: true });
+      await this.deps.telegram(openToken(this.deps.box(), bot)).deleteWebhook({ drop_pending_updates: true });
     } catch (err) {
       if (err instanceof TelegramUnauthorizedError) return; // The token is dead already: nothing will be delivered.
       throw err;
@@ -158,7 +158,7 @@ export class BotRegistry {
   async recordError(botId: string, err: unknown) {
     const unauthorized = err instanceof TelegramUnauthorizedError;
     const message = unauthorized ? "Telegram rejected the token (revoked in @BotFather?). Register the bot again with a new token." : describe(err);
-    await this.d.prisma.tenantBot.update({
+    await this.deps.prisma.tenantBot.update({
       where: { id: botId },
       data: { lastError: message.slice(0, 300), lastErrorAt: this.now(), ...(unauthorized ? { status: "suspended" } : {}) },
     });

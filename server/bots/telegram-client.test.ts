@@ -281,7 +281,7 @@ describe("fake Telegram delivering updates", () => {
   });
 });
 
-describe("circuit breaker (SECURITY.md Reliability 6)", () => {
+describe("circuit breaker (docs/security.md Reliability 6)", () => {
   it("after the Bot API fails twice in a row, calls fail at once without reaching it; after the cooldown one call tries again", async () => {
     const bot = fake.addBot();
     const breaker = new CircuitBreaker({ failures: 2, cooldownMs: 300 });

@@ -1,10 +1,10 @@
 /**
  * Thin Telegram Bot API client (core.telegram.org/bots/api): a JSON POST to `<apiRoot>/bot<token>/<method>` through
  * undici, with header/body timeouts and an overall deadline, and typed errors. No retries here: callers (BullMQ jobs)
- * own retries, backoff and honouring `retry_after` (SECURITY.md reliability 4, 6).
+ * own retries, backoff and honouring `retry_after` (docs/security.md reliability 4, 6).
  *
  * The token lives only in this closure. It is never put in an error (errors are built without the request URL, and a
- * transport error that mentions it is replaced by a redacted copy), a log line, or a returned object (SECURITY.md 7).
+ * transport error that mentions it is replaced by a redacted copy), a log line, or a returned object (docs/security.md 7).
  */
 import { inspect } from "node:util";
 import { request, type Dispatcher } from "undici";
@@ -114,13 +114,13 @@ export class TelegramError extends Error {
   readonly status: number | null;
   readonly errorCode: number | null;
   readonly description: string | null;
-  constructor(method: string, message: string, d: ErrorDetails = {}) {
-    super(`Telegram ${method}: ${message}`, d.cause === undefined ? undefined : { cause: d.cause });
+  constructor(method: string, message: string, details: ErrorDetails = {}) {
+    super(`Telegram ${method}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.method = method;
-    this.status = d.status ?? null;
-    this.errorCode = d.errorCode ?? null;
-    this.description = d.description ?? null;
+    this.status = details.status ?? null;
+    this.errorCode = details.errorCode ?? null;
+    this.description = details.description ?? null;
   }
 }
 /** 401: the token is wrong or revoked. */
@@ -128,9 +128,9 @@ export class TelegramUnauthorizedError extends TelegramError {}
 /** 429: wait `retryAfterSec` (Telegram's `parameters.retry_after`) before calling again. */
 export class TelegramRateLimitError extends TelegramError {
   readonly retryAfterSec: number | null;
-  constructor(method: string, message: string, d: ErrorDetails & { retryAfterSec: number | null }) {
-    super(method, message, d);
-    this.retryAfterSec = d.retryAfterSec;
+  constructor(method: string, message: string, details: ErrorDetails & { retryAfterSec: number | null }) {
+    super(method, message, details);
+    this.retryAfterSec = details.retryAfterSec;
   }
 }
 /** 5xx, or an answer that is not the Bot API envelope. */
@@ -138,9 +138,9 @@ export class TelegramServerError extends TelegramError {}
 /** Other 4xx (400 bad parameters, 403 blocked by the user, …); `description` is Telegram's text. */
 export class TelegramBadRequestError extends TelegramError {
   readonly parameters: Record<string, unknown> | null;
-  constructor(method: string, message: string, d: ErrorDetails & { parameters?: Record<string, unknown> | null }) {
-    super(method, message, d);
-    this.parameters = d.parameters ?? null;
+  constructor(method: string, message: string, details: ErrorDetails & { parameters?: Record<string, unknown> | null }) {
+    super(method, message, details);
+    this.parameters = details.parameters ?? null;
   }
 }
 /** No answer in time, or the connection failed; `cause` is the underlying (undici / socket) error. */

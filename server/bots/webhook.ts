@@ -3,26 +3,12 @@
  * suspended/closed shop is 401, and in those cases nothing is parsed or stored. The raw body is checked for size
  * before parsing; the update is then handled strictly within the bot's own tenant.
  */
-import { z } from "zod";
 import type { PrismaClient } from "@prisma/client";
 import type { SecretBox } from "#server/secrets/index.ts";
 import type { Logger } from "#server/observability/index.ts";
 import { webhookSecretMatches } from "./sealed.ts";
-import type { CommandContext, Commands } from "./commands.ts";
-
-const updateSchema = z.object({
-  update_id: z.number().int(),
-  message: z
-    .object({
-      message_id: z.number().int(),
-      from: z.object({ id: z.number().int(), username: z.string().optional(), first_name: z.string().optional() }).optional(),
-      chat: z.object({ id: z.number().int(), type: z.string() }),
-      text: z.string().max(4096).optional(),
-    })
-    .optional(),
-  callback_query: z.object({ id: z.string(), from: z.object({ id: z.number().int() }), data: z.string().max(64).optional() }).optional(),
-});
-export type TelegramUpdate = z.infer<typeof updateSchema>;
+import type { BotConversation } from "./conversation.ts";
+import { updateSchema, type ConversationUpdate, type TelegramUpdate } from "./types.ts";
 
 export type WebhookOutcome = { status: 200 | 400 | 401 | 404; processed: boolean };
 
@@ -39,7 +25,7 @@ function webhookBot(prisma: PrismaClient, botId: string) {
 }
 
 export async function handleWebhook(
-  deps: { prisma: PrismaClient; box: () => SecretBox; commands: Commands; logger: Logger },
+  deps: { prisma: PrismaClient; box: () => SecretBox; conversation: BotConversation; logger: Logger },
   botId: string,
   secretHeader: string | undefined,
   rawBody: Buffer,
@@ -59,9 +45,9 @@ export async function handleWebhook(
     return { status: 400, processed: false };
   }
   await deps.prisma.tenantBot.update({ where: { id: bot.id, tenantId: bot.tenantId }, data: { lastWebhookAt: new Date() } });
-  const ctx: CommandContext = { bot, update };
+  const incoming: ConversationUpdate = { bot, update };
   try {
-    await deps.commands.handle(ctx);
+    await deps.conversation.handle(incoming);
   } catch (err) {
     // The update was received; a failed reply must not make Telegram redeliver it forever.
     deps.logger.warn({ bot: bot.id, err: (err as Error).message }, "bot update handling failed");

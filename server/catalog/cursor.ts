@@ -7,8 +7,8 @@ export interface Cursor {
   id: string;
 }
 
-export function encodeCursor(c: Cursor) {
-  return Buffer.from(`${c.createdAt.toISOString()}|${c.id}`).toString("base64url");
+export function encodeCursor(cursor: Cursor) {
+  return Buffer.from(`${cursor.createdAt.toISOString()}|${cursor.id}`).toString("base64url");
 }
 
 export function decodeCursor(raw: string | undefined): Cursor | null {

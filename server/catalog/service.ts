@@ -49,37 +49,37 @@ export class CatalogService {
   constructor(private deps: { prisma: PrismaClient }) {}
 
   /** One page, newest first, keyset-paginated. `forBuyers` restricts to what the storefront may show. */
-  async list(tenantId: string, q: CatalogQuery, opts: { forBuyers: boolean }) {
-    const cursor = decodeCursor(q.cursor);
-    if (q.cursor && !cursor) throw new ApiError(400, "VALIDATION_ERROR", "Invalid cursor.");
-    const status: Prisma.CatalogItemWhereInput = opts.forBuyers
+  async list(tenantId: string, query: CatalogQuery, options: { forBuyers: boolean }) {
+    const cursor = decodeCursor(query.cursor);
+    if (query.cursor && !cursor) throw new ApiError(400, "VALIDATION_ERROR", "Invalid cursor.");
+    const status: Prisma.CatalogItemWhereInput = options.forBuyers
       ? visibleToBuyers
-      : q.status === "active" ? visibleToBuyers
-      : q.status === "inactive" ? { active: false, archivedAt: null }
-      : q.status === "archived" ? { archivedAt: { not: null } }
+      : query.status === "active" ? visibleToBuyers
+      : query.status === "inactive" ? { active: false, archivedAt: null }
+      : query.status === "archived" ? { archivedAt: { not: null } }
       : {};
     const rows = await this.deps.prisma.catalogItem.findMany({
       where: {
         tenantId,
         ...status,
-        ...(q.category ? { category: q.category } : {}),
-        ...searchFilter(q.q),
+        ...(query.category ? { category: query.category } : {}),
+        ...searchFilter(query.q),
         ...(cursor
           ? { OR: [{ createdAt: { lt: cursor.createdAt } }, { createdAt: cursor.createdAt, id: { lt: cursor.id } }] }
           : {}),
       },
       select: itemSelect,
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
-      take: q.limit + 1,
+      take: query.limit + 1,
     });
-    const page = rows.slice(0, q.limit);
+    const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
-    return { items: page.map(presentItem), nextCursor: rows.length > q.limit && last ? encodeCursor(last) : null };
+    return { items: page.map(presentItem), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };
   }
 
-  async get(tenantId: string, id: string, opts: { forBuyers: boolean }) {
+  async get(tenantId: string, id: string, options: { forBuyers: boolean }) {
     const row = await this.deps.prisma.catalogItem.findFirst({
-      where: { id, tenantId, ...(opts.forBuyers ? visibleToBuyers : {}) },
+      where: { id, tenantId, ...(options.forBuyers ? visibleToBuyers : {}) },
       select: itemSelect,
     });
     if (!row) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
@@ -87,10 +87,10 @@ export class CatalogService {
   }
 
   /** Distinct categories with how many items each holds (buyers: active items only). */
-  async categories(tenantId: string, opts: { forBuyers: boolean }) {
+  async categories(tenantId: string, options: { forBuyers: boolean }) {
     const rows = await this.deps.prisma.catalogItem.groupBy({
       by: ["category"],
-      where: { tenantId, category: { not: null }, ...(opts.forBuyers ? visibleToBuyers : {}) },
+      where: { tenantId, category: { not: null }, ...(options.forBuyers ? visibleToBuyers : {}) },
       _count: { _all: true },
       orderBy: { category: "asc" },
       take: 200,

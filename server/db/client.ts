@@ -34,7 +34,7 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(url: string, opts: { onIdleError?: (err: Error) => void; poolSize?: number } = {}): Promise<Database> {
+export async function openDatabase(url: string, options: { onIdleError?: (err: Error) => void; poolSize?: number } = {}): Promise<Database> {
   if (url.startsWith("pglite:")) {
     const dir = path.resolve(url.slice("pglite:".length));
     mkdirSync(path.dirname(dir), { recursive: true });
@@ -63,10 +63,10 @@ export async function openDatabase(url: string, opts: { onIdleError?: (err: Erro
     };
   }
   const pg = await import("pg");
-  const pool = new pg.default.Pool({ connectionString: url, max: opts.poolSize ?? 10 });
+  const pool = new pg.default.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection can die under us (Postgres restart, failover, an admin terminating it). pg emits that as
   // an 'error' event; unhandled it would crash the process. The pool drops the dead client and reconnects on demand.
-  pool.on("error", (err) => opts.onIdleError?.(err));
+  pool.on("error", (err) => options.onIdleError?.(err));
   const prisma = new PrismaClientCtor({ adapter: new PrismaPg(pool) });
   // Migrations run many statements on one connection inside BEGIN/COMMIT, so they get a dedicated client.
   let conn: import("pg").PoolClient | undefined;

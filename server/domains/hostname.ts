@@ -69,7 +69,7 @@ function normalizePlatformDomain(platformDomain: string) {
   return domainToASCII(lower) || lower;
 }
 
-export function validateCustomHostname(input: string, opts: { platformDomain: string }): HostnameValidation {
+export function validateCustomHostname(input: string, options: { platformDomain: string }): HostnameValidation {
   let host = (input ?? "").trim();
   if (!host) return refuse("empty", "Enter a domain name, like shop.example.com.");
   if (host.endsWith(".")) host = host.slice(0, -1); // one trailing dot: the fully qualified form
@@ -103,7 +103,7 @@ export function validateCustomHostname(input: string, opts: { platformDomain: st
   if (labels.length === 2 && TWO_LEVEL_PUBLIC_SUFFIXES.has(ascii)) {
     return refuse("public_suffix", `${ascii} is a public suffix, not a domain you can own; enter your own domain under it.`);
   }
-  const platform = normalizePlatformDomain(opts.platformDomain);
+  const platform = normalizePlatformDomain(options.platformDomain);
   if (ascii === platform || ascii.endsWith(`.${platform}`)) {
     return refuse("platform_domain", `${ascii} is part of this platform's own domain; your shop already has an address there.`);
   }

@@ -1,4 +1,4 @@
-/** Custom domains (PRODUCT.md §4 DOM-1..3): hostname validation, DNS lookups, verification and the domain doctor. */
+/** Custom domains (docs/product.md §4 DOM-1..3): hostname validation, DNS lookups, verification and the domain doctor. */
 export { createDnsLookup, canonicalName, type CaaRecord, type DnsFailureCode, type DnsLookup, type DnsLookupOptions, type DnsResult } from "./dns.ts";
 export {
   isApexHostname,

@@ -56,31 +56,31 @@ export interface CheckResult {
 type Tx = Prisma.TransactionClient;
 
 export class DomainService {
-  constructor(private d: DomainServiceDeps) {}
+  constructor(private deps: DomainServiceDeps) {}
 
   private now() {
-    return this.d.now?.() ?? new Date();
+    return this.deps.now?.() ?? new Date();
   }
 
   private view(row: TenantDomain) {
-    return toDomainView(row, this.d.edge, this.now());
+    return toDomainView(row, this.deps.edge, this.now());
   }
 
   async list(tenantId: string): Promise<DomainView[]> {
-    const rows = await this.d.prisma.tenantDomain.findMany({ where: { tenantId, status: { not: "removed" } }, orderBy: { createdAt: "asc" } });
+    const rows = await this.deps.prisma.tenantDomain.findMany({ where: { tenantId, status: { not: "removed" } }, orderBy: { createdAt: "asc" } });
     return rows.map((r) => this.view(r));
   }
 
   async get(tenantId: string, domainId: string) {
     const row = await this.find(tenantId, domainId);
-    const events = await this.d.prisma.tenantDomainEvent.findMany({
+    const events = await this.deps.prisma.tenantDomainEvent.findMany({
       where: { tenantId, domainId }, orderBy: { createdAt: "desc" }, take: 50,
       select: { id: true, fromStatus: true, toStatus: true, actor: true, evidence: true, createdAt: true },
     });
     return { ...this.view(row), events };
   }
 
-  private async find(tenantId: string, domainId: string, db: PrismaClient | Tx = this.d.prisma) {
+  private async find(tenantId: string, domainId: string, db: PrismaClient | Tx = this.deps.prisma) {
     const row = await db.tenantDomain.findFirst({ where: { id: domainId, tenantId } });
     if (!row || row.status === "removed") throw new ApiError(404, "DOMAIN_NOT_FOUND", "No such domain.");
     return row;
@@ -88,19 +88,19 @@ export class DomainService {
 
   /** Operators and the scheduler check a domain by id alone; the row then supplies the floor for the rest. */
   private findAcrossTenants(domainId: string) {
-    return this.d.prisma.tenantDomain.findUnique({ where: { id: domainId } });
+    return this.deps.prisma.tenantDomain.findUnique({ where: { id: domainId } });
   }
 
   async add(audit: AuditActor, tenantId: string, input: { hostname: string; mode?: DomainMode }): Promise<DomainView> {
-    const v = validateCustomHostname(input.hostname, { platformDomain: this.d.platformDomain });
+    const v = validateCustomHostname(input.hostname, { platformDomain: this.deps.platformDomain });
     if (!v.ok) throw new ApiError(400, "DOMAIN_INVALID", v.message, { reason: v.reason });
     const mode: DomainMode = input.mode ?? (isApexHostname(v.hostname) ? "apex" : "cname");
-    if (mode === "apex" && !this.d.edge.ipv4.length && !this.d.edge.ipv6.length) {
+    if (mode === "apex" && !this.deps.edge.ipv4.length && !this.deps.edge.ipv6.length) {
       throw new ApiError(400, "DOMAIN_INVALID", `This platform cannot serve root domains yet. Use a subdomain such as www.${v.hostname} instead.`, { reason: "apex_unsupported" });
     }
     const now = this.now();
     try {
-      return await this.d.prisma.$transaction(async (tx) => {
+      return await this.deps.prisma.$transaction(async (tx) => {
         const clash = await hostnameClash(tx, v.hostname);
         if (clash) throw taken(v.hostname, clash.tenantId === tenantId);
         const count = await tx.tenantDomain.count({ where: { tenantId, status: { not: "removed" } } });
@@ -127,15 +127,15 @@ export class DomainService {
   async check(actor: string, tenantId: string | null, domainId: string, { manual = false } = {}): Promise<CheckResult> {
     const row = tenantId ? await this.find(tenantId, domainId) : await this.findAcrossTenants(domainId);
     if (!row || row.status === "removed") throw new ApiError(404, "DOMAIN_NOT_FOUND", "No such domain.");
-    if (manual && this.d.manualCheckMinMs > 0) {
-      const ok = await this.d.redis.set(`${this.d.prefix}domain-check:${row.id}`, "1", "PX", this.d.manualCheckMinMs, "NX");
+    if (manual && this.deps.manualCheckMinMs > 0) {
+      const ok = await this.deps.redis.set(`${this.deps.prefix}domain-check:${row.id}`, "1", "PX", this.deps.manualCheckMinMs, "NX");
       if (ok !== "OK") return { domain: this.view(row), from: row.status, to: row.status, throttled: true, edgeError: null };
     }
     const now = this.now();
     const live = row.status === "active" || row.status === "degraded";
-    const result = await verifyDomain(this.d.dns, {
-      hostname: row.hostname, mode: row.mode, token: row.verificationToken, edgeCnameTarget: this.d.edge.cnameTarget,
-      edgeIpv4: this.d.edge.ipv4, edgeIpv6: this.d.edge.ipv6, caaIssuers: this.d.edge.caaIssuers,
+    const result = await verifyDomain(this.deps.dns, {
+      hostname: row.hostname, mode: row.mode, token: row.verificationToken, edgeCnameTarget: this.deps.edge.cnameTarget,
+      edgeIpv4: this.deps.edge.ipv4, edgeIpv6: this.deps.edge.ipv6, caaIssuers: this.deps.edge.caaIssuers,
     });
     const passed = live ? result.routing.ok && result.caa.ok : result.ok;
     const problems: DomainProblem[] = live ? result.problems.filter((p) => !p.code.startsWith("txt_")) : result.problems;
@@ -148,10 +148,10 @@ export class DomainService {
       if (passed) {
         to = "active";
         data = { ...data, verifiedAt: now, checkAttempts: 0, lastProblems: [], nextCheckAt: new Date(now.getTime() + ACTIVE_RECHECK_MS) };
-      } else if (row.status === "pending" && now.getTime() - row.createdAt.getTime() >= this.d.pendingMaxDays * 86_400_000) {
+      } else if (row.status === "pending" && now.getTime() - row.createdAt.getTime() >= this.deps.pendingMaxDays * 86_400_000) {
         to = "failed";
         data = { ...data, nextCheckAt: null, checkAttempts: { increment: 1 } };
-        notice = `${row.hostname} could not be verified within ${fmtDays(this.d.pendingMaxDays)} and was set to failed. Fix its DNS records, then press "Check now" in the dashboard.`;
+        notice = `${row.hostname} could not be verified within ${fmtDays(this.deps.pendingMaxDays)} and was set to failed. Fix its DNS records, then press "Check now" in the dashboard.`;
       } else {
         data = { ...data, checkAttempts: { increment: 1 }, nextCheckAt: row.status === "pending" ? new Date(now.getTime() + pendingDelayMs(row.checkAttempts + 1)) : null };
       }
@@ -161,16 +161,16 @@ export class DomainService {
     } else if (row.status === "active") {
       to = "degraded";
       data = { ...data, degradedSince: now, checkAttempts: 1, nextCheckAt: new Date(now.getTime() + DEGRADED_RECHECK_MS) };
-      notice = `${row.hostname} no longer points at the shop. It keeps working for ${fmtHours(this.d.degradedGraceHours)}; fix its DNS records before then.`;
-    } else if (now.getTime() - row.degradedSince!.getTime() >= this.d.degradedGraceHours * 3_600_000) {
+      notice = `${row.hostname} no longer points at the shop. It keeps working for ${fmtHours(this.deps.degradedGraceHours)}; fix its DNS records before then.`;
+    } else if (now.getTime() - row.degradedSince!.getTime() >= this.deps.degradedGraceHours * 3_600_000) {
       to = "suspended";
       data = { ...data, degradedSince: null, isPrimary: false, nextCheckAt: null, checkAttempts: { increment: 1 } };
-      notice = `${row.hostname} has not pointed at the shop for ${fmtHours(this.d.degradedGraceHours)} and is no longer served. Fix its DNS records, then press "Check now".`;
+      notice = `${row.hostname} has not pointed at the shop for ${fmtHours(this.deps.degradedGraceHours)} and is no longer served. Fix its DNS records, then press "Check now".`;
     } else {
       data = { ...data, checkAttempts: { increment: 1 }, nextCheckAt: new Date(now.getTime() + DEGRADED_RECHECK_MS) };
     }
 
-    const updated = await this.d.prisma.$transaction(async (tx) => {
+    const updated = await this.deps.prisma.$transaction(async (tx) => {
       const autoPrimary = to === "active" && !live && !(await tx.tenantDomain.count({ where: { tenantId: row.tenantId, isPrimary: true } }));
       const n = await tx.tenantDomain.updateMany({
         where: { id: row.id, tenantId: row.tenantId, status: row.status },
@@ -185,7 +185,7 @@ export class DomainService {
       return tx.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } });
     });
     if (!updated) {
-      const fresh = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } });
+      const fresh = await this.deps.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } });
       return { domain: this.view(fresh), from: row.status, to: fresh.status, throttled: false, edgeError: null };
     }
     if (notice) await this.tell(row, `domain.${to}`, notice);
@@ -194,9 +194,9 @@ export class DomainService {
     const routable = (s: TenantDomainStatus) => s === "active" || s === "degraded";
     // A check after an edge failure (a retried job) also retries the edge, even when the status did not change.
     if (routable(row.status) !== routable(to) || (routable(to) && row.lastError === EDGE_PENDING)) edgeError = await this.afterChange(updated, `domain ${updated.hostname} ${row.status} → ${to}`);
-    if (edgeError && manual) await this.d.retry?.(row.tenantId, row.id);
-    let final = await this.d.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } }); // with afterChange's notice
-    if (routable(to) && !edgeError && this.d.probe && (to !== row.status || !row.tlsCheckedAt || now.getTime() - row.tlsCheckedAt.getTime() >= ACTIVE_RECHECK_MS / 2)) {
+    if (edgeError && manual) await this.deps.retry?.(row.tenantId, row.id);
+    let final = await this.deps.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } }); // with afterChange's notice
+    if (routable(to) && !edgeError && this.deps.probe && (to !== row.status || !row.tlsCheckedAt || now.getTime() - row.tlsCheckedAt.getTime() >= ACTIVE_RECHECK_MS / 2)) {
       final = await this.recordTls(final, actor);
     }
     return { domain: this.view(final), from: row.status, to, throttled: false, edgeError };
@@ -204,13 +204,13 @@ export class DomainService {
 
   /** After a committed change: tell every instance, reconcile the edge, and keep the outcome on the domain. */
   private async afterChange(row: TenantDomain, reason: string): Promise<string | null> {
-    await this.d.publish(reason);
-    if (!this.d.sync) return null;
-    const r = await this.d.sync(reason).catch((err: Error) => ({ ok: false, error: err.message }));
+    await this.deps.publish(reason);
+    if (!this.deps.sync) return null;
+    const r = await this.deps.sync(reason).catch((err: Error) => ({ ok: false, error: err.message }));
     const edgeError = r.ok ? null : (r.error ?? "edge reconcile failed");
     // Written only when the notice changes (or to date a new failure): a routine success needs no second write.
     if (edgeError || row.lastError !== null) {
-      await this.d.prisma.tenantDomain.updateMany({
+      await this.deps.prisma.tenantDomain.updateMany({
         where: { id: row.id, tenantId: row.tenantId },
         data: edgeError ? { lastError: EDGE_PENDING, lastErrorAt: this.now() } : { lastError: null, lastErrorAt: null },
       });
@@ -219,9 +219,9 @@ export class DomainService {
   }
 
   private async recordTls(row: TenantDomain, actor: string): Promise<TenantDomain> {
-    const probe = await this.d.probe!(row.hostname);
+    const probe = await this.deps.probe!(row.hostname);
     const tlsStatus = probe.status;
-    const updated = await this.d.prisma.$transaction(async (tx) => {
+    const updated = await this.deps.prisma.$transaction(async (tx) => {
       const updated = await tx.tenantDomain.update({
         where: { id: row.id, tenantId: row.tenantId },
         data: {
@@ -241,7 +241,7 @@ export class DomainService {
 
   async remove(audit: AuditActor, tenantId: string, domainId: string) {
     const row = await this.find(tenantId, domainId);
-    const done = await this.d.prisma.$transaction(async (tx) => {
+    const done = await this.deps.prisma.$transaction(async (tx) => {
       const n = await tx.tenantDomain.updateMany({
         where: { id: row.id, tenantId, status: row.status },
         data: { status: "removed", removedAt: this.now(), isPrimary: false, nextCheckAt: null },
@@ -258,7 +258,7 @@ export class DomainService {
 
   /** TEN-6: make an active domain the primary host, or (null) go back to the platform subdomain. */
   async setPrimary(audit: AuditActor, tenantId: string, domainId: string | null) {
-    await this.d.prisma.$transaction(async (tx) => {
+    await this.deps.prisma.$transaction(async (tx) => {
       await tx.tenantDomain.updateMany({ where: { tenantId, isPrimary: true, ...(domainId ? { id: { not: domainId } } : {}) }, data: { isPrimary: false } });
       if (domainId) {
         const n = await tx.tenantDomain.updateMany({ where: { id: domainId, tenantId, status: { in: ["active", "degraded"] } }, data: { isPrimary: true } });
@@ -269,13 +269,13 @@ export class DomainService {
       }
       await writeAudit(tx, audit, { action: "domain.primary", tenantId, target: domainId, details: { primary: domainId ?? "platform subdomain" } });
     });
-    await this.d.publish("primary domain changed");
+    await this.deps.publish("primary domain changed");
     return { primaryDomainId: domainId };
   }
 
   /** Operators: every shop's domains (not removed) with their health, newest problems first. */
   async health(filter: { status?: TenantDomainStatus; q?: string } = {}, limit = 500) {
-    const rows = await this.d.prisma.tenantDomain.findMany({
+    const rows = await this.deps.prisma.tenantDomain.findMany({
       where: { status: filter.status ?? { not: "removed" }, ...(filter.q ? { hostname: { contains: filter.q.toLowerCase() } } : {}) },
       include: { tenant: { select: { id: true, slug: true, displayName: true, status: true } } },
       orderBy: [{ lastErrorAt: { sort: "desc", nulls: "last" } }, { hostname: "asc" }], take: limit,
@@ -286,20 +286,20 @@ export class DomainService {
   /** OPS-3 metrics: domains (not removed) by status and TLS status, and certificates that end within 14 days. */
   async stateCounts() {
     const [groups, expiringSoon] = await Promise.all([
-      this.d.prisma.tenantDomain.groupBy({ by: ["status", "tlsStatus"], where: { status: { not: "removed" } }, _count: { _all: true } }),
-      this.d.prisma.tenantDomain.count({ where: { status: { in: ["active", "degraded"] }, tlsNotAfter: { lt: new Date(this.now().getTime() + TLS_WARNING_DAYS * 86_400_000) } } }),
+      this.deps.prisma.tenantDomain.groupBy({ by: ["status", "tlsStatus"], where: { status: { not: "removed" } }, _count: { _all: true } }),
+      this.deps.prisma.tenantDomain.count({ where: { status: { in: ["active", "degraded"] }, tlsNotAfter: { lt: new Date(this.now().getTime() + TLS_WARNING_DAYS * 86_400_000) } } }),
     ]);
     return { byState: groups.map((g) => ({ status: g.status, tlsStatus: g.tlsStatus, count: g._count._all })), expiringSoon };
   }
 
   /** One domain's event log (operators pass the domain's own tenant). */
   async events(scope: TenantScope, domainId: string, limit = 200) {
-    return this.d.prisma.tenantDomainEvent.findMany({ where: inTenant(scope, { domainId }), orderBy: { createdAt: "desc" }, take: limit });
+    return this.deps.prisma.tenantDomainEvent.findMany({ where: inTenant(scope, { domainId }), orderBy: { createdAt: "desc" }, take: limit });
   }
 
   /** Domains whose next check is due (pending backoff, daily re-checks), oldest first. */
   async due(limit = 200): Promise<Array<{ id: string; tenantId: string; nextCheckAt: Date }>> {
-    const rows = await this.d.prisma.tenantDomain.findMany({
+    const rows = await this.deps.prisma.tenantDomain.findMany({
       where: { status: { in: ["pending", "active", "degraded"] }, nextCheckAt: { lte: this.now() } },
       orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true, tenantId: true, nextCheckAt: true },
     });
@@ -307,8 +307,8 @@ export class DomainService {
   }
 
   private async tell(row: TenantDomain, kind: string, text: string) {
-    if (!this.d.notify) return;
-    await this.d.notify(row.tenantId, { id: `${kind}:${row.id}:${this.now().toISOString().slice(0, 13)}`, text }).catch(() => undefined);
+    if (!this.deps.notify) return;
+    await this.deps.notify(row.tenantId, { id: `${kind}:${row.id}:${this.now().toISOString().slice(0, 13)}`, text }).catch(() => undefined);
   }
 }
 
@@ -321,8 +321,8 @@ function taken(hostname: string, ours: boolean) {
   return new ApiError(409, "DOMAIN_TAKEN", ours ? `${hostname} is already added to this shop.` : `${hostname} is already used by another shop. If it is yours, contact support.`);
 }
 
-function actorOf(a: AuditActor) {
-  return a.userId ? `${a.kind}:${a.userId}` : a.kind;
+function actorOf(actor: AuditActor) {
+  return actor.userId ? `${actor.kind}:${actor.userId}` : actor.kind;
 }
 
 async function event(tx: Tx, row: Pick<TenantDomain, "id" | "tenantId">, from: TenantDomainStatus | null, to: TenantDomainStatus, actor: string, evidence: Prisma.InputJsonValue) {

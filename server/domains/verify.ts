@@ -1,7 +1,7 @@
 /**
  * DOM-2 verification of a custom domain: ownership (TXT `_storefront-verify.<hostname>` carries the token) AND
  * routing (the CNAME chain reaches the edge, or the apex A/AAAA records are exactly the edge's addresses) must both
- * hold; SECURITY.md 15 — a CNAME pointing at us without the TXT proof is never enough. Optionally the CAA records
+ * hold; docs/security.md 15 — a CNAME pointing at us without the TXT proof is never enough. Optionally the CAA records
  * must let the edge's certificate authority issue. Every DNS answer seen is returned as JSON-serialisable evidence
  * for the domain event log (DOM-5); every fault is returned as a DomainProblem for the doctor (DOM-3).
  */
@@ -88,12 +88,12 @@ export interface DnsRecordToCreate {
 }
 
 /** DOM-1: the records a merchant creates for a domain. */
-export function recordsToCreate(t: Omit<VerifyTarget, "caaIssuers">): DnsRecordToCreate[] {
-  const records: DnsRecordToCreate[] = [{ type: "TXT", name: ownershipRecordName(t.hostname), value: ownershipRecordValue(t.token) }];
-  if (t.mode === "cname") records.push({ type: "CNAME", name: t.hostname, value: canonicalName(t.edgeCnameTarget) });
+export function recordsToCreate(target: Omit<VerifyTarget, "caaIssuers">): DnsRecordToCreate[] {
+  const records: DnsRecordToCreate[] = [{ type: "TXT", name: ownershipRecordName(target.hostname), value: ownershipRecordValue(target.token) }];
+  if (target.mode === "cname") records.push({ type: "CNAME", name: target.hostname, value: canonicalName(target.edgeCnameTarget) });
   else {
-    for (const ip of list(t.edgeIpv4)) records.push({ type: "A", name: t.hostname, value: ip });
-    for (const ip of list(t.edgeIpv6)) records.push({ type: "AAAA", name: t.hostname, value: ip });
+    for (const ip of list(target.edgeIpv4)) records.push({ type: "A", name: target.hostname, value: ip });
+    for (const ip of list(target.edgeIpv6)) records.push({ type: "AAAA", name: target.hostname, value: ip });
   }
   return records;
 }

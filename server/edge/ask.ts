@@ -15,20 +15,20 @@ export class EdgeSnapshot {
   loads = 0;
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private d: { prisma: PrismaClient; platformDomain: string; logger: Logger; refreshMs?: number }) {}
+  constructor(private deps: { prisma: PrismaClient; platformDomain: string; logger: Logger; refreshMs?: number }) {}
 
   async refresh() {
     // One round trip returning two space-separated strings: at 100k domains this is far cheaper than materialising
     // 200k row objects, and the event loop (which also serves shops) is not held up by the mapping.
-    const [row] = await this.d.prisma.$queryRaw<Array<{ slugs: string; hosts: string }>>`
+    const [row] = await this.deps.prisma.$queryRaw<Array<{ slugs: string; hosts: string }>>`
       SELECT
         (SELECT coalesce(string_agg(slug, ' '), '') FROM tenants WHERE status = 'active') AS slugs,
         (SELECT coalesce(string_agg(d.hostname, ' '), '')
            FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id
           WHERE d.status IN ('active', 'degraded') AND t.status = 'active') AS hosts`;
     // Degraded domains are still served during their grace period, so their certificates must renew.
-    const next = new Set<string>([this.d.platformDomain]);
-    const suffix = `.${this.d.platformDomain}`;
+    const next = new Set<string>([this.deps.platformDomain]);
+    const suffix = `.${this.deps.platformDomain}`;
     for (const slug of row!.slugs ? row!.slugs.split(" ") : []) next.add(slug + suffix);
     for (const host of row!.hosts ? row!.hosts.split(" ") : []) next.add(host);
     this.hosts = next;
@@ -47,9 +47,9 @@ export class EdgeSnapshot {
   async start(subscriber: Redis, channel: string) {
     await this.refresh();
     subscriber.on("message", (ch) => {
-      if (ch === channel) this.refresh().catch((err: Error) => this.d.logger.warn({ err: err.message }, "edge snapshot refresh failed"));
+      if (ch === channel) this.refresh().catch((err: Error) => this.deps.logger.warn({ err: err.message }, "edge snapshot refresh failed"));
     });
-    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.d.refreshMs ?? 60_000);
+    this.timer = setInterval(() => void this.refresh().catch(() => {}), this.deps.refreshMs ?? 60_000);
     this.timer.unref();
   }
 

@@ -40,17 +40,17 @@ interface CaddyBaseConfig {
 }
 
 /** caddy/base.json with the placeholders listed in caddy/README.md overwritten. */
-export function renderCaddyConfig(base: unknown, o: RenderOptions): CaddyBaseConfig {
+export function renderCaddyConfig(base: unknown, options: RenderOptions): CaddyBaseConfig {
   const cfg = structuredClone(base) as CaddyBaseConfig;
-  cfg.admin.listen = `127.0.0.1:${o.adminPort}`;
-  cfg.storage.root = o.storageDir;
-  cfg.apps.http.http_port = o.httpPort;
-  cfg.apps.http.https_port = o.httpsPort;
+  cfg.admin.listen = `127.0.0.1:${options.adminPort}`;
+  cfg.storage.root = options.storageDir;
+  cfg.apps.http.http_port = options.httpPort;
+  cfg.apps.http.https_port = options.httpsPort;
   const edge = cfg.apps.http.servers.edge;
-  edge.listen = [`127.0.0.1:${o.httpsPort}`, `127.0.0.1:${o.httpPort}`];
+  edge.listen = [`127.0.0.1:${options.httpsPort}`, `127.0.0.1:${options.httpPort}`];
   const catchAll = edge.routes.find((r) => r["@id"] === "sf-catchall");
   if (!catchAll) throw new Error("caddy/base.json: no sf-catchall route");
-  catchAll.handle[0].upstreams = [{ dial: o.upstream }];
-  cfg.apps.tls.automation.on_demand.ask = o.askUrl;
+  catchAll.handle[0].upstreams = [{ dial: options.upstream }];
+  cfg.apps.tls.automation.on_demand.ask = options.askUrl;
   return cfg;
 }

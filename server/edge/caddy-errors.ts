@@ -8,12 +8,12 @@ export class CaddyError extends Error {
   readonly method: string;
   readonly path: string;
   readonly status: number | null;
-  constructor(method: string, path: string, message: string, d: ErrorDetails = {}) {
-    super(`Caddy admin ${method} ${path}: ${message}`, d.cause === undefined ? undefined : { cause: d.cause });
+  constructor(method: string, path: string, message: string, details: ErrorDetails = {}) {
+    super(`Caddy admin ${method} ${path}: ${message}`, details.cause === undefined ? undefined : { cause: details.cause });
     this.name = new.target.name;
     this.method = method;
     this.path = path;
-    this.status = d.status ?? null;
+    this.status = details.status ?? null;
   }
 }
 /** Connection refused or reset, or no complete answer before the deadline; `cause` is the transport error. */
@@ -21,8 +21,8 @@ export class CaddyUnavailableError extends CaddyError {}
 /** Caddy answered 4xx/5xx; `caddyMessage` is its `error` text (e.g. why a config did not load). */
 export class CaddyRejectedError extends CaddyError {
   readonly caddyMessage: string;
-  constructor(method: string, path: string, caddyMessage: string, d: ErrorDetails & { status: number }) {
-    super(method, path, caddyMessage, d);
+  constructor(method: string, path: string, caddyMessage: string, details: ErrorDetails & { status: number }) {
+    super(method, path, caddyMessage, details);
     this.caddyMessage = caddyMessage;
   }
 }

@@ -80,20 +80,20 @@ export function diffRoutes(current: CaddyRoute[], desired: CaddyRoute[]): EdgeDr
 
 export class EdgeReconciler {
   private queue: Promise<unknown> = Promise.resolve();
-  constructor(private d: EdgeReconcilerDeps) {}
+  constructor(private deps: EdgeReconcilerDeps) {}
 
   private get reportKey() {
-    return `${this.d.prefix}edge:reconcile:last`;
+    return `${this.deps.prefix}edge:reconcile:last`;
   }
 
   /** Hosts per route group, from the database. Degraded domains stay routed until their grace period ends. */
   async loadState(): Promise<EdgeState> {
-    const rows = await this.d.prisma.tenantDomain.findMany({
+    const rows = await this.deps.prisma.tenantDomain.findMany({
       where: { status: { in: ["active", "degraded"] }, tenant: { status: { in: ["active", "suspended", "closed"] } } },
       select: { hostname: true, tenant: { select: { status: true } } },
     });
     const pick = (s: string) => rows.filter((r) => r.tenant.status === s).map((r) => r.hostname);
-    return { platformDomain: this.d.platformDomain, upstreams: this.d.upstreams, routed: pick("active"), unavailable: pick("suspended"), gone: pick("closed") };
+    return { platformDomain: this.deps.platformDomain, upstreams: this.deps.upstreams, routed: pick("active"), unavailable: pick("suspended"), gone: pick("closed") };
   }
 
   /**
@@ -108,22 +108,22 @@ export class EdgeReconciler {
   }
 
   async lastReport(): Promise<ReconcileReport | null> {
-    const raw = await this.d.redis.get(this.reportKey);
+    const raw = await this.deps.redis.get(this.reportKey);
     return raw ? (JSON.parse(raw) as ReconcileReport) : null;
   }
 
   private async locked(reason: string, expected: boolean): Promise<ReconcileReport> {
-    const key = `${this.d.prefix}edge:reconcile:lock`;
+    const key = `${this.deps.prefix}edge:reconcile:lock`;
     const token = randomUUID();
     const until = Date.now() + LOCK_WAIT_MS;
-    while ((await this.d.redis.set(key, token, "PX", LOCK_TTL_MS, "NX")) !== "OK") {
+    while ((await this.deps.redis.set(key, token, "PX", LOCK_TTL_MS, "NX")) !== "OK") {
       if (Date.now() > until) throw new Error("edge reconcile: another reconcile held the lock for too long");
       await sleep(25);
     }
     try {
       return await this.run(reason, expected);
     } finally {
-      await this.d.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
+      await this.deps.redis.eval(RELEASE, 1, key, token).catch(() => undefined);
     }
   }
 
@@ -135,10 +135,10 @@ export class EdgeReconciler {
       hosts: { routed: state.routed.length, unavailable: state.unavailable.length, gone: state.gone.length }, durationMs: 0,
     };
     try {
-      const { admin, serverName } = this.d;
+      const { admin, serverName } = this.deps;
       if (!(await admin.hasServer(serverName))) {
-        if (!this.d.baseConfig) throw new Error(`Caddy has no server "${serverName}" and EDGE_BASE_CONFIG is not set to restore it`);
-        await admin.load(await this.d.baseConfig());
+        if (!this.deps.baseConfig) throw new Error(`Caddy has no server "${serverName}" and EDGE_BASE_CONFIG is not set to restore it`);
+        await admin.load(await this.deps.baseConfig());
         report.restoredBase = true;
       }
       const desired = desiredRoutes(state);
@@ -153,26 +153,26 @@ export class EdgeReconciler {
       report.ok = true;
     } catch (err) {
       report.error = err instanceof CaddyError ? err.message : `edge reconcile failed: ${(err as Error).message}`;
-      this.d.logger.warn({ err: report.error, reason }, "edge reconcile failed");
+      this.deps.logger.warn({ err: report.error, reason }, "edge reconcile failed");
     }
     report.durationMs = Date.now() - started;
-    await this.record(report, expected).catch((err: Error) => this.d.logger.warn({ err: err.message }, "edge reconcile report not stored"));
+    await this.record(report, expected).catch((err: Error) => this.deps.logger.warn({ err: err.message }, "edge reconcile report not stored"));
     return report;
   }
 
-  private async record(r: ReconcileReport, expected: boolean) {
-    const { redis, prefix } = this.d;
-    await redis.set(this.reportKey, JSON.stringify(r));
-    if (r.drift) {
+  private async record(result: ReconcileReport, expected: boolean) {
+    const { redis, prefix } = this.deps;
+    await redis.set(this.reportKey, JSON.stringify(result));
+    if (result.drift) {
       // After a known database change, missing/changed routes are that change; a stray route under our prefix is
       // drift whichever reconcile finds it (nobody but an outside hand writes one).
-      const found = expected ? r.drift.stray.length : r.drift.total;
-      if (!expected) await setGauge(redis, prefix, "edge_route_drift", r.drift.total);
+      const found = expected ? result.drift.stray.length : result.drift.total;
+      if (!expected) await setGauge(redis, prefix, "edge_route_drift", result.drift.total);
       if (found) await incCounter(redis, prefix, "edge_route_drift_total", found);
     }
-    await setGauge(redis, prefix, "edge_reconcile_ok", r.ok ? 1 : 0);
-    await setGauge(redis, prefix, "edge_routed_hosts", r.hosts.routed);
-    if (!r.ok) await incCounter(redis, prefix, "edge_reconcile_failures_total");
+    await setGauge(redis, prefix, "edge_reconcile_ok", result.ok ? 1 : 0);
+    await setGauge(redis, prefix, "edge_routed_hosts", result.hosts.routed);
+    if (!result.ok) await incCounter(redis, prefix, "edge_reconcile_failures_total");
   }
 
   /** Reconcile shortly after every tenancy change (debounced), e.g. a verified domain or a suspended shop. */

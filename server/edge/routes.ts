@@ -67,11 +67,11 @@ function staticPage(id: string, status: StatusPage, hosts: string[] | null): Cad
 }
 
 /** Our routes, in order. A group without hosts is left out (Caddy would treat an empty host list as "any host"). */
-export function desiredRoutes(s: EdgeState): CaddyRoute[] {
-  const routes: CaddyRoute[] = [buildEdgeRoute(ROUTE_IDS.platform, [s.platformDomain, `*.${s.platformDomain}`], s.upstreams)];
-  if (s.routed.length) routes.push(buildEdgeRoute(ROUTE_IDS.app, s.routed, s.upstreams));
-  if (s.unavailable.length) routes.push(staticPage(ROUTE_IDS.unavailable, 503, s.unavailable));
-  if (s.gone.length) routes.push(staticPage(ROUTE_IDS.gone, 410, s.gone));
+export function desiredRoutes(state: EdgeState): CaddyRoute[] {
+  const routes: CaddyRoute[] = [buildEdgeRoute(ROUTE_IDS.platform, [state.platformDomain, `*.${state.platformDomain}`], state.upstreams)];
+  if (state.routed.length) routes.push(buildEdgeRoute(ROUTE_IDS.app, state.routed, state.upstreams));
+  if (state.unavailable.length) routes.push(staticPage(ROUTE_IDS.unavailable, 503, state.unavailable));
+  if (state.gone.length) routes.push(staticPage(ROUTE_IDS.gone, 410, state.gone));
   routes.push(staticPage(ROUTE_IDS.catchAll, 404, null));
   return routes;
 }

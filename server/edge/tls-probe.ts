@@ -43,12 +43,12 @@ type Handshake =
   | { error?: undefined; cert: tls.DetailedPeerCertificate; authorized: boolean; authorizationError: string | null };
 
 /** Never throws for network or TLS failures; only a malformed `address` (a caller bug) is a TypeError. */
-export async function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
-  const shake = await handshake(opts);
+export async function probeTls(options: TlsProbeOptions): Promise<TlsProbeResult> {
+  const shake = await handshake(options);
   // Taken after the handshake: an on-demand certificate is issued during it, with notBefore = that second.
-  const now = opts.now ?? new Date();
+  const now = options.now ?? new Date();
   const blank: TlsProbeResult = {
-    ok: false, status: "failed", hostname: opts.hostname, issuer: null, subject: null, notBefore: null, notAfter: null,
+    ok: false, status: "failed", hostname: options.hostname, issuer: null, subject: null, notBefore: null, notAfter: null,
     daysLeft: null, sans: [], sanMatch: false, trusted: false, fingerprint256: null, error: null, checkedAt: now.toISOString(),
   };
   if (shake.error !== undefined) return { ...blank, error: shake.error };
@@ -57,7 +57,7 @@ export async function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
   const x509 = new X509Certificate(shake.cert.raw);
   const notBefore = new Date(x509.validFrom);
   const notAfter = new Date(x509.validTo);
-  const sanMatch = x509.checkHost(opts.hostname) !== undefined;
+  const sanMatch = x509.checkHost(options.hostname) !== undefined;
   // The first problem a merchant can act on wins: an expired certificate is also untrusted, but "expired" says more.
   const error =
     notAfter < now ? "EXPIRED"
@@ -82,16 +82,16 @@ export async function probeTls(opts: TlsProbeOptions): Promise<TlsProbeResult> {
   };
 }
 
-function handshake(opts: TlsProbeOptions): Promise<Handshake> {
-  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(opts.address);
-  if (!m) throw new TypeError(`probeTls: address must be host:port, got ${JSON.stringify(opts.address)}`);
+function handshake(options: TlsProbeOptions): Promise<Handshake> {
+  const m = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(options.address);
+  if (!m) throw new TypeError(`probeTls: address must be host:port, got ${JSON.stringify(options.address)}`);
   return new Promise((resolve) => {
     const socket = tls.connect({
       host: m[1],
       port: Number(m[2]),
-      servername: opts.hostname,
+      servername: options.hostname,
       // `ca` replaces Node's store rather than adding to it, so keep the public roots next to the extra one.
-      ca: opts.caPem ? [...tls.rootCertificates, opts.caPem] : undefined,
+      ca: options.caPem ? [...tls.rootCertificates, options.caPem] : undefined,
       rejectUnauthorized: false, // we want to read a bad certificate, not just fail on it
       // Without this, a SAN mismatch would also turn `authorized` false; `trusted` is about the chain alone.
       checkServerIdentity: () => undefined,
@@ -106,7 +106,7 @@ function handshake(opts: TlsProbeOptions): Promise<Handshake> {
       resolve(r);
     };
     // A total deadline, not socket.setTimeout: an edge that trickles bytes must not keep a check job alive.
-    const timer = setTimeout(() => done({ error: "TIMEOUT" }), opts.timeoutMs ?? 5000);
+    const timer = setTimeout(() => done({ error: "TIMEOUT" }), options.timeoutMs ?? 5000);
     socket.once("secureConnect", () => done({
       cert: socket.getPeerCertificate(true),
       authorized: socket.authorized,
@@ -147,12 +147,12 @@ const WARNINGS: Record<string, (r: TlsProbeResult) => string> = {
 };
 
 /** One merchant-facing sentence when the certificate needs attention, else null. */
-export function tlsWarning(r: TlsProbeResult): string | null {
-  if (r.status !== "issued") {
-    const kind = (r.error ?? "").split(":")[0];
-    return WARNINGS[kind]?.(r) ?? `We could not check the certificate for ${r.hostname} (${r.error ?? "unknown error"}); we will try again.`;
+export function tlsWarning(result: TlsProbeResult): string | null {
+  if (result.status !== "issued") {
+    const kind = (result.error ?? "").split(":")[0];
+    return WARNINGS[kind]?.(result) ?? `We could not check the certificate for ${result.hostname} (${result.error ?? "unknown error"}); we will try again.`;
   }
-  if (r.daysLeft === null || r.daysLeft >= TLS_WARNING_DAYS) return null;
-  const when = r.daysLeft === 0 ? "today" : `in ${r.daysLeft} day${r.daysLeft === 1 ? "" : "s"}`;
-  return `The certificate for ${r.hostname} expires ${when} (on ${day(r.notAfter)}).`;
+  if (result.daysLeft === null || result.daysLeft >= TLS_WARNING_DAYS) return null;
+  const when = result.daysLeft === 0 ? "today" : `in ${result.daysLeft} day${result.daysLeft === 1 ? "" : "s"}`;
+  return `The certificate for ${result.hostname} expires ${when} (on ${day(result.notAfter)}).`;
 }

@@ -1,7 +1,7 @@
 /**
  * One log line per request. Paths are logged without the query string, and path segments that are secrets
  * (invitation links) are masked; headers are logged at debug level only, through the logger's redaction
- * (cookies, Authorization, Set-Cookie never reach a log line; SECURITY.md 7).
+ * (cookies, Authorization, Set-Cookie never reach a log line; docs/security.md 7).
  */
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "#server/observability/index.ts";

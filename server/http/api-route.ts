@@ -90,7 +90,7 @@ export function mountRoutes(router: Router, routes: RouteDef[], services: Servic
         if (def.auth !== "public" && !actor) throw new ApiError(401, "UNAUTHENTICATED", "Sign in or send an API token.");
         if (def.auth === "operator" && !actor!.isOperator) throw new ApiError(403, "FORBIDDEN", "Operators only.");
         // Cookie-authenticated writes must be JSON: HTML forms (which can only GET or POST) cannot send that
-        // cross-site without a CORS preflight (CSRF, SECURITY.md 5). DELETE/PUT/PATCH cross-site need CORS anyway.
+        // cross-site without a CORS preflight (CSRF, docs/security.md 5). DELETE/PUT/PATCH cross-site need CORS anyway.
         if (!def.raw && def.method !== "get" && def.method !== "delete" && (def.body || actor?.via === "session") && !req.is("application/json")) {
           throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
         }

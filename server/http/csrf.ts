@@ -1,5 +1,5 @@
 /**
- * CSRF, first line (SECURITY.md 5): a state-changing request to the dashboard from another site is refused by
+ * CSRF, first line (docs/security.md 5): a state-changing request to the dashboard from another site is refused by
  * Fetch Metadata / Origin before it reaches Remix. The second line is the per-session token each form carries,
  * checked in the Remix action (app/utils/csrf.server.ts), for browsers that send neither header.
  */

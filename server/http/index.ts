@@ -6,7 +6,7 @@ export { ApiError, sendError, errorHandler } from "./errors.ts";
 export { normalizeHost, classifyHost, isIpLiteral, type HostKind } from "./host.ts";
 export { STATUS_PAGE_HEADERS, statusPageHtml, renderStatusPage, type StatusPage } from "./status-pages.ts";
 export { readCapped, isTransportError } from "./read-capped.ts";
-export { CircuitBreaker, type BreakerOptions } from "./circuit-breaker.ts";
+export { CircuitBreaker, type CircuitBreakerDeps } from "./circuit-breaker.ts";
 export { hit, rateLimit, type RateLimitRule } from "./rate-limit.ts";
 export { securityHeaders } from "./security-headers.ts";
 export { crossSiteGuard } from "./csrf.ts";

@@ -1,5 +1,5 @@
 /**
- * Redis-backed fixed-window rate limits (SECURITY.md 3), shared by every app instance. Over the limit: 429 with
+ * Redis-backed fixed-window rate limits (docs/security.md 3), shared by every app instance. Over the limit: 429 with
  * Retry-After and the RATE_LIMITED envelope.
  */
 import type { NextFunction, Request, Response } from "express";
@@ -27,9 +27,9 @@ export async function hit(redis: Redis, prefix: string, rule: RateLimitRule, sub
 
 /**
  * Middleware for a route class. `subject` picks the key (e.g. tenant + IP). If Redis is unreachable the request is
- * served and the failure logged: a Redis outage must not take the storefront down (SECURITY.md reliability 6).
+ * served and the failure logged: a Redis outage must not take the storefront down (docs/security.md reliability 6).
  */
-export function rateLimit(opts: {
+export function rateLimit(deps: {
   redis: Redis;
   prefix: string;
   rule: RateLimitRule;
@@ -37,13 +37,13 @@ export function rateLimit(opts: {
   subject: (req: Request, res: Response) => string | null;
 }) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const subject = opts.subject(req, res);
+    const subject = deps.subject(req, res);
     if (!subject) return next();
     let result;
     try {
-      result = await hit(opts.redis, opts.prefix, opts.rule, subject);
+      result = await hit(deps.redis, deps.prefix, deps.rule, subject);
     } catch (err) {
-      opts.logger.warn({ err: (err as Error).message, rule: opts.rule.name }, "rate limiter unavailable");
+      deps.logger.warn({ err: (err as Error).message, rule: deps.rule.name }, "rate limiter unavailable");
       return next();
     }
     if (result.allowed) return next();

@@ -1,5 +1,5 @@
 /**
- * Security headers on every response (SECURITY.md 6): nonce-based CSP, nosniff, referrer policy, HSTS on HTTPS.
+ * Security headers on every response (docs/security.md 6): nonce-based CSP, nosniff, referrer policy, HSTS on HTTPS.
  * The nonce reaches Remix through the load context so inline scripts and the brand <style> carry it.
  */
 import { randomBytes } from "node:crypto";

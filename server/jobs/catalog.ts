@@ -1,5 +1,5 @@
 /**
- * The job catalog (SECURITY.md reliability 4): name → { schema, attempts, queue }, the one place a job's payload and
+ * The job catalog (docs/security.md reliability 4): name → { schema, attempts, queue }, the one place a job's payload and
  * retry budget are defined. Jobs carry ids only, never secrets; tenant-owned ones carry the `tenantId` their handler
  * filters by.
  */
@@ -47,16 +47,16 @@ export function createQueue(connection: Redis, prefix: string, name = QUEUE) {
 export const queueOf = (name: JobName): string => ("queue" in jobCatalog[name] ? (jobCatalog[name] as { queue: string }).queue : QUEUE);
 
 /** Enqueue a catalogued job. A `jobId` makes it idempotent: adding the same id again is a no-op. */
-export async function enqueueJob<N extends JobName>(queue: Queue, name: N, data: JobData<N>, opts: { jobId?: string; delayMs?: number } = {}) {
+export async function enqueueJob<N extends JobName>(queue: Queue, name: N, data: JobData<N>, options: { jobId?: string; delayMs?: number } = {}) {
   const entry = jobCatalog[name];
   if (queue.name !== queueOf(name)) throw new Error(`${name} belongs on the ${queueOf(name)} queue, not ${queue.name}`);
   await queue.add(name, entry.schema.parse(data), {
-    ...(opts.delayMs ? { delay: Math.max(0, Math.round(opts.delayMs)) } : {}),
+    ...(options.delayMs ? { delay: Math.max(0, Math.round(options.delayMs)) } : {}),
     attempts: entry.attempts,
     backoff: { type: "platform" },
     // Completed jobs are kept a week, so a duplicate event id within that time is still recognised.
     removeOnComplete: { age: 7 * 86_400, count: 100_000 },
     removeOnFail: { count: 5_000 },
-    ...(opts.jobId ? { jobId: opts.jobId } : {}),
+    ...(options.jobId ? { jobId: options.jobId } : {}),
   });
 }

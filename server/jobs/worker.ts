@@ -1,5 +1,5 @@
 /**
- * Worker mode: BullMQ processors (SECURITY.md reliability 4) for the job catalog (catalog.ts); handlers are
+ * Worker mode: BullMQ processors (docs/security.md reliability 4) for the job catalog (catalog.ts); handlers are
  * idempotent. Retries back off exponentially with jitter, never sooner than a `retryAfterMs` an error asks for
  * (Telegram's retry_after); a job out of attempts is copied to the dead-letter queue; stalled jobs (a killed worker)
  * are picked up again after the lock expires.
@@ -40,14 +40,14 @@ export type JobHandlers = { [K in JobName]: (data: JobData<K>, job: Job, token?:
  */
 export type JobUpgrades = Partial<Record<JobName, (data: Record<string, unknown>) => Promise<Record<string, unknown> | null>>>;
 
-export function startWorker(opts: { connection: Redis; prefix: string; logger: Logger; handlers: JobHandlers; upgrades?: JobUpgrades; tuning?: JobTuning }) {
-  const tuning = opts.tuning ?? DEFAULT_TUNING;
-  const dead = createQueue(opts.connection, opts.prefix, DEAD_LETTER_QUEUE);
+export function startWorker(deps: { connection: Redis; prefix: string; logger: Logger; handlers: JobHandlers; upgrades?: JobUpgrades; tuning?: JobTuning }) {
+  const tuning = deps.tuning ?? DEFAULT_TUNING;
+  const dead = createQueue(deps.connection, deps.prefix, DEAD_LETTER_QUEUE);
   const run = async (job: Job, token?: string) => {
       const entry = jobCatalog[job.name as JobName];
       if (!entry) throw new UnrecoverableError(`unknown job ${job.name}`);
       let payload: unknown = job.data;
-      const upgrade = opts.upgrades?.[job.name as JobName];
+      const upgrade = deps.upgrades?.[job.name as JobName];
       if (upgrade) {
         const upgraded = await upgrade(job.data as Record<string, unknown>);
         if (upgraded === null) return;
@@ -55,11 +55,11 @@ export function startWorker(opts: { connection: Redis; prefix: string; logger: L
         payload = upgraded;
       }
       const data = entry.schema.parse(payload);
-      await (opts.handlers[job.name as JobName] as (d: unknown, j: Job, t?: string) => Promise<void>)(data, job, token);
+      await (deps.handlers[job.name as JobName] as (d: unknown, j: Job, t?: string) => Promise<void>)(data, job, token);
   };
   const workers = [QUEUE, MONEY_QUEUE].map((name) => new Worker(name, run, {
-      connection: opts.connection,
-      prefix: `${opts.prefix}bull`,
+      connection: deps.connection,
+      prefix: `${deps.prefix}bull`,
       concurrency: 4,
       lockDuration: tuning.lockDurationMs,
       stalledInterval: tuning.stalledIntervalMs,
@@ -67,17 +67,17 @@ export function startWorker(opts: { connection: Redis; prefix: string; logger: L
       settings: { backoffStrategy: (attemptsMade, _type, err) => backoffDelay(attemptsMade, tuning.backoffBaseMs, err) },
   }));
   const onFailed = (job: Job | undefined, err: Error) => {
-    opts.logger.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, "job failed");
+    deps.logger.warn({ job: job?.name, id: job?.id, attempt: job?.attemptsMade, err: err.message }, "job failed");
     if (!job) return;
     const final = err instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (final) {
       void dead
         .add(job.name, { data: job.data, failedReason: err.message.slice(0, 500), jobId: job.id, attemptsMade: job.attemptsMade }, { jobId: `dead-${job.id}` })
-        .catch((e: Error) => opts.logger.error({ err: e.message, id: job.id }, "could not dead-letter job"));
+        .catch((e: Error) => deps.logger.error({ err: e.message, id: job.id }, "could not dead-letter job"));
     }
   };
   for (const worker of workers) {
-    worker.on("error", (err) => opts.logger.error({ err: err.message }, "worker error"));
+    worker.on("error", (err) => deps.logger.error({ err: err.message }, "worker error"));
     worker.on("failed", onFailed);
   }
   return {

@@ -1,5 +1,5 @@
 /**
- * Decimal-string arithmetic for money (MONEY.md "Amounts"): amounts are parsed into BigInt units of 10^-18, the
+ * Decimal-string arithmetic for money (docs/money.md "Amounts"): amounts are parsed into BigInt units of 10^-18, the
  * scale of numeric(38,18), and printed back as plain decimal strings. No float ever touches an amount.
  */
 import prismaClientPkg from "@prisma/client";
@@ -33,8 +33,8 @@ export const canonical = (amount: string) => fromUnits(toUnits(amount));
 export const sumAmounts = (amounts: string[]) => fromUnits(amounts.reduce((s, a) => s + toUnits(a), 0n));
 export const negate = (amount: string) => fromUnits(-toUnits(amount));
 export const times = (amount: string, quantity: number) => fromUnits(toUnits(amount) * BigInt(quantity));
-export const minus = (a: string, b: string) => fromUnits(toUnits(a) - toUnits(b));
-export const compare = (a: string, b: string) => (toUnits(a) === toUnits(b) ? 0 : toUnits(a) > toUnits(b) ? 1 : -1);
+export const minus = (left: string, right: string) => fromUnits(toUnits(left) - toUnits(right));
+export const compare = (left: string, right: string) => (toUnits(left) === toUnits(right) ? 0 : toUnits(left) > toUnits(right) ? 1 : -1);
 
 /** The platform fee: total × bps / 10 000, rounded down to the currency's minor unit (the merchant keeps the rest). */
 export function feeOf(total: string, bps: number, currency: string): string {
@@ -44,7 +44,7 @@ export function feeOf(total: string, bps: number, currency: string): string {
 }
 
 /** An amount as text, whether it came as a decimal string or as Prisma's Decimal. */
-export const amountText = (a: { toFixed(): string } | string) => (typeof a === "string" ? a : a.toFixed());
+export const amountText = (amount: { toFixed(): string } | string) => (typeof amount === "string" ? amount : amount.toFixed());
 
 /** A decimal string as the Decimal Prisma returns, for rows built without a read (checkout's new order). */
 export const decimal = (amount: string) => new Prisma.Decimal(amount);

@@ -106,13 +106,13 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
 }
 
 /** The new order as the buyer's view reads it, from what checkout just wrote (no read back). */
-function newOrderRow(o: ReturnType<typeof priceCart>, createdAt: Date): OrderRow {
+function newOrderRow(priced: ReturnType<typeof priceCart>, createdAt: Date): OrderRow {
   return {
-    id: o.id, tenantId: o.tenantId, status: "pending_payment", rail: o.rail, currency: o.currency, subtotal: decimal(o.total), total: decimal(o.total),
-    feeBps: o.feeBps, feeAmount: decimal(o.feeAmount), guestEmail: o.email, shippingAddress: o.shippingAddress, requiresShipping: o.requiresShipping,
-    acknowledgedNoEscrow: o.acknowledgedNoEscrow, expiresAt: o.expiresAt, paidAt: null, shippedAt: null, deliveredAt: null, releaseAfter: null,
+    id: priced.id, tenantId: priced.tenantId, status: "pending_payment", rail: priced.rail, currency: priced.currency, subtotal: decimal(priced.total), total: decimal(priced.total),
+    feeBps: priced.feeBps, feeAmount: decimal(priced.feeAmount), guestEmail: priced.email, shippingAddress: priced.shippingAddress, requiresShipping: priced.requiresShipping,
+    acknowledgedNoEscrow: priced.acknowledgedNoEscrow, expiresAt: priced.expiresAt, paidAt: null, shippedAt: null, deliveredAt: null, releaseAfter: null,
     closedAt: null, createdAt,
-    lines: o.lines.map((l) => ({ itemId: l.itemId, title: l.title, category: l.category, kind: l.kind, unitPrice: decimal(l.unitPrice), quantity: l.quantity, lineTotal: decimal(l.lineTotal) })),
+    lines: priced.lines.map((l) => ({ itemId: l.itemId, title: l.title, category: l.category, kind: l.kind, unitPrice: decimal(l.unitPrice), quantity: l.quantity, lineTotal: decimal(l.lineTotal) })),
     events: [{ fromStatus: null, toStatus: "pending_payment", createdAt }],
     escrow: null, intent: { status: "requires_payment", evidenceNote: null }, disputes: [], deliveryCode: null,
   };

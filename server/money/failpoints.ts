@@ -1,5 +1,5 @@
 /**
- * Failpoints for crash and retry tests (MONEY.md matrix: W4, W5, E5, J3). `MONEY_FAILPOINTS=name:action,…` is
+ * Failpoints for crash and retry tests (docs/money.md matrix: W4, W5, E5, J3). `MONEY_FAILPOINTS=name:action,…` is
  * honoured only when NODE_ENV=test (and refused at boot in production, server/env.ts). Actions:
  *   kill  — SIGKILL this process on the spot (a crash between two steps);
  *   throw — fail once with a transient error (the caller's retry must not double anything);

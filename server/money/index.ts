@@ -1,4 +1,4 @@
-/** The money core's public entry (MONEY.md): everything outside server/money imports from here only. */
+/** The money core's public entry (docs/money.md): everything outside server/money imports from here only. */
 export { MoneyService, type MoneyDeps } from "./service.ts";
 export { moneyConfigFromEnv, type MoneyConfig } from "./config.ts";
 export type { MoneyScheduler, OrderEventKind, PayoutKind } from "./context.ts";

@@ -1,5 +1,5 @@
 /**
- * Kill switches (MONEY.md): a global one and one per tenant. Every money transaction checks them inside itself with
+ * Kill switches (docs/money.md): a global one and one per tenant. Every money transaction checks them inside itself with
  * the database function `money_assert_allowed` (a share lock: flipping a switch waits for in-flight money
  * transactions and every later one sees it). It raises SFKIL, which moneyTx/moneySql turn into KILL_SWITCH_ON.
  */

@@ -1,5 +1,5 @@
 /**
- * Reconciliation (MONEY.md): checks the invariants and reports; it never fixes anything. One leader at a time
+ * Reconciliation (docs/money.md): checks the invariants and reports; it never fixes anything. One leader at a time
  * (Postgres advisory xact lock); the checks read one REPEATABLE READ snapshot. Every run is stored, and the
  * violation count feeds `ledger_invariant_violation_total`.
  */
@@ -97,28 +97,28 @@ const checks = (payoutGraceSeconds: number): Check[] => [
   },
 ];
 
-export async function reconcile(prisma: PrismaClient, opts: { trigger: string; payoutGraceMs: number; actor?: AuditActor }) {
+export async function reconcile(prisma: PrismaClient, options: { trigger: string; payoutGraceMs: number; actor?: AuditActor }) {
   return prisma.$transaction(async (tx) => {
     const [{ leader }] = await tx.$queryRaw<{ leader: boolean }[]>`SELECT pg_try_advisory_xact_lock(${LEADER_LOCK}) AS leader`;
     if (!leader) {
       // The operator still pressed the button: the attempt is on record even though another run had the lock.
-      if (opts.actor) await writeAudit(tx, opts.actor, { action: "money.reconcile", details: { trigger: opts.trigger, skipped: true } });
+      if (options.actor) await writeAudit(tx, options.actor, { action: "money.reconcile", details: { trigger: options.trigger, skipped: true } });
       return { skipped: true as const };
     }
     const startedAt = new Date();
     const violations: Violation[] = [];
     const counts: Record<string, number> = {};
-    for (const c of checks(Math.floor(opts.payoutGraceMs / 1000))) {
+    for (const c of checks(Math.floor(options.payoutGraceMs / 1000))) {
       const rows = await tx.$queryRawUnsafe<{ subject: string; detail: Record<string, unknown> }[]>(c.sql);
       counts[c.name] = rows.length;
       violations.push(...rows.map((r) => ({ check: c.name, subject: r.subject, detail: r.detail })));
     }
     const report = await tx.reconciliationReport.create({
-      data: { trigger: opts.trigger, startedAt, finishedAt: new Date(), violations: violations.length, checks: counts, details: violations.slice(0, 1000) as object[] },
+      data: { trigger: options.trigger, startedAt, finishedAt: new Date(), violations: violations.length, checks: counts, details: violations.slice(0, 1000) as object[] },
     });
-    if (opts.actor) {
-      await writeAudit(tx, opts.actor, {
-        action: "money.reconcile", target: `reconciliation:${report.id}`, details: { trigger: opts.trigger, violations: violations.length },
+    if (options.actor) {
+      await writeAudit(tx, options.actor, {
+        action: "money.reconcile", target: `reconciliation:${report.id}`, details: { trigger: options.trigger, violations: violations.length },
       });
     }
     return { skipped: false as const, id: report.id, violations: violations.length, checks: counts, details: violations };

@@ -13,7 +13,7 @@ export function orderToken(secret: string, tenantId: string, idempotencyKey: str
   return hmac(secret, `order-link:${tenantId}:${idempotencyKey}:${requestHash}`).toString("base64url");
 }
 
-export const sha256Hex = (s: string) => createHash("sha256").update(s).digest("hex");
+export const sha256Hex = (text: string) => createHash("sha256").update(text).digest("hex");
 
 export function deliveryCode(secret: string, orderId: string, nonce: string) {
   return String(hmac(secret, `delivery-code:${orderId}:${nonce}`).readUIntBE(0, 6) % 1_000_000).padStart(6, "0");
@@ -22,7 +22,7 @@ export function deliveryCode(secret: string, orderId: string, nonce: string) {
 export const deliveryCodeHash = (secret: string, orderId: string, code: string) => hmac(secret, `delivery-code-hash:${orderId}:${code}`).toString("hex");
 
 /** The current secret first, then the earlier ones (MONEY_SECRET_OLD). */
-export const secretsOf = (c: { secret: string; oldSecrets: string[] }) => [c.secret, ...c.oldSecrets];
+export const secretsOf = (config: { secret: string; oldSecrets: string[] }) => [config.secret, ...config.oldSecrets];
 
 /**
  * The buyer's code for a shipment: derived with whichever secret made the stored hash, so a rotation of MONEY_SECRET
@@ -48,8 +48,8 @@ export function storedOrderToken(secrets: string[], tenantId: string, idempotenc
   return null;
 }
 
-export function sameHash(a: string, b: string) {
-  const x = Buffer.from(a, "hex");
-  const y = Buffer.from(b, "hex");
+export function sameHash(left: string, right: string) {
+  const x = Buffer.from(left, "hex");
+  const y = Buffer.from(right, "hex");
   return x.length === y.length && timingSafeEqual(x, y);
 }

@@ -132,18 +132,18 @@ export class MoneyService {
   }
 
   // Merchants (tenant floor from the route's tenant access) ----------------------------------------------------------
-  async listOrders(tenantId: string, q: OrderListQuery) {
+  async listOrders(tenantId: string, query: OrderListQuery) {
     const rows = await this.deps.prisma.order.findMany({
       where: {
         tenantId,
-        ...(q.status ? { status: q.status } : {}),
-        ...(q.rail ? { rail: q.rail } : {}),
-        ...(q.email ? { guestEmail: { contains: q.email } } : {}),
+        ...(query.status ? { status: query.status } : {}),
+        ...(query.rail ? { rail: query.rail } : {}),
+        ...(query.email ? { guestEmail: { contains: query.email } } : {}),
       },
-      ...pageArgs(q.limit, q.before ? { tenantId_id: { tenantId, id: q.before } } : undefined),
+      ...pageArgs(query.limit, query.before ? { tenantId_id: { tenantId, id: query.before } } : undefined),
       select: { id: true, status: true, rail: true, total: true, currency: true, guestEmail: true, createdAt: true, _count: { select: { lines: true } } },
     });
-    const { items, nextBefore } = pageOf(rows, q.limit);
+    const { items, nextBefore } = pageOf(rows, query.limit);
     return { items: items.map(({ _count, total, ...o }) => ({ ...o, total: total.toFixed(), lineCount: _count.lines })), nextBefore };
   }
 

@@ -21,20 +21,20 @@ export const SYSTEM: AuditActor = { userId: null, kind: "system" };
 const PAYMENT_WINDOW_MS = 10 * 60_000;
 /** What funding needs of an order: the full row, or the view's row (loadOrder). */
 export type FundableOrder = Pick<Order, "id" | "tenantId" | "rail" | "status" | "currency" | "total" | "feeAmount" | "paidAt">;
-const railOrder = (o: Pick<Order, "id" | "tenantId" | "total" | "currency">): RailOrder => ({ id: o.id, tenantId: o.tenantId, total: o.total.toFixed(), currency: o.currency });
+const railOrder = (order: Pick<Order, "id" | "tenantId" | "total" | "currency">): RailOrder => ({ id: order.id, tenantId: order.tenantId, total: order.total.toFixed(), currency: order.currency });
 
 /** The funding posting: buyer money in from outside; into escrow (a hold) or on to the merchant minus the fee. */
-function fundingEntries(o: FundableOrder, holds: boolean) {
-  const total = o.total.toFixed();
-  const fee = o.feeAmount.toFixed();
-  const clearing = { kind: "buyer_clearing" as const, scope: o.id };
+function fundingEntries(order: FundableOrder, holds: boolean) {
+  const total = order.total.toFixed();
+  const fee = order.feeAmount.toFixed();
+  const clearing = { kind: "buyer_clearing" as const, scope: order.id };
   const onward = holds
     ? [{ account: { kind: "escrow" as const }, amount: total }]
     : [{ account: { kind: "merchant_payable" as const }, amount: minus(total, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }];
   return postingEntries({
-    tenantId: o.tenantId, currency: o.currency,
+    tenantId: order.tenantId, currency: order.currency,
     entries: [
-      { account: { kind: "external", scope: o.rail }, amount: negate(total) },
+      { account: { kind: "external", scope: order.rail }, amount: negate(total) },
       { account: clearing, amount: total },
       { account: clearing, amount: negate(total) },
       ...onward,
@@ -109,11 +109,11 @@ export async function markInvoicePaid(ctx: MoneyContext, actor: AuditActor, tena
 }
 
 /** Settles a hold: the escrow row changes once (HELD → RELEASED | REFUNDED) together with its posting. */
-export async function settleEscrow(tx: Tx, o: Order, kind: PayoutKind, now: Date) {
-  const total = o.total.toFixed();
-  const fee = o.feeAmount.toFixed();
+export async function settleEscrow(tx: Tx, order: Order, kind: PayoutKind, now: Date) {
+  const total = order.total.toFixed();
+  const fee = order.feeAmount.toFixed();
   const { count } = await tx.escrow.updateMany({
-    where: { orderId: o.id, tenantId: o.tenantId, status: "held" },
+    where: { orderId: order.id, tenantId: order.tenantId, status: "held" },
     data: kind === "release"
       ? { status: "released", releasedAmount: total, feeAmount: fee, settledAt: now }
       : { status: "refunded", refundedAmount: total, settledAt: now },
@@ -121,8 +121,8 @@ export async function settleEscrow(tx: Tx, o: Order, kind: PayoutKind, now: Date
   if (count === 0) throw new ApiError(409, "CONFLICT", "The escrow is already settled.");
   const entries = kind === "release"
     ? [{ account: { kind: "escrow" as const }, amount: negate(total) }, { account: { kind: "merchant_payable" as const }, amount: minus(total, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }]
-    : [{ account: { kind: "escrow" as const }, amount: negate(total) }, { account: { kind: "external" as const, scope: o.rail }, amount: total }];
-  await post(tx, { tenantId: o.tenantId, key: `${kind}:${o.id}`, kind, currency: o.currency, orderId: o.id, entries });
+    : [{ account: { kind: "escrow" as const }, amount: negate(total) }, { account: { kind: "external" as const, scope: order.rail }, amount: total }];
+  await post(tx, { tenantId: order.tenantId, key: `${kind}:${order.id}`, kind, currency: order.currency, orderId: order.id, entries });
 }
 
 /**

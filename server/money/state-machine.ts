@@ -1,5 +1,5 @@
 /**
- * The order state machine (MONEY.md). Every transition is one compare-and-swap UPDATE … WHERE id AND status =
+ * The order state machine (docs/money.md). Every transition is one compare-and-swap UPDATE … WHERE id AND status =
  * expected; a miss is 409 CONFLICT, never a silent overwrite, and an illegal transition is refused before any
  * write (the database trigger `orders_transition` refuses it too).
  */
@@ -34,20 +34,20 @@ export interface TransitionInput {
   where?: Prisma.OrderWhereInput;
 }
 
-export async function transition(tx: Tx, t: TransitionInput): Promise<OrderStatus> {
-  const from = (Array.isArray(t.from) ? t.from : [t.from]) as OrderStatus[];
-  const legal = from.filter((f) => canTransition(f, t.to));
-  if (legal.length === 0) throw new ApiError(409, "CONFLICT", `An order cannot go from ${from.join("/")} to ${t.to}.`);
-  const current = await tx.order.findFirst({ where: { id: t.orderId, tenantId: t.tenantId }, select: { status: true } });
+export async function transition(tx: Tx, input: TransitionInput): Promise<OrderStatus> {
+  const from = (Array.isArray(input.from) ? input.from : [input.from]) as OrderStatus[];
+  const legal = from.filter((f) => canTransition(f, input.to));
+  if (legal.length === 0) throw new ApiError(409, "CONFLICT", `An order cannot go from ${from.join("/")} to ${input.to}.`);
+  const current = await tx.order.findFirst({ where: { id: input.orderId, tenantId: input.tenantId }, select: { status: true } });
   if (!current) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
   if (!legal.includes(current.status)) {
-    throw new ApiError(409, "CONFLICT", `The order is ${current.status}; it cannot become ${t.to}.`, { status: current.status });
+    throw new ApiError(409, "CONFLICT", `The order is ${current.status}; it cannot become ${input.to}.`, { status: current.status });
   }
   const { count } = await tx.order.updateMany({
-    where: { ...t.where, id: t.orderId, tenantId: t.tenantId, status: current.status },
-    data: { ...t.set, status: t.to, updatedAt: new Date() },
+    where: { ...input.where, id: input.orderId, tenantId: input.tenantId, status: current.status },
+    data: { ...input.set, status: input.to, updatedAt: new Date() },
   });
   if (count === 0) throw new ApiError(409, "CONFLICT", "The order changed meanwhile. Reload and try again.");
-  await tx.orderEvent.create({ data: { tenantId: t.tenantId, orderId: t.orderId, fromStatus: current.status, toStatus: t.to, actor: t.actor } });
+  await tx.orderEvent.create({ data: { tenantId: input.tenantId, orderId: input.orderId, fromStatus: current.status, toStatus: input.to, actor: input.actor } });
   return current.status;
 }

@@ -50,20 +50,20 @@ type AsJson<T> = T extends Prisma.Decimal | Date ? string : T extends (infer U)[
 type OrderJson = AsJson<OrderRow>;
 const date = (v: string | null) => (v === null ? null : new Date(v));
 
-function orderRowOf(j: OrderJson): OrderRow {
+function orderRowOf(json: OrderJson): OrderRow {
   return {
-    ...j,
-    subtotal: decimal(j.subtotal), total: decimal(j.total), feeAmount: decimal(j.feeAmount),
-    expiresAt: new Date(j.expiresAt), paidAt: date(j.paidAt), shippedAt: date(j.shippedAt), deliveredAt: date(j.deliveredAt),
-    releaseAfter: date(j.releaseAfter), closedAt: date(j.closedAt), createdAt: new Date(j.createdAt),
-    lines: j.lines.map((l) => ({ ...l, unitPrice: decimal(l.unitPrice), lineTotal: decimal(l.lineTotal) })),
-    events: j.events.map((e) => ({ ...e, createdAt: new Date(e.createdAt) })),
-    escrow: j.escrow && {
-      ...j.escrow, amount: decimal(j.escrow.amount), releasedAmount: decimal(j.escrow.releasedAmount), refundedAmount: decimal(j.escrow.refundedAmount),
-      feeAmount: decimal(j.escrow.feeAmount), heldAt: new Date(j.escrow.heldAt), settledAt: date(j.escrow.settledAt),
+    ...json,
+    subtotal: decimal(json.subtotal), total: decimal(json.total), feeAmount: decimal(json.feeAmount),
+    expiresAt: new Date(json.expiresAt), paidAt: date(json.paidAt), shippedAt: date(json.shippedAt), deliveredAt: date(json.deliveredAt),
+    releaseAfter: date(json.releaseAfter), closedAt: date(json.closedAt), createdAt: new Date(json.createdAt),
+    lines: json.lines.map((l) => ({ ...l, unitPrice: decimal(l.unitPrice), lineTotal: decimal(l.lineTotal) })),
+    events: json.events.map((e) => ({ ...e, createdAt: new Date(e.createdAt) })),
+    escrow: json.escrow && {
+      ...json.escrow, amount: decimal(json.escrow.amount), releasedAmount: decimal(json.escrow.releasedAmount), refundedAmount: decimal(json.escrow.refundedAmount),
+      feeAmount: decimal(json.escrow.feeAmount), heldAt: new Date(json.escrow.heldAt), settledAt: date(json.escrow.settledAt),
     },
-    disputes: j.disputes.map((d) => ({ ...d, openedAt: new Date(d.openedAt), resolvedAt: date(d.resolvedAt) })),
-    deliveryCode: j.deliveryCode && { ...j.deliveryCode, expiresAt: new Date(j.deliveryCode.expiresAt), consumedAt: date(j.deliveryCode.consumedAt) },
+    disputes: json.disputes.map((d) => ({ ...d, openedAt: new Date(d.openedAt), resolvedAt: date(d.resolvedAt) })),
+    deliveryCode: json.deliveryCode && { ...json.deliveryCode, expiresAt: new Date(json.deliveryCode.expiresAt), consumedAt: date(json.deliveryCode.consumedAt) },
   };
 }
 
@@ -82,17 +82,17 @@ export async function loadOrder(sql: SqlRunner, tenantId: string, by: { id: stri
  * payment can be answered without reading the order back (ADR 010). Its times are the funding's clock, which the
  * database's own timestamps follow within the transaction.
  */
-export function fundedRow(o: OrderRow, f: { holds: boolean; at: Date }): OrderRow {
-  const to = f.holds ? "escrow_funded" : "paid";
+export function fundedRow(row: OrderRow, funding: { holds: boolean; at: Date }): OrderRow {
+  const to = funding.holds ? "escrow_funded" : "paid";
   return {
-    ...o,
+    ...row,
     status: to,
-    paidAt: f.at,
-    events: [...o.events, { fromStatus: "pending_payment", toStatus: to, createdAt: f.at }],
-    intent: { status: "succeeded", evidenceNote: o.intent?.evidenceNote ?? null },
-    escrow: f.holds
-      ? { status: "held", amount: o.total, releasedAmount: decimal("0"), refundedAmount: decimal("0"), feeAmount: decimal("0"), heldAt: f.at, settledAt: null }
-      : o.escrow,
+    paidAt: funding.at,
+    events: [...row.events, { fromStatus: "pending_payment", toStatus: to, createdAt: funding.at }],
+    intent: { status: "succeeded", evidenceNote: row.intent?.evidenceNote ?? null },
+    escrow: funding.holds
+      ? { status: "held", amount: row.total, releasedAmount: decimal("0"), refundedAmount: decimal("0"), feeAmount: decimal("0"), heldAt: funding.at, settledAt: null }
+      : row.escrow,
   };
 }
 
@@ -106,50 +106,50 @@ export const PROTECTION_LABELS = {
 
 const dec = (d: { toFixed(): string } | null | undefined) => (d ? d.toFixed() : null);
 
-function common(o: OrderRow) {
+function common(row: OrderRow) {
   return {
-    id: o.id,
-    status: o.status,
-    rail: o.rail,
-    protection: PROTECTION_LABELS[o.rail],
-    currency: o.currency,
-    subtotal: o.subtotal.toFixed(),
-    total: o.total.toFixed(),
-    lines: o.lines.map((l) => ({ itemId: l.itemId, title: l.title, kind: l.kind, unitPrice: l.unitPrice.toFixed(), quantity: l.quantity, lineTotal: l.lineTotal.toFixed() })),
-    timeline: o.events.map((e) => ({ from: e.fromStatus, to: e.toStatus, at: e.createdAt })),
-    expiresAt: o.status === "pending_payment" ? o.expiresAt : null,
-    escrow: o.escrow ? { status: o.escrow.status, amount: o.escrow.amount.toFixed(), heldAt: o.escrow.heldAt, settledAt: o.escrow.settledAt } : null,
-    dispute: o.disputes.at(-1) ? { status: o.disputes.at(-1)!.status, resolution: o.disputes.at(-1)!.resolution, openedAt: o.disputes.at(-1)!.openedAt } : null,
-    createdAt: o.createdAt,
+    id: row.id,
+    status: row.status,
+    rail: row.rail,
+    protection: PROTECTION_LABELS[row.rail],
+    currency: row.currency,
+    subtotal: row.subtotal.toFixed(),
+    total: row.total.toFixed(),
+    lines: row.lines.map((l) => ({ itemId: l.itemId, title: l.title, kind: l.kind, unitPrice: l.unitPrice.toFixed(), quantity: l.quantity, lineTotal: l.lineTotal.toFixed() })),
+    timeline: row.events.map((e) => ({ from: e.fromStatus, to: e.toStatus, at: e.createdAt })),
+    expiresAt: row.status === "pending_payment" ? row.expiresAt : null,
+    escrow: row.escrow ? { status: row.escrow.status, amount: row.escrow.amount.toFixed(), heldAt: row.escrow.heldAt, settledAt: row.escrow.settledAt } : null,
+    dispute: row.disputes.at(-1) ? { status: row.disputes.at(-1)!.status, resolution: row.disputes.at(-1)!.resolution, openedAt: row.disputes.at(-1)!.openedAt } : null,
+    createdAt: row.createdAt,
   };
 }
 
-export function buyerView(ctx: MoneyContext, o: OrderRow) {
-  const code = o.deliveryCode;
-  const shown = code && !code.consumedAt && o.status === "fulfilling" ? storedDeliveryCode(secretsOf(ctx.config), o.id, code.nonce, code.codeHash) : null;
-  const rail = ctx.rails.settler(o.rail);
+export function buyerView(ctx: MoneyContext, row: OrderRow) {
+  const code = row.deliveryCode;
+  const shown = code && !code.consumedAt && row.status === "fulfilling" ? storedDeliveryCode(secretsOf(ctx.config), row.id, code.nonce, code.codeHash) : null;
+  const rail = ctx.rails.settler(row.rail);
   return {
-    ...common(o),
-    paymentInstructions: o.status === "pending_payment" && rail ? rail.instructions({ id: o.id, tenantId: o.tenantId, total: o.total.toFixed(), currency: o.currency }) : null,
-    sandboxPay: o.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
-    canDispute: o.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(o.status),
+    ...common(row),
+    paymentInstructions: row.status === "pending_payment" && rail ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency }) : null,
+    sandboxPay: row.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
+    canDispute: row.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(row.status),
     deliveryCode: shown && code ? { code: shown, expiresAt: code.expiresAt } : null,
   };
 }
 
-export function merchantView(o: OrderRow) {
+export function merchantView(row: OrderRow) {
   return {
-    ...common(o),
-    feeBps: o.feeBps,
-    feeAmount: o.feeAmount.toFixed(),
-    guestEmail: o.guestEmail,
-    shippingAddress: o.shippingAddress,
-    acknowledgedNoEscrow: o.acknowledgedNoEscrow,
-    paidAt: o.paidAt, shippedAt: o.shippedAt, deliveredAt: o.deliveredAt, releaseAfter: o.releaseAfter, closedAt: o.closedAt,
-    evidenceNote: o.intent?.evidenceNote ?? null,
-    escrow: o.escrow ? { ...common(o).escrow!, releasedAmount: dec(o.escrow.releasedAmount), refundedAmount: dec(o.escrow.refundedAmount), feeAmount: dec(o.escrow.feeAmount) } : null,
+    ...common(row),
+    feeBps: row.feeBps,
+    feeAmount: row.feeAmount.toFixed(),
+    guestEmail: row.guestEmail,
+    shippingAddress: row.shippingAddress,
+    acknowledgedNoEscrow: row.acknowledgedNoEscrow,
+    paidAt: row.paidAt, shippedAt: row.shippedAt, deliveredAt: row.deliveredAt, releaseAfter: row.releaseAfter, closedAt: row.closedAt,
+    evidenceNote: row.intent?.evidenceNote ?? null,
+    escrow: row.escrow ? { ...common(row).escrow!, releasedAmount: dec(row.escrow.releasedAmount), refundedAmount: dec(row.escrow.refundedAmount), feeAmount: dec(row.escrow.feeAmount) } : null,
     // Whether a code is waiting for the merchant to type in; the code itself is never here.
-    deliveryCodePending: Boolean(o.deliveryCode && !o.deliveryCode.consumedAt),
-    disputes: o.disputes.map((d) => ({ id: d.id, status: d.status, reason: d.reason, resolution: d.resolution, openedAt: d.openedAt, resolvedAt: d.resolvedAt })),
+    deliveryCodePending: Boolean(row.deliveryCode && !row.deliveryCode.consumedAt),
+    disputes: row.disputes.map((d) => ({ id: d.id, status: d.status, reason: d.reason, resolution: d.resolution, openedAt: d.openedAt, resolvedAt: d.resolvedAt })),
   };
 }

@@ -1,7 +1,7 @@
 import pino from "pino";
 import { logContextFields } from "./log-context.ts";
 
-/** Paths whose values never reach a log line (SECURITY.md 7). */
+/** Paths whose values never reach a log line (docs/security.md 7). */
 export const REDACT_PATHS = [
   "req.headers.cookie", "req.headers.authorization", 'req.headers["x-telegram-bot-api-secret-token"]',
   'res.headers["set-cookie"]', "*.passwordHash", "passwordHash", "password", "token", "botToken", "secret", "DATABASE_URL", "SECRET_BOX_KEY",

@@ -28,19 +28,19 @@ export async function queueDepths(queues: Queue[]): Promise<Family> {
   };
 }
 
-export function domainFamilies(c: { byState: Array<{ status: string; tlsStatus: string; count: number }>; expiringSoon: number }): Family[] {
+export function domainFamilies(counts: { byState: Array<{ status: string; tlsStatus: string; count: number }>; expiringSoon: number }): Family[] {
   return [
     {
       name: "tenant_domains", help: "Custom domains (not removed) by status and TLS status.", type: "gauge",
-      samples: c.byState.map((g) => ({ labels: { status: g.status, tls_status: g.tlsStatus }, value: g.count })),
+      samples: counts.byState.map((g) => ({ labels: { status: g.status, tls_status: g.tlsStatus }, value: g.count })),
     },
-    { name: "tenant_domain_tls_expiring_soon", help: "Routed custom domains whose certificate ends within 14 days.", type: "gauge", samples: [{ value: c.expiringSoon }] },
+    { name: "tenant_domain_tls_expiring_soon", help: "Routed custom domains whose certificate ends within 14 days.", type: "gauge", samples: [{ value: counts.expiringSoon }] },
   ];
 }
 
-export function resolutionFamily(r: { hits: number; misses: number }): Family {
+export function resolutionFamily(counts: { hits: number; misses: number }): Family {
   return {
     name: "tenant_resolution_cache_total", help: "Host to tenant resolutions of this instance, served from its cache (hit) or the database (miss).", type: "counter",
-    samples: [{ labels: { result: "hit" }, value: r.hits }, { labels: { result: "miss" }, value: r.misses }],
+    samples: [{ labels: { result: "hit" }, value: counts.hits }, { labels: { result: "miss" }, value: counts.misses }],
   };
 }

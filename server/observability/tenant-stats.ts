@@ -24,10 +24,10 @@ export class TenantRequestStats {
   private pending = new Map<number, Map<string, RequestCounts>>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private d: { redis: Redis; prefix: string; flushMs: number; now?: () => number; onError?: (err: Error) => void }) {}
+  constructor(private deps: { redis: Redis; prefix: string; flushMs: number; now?: () => number; onError?: (err: Error) => void }) {}
 
   private now() {
-    return this.d.now?.() ?? Date.now();
+    return this.deps.now?.() ?? Date.now();
   }
 
   /** Counts a finished response if it was a resolved shop's (tenant resolution set the context on its way). */
@@ -47,24 +47,24 @@ export class TenantRequestStats {
   }
 
   start() {
-    this.timer ??= setInterval(() => void this.flush().catch((err: Error) => this.d.onError?.(err)), this.d.flushMs);
+    this.timer ??= setInterval(() => void this.flush().catch((err: Error) => this.deps.onError?.(err)), this.deps.flushMs);
     this.timer.unref();
   }
 
   async stop() {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.flush().catch((err: Error) => this.d.onError?.(err));
+    await this.flush().catch((err: Error) => this.deps.onError?.(err));
   }
 
   async flush() {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const multi = this.d.redis.multi();
+    const multi = this.deps.redis.multi();
     for (const [hour, shops] of batch) {
       for (const [tenantId, c] of shops) {
-        const key = keyOf(this.d.prefix, tenantId, hourOf(hour));
+        const key = keyOf(this.deps.prefix, tenantId, hourOf(hour));
         multi.hincrby(key, "requests", c.requests).hincrby(key, "errors", c.errors).expire(key, KEEP_SECONDS);
       }
     }
@@ -75,8 +75,8 @@ export class TenantRequestStats {
   async read(tenantId: string): Promise<{ thisHour: RequestCounts; last24h: RequestCounts }> {
     const now = this.now();
     const hours = Array.from({ length: 24 }, (_, i) => hourOf(Math.floor(now / HOUR_MS) - i));
-    const multi = this.d.redis.multi();
-    for (const h of hours) multi.hmget(keyOf(this.d.prefix, tenantId, h), "requests", "errors");
+    const multi = this.deps.redis.multi();
+    for (const h of hours) multi.hmget(keyOf(this.deps.prefix, tenantId, h), "requests", "errors");
     const rows = ((await multi.exec()) ?? []).map(([, v]) => (v as Array<string | null>).map((x) => Number(x ?? 0)) as [number, number]);
     const sum = (list: Array<[number, number]>) => list.reduce((a, [r, e]) => ({ requests: a.requests + r, errors: a.errors + e }), { requests: 0, errors: 0 });
     return { thisHour: sum(rows.slice(0, 1)), last24h: sum(rows) };

@@ -1,5 +1,5 @@
 /**
- * Secrets at rest (SECURITY.md 7): AES-256-GCM, a random 96-bit IV per record, and the key id stored with each
+ * Secrets at rest (docs/security.md 7): AES-256-GCM, a random 96-bit IV per record, and the key id stored with each
  * record so several keys can be live during a rotation. Every record is bound to where it is stored (AAD such as
  * "tenant_bots.token:<id>"), so a ciphertext copied into another row or column does not decrypt.
  * Envelope: "v1:<keyId>:<iv>:<ciphertext+tag>" (base64url parts).

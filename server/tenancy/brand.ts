@@ -30,8 +30,8 @@ function luminance(hexColor: string) {
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 }
 
-export function contrastRatio(a: string, b: string) {
-  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+export function contrastRatio(colorA: string, colorB: string) {
+  const [hi, lo] = [luminance(colorA), luminance(colorB)].sort((x, y) => y - x);
   return (hi! + 0.05) / (lo! + 0.05);
 }
 

@@ -1,5 +1,5 @@
 /**
- * One shop's data (SECURITY.md Reliability 8): its row in `tenants` and its rows in every table that has a
+ * One shop's data (docs/security.md Reliability 8): its row in `tenants` and its rows in every table that has a
  * `tenant_id` column, found in the catalog at run time so a new table is never silently left out. For restoring one
  * shop from a backup by hand, and for a merchant who takes their data elsewhere.
  *

@@ -73,16 +73,16 @@ const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b)
 const sortKeys = (o: Record<string, unknown>) =>
   Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) as Prisma.InputJsonObject;
 
-export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Promise<{ slug: string; changed: number }> {
+export async function applyManifest(prisma: PrismaClient, manifest: TenantManifest): Promise<{ slug: string; changed: number }> {
   return prisma.$transaction(async (tx) => {
     let changed = 0;
     const fields = {
-      displayName: m.displayName, type: m.type, status: m.status, currency: m.currency,
-      localeDefaults: m.localeDefaults, brand: sortKeys(m.brand), features: sortKeys(m.features),
+      displayName: manifest.displayName, type: manifest.type, status: manifest.status, currency: manifest.currency,
+      localeDefaults: manifest.localeDefaults, brand: sortKeys(manifest.brand), features: sortKeys(manifest.features),
     };
-    let tenant = await tx.tenant.findUnique({ where: { slug: m.slug } });
+    let tenant = await tx.tenant.findUnique({ where: { slug: manifest.slug } });
     if (!tenant) {
-      tenant = await tx.tenant.create({ data: { slug: m.slug, ...fields } });
+      tenant = await tx.tenant.create({ data: { slug: manifest.slug, ...fields } });
       changed++;
     } else {
       const current = {
@@ -95,7 +95,7 @@ export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Pr
       }
     }
     const tenantId = tenant.id;
-    const p = m.paymentPolicy;
+    const p = manifest.paymentPolicy;
     const policy = await tx.tenantPaymentPolicy.findUnique({ where: { tenantId } });
     const wanted = {
       allowedRails: p.allowedRails, defaultRail: p.defaultRail, escrowRequiredForCategories: p.escrowRequiredForCategories,
@@ -117,7 +117,7 @@ export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Pr
         changed++;
       }
     }
-    for (const d of m.domains) {
+    for (const d of manifest.domains) {
       const existing = await tx.tenantDomain.findFirst({ where: { hostname: d.hostname, status: { not: "removed" } } });
       if (existing && existing.tenantId !== tenantId) throw new Error(`domain ${d.hostname} belongs to another tenant`);
       // The database ties degraded_since/removed_at to the status (CHECKs in the domains migration).
@@ -144,7 +144,7 @@ export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Pr
         await tx.tenantDomain.update({ where: { id: existing.id, tenantId }, data: { nextCheckAt: firstCheckAt(d.status, now) } });
       }
     }
-    for (const item of m.catalog) {
+    for (const item of manifest.catalog) {
       const existing = await tx.catalogItem.findFirst({ where: { tenantId, title: item.title } });
       if (!existing) {
         await tx.catalogItem.create({ data: { tenantId, ...item } });
@@ -157,7 +157,7 @@ export async function applyManifest(prisma: PrismaClient, m: TenantManifest): Pr
         changed++;
       }
     }
-    return { slug: m.slug, changed };
+    return { slug: manifest.slug, changed };
   });
 }
 

@@ -14,13 +14,13 @@ export type TenantListQuery = z.infer<typeof tenantListQuerySchema>;
 const listSelect = { id: true, slug: true, displayName: true, type: true, status: true, statusReason: true, createdAt: true, updatedAt: true } as const;
 
 /** Tenants visible to a caller: all for an operator, otherwise those the user holds a role in. */
-export async function listTenants(prisma: PrismaClient, viewer: { userId: string; isOperator: boolean }, q: TenantListQuery) {
+export async function listTenants(prisma: PrismaClient, viewer: { userId: string; isOperator: boolean }, query: TenantListQuery) {
   const where: Prisma.TenantWhereInput = {
     ...(viewer.isOperator ? {} : { roles: { some: { userId: viewer.userId } } }),
-    ...(q.status ? { status: q.status } : {}),
-    ...(q.type ? { type: q.type } : {}),
-    ...(q.q
-      ? { OR: [{ slug: { contains: q.q.toLowerCase() } }, { displayName: { contains: q.q, mode: "insensitive" as const } }] }
+    ...(query.status ? { status: query.status } : {}),
+    ...(query.type ? { type: query.type } : {}),
+    ...(query.q
+      ? { OR: [{ slug: { contains: query.q.toLowerCase() } }, { displayName: { contains: query.q, mode: "insensitive" as const } }] }
       : {}),
   };
   const [total, items] = await Promise.all([
@@ -29,9 +29,9 @@ export async function listTenants(prisma: PrismaClient, viewer: { userId: string
       where,
       select: { ...listSelect, owner: { select: { email: true } } },
       orderBy: [{ createdAt: "desc" }, { id: "asc" }],
-      skip: (q.page - 1) * q.limit,
-      take: q.limit,
+      skip: (query.page - 1) * query.limit,
+      take: query.limit,
     }),
   ]);
-  return { items, total, page: q.page, pageCount: Math.max(1, Math.ceil(total / q.limit)) };
+  return { items, total, page: query.page, pageCount: Math.max(1, Math.ceil(total / query.limit)) };
 }

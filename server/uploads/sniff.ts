@@ -1,5 +1,5 @@
 /**
- * Upload type by magic bytes (SECURITY.md 12): the declared name and Content-Type are ignored. SVG and anything
+ * Upload type by magic bytes (docs/security.md 12): the declared name and Content-Type are ignored. SVG and anything
  * that looks like markup are refused — an SVG can carry script, and we serve files from the shop's own origin.
  */
 export interface Sniffed {

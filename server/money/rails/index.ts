@@ -39,7 +39,7 @@ export class RailRegistry {
   }
 }
 
-export function defaultRails(sql: SqlRunner, opts: { sandbox: boolean }) {
+export function defaultRails(sql: SqlRunner, options: { sandbox: boolean }) {
   const sandbox = new SandboxLedger(sql);
-  return new RailRegistry([sandboxEscrowRail(sandbox, opts.sandbox), sandboxDirectRail(sandbox, opts.sandbox), manualInvoiceRail]);
+  return new RailRegistry([sandboxEscrowRail(sandbox, options.sandbox), sandboxDirectRail(sandbox, options.sandbox), manualInvoiceRail]);
 }

@@ -1,5 +1,5 @@
 /**
- * The rail adapter interface (MONEY.md "Rails"). The core (checkout, state machine, ledger) never knows how money
+ * The rail adapter interface (docs/money.md "Rails"). The core (checkout, state machine, ledger) never knows how money
  * moves outside the platform; each rail does only what it needs:
  *   fund     — move the buyer's money in (sandbox now; an on-chain indexer or a PSP webhook later calls the core);
  *   release  — pay the merchant out of a hold;   refund — return a hold to the buyer.

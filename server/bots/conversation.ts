@@ -11,36 +11,30 @@ import { hit } from "#server/http/index.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
 import type { TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
-import type { TelegramUpdate } from "./webhook.ts";
-
-export interface CommandContext {
-  bot: {
-    id: string;
-    tenantId: string;
-    status: string;
-    paused: boolean;
-    encryptedToken: string;
-    claimTokenHash: string | null;
-    adminTelegramUserId: string | null;
-    tenant: { slug: string; displayName: string; brand: unknown; domains: { hostname: string }[] };
-  };
-  update: TelegramUpdate;
-}
+import type { ConversationUpdate } from "./types.ts";
 
 export const COMMANDS_PER_MINUTE = 20;
 
-export class Commands {
-  constructor(
-    private d: { prisma: PrismaClient; redis: Redis; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; platformDomain: string },
-  ) {}
+export interface BotConversationDeps {
+  prisma: PrismaClient;
+  redis: Redis;
+  prefix: string;
+  box: () => SecretBox;
+  telegram: (token: string) => TelegramClient;
+  platformDomain: string;
+}
 
-  async handle({ bot, update }: CommandContext) {
+/** What a tenant's bot says back: one instance serves every bot's updates, each handled within that bot's tenant. */
+export class BotConversation {
+  constructor(private deps: BotConversationDeps) {}
+
+  async handle({ bot, update }: ConversationUpdate) {
     const msg = update.message;
     if (!msg?.from || !msg.text || msg.chat.type !== "private") return;
-    const client = this.d.telegram(openToken(this.d.box(), bot));
+    const client = this.deps.telegram(openToken(this.deps.box(), bot));
     const reply = (text: string, extra: Record<string, unknown> = {}) => client.sendMessage({ chat_id: msg.chat.id, text, ...extra });
 
-    const limit = await hit(this.d.redis, this.d.prefix, { name: "bot-cmd", limit: COMMANDS_PER_MINUTE, windowMs: 60_000 }, `${bot.id}:${msg.from.id}`);
+    const limit = await hit(this.deps.redis, this.deps.prefix, { name: "bot-cmd", limit: COMMANDS_PER_MINUTE, windowMs: 60_000 }, `${bot.id}:${msg.from.id}`);
     if (!limit.allowed) {
       // One notice per window is enough; later commands in the window are ignored silently.
       if (limit.count === COMMANDS_PER_MINUTE + 1) await reply(`Too many commands. Please wait ${limit.retryAfterSec} seconds.`);
@@ -59,7 +53,7 @@ export class Commands {
     }
     const admin = await this.isAdmin(bot, fromId);
     if (name === "/start" || name === "/help") {
-      const primaryHost = bot.tenant.domains[0]?.hostname ?? `${bot.tenant.slug}.${this.d.platformDomain}`;
+      const primaryHost = bot.tenant.domains[0]?.hostname ?? `${bot.tenant.slug}.${this.deps.platformDomain}`;
       const lines = [`Welcome to ${shopName}!`, "Tap “Open shop” to browse and order right here in Telegram."];
       if (admin) lines.push("", "Admin commands: /orders, /order <id>, /stats, /pause, /resume");
       return void (await reply(lines.join("\n"), {
@@ -77,15 +71,15 @@ export class Commands {
         return void (await reply(name === "/order" ? `Order ${args[0] ?? ""} was not found.`.replace("  ", " ") : "No orders yet."));
       case "/stats": {
         const [active, total] = await Promise.all([
-          this.d.prisma.catalogItem.count({ where: { tenantId: bot.tenantId, active: true, archivedAt: null } }),
-          this.d.prisma.catalogItem.count({ where: { tenantId: bot.tenantId } }),
+          this.deps.prisma.catalogItem.count({ where: { tenantId: bot.tenantId, active: true, archivedAt: null } }),
+          this.deps.prisma.catalogItem.count({ where: { tenantId: bot.tenantId } }),
         ]);
         return void (await reply(`${shopName}\nItems on sale: ${active} of ${total}\nOrders: 0\nBot: ${bot.paused ? "paused" : "running"}`));
       }
       case "/pause":
       case "/resume": {
         const paused = name === "/pause";
-        await this.d.prisma.tenantBot.updateMany({ where: { id: bot.id, tenantId: bot.tenantId }, data: { paused } });
+        await this.deps.prisma.tenantBot.updateMany({ where: { id: bot.id, tenantId: bot.tenantId }, data: { paused } });
         return void (await reply(paused ? "Notifications are paused. Send /resume to turn them back on." : "Notifications are back on."));
       }
     }
@@ -93,7 +87,7 @@ export class Commands {
 
   /** Single use: the compare-and-swap on the claim hash lets exactly one /start <token> through. */
   private async claim(bot: TenantScope & { id: string }, token: string, fromId: string) {
-    const { count } = await this.d.prisma.tenantBot.updateMany({
+    const { count } = await this.deps.prisma.tenantBot.updateMany({
       where: inTenant(bot, { id: bot.id, claimTokenHash: hashSecret(token), status: { in: ["pending" as const, "active" as const] } }),
       data: { claimTokenHash: null, encryptedClaimToken: null, adminTelegramUserId: fromId, claimedAt: new Date(), status: "active" },
     });
@@ -101,9 +95,9 @@ export class Commands {
   }
 
   /** The claimant, or a member with a linked Telegram id and a role allowed `bots.admin` — of this tenant only. */
-  private async isAdmin(bot: CommandContext["bot"], fromId: string) {
+  private async isAdmin(bot: ConversationUpdate["bot"], fromId: string) {
     if (bot.adminTelegramUserId === fromId) return true;
-    const member = await this.d.prisma.tenantUserRole.findFirst({
+    const member = await this.deps.prisma.tenantUserRole.findFirst({
       where: { tenantId: bot.tenantId, role: { in: [...rolesFor("bots.admin")] }, user: { telegramUserId: fromId } },
       select: { id: true },
     });
