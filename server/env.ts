@@ -165,7 +165,33 @@ export const moneyEnvSchema = z.object({
   MONEY_FAILPOINTS: z.string().max(500).optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema);
+const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
+/**
+ * The on-chain escrow and direct rails (docs/decisions/017-chain-indexer.md). All unset: the rails are off. With
+ * CHAIN_RPC_URL set, the contract and token addresses are required; the token's symbol and decimals are read from
+ * the chain at start-up (server/chain/runtime.ts) and, when given here, must match.
+ */
+export const chainEnvSchema = z.object({
+  CHAIN_RPC_URL: z.url().optional(),
+  CHAIN_ID: z.coerce.number().int().positive().optional(),
+  ESCROW_CONTRACT: address.optional(),
+  ESCROW_TOKEN: address.optional(),
+  ESCROW_TOKEN_SYMBOL: z.string().regex(/^[A-Za-z0-9]{2,11}$/).optional(),
+  ESCROW_TOKEN_DECIMALS: z.coerce.number().int().min(0).max(36).optional(),
+  // The block the contract was deployed in: the indexer's first scan starts there.
+  ESCROW_DEPLOY_BLOCK: z.coerce.number().int().min(0).default(0),
+  CHAIN_CONFIRMATIONS: z.coerce.number().int().min(1).max(10_000).default(12),
+  CHAIN_REORG_WINDOW_BLOCKS: z.coerce.number().int().min(1).max(10_000).default(64),
+  CHAIN_POLL_MS: z.coerce.number().int().min(100).default(4_000),
+  // eth_getLogs block range per call: providers cap it (often 2k–10k blocks).
+  CHAIN_LOG_RANGE_BLOCKS: z.coerce.number().int().min(1).max(100_000).default(2_000),
+  // A payout transaction not mined after this long is replaced at its nonce with a higher fee.
+  CHAIN_PAYOUT_REPLACE_AFTER_MS: z.coerce.number().int().min(1_000).default(120_000),
+  // The arbiter's key (release/refund). Never logged; required in production when the chain rails are on.
+  ARBITER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
+});
+
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema).merge(chainEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 /** True only in a process started by `npm run bench` with its preload (bench/bench-process.ts). */
@@ -195,8 +221,13 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (env.SECRET_BOX_OLD_KEYS.some((k) => !decodeKey(k))) {
     throw new Error("Invalid configuration:\n  - SECRET_BOX_OLD_KEYS: each key must be 32 bytes (64 hex characters or base64)");
   }
+  if (env.CHAIN_RPC_URL) {
+    const missing = (["ESCROW_CONTRACT", "ESCROW_TOKEN"] as const).filter((k) => !env[k]);
+    if (missing.length) throw new Error(`Invalid configuration:\n${missing.map((k) => `  - ${k}: required when CHAIN_RPC_URL is set (the on-chain rails)`).join("\n")}`);
+  }
   if (env.NODE_ENV === "production") {
     const problems: string[] = [];
+    if (env.CHAIN_RPC_URL && !env.ARBITER_PRIVATE_KEY) problems.push("ARBITER_PRIVATE_KEY is required in production when the chain rails are on (CHAIN_RPC_URL): escrow could never be released or refunded");
     if (!env.SECRET_BOX_KEY) problems.push("SECRET_BOX_KEY is required in production");
     if (env.DATABASE_URL.startsWith("pglite:")) problems.push("DATABASE_URL must be a real Postgres in production");
     if (!env.CADDY_ADMIN_URL) problems.push("CADDY_ADMIN_URL is required in production (custom domains are routed through Caddy)");

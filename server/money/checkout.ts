@@ -41,7 +41,7 @@ function validation(message: string, path: string): never {
 
 interface CheckoutFacts {
   currency: string;
-  policy: { allowedRails: PaymentRail[]; defaultRail: PaymentRail; escrowRequiredAboveAmount: string | null; escrowRequiredForCategories: string[]; buyerDisclosureMode: BuyerDisclosureMode } | null;
+  policy: { allowedRails: PaymentRail[]; defaultRail: PaymentRail; escrowRequiredAboveAmount: string | null; escrowRequiredForCategories: string[]; buyerDisclosureMode: BuyerDisclosureMode; payoutAddress: string | null } | null;
   feeBps: number | null;
   items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind }>;
   /** An order already made with this Idempotency-Key. */
@@ -55,7 +55,8 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
        'currency', t.currency,
        'policy', (SELECT json_build_object('allowedRails', coalesce(p.allowed_rails, '{}'), 'defaultRail', p.default_rail,
                     'escrowRequiredAboveAmount', p.escrow_required_above_amount::text,
-                    'escrowRequiredForCategories', coalesce(p.escrow_required_for_categories, '{}'), 'buyerDisclosureMode', p.buyer_disclosure_mode)
+                    'escrowRequiredForCategories', coalesce(p.escrow_required_for_categories, '{}'), 'buyerDisclosureMode', p.buyer_disclosure_mode,
+                    'payoutAddress', p.payout_address)
                   FROM tenant_payment_policies p WHERE p.tenant_id = t.id),
        'feeBps', (SELECT s.platform_fee_bps FROM tenant_money_settings s WHERE s.tenant_id = t.id),
        'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'price', i.price::text, 'category', i.category, 'kind', i.kind))
@@ -85,7 +86,8 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   // No rail can settle nothing (the sandbox and the ledger refuse zero transfers): an order of only free items
   // would sit unpayable until it expired. Refused up front until free orders get their own path.
   if (compare(total, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
-  const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(), { total, categories: lines.map((l) => l.category) });
+  const shop = { currency: facts.currency, payoutAddress: policy.payoutAddress };
+  const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(shop), { total, categories: lines.map((l) => l.category) });
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);
   if (!rail || !rails.includes(rail)) {
     const why = escrowRequired ? ` Escrow is required for this cart (${reason === "amount" ? "its total" : "its category"}).` : "";
@@ -96,12 +98,16 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   }
   const requiresShipping = lines.some((l) => l.kind === "physical");
   if (requiresShipping && !input.shippingAddress) validation("A shipping address is required for physical items.", "shippingAddress");
+  // On chain, the contract must see exactly this amount for this reference, paid to this merchant.
+  const terms = ctx.rails.get(rail, shop).chainTerms?.({ total, currency: facts.currency }, shop);
+  if (terms && "refused" in terms) validation(terms.refused, "items");
+  const chain = terms ? { ref: terms.ref, amount: terms.amount.toString(), merchant: terms.merchant } : null;
   const feeBps = facts.feeBps ?? ctx.config.defaultFeeBps;
   const ttl = rail === "manual_invoice" ? ctx.config.invoiceTtlMs : ctx.config.orderTtlMs;
   return {
     id: randomUUID(), tenantId, rail, currency: facts.currency, lines, total, feeBps, feeAmount: feeOf(total, feeBps, facts.currency),
     email: input.email, shippingAddress: requiresShipping ? input.shippingAddress! : null, requiresShipping,
-    acknowledgedNoEscrow: rail !== "escrow" && input.acknowledgeNoEscrow, expiresAt: new Date(ctx.now().getTime() + ttl),
+    acknowledgedNoEscrow: rail !== "escrow" && input.acknowledgeNoEscrow, expiresAt: new Date(ctx.now().getTime() + ttl), chain,
   };
 }
 
@@ -111,7 +117,8 @@ function newOrderRow(priced: ReturnType<typeof priceCart>, createdAt: Date): Ord
     id: priced.id, tenantId: priced.tenantId, status: "pending_payment", rail: priced.rail, currency: priced.currency, subtotal: decimal(priced.total), total: decimal(priced.total),
     feeBps: priced.feeBps, feeAmount: decimal(priced.feeAmount), guestEmail: priced.email, shippingAddress: priced.shippingAddress, requiresShipping: priced.requiresShipping,
     acknowledgedNoEscrow: priced.acknowledgedNoEscrow, expiresAt: priced.expiresAt, paidAt: null, shippedAt: null, deliveredAt: null, releaseAfter: null,
-    closedAt: null, createdAt,
+    closedAt: null, createdAt, chainRef: priced.chain?.ref ?? null, chainAmount: priced.chain ? decimal(priced.chain.amount) : null, chainMerchant: priced.chain?.merchant ?? null,
+    chainTxs: [], chainPayout: null, chainHead: null,
     lines: priced.lines.map((l) => ({ itemId: l.itemId, title: l.title, category: l.category, kind: l.kind, unitPrice: decimal(l.unitPrice), quantity: l.quantity, lineTotal: decimal(l.lineTotal) })),
     events: [{ fromStatus: null, toStatus: "pending_payment", createdAt }],
     escrow: null, intent: { status: "requires_payment", evidenceNote: null }, disputes: [], deliveryCode: null,

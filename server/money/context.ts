@@ -5,6 +5,7 @@ import type { Redis } from "ioredis";
 import type { Logger } from "#server/observability/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { RailRegistry } from "./rails/index.ts";
+import type { ChainRuntime } from "#server/chain/index.ts";
 
 export type OrderEventKind = "created" | "paid" | "shipped" | "delivered" | "disputed" | "released" | "refunded" | "expired";
 export type PayoutKind = "release" | "refund";
@@ -32,6 +33,8 @@ export interface MoneyContext {
   prefix: string;
   config: MoneyConfig;
   rails: RailRegistry;
+  /** The chain the on-chain rails run on; null when they are off. */
+  chain: ChainRuntime | null;
   logger: Logger;
   scheduler: MoneyScheduler;
   /** Publishes an order event after commit (notifyTenantAdmins); never throws. */

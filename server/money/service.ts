@@ -12,7 +12,7 @@ import type { Logger } from "#server/observability/index.ts";
 import type { NotificationEvent } from "#server/bots/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts";
-import { defaultRails, type RailRegistry } from "./rails/index.ts";
+import { defaultRails, type RailRegistry, type ShopRails } from "./rails/index.ts";
 import { checkout, eligibleRails } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
 import { enterDeliveryCode, shipOrder } from "./fulfilment.ts";
@@ -25,6 +25,8 @@ import { amountText } from "./amounts.ts";
 import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
 import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
+import type { ChainRuntime } from "#server/chain/index.ts";
+import { payoutGuard } from "./chain-events.ts";
 
 export interface MoneyDeps {
   prisma: PrismaClient;
@@ -39,6 +41,8 @@ export interface MoneyDeps {
   /** Called after the global kill switch flips, so workers stop (or resume) claiming money jobs. */
   onGlobalKillSwitch?(engaged: boolean): Promise<void>;
   rails?: RailRegistry;
+  /** The chain of the on-chain rails (connectChain at start-up); absent or null: those rails are off. */
+  chain?: ChainRuntime | null;
   now?: () => Date;
 }
 
@@ -53,7 +57,8 @@ export class MoneyService {
     const ctx: MoneyContext = {
       prisma: deps.prisma, redis: deps.redis, prefix: deps.prefix, config: deps.config, logger: deps.logger, scheduler: deps.scheduler,
       sql: deps.sql,
-      rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox }),
+      rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox, chain: deps.chain, payoutAllowed: payoutGuard(deps.prisma) }),
+      chain: deps.chain ?? null,
       now: deps.now ?? (() => new Date()),
       publish: async (o, kind) => {
         try {
@@ -80,10 +85,13 @@ export class MoneyService {
   async paymentOptions(tenantId: string, cart: { total: string; categories: (string | null)[] }) {
     const policy = await this.deps.prisma.tenantPaymentPolicy.findUnique({
       where: { tenantId },
-      select: { allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true },
+      select: {
+        allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true, payoutAddress: true,
+        tenant: { select: { currency: true } },
+      },
     });
     if (!policy) return null;
-    const eligible = eligibleRails(policy, this.ctx.rails.configured(), cart);
+    const eligible = eligibleRails(policy, this.ctx.rails.configured({ currency: policy.tenant.currency, payoutAddress: policy.payoutAddress }), cart);
     return {
       ...eligible,
       defaultRail: eligible.rails.includes(policy.defaultRail) ? policy.defaultRail : (eligible.rails[0] ?? null),
@@ -97,13 +105,13 @@ export class MoneyService {
    * Rails this deployment can take a payment on right now: the registry paymentOptions and checkout read, so the
    * dashboard's "not offered to buyers" warning can never disagree with what checkout offers.
    */
-  configuredRails(): PaymentRail[] {
-    return this.ctx.rails.configured();
+  configuredRails(shop?: ShopRails): PaymentRail[] {
+    return this.ctx.rails.configured(shop);
   }
 
   /** The allowed rails checkout silently leaves out because nothing here is configured to take them. */
-  unconfiguredRails(allowedRails: readonly PaymentRail[]): PaymentRail[] {
-    const configured = this.configuredRails();
+  unconfiguredRails(allowedRails: readonly PaymentRail[], shop?: ShopRails): PaymentRail[] {
+    const configured = this.configuredRails(shop);
     return allowedRails.filter((r) => !configured.includes(r));
   }
 

@@ -15,13 +15,15 @@ import { transition } from "./state-machine.ts";
 import { minus, negate } from "./amounts.ts";
 import { failpoint } from "./failpoints.ts";
 import type { RailOrder } from "./rails/index.ts";
+import { requestChainPayout } from "./chain-events.ts";
 
 export const SYSTEM: AuditActor = { userId: null, kind: "system" };
 /** How long a started payment keeps its order from expiring. */
 const PAYMENT_WINDOW_MS = 10 * 60_000;
 /** What funding needs of an order: the full row, or the view's row (loadOrder). */
-export type FundableOrder = Pick<Order, "id" | "tenantId" | "rail" | "status" | "currency" | "total" | "feeAmount" | "paidAt">;
-const railOrder = (order: Pick<Order, "id" | "tenantId" | "total" | "currency">): RailOrder => ({ id: order.id, tenantId: order.tenantId, total: order.total.toFixed(), currency: order.currency });
+export type FundableOrder = Pick<Order, "id" | "tenantId" | "rail" | "status" | "currency" | "total" | "feeAmount" | "paidAt" | "chainRef">;
+const railOrder = (order: Pick<Order, "id" | "tenantId" | "total" | "currency" | "chainRef">): RailOrder =>
+  ({ id: order.id, tenantId: order.tenantId, total: order.total.toFixed(), currency: order.currency, chainRef: order.chainRef });
 
 /** The funding posting: buyer money in from outside; into escrow (a hold) or on to the merchant minus the fee. */
 function fundingEntries(order: FundableOrder, holds: boolean) {
@@ -49,7 +51,7 @@ function fundingEntries(order: FundableOrder, holds: boolean) {
 export async function recordFunding(
   ctx: MoneyContext, order: FundableOrder, evidence: { externalRef?: string; note?: string; actor: AuditActor },
 ): Promise<{ replayed: true } | { replayed: false; holds: boolean; at: Date }> {
-  const holds = ctx.rails.settler(order.rail)?.holdsFunds ?? false;
+  const holds = ctx.rails.settler(order.rail, order)?.holdsFunds ?? false;
   const at = ctx.now();
   const fund = JSON.stringify({
     tenantId: order.tenantId, orderId: order.id, to: holds ? "escrow_funded" : "paid", holds, at: at.toISOString(), actor: evidence.actor.kind,
@@ -78,8 +80,8 @@ export async function findOrder(ctx: MoneyContext, tenantId: string, orderId: st
 /** The sandbox rail's "buyer pays": the outside transfer first, then the ledger. */
 export async function sandboxPay(ctx: MoneyContext, order: FundableOrder) {
   if (!ctx.config.sandbox) throw new ApiError(404, "NOT_FOUND", "No such endpoint.");
-  const rail = ctx.rails.get(order.rail);
-  if (!rail.fund) throw new ApiError(409, "CONFLICT", "This order is not paid through the sandbox.");
+  const rail = ctx.rails.settler(order.rail, order);
+  if (!rail?.available() || !rail.fund) throw new ApiError(409, "CONFLICT", "This order is not paid through the sandbox.");
   if (order.status !== "pending_payment") {
     if (order.paidAt) return { replayed: true as const };
     throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it can no longer be paid.`);
@@ -108,8 +110,18 @@ export async function markInvoicePaid(ctx: MoneyContext, actor: AuditActor, tena
   return result;
 }
 
-/** Settles a hold: the escrow row changes once (HELD → RELEASED | REFUNDED) together with its posting. */
+/**
+ * Settles a hold as decided. Off chain: at once. On chain: the escrow stays HELD and an arbiter payout is requested;
+ * the posting is made when the contract's event is confirmed (chain-events.ts), so a payout that fails on chain
+ * never shows in the ledger as paid.
+ */
 export async function settleEscrow(tx: Tx, order: Order, kind: PayoutKind, now: Date) {
+  if (order.chainRef) return requestChainPayout(tx, order, kind);
+  return settleEscrowNow(tx, order, kind, now);
+}
+
+/** The escrow row changes once (HELD → RELEASED | REFUNDED) together with its posting. */
+export async function settleEscrowNow(tx: Tx, order: Order, kind: PayoutKind, now: Date) {
   const total = order.total.toFixed();
   const fee = order.feeAmount.toFixed();
   const { count } = await tx.escrow.updateMany({
@@ -156,7 +168,7 @@ export async function releaseOrder(ctx: MoneyContext, tenantId: string, orderId:
 
 /** Sends the outside transfer for a settled escrow; idempotent by key, so retries never pay twice. */
 export async function payout(ctx: MoneyContext, order: Order, kind: PayoutKind) {
-  const rail = ctx.rails.settler(order.rail);
+  const rail = ctx.rails.settler(order.rail, order);
   if (!rail?.holdsFunds) return;
   const send = kind === "release" ? rail.release : rail.refund;
   if (!send) return;
@@ -168,7 +180,13 @@ export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: 
   const order = await findOrder(ctx, tenantId, orderId);
   if (order.status !== "pending_payment" || order.expiresAt > ctx.now()) return false;
   // The money arrived (a crash or a slow confirmation left it unrecorded): record it rather than cancel a paid order.
-  if (await ctx.rails.settler(order.rail)?.funded?.(railOrder(order))) {
+  const rail = ctx.rails.settler(order.rail, order);
+  // A payment seen on chain but not yet final: expiry waits for it (a confirmed late one would only be refunded).
+  if (await rail?.paymentInFlight?.(railOrder(order))) {
+    await afterCommit(ctx, "reschedule expiry", () => ctx.scheduler.expire(order, new Date(ctx.now().getTime() + PAYMENT_WINDOW_MS)));
+    return false;
+  }
+  if (await rail?.funded?.(railOrder(order))) {
     if (!(await recordFunding(ctx, order, { actor: SYSTEM })).replayed) await ctx.publish(order, "paid");
     return false;
   }

@@ -9,7 +9,7 @@ import { decimal } from "./amounts.ts";
 export const orderSelect = {
   id: true, tenantId: true, status: true, rail: true, currency: true, subtotal: true, total: true, feeBps: true, feeAmount: true,
   guestEmail: true, shippingAddress: true, requiresShipping: true, acknowledgedNoEscrow: true, expiresAt: true, paidAt: true,
-  shippedAt: true, deliveredAt: true, releaseAfter: true, closedAt: true, createdAt: true,
+  shippedAt: true, deliveredAt: true, releaseAfter: true, closedAt: true, createdAt: true, chainRef: true, chainAmount: true, chainMerchant: true,
   lines: { select: { itemId: true, title: true, category: true, kind: true, unitPrice: true, quantity: true, lineTotal: true } },
   events: { select: { fromStatus: true, toStatus: true, createdAt: true }, orderBy: { createdAt: "asc" as const } },
   escrow: { select: { status: true, amount: true, releasedAmount: true, refundedAmount: true, feeAmount: true, heldAt: true, settledAt: true } },
@@ -17,7 +17,15 @@ export const orderSelect = {
   disputes: { select: { id: true, status: true, reason: true, resolution: true, openedAt: true, resolvedAt: true }, orderBy: { openedAt: "asc" as const } },
   deliveryCode: { select: { nonce: true, codeHash: true, expiresAt: true, consumedAt: true } },
 } satisfies Prisma.OrderSelect;
-export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }>;
+/** An on-chain order's transactions as the indexer saw them, and its arbiter payout. */
+export interface ChainTx { name: string; txHash: string; block: string; status: string; outcome: string; flagReason: string | null }
+export interface ChainExtras {
+  chainTxs: ChainTx[];
+  chainPayout: { kind: string; status: string; txHash: string | null; lastError: string | null } | null;
+  /** The newest block the indexer saw (for confirmation counts). */
+  chainHead: string | null;
+}
+export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }> & ChainExtras;
 
 // The order with everything its views show, as one statement (through Prisma the nested select costs ~2 ms of CPU
 // per read, most of a buyer's request; ADR 010). Amounts come back as text: no float ever touches them.
@@ -27,6 +35,13 @@ const ORDER_JSON = `json_build_object(
   'shippingAddress', o.shipping_address, 'requiresShipping', o.requires_shipping, 'acknowledgedNoEscrow', o.acknowledged_no_escrow,
   'expiresAt', o.expires_at, 'paidAt', o.paid_at, 'shippedAt', o.shipped_at, 'deliveredAt', o.delivered_at,
   'releaseAfter', o.release_after, 'closedAt', o.closed_at, 'createdAt', o.created_at,
+  'chainRef', o.chain_ref, 'chainAmount', o.chain_amount::text, 'chainMerchant', o.chain_merchant,
+  'chainTxs', CASE WHEN o.chain_ref IS NULL THEN '[]'::json ELSE coalesce((SELECT json_agg(json_build_object('name', e.name, 'txHash', e.tx_hash,
+      'block', e.block_number::text, 'status', e.status, 'outcome', e.outcome, 'flagReason', e.flag_reason) ORDER BY e.block_number, e.log_index)
+    FROM chain_events e WHERE e.chain_ref = o.chain_ref), '[]') END,
+  'chainPayout', (SELECT json_build_object('kind', p.kind, 'status', p.status, 'txHash', p.tx_hash, 'lastError', p.last_error)
+    FROM chain_payouts p WHERE o.chain_ref IS NOT NULL AND p.chain_ref = o.chain_ref),
+  'chainHead', CASE WHEN o.chain_ref IS NULL THEN NULL ELSE (SELECT max(c.head_block)::text FROM chain_checkpoints c) END,
   'lines', coalesce((SELECT json_agg(json_build_object('itemId', l.item_id, 'title', l.title, 'category', l.category, 'kind', l.kind,
       'unitPrice', l.unit_price::text, 'quantity', l.quantity, 'lineTotal', l.line_total::text))
     FROM order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id), '[]'),
@@ -56,6 +71,7 @@ function orderRowOf(json: OrderJson): OrderRow {
     subtotal: decimal(json.subtotal), total: decimal(json.total), feeAmount: decimal(json.feeAmount),
     expiresAt: new Date(json.expiresAt), paidAt: date(json.paidAt), shippedAt: date(json.shippedAt), deliveredAt: date(json.deliveredAt),
     releaseAfter: date(json.releaseAfter), closedAt: date(json.closedAt), createdAt: new Date(json.createdAt),
+    chainAmount: json.chainAmount === null ? null : decimal(json.chainAmount),
     lines: json.lines.map((l) => ({ ...l, unitPrice: decimal(l.unitPrice), lineTotal: decimal(l.lineTotal) })),
     events: json.events.map((e) => ({ ...e, createdAt: new Date(e.createdAt) })),
     escrow: json.escrow && {
@@ -124,13 +140,32 @@ function common(row: OrderRow) {
   };
 }
 
+/**
+ * The on-chain payment an order asks for (pinned interface: the wallet pays exactly this), with how deep its funding
+ * transaction is. Null for orders paid any other way, or when this deployment has no chain.
+ */
+export function chainPayment(ctx: MoneyContext, row: OrderRow) {
+  const chain = ctx.chain;
+  if (!row.chainRef || !chain || !row.chainAmount || !row.chainMerchant) return null;
+  const required = chain.confirmations;
+  const funding = row.chainTxs.filter((t) => (t.name === "Funded" || t.name === "PaidDirect") && t.status !== "orphaned").at(-1);
+  const seen = !funding ? 0 : funding.status === "confirmed" ? required
+    : Math.max(0, Math.min(required - 1, Number(BigInt(row.chainHead ?? funding.block) - BigInt(funding.block) + 1n)));
+  return {
+    kind: "wallet" as const, rail: row.rail, chainId: chain.chainId, contract: chain.escrow, token: chain.token, tokenSymbol: chain.tokenSymbol,
+    tokenDecimals: chain.tokenDecimals, amountBaseUnits: row.chainAmount.toFixed(), orderRef: row.chainRef, merchant: row.chainMerchant,
+    confirmations: { seen, required }, txHash: funding?.txHash ?? null,
+  };
+}
+
 export function buyerView(ctx: MoneyContext, row: OrderRow) {
   const code = row.deliveryCode;
   const shown = code && !code.consumedAt && row.status === "fulfilling" ? storedDeliveryCode(secretsOf(ctx.config), row.id, code.nonce, code.codeHash) : null;
-  const rail = ctx.rails.settler(row.rail);
+  const rail = ctx.rails.settler(row.rail, row);
   return {
     ...common(row),
-    paymentInstructions: row.status === "pending_payment" && rail ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency }) : null,
+    payment: chainPayment(ctx, row),
+    paymentInstructions: row.status === "pending_payment" && rail ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency, chainRef: row.chainRef }) : null,
     sandboxPay: row.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
     canDispute: row.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(row.status),
     deliveryCode: shown && code ? { code: shown, expiresAt: code.expiresAt } : null,
@@ -140,6 +175,8 @@ export function buyerView(ctx: MoneyContext, row: OrderRow) {
 export function merchantView(row: OrderRow) {
   return {
     ...common(row),
+    // On-chain orders: every transaction the indexer saw for it (funding, release/refund) and the arbiter's payout.
+    chain: row.chainRef ? { orderRef: row.chainRef, merchant: row.chainMerchant, amountBaseUnits: row.chainAmount?.toFixed() ?? null, head: row.chainHead, txs: row.chainTxs, payout: row.chainPayout } : null,
     feeBps: row.feeBps,
     feeAmount: row.feeAmount.toFixed(),
     guestEmail: row.guestEmail,

@@ -1,12 +1,19 @@
-/** The rail registry: which adapter serves which rail. On-chain and Stripe adapters register here later. */
+/**
+ * The rail registry: which adapter serves which rail for which shop. `escrow` and `direct` may each have two: the
+ * on-chain adapter (for a shop whose currency is the chain token and whose payout address is set) and the sandbox
+ * (PAYMENTS_SANDBOX, never in production). An order settles through the adapter it was made on: on chain when it
+ * carries a chain reference.
+ */
 import type { PaymentRail } from "@prisma/client";
 import type { SqlRunner } from "#server/db/index.ts";
+import type { ChainRuntime } from "#server/chain/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import { SandboxLedger, sandboxDirectRail, sandboxEscrowRail } from "./sandbox.ts";
-import type { RailAdapter } from "./types.ts";
+import { chainRail } from "./chain.ts";
+import type { RailAdapter, ShopRails } from "./types.ts";
 
-export type { RailAdapter, RailOrder, ExternalTransfer, PaymentInstructions } from "./types.ts";
+export type { RailAdapter, RailOrder, ExternalTransfer, PaymentInstructions, ShopRails, ChainTerms } from "./types.ts";
 export { SandboxLedger } from "./sandbox.ts";
 
 const manualInvoiceRail: RailAdapter = {
@@ -20,26 +27,30 @@ const manualInvoiceRail: RailAdapter = {
 };
 
 export class RailRegistry {
-  private adapters = new Map<PaymentRail, RailAdapter>();
+  private adapters: RailAdapter[];
+  /** Adapters in order of preference: the first available one for a shop serves its new orders. */
   constructor(adapters: RailAdapter[]) {
-    for (const a of adapters) this.adapters.set(a.rail, a);
+    this.adapters = adapters;
   }
-  /** Rails that can take a payment right now. */
-  configured(): PaymentRail[] {
-    return [...this.adapters.values()].filter((a) => a.available()).map((a) => a.rail);
+  /** Rails that can take a payment right now for this shop (without a shop: those that need nothing of it). */
+  configured(shop?: ShopRails): PaymentRail[] {
+    return [...new Set(this.adapters.filter((a) => a.available(shop)).map((a) => a.rail))];
   }
-  get(rail: PaymentRail): RailAdapter {
-    const a = this.adapters.get(rail);
-    if (!a || !a.available()) throw new ApiError(400, "RAIL_NOT_ALLOWED", `The ${rail} rail is not available.`);
+  /** The adapter a new order of this shop is made on. */
+  get(rail: PaymentRail, shop?: ShopRails): RailAdapter {
+    const a = this.adapters.find((x) => x.rail === rail && x.available(shop));
+    if (!a) throw new ApiError(400, "RAIL_NOT_ALLOWED", `The ${rail} rail is not available.`);
     return a;
   }
-  /** Even an unavailable adapter may settle what it already holds (e.g. after the sandbox was switched off). */
-  settler(rail: PaymentRail): RailAdapter | undefined {
-    return this.adapters.get(rail);
+  /** The adapter an existing order settles through; even an unavailable one may settle what it already holds. */
+  settler(rail: PaymentRail, order?: { chainRef?: string | null }): RailAdapter | undefined {
+    const onChain = Boolean(order?.chainRef);
+    return this.adapters.find((x) => x.rail === rail && Boolean(x.onChain) === onChain);
   }
 }
 
-export function defaultRails(sql: SqlRunner, options: { sandbox: boolean }) {
+export function defaultRails(sql: SqlRunner, options: { sandbox: boolean; chain?: ChainRuntime | null; payoutAllowed?: Parameters<typeof chainRail>[3] }) {
   const sandbox = new SandboxLedger(sql);
-  return new RailRegistry([sandboxEscrowRail(sandbox, options.sandbox), sandboxDirectRail(sandbox, options.sandbox), manualInvoiceRail]);
+  const chain = options.chain ? [chainRail("escrow", options.chain, sql, options.payoutAllowed), chainRail("direct", options.chain, sql, options.payoutAllowed)] : [];
+  return new RailRegistry([...chain, sandboxEscrowRail(sandbox, options.sandbox), sandboxDirectRail(sandbox, options.sandbox), manualInvoiceRail]);
 }

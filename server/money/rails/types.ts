@@ -1,10 +1,11 @@
 /**
  * The rail adapter interface (docs/money.md "Rails"). The core (checkout, state machine, ledger) never knows how money
  * moves outside the platform; each rail does only what it needs:
- *   fund     — move the buyer's money in (sandbox now; an on-chain indexer or a PSP webhook later calls the core);
+ *   fund     — move the buyer's money in (the sandbox; the on-chain indexer and a PSP webhook call the core instead);
  *   release  — pay the merchant out of a hold;   refund — return a hold to the buyer.
- * Outside calls are idempotent by key (`<kind>:<orderId>`): the outside system dedupes, so a retried job or a
- * recovered crash never moves money twice. They are called after the ledger commit, never inside it.
+ * Outside calls are idempotent by key (`<kind>:<orderId>`, or the order's chain reference): the outside system
+ * dedupes, so a retried job or a recovered crash never moves money twice. They are called after the ledger commit,
+ * never inside it.
  */
 import type { PaymentRail } from "@prisma/client";
 
@@ -13,6 +14,14 @@ export interface RailOrder {
   tenantId: string;
   total: string;
   currency: string;
+  /** On-chain orders: the bytes32 reference the contract knows the order by. */
+  chainRef?: string | null;
+}
+
+/** What decides whether a shop can be offered a rail: on-chain rails need the token's currency and a payout address. */
+export interface ShopRails {
+  currency: string;
+  payoutAddress: string | null;
 }
 
 export interface ExternalTransfer {
@@ -22,21 +31,29 @@ export interface ExternalTransfer {
 }
 
 export interface PaymentInstructions {
-  kind: "sandbox" | "invoice" | "none";
+  kind: "sandbox" | "invoice" | "wallet" | "none";
   text: string;
 }
+
+export type ChainTerms = { ref: string; amount: bigint; merchant: string } | { refused: string };
 
 export interface RailAdapter {
   readonly rail: PaymentRail;
   /** Funds stay with the platform until delivery (escrow) rather than going to the merchant at payment. */
   readonly holdsFunds: boolean;
-  /** Configured and usable now (e.g. the sandbox needs PAYMENTS_SANDBOX=true). */
-  available(): boolean;
+  /** Paid through the escrow contract: the order carries a chain reference. */
+  readonly onChain?: boolean;
+  /** Configured and usable now for this shop (e.g. the sandbox needs PAYMENTS_SANDBOX=true). */
+  available(shop?: ShopRails): boolean;
   instructions(order: RailOrder): PaymentInstructions;
+  /** On-chain rails: the reference, exact amount and merchant address the contract must see for this order. */
+  chainTerms?(order: { total: string; currency: string }, shop: ShopRails): ChainTerms;
   /** Moves the buyer's money in; only rails the platform can drive itself (the sandbox) implement it. */
   fund?(order: RailOrder): Promise<ExternalTransfer>;
   release?(order: RailOrder): Promise<ExternalTransfer>;
   refund?(order: RailOrder): Promise<ExternalTransfer>;
   /** Whether the buyer's money for this order already arrived outside (expiry must not cancel a paid order). */
   funded?(order: RailOrder): Promise<boolean>;
+  /** Whether a payment was seen but is not yet final (expiry waits for it rather than cancel). */
+  paymentInFlight?(order: RailOrder): Promise<boolean>;
 }
