@@ -16,6 +16,7 @@ import { createApp } from "./app.ts";
 import { createServices } from "./services.ts";
 import { createJobHandlers, legacyJobUpgrades, registerSchedules, startWorker } from "./jobs/index.ts";
 import { armFailpoints, syncMoneyQueuePause } from "./money/index.ts";
+import { connectChain, type ChainRuntime } from "./chain/index.ts";
 
 let env: Env;
 try {
@@ -52,7 +53,16 @@ process.on("SIGTERM", () => void shutdown("SIGTERM"));
 process.on("SIGINT", () => void shutdown("SIGINT"));
 
 
-const services = createServices({ prisma: db.prisma, sql: db.run, redis, env, logger });
+// The on-chain rails: connected before anything serves, so a wrong contract, token or key stops start-up.
+let chain: ChainRuntime | null;
+try {
+  chain = await connectChain(env);
+} catch (err) {
+  console.error(`Invalid configuration:\n  - ${(err as Error).message}`);
+  process.exit(1);
+}
+if (chain) logger.info({ chainId: chain.chainId, escrow: chain.escrow, token: chain.token, symbol: chain.tokenSymbol, arbiter: chain.arbiter?.account.address ?? null }, "on-chain rails on");
+const services = createServices({ prisma: db.prisma, sql: db.run, redis, env, logger, chain });
 closers.push(() => services.close());
 
 if (env.MODE !== "worker") {

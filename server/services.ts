@@ -19,6 +19,7 @@ import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
 import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/index.ts";
 import { MoneyService, bullScheduler, moneyConfigFromEnv, syncMoneyQueuePause } from "./money/index.ts";
 import { ApiError, CircuitBreaker } from "./http/index.ts";
+import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 
@@ -51,7 +52,7 @@ export interface Services {
   publishTenancyChange(reason: string): Promise<void>;
 }
 
-export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; redis: Redis; env: Env; logger: Logger }): Services {
+export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; redis: Redis; env: Env; logger: Logger; chain?: ChainRuntime | null }): Services {
   const { prisma, redis, env, logger } = deps;
   // The write has committed by now; if Redis is down the caches still expire within TENANT_CACHE_TTL_MS, so the
   // mutation must not be reported as failed. The failure is logged loudly instead.
@@ -81,6 +82,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   const money = new MoneyService({
     prisma, sql: deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
     onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
+    chain: deps.chain ?? null,
   });
   return {
     prisma,
@@ -118,7 +120,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     },
     auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000, secureCookiesOnly: env.NODE_ENV === "production" }),
     team: new TeamService({ prisma }),
-    tenants: new TenantLifecycle({ prisma, publish }),
+    tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
     catalog: new CatalogService({ prisma }),
     uploads: new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) }),
     publishTenancyChange: publish,

@@ -17,7 +17,7 @@ export const meta: MetaFunction = (args) => shopMeta(args, { title: "Your cart",
 
 export async function loader({ context }: LoaderFunctionArgs) {
   const tenant = requireShop(context);
-  return { currency: tenant.currency, escrow: escrowByDefault(context, { allowedRails: tenant.paymentRails, defaultRail: tenant.defaultRail }) };
+  return { currency: tenant.currency, escrow: escrowByDefault(context, { allowedRails: tenant.paymentRails, defaultRail: tenant.defaultRail, currency: tenant.currency, payoutAddress: tenant.payoutAddress }) };
 }
 
 /** The cart lives in this browser (localStorage); the page refreshes every line from the shop before totals. */

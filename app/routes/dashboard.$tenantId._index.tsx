@@ -36,7 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           allowedRails: policy.allowedRails,
           defaultRail: policy.defaultRail,
           // Checkout's own registry decides this (MoneyService.unconfiguredRails), so the two never disagree.
-          notOffered: context.services.money.unconfiguredRails(policy.allowedRails),
+          notOffered: context.services.money.unconfiguredRails(policy.allowedRails, { currency: tenant.currency, payoutAddress: policy.payoutAddress }),
         }
       : null,
     teamSize: members.length,

@@ -54,7 +54,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   return {
     policy: { ...p, updatedAt: p.updatedAt.toISOString() },
     // Checkout's own registry, so a rail this page calls "not set up" is exactly one checkout leaves out.
-    configuredRails: context.services.money.configuredRails(),
+    configuredRails: context.services.money.configuredRails({ currency, payoutAddress: (p as { payoutAddress?: string | null }).payoutAddress ?? null }),
     currency,
     canEdit: can(roles, "policy.edit"),
   };
@@ -75,7 +75,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     return json({ result: replyWithApiError(submission, err), saved: false, notOffered: none, allowed: none }, { status: 400 });
   }
   // Saved as asked (the policy may name a rail before it is set up), but the merchant hears what buyers will miss.
-  return json({ result: submission.reply(), saved: true, notOffered: money.unconfiguredRails(submission.value.allowedRails), allowed: submission.value.allowedRails });
+  return json({ result: submission.reply(), saved: true, notOffered: money.unconfiguredRails(submission.value.allowedRails, { currency: await tenantCurrency(prisma, tenantId), payoutAddress: (await getPaymentPolicy(prisma, tenantId) as { payoutAddress?: string | null }).payoutAddress ?? null }), allowed: submission.value.allowedRails });
 }
 
 export default function PaymentsPage() {

@@ -21,7 +21,7 @@ export async function loadPreview(context: AppLoadContext, slug: string, request
     where: { slug },
     select: {
       id: true, slug: true, status: true, currency: true, displayName: true, brand: true,
-      paymentPolicy: { select: { allowedRails: true, defaultRail: true } },
+      paymentPolicy: { select: { allowedRails: true, defaultRail: true, payoutAddress: true } },
       // The resolver's rule for the primary host (server/tenancy/resolver.ts): a serving custom domain, else the subdomain.
       domains: { where: { isPrimary: true, status: { in: ["active", "degraded"] } }, select: { hostname: true }, take: 1 },
       roles: { where: { userId: actor.userId }, select: { role: true }, take: 1 },
@@ -44,7 +44,7 @@ export async function loadPreview(context: AppLoadContext, slug: string, request
       logoUrl: brand.logoUrl ?? null,
       supportEmail: brand.supportEmail ?? null,
       hidePlatformBadge: brand.hidePlatformBadge ?? false,
-      escrowByDefault: escrowByDefault(context, policy),
+      escrowByDefault: escrowByDefault(context, { ...policy, currency: tenant.currency }),
     },
   };
 }

@@ -8,13 +8,22 @@ import type { AppLoadContext } from "@remix-run/node";
  * The rail checkout preselects for a cart that triggers no escrow rule, picked as server/money/checkout.ts does:
  * the policy's default when this deployment can take it, else the first allowed rail it can.
  */
-export function checkoutDefaultRail(context: AppLoadContext, policy: { allowedRails: string[]; defaultRail: string | null }) {
-  const configured: string[] = context.services.money.ctx.rails.configured();
+interface RailPolicy {
+  allowedRails: string[];
+  defaultRail: string | null;
+  /** The shop's currency and payout address decide whether the on-chain rails can serve it. */
+  currency?: string;
+  payoutAddress?: string | null;
+}
+
+export function checkoutDefaultRail(context: AppLoadContext, policy: RailPolicy) {
+  const shop = policy.currency === undefined ? undefined : { currency: policy.currency, payoutAddress: policy.payoutAddress ?? null };
+  const configured: string[] = context.services.money.ctx.rails.configured(shop);
   const usable = policy.allowedRails.filter((r) => configured.includes(r));
   return policy.defaultRail && usable.includes(policy.defaultRail) ? policy.defaultRail : (usable[0] ?? null);
 }
 
-export function escrowByDefault(context: AppLoadContext, policy: { allowedRails: string[]; defaultRail: string | null }) {
+export function escrowByDefault(context: AppLoadContext, policy: RailPolicy) {
   return checkoutDefaultRail(context, policy) === "escrow";
 }
 

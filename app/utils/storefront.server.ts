@@ -30,7 +30,7 @@ export function shopInfo(context: AppLoadContext, tenant: ResolvedTenant): ShopI
     supportEmail: tenant.brand.supportEmail ?? null,
     hidePlatformBadge: tenant.brand.hidePlatformBadge ?? false,
     primaryHost: tenant.primaryHost,
-    escrowByDefault: escrowByDefault(context, { allowedRails: tenant.paymentRails, defaultRail: tenant.defaultRail }),
+    escrowByDefault: escrowByDefault(context, { allowedRails: tenant.paymentRails, defaultRail: tenant.defaultRail, currency: tenant.currency, payoutAddress: tenant.payoutAddress }),
   };
 }
 

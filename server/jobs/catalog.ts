@@ -33,6 +33,8 @@ export const jobCatalog = {
   "money.release": { schema: moneyJob, attempts: 8, queue: MONEY_QUEUE },
   "money.payout": { schema: moneyJob.extend({ kind: z.enum(["release", "refund"]) }), attempts: 10, queue: MONEY_QUEUE },
   "money.sweep": { schema: z.object({}), attempts: 1, queue: MONEY_QUEUE },
+  // The on-chain rails: index the escrow contract, post what is confirmed, move arbiter payouts on (one leader).
+  "money.chain-tick": { schema: z.object({}), attempts: 1, queue: MONEY_QUEUE },
   // Read-only, so it stays on the platform queue and keeps running while the kill switch pauses money jobs.
   "money.reconcile": { schema: z.object({ trigger: z.string().max(40) }), attempts: 3 },
 } as const;

@@ -47,7 +47,7 @@ const KILL_SWITCH_RETRY_MS = 30_000;
  * While a kill switch is on, a money job that was already claimed puts itself back (delayed, no attempt spent) instead
  * of running; the global switch also pauses the money queue outright (syncMoneyQueuePause).
  */
-function moneyJobHandlers(money: MoneyService): Pick<JobHandlers, "money.expire" | "money.release" | "money.payout" | "money.sweep" | "money.reconcile"> {
+function moneyJobHandlers(money: MoneyService): Pick<JobHandlers, "money.expire" | "money.release" | "money.payout" | "money.sweep" | "money.chain-tick" | "money.reconcile"> {
   async function guarded(tenantId: string | null, job: Job, token: string | undefined, run: () => Promise<unknown>) {
     const wait = async () => {
       if (!token) throw new ApiError(423, "KILL_SWITCH_ON", "Payments are paused.");
@@ -67,6 +67,7 @@ function moneyJobHandlers(money: MoneyService): Pick<JobHandlers, "money.expire"
     "money.release": (d, job, token) => guarded(d.tenantId, job, token, () => money.release(d.tenantId, d.orderId)),
     "money.payout": (d, job, token) => guarded(d.tenantId, job, token, () => money.payout(d.tenantId, d.orderId, d.kind)),
     "money.sweep": (_d, job, token) => guarded(null, job, token, () => money.sweep()),
+    "money.chain-tick": (_d, job, token) => guarded(null, job, token, () => money.chainTick()),
     "money.reconcile": async (d) => {
       await money.reconcile(d.trigger);
     },

@@ -26,7 +26,7 @@ import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
 import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
-import { payoutGuard } from "./chain-events.ts";
+import { chainTick, payoutGuard, refundFlaggedFunding } from "./chain-events.ts";
 
 export interface MoneyDeps {
   prisma: PrismaClient;
@@ -70,6 +70,20 @@ export class MoneyService {
       },
     };
     this.ctx = ctx;
+  }
+
+  // On-chain rails ---------------------------------------------------------------------------------------------------
+  get chainEnabled() {
+    return this.ctx.chain !== null;
+  }
+
+  /** One tick of the chain job: index, post what is confirmed, move payouts on. */
+  chainTick() {
+    return chainTick(this.ctx);
+  }
+
+  refundFlaggedFunding(actor: AuditActor, eventId: string) {
+    return refundFlaggedFunding(this.ctx, actor, eventId);
   }
 
   // Buyers (storefront host) -------------------------------------------------------------------------------------

@@ -22,7 +22,8 @@ export const tenantPatchSchema = z.object({
   displayName: z.string().trim().min(1).max(80).optional(),
   brand: brandSchema.optional(),
   localeDefaults: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1).max(10).optional(),
-  currency: z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code like USD").optional(),
+  // An ISO 4217 code, or the on-chain rails' token symbol (checked against the chain in TenantLifecycle.update).
+  currency: z.string().regex(/^[A-Za-z0-9]{2,11}$/, "must be an ISO 4217 code like USD").optional(),
 });
 
 export const transitionSchema = z.object({ reason: z.string().trim().min(3, "Give a reason.").max(500) });
@@ -48,7 +49,7 @@ export const tenantSelect = {
 } as const;
 
 export class TenantLifecycle {
-  constructor(private deps: { prisma: PrismaClient; publish: (reason: string) => Promise<void> }) {}
+  constructor(private deps: { prisma: PrismaClient; publish: (reason: string) => Promise<void>; /** The chain token's symbol, when the on-chain rails are on. */ tokenSymbol?: string | null }) {}
 
   async create(actor: AuditActor & { userId: string }, input: z.infer<typeof tenantCreateSchema>) {
     const problem = await slugProblem(this.deps.prisma, input.slug);
@@ -82,6 +83,10 @@ export class TenantLifecycle {
 
   async update(actor: AuditActor, tenantId: string, input: z.infer<typeof tenantPatchSchema>) {
     const { version, ...fields } = input;
+    if (fields.currency !== undefined && !/^[A-Z]{3}$/.test(fields.currency) && fields.currency !== this.deps.tokenSymbol) {
+      const message = `must be an ISO 4217 code like USD${this.deps.tokenSymbol ? ` or ${this.deps.tokenSymbol}, the on-chain token` : ""}`;
+      throw new ApiError(400, "VALIDATION_ERROR", `currency: ${message}`, { issues: [{ in: "body", path: "currency", message }] });
+    }
     const changed = Object.keys(fields).filter((k) => fields[k as keyof typeof fields] !== undefined);
     const tenant = await this.deps.prisma.$transaction(async (tx) => {
       const { count } = await tx.tenant.updateMany({

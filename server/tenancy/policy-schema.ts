@@ -20,6 +20,9 @@ export const paymentPolicySchema = z
       .default(null),
     escrowRequiredForCategories: z.array(z.string().trim().min(1).max(60)).max(50).default([]),
     buyerDisclosureMode: z.enum(["strict", "plain"]).default("strict"),
+    // Where the on-chain rails pay the shop. Omitted: unchanged; null: removed (the chain rails stop being offered).
+    // The EIP-55 checksum of a mixed-case address is checked on the server (putPaymentPolicy).
+    payoutAddress: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, "Use a 0x address of 40 hex characters.").nullable().optional(),
   })
   .refine((p) => p.allowedRails.includes(p.defaultRail), { message: "The default rail must be one of the allowed rails.", path: ["defaultRail"] })
   .refine((p) => (p.escrowRequiredAboveAmount === null && p.escrowRequiredForCategories.length === 0) || p.allowedRails.includes("escrow"), {

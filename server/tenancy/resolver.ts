@@ -23,6 +23,8 @@ export interface ResolvedTenant {
   paymentRails: string[];
   /** The policy's default rail: what checkout picks when the cart triggers no escrow rule and the buyer keeps it. */
   defaultRail: string | null;
+  /** Where the on-chain rails pay this shop (null: they are not offered). */
+  payoutAddress: string | null;
 }
 
 export type Resolution =
@@ -77,7 +79,7 @@ export class TenantResolver {
     const { prisma, platformDomain } = this.deps;
     const select = {
       id: true, slug: true, displayName: true, status: true, type: true, brand: true, features: true,
-      localeDefaults: true, currency: true, paymentPolicy: { select: { allowedRails: true, defaultRail: true } },
+      localeDefaults: true, currency: true, paymentPolicy: { select: { allowedRails: true, defaultRail: true, payoutAddress: true } },
       domains: { where: { isPrimary: true, status: { in: ["active" as const, "degraded" as const] } }, select: { hostname: true }, take: 1 },
     };
     let row;
@@ -107,6 +109,7 @@ export class TenantResolver {
         primaryHost: domains[0]?.hostname ?? `${t.slug}.${platformDomain}`,
         paymentRails: paymentPolicy?.allowedRails ?? [],
         defaultRail: paymentPolicy?.defaultRail ?? null,
+        payoutAddress: paymentPolicy?.payoutAddress ?? null,
       },
     };
   }
