@@ -167,7 +167,7 @@ export const moneyEnvSchema = z.object({
 
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 /**
- * The on-chain escrow and direct rails (docs/decisions/017-chain-indexer.md). All unset: the rails are off. With
+ * The on-chain escrow and direct rails (docs/decisions/018-chain-rails.md). All unset: the rails are off. With
  * CHAIN_RPC_URL set, the contract and token addresses are required; the token's symbol and decimals are read from
  * the chain at start-up (server/chain/runtime.ts) and, when given here, must match.
  */

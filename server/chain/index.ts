@@ -3,4 +3,4 @@ export { escrowAbi, tokenAbi } from "./abi.ts";
 export { connectChain, ChainConfigError, type ChainRuntime } from "./runtime.ts";
 export { toBaseUnits, fromBaseUnits } from "./units.ts";
 export { pollOnce, pendingConfirmed, clearHalt, indexerState, type ConfirmedChainEvent, type PollResult, type ChainEventName } from "./indexer.ts";
-export { advancePayout, openPayouts, dealState, type PayoutStep, type PayoutGuard } from "./payouts.ts";
+export { advancePayout, openPayouts, dealState, type PayoutStep, type PayoutGuard, type PayoutOptions } from "./payouts.ts";

@@ -1,5 +1,5 @@
 /**
- * The chain indexer (docs/decisions/017-chain-indexer.md): polls eth_getLogs over bounded block ranges from a
+ * The chain indexer (docs/decisions/018-chain-rails.md): polls eth_getLogs over bounded block ranges from a
  * checkpoint in Postgres, records every escrow event with its block, and counts an event only once it is
  * CHAIN_CONFIRMATIONS deep. Each poll first re-checks the stored hashes of the last CHAIN_REORG_WINDOW_BLOCKS blocks:
  * observations in vanished blocks are orphaned (nothing was posted for them), a re-mined one comes back once. A reorg

@@ -65,7 +65,13 @@ async function broadcast(chain: ChainRuntime, raw: Hex) {
 /** Throws to stop a payout before it is signed (the money kill switch), inside the payout's transaction. */
 export type PayoutGuard = (q: SqlQuery, tenantId: string | null) => Promise<void>;
 
-export async function advancePayout(deps: { sql: SqlRunner; chain: ChainRuntime }, chainRef: string, opts: { allowed?: PayoutGuard } = {}): Promise<PayoutStep> {
+export interface PayoutOptions {
+  allowed?: PayoutGuard;
+  /** Called after a signed transaction is recorded and before it is broadcast (crash tests arm a failpoint here). */
+  beforeBroadcast?: () => void;
+}
+
+export async function advancePayout(deps: { sql: SqlRunner; chain: ChainRuntime }, chainRef: string, opts: PayoutOptions = {}): Promise<PayoutStep> {
   const { sql, chain } = deps;
   if (!chain.arbiter) return "no-arbiter";
   let toBroadcast: Hex | null = null;
@@ -121,7 +127,10 @@ export async function advancePayout(deps: { sql: SqlRunner; chain: ChainRuntime 
     return "sent";
   });
   // Broadcast only after the record committed: a crash in between leaves a recorded transaction to re-broadcast.
-  if (toBroadcast) await broadcast(chain, toBroadcast);
+  if (toBroadcast) {
+    if (step !== "rebroadcast") opts.beforeBroadcast?.();
+    await broadcast(chain, toBroadcast);
+  }
   return step;
 }
 

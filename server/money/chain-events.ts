@@ -6,10 +6,11 @@
 import type { Order, PrismaClient } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { advancePayout, openPayouts, pendingConfirmed, pollOnce, type ChainRuntime, type ConfirmedChainEvent, type PayoutGuard, type PollResult } from "#server/chain/index.ts";
+import { advancePayout, openPayouts, pendingConfirmed, pollOnce, type ChainRuntime, type ConfirmedChainEvent, type PayoutGuard, type PayoutOptions, type PollResult } from "#server/chain/index.ts";
 import type { MoneyContext, PayoutKind } from "./context.ts";
 import { moneyTx, type Tx } from "./money-tx.ts";
 import { killSwitchScope } from "./db-errors.ts";
+import { failpoint } from "./failpoints.ts";
 import { toUnits } from "./amounts.ts";
 import { recordFunding, settleEscrowNow, SYSTEM } from "./settlement.ts";
 
@@ -22,6 +23,9 @@ export const payoutGuard = (_prisma: PrismaClient): PayoutGuard => async (q, ten
     throw err;
   }
 };
+
+/** How the money core drives a payout: kill switch inside the transaction, crash points for the matrix's E5. */
+export const payoutOptions = (prisma: PrismaClient): PayoutOptions => ({ allowed: payoutGuard(prisma), beforeBroadcast: () => failpoint("chain.before-broadcast") });
 
 /**
  * In the deciding money transaction (release after delivery, refund on a dispute): the escrow stays HELD and a payout
@@ -139,7 +143,8 @@ export async function advanceOpenPayouts(ctx: MoneyContext) {
   let moved = 0;
   for (const p of await openPayouts(ctx.sql)) {
     try {
-      await advancePayout({ sql: ctx.sql, chain: ctx.chain }, p.chain_ref, { allowed: payoutGuard(ctx.prisma) });
+      const step = await advancePayout({ sql: ctx.sql, chain: ctx.chain }, p.chain_ref, payoutOptions(ctx.prisma));
+      if (step === "sent" || step === "replaced") failpoint("chain.after-broadcast");
       moved++;
     } catch (err) {
       if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") continue;
@@ -167,5 +172,5 @@ export async function refundFlaggedFunding(ctx: MoneyContext, actor: AuditActor,
   await ctx.sql.query(`INSERT INTO chain_payouts (id, chain_ref, tenant_id, order_id, kind, purpose) VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, 'refund', 'flagged')
                        ON CONFLICT (chain_ref) DO NOTHING`, [ev.chain_ref, ev.tenant_id, ev.order_id]);
   await writeAudit(ctx.prisma, actor, { action: "money.chain_refund_flagged", tenantId: ev.tenant_id, target: `chain:${ev.chain_ref}`, details: { eventId } });
-  return advancePayout({ sql: ctx.sql, chain: ctx.chain! }, ev.chain_ref, { allowed: payoutGuard(ctx.prisma) });
+  return advancePayout({ sql: ctx.sql, chain: ctx.chain! }, ev.chain_ref, payoutOptions(ctx.prisma));
 }

@@ -5,6 +5,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { escrowAbi, tokenAbi, type ChainRuntime } from "#server/chain/index.ts";
 
 const LEADER_LOCK = 727_274_007;
 
@@ -57,6 +58,10 @@ const checks = (payoutGraceSeconds: number): Check[] => [
           FROM orders o LEFT JOIN escrows e ON e.order_id = o.id
           WHERE o.rail = 'escrow' AND NOT CASE
             WHEN o.status IN ('escrow_funded', 'fulfilling', 'delivered', 'disputed') THEN e.status IS NOT DISTINCT FROM 'held'
+            WHEN o.status IN ('completed', 'refunded') AND e.status = 'held' THEN
+              -- On chain the escrow stays HELD until the arbiter's transaction is confirmed.
+              EXISTS (SELECT 1 FROM chain_payouts p WHERE p.chain_ref = o.chain_ref AND p.status <> 'confirmed'
+                        AND p.kind = CASE o.status WHEN 'completed' THEN 'release' ELSE 'refund' END)
             WHEN o.status = 'completed' THEN e.status IS NOT DISTINCT FROM 'released'
             WHEN o.status = 'refunded' THEN e.status IS NOT DISTINCT FROM 'refunded'
             ELSE e.id IS NULL END`,
@@ -80,6 +85,33 @@ const checks = (payoutGraceSeconds: number): Check[] => [
             AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id)`,
   },
   {
+    // Every confirmed contract event the money core applied has exactly one posting (and none is left unapplied).
+    name: "chain_event_has_posting",
+    sql: `SELECT e.tx_hash || ':' || e.log_index AS subject, json_build_object('event', e.name, 'outcome', e.outcome, 'postings', n.n) AS detail
+          FROM chain_events e
+          CROSS JOIN LATERAL (SELECT count(*) n FROM ledger_postings p WHERE e.order_id IS NOT NULL AND p.idempotency_key =
+            (CASE e.name WHEN 'Released' THEN 'release' WHEN 'Refunded' THEN 'refund' ELSE 'fund' END) || ':' || e.order_id) n
+          WHERE e.status = 'confirmed' AND (
+            (e.outcome = 'posted' AND n.n <> 1)
+            OR (e.outcome = 'pending' AND e.confirmed_at < now() - make_interval(secs => ${payoutGraceSeconds})))`,
+  },
+  {
+    // No posting of an on-chain order lacks its confirmed event.
+    name: "chain_posting_has_event",
+    sql: `SELECT p.idempotency_key AS subject, json_build_object('chainRef', o.chain_ref) AS detail
+          FROM orders o JOIN ledger_postings p ON p.idempotency_key IN ('fund:' || o.id, 'release:' || o.id, 'refund:' || o.id)
+          WHERE o.chain_ref IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM chain_events e WHERE e.chain_ref = o.chain_ref AND e.status = 'confirmed' AND e.outcome = 'posted'
+              AND e.name = ANY (CASE split_part(p.idempotency_key, ':', 1) WHEN 'fund' THEN ARRAY['Funded', 'PaidDirect'] WHEN 'release' THEN ARRAY['Released'] ELSE ARRAY['Refunded'] END))`,
+  },
+  {
+    // An arbiter payout that failed on chain, or is still not confirmed long after it was decided.
+    name: "chain_payout_confirmed",
+    sql: `SELECT p.chain_ref AS subject, json_build_object('kind', p.kind, 'status', p.status, 'txHash', p.tx_hash, 'lastError', p.last_error) AS detail
+          FROM chain_payouts p
+          WHERE p.status = 'failed' OR (p.status <> 'confirmed' AND p.requested_at < now() - make_interval(secs => ${payoutGraceSeconds * 10}))`,
+  },
+  {
     // The outside escrow balance (funded − released − refunded) equals what the ledger says is held.
     name: "outside_escrow_equals_held",
     sql: `WITH ext AS (SELECT tenant_id, currency, sum(CASE kind WHEN 'fund' THEN amount ELSE -amount END) AS bal
@@ -97,7 +129,22 @@ const checks = (payoutGraceSeconds: number): Check[] => [
   },
 ];
 
-export async function reconcile(prisma: PrismaClient, options: { trigger: string; payoutGraceMs: number; actor?: AuditActor }) {
+/**
+ * On chain: the contract's token balance equals what it says it holds (totalHeld), read at one block. A difference is
+ * drift (a token transfer straight to the contract, a fee-taking token): reported, never moved.
+ */
+async function chainViolations(chain: ChainRuntime): Promise<Violation[]> {
+  const blockNumber = await chain.publicClient.getBlockNumber({ cacheTime: 0 });
+  const [balance, held] = await Promise.all([
+    chain.publicClient.readContract({ address: chain.token, abi: tokenAbi, functionName: "balanceOf", args: [chain.escrow], blockNumber }),
+    chain.publicClient.readContract({ address: chain.escrow, abi: escrowAbi, functionName: "totalHeld", blockNumber }),
+  ]);
+  if (balance === held) return [];
+  return [{ check: "chain_contract_balance", subject: chain.escrow, detail: { block: blockNumber.toString(), balance: balance.toString(), totalHeld: held.toString(), drift: (balance - held).toString() } }];
+}
+
+export async function reconcile(prisma: PrismaClient, options: { trigger: string; payoutGraceMs: number; actor?: AuditActor; chain?: ChainRuntime | null }) {
+  const onChain = options.chain ? await chainViolations(options.chain) : [];
   return prisma.$transaction(async (tx) => {
     const [{ leader }] = await tx.$queryRaw<{ leader: boolean }[]>`SELECT pg_try_advisory_xact_lock(${LEADER_LOCK}) AS leader`;
     if (!leader) {
@@ -106,8 +153,8 @@ export async function reconcile(prisma: PrismaClient, options: { trigger: string
       return { skipped: true as const };
     }
     const startedAt = new Date();
-    const violations: Violation[] = [];
-    const counts: Record<string, number> = {};
+    const violations: Violation[] = [...onChain];
+    const counts: Record<string, number> = options.chain ? { chain_contract_balance: onChain.length } : {};
     for (const c of checks(Math.floor(options.payoutGraceMs / 1000))) {
       const rows = await tx.$queryRawUnsafe<{ subject: string; detail: Record<string, unknown> }[]>(c.sql);
       counts[c.name] = rows.length;

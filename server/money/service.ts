@@ -26,7 +26,8 @@ import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
 import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
-import { chainTick, payoutGuard, refundFlaggedFunding } from "./chain-events.ts";
+import { chainTick, payoutOptions, refundFlaggedFunding } from "./chain-events.ts";
+import { chainMetricsText } from "./chain-metrics.ts";
 
 export interface MoneyDeps {
   prisma: PrismaClient;
@@ -57,7 +58,7 @@ export class MoneyService {
     const ctx: MoneyContext = {
       prisma: deps.prisma, redis: deps.redis, prefix: deps.prefix, config: deps.config, logger: deps.logger, scheduler: deps.scheduler,
       sql: deps.sql,
-      rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox, chain: deps.chain, payoutAllowed: payoutGuard(deps.prisma) }),
+      rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox, chain: deps.chain, payout: payoutOptions(deps.prisma) }),
       chain: deps.chain ?? null,
       now: deps.now ?? (() => new Date()),
       publish: async (o, kind) => {
@@ -252,7 +253,7 @@ export class MoneyService {
 
   /** `actor` is given for an operator's on-demand run, which is then audited in the run's own transaction. */
   reconcile(trigger: string, actor?: AuditActor) {
-    return reconcile(this.deps.prisma, { trigger, payoutGraceMs: this.deps.config.payoutGraceMs, actor });
+    return reconcile(this.deps.prisma, { trigger, payoutGraceMs: this.deps.config.payoutGraceMs, actor, chain: this.ctx.chain });
   }
 
   /** The scheduled reconciliation's interval (RECONCILE_EVERY_MS). */
@@ -267,7 +268,8 @@ export class MoneyService {
 
   /** Prometheus text for the metrics endpoint. */
   async metricsText() {
-    return `# HELP ledger_invariant_violation_total Money invariant violations found by reconciliation.\n# TYPE ledger_invariant_violation_total counter\nledger_invariant_violation_total ${await violationTotal(this.deps.prisma)}\n`;
+    const ledger = `# HELP ledger_invariant_violation_total Money invariant violations found by reconciliation.\n# TYPE ledger_invariant_violation_total counter\nledger_invariant_violation_total ${await violationTotal(this.deps.prisma)}\n`;
+    return ledger + (await chainMetricsText(this.deps.sql, this.ctx.chain));
   }
 
   // Jobs -----------------------------------------------------------------------------------------------------------

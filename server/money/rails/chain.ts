@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { getAddress } from "viem";
-import { type ChainRuntime, type PayoutGuard, advancePayout, toBaseUnits } from "#server/chain/index.ts";
+import { type ChainRuntime, type PayoutOptions, advancePayout, toBaseUnits } from "#server/chain/index.ts";
 import type { SqlRunner } from "#server/db/index.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ExternalTransfer, RailAdapter, RailOrder, ShopRails } from "./types.ts";
@@ -14,10 +14,10 @@ import type { ExternalTransfer, RailAdapter, RailOrder, ShopRails } from "./type
 export const chainAvailableFor = (chain: ChainRuntime, shop?: ShopRails) =>
   Boolean(shop && shop.currency === chain.tokenSymbol && shop.payoutAddress);
 
-export function chainRail(rail: "escrow" | "direct", chain: ChainRuntime, sql: SqlRunner, allowed?: PayoutGuard): RailAdapter {
+export function chainRail(rail: "escrow" | "direct", chain: ChainRuntime, sql: SqlRunner, payout: PayoutOptions = {}): RailAdapter {
   const settle = async (order: RailOrder): Promise<ExternalTransfer> => {
     if (!order.chainRef) throw new Error(`order ${order.id} has no chain reference`);
-    const step = await advancePayout({ sql, chain }, order.chainRef, { allowed });
+    const step = await advancePayout({ sql, chain }, order.chainRef, payout);
     return { ref: step, key: order.chainRef };
   };
   return {

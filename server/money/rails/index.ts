@@ -49,8 +49,8 @@ export class RailRegistry {
   }
 }
 
-export function defaultRails(sql: SqlRunner, options: { sandbox: boolean; chain?: ChainRuntime | null; payoutAllowed?: Parameters<typeof chainRail>[3] }) {
+export function defaultRails(sql: SqlRunner, options: { sandbox: boolean; chain?: ChainRuntime | null; payout?: Parameters<typeof chainRail>[3] }) {
   const sandbox = new SandboxLedger(sql);
-  const chain = options.chain ? [chainRail("escrow", options.chain, sql, options.payoutAllowed), chainRail("direct", options.chain, sql, options.payoutAllowed)] : [];
+  const chain = options.chain ? [chainRail("escrow", options.chain, sql, options.payout), chainRail("direct", options.chain, sql, options.payout)] : [];
   return new RailRegistry([...chain, sandboxEscrowRail(sandbox, options.sandbox), sandboxDirectRail(sandbox, options.sandbox), manualInvoiceRail]);
 }
