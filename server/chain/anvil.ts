@@ -6,6 +6,7 @@
  * (a crashed or SIGKILLed test run), and stop() signals the whole group.
  */
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Hex } from "viem";
@@ -45,7 +46,16 @@ export const ANVIL_PRIVATE_KEYS = [
 export const ANVIL_MNEMONIC = "test test test test test test test test test test test junk";
 export const ANVIL_CHAIN_ID = 31337;
 
-const ANVIL_BIN = fileURLToPath(new URL("../../node_modules/.bin/anvil", import.meta.url));
+const NODE_MODULES = fileURLToPath(new URL("../../node_modules/", import.meta.url));
+/**
+ * node_modules/.bin/anvil is a Node shim that spawns the platform package's native binary; run that binary directly
+ * when it is there (one process instead of two, signals reach anvil itself), else the shim.
+ */
+function anvilBinary(): string {
+  const arch = { x64: "amd64", arm64: "arm64" }[process.arch as string];
+  const native = path.join(NODE_MODULES, `@foundry-rs/anvil-${process.platform}-${arch}/bin/anvil`);
+  return arch && existsSync(native) ? native : path.join(NODE_MODULES, ".bin/anvil");
+}
 const LOG_LIMIT = 256 * 1024;
 const START_TIMEOUT_MS = 15_000;
 
@@ -62,8 +72,8 @@ export async function startAnvil({ port = 0, blockTime, accounts }: StartAnvilOp
   if (blockTime !== undefined) args.push("--block-time", String(blockTime));
   if (accounts !== undefined) args.push("--accounts", String(accounts));
 
-  const child = spawn("sh", ["-c", WATCHDOG, "sh", String(process.pid), ANVIL_BIN, ...args], {
-    cwd: path.dirname(ANVIL_BIN),
+  const child = spawn("sh", ["-c", WATCHDOG, "sh", String(process.pid), anvilBinary(), ...args], {
+    cwd: NODE_MODULES,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });

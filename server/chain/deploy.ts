@@ -1,5 +1,5 @@
 /** Deploys the escrow and the mock tokens with viem, waiting for the receipt (tests and scripts use the result at once). */
-import type { Abi, Account, Address, Chain, Hash, Hex, PublicClient, Transport, WalletClient } from "viem";
+import { getAddress, type Abi, type Account, type Address, type Chain, type Hash, type Hex, type PublicClient, type Transport, type WalletClient } from "viem";
 import { escrowAbi } from "./abi.ts";
 import { loadArtifact } from "./compile.ts";
 
@@ -39,7 +39,7 @@ async function deploy(walletClient: DeployerClient, publicClient: PublicClient, 
   const hash = await walletClient.deployContract({ abi, bytecode, args, account: walletClient.account, chain: walletClient.chain });
   const receipt = await publicClient.waitForTransactionReceipt({ hash });
   if (receipt.status !== "success" || !receipt.contractAddress) throw new Error(`deployment ${hash} reverted`);
-  return { address: receipt.contractAddress, deployBlock: receipt.blockNumber, transactionHash: hash };
+  return { address: getAddress(receipt.contractAddress), deployBlock: receipt.blockNumber, transactionHash: hash };
 }
 
 export async function deployEscrow({ walletClient, publicClient, token, arbiter, feeRecipient }: DeployEscrowParams): Promise<Deployment> {
