@@ -25,6 +25,8 @@ export interface RunningAnvil {
   port: number;
   /** What anvil printed so far (last 256 KiB), for error messages. */
   logs(): string;
+  /** Settles when anvil has exited, for whatever reason (stop(), a crash, a signal from outside). */
+  exited: Promise<void>;
   /** Stops anvil (SIGTERM to its group, SIGKILL after 3 s); safe to call twice. */
   stop(): Promise<void>;
 }
@@ -131,5 +133,5 @@ export async function startAnvil({ port = 0, blockTime, accounts }: StartAnvilOp
     child.once("error", onError);
   });
 
-  return { rpcUrl: `http://127.0.0.1:${listeningPort}`, port: listeningPort, logs: () => log, stop };
+  return { rpcUrl: `http://127.0.0.1:${listeningPort}`, port: listeningPort, logs: () => log, exited: closed, stop };
 }
