@@ -39,8 +39,12 @@ let raw;
 try {
   raw = parseArgs({
     options: {
-      rpc: { type: "string" }, key: { type: "string" }, arbiter: { type: "string" }, "fee-recipient": { type: "string" },
-      token: { type: "string" }, out: { type: "string" },
+      rpc: { type: "string" },
+      key: { type: "string" },
+      arbiter: { type: "string" },
+      "fee-recipient": { type: "string" },
+      token: { type: "string" },
+      out: { type: "string" },
     },
     strict: true,
   }).values;
@@ -50,7 +54,9 @@ try {
 const parsed = argsSchema.safeParse(raw);
 if (!parsed.success) {
   const lines = parsed.error.issues.map((i) => `  --${i.path.join(".") || "?"}: ${i.message}`);
-  fail(`chain:deploy: invalid arguments\n${lines.join("\n")}\nusage: npm run chain:deploy -- --rpc <url> --key <private key> [--arbiter <address>] [--fee-recipient <address>] [--token <address>] --out <file>`);
+  fail(
+    `chain:deploy: invalid arguments\n${lines.join("\n")}\nusage: npm run chain:deploy -- --rpc <url> --key <private key> [--arbiter <address>] [--fee-recipient <address>] [--token <address>] --out <file>`,
+  );
 }
 const args = parsed.data;
 const { NODE_ENV } = coreEnvSchema.pick({ NODE_ENV: true }).parse(process.env);
@@ -62,7 +68,9 @@ try {
   const transport = http(args.rpc, { timeout: 30_000 });
   const chainId = await createPublicClient({ transport }).getChainId();
   const chain = defineChain({
-    id: chainId, name: `chain ${chainId}`, nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
+    id: chainId,
+    name: `chain ${chainId}`,
+    nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 },
     rpcUrls: { default: { http: [args.rpc] } },
   });
   const account = privateKeyToAccount(args.key);
@@ -71,8 +79,11 @@ try {
 
   console.log(`deploying from ${account.address} to chain ${chainId}${args.token ? "" : " (with a mock stablecoin)"}`);
   const d = await deployStorefront({
-    walletClient, publicClient, token: args.token,
-    arbiter: args.arbiter ?? account.address, feeRecipient: args["fee-recipient"] ?? account.address,
+    walletClient,
+    publicClient,
+    token: args.token,
+    arbiter: args.arbiter ?? account.address,
+    feeRecipient: args["fee-recipient"] ?? account.address,
   });
   const result = { ...d, deployBlock: Number(d.deployBlock) };
   await mkdir(path.dirname(path.resolve(args.out)), { recursive: true });

@@ -12,9 +12,7 @@ import { foundry } from "viem/chains";
 import { z } from "zod";
 import { ANVIL_PRIVATE_KEYS, deployStorefront, startAnvil, tokenAbi, type RunningAnvil } from "#server/chain/index.ts";
 
-const { CHAIN_PORT } = z
-  .object({ CHAIN_PORT: z.coerce.number().int().min(0).max(65535).default(8545) })
-  .parse(process.env);
+const { CHAIN_PORT } = z.object({ CHAIN_PORT: z.coerce.number().int().min(0).max(65535).default(8545) }).parse(process.env);
 const STATE_FILE = path.resolve(".data/chain.json");
 const BUYERS = [2, 3, 4, 5];
 
@@ -57,7 +55,11 @@ try {
   }
 
   const state = {
-    rpcUrl: anvil.rpcUrl, ...d, deployBlock: Number(d.deployBlock), arbiterPrivateKey: ANVIL_PRIVATE_KEYS[0], demoBuyers,
+    rpcUrl: anvil.rpcUrl,
+    ...d,
+    deployBlock: Number(d.deployBlock),
+    arbiterPrivateKey: ANVIL_PRIVATE_KEYS[0],
+    demoBuyers,
   };
   await mkdir(path.dirname(STATE_FILE), { recursive: true });
   await writeFile(STATE_FILE, JSON.stringify(state, null, 2) + "\n");

@@ -38,7 +38,8 @@ async function deploy(args: string[], env: Record<string, string> = {}) {
 }
 const lastLine = (s: string) => s.trim().split("\n").at(-1)!;
 
-describe("npm run chain:deploy", () => {
+// Each case starts `npx tsx` once or twice (seconds each on a loaded machine).
+describe("npm run chain:deploy", { timeout: 120_000 }, () => {
   it("deploys the mock stablecoin and the escrow, writes --out and prints the same JSON last", async () => {
     const out = path.join(dir, "nested", "dev.json");
     const arbiter = c.wallet(5).account.address;
@@ -48,8 +49,14 @@ describe("npm run chain:deploy", () => {
     expect(JSON.parse(await readFile(out, "utf8"))).toEqual(printed);
     const deployer = c.wallet(1).account.address;
     expect(printed).toEqual({
-      chainId: 31337, escrow: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/), token: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
-      tokenSymbol: "USDC", tokenDecimals: 6, arbiter, feeRecipient: deployer, deployBlock: expect.any(Number),
+      chainId: 31337,
+      escrow: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+      token: expect.stringMatching(/^0x[0-9a-fA-F]{40}$/),
+      tokenSymbol: "USDC",
+      tokenDecimals: 6,
+      arbiter,
+      feeRecipient: deployer,
+      deployBlock: expect.any(Number),
     });
     const escrow = printed.escrow as Address;
     expect(await c.publicClient.readContract({ address: escrow, abi: escrowAbi, functionName: "arbiter" })).toBe(arbiter);
@@ -69,7 +76,13 @@ describe("npm run chain:deploy", () => {
     );
     expect(r, r.stderr).toMatchObject({ code: 0 });
     const printed = JSON.parse(lastLine(r.stdout));
-    expect(printed).toMatchObject({ token: first.token, tokenSymbol: "USDC", tokenDecimals: 6, arbiter: c.wallet(3).account.address, feeRecipient: c.wallet(6).account.address });
+    expect(printed).toMatchObject({
+      token: first.token,
+      tokenSymbol: "USDC",
+      tokenDecimals: 6,
+      arbiter: c.wallet(3).account.address,
+      feeRecipient: c.wallet(6).account.address,
+    });
     expect(printed.escrow).not.toBe(first.escrow);
     expect(await c.publicClient.readContract({ address: printed.token, abi: tokenAbi, functionName: "totalSupply" })).toBe(0n);
   });

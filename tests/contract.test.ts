@@ -4,13 +4,19 @@
  * handover, a blacklisted merchant and `totalHeld`. Every test deploys its own token and escrow.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { BaseError, ContractFunctionRevertedError, decodeErrorResult, encodeFunctionData, keccak256, toHex, type Abi, type Address, type Hex } from "viem";
 import {
-  BaseError, ContractFunctionRevertedError, decodeErrorResult, encodeFunctionData, keccak256, toHex,
-  type Abi, type Address, type Hex,
-} from "viem";
-import {
-  ANVIL_PRIVATE_KEYS, DEAL_STATE, deployEscrow, deployMockToken, escrowAbi, loadArtifact, mockStablecoinAbi,
-  startAnvil, tokenAbi, type MockTokenName, type RunningAnvil,
+  ANVIL_PRIVATE_KEYS,
+  DEAL_STATE,
+  deployEscrow,
+  deployMockToken,
+  escrowAbi,
+  loadArtifact,
+  mockStablecoinAbi,
+  startAnvil,
+  tokenAbi,
+  type MockTokenName,
+  type RunningAnvil,
 } from "#server/chain/index.ts";
 import { chainClients, type ChainClients } from "./chain-clients.ts";
 
@@ -31,9 +37,7 @@ const newRef = (): Hex => keccak256(toHex(`order-${++seq}`));
 beforeAll(async () => {
   anvil = await startAnvil();
   c = chainClients(anvil.rpcUrl);
-  const artifacts = await Promise.all(
-    ["StorefrontEscrow", "MockStablecoin", "NoBoolToken", "FeeOnTransferToken", "ReentrantToken"].map(loadArtifact),
-  );
+  const artifacts = await Promise.all(["StorefrontEscrow", "MockStablecoin", "NoBoolToken", "FeeOnTransferToken", "ReentrantToken"].map(loadArtifact));
   errorsAbi = artifacts.flatMap((a) => a.abi.filter((i) => i.type === "error"));
 });
 afterAll(async () => {
@@ -73,7 +77,11 @@ async function deploy(contract: MockTokenName = "MockStablecoin"): Promise<Fixtu
   const deployer = c.wallet(ARBITER);
   const { address: token } = await deployMockToken({ walletClient: deployer, publicClient: c.publicClient, contract });
   const { address: escrow } = await deployEscrow({
-    walletClient: deployer, publicClient: c.publicClient, token, arbiter: addr(ARBITER), feeRecipient: addr(FEE_RECIPIENT),
+    walletClient: deployer,
+    publicClient: c.publicClient,
+    token,
+    arbiter: addr(ARBITER),
+    feeRecipient: addr(FEE_RECIPIENT),
   });
   await c.mined(await deployer.writeContract({ address: token, abi: tokenAbi, functionName: "mint", args: [addr(BUYER), 1000n * USDC] }));
   await c.mined(await c.wallet(BUYER).writeContract({ address: token, abi: tokenAbi, functionName: "approve", args: [escrow, 1000n * USDC] }));
@@ -130,7 +138,13 @@ describe("StorefrontEscrow", () => {
     const zero = "0x0000000000000000000000000000000000000000";
     const call = c.wallet(BUYER).writeContract({ address: f.escrow, abi: escrowAbi, functionName: "fund", args: [newRef(), zero, 1n] });
     expect((await revertOf(call)).name).toBe("ZeroAddress");
-    const deployZero = deployEscrow({ walletClient: c.wallet(ARBITER), publicClient: c.publicClient, token: f.token, arbiter: zero, feeRecipient: addr(FEE_RECIPIENT) });
+    const deployZero = deployEscrow({
+      walletClient: c.wallet(ARBITER),
+      publicClient: c.publicClient,
+      token: f.token,
+      arbiter: zero,
+      feeRecipient: addr(FEE_RECIPIENT),
+    });
     expect((await revertOf(deployZero)).name).toBe("ZeroAddress");
   });
 
@@ -210,8 +224,10 @@ describe("StorefrontEscrow", () => {
       await c.mined(await c.wallet(ARBITER).writeContract({ address: f.escrow, abi: escrowAbi, functionName: "transferArbiter", args: [f.token] }));
       const accept = encodeFunctionData({ abi: escrowAbi, functionName: "acceptArbiter" });
       const token = {
-        execute: async (data: Hex) => c.mined(await c.wallet(STRANGER).writeContract({ address: f.token, abi, functionName: "execute", args: [f.escrow, data] })),
-        arm: async (data: Hex, bubble: boolean) => c.mined(await c.wallet(STRANGER).writeContract({ address: f.token, abi, functionName: "arm", args: [f.escrow, data, bubble] })),
+        execute: async (data: Hex) =>
+          c.mined(await c.wallet(STRANGER).writeContract({ address: f.token, abi, functionName: "execute", args: [f.escrow, data] })),
+        arm: async (data: Hex, bubble: boolean) =>
+          c.mined(await c.wallet(STRANGER).writeContract({ address: f.token, abi, functionName: "arm", args: [f.escrow, data, bubble] })),
         read: (functionName: string) => c.publicClient.readContract({ address: f.token, abi, functionName }),
       };
       await token.execute(accept);
@@ -325,7 +341,9 @@ describe("StorefrontEscrow", () => {
     const ref = newRef();
     await f.fund(ref, 10n);
 
-    expect((await revertOf(c.wallet(STRANGER).writeContract({ address: f.escrow, abi: escrowAbi, functionName: "transferArbiter", args: [addr(STRANGER)] }))).name).toBe("NotArbiter");
+    expect(
+      (await revertOf(c.wallet(STRANGER).writeContract({ address: f.escrow, abi: escrowAbi, functionName: "transferArbiter", args: [addr(STRANGER)] }))).name,
+    ).toBe("NotArbiter");
     await c.mined(await c.wallet(ARBITER).writeContract({ address: f.escrow, abi: escrowAbi, functionName: "transferArbiter", args: [addr(STRANGER)] }));
     expect(await read("arbiter")).toBe(addr(ARBITER));
     expect(await read("pendingArbiter")).toBe(addr(STRANGER));
@@ -339,7 +357,13 @@ describe("StorefrontEscrow", () => {
     const block = await accept(STRANGER);
     expect(await read("arbiter")).toBe(addr(STRANGER));
     expect(await read("pendingArbiter")).toBe("0x0000000000000000000000000000000000000000");
-    const [log] = await c.publicClient.getContractEvents({ address: f.escrow, abi: escrowAbi, eventName: "ArbiterTransferred", fromBlock: block, toBlock: block });
+    const [log] = await c.publicClient.getContractEvents({
+      address: f.escrow,
+      abi: escrowAbi,
+      eventName: "ArbiterTransferred",
+      fromBlock: block,
+      toBlock: block,
+    });
     expect(log.args).toEqual({ previous: addr(ARBITER), next: addr(STRANGER) });
     expect((await revertOf(f.release(ref, 0n, ARBITER))).name).toBe("NotArbiter");
     await f.release(ref, 0n, STRANGER);
@@ -348,7 +372,10 @@ describe("StorefrontEscrow", () => {
   it("setFeeRecipient is the arbiter's and never zero", async () => {
     const f = await deploy();
     const set = (from: number, next: Address) =>
-      c.wallet(from).writeContract({ address: f.escrow, abi: escrowAbi, functionName: "setFeeRecipient", args: [next] }).then(c.mined);
+      c
+        .wallet(from)
+        .writeContract({ address: f.escrow, abi: escrowAbi, functionName: "setFeeRecipient", args: [next] })
+        .then(c.mined);
     expect((await revertOf(set(STRANGER, addr(STRANGER)))).name).toBe("NotArbiter");
     expect((await revertOf(set(ARBITER, "0x0000000000000000000000000000000000000000"))).name).toBe("ZeroAddress");
     await set(ARBITER, addr(STRANGER));
@@ -362,7 +389,9 @@ describe("StorefrontEscrow", () => {
     const f = await deploy();
     const ref = newRef();
     await f.fund(ref, 25n * USDC);
-    await c.mined(await c.wallet(STRANGER).writeContract({ address: f.token, abi: mockStablecoinAbi, functionName: "setBlacklisted", args: [addr(MERCHANT), true] }));
+    await c.mined(
+      await c.wallet(STRANGER).writeContract({ address: f.token, abi: mockStablecoinAbi, functionName: "setBlacklisted", args: [addr(MERCHANT), true] }),
+    );
     expect(await revertOf(f.release(ref, USDC))).toEqual({ name: "Blacklisted", args: [addr(MERCHANT)] });
     expect((await f.deal(ref)).state).toBe(DEAL_STATE.Held);
     expect(await f.totalHeld()).toBe(25n * USDC);

@@ -49,7 +49,12 @@ export async function deployEscrow({ walletClient, publicClient, token, arbiter,
 
 /** Deploys a dev/test token (open mint). Never for production: scripts/chain-deploy.ts refuses it there. */
 export async function deployMockToken({
-  walletClient, publicClient, contract = "MockStablecoin", name = "Mock USD Coin", symbol = "USDC", decimals = 6,
+  walletClient,
+  publicClient,
+  contract = "MockStablecoin",
+  name = "Mock USD Coin",
+  symbol = "USDC",
+  decimals = 6,
 }: DeployMockTokenParams): Promise<Deployment> {
   const { abi, bytecode } = await loadArtifact(contract);
   return deploy(walletClient, publicClient, abi, bytecode, [name, symbol, decimals]);
@@ -91,5 +96,14 @@ export async function deployStorefront({ walletClient, publicClient, token, arbi
     publicClient.readContract({ address: token, abi: tokenAbi, functionName: "decimals" }),
   ]);
   const { address: escrow, deployBlock } = await deployEscrow({ walletClient, publicClient, token, arbiter, feeRecipient });
-  return { chainId, escrow, token: getAddress(token), tokenSymbol, tokenDecimals, arbiter: getAddress(arbiter), feeRecipient: getAddress(feeRecipient), deployBlock };
+  return {
+    chainId,
+    escrow,
+    token: getAddress(token),
+    tokenSymbol,
+    tokenDecimals,
+    arbiter: getAddress(arbiter),
+    feeRecipient: getAddress(feeRecipient),
+    deployBlock,
+  };
 }
