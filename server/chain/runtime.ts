@@ -6,7 +6,7 @@
 import { createPublicClient, createWalletClient, defineChain, getAddress, http, type Address, type PublicClient, type WalletClient, type Account, type Chain, type Transport } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 import type { Env } from "#server/env.ts";
-import { escrowAbi, tokenAbi } from "./abi.ts";
+import { escrowAbi, mockStablecoinAbi, tokenAbi } from "./abi.ts";
 
 export interface ChainRuntime {
   chainId: number;
@@ -85,7 +85,7 @@ export async function connectChain(env: ChainEnv): Promise<ChainRuntime | null> 
 async function isMockToken(client: PublicClient, token: Address) {
   const stranger = "0x000000000000000000000000000000000000dEaD";
   try {
-    await client.simulateContract({ address: token, abi: tokenAbi, functionName: "mint", args: [stranger, 1n], account: stranger });
+    await client.simulateContract({ address: token, abi: mockStablecoinAbi, functionName: "mint", args: [stranger, 1n], account: stranger });
     return true;
   } catch {
     return false;
