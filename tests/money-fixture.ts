@@ -12,6 +12,7 @@ import { MoneyService, bullScheduler, syncMoneyQueuePause, type MoneyConfig } fr
 import { notifyTenantAdmins, type NotificationEvent } from "#server/bots/index.ts";
 import { MONEY_QUEUE, QUEUE } from "#server/jobs/index.ts";
 import type { AuditActor } from "#server/audit/index.ts";
+import type { ChainRuntime } from "#server/chain/index.ts";
 import { createTenant } from "./factories.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { redisPrefix } from "./db.ts";
@@ -23,7 +24,7 @@ export const TEST_MONEY_CONFIG: MoneyConfig = {
 export const OPERATOR: AuditActor = { userId: null, kind: "operator" };
 export const MERCHANT: AuditActor = { userId: null, kind: "user" };
 
-export function moneyHarness(db: Database, config: Partial<MoneyConfig> = {}) {
+export function moneyHarness(db: Database, config: Partial<MoneyConfig> = {}, chain: ChainRuntime | null = null) {
   const prefix = redisPrefix();
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 2 });
   const moneyQueue = new Queue(MONEY_QUEUE, { connection: redis, prefix: `${prefix}bull` });
@@ -34,7 +35,7 @@ export function moneyHarness(db: Database, config: Partial<MoneyConfig> = {}) {
     new MoneyService({
       now,
       onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
-      prisma: db.prisma, sql: db.run, redis, prefix, logger: pino({ level: "silent" }), config: { ...cfg, ...overrides }, scheduler: bullScheduler(moneyQueue),
+      prisma: db.prisma, sql: db.run, redis, prefix, logger: pino({ level: "silent" }), config: { ...cfg, ...overrides }, scheduler: bullScheduler(moneyQueue), chain,
       notify: async (tenantId, event) => {
         events.push(event);
         return notifyTenantAdmins({ prisma: db.prisma, queue: platformQueue }, tenantId, event);

@@ -65,10 +65,14 @@ async function halt(q: SqlQuery, chain: ChainRuntime, reason: string) {
  */
 async function forkPoint(q: SqlQuery, chain: ChainRuntime, lastBlock: bigint): Promise<bigint | "deep"> {
   const stored = await q<{ number: string; hash: string }>(
-    `SELECT number::text, hash FROM chain_blocks WHERE chain_id = $1 ORDER BY number DESC LIMIT $2`, [chain.chainId, chain.reorgWindow]);
+    `SELECT b.number::text AS number, b.hash FROM chain_blocks b WHERE b.chain_id = $1 ORDER BY b.number DESC LIMIT $2`, [chain.chainId, chain.reorgWindow]);
   if (!stored.length) return lastBlock;
   for (const b of stored) {
-    const onChain = await chain.publicClient.getBlock({ blockNumber: BigInt(b.number) }).catch(() => null);
+    // A block the chain no longer has at that height is a reorg; any other RPC failure fails the poll (never a reorg).
+    const onChain = await chain.publicClient.getBlock({ blockNumber: BigInt(b.number) }).catch((err: Error) => {
+      if (err.name === "BlockNotFoundError") return null;
+      throw err;
+    });
     if (onChain?.hash === b.hash) return BigInt(b.number);
   }
   // Nothing in the window matches: if the window was full, the fork is deeper than we can see.

@@ -102,7 +102,7 @@ export async function advancePayout(deps: { sql: SqlRunner; chain: ChainRuntime 
       if (deal.state !== "held") return "already-settled";
       if (opts.allowed) await opts.allowed(q, row.tenant_id);
       const signed = await sign(chain, row, row.nonce!, BigInt(row.max_fee_per_gas ?? "0"));
-      await q(`UPDATE chain_payouts SET tx_hash = $2, raw_tx = $3, max_fee_per_gas = $4::numeric, tx_hashes = tx_hashes || $2, attempts = attempts + 1, sent_at = now() WHERE id = $1`,
+      await q(`UPDATE chain_payouts SET tx_hash = $2, raw_tx = $3, max_fee_per_gas = $4::numeric, tx_hashes = array_append(tx_hashes, $2::text), attempts = attempts + 1, sent_at = now() WHERE id = $1`,
         [row.id, signed.hash, signed.raw, signed.maxFeePerGas.toString()]);
       toBroadcast = signed.raw;
       return "replaced";
@@ -121,7 +121,7 @@ export async function advancePayout(deps: { sql: SqlRunner; chain: ChainRuntime 
     if (opts.allowed) await opts.allowed(q, row.tenant_id);
     const nonce = await chain.publicClient.getTransactionCount({ address: chain.arbiter!.account.address, blockTag: "pending" });
     const signed = await sign(chain, row, nonce);
-    await q(`UPDATE chain_payouts SET status = 'sent', tx_hash = $2, raw_tx = $3, nonce = $4, max_fee_per_gas = $5::numeric, tx_hashes = tx_hashes || $2,
+    await q(`UPDATE chain_payouts SET status = 'sent', tx_hash = $2, raw_tx = $3, nonce = $4, max_fee_per_gas = $5::numeric, tx_hashes = array_append(tx_hashes, $2::text),
              attempts = attempts + 1, sent_at = now() WHERE id = $1`, [row.id, signed.hash, signed.raw, nonce, signed.maxFeePerGas.toString()]);
     toBroadcast = signed.raw;
     return "sent";
