@@ -116,8 +116,9 @@ async function rememberBlocks(q: SqlQuery, chain: ChainRuntime, from: bigint, to
   }
   await q(`DELETE FROM chain_blocks WHERE chain_id = $1 AND number <= $2`, [chain.chainId, (head - BigInt(chain.reorgWindow)).toString()]);
   // An event whose log came from a block the chain no longer has at that height (a reorg between the two reads).
-  await q(`UPDATE chain_events e SET status = 'orphaned' FROM chain_blocks b
-           WHERE e.chain_id = $1 AND b.chain_id = e.chain_id AND b.number = e.block_number AND b.hash <> e.block_hash AND e.status = 'seen'`, [chain.chainId]);
+  const stale = await q(`UPDATE chain_events e SET status = 'orphaned' FROM chain_blocks b
+           WHERE e.chain_id = $1 AND b.chain_id = e.chain_id AND b.number = e.block_number AND b.hash <> e.block_hash AND e.status = 'seen' RETURNING e.id`, [chain.chainId]);
+  if (stale.length) await q(`UPDATE chain_checkpoints SET orphaned_total = orphaned_total + $3 WHERE chain_id = $1 AND contract = $2`, [chain.chainId, chain.escrow.toLowerCase(), stale.length]);
 }
 
 /** One poll: reorg check, scan forward, confirm. Postings happen afterwards (`pendingConfirmed`), outside the lock. */
@@ -145,6 +146,7 @@ export async function pollOnce({ sql, chain }: IndexerDeps): Promise<PollResult>
       }
       const gone = await q(`UPDATE chain_events SET status = 'orphaned' WHERE chain_id = $1 AND block_number > $2 AND status = 'seen' RETURNING id`, [chain.chainId, fork.toString()]);
       orphaned = gone.length;
+      await q(`UPDATE chain_checkpoints SET orphaned_total = orphaned_total + $3 WHERE chain_id = $1 AND contract = $2`, [chain.chainId, chain.escrow.toLowerCase(), orphaned]);
       await q(`DELETE FROM chain_blocks WHERE chain_id = $1 AND number > $2`, [chain.chainId, fork.toString()]);
       lastBlock = fork;
     }

@@ -12,7 +12,7 @@ export async function chainMetricsText(sql: SqlRunner, chain: ChainRuntime | nul
             (SELECT head_block::text FROM chain_checkpoints WHERE chain_id = $1 AND contract = $2) AS head,
             (SELECT halted FROM chain_checkpoints WHERE chain_id = $1 AND contract = $2) AS halted,
             (SELECT extract(epoch FROM now() - updated_at)::float8 FROM chain_checkpoints WHERE chain_id = $1 AND contract = $2) AS age,
-            (SELECT count(*)::text FROM chain_events WHERE chain_id = $1 AND status = 'orphaned') AS orphaned,
+            (SELECT orphaned_total::text FROM chain_checkpoints WHERE chain_id = $1 AND contract = $2) AS orphaned,
             (SELECT count(*)::text FROM chain_events WHERE chain_id = $1 AND outcome = 'flagged') AS flagged,
             (SELECT count(*)::text FROM chain_events WHERE chain_id = $1 AND status = 'confirmed' AND outcome = 'pending') AS unapplied,
             (SELECT json_object_agg(status, n) FROM (SELECT status, count(*)::int AS n FROM chain_payouts GROUP BY status) s) AS payouts`,

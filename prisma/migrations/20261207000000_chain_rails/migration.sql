@@ -27,6 +27,7 @@ CREATE TABLE "chain_checkpoints" (
     "head_block" BIGINT NOT NULL DEFAULT 0,
     "halted" BOOLEAN NOT NULL DEFAULT false,
     "halt_reason" TEXT,
+    "orphaned_total" BIGINT NOT NULL DEFAULT 0,
     "updated_at" TIMESTAMPTZ(6) NOT NULL DEFAULT CURRENT_TIMESTAMP,
 
     CONSTRAINT "chain_checkpoints_pkey" PRIMARY KEY ("chain_id","contract")

@@ -9,6 +9,7 @@ import { getAddress } from "viem";
 import { type ChainRuntime, type PayoutOptions, advancePayout, toBaseUnits } from "#server/chain/index.ts";
 import type { SqlRunner } from "#server/db/index.ts";
 import { formatAmount } from "#server/catalog/index.ts";
+import { failpoint } from "../failpoints.ts";
 import type { ExternalTransfer, RailAdapter, RailOrder, ShopRails } from "./types.ts";
 
 export const chainAvailableFor = (chain: ChainRuntime, shop?: ShopRails) =>
@@ -18,6 +19,7 @@ export function chainRail(rail: "escrow" | "direct", chain: ChainRuntime, sql: S
   const settle = async (order: RailOrder): Promise<ExternalTransfer> => {
     if (!order.chainRef) throw new Error(`order ${order.id} has no chain reference`);
     const step = await advancePayout({ sql, chain }, order.chainRef, payout);
+    if (step === "sent" || step === "replaced") failpoint("chain.after-broadcast");
     return { ref: step, key: order.chainRef };
   };
   return {
