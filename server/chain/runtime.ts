@@ -35,6 +35,10 @@ type ChainEnv = Pick<Env, "NODE_ENV" | "CHAIN_RPC_URL" | "CHAIN_ID" | "ESCROW_CO
 /** Null when the chain rails are off (no CHAIN_RPC_URL). Throws ChainConfigError with one clear sentence otherwise. */
 export async function connectChain(env: ChainEnv): Promise<ChainRuntime | null> {
   if (!env.CHAIN_RPC_URL) return null;
+  // An event must be counted inside the window the indexer can still see re-organised.
+  if (env.CHAIN_CONFIRMATIONS > env.CHAIN_REORG_WINDOW_BLOCKS) {
+    throw new ChainConfigError(`CHAIN_CONFIRMATIONS (${env.CHAIN_CONFIRMATIONS}) must not exceed CHAIN_REORG_WINDOW_BLOCKS (${env.CHAIN_REORG_WINDOW_BLOCKS})`);
+  }
   const transport = http(env.CHAIN_RPC_URL, { timeout: 10_000, retryCount: 2 });
   const probe = createPublicClient({ transport, cacheTime: 0 });
   let chainId: number;
