@@ -39,9 +39,11 @@ export const manifestSchema = z
         escrowRequiredAboveAmount: z.string().regex(/^\d+(\.\d+)?$/).nullable().default(null),
         escrowRequiredForCategories: z.array(z.string()).default([]),
         buyerDisclosureMode: z.enum(["strict", "plain"]).default("strict"),
+        // Where the on-chain rails pay the shop (used only when they are on and the currency is their token).
+        payoutAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/).nullable().default(null),
       })
       .refine((p) => p.allowedRails.includes(p.defaultRail), { message: "defaultRail must be one of allowedRails", path: ["defaultRail"] })
-      .default({ allowedRails: ["escrow"], defaultRail: "escrow", escrowRequiredAboveAmount: null, escrowRequiredForCategories: [], buyerDisclosureMode: "strict" }),
+      .default({ allowedRails: ["escrow"], defaultRail: "escrow", escrowRequiredAboveAmount: null, escrowRequiredForCategories: [], buyerDisclosureMode: "strict", payoutAddress: null }),
     domains: z
       .array(
         z.object({
@@ -99,7 +101,7 @@ export async function applyManifest(prisma: PrismaClient, manifest: TenantManife
     const policy = await tx.tenantPaymentPolicy.findUnique({ where: { tenantId } });
     const wanted = {
       allowedRails: p.allowedRails, defaultRail: p.defaultRail, escrowRequiredForCategories: p.escrowRequiredForCategories,
-      buyerDisclosureMode: p.buyerDisclosureMode, escrowRequiredAboveAmount: p.escrowRequiredAboveAmount,
+      buyerDisclosureMode: p.buyerDisclosureMode, escrowRequiredAboveAmount: p.escrowRequiredAboveAmount, payoutAddress: p.payoutAddress,
     };
     if (!policy) {
       await tx.tenantPaymentPolicy.create({ data: { tenantId, ...wanted } });
@@ -107,7 +109,7 @@ export async function applyManifest(prisma: PrismaClient, manifest: TenantManife
     } else {
       const have = {
         allowedRails: policy.allowedRails, defaultRail: policy.defaultRail, escrowRequiredForCategories: policy.escrowRequiredForCategories,
-        buyerDisclosureMode: policy.buyerDisclosureMode,
+        buyerDisclosureMode: policy.buyerDisclosureMode, payoutAddress: policy.payoutAddress,
         escrowRequiredAboveAmount: policy.escrowRequiredAboveAmount === null ? null : policy.escrowRequiredAboveAmount.toString(),
       };
       const norm = { ...wanted, escrowRequiredAboveAmount: wanted.escrowRequiredAboveAmount === null ? null : String(Number(wanted.escrowRequiredAboveAmount)) };
@@ -182,7 +184,7 @@ export async function exportManifest(prisma: PrismaClient, slug: string): Promis
     ...(p ? { paymentPolicy: {
       allowedRails: p.allowedRails, defaultRail: p.defaultRail, buyerDisclosureMode: p.buyerDisclosureMode,
       escrowRequiredAboveAmount: p.escrowRequiredAboveAmount === null ? null : p.escrowRequiredAboveAmount.toString(),
-      escrowRequiredForCategories: p.escrowRequiredForCategories,
+      escrowRequiredForCategories: p.escrowRequiredForCategories, payoutAddress: p.payoutAddress,
     } } : {}),
     domains: t.domains.map((d) => ({ hostname: d.hostname, status: d.status === "failed" ? "pending" : d.status, primary: d.isPrimary, mode: d.mode })),
     catalog: t.catalogItems.map((i) => ({ ...pickItem(i), price: i.price.toString() })),
