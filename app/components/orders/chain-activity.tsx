@@ -19,8 +19,8 @@ export const shortHex = (hex: string) => (hex.length > 20 ? `${hex.slice(0, 10)}
 
 function Hash({ value }: { value: string }) {
   return (
-    <span className="inline-flex min-w-0 items-center gap-2">
-      <code title={value} className="truncate font-mono text-xs text-gray-800">{shortHex(value)}</code>
+    <span className="flex min-w-0 max-w-full items-center gap-2">
+      <code title={value} className="min-w-0 truncate font-mono text-xs text-gray-800">{shortHex(value)}</code>
       <CopyButton value={value} />
     </span>
   );
@@ -50,10 +50,10 @@ export function ChainActivity({ chain }: { chain: ChainActivityView }) {
                   </Badge>
                   <Badge tone={outcome.tone}>{outcome.label}</Badge>
                 </p>
-                <p className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-gray-500">
+                <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-gray-500">
                   <Hash value={t.txHash} />
                   <span>block <span className="font-mono">{t.block}</span></span>
-                </p>
+                </div>
                 {t.flagReason ? <p className="text-xs text-red-700">{t.flagReason}</p> : null}
               </li>
             );
@@ -66,7 +66,7 @@ export function ChainActivity({ chain }: { chain: ChainActivityView }) {
             <span className="font-medium text-gray-900">Payout: {payout.kind}</span>
             <Badge tone={PAYOUT_TONE[payout.status] ?? "gray"}>{payout.status}</Badge>
           </p>
-          {payout.txHash ? <p className="mt-1.5 text-xs text-gray-500"><Hash value={payout.txHash} /></p> : null}
+          {payout.txHash ? <div className="mt-1.5 text-xs text-gray-500"><Hash value={payout.txHash} /></div> : null}
           {payout.lastError ? <p className="mt-1.5 text-xs break-words text-red-700">Last error: {payout.lastError}</p> : null}
         </div>
       ) : null}

@@ -6,11 +6,13 @@ import { tokenAmount } from "./token-amount.ts";
 type Payment = NonNullable<BuyerOrderPage["payment"]>;
 
 function Term({ label, value, testId, copy = true }: { label: string; value: string; testId?: string; copy?: boolean }) {
+  // Hex has no word breaks: it wraps anywhere; words (the function signature) wrap between words.
+  const wrap = copy ? "break-all select-all" : "break-words";
   return (
     <div className="py-2.5 sm:grid sm:grid-cols-[10rem_1fr] sm:gap-3">
       <dt className="text-sm font-medium text-gray-600">{label}</dt>
       <dd className="mt-1 flex min-w-0 items-start gap-2 sm:mt-0">
-        <code data-testid={testId} className="min-w-0 flex-1 font-mono text-sm break-all text-gray-900 select-all">{value}</code>
+        <code data-testid={testId} className={`min-w-0 flex-1 font-mono text-sm text-gray-900 ${wrap}`}>{value}</code>
         {copy ? <CopyButton value={value} /> : null}
       </dd>
     </div>
