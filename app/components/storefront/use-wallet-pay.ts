@@ -16,20 +16,31 @@ function useInjectedWallet() {
   return provider;
 }
 
-/** The buyer's run through the wallet flow in this tab; `pay` starts (or retries) it. */
+/**
+ * The buyer's run through the wallet flow in this tab; `pay` starts (or retries) it. A sent payment is remembered for
+ * the tab's session, so a reload before the indexer sees it shows "sent" instead of offering to pay twice.
+ */
 export function useWalletPay(payment: WalletPayment, addChain: AddChain | null) {
   const provider = useInjectedWallet();
   const [run, setRun] = useState<WalletRun>({ phase: "idle" });
+  const key = `wallet-tx:${payment.orderRef}`;
+  useEffect(() => {
+    const txHash = sessionStorage.getItem(key);
+    if (txHash) setRun({ phase: "sent", txHash });
+  }, [key]);
   const pay = useCallback(() => {
     if (!provider) return;
     setRun({ phase: "busy", step: { step: "connect" } });
     payWithWallet(provider, payment, { addChain, onStep: (step) => setRun(step.step === "sent" ? { phase: "sent", txHash: step.txHash } : { phase: "busy", step }) }).then(
-      (txHash) => setRun({ phase: "sent", txHash }),
+      (txHash) => {
+        sessionStorage.setItem(key, txHash);
+        setRun({ phase: "sent", txHash });
+      },
       (err: unknown) => {
         const e = err instanceof WalletError ? err : new WalletError("failed", String(err));
         setRun({ phase: "failed", reason: e.reason, message: e.message });
       },
     );
-  }, [provider, payment, addChain]);
+  }, [provider, payment, addChain, key]);
   return { provider, run, pay };
 }
