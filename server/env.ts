@@ -173,6 +173,8 @@ const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 2
  */
 export const chainEnvSchema = z.object({
   CHAIN_RPC_URL: z.url().optional(),
+  // An RPC URL buyers' wallets may be given to add the chain (wallet_addEthereumChain); CHAIN_RPC_URL may carry a key.
+  CHAIN_PUBLIC_RPC_URL: z.url().optional(),
   CHAIN_ID: z.coerce.number().int().positive().optional(),
   ESCROW_CONTRACT: address.optional(),
   ESCROW_TOKEN: address.optional(),

@@ -13,6 +13,7 @@ import { ApiError } from "#server/http/index.ts";
 import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { replyWithApiError, rethrowAsResponse } from "#app/utils/api-error.server.ts";
+import { chainActivityOf } from "#app/utils/chain-activity.server.ts";
 import type { LedgerPostingView } from "#app/components/orders/ledger-table.tsx";
 
 type MerchantOrder = Awaited<ReturnType<AppLoadContext["services"]["money"]["merchantOrder"]>>;
@@ -106,6 +107,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       disputes: o.disputes.map((d) => ({ id: d.id, status: d.status, reason: d.reason, resolution: d.resolution, openedAt: d.openedAt.toISOString(), resolvedAt: iso(d.resolvedAt) })),
     },
     ledger: ledgerView(o.ledger, o.currency),
+    chain: chainActivityOf(context, o.chain),
     can: {
       ship: fulfiller && (o.status === "escrow_funded" || o.status === "paid"),
       enterCode: fulfiller && o.status === "fulfilling",

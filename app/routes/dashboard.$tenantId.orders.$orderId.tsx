@@ -3,6 +3,7 @@ import { Link, useActionData, useLoaderData, useNavigation, useRevalidator, type
 import { requireTenantRole } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { Amount } from "#app/components/orders/amount.tsx";
+import { ChainActivity } from "#app/components/orders/chain-activity.tsx";
 import { LedgerSummary, LedgerTable } from "#app/components/orders/ledger-table.tsx";
 import { ActionsCard } from "#app/components/orders/order-actions.tsx";
 import { DisputeCard, EscrowCard, ItemsCard, PaymentCard } from "#app/components/orders/order-details.tsx";
@@ -49,7 +50,7 @@ function useLiveOrder(final: boolean) {
 }
 
 export default function OrderPage() {
-  const { order, ledger, can } = useLoaderData<typeof loader>();
+  const { order, ledger, chain, can } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const final = isFinalOrderStatus(order.status);
   const { paused } = useLiveOrder(final);
@@ -97,6 +98,11 @@ export default function OrderPage() {
         <div className="min-w-0 space-y-6">
           <PaymentCard order={order} />
           <EscrowCard order={order} />
+          {chain ? (
+            <Card title="Chain transactions" description="What the chain indexer saw for this order, and the payout.">
+              <ChainActivity chain={chain} />
+            </Card>
+          ) : null}
           <DisputeCard order={order} />
           <Card title="Status history">
             <StatusTimeline events={order.timeline} />

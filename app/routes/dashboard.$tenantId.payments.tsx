@@ -2,37 +2,19 @@ import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-r
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { getCollectionProps, getFormProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
-import { z } from "zod";
-// policy.ts is free of server-only imports, so its schema can validate in the browser too.
-import { getPaymentPolicy, putPaymentPolicy, tenantCurrency } from "#app/utils/tenant.server.ts";
-import { PAYMENT_RAILS, paymentPolicySchema } from "#server/tenancy/shared.ts";
-import { auditActor, requireTenantRole } from "#app/utils/auth.server.ts";
+import { PAYMENT_RAILS } from "#server/tenancy/shared.ts";
+import { requireTenantRole } from "#app/utils/auth.server.ts";
 import { can } from "#server/auth/shared.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
-import { replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
+import { PayoutAddressCard } from "#app/components/payments/payout-address-card.tsx";
+import { policyFormSchema } from "#app/components/payments/policy-form-schema.ts";
 import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { notOfferedSentence, RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { requireParam } from "#app/utils/params.ts";
-
-/** Form fields → the API's policy body (categories typed comma-separated, an empty amount meaning "no threshold"). */
-const policyFormSchema = z
-  .object({
-    version: z.number().int().positive(),
-    allowedRails: z.array(z.enum(PAYMENT_RAILS)).default([]),
-    defaultRail: z.enum(PAYMENT_RAILS, { error: "Choose a default rail." }),
-    escrowRequiredAboveAmount: z.string().trim().optional(),
-    escrowRequiredForCategories: z.string().optional(),
-    buyerDisclosureMode: z.enum(["strict", "plain"]).default("strict"),
-  })
-  .transform((v): z.input<typeof paymentPolicySchema> => ({
-    ...v,
-    escrowRequiredAboveAmount: v.escrowRequiredAboveAmount ? v.escrowRequiredAboveAmount : null,
-    escrowRequiredForCategories: (v.escrowRequiredForCategories ?? "").split(",").map((s) => s.trim()).filter(Boolean),
-  }))
-  .pipe(paymentPolicySchema);
+import { loadPaymentsPage, savePaymentPolicy } from "./dashboard.$tenantId.payments.server.ts";
 
 const DISCLOSURE = [
   { value: "strict", label: "Strict", text: "Before paying without escrow, buyers must tick that they understand they are not protected." },
@@ -42,22 +24,7 @@ const DISCLOSURE = [
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "policy.read", operator: false });
-  const [policy, currency] = await Promise.all([
-    getPaymentPolicy(context.services.prisma, tenantId),
-    tenantCurrency(context.services.prisma, tenantId),
-  ]);
-  // getPaymentPolicy's return type is loose (Record<string, unknown>); these are the columns it selects.
-  const p = policy as unknown as Omit<z.output<typeof paymentPolicySchema>, "escrowRequiredAboveAmount"> & {
-    escrowRequiredAboveAmount: string | null;
-    updatedAt: Date;
-  };
-  return {
-    policy: { ...p, updatedAt: p.updatedAt.toISOString() },
-    // Checkout's own registry, so a rail this page calls "not set up" is exactly one checkout leaves out.
-    configuredRails: context.services.money.configuredRails({ currency, payoutAddress: (p as { payoutAddress?: string | null }).payoutAddress ?? null }),
-    currency,
-    canEdit: can(roles, "policy.edit"),
-  };
+  return { ...(await loadPaymentsPage(context, tenantId)), canEdit: can(roles, "policy.edit") };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -66,20 +33,14 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: policyFormSchema });
-  const none: string[] = [];
-  if (submission.status !== "success") return json({ result: submission.reply(), saved: false, notOffered: none, allowed: none }, { status: 400 });
-  const { prisma, publishTenancyChange, money } = context.services;
-  try {
-    await putPaymentPolicy(prisma, publishTenancyChange, auditActor(context), tenantId, submission.value);
-  } catch (err) {
-    return json({ result: replyWithApiError(submission, err), saved: false, notOffered: none, allowed: none }, { status: 400 });
-  }
-  // Saved as asked (the policy may name a rail before it is set up), but the merchant hears what buyers will miss.
-  return json({ result: submission.reply(), saved: true, notOffered: money.unconfiguredRails(submission.value.allowedRails, { currency: await tenantCurrency(prisma, tenantId), payoutAddress: (await getPaymentPolicy(prisma, tenantId) as { payoutAddress?: string | null }).payoutAddress ?? null }), allowed: submission.value.allowedRails });
+  if (submission.status !== "success") return json({ result: submission.reply(), saved: false, notOffered: [] as string[], allowed: [] as string[] }, { status: 400 });
+  const saved = await savePaymentPolicy(context, tenantId, submission, submission.value);
+  return json({ ...saved, allowed: submission.value.allowedRails as string[] }, { status: saved.saved ? 200 : 400 });
 }
 
 export default function PaymentsPage() {
-  const { policy, configuredRails, currency, canEdit } = useLoaderData<typeof loader>();
+  const page = useLoaderData<typeof loader>();
+  const { policy, configuredRails, currency, canEdit } = page;
   const actionData = useActionData<typeof action>();
   const busy = useNavigation().state === "submitting";
   const showSaved = useSavedNotice(actionData);
@@ -92,6 +53,7 @@ export default function PaymentsPage() {
       escrowRequiredAboveAmount: policy.escrowRequiredAboveAmount ?? "",
       escrowRequiredForCategories: policy.escrowRequiredForCategories.join(", "),
       buyerDisclosureMode: policy.buyerDisclosureMode,
+      payoutAddress: policy.payoutAddress ?? "",
     },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -175,6 +137,8 @@ export default function PaymentsPage() {
             />
           </div>
         </Card>
+
+        <PayoutAddressCard page={page} meta={fields.payoutAddress} />
 
         <Card title="Buyer disclosure" description="What buyers are told before paying without escrow.">
           <fieldset className="min-w-0">

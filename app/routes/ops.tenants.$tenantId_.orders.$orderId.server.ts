@@ -5,6 +5,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { z } from "zod";
 import { rethrowAsResponse } from "#app/utils/api-error.server.ts";
+import { chainActivityOf } from "#app/utils/chain-activity.server.ts";
 
 const paramsSchema = z.object({ tenantId: z.uuid(), orderId: z.uuid() });
 const iso = (d: Date | null | undefined) => d?.toISOString() ?? null;
@@ -45,5 +46,6 @@ export async function loadOpsOrder(context: AppLoadContext, params: Record<strin
       timeline: order.timeline.map((e) => ({ from: e.from, to: e.to, at: e.at.toISOString() })),
     },
     disputes: disputes.map((d) => ({ ...d, openedAt: d.openedAt.toISOString(), resolvedAt: iso(d.resolvedAt) })),
+    chain: chainActivityOf(context, order.chain),
   };
 }

@@ -5,6 +5,7 @@ import { formatDateTime } from "#app/components/ops/format.ts";
 import { buttonClass, Card, PageHeader } from "#app/components/ops/layout.tsx";
 import { OpsRecordError } from "#app/components/ops/route-error.tsx";
 import { Amount } from "#app/components/orders/amount.tsx";
+import { ChainActivity } from "#app/components/orders/chain-activity.tsx";
 import { EscrowBadge, OrderStatusBadge, shortOrderId } from "#app/components/orders/order-status.tsx";
 import { StatusTimeline } from "#app/components/orders/status-timeline.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
@@ -32,7 +33,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 const th = "px-4 py-2 text-left text-xs font-medium uppercase tracking-wide text-gray-500 whitespace-nowrap";
 
 export default function OpsOrder() {
-  const { shop, order, disputes } = useLoaderData<typeof loader>();
+  const { shop, order, disputes, chain } = useLoaderData<typeof loader>();
   return (
     <div className="space-y-6">
       <nav aria-label="Breadcrumb" className="flex flex-wrap items-center gap-x-2 text-sm text-gray-500">
@@ -107,6 +108,11 @@ export default function OpsOrder() {
               </ul>
             )}
           </Card>
+          {chain ? (
+            <Card title="Chain transactions">
+              <div className="p-4"><ChainActivity chain={chain} /></div>
+            </Card>
+          ) : null}
           <Card title="Status history">
             <div className="p-4"><StatusTimeline events={order.timeline} /></div>
           </Card>

@@ -71,6 +71,13 @@ function timelineOf(order: BuyerOrder): TimelineStep[] {
   return offPath ? [...path, { label: HEADLINES[order.status].title, at: at([order.status]), state: "current", alert: true }] : path;
 }
 
+/** What a wallet that does not know the chain is asked to add (only with a public RPC URL to hand it). */
+function walletAddChain(context: AppLoadContext) {
+  const chain = context.services.money.chainInfo;
+  if (!chain?.publicRpcUrl) return null;
+  return { chainName: `Chain ${chain.chainId}`, rpcUrls: [chain.publicRpcUrl], nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 } };
+}
+
 export async function loadBuyerOrder(context: AppLoadContext, token: string) {
   const tenant = requireShop(context);
   if (!TOKEN.test(token)) throw notFound();
@@ -91,6 +98,8 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     })),
     timeline: timelineOf(order),
     paymentInstructions: order.paymentInstructions?.text ?? null,
+    payment: order.payment,
+    addChain: walletAddChain(context),
     sandboxPay: order.sandboxPay,
     canDispute: order.canDispute,
     dispute: order.dispute ? { status: order.dispute.status, resolution: order.dispute.resolution, openedAt: formatTime(order.dispute.openedAt) } : null,

@@ -7,11 +7,14 @@ import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
 import { CardIcon, ShieldIcon } from "#app/components/storefront/icons.tsx";
 import { shopMeta } from "#app/components/storefront/seo.ts";
 import { ShopLayout } from "#app/components/storefront/shop-layout.tsx";
+import { WalletPayPanel } from "#app/components/storefront/wallet-pay-panel.tsx";
 import { useShop } from "#app/components/storefront/shop.ts";
 import { primaryButton, secondaryButton } from "#app/components/storefront/styles.ts";
 import { loadBuyerOrder, openBuyerDispute, sandboxPayOrder, type BuyerOrderPage } from "./orders.$token.server.ts";
 
 const POLL_MS = 3_000;
+/** The wallet panel stays mounted from payment to funding, so a buyer sees their own payment confirmed in place. */
+const WALLET_SHOWN = ["pending_payment", "escrow_funded", "paid"];
 
 const disputeSchema = z.object({
   intent: z.literal("dispute"),
@@ -79,7 +82,8 @@ export default function OrderPage() {
         {actionData?.intent === "sandbox-pay" && actionData.error ? (
           <p role="alert" className="mt-6 rounded-2xl bg-red-50 px-4 py-3 font-medium text-red-900 ring-1 ring-red-200">{actionData.error}</p>
         ) : null}
-        {order.status === "pending_payment" ? <PaymentPanel order={order} /> : null}
+        {order.status === "pending_payment" && !order.payment ? <PaymentPanel order={order} /> : null}
+        {order.payment && WALLET_SHOWN.includes(order.status) ? <WalletPayPanel status={order.status} payment={order.payment} addChain={order.addChain} payBy={order.payBy} /> : null}
         {order.deliveryCode ? <DeliveryCode code={order.deliveryCode} escrow={escrow} /> : null}
 
         <Timeline steps={order.timeline} />

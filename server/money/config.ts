@@ -18,6 +18,8 @@ export interface MoneyConfig {
   payoutGraceMs: number;
   /** How often the scheduled reconciliation runs (the job scheduler and the console's schedule text both read it). */
   reconcileEveryMs: number;
+  /** Handed to buyers' wallets to add the chain when they do not know it; absent: they add it themselves. */
+  chainPublicRpcUrl?: string | null;
 }
 
 export function moneyConfigFromEnv(env: Env): MoneyConfig {
@@ -34,5 +36,6 @@ export function moneyConfigFromEnv(env: Env): MoneyConfig {
     defaultFeeBps: env.DEFAULT_PLATFORM_FEE_BPS,
     payoutGraceMs: env.RECONCILE_PAYOUT_GRACE_MS,
     reconcileEveryMs: env.RECONCILE_EVERY_MS,
+    chainPublicRpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? null,
   };
 }

@@ -78,6 +78,16 @@ export class MoneyService {
     return this.ctx.chain !== null;
   }
 
+  /** What the dashboard and the buyer's wallet need to know of the chain (no clients, no keys); null when off. */
+  get chainInfo() {
+    const c = this.ctx.chain;
+    if (!c) return null;
+    return {
+      chainId: c.chainId, contract: c.escrow, token: c.token, tokenSymbol: c.tokenSymbol, tokenDecimals: c.tokenDecimals,
+      confirmations: c.confirmations, publicRpcUrl: this.ctx.config.chainPublicRpcUrl ?? null,
+    };
+  }
+
   /** One tick of the chain job: index, post what is confirmed, move payouts on. */
   chainTick() {
     return chainTick(this.ctx);

@@ -8,7 +8,8 @@ import { RAIL_LABELS } from "#app/components/ui/rails.ts";
 
 type Order = MerchantOrderView["order"];
 
-function Row({ label, children }: { label: string; children: React.ReactNode }) {
+/** One label–value line of a card's description list. */
+export function Row({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div className="grid grid-cols-[8rem_1fr] gap-3 py-2 text-sm">
       <dt className="text-gray-500">{label}</dt>
