@@ -12,13 +12,17 @@ import { foundry } from "viem/chains";
 import { z } from "zod";
 import { ANVIL_PRIVATE_KEYS, deployStorefront, startAnvil, tokenAbi, type RunningAnvil } from "#server/chain/index.ts";
 
-const { CHAIN_PORT } = z.object({ CHAIN_PORT: z.coerce.number().int().min(0).max(65535).default(8545) }).parse(process.env);
+// A block every CHAIN_BLOCK_TIME seconds, as a real chain has: confirmations keep counting up with no traffic.
+const { CHAIN_PORT, CHAIN_BLOCK_TIME } = z.object({
+  CHAIN_PORT: z.coerce.number().int().min(0).max(65535).default(8545),
+  CHAIN_BLOCK_TIME: z.coerce.number().int().min(1).max(60).default(1),
+}).parse(process.env);
 const STATE_FILE = path.resolve(".data/chain.json");
 const BUYERS = [2, 3, 4, 5];
 
 let anvil: RunningAnvil;
 try {
-  anvil = await startAnvil({ port: CHAIN_PORT });
+  anvil = await startAnvil({ port: CHAIN_PORT, blockTime: CHAIN_BLOCK_TIME });
 } catch (err) {
   console.error(`could not start anvil on 127.0.0.1:${CHAIN_PORT} (set CHAIN_PORT to use another port): ${(err as Error).message}`);
   process.exit(1);

@@ -37,6 +37,22 @@ if [ -z "${CADDY_ADMIN_URL:-}" ] && [ -f .data/caddy/caddy.json ] && node -e '
   echo "Local edge found (npm run edge): routes are reconciled into it."
 fi
 
+# `npm run chain` running? Then escrow and direct payments of the USDC shop (Nova) go through its local escrow contract.
+if [ -z "${CHAIN_RPC_URL:-}" ] && [ -f .data/chain.json ]; then
+  eval "$(node -e '
+    const c = JSON.parse(require("fs").readFileSync(".data/chain.json", "utf8"));
+    fetch(c.rpcUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }), signal: AbortSignal.timeout(1000) })
+      .then((r) => r.ok ? r.json() : Promise.reject())
+      .then(() => {
+        const q = (v) => JSON.stringify(String(v));
+        console.log(`export CHAIN_RPC_URL=${q(c.rpcUrl)} CHAIN_PUBLIC_RPC_URL=${q(c.rpcUrl)} CHAIN_ID=${q(c.chainId)} ESCROW_CONTRACT=${q(c.escrow)} ESCROW_TOKEN=${q(c.token)}`);
+        console.log(`export ESCROW_DEPLOY_BLOCK=${q(c.deployBlock)} ARBITER_PRIVATE_KEY=${q(c.arbiterPrivateKey)}`);
+        console.log(`export CHAIN_CONFIRMATIONS=${q(process.env.CHAIN_CONFIRMATIONS || 2)} CHAIN_POLL_MS=${q(process.env.CHAIN_POLL_MS || 1000)}`);
+        console.log(`echo "Local chain found (npm run chain): Nova takes USDC through the escrow contract at ${c.escrow}."`);
+      }, () => {});
+  ')"
+fi
+
 npm run -s db:migrate
 npm run -s tenants:apply -- tenants/demo/*.json
 # A demo operator for the console. Demo only: production operators are created with their own password.
@@ -53,6 +69,8 @@ Demo shops (open in a browser; *.localhost resolves to this machine):
   Platform:      http://${PLATFORM_DOMAIN}:${PORT}/          (sign up to open a shop)
   Operator:      http://${PLATFORM_DOMAIN}:${PORT}/ops       ops@demo.test / demo-operator-password
   Payments:      sandbox rails (PAYMENTS_SANDBOX=true): check out in a shop, then "Pay with sandbox" on the order page
+  On chain:      npm run chain   (in another terminal, before the demo: Nova's escrow then runs on a local anvil;
+                 import the printed buyer key into a browser wallet and use "Pay with wallet" on the order page)
   API docs:      http://${PLATFORM_DOMAIN}:${PORT}/docs/api
 
 MSG
