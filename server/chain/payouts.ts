@@ -18,7 +18,7 @@ export type PayoutStep = "busy" | "no-arbiter" | "sent" | "rebroadcast" | "repla
 
 interface PayoutRow {
   id: string; chain_ref: Hex; tenant_id: string | null; kind: "release" | "refund"; fee_base: string; status: string;
-  tx_hash: Hex | null; raw_tx: Hex | null; nonce: number | null; max_fee_per_gas: string | null; sent_at: Date | null;
+  tx_hash: Hex | null; tx_hashes: Hex[]; raw_tx: Hex | null; nonce: number | null; max_fee_per_gas: string | null; sent_at: Date | null;
 }
 
 export async function dealState(chain: ChainRuntime, ref: Hex) {
@@ -42,7 +42,8 @@ async function sign(chain: ChainRuntime, row: PayoutRow, nonce: number, bump?: b
     if (maxFeePerGas < (bump * 125n) / 100n) maxFeePerGas = (bump * 125n) / 100n;
     maxPriorityFeePerGas = maxFeePerGas;
   }
-  const gas = await chain.publicClient.estimateGas({ account: arbiter.account, to: chain.escrow, data });
+  // Against the mined state: a node's pending state already holds the transaction a replacement replaces.
+  const gas = await chain.publicClient.estimateGas({ account: arbiter.account, to: chain.escrow, data, blockTag: "latest" });
   const raw = await arbiter.wallet.signTransaction({
     account: arbiter.account, chain: chain.chain, to: chain.escrow, data, nonce, gas: (gas * 12n) / 10n, maxFeePerGas, maxPriorityFeePerGas, type: "eip1559",
   });
@@ -78,21 +79,25 @@ export async function advancePayout(deps: { sql: SqlRunner; chain: ChainRuntime 
   const step = await sql.transaction(async (q): Promise<PayoutStep> => {
     if (!(await lockArbiter(q))) return "busy";
     const [row] = await q<PayoutRow>(
-      `SELECT id::text, chain_ref, tenant_id::text, kind, fee_base::text, status, tx_hash, raw_tx, nonce, max_fee_per_gas::text, sent_at
+      `SELECT id::text, chain_ref, tenant_id::text, kind, fee_base::text, status, tx_hash, tx_hashes, raw_tx, nonce, max_fee_per_gas::text, sent_at
        FROM chain_payouts WHERE chain_ref = $1 FOR UPDATE`, [chainRef.toLowerCase()]);
     if (!row) throw new Error(`no payout for ${chainRef}`);
     if (row.status === "confirmed") return "confirmed";
     if (row.status === "failed") return "failed";
     if (row.status === "sent" && row.tx_hash) {
-      const receipt = await chain.publicClient.getTransactionReceipt({ hash: row.tx_hash }).catch(() => null);
+      // Any of the hashes sent at this nonce may be the one mined (a replaced transaction can still win).
+      let receipt = null;
+      for (const hash of [row.tx_hash, ...row.tx_hashes.filter((h) => h !== row.tx_hash)]) {
+        receipt = await chain.publicClient.getTransactionReceipt({ hash }).catch(() => null);
+        if (receipt) break;
+      }
       if (receipt) {
         if (receipt.status === "success") return "mined";
         const deal = await dealState(chain, row.chain_ref);
         if (deal.state === (row.kind === "release" ? "released" : "refunded")) return "already-settled";
-        await q(`UPDATE chain_payouts SET status = 'failed', last_error = $2 WHERE id = $1`, [row.id, `The ${row.kind} transaction ${row.tx_hash} reverted on chain (deal ${deal.state}).`]);
+        await q(`UPDATE chain_payouts SET status = 'failed', last_error = $2 WHERE id = $1`, [row.id, `The ${row.kind} transaction ${receipt.transactionHash} reverted on chain (deal ${deal.state}).`]);
         return "failed";
       }
-      // Earlier hashes of a replaced transaction may be the one that got mined.
       const sentFor = Date.now() - new Date(row.sent_at!).getTime();
       if (sentFor < chain.replaceAfterMs) {
         toBroadcast = row.raw_tx;
