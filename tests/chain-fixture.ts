@@ -77,3 +77,12 @@ export function walletPaymentOf(order: { payment: { orderRef: string; merchant: 
   if (!order.payment) throw new Error("the order has no wallet payment");
   return { orderRef: order.payment.orderRef as Hex, merchant: order.payment.merchant as Address, amount: BigInt(order.payment.amountBaseUnits), rail: order.payment.rail as "escrow" | "direct" };
 }
+
+/** What the chain tests read back about an order: its status and its postings' idempotency keys, oldest first. */
+export function orderProbe(db: Database) {
+  return {
+    status: async (orderId: string) => (await db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).status,
+    postings: async (orderId: string) =>
+      (await db.prisma.ledgerPosting.findMany({ where: { orderId }, orderBy: { createdAt: "asc" }, select: { idempotencyKey: true } })).map((p) => p.idempotencyKey),
+  };
+}

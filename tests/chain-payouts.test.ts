@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { escrowAbi } from "#server/chain/index.ts";
 import { createTestDatabase } from "./db.ts";
 import { MERCHANT as MERCHANT_ACTOR, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
-import { createChainShop, MERCHANT, payWithWallet, startChainWorld, walletPaymentOf, type ChainWorld } from "./chain-fixture.ts";
+import { createChainShop, MERCHANT, payWithWallet, startChainWorld, walletPaymentOf, orderProbe, type ChainWorld } from "./chain-fixture.ts";
 
 const db = await createTestDatabase();
 let world: ChainWorld;
@@ -16,8 +16,7 @@ beforeAll(async () => {
   world = await startChainWorld({ confirmations: 3, window: 16 });
   h = moneyHarness(db, { sandbox: false }, world.chain);
 });
-const status = async (orderId: string) => (await db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).status;
-const postings = async (orderId: string) => (await sql<{ key: string }>(db, `SELECT idempotency_key AS key FROM ledger_postings WHERE order_id = $1`, [orderId])).map((r) => r.key);
+const { status, postings } = orderProbe(db);
 const pastDue = (orderId: string) => sql(db, `UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = $1`, [orderId]);
 
 describe("late and pending fundings", () => {

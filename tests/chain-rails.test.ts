@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { escrowAbi, mockStablecoinAbi, tokenAbi } from "#server/chain/index.ts";
 import { createTestDatabase } from "./db.ts";
 import { deliveredOrder, expectLedgerConsistent, MERCHANT as MERCHANT_ACTOR, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
-import { createChainShop, FEE_RECIPIENT, MERCHANT, payWithWallet, startChainWorld, walletPaymentOf, type ChainWorld } from "./chain-fixture.ts";
+import { createChainShop, FEE_RECIPIENT, MERCHANT, payWithWallet, startChainWorld, walletPaymentOf, orderProbe, type ChainWorld } from "./chain-fixture.ts";
 
 const db = await createTestDatabase();
 let world: ChainWorld;
@@ -17,8 +17,7 @@ beforeAll(async () => {
   h = moneyHarness(db, { sandbox: false }, world.chain);
 });
 
-const postings = async (orderId: string) => (await sql<{ key: string }>(db, `SELECT idempotency_key AS key FROM ledger_postings WHERE order_id = $1 ORDER BY created_at`, [orderId])).map((r) => r.key);
-const status = async (orderId: string) => (await db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).status;
+const { status, postings } = orderProbe(db);
 
 describe("checkout on chain", () => {
   it("gives the wallet exact base units, a 32-byte reference and the shop's payout address; the rails need the token's currency", async () => {

@@ -12,7 +12,7 @@ import { ANVIL_PRIVATE_KEYS, escrowAbi, mockStablecoinAbi, tokenAbi } from "#ser
 import { createTestDatabase, redisPrefix } from "./db.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { MERCHANT as MERCHANT_ACTOR, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
-import { ARBITER, createChainShop, MERCHANT, payWithWallet, startChainWorld, walletPaymentOf, type ChainWorld } from "./chain-fixture.ts";
+import { ARBITER, createChainShop, MERCHANT, payWithWallet, startChainWorld, walletPaymentOf, orderProbe, type ChainWorld } from "./chain-fixture.ts";
 
 const db = await createTestDatabase();
 let world: ChainWorld;
@@ -21,8 +21,7 @@ beforeAll(async () => {
   world = await startChainWorld({ confirmations: 3, window: 6 });
   h = moneyHarness(db, { sandbox: false }, world.chain);
 });
-const status = async (orderId: string) => (await db.prisma.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } })).status;
-const postings = async (orderId: string) => (await sql<{ key: string }>(db, `SELECT idempotency_key AS key FROM ledger_postings WHERE order_id = $1 ORDER BY created_at`, [orderId])).map((r) => r.key);
+const { status, postings } = orderProbe(db);
 
 /** Mint and approve in mined blocks, then sign the buyer's fund() without sending it (so it can be sent again). */
 async function signedFunding(buyer: number, p: ReturnType<typeof walletPaymentOf>) {

@@ -109,8 +109,9 @@ export async function applyManifest(prisma: PrismaClient, manifest: TenantManife
     } else {
       const have = {
         allowedRails: policy.allowedRails, defaultRail: policy.defaultRail, escrowRequiredForCategories: policy.escrowRequiredForCategories,
-        buyerDisclosureMode: policy.buyerDisclosureMode, payoutAddress: policy.payoutAddress,
+        buyerDisclosureMode: policy.buyerDisclosureMode,
         escrowRequiredAboveAmount: policy.escrowRequiredAboveAmount === null ? null : policy.escrowRequiredAboveAmount.toString(),
+        payoutAddress: policy.payoutAddress,
       };
       const norm = { ...wanted, escrowRequiredAboveAmount: wanted.escrowRequiredAboveAmount === null ? null : String(Number(wanted.escrowRequiredAboveAmount)) };
       const haveNorm = { ...have, escrowRequiredAboveAmount: have.escrowRequiredAboveAmount === null ? null : String(Number(have.escrowRequiredAboveAmount)) };
