@@ -155,7 +155,7 @@ async function reorg(depth: number) {
 }
 
 async function inFlight(ref: Hex) {
-  return (await rows(`SELECT 1 FROM chain_events WHERE chain_ref = $1 AND status = 'seen'`, [ref])).length > 0;
+  return (await rows(`SELECT 1 FROM chain_events WHERE chain_ref = $1 AND name IN ('Funded', 'PaidDirect') AND status = 'seen'`, [ref])).length > 0;
 }
 
 const ACTIONS = {
@@ -263,7 +263,8 @@ async function step(act: Action) {
       for (const o of pending) {
         if (!(await inFlight(o.ref))) continue;
         await rows(`UPDATE orders SET expires_at = now() - interval '1 second' WHERE id = $1`, [o.orderId]);
-        expect(await money.expire(o.tenantId, o.orderId)).toBe(false);
+        const events = await rows(`SELECT name, status, outcome, block_number::text FROM chain_events WHERE chain_ref = $1`, [o.ref]);
+        expect(await money.expire(o.tenantId, o.orderId), JSON.stringify(events)).toBe(false);
         await rows(`UPDATE orders SET expires_at = now() + interval '1 hour' WHERE id = $1`, [o.orderId]);
         return note("expire:waited");
       }
