@@ -10,9 +10,13 @@
  *   P5  seconds from "Check now" on a domain with published records to its first HTTPS 200 through a real Caddy and
  *       DNS server (target ≤ 3 s), with 0 and 1,000 already-routed domains (bench/edge-ask.ts).
  *   P6  checkouts per second with full postings at 50 concurrent buyers, p99, then the reconciliation result
- *       (bench/checkout.ts). `BENCH_ONLY=checkout` runs P6 alone, `BENCH_ONLY=edge` P3–P5 alone.
- * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, Redis keys) is
- * removed before it exits.
+ *       (bench/checkout.ts).
+ *   P7  on-chain rails against a local anvil (bench/chain.ts): indexer ingest (confirmed fundings turned into postings
+ *       per second, ms per event, over 10,000 orders funded on chain) and the seconds from the confirming block to the
+ *       buyer's order JSON showing escrow_funded through the running app (median and max, next to CHAIN_POLL_MS).
+ * `BENCH_ONLY=checkout` runs P6 alone, `BENCH_ONLY=edge` P3–P5 alone, `BENCH_ONLY=chain` P7 alone.
+ * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, anvil, Redis
+ * keys) is removed before it exits.
  */
 import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
 import { runHttpBench, deleteRedisPrefix, PLATFORM_DOMAIN } from "./http.ts";
@@ -20,7 +24,9 @@ import { runResolutionBench, fmtInt } from "./resolution.ts";
 import { runCheckoutBench } from "./checkout.ts";
 import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
 import { askSummary, benchAsk, benchVerifyToHttps, stopEdgeAskBench, verifySummary } from "./edge-ask.ts";
+import { chainSummary, runChainBench } from "./chain.ts";
 import type { RunningApp } from "#tests/app.ts";
+import type { RunningAnvil } from "#server/chain/index.ts";
 
 // BENCH_QUICK=1: every part with tiny sizes and durations (CI runs it so the bench cannot break silently); the
 // figures it prints are not measurements.
@@ -36,15 +42,19 @@ const CHECKOUT = quick
 const only = process.env.BENCH_ONLY;
 const ASK = quick ? { domains: 1_000, requests: 500, connections: 2 } : { domains: 100_000, requests: 20_000, connections: 4 };
 const VERIFY = quick ? { repeats: 1, backgrounds: [0, 10] } : { repeats: 5, backgrounds: [0, 1000] };
+// Realistic indexer settings (the env defaults but a faster poll, so the latency figure is about the pipeline).
+const CHAIN = { orders: quick ? 200 : 10_000, latencyOrders: quick ? 3 : 20, pollMs: 250, confirmations: 12, reorgWindow: 64, logRangeBlocks: 2_000 };
 
 const databases: ScratchDatabase[] = [];
 let app: RunningApp | undefined;
+let anvil: RunningAnvil | undefined;
 let redisPrefix: string | undefined;
 let cleaning: Promise<void> | undefined;
 
 function cleanup() {
   cleaning ??= (async () => {
     await app?.stop().catch(() => {});
+    await anvil?.stop().catch(() => {});
     await stopEdgeBench().catch(() => {});
     await stopEdgeAskBench().catch(() => {});
     if (redisPrefix) await deleteRedisPrefix(redisPrefix).catch((err) => console.error(`could not clean Redis ${redisPrefix}*: ${err.message}`));
@@ -64,6 +74,7 @@ try {
   if (!only) await runPageBenches();
   if (!only || only === "edge") await runEdgeBenches();
   if (!only || only === "checkout") await runCheckout();
+  if (!only || only === "chain") await runChain();
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 } catch (err) {
   console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
@@ -146,4 +157,18 @@ async function runCheckout() {
       `(4 commits each); checkout reached ${(c.checkoutsPerSec / ceiling).toFixed(2)} of it`,
   );
   log(`  reconciliation after the run: ${"skipped" in c.reconciliation ? "skipped (another leader)" : `${c.reconciliation.violations} violations`}`);
+}
+
+async function runChain() {
+  log(`bench: P7 on-chain rails (anvil; ${fmtInt(CHAIN.orders)} orders funded on chain for the indexer, ${CHAIN.latencyOrders} through the app with CHAIN_POLL_MS ${CHAIN.pollMs})…`);
+  const chainDb = await createScratchDatabase("chain");
+  databases.push(chainDb);
+  const started = performance.now();
+  const r = await runChainBench(chainDb, CHAIN, log, (s) => ((anvil = s.anvil), (app = s.app), (redisPrefix = s.prefix)));
+  app = undefined;
+  anvil = undefined;
+  redisPrefix = undefined;
+  await chainDb.drop();
+  for (const line of chainSummary(r, CHAIN)) log(line);
+  log(`  P7 took ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }

@@ -114,6 +114,20 @@ describe("funding", () => {
     expect(await postings(elsewhere.orderId)).toEqual([]);
     expect(await sql(db, `SELECT status FROM chain_payouts WHERE order_id = $1`, [elsewhere.orderId])).toEqual([{ status: "confirmed" }]);
   });
+
+  it("an order whose only funding was flagged is not held open by it: it expires and its stock comes back", async () => {
+    const shop = await createChainShop(db, world, { items: [{ title: "Lamp", price: "40.00", stock: 5 }] });
+    const placed = await placeOrder(h.money, shop, { rail: "escrow" });
+    await payWithWallet(world, 4, walletPaymentOf(placed.order), { amount: 1_000_000n });
+    await world.mine(3);
+    await h.money.chainTick();
+    expect(await sql(db, `SELECT outcome FROM chain_events WHERE order_id = $1`, [placed.orderId])).toEqual([{ outcome: "flagged" }]);
+    await sql(db, `UPDATE orders SET expires_at = now() - interval '1 minute' WHERE id = $1`, [placed.orderId]);
+    expect(await h.money.expire(shop.tenantId, placed.orderId)).toBe(true);
+    expect(await status(placed.orderId)).toBe("expired");
+    expect((await db.prisma.catalogItem.findFirstOrThrow({ where: { tenantId: shop.tenantId } })).stock).toBe(5);
+    expect(await postings(placed.orderId)).toEqual([]);
+  });
 });
 
 describe("payouts", () => {

@@ -39,7 +39,10 @@ export function chainRail(rail: "escrow" | "direct", chain: ChainRuntime, sql: S
     ...(rail === "escrow" ? { release: settle, refund: settle } : {}),
     paymentInFlight: async (order) => {
       if (!order.chainRef) return false;
-      const rows = await sql.query(`SELECT 1 FROM chain_events WHERE chain_ref = $1 AND name IN ('Funded', 'PaidDirect') AND status <> 'orphaned' LIMIT 1`, [order.chainRef], "chain_in_flight");
+      // Seen but not yet final, or confirmed and about to be applied. A confirmed funding already flagged (wrong
+      // amount or merchant) is not on its way to the order: it must not hold the order (and its stock) open forever.
+      const rows = await sql.query(`SELECT 1 FROM chain_events WHERE chain_ref = $1 AND name IN ('Funded', 'PaidDirect')
+                                    AND (status = 'seen' OR (status = 'confirmed' AND outcome = 'pending')) LIMIT 1`, [order.chainRef], "chain_in_flight");
       return rows.length > 0;
     },
   };
