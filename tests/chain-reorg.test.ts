@@ -135,6 +135,6 @@ describe("E5 crash with a real chain", () => {
       expect(released).toHaveLength(1);
       expect(released[0]!.transactionHash).toBe(payout!.tx_hash);
       expect(await world.balance(world.addr(MERCHANT))).toBe(merchantBefore + 39_000_000n);
-    });
+    }, 180_000); // three child processes (tsx start-up, chain connect) on a busy 2-core machine
   }
 });

@@ -110,7 +110,8 @@ async function applyPayout(ctx: MoneyContext, ev: ConfirmedChainEvent): Promise<
   await moneyTx(ctx.prisma, { tenantId, action: `order.${kind}_confirmed`, target: `order:${orderId}`, actor: SYSTEM }, async (tx) => {
     const order = await tx.order.findFirst({ where: { id: orderId, tenantId } });
     if (!order) throw new Error(`order ${orderId} of payout ${payout.id} is gone`);
-    const escrow = await tx.escrow.findFirst({ where: { orderId, tenantId }, select: { status: true } });
+    // Locked: two workers applying the same confirmed event (a tick and the payout job) settle it once.
+    const [escrow] = await tx.$queryRaw<{ status: string }[]>`SELECT status::text FROM escrows WHERE order_id = ${orderId}::uuid AND tenant_id = ${tenantId}::uuid FOR UPDATE`;
     if (escrow?.status === "held") await settleEscrowNow(tx, order, kind, ctx.now());
     await tx.$executeRaw`UPDATE chain_payouts SET status = 'confirmed', confirmed_at = now() WHERE id = ${payout.id}::uuid`;
   });
@@ -120,7 +121,7 @@ async function applyPayout(ctx: MoneyContext, ev: ConfirmedChainEvent): Promise<
 
 /** Turns every confirmed, not yet applied event into its posting or flag, oldest first. Stops at the kill switch. */
 export async function applyConfirmedEvents(ctx: MoneyContext) {
-  const counts = { posted: 0, flagged: 0, recorded: 0, paused: 0 };
+  const counts = { posted: 0, flagged: 0, recorded: 0, paused: 0, failed: 0 };
   if (!ctx.chain) return counts;
   for (const ev of await pendingConfirmed(ctx.sql, ctx.chain)) {
     let outcome: Outcome;
@@ -129,7 +130,11 @@ export async function applyConfirmedEvents(ctx: MoneyContext) {
     } catch (err) {
       // Paused: the event stays pending and is applied once the switch is off. Anything else: retried next tick.
       if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") { counts.paused++; continue; }
-      throw err;
+      // One event that cannot be applied must not hold back the others: it stays pending, is retried next tick, and
+      // reconciliation reports it once it has waited past the grace period (chain_event_has_posting).
+      ctx.logger.error({ chainRef: ev.chainRef, txHash: ev.txHash, event: ev.name, err: (err as Error).message.split("\n")[0] }, "confirmed chain event not applied");
+      counts.failed++;
+      continue;
     }
     await setOutcome(ctx, ev, outcome);
     counts[outcome.outcome]++;
@@ -156,9 +161,9 @@ export async function advanceOpenPayouts(ctx: MoneyContext) {
 
 /** One tick of the chain job: index, apply what is confirmed, move payouts on. */
 export async function chainTick(ctx: MoneyContext): Promise<{ poll: PollResult | null; applied: Awaited<ReturnType<typeof applyConfirmedEvents>>; payouts: number }> {
-  if (!ctx.chain) return { poll: null, applied: { posted: 0, flagged: 0, recorded: 0, paused: 0 }, payouts: 0 };
+  if (!ctx.chain) return { poll: null, applied: { posted: 0, flagged: 0, recorded: 0, paused: 0, failed: 0 }, payouts: 0 };
   const poll = await pollOnce({ sql: ctx.sql, chain: ctx.chain });
-  const applied = poll.kind === "halted" ? { posted: 0, flagged: 0, recorded: 0, paused: 0 } : await applyConfirmedEvents(ctx);
+  const applied = poll.kind === "halted" ? { posted: 0, flagged: 0, recorded: 0, paused: 0, failed: 0 } : await applyConfirmedEvents(ctx);
   const payouts = await advanceOpenPayouts(ctx);
   return { poll, applied, payouts };
 }
