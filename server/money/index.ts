@@ -4,7 +4,7 @@ export { moneyConfigFromEnv, type MoneyConfig } from "./config.ts";
 export type { MoneyScheduler, OrderEventKind, PayoutKind } from "./context.ts";
 export {
   checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
-  platformFeeSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
+  platformFeeSchema, chainClearHaltSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
 } from "./schemas.ts";
 export { PROTECTION_LABELS } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
