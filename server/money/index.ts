@@ -17,3 +17,4 @@ export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
 export { sha256Hex } from "./secrets.ts";
 export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
+export { CHAIN_OFF_MESSAGE } from "./chain-ops.ts";
