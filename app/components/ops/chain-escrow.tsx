@@ -33,8 +33,8 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 
 const REFUND_TONE: Record<string, BadgeTone> = { requested: "amber", sent: "indigo", confirmed: "green", failed: "red" };
 
-function OrderLink({ tenant, orderId }: { tenant: ChainOps["flagged"][number]["tenant"]; orderId: string | null }) {
-  if (!tenant) return <span className="text-gray-600">No shop: no order has this reference</span>;
+function OrderLink({ tenant, orderId, none }: { tenant: ChainOps["flagged"][number]["tenant"]; orderId: string | null; none: string }) {
+  if (!tenant) return <span className="text-gray-600">{none}</span>;
   return (
     <span className="flex flex-wrap gap-x-2">
       <Link to={`/ops/tenants/${tenant.id}`} className="font-mono font-medium text-gray-900 hover:underline">{tenant.slug}</Link>
@@ -57,8 +57,8 @@ function Flagged({ chain, reply }: { chain: ChainOps; reply: ChainReply | undefi
                 <span className="font-semibold tabular-nums text-gray-900">{amount}</span>
                 <span className="text-xs text-gray-500">block {f.block}{f.confirmedAt ? ` · ${formatDateTime(f.confirmedAt)}` : ""}</span>
               </p>
-              <p className="text-gray-800">{f.flagReason}</p>
-              <OrderLink tenant={f.tenant} orderId={f.orderId} />
+              <p className="text-gray-800 wrap-anywhere">{f.flagReason}</p>
+              <OrderLink tenant={f.tenant} orderId={f.orderId} none="No shop: no order has this reference" />
               <p className="text-xs text-gray-600">Payer <span className={hex}>{f.buyer ?? "—"}</span></p>
               <p className="text-xs text-gray-600">Tx <span className={hex}>{f.txHash}</span></p>
             </div>
@@ -67,7 +67,7 @@ function Flagged({ chain, reply }: { chain: ChainOps; reply: ChainReply | undefi
                 <div className="space-y-1 text-sm" data-testid="chain-refund-state">
                   <Badge tone={REFUND_TONE[f.refund.status] ?? "gray"}>Refund {f.refund.status}</Badge>
                   {f.refund.txHash ? <p className="text-xs text-gray-600">Tx <span className={hex}>{f.refund.txHash}</span></p> : null}
-                  {f.refund.lastError ? <p className="text-xs text-rose-700">{f.refund.lastError}</p> : null}
+                  {f.refund.lastError ? <p className="text-xs text-rose-700 wrap-anywhere">{f.refund.lastError}</p> : null}
                 </div>
               ) : f.refundable ? (
                 <RefundToPayerForm eventId={f.id} amount={amount} reply={reply} />
@@ -90,10 +90,10 @@ function FailedPayouts({ chain }: { chain: ChainOps }) {
         <li key={p.id} className="space-y-1 bg-rose-50/60 p-4 text-sm">
           <p className="flex flex-wrap items-center gap-2">
             <Badge tone="red">{humanize(p.kind)} failed</Badge>
-            <OrderLink tenant={p.tenant} orderId={p.orderId} />
+            <OrderLink tenant={p.tenant} orderId={p.orderId} none="No shop recorded" />
             <span className="text-xs text-gray-500">{p.attempts} {p.attempts === 1 ? "attempt" : "attempts"} · asked {formatDateTime(p.requestedAt)}</span>
           </p>
-          <p className="text-rose-800">{p.lastError ?? "No error recorded."}</p>
+          <p className="text-rose-800 wrap-anywhere">{p.lastError ?? "No error recorded."}</p>
           {p.txHash ? <p className="text-xs text-gray-600">Tx <span className={hex}>{p.txHash}</span></p> : null}
         </li>
       ))}
@@ -111,7 +111,7 @@ export function ChainEscrow({ chain, reply, now }: { chain: ChainOps; reply: Cha
         {ix?.halted ? (
           <div role="alert" data-testid="chain-halted" className="space-y-3 rounded-md bg-rose-50 px-3 py-3 text-sm text-rose-900 ring-1 ring-inset ring-rose-200">
             <p><strong>The chain indexer is halted.</strong> Nothing more is posted from the chain until it is cleared.</p>
-            <p className="break-words">{ix.haltReason ?? "No reason recorded."}</p>
+            <p className="wrap-anywhere">{ix.haltReason ?? "No reason recorded."}</p>
             <ClearHaltForm reply={reply} />
           </div>
         ) : null}
