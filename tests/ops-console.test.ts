@@ -99,6 +99,8 @@ describe("money page: reconciliation schedule", () => {
     expect(never.status).toBe(200);
     expect(never.body).toContain("It runs every 30 minutes on one worker");
     expect(never.body).not.toContain("every 15 minutes");
+    // No CHAIN_RPC_URL here: one line says the chain rails are off and how to turn them on.
+    expect(textOf(never.body, "chain-off", "</p>")).toMatch(/The on-chain rails are off: set CHAIN_RPC_URL, ESCROW_CONTRACT and ESCROW_TOKEN/);
     expect(textOf(never.body, "reconciliation-overdue", "</p>")).toMatch(/Reconciliation is overdue\. It has never run\./);
 
     // Reports are append-only: older runs are added as rows. The latest one, 61 minutes ago, is more than twice the

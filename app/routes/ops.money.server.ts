@@ -8,6 +8,8 @@ import { z } from "zod";
 import { ApiError } from "#server/http/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
+import { CHAIN_OFF_MESSAGE } from "#server/money/index.ts";
+import { loadChainOps, runChainOpsAction } from "./ops.money.chain.server.ts";
 
 const REPORT_LIMIT = 10;
 /** Violations listed from the latest report; the stored report keeps up to 1000. */
@@ -39,7 +41,7 @@ const violationSchema = z.object({ check: z.string(), subject: z.string(), detai
 
 export async function loadMoneyOps(context: AppLoadContext) {
   const { money, prisma } = context.services;
-  const [kill, recon] = await Promise.all([money.killSwitchState(), money.reconciliationReports(REPORT_LIMIT)]);
+  const [kill, recon, chain] = await Promise.all([money.killSwitchState(), money.reconciliationReports(REPORT_LIMIT), loadChainOps(context)]);
   const shops = await prisma.tenant.findMany({ where: { id: { in: kill.tenants.map((t) => t.tenantId) } }, select: { id: true, slug: true, displayName: true } });
   const latest = recon.reports[0];
   const now = new Date();
@@ -73,11 +75,14 @@ export async function loadMoneyOps(context: AppLoadContext) {
           }
         : null,
     },
+    chain,
+    chainOffMessage: CHAIN_OFF_MESSAGE,
     now: now.toISOString(),
   };
 }
 
 export async function runMoneyOpsAction(context: AppLoadContext, formData: FormData) {
+  if (String(formData.get("intent") ?? "").startsWith("chain_")) return runChainOpsAction(context, formData);
   const form = String(formData.get("form") ?? "");
   const submission = parseWithZod(formData, { schema: actionSchema });
   if (submission.status !== "success") return { form, result: submission.reply(), message: null, status: 400 };

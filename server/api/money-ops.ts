@@ -1,7 +1,7 @@
 /** Operator money routes: the disputes queue, kill switches, reconciliation runs and reports. */
 import { z } from "zod";
 import { defineRoute, ApiError } from "#server/http/index.ts";
-import { disputeResolveSchema, killSwitchSchema } from "#server/money/index.ts";
+import { chainClearHaltSchema, disputeResolveSchema, killSwitchSchema } from "#server/money/index.ts";
 
 export function moneyOpsRoutes() {
   return [
@@ -46,6 +46,36 @@ export function moneyOpsRoutes() {
       query: z.object({ limit: z.coerce.number().int().min(1).max(100).default(20) }),
       async handler({ query, services }) {
         return services.money.reconciliationReports(query.limit);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/ops/money/chain", tag: "operator", auth: "operator",
+      summary: "On-chain rails: indexer position and halt, flagged events (with their refund) and failed payouts; `status` null when the rails are off",
+      query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      async handler({ query, services }) {
+        const [status, flagged, failedPayouts] = await Promise.all([
+          services.money.chainStatus(), services.money.flaggedChainEvents(query.limit), services.money.failedChainPayouts(query.limit),
+        ]);
+        return { status, flagged, failedPayouts };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/ops/money/chain/events/:eventId/refund", tag: "operator", auth: "operator",
+      summary: "Have the arbiter refund a flagged funding to its payer (audited money.chain_refund_flagged). Errors: 404 CHAIN_EVENT_NOT_FOUND, "
+        + "409 CHAIN_EVENT_NOT_REFUNDABLE (not a flagged Funded), 409 CHAIN_REFUND_EXISTS (asked before; nothing sent again), 409 CHAIN_OFF",
+      params: z.object({ eventId: z.uuid() }),
+      async handler({ params, audit, services }) {
+        return { eventId: params.eventId, step: await services.money.refundFlaggedFunding(audit, params.eventId) };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/ops/money/chain/clear-halt", tag: "operator", auth: "operator",
+      summary: "Clear the chain indexer's halt after checking the chain, optionally rescanning from a block (audited money.chain_clear_halt). "
+        + "Errors: 409 CHAIN_NOT_HALTED, 400 CHAIN_RESCAN_OUT_OF_RANGE, 409 CHAIN_OFF",
+      body: chainClearHaltSchema,
+      async handler({ body, audit, services }) {
+        const rescanFromBlock = body.rescanFromBlock === undefined ? undefined : BigInt(body.rescanFromBlock);
+        return services.money.clearChainHalt(audit, { rescanFromBlock });
       },
     }),
     defineRoute({

@@ -182,14 +182,18 @@ export async function pendingConfirmed(sql: SqlRunner, chain: ChainRuntime, limi
   }));
 }
 
-/** Clears a halt after an operator checked the chain: the next poll re-reads the window from the checkpoint. */
-export async function clearHalt(sql: SqlRunner, chain: ChainRuntime, rescanFrom?: bigint) {
+/**
+ * Clears a halt after an operator checked the chain: the next poll re-reads the window from the checkpoint.
+ * `also` runs in the same transaction (the operator's audit row).
+ */
+export async function clearHalt(sql: SqlRunner, chain: ChainRuntime, rescanFrom?: bigint, also?: (q: SqlQuery) => Promise<void>) {
   await sql.transaction(async (q) => {
     if (rescanFrom !== undefined) {
       await q(`DELETE FROM chain_blocks WHERE chain_id = $1`, [chain.chainId]);
       await q(`UPDATE chain_checkpoints SET last_block = $3 WHERE chain_id = $1 AND contract = $2`, [chain.chainId, chain.escrow.toLowerCase(), (rescanFrom - 1n).toString()]);
     }
     await q(`UPDATE chain_checkpoints SET halted = false, halt_reason = NULL, updated_at = now() WHERE chain_id = $1 AND contract = $2`, [chain.chainId, chain.escrow.toLowerCase()]);
+    await also?.(q);
   });
 }
 

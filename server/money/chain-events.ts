@@ -5,14 +5,15 @@
  */
 import type { Order, PrismaClient } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
-import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { advancePayout, openPayouts, pendingConfirmed, pollOnce, type ChainRuntime, type ConfirmedChainEvent, type PayoutGuard, type PayoutOptions, type PollResult } from "#server/chain/index.ts";
+import { writeAuditSql, type AuditActor } from "#server/audit/index.ts";
+import { advancePayout, openPayouts, pendingConfirmed, pollOnce, type ChainRuntime, type ConfirmedChainEvent, type PayoutGuard, type PayoutOptions, type PayoutStep, type PollResult } from "#server/chain/index.ts";
 import type { MoneyContext, PayoutKind } from "./context.ts";
 import { moneyTx, type Tx } from "./money-tx.ts";
 import { killSwitchScope } from "./db-errors.ts";
 import { failpoint } from "./failpoints.ts";
 import { toUnits } from "./amounts.ts";
 import { recordFunding, settleEscrowNow, SYSTEM } from "./settlement.ts";
+import { requireChain } from "./chain-ops.ts";
 
 /** The kill switch, checked inside the payout's own transaction before anything is signed. */
 export const payoutGuard = (_prisma: PrismaClient): PayoutGuard => async (q, tenantId) => {
@@ -168,14 +169,33 @@ export async function chainTick(ctx: MoneyContext): Promise<{ poll: PollResult |
   return { poll, applied, payouts };
 }
 
-/** An operator has the arbiter return a flagged funding (wrong amount, wrong merchant, no order) to its payer. */
-export async function refundFlaggedFunding(ctx: MoneyContext, actor: AuditActor, eventId: string) {
+/**
+ * An operator has the arbiter return a flagged funding (wrong amount, wrong merchant, no order) to its payer. Asked
+ * once per reference: a second request is CHAIN_REFUND_EXISTS and sends nothing (the first one's payout carries on).
+ */
+export async function refundFlaggedFunding(ctx: MoneyContext, actor: AuditActor, eventId: string): Promise<PayoutStep | "paused"> {
+  const chain = requireChain(ctx);
   const [ev] = await ctx.sql.query<{ chain_ref: string; name: string; outcome: string; tenant_id: string | null; order_id: string | null }>(
     `SELECT chain_ref, name, outcome, tenant_id::text, order_id::text FROM chain_events WHERE id = $1::uuid AND status = 'confirmed'`, [eventId]);
-  if (!ev) throw new ApiError(404, "NOT_FOUND", "No such confirmed chain event.");
-  if (ev.name !== "Funded" || ev.outcome !== "flagged") throw new ApiError(409, "CONFLICT", "Only a flagged funding can be refunded this way.");
-  await ctx.sql.query(`INSERT INTO chain_payouts (id, chain_ref, tenant_id, order_id, kind, purpose) VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, 'refund', 'flagged')
-                       ON CONFLICT (chain_ref) DO NOTHING`, [ev.chain_ref, ev.tenant_id, ev.order_id]);
-  await writeAudit(ctx.prisma, actor, { action: "money.chain_refund_flagged", tenantId: ev.tenant_id, target: `chain:${ev.chain_ref}`, details: { eventId } });
-  return advancePayout({ sql: ctx.sql, chain: ctx.chain! }, ev.chain_ref, payoutOptions(ctx.prisma));
+  if (!ev) throw new ApiError(404, "CHAIN_EVENT_NOT_FOUND", "No such confirmed chain event.");
+  if (ev.name !== "Funded" || ev.outcome !== "flagged") {
+    throw new ApiError(409, "CHAIN_EVENT_NOT_REFUNDABLE", "Only a flagged funding held by the escrow can be refunded this way.", { name: ev.name, outcome: ev.outcome });
+  }
+  const inserted = await ctx.sql.transaction(async (q) => {
+    const rows = await q(`INSERT INTO chain_payouts (id, chain_ref, tenant_id, order_id, kind, purpose) VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, 'refund', 'flagged')
+                          ON CONFLICT (chain_ref) DO NOTHING RETURNING id`, [ev.chain_ref, ev.tenant_id, ev.order_id]);
+    if (rows.length) await writeAuditSql(q, actor, { action: "money.chain_refund_flagged", tenantId: ev.tenant_id, target: `chain:${ev.chain_ref}`, details: { eventId } });
+    return rows.length > 0;
+  });
+  if (!inserted) {
+    const [p] = await ctx.sql.query<{ status: string; tx_hash: string | null }>(`SELECT status::text, tx_hash FROM chain_payouts WHERE chain_ref = $1`, [ev.chain_ref]);
+    throw new ApiError(409, "CHAIN_REFUND_EXISTS", "A payout for this funding was already asked for; nothing more was sent.", { status: p?.status ?? null, txHash: p?.tx_hash ?? null });
+  }
+  try {
+    return await advancePayout({ sql: ctx.sql, chain }, ev.chain_ref, payoutOptions(ctx.prisma));
+  } catch (err) {
+    // Recorded and audited: the chain job sends it once the kill switch is off.
+    if (err instanceof ApiError && err.code === "KILL_SWITCH_ON") return "paused";
+    throw err;
+  }
 }

@@ -38,6 +38,8 @@ export const killSwitchSchema = z.object({
   engaged: z.boolean(),
   reason: z.string().trim().min(3).max(500),
 });
+/** Clear the chain indexer's halt; `rescanFromBlock` re-reads the chain from that block (not past the last scanned one). */
+export const chainClearHaltSchema = z.object({ rescanFromBlock: z.number().int().min(0).optional() });
 export const platformFeeSchema = z.object({ platformFeeBps: z.number().int().min(0).max(10_000) });
 
 export const ORDER_STATUSES = [

@@ -28,6 +28,7 @@ import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
 import { chainTick, payoutOptions, refundFlaggedFunding } from "./chain-events.ts";
 import { chainMetricsText } from "./chain-metrics.ts";
+import { chainStatus, clearChainHalt, failedChainPayouts, flaggedChainEvents } from "./chain-ops.ts";
 
 export interface MoneyDeps {
   prisma: PrismaClient;
@@ -93,8 +94,28 @@ export class MoneyService {
     return chainTick(this.ctx);
   }
 
+  /** 409 CHAIN_OFF, 404 CHAIN_EVENT_NOT_FOUND, 409 CHAIN_EVENT_NOT_REFUNDABLE, 409 CHAIN_REFUND_EXISTS (nothing sent twice). */
   refundFlaggedFunding(actor: AuditActor, eventId: string) {
     return refundFlaggedFunding(this.ctx, actor, eventId);
+  }
+
+  /** Operators: the chain, the indexer's position and halt, and what waits for them; null when the rails are off. */
+  chainStatus() {
+    return chainStatus(this.ctx);
+  }
+
+  /** Operators: flagged events across shops, newest first, with the refund asked for each (if any). */
+  flaggedChainEvents(limit = 50) {
+    return flaggedChainEvents(this.ctx, limit);
+  }
+
+  failedChainPayouts(limit = 50) {
+    return failedChainPayouts(this.ctx, limit);
+  }
+
+  /** Audited as money.chain_clear_halt. 409 CHAIN_OFF, 409 CHAIN_NOT_HALTED, 400 CHAIN_RESCAN_OUT_OF_RANGE. */
+  clearChainHalt(actor: AuditActor, opts: { rescanFromBlock?: bigint } = {}) {
+    return clearChainHalt(this.ctx, actor, opts);
   }
 
   // Buyers (storefront host) -------------------------------------------------------------------------------------
