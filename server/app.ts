@@ -1,17 +1,17 @@
 /**
  * The Express application, assembled from already-built parts so tests and the entry share it.
- * Order: trust proxy → request id/logging → tenant context → APIs → Remix.
+ * Order: trust proxy → request id/logging → URL check → tenant context → CSRF (session writes) → APIs → form
+ * body check → Remix.
  */
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import express from "express";
 import compression from "compression";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import { flashSecretOf, type Env } from "./env.ts";
 import { type Logger, HttpMetrics, logContextMiddleware } from "./observability/index.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
-import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, accessLog, metricsHandler } from "./http/index.ts";
+import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, sessionWriteGuard, accessLog, metricsHandler, allowTelegramFraming, rejectUnsafeUrl, jsonBody, formBodyCheck, remixHandler } from "./http/index.ts";
 import type { Redis } from "ioredis";
 import { mediaHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, controlPlaneRouter } from "./api/index.ts";
 import type { Actor } from "./auth/index.ts";
@@ -50,6 +50,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use(logContextMiddleware());
   app.use(securityHeaders());
   app.use(accessLog(logger));
+  // %00 in a path or query is refused for every route at once (the database cannot store NUL): a 400, never a 500.
+  app.use(rejectUnsafeUrl());
 
   // Process-level probes answer on every host, before tenant resolution.
   app.get("/healthz", (_req, res) => res.json({ ok: true }));
@@ -73,6 +75,10 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
+  app.use(allowTelegramFraming());
+  // CSRF, first line: a write carrying the session cookie must come from this host's own pages, before any route
+  // (raw-body API routes included) sees it. Bearer-token calls and cookie-less requests pass.
+  app.use(sessionWriteGuard(env.TRUSTED_PROXIES));
   // The bench's baseline page is a Remix route in the build; outside the bench it does not exist on any host.
   if (!env.BENCH_BARE_PAGE) app.all(["/bench/bare", "/bench/bare.data"], (_req, res) => void res.status(404).type("text/plain").send("Not found"));
   // Shop images are served before the storefront rate limit: one catalog page loads many of them.
@@ -90,7 +96,7 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
       },
     }),
   );
-  app.post("/api/storefront/telegram/session", express.json({ limit: "16kb" }), miniAppSessionHandler(services));
+  app.post("/api/storefront/telegram/session", jsonBody("16kb"), miniAppSessionHandler(services));
   app.use("/api/storefront", storefrontOrdersRouter(services, env, logger));
   // The storefront checkout page's form posts (Remix: /checkout, or /checkout.data with single fetch) count against the
   // same checkout limit as the JSON API, so the page is no way around it.
@@ -105,14 +111,15 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   );
   app.use(authContext(services.auth));
   app.use("/api", controlPlaneRouter(services));
-  app.use(crossSiteGuard());
+  app.use(crossSiteGuard(env.TRUSTED_PROXIES));
+  app.use(formBodyCheck());
 
   const flashSecret = flashSecretOf(env);
   app.all(
     "/{*splat}",
-    createRequestHandler({
+    remixHandler({
       build,
-      mode: env.NODE_ENV,
+      trustedProxies: env.TRUSTED_PROXIES,
       getLoadContext: (_req, res) => ({
         ...(res.locals.tenantContext as TenantContext),
         platformDomain: env.PLATFORM_DOMAIN,

@@ -43,6 +43,7 @@ export const tenancyEnvSchema = z.object({
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
   TENANT_CACHE_TTL_MS: z.coerce.number().int().positive().default(300_000),
   TENANT_NEGATIVE_TTL_MS: z.coerce.number().int().positive().default(30_000),
+  TENANT_CACHE_MAX_ENTRIES: z.coerce.number().int().positive().default(10_000),
   // Storefront requests per minute per tenant + client IP (docs/security.md 3).
   RATE_LIMIT_STOREFRONT_PER_MIN: z.coerce.number().int().positive().default(120),
 });

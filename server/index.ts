@@ -71,6 +71,7 @@ if (env.MODE !== "worker") {
     platformDomain: env.PLATFORM_DOMAIN,
     ttlMs: env.TENANT_CACHE_TTL_MS,
     negativeTtlMs: env.TENANT_NEGATIVE_TTL_MS,
+    maxEntries: env.TENANT_CACHE_MAX_ENTRIES,
   });
   const subscriber = createRedis(env.REDIS_URL, { use: "subscriber" });
   subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));

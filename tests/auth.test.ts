@@ -144,7 +144,8 @@ describe("accounts and sessions (docs/security.md 4)", () => {
     const { request } = await import("./http.ts");
     const res = await request(app.port, "/api/tenants", {
       method: "POST",
-      headers: { cookie: c.cookieHeader() },
+      // Same-origin, so this proves the JSON check itself (the CSRF origin guard stands in front of it).
+      headers: { cookie: c.cookieHeader(), origin: "http://localhost" },
       raw: { contentType: "application/x-www-form-urlencoded", data: "slug=evil&displayName=Evil" },
     });
     expect(res.status).toBe(415);

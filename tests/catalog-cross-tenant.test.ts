@@ -30,7 +30,7 @@ async function shop(owner: Client, slug: string, op: Client) {
   return id as string;
 }
 const uploadTo = (c: Client, t: string) =>
-  request(app.port, `/api/tenants/${t}/uploads`, { method: "POST", headers: { cookie: c.cookieHeader() }, raw: { contentType: "image/png", data: PNG_1x1 as unknown as string } });
+  request(app.port, `/api/tenants/${t}/uploads`, { method: "POST", headers: { cookie: c.cookieHeader(), origin: "http://localhost" }, raw: { contentType: "image/png", data: PNG_1x1 as unknown as string } });
 
 async function snapshotB() {
   const [items, images, uploads] = await Promise.all([

@@ -31,7 +31,7 @@ afterAll(async () => {
 export async function upload(c: Client, tenant: string, bytes: Buffer, purpose = "item_image", filenameType = "image/jpeg") {
   return request(app.port, `/api/tenants/${tenant}/uploads?purpose=${purpose}`, {
     method: "POST",
-    headers: { cookie: c.cookieHeader() },
+    headers: { cookie: c.cookieHeader(), origin: "http://localhost" },
     raw: { contentType: filenameType, data: bytes as unknown as string },
   });
 }
@@ -145,7 +145,7 @@ describe("catalog API", () => {
 
   it("CSV import: a file with a bad row imports nothing and reports the row; a good file imports every row", async () => {
     const csv = (body: string) =>
-      request(app.port, `/api/tenants/${tenantId}/catalog/import`, { method: "POST", headers: { cookie: owner.cookieHeader() }, raw: { contentType: "text/csv", data: body } });
+      request(app.port, `/api/tenants/${tenantId}/catalog/import`, { method: "POST", headers: { cookie: owner.cookieHeader(), origin: "http://localhost" }, raw: { contentType: "text/csv", data: body } });
     const before = await db.prisma.catalogItem.count({ where: { tenantId } });
     const bad = await csv("title,price,stock,category\nCandle,12.50,4,Home\n,3.00,1,Home\nMug,abc,2,Kitchen\n");
     expect([bad.status, bad.json.error.code]).toEqual([422, "IMPORT_INVALID"]);

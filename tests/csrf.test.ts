@@ -39,6 +39,12 @@ describe("CSRF on dashboard forms", () => {
     expect(await db.prisma.tenant.count({ where: { slug: "evil-two" } })).toBe(0);
   });
 
+  it("refuses a same-origin post without the session's token (the second line behind the Origin check)", async () => {
+    const res = await post({ origin: "http://localhost", "sec-fetch-site": "same-origin" }, { displayName: "Evil", slug: "evil-three" });
+    expect(res.status).toBe(403);
+    expect(await db.prisma.tenant.count({ where: { slug: "evil-three" } })).toBe(0);
+  });
+
   it("accepts the same post from the dashboard itself, with the session's token", async () => {
     const page = await user.get("/dashboard/new");
     const token = /name="csrf" value="([^"]+)"/.exec(page.body)?.[1];

@@ -52,7 +52,7 @@ export function request(port: number, path: string, o: RequestOptions = {}): Pro
   });
 }
 
-/** A browser-like client: keeps the cookies the server sets and sends them back. */
+/** A browser-like client: keeps the cookies the server sets and sends them back, and sends Origin with writes. */
 export class Client {
   cookies = new Map<string, string>();
   bearer: string | null = null;
@@ -68,6 +68,8 @@ export class Client {
   async call(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
     const h: Record<string, string> = { ...headers };
     if (this.cookies.size) h.cookie = this.cookieHeader();
+    // Browsers send Origin with every POST/PUT/PATCH/DELETE; cookie-authenticated writes without it are refused.
+    if (method !== "GET" && method !== "HEAD") h.origin ??= `http://${this.host}`;
     if (this.bearer) h.authorization = `Bearer ${this.bearer}`;
     const res = await request(this.port, path, { method, host: this.host, headers: h, body: body ?? (method === "GET" || method === "DELETE" ? undefined : {}) });
     for (const c of ([] as string[]).concat(res.headers["set-cookie"] ?? [])) {

@@ -51,6 +51,8 @@ describe("/metrics (OPS-3)", () => {
       .toBe(value(text, 'http_request_duration_seconds_count{class="storefront",status="2xx"}'));
     expect(value(text, 'tenant_resolution_cache_total{result="hit"}')).toBeGreaterThanOrEqual(2);
     expect(value(text, 'tenant_resolution_cache_total{result="miss"}')).toBeGreaterThanOrEqual(2);
+    expect(value(text, "tenant_resolution_cache_evictions_total")).toBe(0);
+    expect(value(text, "tenant_resolution_cache_entries")).toBeGreaterThanOrEqual(2);
     for (const queue of ["platform", "money"]) {
       for (const state of ["waiting", "active", "delayed", "failed"]) expect(value(text, `queue_jobs{queue="${queue}",state="${state}"}`)).toBeTypeOf("number");
     }

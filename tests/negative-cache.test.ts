@@ -52,4 +52,26 @@ describe("resolution cache", () => {
     await resolver.resolve("missing.localhost");
     expect(counter.queries).toBe(q2 + 1);
   });
+
+  it("2,000 random unknown hosts with a cap of 500 leave at most 500 entries, counted as evictions; known shops still resolve", async () => {
+    await createTenant(db.prisma, { slug: "kept" });
+    const resolver = new TenantResolver({ prisma: db.prisma, platformDomain: "localhost", ttlMs: 60_000, negativeTtlMs: 60_000, maxEntries: 500 });
+    expect((await resolver.resolve("kept.localhost")).kind).toBe("tenant");
+    for (let i = 0; i < 2000; i++) {
+      await resolver.resolve(`${randomBytes(6).toString("hex")}.${i % 2 ? "localhost" : "example.com"}`);
+      // A shop in use stays recently used, so the flood evicts the random names, not it.
+      if (i % 100 === 0) expect((await resolver.resolve("kept.localhost")).kind).toBe("tenant");
+    }
+    expect(resolver.size).toBeLessThanOrEqual(500);
+    expect(resolver.evictions).toBeGreaterThanOrEqual(1500);
+    const lookups = resolver.lookups;
+    expect((await resolver.resolve("kept.localhost")).kind).toBe("tenant");
+    expect(resolver.lookups).toBe(lookups);
+    // A shop evicted by the flood is looked up again, and still resolves.
+    const cold = new TenantResolver({ prisma: db.prisma, platformDomain: "localhost", ttlMs: 60_000, negativeTtlMs: 60_000, maxEntries: 10 });
+    expect((await cold.resolve("kept.localhost")).kind).toBe("tenant");
+    for (let i = 0; i < 50; i++) await cold.resolve(`${randomBytes(6).toString("hex")}.localhost`);
+    expect(cold.size).toBe(10);
+    expect((await cold.resolve("kept.localhost")).kind).toBe("tenant");
+  });
 });

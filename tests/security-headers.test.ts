@@ -39,4 +39,30 @@ describe("security headers (docs/security.md 6)", () => {
     expect(inline.length).toBeGreaterThan(1);
     for (const tag of inline) expect(tag[2]).toContain(`nonce="${nonce}"`);
   });
+
+  it.each([
+    ["landing page", "/"],
+    ["sign-in", "/login"],
+    ["dashboard", "/dashboard"],
+    ["operator console", "/ops"],
+    ["control-plane API", "/api/openapi.json"],
+  ])("the platform host's %s may not be framed by anyone (frame-ancestors 'none', X-Frame-Options DENY)", async (_page, path) => {
+    const res = await get(app, "localhost", path);
+    expect(res.status).toBeLessThan(500);
+    const csp = String(res.headers["content-security-policy"]);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain("telegram.org");
+    expect(res.headers["x-frame-options"]).toBe("DENY");
+  });
+
+  it.each([["storefront page", "/"], ["storefront API", "/api/storefront/bootstrap"]])(
+    "a shop's %s may be framed by Telegram's web clients (the Mini App), and by no one else",
+    async (_page, path) => {
+      const res = await get(app, "acme.localhost", path);
+      expect(res.status).toBe(200);
+      const csp = String(res.headers["content-security-policy"]);
+      expect(/frame-ancestors ([^;]+)/.exec(csp)?.[1]).toBe("'self' https://web.telegram.org https://*.telegram.org");
+      expect(res.headers["x-frame-options"]).toBeUndefined();
+    },
+  );
 });

@@ -5,7 +5,7 @@
 import express, { type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
 import type { Services } from "#server/services.ts";
-import { type TenantContext, defineRoute, mountRoutes, openApiDocument, type RouteDef, ApiError, sendError } from "#server/http/index.ts";
+import { type TenantContext, defineRoute, mountRoutes, openApiDocument, type RouteDef, ApiError, sendError, jsonBody } from "#server/http/index.ts";
 import { listAudit } from "#server/audit/index.ts";
 import { beforeCursorSchema } from "#server/db/index.ts";
 import { authRoutes } from "./auth.ts";
@@ -53,7 +53,7 @@ export function controlPlaneRouter(services: Services) {
     if (!(res.locals.tenantContext as TenantContext).isPlatformHost) return sendError(res, new ApiError(404, "NOT_FOUND", "No such endpoint."));
     next();
   });
-  router.use(express.json({ limit: "1mb", type: "application/json" }));
+  router.use(jsonBody("1mb"));
   const doc = openApi();
   router.get("/openapi.json", (_req, res) => res.json(doc));
   mountRoutes(router, controlPlaneRoutes(), services);

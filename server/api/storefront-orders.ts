@@ -2,12 +2,12 @@
  * Buyer money API on a shop's host (the tenant comes from the Host, never the client): checkout, the order by its
  * link token, sandbox payment (mounted only with PAYMENTS_SANDBOX=true) and disputes. Responses are never cached.
  */
-import express, { Router, type NextFunction, type Request, type Response } from "express";
+import { Router, type NextFunction, type Request, type Response } from "express";
 import { z, type ZodType } from "zod";
 import type { Env } from "#server/env.ts";
 import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
-import { type TenantContext, ApiError, sendError, rateLimit } from "#server/http/index.ts";
+import { type TenantContext, ApiError, sendError, rateLimit, jsonBody } from "#server/http/index.ts";
 import { checkoutSchema, disputeOpenSchema, idempotencyKeySchema } from "#server/money/index.ts";
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
@@ -49,7 +49,7 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
       next(err);
     }
   };
-  const json = express.json({ limit: "64kb", type: "application/json" });
+  const json = jsonBody("64kb");
   const checkoutLimit = checkoutRateLimit(services, env, logger);
 
   router.post("/checkout", checkoutLimit, json, handle(201, async (req, res) => {

@@ -9,6 +9,7 @@ import { allowedRoles, requireTenantAccess, type Actor, type TenantAccess, type 
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import type { Services } from "#server/services.ts";
 import { ApiError, sendError } from "./errors.ts";
+import { unsafeTextError } from "./unsafe-text.ts";
 
 /** Path parameters of every `/tenants/:tenantId/...` route. */
 export const tenantParams = z.object({ tenantId: z.uuid() });
@@ -102,6 +103,8 @@ export function mountRoutes(router: Router, routes: RouteDef[], services: Servic
         const query = parse(def.query, req.query, "query");
         const body = def.body && !def.raw ? parse(def.body, req.body ?? {}, "body") : undefined;
         const rawBody = def.raw && Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+        // A text upload (CSV) goes to the database as text: NUL is refused here like in JSON bodies (unsafe-text.ts).
+        if (def.raw?.contentType.startsWith("text/") && rawBody.includes(0)) throw unsafeTextError("body", "");
         const ip = req.ip ?? "unknown";
         if (access?.asOperator && typeof def.auth === "object" && def.auth.tenant.breakGlass) {
           await breakGlass(services, auditActorOf(actor, ip), access.tenant.id, req);

@@ -36,14 +36,22 @@ export function sendError(res: Response, err: ApiError) {
   });
 }
 
+const PARSER_ERRORS: Record<string, ApiError> = {
+  "entity.parse.failed": new ApiError(400, "VALIDATION_ERROR", "The body is not valid JSON."),
+  "entity.too.large": new ApiError(413, "PAYLOAD_TOO_LARGE", "The body is too large."),
+  "charset.unsupported": new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as UTF-8 (application/json; charset=utf-8)."),
+  "encoding.unsupported": new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "The body's Content-Encoding is not supported."),
+  "request.size.invalid": new ApiError(400, "VALIDATION_ERROR", "The body's length does not match Content-Length."),
+  "request.aborted": new ApiError(400, "VALIDATION_ERROR", "The request was aborted."),
+};
+
 /** Last middleware: typed errors as envelopes, everything else as a bare 500 — never a stack trace. */
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (err instanceof ApiError) return sendError(res, err);
-    // body-parser: malformed JSON (400) or a body over the cap (413) is the client's error, not ours.
-    const parserError = err as { type?: string; status?: number };
-    if (parserError?.type === "entity.parse.failed") return sendError(res, new ApiError(400, "VALIDATION_ERROR", "The body is not valid JSON."));
-    if (parserError?.type === "entity.too.large") return sendError(res, new ApiError(413, "PAYLOAD_TOO_LARGE", "The body is too large."));
+    // body-parser: malformed JSON, a body over the cap, a charset or encoding it cannot read are the client's errors.
+    const parserError = PARSER_ERRORS[(err as { type?: string } | null)?.type ?? ""];
+    if (parserError) return sendError(res, parserError);
     logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), url: req.path }, "unhandled error");
     if (res.headersSent) return;
     sendError(res, new ApiError(500, "INTERNAL", "Something went wrong."));

@@ -9,7 +9,7 @@ describe("normalizeHost", () => {
     ["bücher.example", "xn--bcher-kva.example"],
   ])("%s → %s", (input, out) => expect(normalizeHost(input)).toBe(out));
 
-  it.each(["", "[::1]:3000", "a..b", "bad host", "x".repeat(254)])("refuses %j", (input) =>
+  it.each(["", "[::1]:3000", "a..b", "bad host", "x".repeat(254), "acme.localhost:65536", "acme.localhost:99999999"])("refuses %j", (input) =>
     expect(normalizeHost(input)).toBeNull(),
   );
 });

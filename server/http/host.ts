@@ -8,11 +8,18 @@ export function normalizeHost(raw: string | undefined | null): string | null {
   if (!raw) return null;
   let host = raw.trim();
   if (host.startsWith("[")) return null; // IPv6 literal: never a tenant host
+  if (!hasValidPort(host)) return null;
   host = host.replace(/:\d*$/, "").replace(/\.$/, "");
   if (!host || host.length > 253) return null;
   const ascii = domainToASCII(host);
   if (!ascii || !/^[a-z0-9.-]+$/.test(ascii) || ascii.includes("..")) return null;
   return ascii;
+}
+
+/** Whether a Host value's port, if it has one, is a TCP port (0–65535); URL parsers throw on anything larger. */
+export function hasValidPort(raw: string): boolean {
+  const port = /:(\d*)$/.exec(raw.trim())?.[1];
+  return !port || (port.length <= 5 && Number(port) <= 65535);
 }
 
 export function isIpLiteral(host: string): boolean {

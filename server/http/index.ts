@@ -3,15 +3,17 @@
  * middleware below imports those modules back, so the leaves must be evaluated before the cycle closes.
  */
 export { ApiError, sendError, errorHandler } from "./errors.ts";
-export { normalizeHost, classifyHost, isIpLiteral, type HostKind } from "./host.ts";
+export { normalizeHost, classifyHost, hasValidPort, isIpLiteral, type HostKind } from "./host.ts";
 export { STATUS_PAGE_HEADERS, statusPageHtml, renderStatusPage, type StatusPage } from "./status-pages.ts";
 export { readCapped, isTransportError } from "./read-capped.ts";
 export { CircuitBreaker, type CircuitBreakerDeps } from "./circuit-breaker.ts";
 export { hit, rateLimit, type RateLimitRule } from "./rate-limit.ts";
-export { securityHeaders } from "./security-headers.ts";
-export { crossSiteGuard } from "./csrf.ts";
+export { securityHeaders, allowTelegramFraming } from "./security-headers.ts";
+export { crossSiteGuard, sessionWriteGuard } from "./csrf.ts";
 export { accessLog, maskPath } from "./access-log.ts";
-export { tenantContextMiddleware, peerAddress, requestHost, type TenantContext } from "./tenant-context.ts";
+export { tenantContextMiddleware, peerAddress, requestHost, rawRequestHost, type TenantContext } from "./tenant-context.ts";
 export { authContext } from "./auth-context.ts";
 export { defineRoute, mountRoutes, openApiDocument, auditActorOf, tenantParams, type AuthRule, type HandlerContext, type RouteDef } from "./api-route.ts";
 export { metricsHandler } from "./metrics-route.ts";
+export { hasUnsafeText, findUnsafeText, unsafeTextError, rejectUnsafeUrl, jsonBody, formBodyCheck, MAX_FORM_BODY_BYTES } from "./unsafe-text.ts";
+export { remixHandler } from "./remix-handler.ts";

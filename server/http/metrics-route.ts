@@ -10,7 +10,7 @@ import type { Services } from "#server/services.ts";
 import type { TenantResolver } from "#server/tenancy/index.ts";
 import { isInternalPeer } from "#server/edge/index.ts";
 import { secretsEqual } from "#server/secrets/index.ts";
-import { renderMetrics, type HttpMetrics, domainFamilies, queueDepths, renderFamilies, resolutionFamily } from "#server/observability/index.ts";
+import { renderMetrics, type HttpMetrics, domainFamilies, queueDepths, renderFamilies, resolutionFamilies } from "#server/observability/index.ts";
 
 interface MetricsDeps {
   env: Env;
@@ -38,7 +38,7 @@ export function metricsHandler({ env, redis, services, resolver, http }: Metrics
         queueDepths([services.queue, services.moneyQueue]),
         services.domains.stateCounts(),
       ]);
-      const families = renderFamilies([queues, ...domainFamilies(domains), resolutionFamily(resolver)]);
+      const families = renderFamilies([queues, ...domainFamilies(domains), ...resolutionFamilies(resolver)]);
       res.type("text/plain; version=0.0.4").set("Cache-Control", "no-store").send(shared + money + families + http.render());
     } catch (err) {
       next(err);

@@ -3,7 +3,8 @@
  * when the TCP peer is a configured trusted proxy. Client headers such as X-Tenant-Id are never read.
  */
 import type { NextFunction, Request, Response } from "express";
-import { normalizeHost } from "./host.ts";
+import { hasValidPort, normalizeHost } from "./host.ts";
+import { ApiError, sendError } from "./errors.ts";
 import type { Resolution, ResolvedTenant, TenantResolver } from "#server/tenancy/index.ts";
 import { renderStatusPage } from "./status-pages.ts";
 import { setLogTenant } from "#server/observability/index.ts";
@@ -23,7 +24,7 @@ export function peerAddress(req: Request) {
 }
 
 /** The Host the client asked for, as sent (port included): X-Forwarded-Host only from a trusted proxy. */
-function rawRequestHost(req: Request, trustedProxies: string[]): string | undefined {
+export function rawRequestHost(req: Request, trustedProxies: string[]): string | undefined {
   const forwarded = req.headers["x-forwarded-host"];
   if (forwarded && trustedProxies.includes(peerAddress(req))) return String(forwarded).split(",")[0];
   return req.headers.host;
@@ -35,7 +36,10 @@ export function requestHost(req: Request, trustedProxies: string[]): string | nu
 
 export function tenantContextMiddleware(resolver: TenantResolver, trustedProxies: string[]) {
   return async (req: Request, res: Response, next: NextFunction) => {
-    const host = requestHost(req, trustedProxies);
+    // A port above 65535 is no address at all: a typed 400, before any shop is resolved (or counted).
+    const raw = rawRequestHost(req, trustedProxies);
+    if (raw && !hasValidPort(raw)) return sendError(res, new ApiError(400, "VALIDATION_ERROR", "The Host header is not valid."));
+    const host = normalizeHost(raw);
     let resolution: Resolution;
     try {
       resolution = await resolver.resolve(host);

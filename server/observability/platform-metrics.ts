@@ -38,9 +38,16 @@ export function domainFamilies(counts: { byState: Array<{ status: string; tlsSta
   ];
 }
 
-export function resolutionFamily(counts: { hits: number; misses: number }): Family {
-  return {
-    name: "tenant_resolution_cache_total", help: "Host to tenant resolutions of this instance, served from its cache (hit) or the database (miss).", type: "counter",
-    samples: [{ labels: { result: "hit" }, value: counts.hits }, { labels: { result: "miss" }, value: counts.misses }],
-  };
+export function resolutionFamilies(counts: { hits: number; misses: number; evictions: number; size: number }): Family[] {
+  return [
+    {
+      name: "tenant_resolution_cache_total", help: "Host to tenant resolutions of this instance, served from its cache (hit) or the database (miss).", type: "counter",
+      samples: [{ labels: { result: "hit" }, value: counts.hits }, { labels: { result: "miss" }, value: counts.misses }],
+    },
+    {
+      name: "tenant_resolution_cache_evictions_total", help: "Entries this instance's resolution cache dropped to stay within TENANT_CACHE_MAX_ENTRIES.", type: "counter",
+      samples: [{ value: counts.evictions }],
+    },
+    { name: "tenant_resolution_cache_entries", help: "Entries in this instance's resolution cache.", type: "gauge", samples: [{ value: counts.size }] },
+  ];
 }

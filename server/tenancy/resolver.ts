@@ -1,6 +1,7 @@
 /**
  * Host → tenant resolution (TEN-3/TEN-4), served from an in-process cache so a hit does no I/O.
- * Positive entries live TENANT_CACHE_TTL_MS, unknown hosts TENANT_NEGATIVE_TTL_MS; any tenant or domain write
+ * Positive entries live TENANT_CACHE_TTL_MS, unknown hosts TENANT_NEGATIVE_TTL_MS, and the cache holds at most
+ * TENANT_CACHE_MAX_ENTRIES (least recently used evicted first: random hosts cannot grow it without bound); any tenant or domain write
  * publishes an invalidation on Redis that every instance applies (docs/decisions/002-resolution-cache.md).
  */
 import type { PrismaClient } from "@prisma/client";
@@ -35,6 +36,7 @@ export type Resolution =
 /** The Redis channel (after the deployment prefix) on which tenancy changes are announced. */
 export const TENANCY_CHANNEL = "tenancy:invalidate";
 const CHANNEL = TENANCY_CHANNEL;
+const DEFAULT_MAX_ENTRIES = 10_000;
 
 export class TenantResolver {
   private cache = new Map<string, { value: Resolution; expiresAt: number }>();
@@ -42,6 +44,7 @@ export class TenantResolver {
   lookups = 0;
   hits = 0;
   misses = 0;
+  evictions = 0;
 
   constructor(
     private deps: {
@@ -49,6 +52,8 @@ export class TenantResolver {
       platformDomain: string;
       ttlMs: number;
       negativeTtlMs: number;
+      /** Most entries kept (default 10,000); the least recently used goes first. */
+      maxEntries?: number;
       now?: () => number;
     },
   ) {}
@@ -65,12 +70,22 @@ export class TenantResolver {
     const entry = this.cache.get(key);
     if (entry && entry.expiresAt > this.now()) {
       this.hits++;
+      // Map order is insertion order: moving a hit to the end keeps the first key the least recently used.
+      this.cache.delete(key);
+      this.cache.set(key, entry);
       return entry.value;
     }
     this.misses++;
     const value = await this.load(kind);
     const ttl = value.kind === "unknown" ? this.deps.negativeTtlMs : this.deps.ttlMs;
+    this.cache.delete(key);
     this.cache.set(key, { value, expiresAt: this.now() + ttl });
+    const max = this.deps.maxEntries ?? DEFAULT_MAX_ENTRIES;
+    for (const oldest of this.cache.keys()) {
+      if (this.cache.size <= max) break;
+      this.cache.delete(oldest);
+      this.evictions++;
+    }
     return value;
   }
 
