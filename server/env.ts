@@ -157,6 +157,9 @@ export const moneyEnvSchema = z.object({
   DELIVERY_CODE_TTL_MS: z.coerce.number().int().min(1_000).default(30 * 86_400_000),
   DELIVERY_CODE_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(10),
   RATE_LIMIT_DELIVERY_CODE_PER_15MIN: z.coerce.number().int().positive().default(5),
+  // An escrow order still `fulfilling` this many days after shipping: physical → disputed, digital-only → released
+  // (docs/money.md "Order state machine"; run by the money sweep).
+  FULFILLING_STALE_DAYS: z.coerce.number().int().min(1).max(365).default(14),
   RATE_LIMIT_CHECKOUT_PER_MIN: z.coerce.number().int().positive().default(30),
   DEFAULT_PLATFORM_FEE_BPS: z.coerce.number().int().min(0).max(10_000).default(250),
   RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000).default(15 * 60_000),

@@ -11,7 +11,7 @@ import { createUser } from "./factories.ts";
 import { signIn } from "./tenant-fixture.ts";
 import { request, type Client } from "./http.ts";
 import { caught } from "./caught.ts";
-import { ADDRESS, createShop, newKey, sql } from "./money-fixture.ts";
+import { ADDRESS, createShop, httpBuyer, httpMember, newKey, sql } from "./money-fixture.ts";
 
 const db = await createTestDatabase();
 let app: RunningApp;
@@ -28,16 +28,8 @@ beforeAll(async () => {
 afterAll(async () => app?.stop());
 
 const count = async (q: string, p: unknown[] = []) => Number((await sql<{ n: string }>(db, q, p))[0]!.n);
-const buyer = (slug: string) => ({
-  checkout: (body: unknown, key = newKey()) => request(app.port, "/api/storefront/checkout", { method: "POST", host: `${slug}.localhost`, headers: { "idempotency-key": key }, body }),
-  get: (path: string) => request(app.port, path, { host: `${slug}.localhost` }),
-  post: (path: string, body: unknown = {}) => request(app.port, path, { method: "POST", host: `${slug}.localhost`, body }),
-});
-async function member(tenantId: string, role: "owner" | "manager" | "finance" | "support") {
-  const u = await createUser(db.prisma);
-  await db.prisma.tenantUserRole.create({ data: { tenantId, userId: u.id, role } });
-  return signIn(app.port, u.email);
-}
+const buyer = (slug: string) => httpBuyer(app.port, slug);
+const member = (tenantId: string, role: "owner" | "manager" | "finance" | "support") => httpMember(db, app.port, tenantId, role);
 const cart = (itemId: string, extra: Record<string, unknown> = {}) => ({ items: [{ itemId, quantity: 1 }], email: "Buyer@Example.test", shippingAddress: ADDRESS, ...extra });
 
 describe("checkout", () => {

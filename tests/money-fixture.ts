@@ -13,7 +13,9 @@ import { notifyTenantAdmins, type NotificationEvent } from "#server/bots/index.t
 import { MONEY_QUEUE, QUEUE } from "#server/jobs/index.ts";
 import type { AuditActor } from "#server/audit/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
-import { createTenant } from "./factories.ts";
+import { createTenant, createUser } from "./factories.ts";
+import { request } from "./http.ts";
+import { signIn } from "./tenant-fixture.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { redisPrefix } from "./db.ts";
 
@@ -125,4 +127,18 @@ export async function runChild(dbUrl: string, prefix: string, failpoints: string
   child.stderr.on("data", (b: Buffer) => (out += b));
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once("exit", (c, s) => r([c, s])));
   return { code, signal, out };
+}
+
+/** A buyer on a shop's host, against the running app's JSON API. */
+export const httpBuyer = (port: number, slug: string) => ({
+  checkout: (body: unknown, key = newKey()) => request(port, "/api/storefront/checkout", { method: "POST", host: `${slug}.localhost`, headers: { "idempotency-key": key }, body }),
+  get: (path: string) => request(port, path, { host: `${slug}.localhost` }),
+  post: (path: string, body: unknown = {}) => request(port, path, { method: "POST", host: `${slug}.localhost`, body }),
+});
+
+/** A new user with this role in the shop, signed in to the running app. */
+export async function httpMember(db: Database, port: number, tenantId: string, role: "owner" | "manager" | "finance" | "support") {
+  const u = await createUser(db.prisma);
+  await db.prisma.tenantUserRole.create({ data: { tenantId, userId: u.id, role } });
+  return signIn(port, u.email);
 }

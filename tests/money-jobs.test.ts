@@ -112,16 +112,17 @@ describe("money jobs (J1–J3)", () => {
   });
 
   it("while the global kill switch is on, workers claim no money job; turned off, the release runs", async () => {
-    const w = await worker();
     const shop = await createShop(db);
     const placed = await placeOrder(money, shop, { title: "E-book", rail: "escrow", pay: true });
     const orderId = placed.orderId;
+    // Delivered before the switch goes on (shipping and code entry lead to a release, so they are refused while it is
+    // on: tests/money-hardening.test.ts H2); no worker runs yet, so the release job they enqueue is waiting.
+    await money.ship(MERCHANT, shop.tenantId, orderId);
+    const code = (await money.buyerOrder(shop.tenantId, placed.token)).deliveryCode!.code;
+    await money.enterDeliveryCode(MERCHANT, shop.tenantId, orderId, code);
     await money.setKillSwitch(OPERATOR, { tenantId: null, engaged: true, reason: "incident" });
+    const w = await worker();
     try {
-      // Shipping and delivery move no money, so they still work; the release job they enqueue must wait.
-      await money.ship(MERCHANT, shop.tenantId, orderId);
-      const code = (await money.buyerOrder(shop.tenantId, placed.token)).deliveryCode!.code;
-      await money.enterDeliveryCode(MERCHANT, shop.tenantId, orderId, code);
       await new Promise((r) => setTimeout(r, 1_500));
       expect(await h.moneyQueue.isPaused()).toBe(true);
       expect(await (await h.moneyQueue.getJob(`release-${orderId}`))!.getState()).toBe("waiting");

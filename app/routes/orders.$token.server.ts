@@ -103,7 +103,8 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     sandboxPay: order.sandboxPay,
     canDispute: order.canDispute,
     dispute: order.dispute ? { status: order.dispute.status, resolution: order.dispute.resolution, openedAt: formatTime(order.dispute.openedAt) } : null,
-    deliveryCode: order.deliveryCode ? { code: order.deliveryCode.code, expiresAt: formatTime(order.deliveryCode.expiresAt) } : null,
+    deliveryCode: order.deliveryCode ? { code: order.deliveryCode.code, expiresAt: formatTime(order.deliveryCode.expiresAt), usable: order.deliveryCode.usable } : null,
+    canReissueCode: order.canReissueCode,
   };
 }
 export type BuyerOrderPage = Awaited<ReturnType<typeof loadBuyerOrder>>;
@@ -129,6 +130,11 @@ export function sandboxPayOrder(context: AppLoadContext, token: string) {
   const { money } = context.services;
   if (!money.sandbox) throw notFound();
   return buyerOrderAction(context, token, (tenantId) => money.sandboxPay(tenantId, token));
+}
+
+/** A new delivery code (the old one stops working): for a code locked after wrong entries, expired, or lost. */
+export function reissueBuyerCode(context: AppLoadContext, token: string) {
+  return buyerOrderAction(context, token, (tenantId) => context.services.money.reissueDeliveryCode(tenantId, token));
 }
 
 export function openBuyerDispute(context: AppLoadContext, token: string, reason: string) {

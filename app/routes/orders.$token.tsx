@@ -10,7 +10,7 @@ import { ShopLayout } from "#app/components/storefront/shop-layout.tsx";
 import { WalletPayPanel } from "#app/components/storefront/wallet-pay-panel.tsx";
 import { useShop } from "#app/components/storefront/shop.ts";
 import { primaryButton, secondaryButton } from "#app/components/storefront/styles.ts";
-import { loadBuyerOrder, openBuyerDispute, sandboxPayOrder, type BuyerOrderPage } from "./orders.$token.server.ts";
+import { loadBuyerOrder, openBuyerDispute, reissueBuyerCode, sandboxPayOrder, type BuyerOrderPage } from "./orders.$token.server.ts";
 
 const POLL_MS = 3_000;
 /** The wallet panel stays mounted from payment to funding, so a buyer sees their own payment confirmed in place. */
@@ -36,6 +36,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (formData.get("intent") === "sandbox-pay") {
     const { error } = await sandboxPayOrder(context, token);
     return json({ intent: "sandbox-pay", error, result: null }, { status: error ? 409 : 200 });
+  }
+  if (formData.get("intent") === "reissue-code") {
+    const { error } = await reissueBuyerCode(context, token);
+    return json({ intent: "reissue-code", error, result: null }, { status: error ? 409 : 200 });
   }
   const submission = parseWithZod(formData, { schema: disputeSchema });
   if (submission.status !== "success") return json({ intent: "dispute", error: null, result: submission.reply() }, { status: 400 });
@@ -84,7 +88,7 @@ export default function OrderPage() {
         ) : null}
         {order.status === "pending_payment" && !order.payment ? <PaymentPanel order={order} /> : null}
         {order.payment && WALLET_SHOWN.includes(order.status) ? <WalletPayPanel status={order.status} payment={order.payment} addChain={order.addChain} payBy={order.payBy} /> : null}
-        {order.deliveryCode ? <DeliveryCode code={order.deliveryCode} escrow={escrow} /> : null}
+        {order.deliveryCode ? <DeliveryCode code={order.deliveryCode} escrow={escrow} canReissue={order.canReissueCode} /> : null}
 
         <Timeline steps={order.timeline} />
         <Summary order={order} />
@@ -120,7 +124,9 @@ function PaymentPanel({ order }: { order: BuyerOrderPage }) {
   );
 }
 
-function DeliveryCode({ code, escrow }: { code: NonNullable<BuyerOrderPage["deliveryCode"]>; escrow: boolean }) {
+function DeliveryCode({ code, escrow, canReissue }: { code: NonNullable<BuyerOrderPage["deliveryCode"]>; escrow: boolean; canReissue: boolean }) {
+  const actionData = useActionData<typeof action>();
+  const reissuing = useNavigation().formData?.get("intent") === "reissue-code";
   return (
     <section aria-labelledby="code-heading" className="mt-8 rounded-3xl bg-brand p-6 text-brand-fg shadow-sm sm:p-8">
       <h2 id="code-heading" className="text-lg font-bold">Your delivery code</h2>
@@ -129,7 +135,18 @@ function DeliveryCode({ code, escrow }: { code: NonNullable<BuyerOrderPage["deli
       <p className="mt-1">
         Entering it confirms that you received your order{escrow ? ", and your payment is then released to the shop" : ""}. Never share it before.
       </p>
-      {code.expiresAt ? <p className="mt-3 text-sm">Valid until {code.expiresAt}.</p> : null}
+      {code.usable ? (code.expiresAt ? <p className="mt-3 text-sm">Valid until {code.expiresAt}.</p> : null) : (
+        <p data-testid="delivery-code-locked" className="mt-3 font-semibold">This code no longer works (too many wrong entries, or it expired). Get a new one below.</p>
+      )}
+      {canReissue ? (
+        <Form method="post" className="mt-4">
+          <button type="submit" name="intent" value="reissue-code" disabled={reissuing} className="rounded-full bg-white/15 px-4 py-2 text-sm font-semibold ring-1 ring-inset ring-current hover:bg-white/25">
+            {reissuing ? "Making a new code…" : "Get a new code"}
+          </button>
+          <p className="mt-2 text-sm">The code above stops working; the shop is told that you have a new one.</p>
+        </Form>
+      ) : null}
+      {actionData?.intent === "reissue-code" && actionData.error ? <p role="alert" className="mt-3 font-semibold">{actionData.error}</p> : null}
     </section>
   );
 }

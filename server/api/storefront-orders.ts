@@ -1,6 +1,6 @@
 /**
  * Buyer money API on a shop's host (the tenant comes from the Host, never the client): checkout, the order by its
- * link token, sandbox payment (mounted only with PAYMENTS_SANDBOX=true) and disputes. Responses are never cached.
+ * link token, sandbox payment (mounted only with PAYMENTS_SANDBOX=true), a new delivery code, and disputes. Responses are never cached.
  */
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z, type ZodType } from "zod";
@@ -63,6 +63,7 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
   if (env.PAYMENTS_SANDBOX) {
     router.post("/orders/:token/sandbox-pay", json, handle(200, async (req, res) => services.money.sandboxPay(tenantId(res), token(req))));
   }
+  router.post("/orders/:token/delivery-code/reissue", json, handle(200, async (req, res) => services.money.reissueDeliveryCode(tenantId(res), token(req))));
   router.post("/orders/:token/dispute", json, handle(201, async (req, res) =>
     services.money.openDispute(tenantId(res), token(req), parseBody(disputeOpenSchema, req.body).reason),
   ));

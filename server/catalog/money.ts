@@ -22,3 +22,18 @@ export function formatAmount(amount: string, currency: string) {
   if (digits === 0) return int!;
   return `${int}.${frac.padEnd(digits, "0").slice(0, Math.max(digits, frac.replace(/0+$/, "").length))}`;
 }
+
+/**
+ * How many decimals a price may have in this currency: an ISO currency's minor unit (USD 2, JPY 0, BHD 3); a token
+ * (not an ISO code, e.g. USDC) up to the ledger's 18, the chain rails refusing what the token cannot express.
+ */
+export function priceDecimals(currency: string) {
+  if (!/^[A-Z]{3}$/.test(currency)) return 18;
+  return currencyDigits(currency);
+}
+
+/** Whether a plain decimal string has no more decimals than the currency allows ("12.50" is fine in USD, "12.505" is not). */
+export function fitsCurrency(amount: string, currency: string) {
+  const frac = amount.split(".")[1]?.replace(/0+$/, "") ?? "";
+  return frac.length <= priceDecimals(currency);
+}

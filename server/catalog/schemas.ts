@@ -1,10 +1,14 @@
 /** Catalog input schemas, shared by the JSON API, the dashboard forms, CSV import and manifests. */
 import { z } from "zod";
+import { MAX_PRICE_INTEGER_DIGITS, MAX_STOCK } from "./bounds.ts";
 
 export const priceSchema = z
   .string()
   .trim()
-  .regex(/^\d{1,18}(\.\d{1,18})?$/, "Use a plain amount like 12 or 12.50.");
+  .max(40, "Use a plain amount like 12 or 12.50.")
+  .regex(/^\d+(\.\d{1,18})?$/, "Use a plain amount like 12 or 12.50.")
+  // Bounded so no order of it can overflow the ledger (bounds.ts); the shop's currency limits the decimals (CatalogService).
+  .refine((p) => p.split(".")[0]!.replace(/^0+(?=\d)/, "").length <= MAX_PRICE_INTEGER_DIGITS, "A price must be below 1,000,000,000,000.");
 
 export const itemFieldsSchema = z.object({
   title: z.string().trim().min(1, "Give the item a title.").max(200),
@@ -18,7 +22,7 @@ export const itemFieldsSchema = z.object({
     .transform((c) => (c ? c : null)),
   kind: z.enum(["physical", "digital"]).default("physical"),
   // null = unlimited.
-  stock: z.number().int().min(0).max(1_000_000_000).nullable().default(null),
+  stock: z.number().int().min(0).max(MAX_STOCK).nullable().default(null),
   active: z.boolean().default(true),
 });
 export const itemCreateSchema = itemFieldsSchema.extend({
@@ -34,7 +38,7 @@ export const itemPatchSchema = itemFieldsSchema.partial().extend({
 export type ItemPatchInput = z.infer<typeof itemPatchSchema>;
 
 export const stockAdjustSchema = z.object({
-  delta: z.number().int().min(-1_000_000_000).max(1_000_000_000).refine((d) => d !== 0, "The change cannot be zero."),
+  delta: z.number().int().min(-MAX_STOCK).max(MAX_STOCK).refine((d) => d !== 0, "The change cannot be zero."),
 });
 
 export const MAX_PAGE = 100;

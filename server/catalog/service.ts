@@ -9,8 +9,24 @@ import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { mediaPath } from "#server/uploads/index.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { CatalogQuery, ItemCreateInput, ItemPatchInput } from "./schemas.ts";
+import { MAX_STOCK } from "./bounds.ts";
+import { fitsCurrency, priceDecimals } from "./money.ts";
 
 type Tx = Prisma.TransactionClient;
+
+/**
+ * Prices may have no more decimals than the shop's currency allows (bounds.ts; zod bounds the rest): 400
+ * VALIDATION_ERROR naming each offending price (`rows` are 0-based input indexes, reported 1-based).
+ */
+async function assertPricesFit(tx: Tx, tenantId: string, prices: Array<string | undefined>, path: (i: number) => string) {
+  if (prices.every((p) => p === undefined || !p.includes("."))) return;
+  const tenant = await tx.tenant.findUnique({ where: { id: tenantId }, select: { currency: true } });
+  if (!tenant) throw new ApiError(404, "TENANT_NOT_FOUND", "No such tenant.");
+  const digits = priceDecimals(tenant.currency);
+  const message = digits === 0 ? `Prices in ${tenant.currency} have no decimals.` : `Prices in ${tenant.currency} have at most ${digits} decimals.`;
+  const issues = prices.flatMap((p, i) => (p !== undefined && !fitsCurrency(p, tenant.currency) ? [{ in: "body", path: path(i), message }] : []));
+  if (issues.length) throw new ApiError(400, "VALIDATION_ERROR", message, { issues });
+}
 
 const itemSelect = {
   id: true, title: true, description: true, price: true, category: true, kind: true, stock: true, active: true,
@@ -109,12 +125,16 @@ export class CatalogService {
   }
 
   create(actor: AuditActor, tenantId: string, input: ItemCreateInput) {
-    return this.deps.prisma.$transaction((tx) => this.insert(tx, actor, tenantId, input));
+    return this.deps.prisma.$transaction(async (tx) => {
+      await assertPricesFit(tx, tenantId, [input.price], () => "price");
+      return this.insert(tx, actor, tenantId, input);
+    });
   }
 
   /** Creates every row or none (the report lists each invalid row; see csv.ts). */
   createMany(actor: AuditActor, tenantId: string, inputs: ItemCreateInput[]) {
     return this.deps.prisma.$transaction(async (tx) => {
+      await assertPricesFit(tx, tenantId, inputs.map((i) => i.price), (i) => `rows.${i + 1}.price`);
       const ids: string[] = [];
       for (const input of inputs) ids.push((await this.insert(tx, actor, tenantId, input)).id);
       return ids;
@@ -132,6 +152,7 @@ export class CatalogService {
   async update(actor: AuditActor, tenantId: string, id: string, input: ItemPatchInput) {
     const { version, imageIds, ...fields } = input;
     return this.deps.prisma.$transaction(async (tx) => {
+      await assertPricesFit(tx, tenantId, [fields.price], () => "price");
       const { count } = await tx.catalogItem.updateMany({
         where: { id, tenantId, version },
         data: { ...fields, ...(fields.active ? { archivedAt: null } : {}), version: { increment: 1 } },
@@ -155,17 +176,24 @@ export class CatalogService {
     });
   }
 
-  /** Atomic stock change: one conditional UPDATE, so concurrent adjustments never go below zero or get lost. */
+  /**
+   * Atomic stock change: one conditional UPDATE, so concurrent adjustments never go below zero, above MAX_STOCK
+   * (400: the integer column would overflow otherwise) or get lost.
+   */
   async adjustStock(actor: AuditActor, tenantId: string, id: string, delta: number) {
     return this.deps.prisma.$transaction(async (tx) => {
       const rows = await tx.$queryRaw<{ stock: number }[]>`
         UPDATE catalog_items SET stock = stock + ${delta}, version = version + 1, updated_at = now()
-        WHERE id = ${id}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL AND stock + ${delta} >= 0
+        WHERE id = ${id}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL AND stock + ${delta} BETWEEN 0 AND ${MAX_STOCK}
         RETURNING stock`;
       if (rows.length === 0) {
         const item = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { stock: true } });
         if (!item) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
         if (item.stock === null) throw new ApiError(409, "STOCK_UNLIMITED", "This item has unlimited stock; set a number first.");
+        if (item.stock + delta > MAX_STOCK) {
+          const message = `Stock can be at most ${MAX_STOCK.toLocaleString("en")}; this item has ${item.stock}.`;
+          throw new ApiError(400, "VALIDATION_ERROR", message, { issues: [{ in: "body", path: "delta", message }] });
+        }
         throw new ApiError(409, "OUT_OF_STOCK", `Only ${item.stock} in stock; cannot remove ${-delta}.`);
       }
       await writeAudit(tx, actor, { action: "catalog.stock_adjust", tenantId, target: `item:${id}`, details: { delta, stock: rows[0]!.stock } });

@@ -15,6 +15,7 @@ import { isUniqueViolation } from "./db-errors.ts";
 import { orderToken, secretsOf, sha256Hex, storedOrderToken } from "./secrets.ts";
 import type { CheckoutInput } from "./schemas.ts";
 import { buyerView, loadOrder, type OrderRow } from "./views.ts";
+import { MAX_ORDER_TOTAL, formatAmount } from "#server/catalog/index.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
 
@@ -86,6 +87,8 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   // No rail can settle nothing (the sandbox and the ledger refuse zero transfers): an order of only free items
   // would sit unpayable until it expired. Refused up front until free orders get their own path.
   if (compare(total, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
+  // Bounded so no order, entry or balance can overflow the ledger (server/catalog/bounds.ts).
+  if (compare(total, MAX_ORDER_TOTAL) > 0) validation(`An order can total at most ${formatAmount(MAX_ORDER_TOTAL, facts.currency)} ${facts.currency}; split the cart.`, "items");
   const shop = { currency: facts.currency, payoutAddress: policy.payoutAddress };
   const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(shop), { total, categories: lines.map((l) => l.category) });
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);

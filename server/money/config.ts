@@ -13,6 +13,8 @@ export interface MoneyConfig {
   codeTtlMs: number;
   codeMaxAttempts: number;
   codeAttemptsPer15Min: number;
+  /** Days an escrow order may stay `fulfilling` after shipping before the sweep disputes (physical) or releases (digital) it; default 14. */
+  fulfillingStaleDays?: number;
   defaultFeeBps: number;
   /** A settled escrow may wait this long for its outside payout before reconciliation reports it. */
   payoutGraceMs: number;
@@ -33,6 +35,7 @@ export function moneyConfigFromEnv(env: Env): MoneyConfig {
     codeTtlMs: env.DELIVERY_CODE_TTL_MS,
     codeMaxAttempts: env.DELIVERY_CODE_MAX_ATTEMPTS,
     codeAttemptsPer15Min: env.RATE_LIMIT_DELIVERY_CODE_PER_15MIN,
+    fulfillingStaleDays: env.FULFILLING_STALE_DAYS,
     defaultFeeBps: env.DEFAULT_PLATFORM_FEE_BPS,
     payoutGraceMs: env.RECONCILE_PAYOUT_GRACE_MS,
     reconcileEveryMs: env.RECONCILE_EVERY_MS,

@@ -7,7 +7,7 @@ import type { MoneyConfig } from "./config.ts";
 import type { RailRegistry } from "./rails/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
 
-export type OrderEventKind = "created" | "paid" | "shipped" | "delivered" | "disputed" | "released" | "refunded" | "expired";
+export type OrderEventKind = "created" | "paid" | "shipped" | "code_reissued" | "delivered" | "disputed" | "released" | "refunded" | "expired";
 export type PayoutKind = "release" | "refund";
 
 /** Work scheduled after a commit. Each is idempotent (BullMQ job ids), so calling twice is harmless. */
@@ -37,8 +37,11 @@ export interface MoneyContext {
   chain: ChainRuntime | null;
   logger: Logger;
   scheduler: MoneyScheduler;
-  /** Publishes an order event after commit (notifyTenantAdmins); never throws. */
-  publish(order: PublishedOrder, kind: OrderEventKind): Promise<void>;
+  /**
+   * Publishes an order event after commit (notifyTenantAdmins); never throws. `occurrence` tells apart events that may
+   * happen more than once per order (a reissued delivery code), which the notification's id would otherwise dedupe.
+   */
+  publish(order: PublishedOrder, kind: OrderEventKind, occurrence?: string): Promise<void>;
   now(): Date;
 }
 

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { PAYMENT_RAILS } from "#server/tenancy/shared.ts";
 import { beforeCursorSchema } from "#server/db/index.ts";
+import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from "#server/catalog/shared.ts";
 
 export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,200}$/, "Send an Idempotency-Key header of 8–200 characters (letters, digits, _ . : -).");
 
@@ -18,9 +19,9 @@ export const shippingAddressSchema = z.object({
 
 export const checkoutSchema = z.object({
   items: z
-    .array(z.object({ itemId: z.uuid(), quantity: z.number().int().min(1).max(100) }))
+    .array(z.object({ itemId: z.uuid(), quantity: z.number().int().min(1).max(MAX_LINE_QUANTITY) }))
     .min(1, "The cart is empty.")
-    .max(50)
+    .max(MAX_ORDER_LINES)
     .refine((items) => new Set(items.map((i) => i.itemId)).size === items.length, "Each item may appear once; use the quantity."),
   rail: z.enum(PAYMENT_RAILS).optional(),
   email: z.email().max(254).transform((e) => e.toLowerCase()),

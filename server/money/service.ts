@@ -15,7 +15,7 @@ import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts"
 import { defaultRails, type RailRegistry, type ShopRails } from "./rails/index.ts";
 import { checkout, eligibleRails } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
-import { enterDeliveryCode, shipOrder } from "./fulfilment.ts";
+import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
@@ -50,6 +50,7 @@ export interface MoneyDeps {
 
 const EVENT_TEXT: Record<OrderEventKind, string> = {
   created: "New order", paid: "Order paid", shipped: "Order shipped", delivered: "Order delivered", disputed: "Order disputed",
+  code_reissued: "Delivery code reissued by the buyer (the old one no longer works), order",
   released: "Escrow released", refunded: "Order refunded", expired: "Order expired unpaid",
 };
 
@@ -62,10 +63,10 @@ export class MoneyService {
       rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox, chain: deps.chain, payout: payoutOptions(deps.prisma) }),
       chain: deps.chain ?? null,
       now: deps.now ?? (() => new Date()),
-      publish: async (o, kind) => {
+      publish: async (o, kind, occurrence) => {
         try {
           const amount = `${formatAmount(amountText(o.total), o.currency)} ${o.currency}`;
-          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}`, text: `${EVENT_TEXT[kind]} #${o.id.slice(0, 8)} — ${amount}` });
+          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}${occurrence ? `:${occurrence}` : ""}`, text: `${EVENT_TEXT[kind]} #${o.id.slice(0, 8)} — ${amount}` });
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, orderId: o.id, kind }, "order event not published");
         }
@@ -178,6 +179,12 @@ export class MoneyService {
     const result = await sandboxPay(this.ctx, order);
     // Answered from what funding wrote, as checkout is; a replay (already paid) reads the order as it now is.
     return buyerView(this.ctx, result.replayed ? await this.byToken(tenantId, token) : fundedRow(order, result));
+  }
+
+  /** The buyer's "new delivery code" (the old one stops working; the merchant is told, never shown the code). */
+  async reissueDeliveryCode(tenantId: string, token: string) {
+    await reissueDeliveryCode(this.ctx, tenantId, (await this.byToken(tenantId, token)).id);
+    return this.buyerOrder(tenantId, token);
   }
 
   async openDispute(tenantId: string, token: string, reason: string) {

@@ -16,6 +16,7 @@ import { minus, negate } from "./amounts.ts";
 import { failpoint } from "./failpoints.ts";
 import type { RailOrder } from "./rails/index.ts";
 import { requestChainPayout } from "./chain-events.ts";
+import { MAX_STOCK } from "#server/catalog/index.ts";
 
 export const SYSTEM: AuditActor = { userId: null, kind: "system" };
 /** How long a started payment keeps its order from expiring. */
@@ -198,8 +199,9 @@ export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: 
       throw err;
     }
     const lines = await tx.orderLine.findMany({ where: { orderId, tenantId }, select: { itemId: true, quantity: true }, orderBy: { itemId: "asc" } });
+    // Capped at MAX_STOCK: a stock raised to the bound meanwhile would otherwise fail the CHECK and this expiry for ever.
     for (const l of lines) {
-      await tx.$executeRaw`UPDATE catalog_items SET stock = stock + ${l.quantity}, version = version + 1, updated_at = now()
+      await tx.$executeRaw`UPDATE catalog_items SET stock = LEAST(stock + ${l.quantity}, ${MAX_STOCK}), version = version + 1, updated_at = now()
         WHERE id = ${l.itemId}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL`;
     }
     await tx.paymentIntent.updateMany({ where: { orderId, tenantId, status: "requires_payment" }, data: { status: "cancelled", updatedAt: ctx.now() } });

@@ -1,17 +1,19 @@
 /**
  * The money sweep (every MONEY_SWEEP_EVERY_MS): catches up on work whose job was lost or whose process died — due
  * releases, fundings the outside system has but the ledger does not (a crash between the two), due expiries, and
- * settled escrows whose payout never went out. Every step is idempotent.
+ * settled escrows whose payout never went out, and escrow orders stuck in `fulfilling` (stale.ts). Every step is
+ * idempotent.
  */
 import type { MoneyContext } from "./context.ts";
 import { expireOrder, findOrder, payout, recordFunding, releaseOrder, SYSTEM } from "./settlement.ts";
 import { killSwitchState } from "./kill-switch.ts";
+import { settleStaleFulfilment } from "./stale.ts";
 
 const BATCH = 200;
 
 export async function sweep(ctx: MoneyContext) {
   const now = ctx.now();
-  const counts = { expired: 0, released: 0, funded: 0, paidOut: 0 };
+  const counts = { expired: 0, released: 0, funded: 0, paidOut: 0, staleDisputed: 0, staleReleased: 0 };
   // Paused tenants are skipped (not attempted and refused once a minute), so one switch never stalls the others.
   const switches = await killSwitchState(ctx.prisma);
   if (switches.global) return counts;
@@ -51,5 +53,9 @@ export async function sweep(ctx: MoneyContext) {
     await payout(ctx, await findOrder(ctx, e.tenant_id, e.order_id), e.status === "released" ? "release" : "refund");
     counts.paidOut++;
   }
+
+  const stale = await settleStaleFulfilment(ctx, paused, BATCH);
+  counts.staleDisputed = stale.disputed;
+  counts.staleReleased = stale.released;
   return counts;
 }

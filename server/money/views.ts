@@ -15,7 +15,7 @@ export const orderSelect = {
   escrow: { select: { status: true, amount: true, releasedAmount: true, refundedAmount: true, feeAmount: true, heldAt: true, settledAt: true } },
   intent: { select: { status: true, evidenceNote: true } },
   disputes: { select: { id: true, status: true, reason: true, resolution: true, openedAt: true, resolvedAt: true }, orderBy: { openedAt: "asc" as const } },
-  deliveryCode: { select: { nonce: true, codeHash: true, expiresAt: true, consumedAt: true } },
+  deliveryCode: { select: { nonce: true, codeHash: true, expiresAt: true, consumedAt: true, attempts: true, maxAttempts: true } },
 } satisfies Prisma.OrderSelect;
 /** An on-chain order's transactions as the indexer saw them, and its arbiter payout. */
 export interface ChainTx { name: string; txHash: string; block: string; status: string; outcome: string; flagReason: string | null }
@@ -55,7 +55,8 @@ const ORDER_JSON = `json_build_object(
   'disputes', coalesce((SELECT json_agg(json_build_object('id', d.id, 'status', d.status, 'reason', d.reason, 'resolution', d.resolution,
       'openedAt', d.opened_at, 'resolvedAt', d.resolved_at) ORDER BY d.opened_at)
     FROM disputes d WHERE d.tenant_id = o.tenant_id AND d.order_id = o.id), '[]'),
-  'deliveryCode', (SELECT json_build_object('nonce', c.nonce, 'codeHash', c.code_hash, 'expiresAt', c.expires_at, 'consumedAt', c.consumed_at)
+  'deliveryCode', (SELECT json_build_object('nonce', c.nonce, 'codeHash', c.code_hash, 'expiresAt', c.expires_at, 'consumedAt', c.consumed_at,
+      'attempts', c.attempts, 'maxAttempts', c.max_attempts)
     FROM delivery_codes c WHERE c.tenant_id = o.tenant_id AND c.order_id = o.id)
 ) AS o`;
 
@@ -168,7 +169,9 @@ export function buyerView(ctx: MoneyContext, row: OrderRow) {
     paymentInstructions: row.status === "pending_payment" && rail ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency, chainRef: row.chainRef }) : null,
     sandboxPay: row.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
     canDispute: row.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(row.status),
-    deliveryCode: shown && code ? { code: shown, expiresAt: code.expiresAt } : null,
+    // `usable` false: locked after too many wrong entries, or expired; the buyer can have a new one made (reissue).
+    deliveryCode: shown && code ? { code: shown, expiresAt: code.expiresAt, usable: code.attempts < code.maxAttempts && code.expiresAt > ctx.now() } : null,
+    canReissueCode: Boolean(code && !code.consumedAt && row.status === "fulfilling"),
   };
 }
 
