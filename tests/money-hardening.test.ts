@@ -232,7 +232,7 @@ describe("amount bounds (H4–H6)", () => {
     const patch = await owner.patch(`${items}/${lamp}`, { version: 1, price: "500000000000000000" });
     expect([patch.status, patch.json.error.code]).toEqual([400, "VALIDATION_ERROR"]);
     const csv = (rows: string) => request(app.port, `/api/tenants/${shop.tenantId}/catalog/import`, {
-      method: "POST", headers: { cookie: owner.cookieHeader() }, raw: { contentType: "text/csv", data: `title,price,stock\n${rows}` },
+      method: "POST", headers: { cookie: owner.cookieHeader(), origin: "http://localhost" }, raw: { contentType: "text/csv", data: `title,price,stock\n${rows}` },
     });
     expect((await csv("Big,500000000000000000,1\n")).status).toBe(422);
     expect((await csv("Fine,1.00,1\nBig stock,1.00,5000000000\n")).status).toBe(422);
