@@ -166,7 +166,8 @@ describe("login backoff (docs/security.md 3)", () => {
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses[10]).toBe(429);
-    // Locked: even the right password is refused until the window ends.
+    // This IP is locked out of this account for the window, right password or not (other IPs are not: see
+    // tests/sign-in-abuse.test.ts).
     expect((await new Client(app.port).post("/api/auth/login", { email: u.email, password: TEST_PASSWORD })).status).toBe(429);
     // Another account from the same IP is unaffected.
     const other = await createUser(db.prisma);

@@ -72,14 +72,17 @@ export class AuthService {
     return { user, session };
   }
 
-  /** Verifies the password under the login guard, then rotates: the old session (if any) is revoked. */
+  /** Verifies the password under the login guard (limits, then backoff), then rotates: the old session (if any) is revoked. */
   async signIn(input: { email: string; password: string }, meta: RequestMeta, previousToken?: string | null) {
     await this.deps.guard.reserve(meta.ip, input.email);
     const user = await this.deps.prisma.user.findUnique({ where: { email: input.email } });
     const ok = user?.passwordHash
       ? await verifyPassword(input.password, user.passwordHash)
       : (await verifyPassword(input.password, await dummyHash()), false);
-    if (!user || !ok) throw new ApiError(401, "INVALID_CREDENTIALS", "The email or password is not correct.");
+    if (!user || !ok) {
+      await this.deps.guard.failed(input.email);
+      throw new ApiError(401, "INVALID_CREDENTIALS", "The email or password is not correct.");
+    }
     await this.deps.guard.succeeded(meta.ip, input.email);
     if (previousToken) await this.signOut(previousToken);
     const session = await this.createSession(user.id, meta);
