@@ -26,7 +26,7 @@ try {
 const db = await openDatabase(env.DATABASE_URL);
 const redis = createRedis(env.REDIS_URL);
 try {
-  const auth = new AuthService({ prisma: db.prisma, guard: new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: 1, windowMs: 1, signupsPerHour: 1 }), sessionTtlMs: 1 });
+  const auth = new AuthService({ prisma: db.prisma, guard: new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: 1, ipFailures: 1, ipAttempts: 1, windowMs: 1, backoffMaxMs: 0, signupsPerHour: 1 }), sessionTtlMs: 1 });
   const user = await auth.upsertOperator(email.data, password.data);
   console.log(`operator ready: ${user.email} (${user.id})`);
 } finally {

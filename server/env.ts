@@ -52,6 +52,16 @@ export const authEnvSchema = z.object({
   SESSION_TTL_DAYS: z.coerce.number().int().min(1).max(365).default(30),
   // Failed sign-ins per client IP + account per 15 minutes; the 11th gets 429 (docs/security.md 3).
   RATE_LIMIT_AUTH_PER_15MIN: z.coerce.number().int().positive().default(10),
+  // Per client IP across all accounts, per 15 minutes: failed sign-ins, and sign-in attempts of any outcome. Checked
+  // before the password is hashed, so one IP cannot keep the hashing threads busy (docs/decisions/019).
+  RATE_LIMIT_AUTH_IP_FAILURES_PER_15MIN: z.coerce.number().int().positive().default(50),
+  RATE_LIMIT_AUTH_IP_ATTEMPTS_PER_15MIN: z.coerce.number().int().positive().default(300),
+  // Longest wait before answering a sign-in for an account with recent failures (the backoff doubles up to it).
+  AUTH_BACKOFF_MAX_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
+  // Password hashes (scrypt) running at once per process, and how many may wait; past that a sign-in gets 429.
+  // Keeps libuv's thread pool (file reads, gzip, DNS) free for everything else.
+  AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  AUTH_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   // Sign-ups per client IP per hour.
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(20),
   // Signs the flash cookie that carries a success toast across a redirect (app/utils/toast.server.ts). Unset: a key

@@ -9,7 +9,7 @@ import type { SqlRunner } from "#server/db/index.ts";
 import type { Redis } from "ioredis";
 import type { Env } from "./env.ts";
 import { type Logger, TenantRequestStats } from "./observability/index.ts";
-import { AuthService, LoginGuard, TeamService } from "./auth/index.ts";
+import { AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { LocalDiskStore, UploadService } from "./uploads/index.ts";
@@ -60,7 +60,17 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     publishTenancyChange(redis, env.REDIS_PREFIX, reason).catch((err: Error) =>
       logger.error({ err: err.message, reason }, "tenancy invalidation not published; caches expire by TTL"),
     );
-  const guard = new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: env.RATE_LIMIT_AUTH_PER_15MIN, windowMs: 15 * 60_000, signupsPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR });
+  const guard = new LoginGuard({
+    redis,
+    prefix: env.REDIS_PREFIX,
+    limit: env.RATE_LIMIT_AUTH_PER_15MIN,
+    ipFailures: env.RATE_LIMIT_AUTH_IP_FAILURES_PER_15MIN,
+    ipAttempts: env.RATE_LIMIT_AUTH_IP_ATTEMPTS_PER_15MIN,
+    windowMs: 15 * 60_000,
+    backoffMaxMs: env.AUTH_BACKOFF_MAX_MS,
+    signupsPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR,
+  });
+  hashLimiter().configure({ concurrency: env.AUTH_HASH_CONCURRENCY, maxQueue: env.AUTH_HASH_QUEUE });
   let box: SecretBox | undefined;
   const getBox = () => {
     if (!env.SECRET_BOX_KEY) throw new ApiError(503, "SECRETS_NOT_CONFIGURED", "Stored secrets are unavailable: SECRET_BOX_KEY is not set.");

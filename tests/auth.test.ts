@@ -6,6 +6,7 @@ import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { Client } from "./http.ts";
 import { createUser, TEST_PASSWORD } from "./factories.ts";
+import { formPost } from "./tenant-fixture.ts";
 
 const db = await createTestDatabase();
 let app: RunningApp;
@@ -153,6 +154,88 @@ describe("accounts and sessions (docs/security.md 4)", () => {
   });
 });
 
+describe("password change and revoking API tokens", () => {
+  const NEW_PASSWORD = "Brand-new-secret-42";
+
+  async function withToken(c: Client) {
+    const bot = new Client(app.port);
+    bot.bearer = (await c.post("/api/tokens", { name: "ci" })).json.data.token;
+    expect((await bot.get("/api/auth/me")).status).toBe(200);
+    return bot;
+  }
+
+  it("sign out everywhere with revokeApiTokens also revokes every API token, audited", async () => {
+    const u = await createUser(db.prisma);
+    const [a, b] = [await signedIn(u.email), await signedIn(u.email, app2)];
+    const bot = await withToken(a);
+    const res = await a.post("/api/auth/logout-everywhere", { revokeApiTokens: true });
+    expect(res.json.data).toEqual({ ended: 1, tokensRevoked: 1 });
+    expect((await a.get("/api/auth/me")).status).toBe(200);
+    expect((await b.get("/api/auth/me")).status).toBe(401);
+    expect((await bot.get("/api/auth/me")).status).toBe(401);
+    const audit = await db.prisma.auditLog.findFirst({ where: { action: "user.sessions_revoked", actorId: u.id } });
+    expect(audit?.details).toMatchObject({ count: 1, tokensRevoked: 1 });
+  });
+
+  it("POST /api/auth/password: checks the current password, ends the other sessions (and tokens when asked), audited", async () => {
+    const u = await createUser(db.prisma);
+    const [a, b] = [await signedIn(u.email), await signedIn(u.email, app2)];
+    const bot = await withToken(a);
+    const wrong = await a.post("/api/auth/password", { currentPassword: "not-the-password", newPassword: NEW_PASSWORD });
+    expect(wrong.status).toBe(403);
+    expect(wrong.json.error.code).toBe("INVALID_CURRENT_PASSWORD");
+    const short = await a.post("/api/auth/password", { currentPassword: TEST_PASSWORD, newPassword: "short" });
+    expect(short.status).toBe(400);
+    expect(short.json.error.code).toBe("VALIDATION_ERROR");
+    expect((await b.get("/api/auth/me")).status).toBe(200);
+
+    const res = await a.post("/api/auth/password", { currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD, revokeApiTokens: true });
+    expect(res.status, res.body).toBe(200);
+    expect(res.json.data).toEqual({ changed: true, sessionsEnded: 1, tokensRevoked: 1 });
+    expect((await a.get("/api/auth/me")).status).toBe(200);
+    expect((await b.get("/api/auth/me")).status).toBe(401);
+    expect((await bot.get("/api/auth/me")).status).toBe(401);
+    expect((await new Client(app.port).post("/api/auth/login", { email: u.email, password: TEST_PASSWORD })).status).toBe(401);
+    expect((await new Client(app2.port).post("/api/auth/login", { email: u.email, password: NEW_PASSWORD })).status).toBe(200);
+    const audit = await db.prisma.auditLog.findFirst({ where: { action: "user.password_changed", actorId: u.id } });
+    expect(audit?.details).toEqual({ sessionsEnded: 1, tokensRevoked: 1 });
+    expect(JSON.stringify(audit)).not.toContain(NEW_PASSWORD);
+
+    // Without the flag, API tokens keep working.
+    const kept = await withToken(a);
+    const again = await a.post("/api/auth/password", { currentPassword: NEW_PASSWORD, newPassword: TEST_PASSWORD });
+    expect(again.json.data.tokensRevoked).toBe(0);
+    expect((await kept.get("/api/auth/me")).status).toBe(200);
+
+    const doc = JSON.parse((await a.get("/api/openapi.json")).body);
+    expect(Object.keys(doc.paths["/api/auth/password"] ?? {})).toEqual(["post"]);
+  });
+
+  it("the account page changes the password and signs out everywhere, each optionally revoking API tokens", async () => {
+    const u = await createUser(db.prisma);
+    const [a, b] = [await signedIn(u.email), await signedIn(u.email)];
+    const bot = await withToken(a);
+    const wrong = await formPost(a, "/account", { intent: "changePassword", currentPassword: "not-the-password", newPassword: NEW_PASSWORD });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body).toContain("The current password is not correct.");
+    expect(wrong.body).not.toContain(NEW_PASSWORD);
+    const changed = await formPost(a, "/account", { intent: "changePassword", currentPassword: TEST_PASSWORD, newPassword: NEW_PASSWORD });
+    expect(changed.status).toBe(200);
+    expect(changed.body).not.toContain(NEW_PASSWORD);
+    expect((await b.get("/api/auth/me")).status).toBe(401);
+    expect((await bot.get("/api/auth/me")).status).toBe(200);
+    const c = new Client(app.port);
+    expect((await c.post("/api/auth/login", { email: u.email, password: NEW_PASSWORD })).status).toBe(200);
+
+    const out = await formPost(a, "/account", { intent: "signOutOthers", revokeApiTokens: "on" });
+    expect(out.status).toBe(200);
+    expect(out.body).toContain("Signed out of 1 other session and revoked 1 API token.");
+    expect((await c.get("/api/auth/me")).status).toBe(401);
+    expect((await bot.get("/api/auth/me")).status).toBe(401);
+    expect((await a.get("/api/auth/me")).status).toBe(200);
+  });
+});
+
 describe("login backoff (docs/security.md 3)", () => {
   it("the 11th failed sign-in within 15 minutes gets 429 with Retry-After, counted across two app processes", async () => {
     const u = await createUser(db.prisma);
@@ -167,7 +250,8 @@ describe("login backoff (docs/security.md 3)", () => {
     }
     expect(statuses.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(statuses[10]).toBe(429);
-    // Locked: even the right password is refused until the window ends.
+    // This IP is locked out of this account for the window, right password or not (other IPs are not: see
+    // tests/sign-in-abuse.test.ts).
     expect((await new Client(app.port).post("/api/auth/login", { email: u.email, password: TEST_PASSWORD })).status).toBe(429);
     // Another account from the same IP is unaffected.
     const other = await createUser(db.prisma);

@@ -1,34 +1,22 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
-import { getFormProps, useForm, type SubmissionResult } from "@conform-to/react";
-import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
-import { z } from "zod";
-import { apiTokenCreateSchema } from "#server/auth/shared.ts";
+import { useActionData, useLoaderData } from "@remix-run/react";
+import { parseWithZod } from "@conform-to/zod/v4";
 import { requireUser } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
-import { CsrfInput } from "#app/components/csrf-input.tsx";
+import { withoutPassword } from "#app/utils/session.server.ts";
 import { AppShell } from "#app/components/ui/app-shell.tsx";
-import { Button } from "#app/components/ui/button.tsx";
-import { FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
+import { FormErrors } from "#app/components/ui/field.tsx";
 import { Alert, Card, PageHeader, formatDate } from "#app/components/ui/page.tsx";
 import { Badge } from "#app/components/ui/badge.tsx";
 import { SecretReveal } from "#app/components/ui/copy-button.tsx";
 import { errorsOf } from "#app/utils/form-errors.ts";
-
-const accountActionSchema = z.discriminatedUnion("intent", [
-  apiTokenCreateSchema.extend({ intent: z.literal("createToken") }),
-  z.object({ intent: z.literal("revokeToken"), tokenId: z.uuid() }),
-  z.object({ intent: z.literal("signOutOthers") }),
-]);
-const createTokenSchema = accountActionSchema.options[0];
-
-const EXPIRY_OPTIONS = [
-  { value: "30", label: "30 days" },
-  { value: "90", label: "90 days" },
-  { value: "365", label: "1 year" },
-  { value: "", label: "Never" },
-];
+import { accountActionSchema, PASSWORD_FIELDS } from "#app/components/account/account-schema.ts";
+import { CreateTokenForm } from "#app/components/account/create-token-form.tsx";
+import { IntentButton } from "#app/components/account/intent-button.tsx";
+import { PasswordForm } from "#app/components/account/password-form.tsx";
+import { SignOutOthersForm } from "#app/components/account/sign-out-others-form.tsx";
+import { revokedSummary } from "#app/components/account/revoked-summary.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Account — Storefront" }];
 
@@ -70,7 +58,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   requireCsrf(formData, context);
   const intent = String(formData.get("intent") ?? "");
   const submission = parseWithZod(formData, { schema: accountActionSchema });
-  if (submission.status !== "success") return json({ intent, result: submission.reply(), token: null, ended: null }, { status: 400 });
+  const reply = withoutPassword(submission, PASSWORD_FIELDS);
+  const answer = (result: ReturnType<typeof reply.reply>, o: { token?: string; ended?: { sessions: number; tokens: number } } = {}, status = 200) =>
+    json({ intent, result, token: o.token ?? null, ended: o.ended ?? null }, { status });
+  if (submission.status !== "success") return answer(reply.reply(), {}, 400);
   const meta = { ip: context.request.ip, userAgent: context.request.userAgent };
   const { auth } = context.services;
   const input = submission.value;
@@ -79,18 +70,18 @@ export async function action({ request, context }: ActionFunctionArgs) {
       case "createToken": {
         const { token } = await auth.createApiToken(actor, { name: input.name, expiresInDays: input.expiresInDays }, meta);
         // The secret leaves the server this once; only its hash is stored.
-        return json({ intent, result: submission.reply({ resetForm: true }), token, ended: null });
+        return answer(reply.reply({ resetForm: true }), { token });
       }
       case "revokeToken":
         await auth.revokeApiToken(actor, input.tokenId, meta);
-        return json({ intent, result: submission.reply(), token: null, ended: null });
-      case "signOutOthers": {
-        const ended = await auth.signOutEverywhere(actor, meta, actor.sessionId);
-        return json({ intent, result: submission.reply(), token: null, ended });
-      }
+        return answer(reply.reply());
+      case "signOutOthers":
+        return answer(reply.reply(), { ended: await auth.signOutEverywhere(actor, meta, { revokeApiTokens: input.revokeApiTokens }) });
+      case "changePassword":
+        return answer(reply.reply({ resetForm: true }), { ended: await auth.changePassword(actor, input, meta) });
     }
   } catch (err) {
-    return json({ intent, result: replyWithApiError(submission, err), token: null, ended: null }, { status: 400 });
+    return answer(replyWithApiError(reply, err, { INVALID_CURRENT_PASSWORD: "currentPassword" }), {}, 400);
   }
 }
 
@@ -102,46 +93,12 @@ function describeUserAgent(ua: string | null) {
   return os ? `${browser} on ${os}` : browser;
 }
 
-function CreateTokenForm({ lastResult }: { lastResult: SubmissionResult<string[]> | undefined }) {
-  const busy = useNavigation().formData?.get("intent") === "createToken";
-  const [form, fields] = useForm({
-    id: "create-token",
-    lastResult,
-    constraint: getZodConstraint(createTokenSchema),
-    defaultValue: { expiresInDays: "90" },
-    shouldValidate: "onBlur",
-    shouldRevalidate: "onInput",
-    onValidate: ({ formData }) => parseWithZod(formData, { schema: createTokenSchema }),
-  });
-  return (
-    <Form method="post" {...getFormProps(form)} className="space-y-4">
-      <CsrfInput />
-      <input type="hidden" name="intent" value="createToken" />
-      <FormErrors id={form.errorId} errors={form.errors} />
-      <div className="grid gap-4 sm:grid-cols-[1fr_10rem_auto] sm:items-start">
-        <TextField meta={fields.name} label="Token name" placeholder="CI deploys" autoComplete="off" help="So you can tell your tokens apart." />
-        <SelectField meta={fields.expiresInDays} label="Expires after" options={EXPIRY_OPTIONS} />
-        <Button type="submit" disabled={busy} className="sm:mt-[1.625rem]">{busy ? "Creating…" : "Create token"}</Button>
-      </div>
-    </Form>
-  );
-}
-
-function IntentButton({ intent, fields = {}, children, variant = "secondary" }: { intent: string; fields?: Record<string, string>; children: React.ReactNode; variant?: "secondary" | "danger" }) {
-  return (
-    <Form method="post">
-      <CsrfInput />
-      <input type="hidden" name="intent" value={intent} />
-      {Object.entries(fields).map(([k, v]) => <input key={k} type="hidden" name={k} value={v} />)}
-      <Button type="submit" variant={variant} size="sm">{children}</Button>
-    </Form>
-  );
-}
-
 export default function AccountPage() {
   const { user, sessionDays, sessions, tokens } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const others = sessions.filter((s) => !s.current).length;
+  const activeTokens = tokens.filter((t) => t.state === "active").length;
+  const ended = actionData?.intent === "signOutOthers" ? actionData.ended : null;
   return (
     <AppShell user={user}>
       <div className="mx-auto max-w-4xl space-y-6">
@@ -164,14 +121,21 @@ export default function AccountPage() {
           </dl>
         </Card>
 
+        <Card title="Password" description="Changing it signs you out everywhere else.">
+          <PasswordForm
+            lastResult={actionData?.intent === "changePassword" ? actionData.result : undefined}
+            changed={actionData?.intent === "changePassword" ? actionData.ended : null}
+          />
+        </Card>
+
         <Card
           title="Where you're signed in"
           description={`A sign-in lasts ${sessionDays} days unless you sign out.`}
-          actions={others > 0 ? <IntentButton intent="signOutOthers" variant="danger">Sign out everywhere else</IntentButton> : null}
+          actions={others > 0 || activeTokens > 0 ? <SignOutOthersForm /> : null}
         >
-          {actionData?.intent === "signOutOthers" && actionData.ended !== null ? (
+          {ended ? (
             <div className="mb-4">
-              <Alert tone="success">Signed out of {actionData.ended} other {actionData.ended === 1 ? "session" : "sessions"}.</Alert>
+              <Alert tone="success">{revokedSummary(ended)}</Alert>
             </div>
           ) : null}
           <ul className="-my-2 divide-y divide-gray-100">

@@ -7,7 +7,7 @@ import { signInSchema } from "#server/auth/shared.ts";
 import { readSessionToken, redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
-import { replyWithApiError } from "#app/utils/api-error.server.ts";
+import { ApiError, replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { AuthShell } from "#app/components/ui/page.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -38,7 +38,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
       readSessionToken(request.headers.get("cookie")),
     ));
   } catch (err) {
-    return json({ result: replyWithApiError(reply, err) }, { status: 400 });
+    const limited = err instanceof ApiError && err.retryAfterSec ? err.retryAfterSec : null;
+    return json({ result: replyWithApiError(reply, err) }, limited ? { status: 429, headers: { "Retry-After": String(limited) } } : { status: 400 });
   }
   return redirectWithSession(context, session.token, safeRedirect(redirectTo));
 }

@@ -8,6 +8,7 @@ import { requireTenantAccess, type Actor, type TenantRule } from "#server/auth/i
 import { ApiError, auditActorOf } from "#server/http/index.ts";
 
 export { listMemberships, MAX_MANAGERS, MAX_OTHER_ROLES } from "#server/auth/index.ts";
+export { safeRedirect } from "./safe-redirect.ts";
 
 /** Dashboard and console exist on the platform host only; on a shop's host they are plain 404s. */
 export function requirePlatformHost(context: AppLoadContext) {
@@ -41,10 +42,4 @@ export async function requireTenantRole(request: Request, context: AppLoadContex
 /** The actor as the audit log records it (with the client IP). */
 export function auditActor(context: AppLoadContext) {
   return auditActorOf(context.actor, context.request.ip);
-}
-
-/** Only same-site relative paths: `redirectTo` must never send a user to another origin. */
-export function safeRedirect(to: FormDataEntryValue | string | null | undefined, fallback = "/dashboard") {
-  if (!to || typeof to !== "string" || !to.startsWith("/") || to.startsWith("//") || to.startsWith("/\\")) return fallback;
-  return to;
 }

@@ -10,11 +10,11 @@ export function redirectWithSession(context: AppLoadContext, token: string, to: 
   });
 }
 
-type ReplyOptions = { formErrors?: string[]; fieldErrors?: Record<string, string[]> };
+type ReplyOptions = { formErrors?: string[]; fieldErrors?: Record<string, string[]>; resetForm?: boolean };
 
-/** A conform submission whose replies never send the typed password back to the browser. */
-export function withoutPassword<R>(submission: { reply(o?: ReplyOptions & { hideFields?: string[] }): R }) {
-  return { reply: (o?: ReplyOptions) => submission.reply({ ...o, hideFields: ["password"] }) };
+/** A conform submission whose replies never send a typed password (the `fields`) back to the browser. */
+export function withoutPassword<R>(submission: { reply(o?: ReplyOptions & { hideFields?: string[] }): R }, fields = ["password"]) {
+  return { reply: (o?: ReplyOptions) => submission.reply({ ...o, hideFields: fields }) };
 }
 
 /**

@@ -1,7 +1,7 @@
-/** Account routes: sign-up, sign-in, sign-out (here and everywhere), the current user, personal API tokens. */
+/** Account routes: sign-up, sign-in, sign-out (here and everywhere), password change, the current user, personal API tokens. */
 import { z } from "zod";
 import {
-  apiTokenCreateSchema, listMemberships, readSessionToken, signInSchema, signUpSchema,
+  apiTokenCreateSchema, listMemberships, passwordChangeSchema, readSessionToken, signInSchema, signOutEverywhereSchema, signUpSchema,
 } from "#server/auth/index.ts";
 import { defineRoute } from "#server/http/index.ts";
 
@@ -35,10 +35,21 @@ export function authRoutes() {
       },
     }),
     defineRoute({
-      method: "post", path: "/auth/logout-everywhere", tag: "auth", summary: "End every other session of this account", auth: "user",
-      async handler({ actor, meta, services }) {
-        const ended = await services.auth.signOutEverywhere(actor, meta, actor.sessionId);
-        return { ended };
+      method: "post", path: "/auth/logout-everywhere", tag: "auth", auth: "user",
+      summary: "End every other session of this account (and, with revokeApiTokens, every API token)",
+      body: signOutEverywhereSchema,
+      async handler({ actor, body, meta, services }) {
+        const ended = await services.auth.signOutEverywhere(actor, meta, body);
+        return { ended: ended.sessions, tokensRevoked: ended.tokens };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/password", tag: "auth", auth: "user",
+      summary: "Change your password: ends every other session (and, with revokeApiTokens, every API token)",
+      body: passwordChangeSchema,
+      async handler({ actor, body, meta, services }) {
+        const ended = await services.auth.changePassword(actor, body, meta);
+        return { changed: true, sessionsEnded: ended.sessions, tokensRevoked: ended.tokens };
       },
     }),
     defineRoute({

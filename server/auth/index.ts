@@ -4,5 +4,5 @@ export { TeamService, roleGrantSchema, invitationCreateSchema, invitationAcceptS
 export { requireTenantAccess, type TenantRule, type TenantAccess } from "./access.ts";
 export { sessionCookie, clearSessionCookie, readSessionToken, csrfTokenFor, COOKIE_NAME, SECURE_COOKIE_NAME } from "./cookies.ts";
 export * from "./shared.ts";
-export { hashPassword, verifyPassword } from "./password.ts";
+export { hashPassword, verifyPassword, hashLimiter } from "./password.ts";
 export { listMemberships } from "./memberships.ts";

@@ -1,19 +1,32 @@
 /**
  * Password hashing with scrypt (memory-hard, in node:crypto). Stored as `scrypt$N$r$p$salt$hash`, so the cost can
- * be raised later without breaking existing hashes.
+ * be raised later without breaking existing hashes. Every hash goes through one per-process HashLimiter.
  */
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { HashLimiter } from "./hash-limiter.ts";
 
 const N = 2 ** 15;
 const R = 8;
 const P = 1;
 const KEYLEN = 32;
 
+let limiter: HashLimiter | undefined;
+/**
+ * The process's hash limiter; server/services.ts sets its limits from the environment at boot. Created on first
+ * use: auth and #server/http import each other, so nothing here may need HashLimiter while modules load.
+ */
+export function hashLimiter() {
+  return (limiter ??= new HashLimiter({ concurrency: 2, maxQueue: 64 }));
+}
+
 function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions) {
-  return new Promise<Buffer>((resolve, reject) =>
-    scryptCb(password.normalize("NFKC"), salt, keylen, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (err, key) =>
-      err ? reject(err) : resolve(key),
-    ),
+  return hashLimiter().run(
+    () =>
+      new Promise<Buffer>((resolve, reject) =>
+        scryptCb(password.normalize("NFKC"), salt, keylen, { ...options, maxmem: 128 * options.N! * options.r! * 2 }, (err, key) =>
+          err ? reject(err) : resolve(key),
+        ),
+      ),
   );
 }
 

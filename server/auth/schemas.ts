@@ -25,6 +25,18 @@ export const signInSchema = z.object({
   password: z.string().min(1, "Enter your password.").max(200),
 });
 
+/** Change the password while signed in: every other session ends; API tokens too when asked. */
+export const passwordChangeSchema = z
+  .object({
+    currentPassword: z.string().min(1, "Enter your current password.").max(200),
+    newPassword: newPasswordSchema,
+    revokeApiTokens: z.boolean().default(false),
+  })
+  .refine((v) => v.newPassword !== v.currentPassword, { path: ["newPassword"], message: "Choose a password different from the current one." });
+
+/** "Sign out everywhere": every other session ends; API tokens too when asked. */
+export const signOutEverywhereSchema = z.object({ revokeApiTokens: z.boolean().default(false) });
+
 export const apiTokenCreateSchema = z.object({
   name: z.string().trim().min(1, "Give the token a name.").max(60),
   expiresInDays: z.coerce.number().int().min(1).max(365).optional(),

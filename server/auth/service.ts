@@ -2,7 +2,7 @@
  * Accounts: users, server-side sessions and personal API tokens. Secrets (session cookies, API tokens) are
  * random, returned once, and stored only as sha256 hashes.
  */
-import type { PrismaClient, User } from "@prisma/client";
+import type { Prisma, PrismaClient, User } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit } from "#server/audit/index.ts";
 import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
@@ -72,14 +72,17 @@ export class AuthService {
     return { user, session };
   }
 
-  /** Verifies the password under the login guard, then rotates: the old session (if any) is revoked. */
+  /** Verifies the password under the login guard (limits, then backoff), then rotates: the old session (if any) is revoked. */
   async signIn(input: { email: string; password: string }, meta: RequestMeta, previousToken?: string | null) {
     await this.deps.guard.reserve(meta.ip, input.email);
     const user = await this.deps.prisma.user.findUnique({ where: { email: input.email } });
     const ok = user?.passwordHash
       ? await verifyPassword(input.password, user.passwordHash)
       : (await verifyPassword(input.password, await dummyHash()), false);
-    if (!user || !ok) throw new ApiError(401, "INVALID_CREDENTIALS", "The email or password is not correct.");
+    if (!user || !ok) {
+      await this.deps.guard.failed(input.email);
+      throw new ApiError(401, "INVALID_CREDENTIALS", "The email or password is not correct.");
+    }
     await this.deps.guard.succeeded(meta.ip, input.email);
     if (previousToken) await this.signOut(previousToken);
     const session = await this.createSession(user.id, meta);
@@ -103,20 +106,59 @@ export class AuthService {
     });
   }
 
-  /** Ends every session of the user except `keepSessionId` (the one asking), and returns how many ended. */
-  async signOutEverywhere(actor: Actor, meta: RequestMeta, keepSessionId?: string) {
+  /**
+   * Ends every session of the actor except the one asking (a token-authenticated actor has none, so all end) and,
+   * when asked, revokes every API token of theirs too. Returns how many of each ended.
+   */
+  async signOutEverywhere(actor: Actor, meta: RequestMeta, options: { revokeApiTokens?: boolean } = {}) {
     return this.deps.prisma.$transaction(async (tx) => {
-      const { count } = await tx.session.updateMany({
-        where: { userId: actor.userId, revokedAt: null, ...(keepSessionId ? { id: { not: keepSessionId } } : {}) },
-        data: { revokedAt: this.now() },
-      });
+      const ended = await this.revokeOtherCredentials(tx, actor, options.revokeApiTokens ?? false);
       await writeAudit(tx, { userId: actor.userId, kind: "user", ip: meta.ip }, {
         action: "user.sessions_revoked",
         target: `user:${actor.userId}`,
-        details: { count },
+        details: { count: ended.sessions, tokensRevoked: ended.tokens },
       });
-      return count;
+      return ended;
     });
+  }
+
+  /**
+   * Checks the current password under the login guard (a stolen session must not guess it freely), stores the new
+   * hash, and ends every other session (and, when asked, every API token) in the same transaction.
+   */
+  async changePassword(actor: Actor, input: { currentPassword: string; newPassword: string; revokeApiTokens: boolean }, meta: RequestMeta) {
+    const { guard, prisma } = this.deps;
+    await guard.reserve(meta.ip, actor.email);
+    const user = await prisma.user.findUnique({ where: { id: actor.userId }, select: { passwordHash: true } });
+    const ok = user?.passwordHash ? await verifyPassword(input.currentPassword, user.passwordHash) : false;
+    if (!ok) {
+      await guard.failed(actor.email);
+      throw new ApiError(403, "INVALID_CURRENT_PASSWORD", "The current password is not correct.");
+    }
+    await guard.succeeded(meta.ip, actor.email);
+    const passwordHash = await hashPassword(input.newPassword);
+    return prisma.$transaction(async (tx) => {
+      await tx.user.update({ where: { id: actor.userId }, data: { passwordHash } });
+      const ended = await this.revokeOtherCredentials(tx, actor, input.revokeApiTokens);
+      await writeAudit(tx, { userId: actor.userId, kind: "user", ip: meta.ip }, {
+        action: "user.password_changed",
+        target: `user:${actor.userId}`,
+        details: { sessionsEnded: ended.sessions, tokensRevoked: ended.tokens },
+      });
+      return ended;
+    });
+  }
+
+  private async revokeOtherCredentials(tx: Prisma.TransactionClient, actor: Actor, revokeApiTokens: boolean) {
+    const now = this.now();
+    const sessions = await tx.session.updateMany({
+      where: { userId: actor.userId, revokedAt: null, ...(actor.sessionId ? { id: { not: actor.sessionId } } : {}) },
+      data: { revokedAt: now },
+    });
+    const tokens = revokeApiTokens
+      ? await tx.apiToken.updateMany({ where: { userId: actor.userId, revokedAt: null }, data: { revokedAt: now } })
+      : { count: 0 };
+    return { sessions: sessions.count, tokens: tokens.count };
   }
 
   async actorFromSession(token: string): Promise<Actor | null> {
