@@ -243,7 +243,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   }
   if (env.NODE_ENV === "production") {
     const problems: string[] = [];
-    if (env.CHAIN_RPC_URL && !env.ARBITER_PRIVATE_KEY) problems.push("ARBITER_PRIVATE_KEY is required in production when the chain rails are on (CHAIN_RPC_URL): escrow could never be released or refunded");
+    // Workers send the payouts; web processes only read the chain, so they need (and should hold) no key.
+    if (env.CHAIN_RPC_URL && !env.ARBITER_PRIVATE_KEY && env.MODE !== "web") problems.push("ARBITER_PRIVATE_KEY is required in production when the chain rails are on (CHAIN_RPC_URL) in a worker (MODE=worker or all): escrow could never be released or refunded");
     if (!env.SECRET_BOX_KEY) problems.push("SECRET_BOX_KEY is required in production");
     if (env.DATABASE_URL.startsWith("pglite:")) problems.push("DATABASE_URL must be a real Postgres in production");
     if (!env.CADDY_ADMIN_URL) problems.push("CADDY_ADMIN_URL is required in production (custom domains are routed through Caddy)");
