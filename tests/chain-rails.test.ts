@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { escrowAbi, mockStablecoinAbi, tokenAbi } from "#server/chain/index.ts";
 import { createTestDatabase } from "./db.ts";
-import { deliveredOrder, expectLedgerConsistent, MERCHANT as MERCHANT_ACTOR, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
+import { expectLedgerConsistent, MERCHANT as MERCHANT_ACTOR, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
 import { createChainShop, FEE_RECIPIENT, MERCHANT, payWithWallet, startChainWorld, walletPaymentOf, orderProbe, type ChainWorld } from "./chain-fixture.ts";
 
 const db = await createTestDatabase();
@@ -240,5 +240,3 @@ describe("payouts", () => {
   });
 });
 
-// deliveredOrder is the sandbox's helper; the chain orders above go through the same ship/code flow by hand.
-void deliveredOrder;

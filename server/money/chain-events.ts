@@ -5,6 +5,7 @@
  */
 import type { Order, PrismaClient } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
+import type { SqlQuery } from "#server/db/index.ts";
 import { writeAuditSql, type AuditActor } from "#server/audit/index.ts";
 import { advancePayout, openPayouts, pendingConfirmed, pollOnce, type ChainRuntime, type ConfirmedChainEvent, type PayoutGuard, type PayoutOptions, type PayoutStep, type PollResult } from "#server/chain/index.ts";
 import type { MoneyContext, PayoutKind } from "./context.ts";
@@ -69,9 +70,11 @@ function mismatch(ev: ConfirmedChainEvent, order: Order, chain: ChainRuntime): s
   return null;
 }
 
-async function requestFlaggedRefund(ctx: MoneyContext, ev: ConfirmedChainEvent, scope: { tenantId: string | null; orderId: string | null }) {
-  await ctx.sql.query(`INSERT INTO chain_payouts (id, chain_ref, tenant_id, order_id, kind, purpose) VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, 'refund', 'flagged')
-                       ON CONFLICT (chain_ref) DO NOTHING`, [ev.chainRef, scope.tenantId, scope.orderId], "chain_flagged_refund");
+/** A refund of money never credited as an order (late or flagged funding), once per chain reference. True if new. */
+async function insertFlaggedRefund(query: SqlQuery, chainRef: string, scope: { tenantId: string | null; orderId: string | null }) {
+  const rows = await query(`INSERT INTO chain_payouts (id, chain_ref, tenant_id, order_id, kind, purpose) VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, 'refund', 'flagged')
+                            ON CONFLICT (chain_ref) DO NOTHING RETURNING id`, [chainRef, scope.tenantId, scope.orderId], "chain_flagged_refund");
+  return rows.length > 0;
 }
 
 async function applyFunding(ctx: MoneyContext, ev: ConfirmedChainEvent): Promise<Outcome> {
@@ -88,7 +91,7 @@ async function applyFunding(ctx: MoneyContext, ev: ConfirmedChainEvent): Promise
   if (order.paidAt) return { outcome: "posted", ...scope }; // recorded before (a replayed poll)
   // The order expired or was cancelled before the money was final: the money goes back, never to the order.
   if (ev.name === "Funded") {
-    await requestFlaggedRefund(ctx, ev, scope);
+    await insertFlaggedRefund(ctx.sql.query, ev.chainRef, scope);
     return { outcome: "recorded", reason: `Arrived after the order was ${order.status}: refunded to the buyer.`, ...scope };
   }
   return { outcome: "flagged", reason: `Paid directly to the merchant after the order was ${order.status}: the merchant must refund the buyer.`, ...scope };
@@ -182,10 +185,9 @@ export async function refundFlaggedFunding(ctx: MoneyContext, actor: AuditActor,
     throw new ApiError(409, "CHAIN_EVENT_NOT_REFUNDABLE", "Only a flagged funding held by the escrow can be refunded this way.", { name: ev.name, outcome: ev.outcome });
   }
   const inserted = await ctx.sql.transaction(async (q) => {
-    const rows = await q(`INSERT INTO chain_payouts (id, chain_ref, tenant_id, order_id, kind, purpose) VALUES (gen_random_uuid(), $1, $2::uuid, $3::uuid, 'refund', 'flagged')
-                          ON CONFLICT (chain_ref) DO NOTHING RETURNING id`, [ev.chain_ref, ev.tenant_id, ev.order_id]);
-    if (rows.length) await writeAuditSql(q, actor, { action: "money.chain_refund_flagged", tenantId: ev.tenant_id, target: `chain:${ev.chain_ref}`, details: { eventId } });
-    return rows.length > 0;
+    const created = await insertFlaggedRefund(q, ev.chain_ref, { tenantId: ev.tenant_id, orderId: ev.order_id });
+    if (created) await writeAuditSql(q, actor, { action: "money.chain_refund_flagged", tenantId: ev.tenant_id, target: `chain:${ev.chain_ref}`, details: { eventId } });
+    return created;
   });
   if (!inserted) {
     const [p] = await ctx.sql.query<{ status: string; tx_hash: string | null }>(`SELECT status::text, tx_hash FROM chain_payouts WHERE chain_ref = $1`, [ev.chain_ref]);
