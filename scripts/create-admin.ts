@@ -24,7 +24,7 @@ try {
   process.exit(1);
 }
 const db = await openDatabase(env.DATABASE_URL);
-const redis = createRedis(env.REDIS_URL);
+const redis = createRedis(env);
 try {
   const auth = new AuthService({ prisma: db.prisma, guard: new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: 1, ipFailures: 1, ipAttempts: 1, windowMs: 1, backoffMaxMs: 0, signupsPerHour: 1 }), sessionTtlMs: 1 });
   const user = await auth.upsertOperator(email.data, password.data);

@@ -21,7 +21,7 @@ if (!env.CADDY_ADMIN_URL) {
   process.exit(2);
 }
 const db = await openDatabase(env.DATABASE_URL);
-const redis = createRedis(env.REDIS_URL);
+const redis = createRedis(env);
 const services = createServices({ prisma: db.prisma, sql: db.run, redis, env, logger: createLogger("warn") });
 let code = 1;
 try {

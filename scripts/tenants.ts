@@ -33,7 +33,7 @@ try {
       console.log(`${r.slug}: ${r.changed ? `${r.changed} row(s) written` : "unchanged"}`);
     }
     if (total > 0) {
-      const redis = createRedis(env.REDIS_URL);
+      const redis = createRedis(env);
       await publishTenancyChange(redis, env.REDIS_PREFIX, "manifests applied").catch(() => console.warn("warning: Redis unreachable, running instances keep their cache until TTL"));
       redis.disconnect();
     }

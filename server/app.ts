@@ -12,7 +12,7 @@ import { flashSecretOf, type Env } from "./env.ts";
 import { type Logger, HttpMetrics, logContextMiddleware } from "./observability/index.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
 import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, sessionWriteGuard, accessLog, metricsHandler, allowTelegramFraming, rejectUnsafeUrl, jsonBody, formBodyCheck, remixHandler } from "./http/index.ts";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.ts";
 import { mediaHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, controlPlaneRouter } from "./api/index.ts";
 import type { Actor } from "./auth/index.ts";
 import { askHandler, isInternalPeer, type EdgeSnapshot } from "./edge/index.ts";
@@ -23,7 +23,7 @@ export interface AppDeps {
   logger: Logger;
   resolver: TenantResolver;
   services: Services;
-  redis: Redis;
+  redis: RedisClient;
   build: ServerBuild;
   health: { ready(): Promise<Record<string, boolean>>; killSwitch?(): Promise<{ global: boolean }> };
   /** The on-demand TLS snapshot; without it /internal/edge/ask does not exist. */

@@ -19,6 +19,15 @@ export const coreEnvSchema = z.object({
   BENCH_BARE_PAGE: bool.default(false),
 });
 
+/** "host:port,host:port" → [{ host, port }], for the Redis Cluster seeds and the Sentinels. */
+const hostPorts = z
+  .string()
+  .default("")
+  .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, "must be host:port")))
+  .transform((list) => list.map((x) => ({ host: x.slice(0, x.lastIndexOf(":")), port: Number(x.slice(x.lastIndexOf(":") + 1)) })))
+  .pipe(z.array(z.object({ host: z.string(), port: z.number().int().min(1).max(65535) })));
+
 export const dataEnvSchema = z.object({
   // postgresql://… for real Postgres; pglite:<dir> for the embedded demo database. Unset → demo PGlite under .data/.
   DATABASE_URL: z
@@ -26,6 +35,13 @@ export const dataEnvSchema = z.object({
     .regex(/^(postgres(ql)?:\/\/|pglite:)/, "must start with postgresql:// or pglite:")
     .default("pglite:.data/pglite"),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
+  // A Redis Cluster instead of REDIS_URL: comma-separated host:port seed nodes (any masters; the rest is discovered).
+  // BullMQ's keys then carry a hash tag (docs/decisions/021-redis-topologies.md). Empty: not a cluster.
+  REDIS_CLUSTER_NODES: hostPorts,
+  // Redis Sentinel instead of REDIS_URL: comma-separated host:port of the sentinels, plus REDIS_SENTINEL_NAME, the
+  // master group they watch. The app follows a failover to the promoted replica. Empty: no Sentinel.
+  REDIS_SENTINELS: hostPorts,
+  REDIS_SENTINEL_NAME: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, "must be a Sentinel master name").optional(),
   // Prefix for every Redis key and channel, so several deployments (or test files) can share one Redis.
   REDIS_PREFIX: z.string().regex(/^[a-z0-9:_-]*$/).default("sf:"),
 });
@@ -231,6 +247,8 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new Error(`Invalid configuration:\n${lines.join("\n")}`);
   }
   const env = result.data;
+  const redisProblem = redisTopologyProblem(source, env);
+  if (redisProblem) throw new Error(`Invalid configuration:\n  - ${redisProblem}`);
   if (env.SECRET_BOX_KEY !== undefined && !decodeKey(env.SECRET_BOX_KEY)) {
     throw new Error("Invalid configuration:\n  - SECRET_BOX_KEY: must be 32 bytes (64 hex characters or base64)");
   }
@@ -257,6 +275,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }
   return env;
+}
+
+/** Exactly one Redis topology: REDIS_URL (the default), REDIS_CLUSTER_NODES, or REDIS_SENTINELS with its name. */
+function redisTopologyProblem(source: Record<string, string | undefined>, env: Env) {
+  const cluster = env.REDIS_CLUSTER_NODES.length > 0;
+  const sentinel = env.REDIS_SENTINELS.length > 0;
+  if (cluster && sentinel) return "REDIS_CLUSTER_NODES and REDIS_SENTINELS are exclusive: pick one Redis topology";
+  if ((cluster || sentinel) && source.REDIS_URL) return `REDIS_URL and ${cluster ? "REDIS_CLUSTER_NODES" : "REDIS_SENTINELS"} are exclusive: pick one Redis topology`;
+  if (sentinel && !env.REDIS_SENTINEL_NAME) return "REDIS_SENTINEL_NAME is required with REDIS_SENTINELS (the master group the sentinels watch)";
+  if (!sentinel && env.REDIS_SENTINEL_NAME) return "REDIS_SENTINEL_NAME is set but REDIS_SENTINELS is empty";
+  return null;
 }
 
 let cached: Env | undefined;

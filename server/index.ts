@@ -28,7 +28,7 @@ try {
 const logger = createLogger(env.LOG_LEVEL);
 armFailpoints(env.MONEY_FAILPOINTS, env.NODE_ENV);
 const db = await openDatabase(env.DATABASE_URL, { onIdleError: (err) => logger.warn({ err: err.message }, "idle database connection lost") });
-const redis = createRedis(env.REDIS_URL);
+const redis = createRedis(env);
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
 const closers: Array<() => Promise<unknown>> = [];
 let server: Server | undefined;
@@ -73,7 +73,7 @@ if (env.MODE !== "worker") {
     negativeTtlMs: env.TENANT_NEGATIVE_TTL_MS,
     maxEntries: env.TENANT_CACHE_MAX_ENTRIES,
   });
-  const subscriber = createRedis(env.REDIS_URL, { use: "subscriber" });
+  const subscriber = createRedis(env, { use: "subscriber" });
   subscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
   await resolver.listen(subscriber, env.REDIS_PREFIX);
   const edge = new EdgeSnapshot({ prisma: db.prisma, platformDomain: env.PLATFORM_DOMAIN, logger });
@@ -113,7 +113,7 @@ if (env.MODE !== "worker") {
 }
 
 if (env.MODE !== "web") {
-  const connection = createRedis(env.REDIS_URL, { use: "worker" });
+  const connection = createRedis(env, { use: "worker" });
   const worker = startWorker({
     connection,
     prefix: env.REDIS_PREFIX,
@@ -131,7 +131,7 @@ if (env.MODE !== "web") {
   if (services.edge) {
     // EDGE-2: reconcile at start-up, and right after every tenancy change (a suspension, a verified domain).
     const edge = services.edge;
-    const edgeSubscriber = createRedis(env.REDIS_URL, { use: "subscriber" });
+    const edgeSubscriber = createRedis(env, { use: "subscriber" });
     edgeSubscriber.on("error", (err) => logger.warn({ err: err.message }, "redis subscriber error"));
     await edgeSubscriber.subscribe(env.REDIS_PREFIX + TENANCY_CHANNEL);
     edge.follow(edgeSubscriber, env.REDIS_PREFIX + TENANCY_CHANNEL);

@@ -6,7 +6,7 @@ import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
 import type { SqlRunner } from "#server/db/index.ts";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "./redis.ts";
 import type { Env } from "./env.ts";
 import { type Logger, TenantRequestStats } from "./observability/index.ts";
 import { AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
@@ -16,7 +16,7 @@ import { LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
-import { createQueue, enqueueJob, MONEY_QUEUE } from "./jobs/index.ts";
+import { createQueue, DeferredEnqueues, enqueueJob, MONEY_QUEUE } from "./jobs/index.ts";
 import { MoneyService, bullScheduler, moneyConfigFromEnv, syncMoneyQueuePause } from "./money/index.ts";
 import { ApiError, CircuitBreaker } from "./http/index.ts";
 import type { ChainRuntime } from "./chain/index.ts";
@@ -25,7 +25,7 @@ import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   auth: AuthService;
   team: TeamService;
   tenants: TenantLifecycle;
@@ -43,7 +43,8 @@ export interface Services {
   moneyQueue: Queue;
   /** OPS-1: per-shop request and 5xx counts, summed over instances in Redis (started by web processes). */
   requestStats: TenantRequestStats;
-  notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number }>;
+  /** `deferred`: Redis was away; the notification is parked in this process and enqueued once Redis is back. */
+  notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number; deferred?: boolean }>;
   deliverNotification(data: { tenantId: string; botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
   box(): SecretBox;
@@ -52,7 +53,7 @@ export interface Services {
   publishTenancyChange(reason: string): Promise<void>;
 }
 
-export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; redis: Redis; env: Env; logger: Logger; chain?: ChainRuntime | null }): Services {
+export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; redis: RedisClient; env: Env; logger: Logger; chain?: ChainRuntime | null }): Services {
   const { prisma, redis, env, logger } = deps;
   // The write has committed by now; if Redis is down the caches still expire within TENANT_CACHE_TTL_MS, so the
   // mutation must not be reported as failed. The failure is logged loudly instead.
@@ -88,7 +89,10 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   });
   const edge = createEdge(deps);
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
-  const notify = (tenantId: string, event: NotificationEvent) => notifyTenantAdmins({ prisma, queue, sql: deps.sql.query }, tenantId, event);
+  // A notification enqueued while Redis is away is parked and retried, never dropped; its job ids dedupe the retry.
+  const deferred = new DeferredEnqueues({ logger });
+  const notify = async (tenantId: string, event: NotificationEvent) =>
+    (await deferred.run(`notify|${tenantId}|${event.id}`, () => notifyTenantAdmins({ prisma, queue, sql: deps.sql.query }, tenantId, event))) ?? { queued: 0, deferred: true };
   const money = new MoneyService({
     prisma, sql: deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
     onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
@@ -125,6 +129,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),
     botConversation: new BotConversation({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
     close: async () => {
+      await deferred.close();
       await queue.close();
       await moneyQueue.close();
     },
@@ -145,7 +150,7 @@ export function edgeTarget(env: Env): EdgeTarget {
   return { cnameTarget: env.EDGE_CNAME_TARGET ?? `edge.${env.PLATFORM_DOMAIN}`, ipv4: env.EDGE_IPV4, ipv6: env.EDGE_IPV6, caaIssuers: env.EDGE_CAA_ISSUERS };
 }
 
-function createEdge({ prisma, redis, env, logger }: { prisma: PrismaClient; redis: Redis; env: Env; logger: Logger }): EdgeReconciler | null {
+function createEdge({ prisma, redis, env, logger }: { prisma: PrismaClient; redis: RedisClient; env: Env; logger: Logger }): EdgeReconciler | null {
   if (!env.CADDY_ADMIN_URL) return null;
   const base = env.EDGE_BASE_CONFIG;
   return new EdgeReconciler({

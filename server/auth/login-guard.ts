@@ -2,15 +2,17 @@
  * Sign-in abuse controls (docs/security.md 3/4, docs/decisions/019-sign-in-abuse.md), all counted in Redis so every
  * app instance sees the same numbers. Before a password is hashed, an attempt must pass three fixed windows:
  * attempts per client IP, failed sign-ins per client IP (the attempt is counted up front and handed back on
- * success), and failures per client IP + account. An account's failures from every IP never lock it; they make
- * each sign-in to it wait longer (doubling, capped), so the owner of the right password still gets in.
+ * success), and failures per client IP + account. Each is a rate-limiter-flexible limiter that, once exceeded, blocks
+ * for a whole window; every operation touches one key, so no command spans Redis Cluster slots. An account's
+ * failures from every IP never lock it; they make each sign-in to it wait longer (doubling, capped), so the owner of
+ * the right password still gets in.
  */
 import { setTimeout as sleep } from "node:timers/promises";
-import type { Redis } from "ioredis";
-import { hit, ApiError } from "#server/http/index.ts";
+import type { RedisClient } from "#server/redis.ts";
+import { hit, limiterFor, ApiError, type RateLimitRule } from "#server/http/index.ts";
 
 export interface LoginGuardDeps {
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   /** Failed attempts per IP + account per window. */
   limit: number;
@@ -29,14 +31,10 @@ export interface LoginGuardDeps {
 // Failures an account may have before its sign-ins wait, and the first wait (doubling after that).
 const FREE_FAILURES = 5;
 const FIRST_BACKOFF_MS = 250;
+// The account's failure count only ever feeds the backoff; it never refuses.
+const UNLIMITED = 2 ** 30;
 
 /** How long a sign-in to an account with `failures` recent failures waits before it is answered. */
-// Hands back the IP's up-front failure count (only while its window lasts: never a key without expiry) and ends
-// the IP + account count and the account's backoff.
-const REFUND = `
-if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('DECR', KEYS[1]) end
-redis.call('DEL', KEYS[2], KEYS[3])`;
-
 export function backoffMs(failures: number, maxMs: number) {
   if (failures < FREE_FAILURES) return 0;
   return Math.min(maxMs, FIRST_BACKOFF_MS * 2 ** Math.min(failures - FREE_FAILURES, 20));
@@ -45,13 +43,17 @@ export function backoffMs(failures: number, maxMs: number) {
 export class LoginGuard {
   constructor(private deps: LoginGuardDeps) {}
 
-  private key(name: string, subject: string) {
-    return `${this.deps.prefix}rl:${name}:${subject}`;
+  private rule(name: string, limit: number, windowMs = this.deps.windowMs): RateLimitRule {
+    return { name, limit, windowMs, blockMs: windowMs };
   }
 
-  private async check(name: string, limit: number, subject: string) {
-    const r = await hit(this.deps.redis, this.deps.prefix, { name, limit, windowMs: this.deps.windowMs }, subject);
-    if (!r.allowed) throw ApiError.rateLimited(r.retryAfterSec, "Too many sign-in attempts. Please wait and try again.");
+  private limiter(name: string, limit: number) {
+    return limiterFor(this.deps.redis, this.deps.prefix, this.rule(name, limit));
+  }
+
+  private async check(rule: RateLimitRule, subject: string, message: string) {
+    const r = await hit(this.deps.redis, this.deps.prefix, rule, subject);
+    if (!r.allowed) throw ApiError.rateLimited(r.retryAfterSec, message);
   }
 
   /**
@@ -59,28 +61,35 @@ export class LoginGuard {
    * attempt refused per IP leaves the account's counters alone. Then waits out the account's backoff.
    */
   async reserve(ip: string, email: string) {
-    await this.check("auth-ip", this.deps.ipAttempts, ip);
-    await this.check("auth-ip-failed", this.deps.ipFailures, ip);
-    await this.check("auth", this.deps.limit, `${ip}:${email}`);
-    const failures = Number(await this.deps.redis.get(this.key("auth-account-failed", email))) || 0;
+    const message = "Too many sign-in attempts. Please wait and try again.";
+    await this.check(this.rule("auth-ip", this.deps.ipAttempts), ip, message);
+    await this.check(this.rule("auth-ip-failed", this.deps.ipFailures), ip, message);
+    await this.check(this.rule("auth", this.deps.limit), `${ip}:${email}`, message);
+    const failures = (await this.limiter("auth-account-failed", UNLIMITED).get(email))?.consumedPoints ?? 0;
     const wait = backoffMs(failures, this.deps.backoffMaxMs);
     if (wait > 0) await (this.deps.sleep ?? sleep)(wait);
   }
 
   /** Counts a failure against the account (known or not, so the backoff says nothing about which emails exist). */
   async failed(email: string) {
-    const key = this.key("auth-account-failed", email);
-    await this.deps.redis.multi().incr(key).pexpire(key, this.deps.windowMs).exec();
+    await this.limiter("auth-account-failed", UNLIMITED).penalty(email);
   }
 
   /** Throws RATE_LIMITED when this IP has opened too many accounts this hour (API and dashboard alike). */
   async reserveSignup(ip: string) {
-    const r = await hit(this.deps.redis, this.deps.prefix, { name: "signup", limit: this.deps.signupsPerHour, windowMs: 3_600_000 }, ip);
-    if (!r.allowed) throw ApiError.rateLimited(r.retryAfterSec, "Too many new accounts from your network. Please wait and try again.");
+    await this.check(this.rule("signup", this.deps.signupsPerHour, 3_600_000), ip, "Too many new accounts from your network. Please wait and try again.");
   }
 
   /** The right password: this IP's attempt was no failure, and the account's backoff and IP + account count end. */
   async succeeded(ip: string, email: string) {
-    await this.deps.redis.eval(REFUND, 3, this.key("auth-ip-failed", ip), this.key("auth", `${ip}:${email}`), this.key("auth-account-failed", email));
+    // One key per operation (a cluster may keep them on different nodes). The up-front failure is handed back only
+    // while its window lasts, so a refund never makes a key without expiry or credit for the next window.
+    const ipFailed = this.limiter("auth-ip-failed", this.deps.ipFailures);
+    const counted = await ipFailed.get(ip);
+    await Promise.all([
+      counted && counted.consumedPoints > 0 ? ipFailed.reward(ip) : null,
+      this.limiter("auth", this.deps.limit).delete(`${ip}:${email}`),
+      this.limiter("auth-account-failed", UNLIMITED).delete(email),
+    ]);
   }
 }

@@ -3,7 +3,7 @@
  * commands. Every lookup is within the bot's tenant. Each Telegram user gets 20 commands per minute per bot.
  */
 import type { PrismaClient } from "@prisma/client";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import { hashSecret } from "#server/secrets/index.ts";
 import { rolesFor } from "#server/auth/index.ts";
 import { inTenant, type TenantScope } from "#server/db/index.ts";
@@ -17,7 +17,7 @@ export const COMMANDS_PER_MINUTE = 20;
 
 export interface BotConversationDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   box: () => SecretBox;
   telegram: (token: string) => TelegramClient;

@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { Queue, Job } from "bullmq";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import { rolesFor } from "#server/auth/index.ts";
 import { hit } from "#server/http/index.ts";
 import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/index.ts";
@@ -59,7 +59,7 @@ export function notificationJobId(eventId: string, botId: string, chatId: string
 }
 
 export async function deliverNotification(
-  deps: { prisma: PrismaClient; redis: Redis; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; registry: BotRegistry },
+  deps: { prisma: PrismaClient; redis: RedisClient; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; registry: BotRegistry },
   data: { tenantId: string; botId: string; chatId: string; text: string },
   job: Job,
   token?: string,

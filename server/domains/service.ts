@@ -6,7 +6,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Prisma, type PrismaClient, type TenantDomain, type TenantDomainStatus } from "@prisma/client";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { inTenant, type TenantScope } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
@@ -19,7 +19,7 @@ import { toDomainView, type DomainView, type EdgeTarget } from "./view.ts";
 
 export interface DomainServiceDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   dns: DnsLookup;
   edge: EdgeTarget;

@@ -6,7 +6,7 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { NextFunction, Request, Response } from "express";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import { isIpLiteral, normalizeHost, peerAddress } from "#server/http/index.ts";
 import type { Logger } from "#server/observability/index.ts";
 
@@ -44,7 +44,7 @@ export class EdgeSnapshot {
   }
 
   /** Load once, then follow invalidations on `channel` (a dedicated subscriber connection) and refresh periodically. */
-  async start(subscriber: Redis, channel: string) {
+  async start(subscriber: RedisClient, channel: string) {
     await this.refresh();
     subscriber.on("message", (ch) => {
       if (ch === channel) this.refresh().catch((err: Error) => this.deps.logger.warn({ err: err.message }, "edge snapshot refresh failed"));

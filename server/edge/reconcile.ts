@@ -8,7 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { PrismaClient } from "@prisma/client";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import { type Logger, incCounter, setGauge } from "#server/observability/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import type { CaddyAdmin } from "./caddy-client.ts";
@@ -42,7 +42,7 @@ export interface ReconcileReport {
 
 export interface EdgeReconcilerDeps {
   prisma: PrismaClient;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   admin: CaddyAdmin;
   serverName: string;
@@ -176,7 +176,7 @@ export class EdgeReconciler {
   }
 
   /** Reconcile shortly after every tenancy change (debounced), e.g. a verified domain or a suspended shop. */
-  follow(subscriber: Redis, channel: string, debounceMs = 50) {
+  follow(subscriber: RedisClient, channel: string, debounceMs = 50) {
     let timer: NodeJS.Timeout | undefined;
     subscriber.on("message", (ch) => {
       if (ch !== channel) return;

@@ -7,7 +7,7 @@ export { normalizeHost, classifyHost, hasValidPort, isIpLiteral, type HostKind }
 export { STATUS_PAGE_HEADERS, statusPageHtml, renderStatusPage, type StatusPage } from "./status-pages.ts";
 export { readCapped, isTransportError } from "./read-capped.ts";
 export { CircuitBreaker, type CircuitBreakerDeps } from "./circuit-breaker.ts";
-export { hit, rateLimit, type RateLimitRule } from "./rate-limit.ts";
+export { hit, limiterFor, rateLimit, type RateLimitRule } from "./rate-limit.ts";
 export { securityHeaders, allowTelegramFraming } from "./security-headers.ts";
 export { crossSiteGuard, sessionWriteGuard } from "./csrf.ts";
 export { accessLog, maskPath } from "./access-log.ts";

@@ -4,7 +4,7 @@
  * edge). Everyone else gets the same 404 as any unknown path.
  */
 import type { NextFunction, Request, Response } from "express";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import type { Env } from "#server/env.ts";
 import type { Services } from "#server/services.ts";
 import type { TenantResolver } from "#server/tenancy/index.ts";
@@ -14,7 +14,7 @@ import { renderMetrics, type HttpMetrics, domainFamilies, queueDepths, renderFam
 
 interface MetricsDeps {
   env: Env;
-  redis: Redis;
+  redis: RedisClient;
   services: Services;
   resolver: TenantResolver;
   http: HttpMetrics;

@@ -5,7 +5,7 @@
  */
 import { Queue } from "bullmq";
 import { z } from "zod";
-import type { Redis } from "ioredis";
+import { bullPrefix, type RedisClient } from "#server/redis.ts";
 
 export const QUEUE = "platform";
 export const DEAD_LETTER_QUEUE = "platform-dead";
@@ -41,8 +41,8 @@ export const jobCatalog = {
 export type JobName = keyof typeof jobCatalog;
 export type JobData<N extends JobName> = z.infer<(typeof jobCatalog)[N]["schema"]>;
 
-export function createQueue(connection: Redis, prefix: string, name = QUEUE) {
-  return new Queue(name, { connection, prefix: `${prefix}bull` });
+export function createQueue(connection: RedisClient, prefix: string, name = QUEUE) {
+  return new Queue(name, { connection, prefix: bullPrefix(connection, prefix) });
 }
 
 /** The name of the queue a catalogued job runs on: its catalog entry's `queue`, else the platform queue. */

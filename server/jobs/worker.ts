@@ -5,7 +5,7 @@
  * are picked up again after the lock expires.
  */
 import { DelayedError, UnrecoverableError, Worker, type Job } from "bullmq";
-import type { Redis } from "ioredis";
+import { bullPrefix, type RedisClient } from "#server/redis.ts";
 import type { Logger } from "#server/observability/index.ts";
 import { createQueue, DEAD_LETTER_QUEUE, jobCatalog, MONEY_QUEUE, QUEUE, type JobData, type JobName } from "./catalog.ts";
 
@@ -40,7 +40,7 @@ export type JobHandlers = { [K in JobName]: (data: JobData<K>, job: Job, token?:
  */
 export type JobUpgrades = Partial<Record<JobName, (data: Record<string, unknown>) => Promise<Record<string, unknown> | null>>>;
 
-export function startWorker(deps: { connection: Redis; prefix: string; logger: Logger; handlers: JobHandlers; upgrades?: JobUpgrades; tuning?: JobTuning }) {
+export function startWorker(deps: { connection: RedisClient; prefix: string; logger: Logger; handlers: JobHandlers; upgrades?: JobUpgrades; tuning?: JobTuning }) {
   const tuning = deps.tuning ?? DEFAULT_TUNING;
   const dead = createQueue(deps.connection, deps.prefix, DEAD_LETTER_QUEUE);
   const run = async (job: Job, token?: string) => {
@@ -59,7 +59,7 @@ export function startWorker(deps: { connection: Redis; prefix: string; logger: L
   };
   const workers = [QUEUE, MONEY_QUEUE].map((name) => new Worker(name, run, {
       connection: deps.connection,
-      prefix: `${deps.prefix}bull`,
+      prefix: bullPrefix(deps.connection, deps.prefix),
       concurrency: 4,
       lockDuration: tuning.lockDurationMs,
       stalledInterval: tuning.stalledIntervalMs,

@@ -1,7 +1,7 @@
 /** What every part of the money core shares: clients, configuration, rails, after-commit hooks. */
 import type { PrismaClient } from "@prisma/client";
 import type { SqlRunner } from "#server/db/index.ts";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import type { Logger } from "#server/observability/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { RailRegistry } from "./rails/index.ts";
@@ -29,7 +29,7 @@ export interface MoneyContext {
   prisma: PrismaClient;
   /** Plain SQL on the same pool, for the hot path's database functions (ADR 010). */
   sql: SqlRunner;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   config: MoneyConfig;
   rails: RailRegistry;

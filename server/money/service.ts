@@ -5,7 +5,7 @@
  */
 import type { PaymentRail, PrismaClient } from "@prisma/client";
 import { type SqlRunner, pageArgs, pageOf } from "#server/db/index.ts";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import { ApiError } from "#server/http/index.ts";
 import { type AuditActor, writeAudit } from "#server/audit/index.ts";
 import type { Logger } from "#server/observability/index.ts";
@@ -34,7 +34,7 @@ export interface MoneyDeps {
   prisma: PrismaClient;
   /** Plain SQL on the same database (ADR 010); `Database.run`. */
   sql: SqlRunner;
-  redis: Redis;
+  redis: RedisClient;
   prefix: string;
   logger: Logger;
   config: MoneyConfig;

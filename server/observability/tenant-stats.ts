@@ -5,7 +5,7 @@
  * of keeping Redis off the request path.
  */
 import type { Response } from "express";
-import type { Redis } from "ioredis";
+import { hashTag, type RedisClient } from "#server/redis.ts";
 import type { TenantContext } from "#server/http/index.ts";
 
 const HOUR_MS = 3_600_000;
@@ -17,14 +17,15 @@ export interface RequestCounts {
 }
 
 const hourOf = (hour: number) => new Date(hour * HOUR_MS).toISOString().slice(0, 13);
-const keyOf = (prefix: string, tenantId: string, hour: string) => `${prefix}tstats:${tenantId}:${hour}`;
+// On a cluster the shop's id is the hash tag: its hourly hashes share a slot, so one MULTI reads or writes them all.
+const keyOf = (redis: RedisClient, prefix: string, tenantId: string, hour: string) => `${prefix}tstats:${hashTag(redis, tenantId)}:${hour}`;
 
 export class TenantRequestStats {
   /** Per hour (hours since the epoch; formatted only at flush, off the request path), per shop. */
   private pending = new Map<number, Map<string, RequestCounts>>();
   private timer: NodeJS.Timeout | undefined;
 
-  constructor(private deps: { redis: Redis; prefix: string; flushMs: number; now?: () => number; onError?: (err: Error) => void }) {}
+  constructor(private deps: { redis: RedisClient; prefix: string; flushMs: number; now?: () => number; onError?: (err: Error) => void }) {}
 
   private now() {
     return this.deps.now?.() ?? Date.now();
@@ -61,14 +62,17 @@ export class TenantRequestStats {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const multi = this.deps.redis.multi();
+    // One MULTI per shop: a transaction may not span cluster slots.
+    const perShop = new Map<string, ReturnType<RedisClient["multi"]>>();
     for (const [hour, shops] of batch) {
       for (const [tenantId, c] of shops) {
-        const key = keyOf(this.deps.prefix, tenantId, hourOf(hour));
+        let multi = perShop.get(tenantId);
+        if (!multi) perShop.set(tenantId, (multi = this.deps.redis.multi()));
+        const key = keyOf(this.deps.redis, this.deps.prefix, tenantId, hourOf(hour));
         multi.hincrby(key, "requests", c.requests).hincrby(key, "errors", c.errors).expire(key, KEEP_SECONDS);
       }
     }
-    await multi.exec();
+    await Promise.all([...perShop.values()].map((multi) => multi.exec()));
   }
 
   /** The shop's requests and 5xx in the current clock hour and over the last 24 hourly buckets, across instances. */
@@ -76,7 +80,7 @@ export class TenantRequestStats {
     const now = this.now();
     const hours = Array.from({ length: 24 }, (_, i) => hourOf(Math.floor(now / HOUR_MS) - i));
     const multi = this.deps.redis.multi();
-    for (const h of hours) multi.hmget(keyOf(this.deps.prefix, tenantId, h), "requests", "errors");
+    for (const h of hours) multi.hmget(keyOf(this.deps.redis, this.deps.prefix, tenantId, h), "requests", "errors");
     const rows = ((await multi.exec()) ?? []).map(([, v]) => (v as Array<string | null>).map((x) => Number(x ?? 0)) as [number, number]);
     const sum = (list: Array<[number, number]>) => list.reduce((a, [r, e]) => ({ requests: a.requests + r, errors: a.errors + e }), { requests: 0, errors: 0 });
     return { thisHour: sum(rows.slice(0, 1)), last24h: sum(rows) };

@@ -5,7 +5,7 @@
  * publishes an invalidation on Redis that every instance applies (docs/decisions/002-resolution-cache.md).
  */
 import type { PrismaClient } from "@prisma/client";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "#server/redis.ts";
 import { classifyHost, type HostKind } from "#server/http/index.ts";
 import type { Brand } from "./brand.ts";
 
@@ -138,7 +138,7 @@ export class TenantResolver {
   }
 
   /** Subscribe to cross-instance invalidations. `subscriber` must be a dedicated connection. */
-  async listen(subscriber: Redis, prefix: string) {
+  async listen(subscriber: RedisClient, prefix: string) {
     await subscriber.subscribe(prefix + CHANNEL);
     subscriber.on("message", (channel) => {
       if (channel === prefix + CHANNEL) this.clear();
@@ -147,6 +147,6 @@ export class TenantResolver {
 }
 
 /** Tell every instance that tenant or domain data changed. Call after the write has committed. */
-export async function publishTenancyChange(redis: Redis, prefix: string, reason: string) {
+export async function publishTenancyChange(redis: RedisClient, prefix: string, reason: string) {
   await redis.publish(prefix + CHANNEL, reason);
 }
