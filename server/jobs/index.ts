@@ -7,3 +7,4 @@ export {
 } from "./worker.ts";
 export { createJobHandlers, legacyJobUpgrades } from "./handlers.ts";
 export { registerSchedules } from "./schedules.ts";
+export { armFailpoints, failpoint } from "./failpoints.ts";
