@@ -2,7 +2,7 @@
  * Fault injection (issue 20, Deliver 4): Postgres stopped for 3 s and started again under checkout load, against a
  * private cluster (the shared server on 5432 serves the other suites). Every answer is a 2xx or a clean 503
  * SERVICE_UNAVAILABLE envelope with Retry-After (never a 500, never a stack); the same app process serves checkouts
- * again afterwards (the pool reconnects); every buyer who retried with the same Idempotency-Key has exactly one order;
+ * again afterwards (the pool reconnects); storefront pages meanwhile are 200 or the neutral 503 page, never Remix's 500; every buyer who retried with the same Idempotency-Key has exactly one order;
  * reconciliation finds 0 violations; and the outage is not counted as the shop's 5xx (OPS-1).
  */
 import pg from "pg";
@@ -103,7 +103,21 @@ it("Postgres stopped and started under checkout load: clean 503s, the same proce
     }
   }
 
-  const loops = Array.from({ length: CLIENTS }, buyer);
+  // A shopper browsing the storefront page (a Remix loader reading the catalog) at the same time.
+  const pages: Outcome[] = [];
+  async function browser() {
+    while (!stop) {
+      try {
+        const res = await request(app.port, "/", { host: host() });
+        pages.push({ status: res.status, res });
+      } catch (err) {
+        pages.push({ status: 0, error: (err as Error).message });
+      }
+      await pause(50);
+    }
+  }
+
+  const loops = [...Array.from({ length: CLIENTS }, buyer), browser()];
   await until(() => placed.size >= 8, "checkouts before the outage", 20_000);
   const before = outcomes.length;
   await cluster.stop("fast");
@@ -113,7 +127,7 @@ it("Postgres stopped and started under checkout load: clean 503s, the same proce
   const restartedAt = outcomes.length;
   const placedAtRestart = placed.size;
   // The same app process serves checkouts again: its pool reconnects without a restart.
-  await until(() => placed.size >= placedAtRestart + 8, "checkouts after the restart", 20_000);
+  await until(() => placed.size >= placedAtRestart + 8, "checkouts after the restart", 40_000);
   stop = true;
   await Promise.all(loops);
 
@@ -124,6 +138,11 @@ it("Postgres stopped and started under checkout load: clean 503s, the same proce
       ` ${unclean.length} failures, ${placed.size} paid orders, ${outcomes.length - restartedAt} requests after the restart`,
   );
   expect(unclean.map((o) => `${o.status} ${o.error ?? o.res?.body.slice(0, 200)}`)).toEqual([]);
+  // Pages: 200, or the neutral 503 page with Retry-After (no Remix 500 page, no stack).
+  const badPages = pages.filter((p) => !(p.status === 200 || (p.status === 503 && Number(p.res!.headers["retry-after"]) > 0 && !/\bat .+:\d+:\d+/.test(p.res!.body))));
+  console.log(`fault-postgres pages: ${pages.length} requests, ${pages.filter((p) => p.status === 503).length} clean 503s, ${badPages.length} failures`);
+  expect(badPages.map((p) => `${p.status} ${p.error ?? p.res?.body.slice(0, 200)}`)).toEqual([]);
+  expect(pages.filter((p) => p.status === 503).length).toBeGreaterThan(0);
   // Without the outage mapping these would be 500s: the test proves the 503 path ran.
   expect(count((o) => o.status === 503)).toBeGreaterThan(0);
   expect(app.child.exitCode).toBeNull();

@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from "express";
 import type { Logger } from "#server/observability/index.ts";
 import { isDatabaseUnavailable } from "./db-unavailable.ts";
+import { renderStatusPage } from "./status-pages.ts";
 
 // The Remix build bundles its own copy of this module while the services in the load context use the server's
 // copy, so class identity differs between them. A global-symbol brand makes `instanceof` work across both.
@@ -55,6 +56,16 @@ export const OUTAGE_RETRY_AFTER_SEC = 5;
  */
 export const PLATFORM_OUTAGE = "platformOutage";
 
+/** The outage answer: the 503 envelope on the API, the neutral 503 page elsewhere; both with Retry-After. */
+export function sendOutage(req: Request, res: Response) {
+  res.locals[PLATFORM_OUTAGE] = true;
+  if (req.originalUrl.startsWith("/api/")) {
+    return sendError(res, new ApiError(503, "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again shortly.", undefined, OUTAGE_RETRY_AFTER_SEC));
+  }
+  res.set("Retry-After", String(OUTAGE_RETRY_AFTER_SEC));
+  renderStatusPage(res, 503);
+}
+
 /**
  * Last middleware: typed errors as envelopes; the database out of reach as a 503 SERVICE_UNAVAILABLE with
  * Retry-After; everything else as a bare 500 — never a stack trace.
@@ -68,9 +79,8 @@ export function errorHandler(logger: Logger) {
     if (isDatabaseUnavailable(err)) {
       // Expected during a restart or failover: one warning line, no stack; the pool reconnects on its own.
       logger.warn({ err: err instanceof Error ? err.message : String(err), url: req.path }, "database unavailable");
-      if (res.headersSent) return;
-      res.locals[PLATFORM_OUTAGE] = true;
-      return sendError(res, new ApiError(503, "SERVICE_UNAVAILABLE", "The service is briefly unavailable. Please try again shortly.", undefined, OUTAGE_RETRY_AFTER_SEC));
+      if (!res.headersSent) sendOutage(req, res);
+      return;
     }
     logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), url: req.path }, "unhandled error");
     if (res.headersSent) return;
