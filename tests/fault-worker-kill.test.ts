@@ -16,7 +16,7 @@ import { enqueueJob } from "#server/jobs/index.ts";
 import { notificationJobId, notifyTenantAdmins } from "#server/bots/index.ts";
 import { SecretBox } from "#server/secrets/index.ts";
 import { startApp, type RunningApp } from "./app.ts";
-import { createTestDatabase, redisPrefix } from "./db.ts";
+import { createTestDatabase } from "./db.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { EDGE_CNAME, EDGE_V4, publishRecords, startEdgeParts } from "./edge-stack.ts";
 import { startFakeTelegram } from "./fake-telegram/server.ts";
