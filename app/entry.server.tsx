@@ -3,14 +3,28 @@
  * NonceProvider hands it to <Scripts>/<ScrollRestoration> and the brand <style> in root.tsx.
  */
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { isbot } from "isbot";
 import { renderToPipeableStream } from "react-dom/server";
+import { isDatabaseUnavailable } from "#server/http/index.ts";
 import { NonceProvider } from "./nonce.tsx";
 
 const ABORT_DELAY = 5_000;
+
+/**
+ * Remix's own logging of loader and action errors, except a database outage (a restart, a failover): that marks the
+ * load context, and server/http/remix-handler.ts answers 503 with Retry-After instead of a 500 page
+ * (docs/decisions/023-failure-behaviour.md). It is no error of ours to log: the access log shows the 503.
+ */
+export function handleError(error: unknown, { request, context }: LoaderFunctionArgs | ActionFunctionArgs) {
+  if (isDatabaseUnavailable(error)) {
+    context.databaseUnavailable = true;
+    return;
+  }
+  if (!request.signal.aborted) console.error(error);
+}
 
 export default function handleRequest(
   request: Request,

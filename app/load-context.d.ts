@@ -14,5 +14,7 @@ declare module "@remix-run/node" {
     csrfToken: string | null;
     request: { ip: string; userAgent: string | null; secure: boolean };
     services: Services;
+    /** Set by handleError (entry.server.tsx) when a loader or action failed on a database outage: the answer is 503. */
+    databaseUnavailable?: boolean;
   }
 }

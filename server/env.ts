@@ -191,7 +191,7 @@ export const moneyEnvSchema = z.object({
   RECONCILE_EVERY_MS: z.coerce.number().int().min(1_000).default(15 * 60_000),
   RECONCILE_PAYOUT_GRACE_MS: z.coerce.number().int().min(0).default(60_000),
   MONEY_SWEEP_EVERY_MS: z.coerce.number().int().min(1_000).default(60_000),
-  // Test-only crash/retry points (server/money/failpoints.ts); ignored unless NODE_ENV=test, refused in production.
+  // Test-only crash/retry points (server/jobs/failpoints.ts; money, bots and domains); ignored unless NODE_ENV=test, refused in production.
   MONEY_FAILPOINTS: z.string().max(500).optional(),
 });
 

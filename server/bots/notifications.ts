@@ -9,7 +9,7 @@ import type { Queue, Job } from "bullmq";
 import type { RedisClient } from "#server/redis.ts";
 import { rolesFor } from "#server/auth/index.ts";
 import { hit } from "#server/http/index.ts";
-import { enqueueJob, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/index.ts";
+import { enqueueJob, failpoint, DelayedError, RetryAfterError, UnrecoverableError } from "#server/jobs/index.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
 import { TelegramRateLimitError, TelegramUnauthorizedError, TelegramUnavailableError, type TelegramClient } from "./telegram-client.ts";
 import { openToken } from "./sealed.ts";
@@ -58,6 +58,15 @@ export function notificationJobId(eventId: string, botId: string, chatId: string
   return `notify-${Buffer.from(`${eventId}|${botId}|${chatId}`).toString("base64url")}`;
 }
 
+/**
+ * How long a delivered notification's job id is remembered. Telegram has no idempotency key, so a worker killed after
+ * Telegram accepted the message but before BullMQ marked the job completed would send it again on the retry; the
+ * marker, written right after the send, makes that retry a no-op (docs/decisions/023-failure-behaviour.md). What is
+ * left is a crash between Telegram's answer and this one Redis write.
+ */
+const SENT_MARK_TTL_SEC = 7 * 86_400;
+const sentKey = (prefix: string, jobId: string | undefined) => `${prefix}notify-sent:${jobId}`;
+
 export async function deliverNotification(
   deps: { prisma: PrismaClient; redis: RedisClient; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; registry: BotRegistry },
   data: { tenantId: string; botId: string; chatId: string; text: string },
@@ -66,6 +75,7 @@ export async function deliverNotification(
 ) {
   const bot = await deps.prisma.tenantBot.findUnique({ where: { id: data.botId, tenantId: data.tenantId }, select: { id: true, status: true, encryptedToken: true } });
   if (!bot || bot.status !== "active") return; // Revoked or suspended since: nothing to send.
+  if (await deps.redis.exists(sentKey(deps.prefix, job.id))) return; // Sent before a crash; only the completion was lost.
 
   const slot = await hit(deps.redis, deps.prefix, { name: "bot-send", limit: SENDS_PER_SECOND_PER_BOT, windowMs: 1_000 }, bot.id);
   if (!slot.allowed && token) {
@@ -75,6 +85,8 @@ export async function deliverNotification(
   }
   try {
     await deps.telegram(openToken(deps.box(), bot)).sendMessage({ chat_id: Number(data.chatId), text: data.text }, { idempotencyKey: String(job.id) });
+    await deps.redis.set(sentKey(deps.prefix, job.id), "1", "EX", SENT_MARK_TTL_SEC);
+    failpoint("bots.after-send");
   } catch (err) {
     if (err instanceof TelegramUnauthorizedError) {
       await deps.registry.recordError(bot.id, err); // suspends the bot; the dashboard shows the owner why

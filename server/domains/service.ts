@@ -11,6 +11,7 @@ import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { inTenant, type TenantScope } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { TLS_WARNING_DAYS, type TlsProbeResult } from "#server/edge/index.ts";
+import { failpoint } from "#server/jobs/index.ts";
 import type { DnsLookup } from "./dns.ts";
 import { validateCustomHostname, isApexHostname } from "./hostname.ts";
 import { verifyDomain, type DomainMode, type DomainProblem } from "./verify.ts";
@@ -170,11 +171,15 @@ export class DomainService {
       data = { ...data, checkAttempts: { increment: 1 }, nextCheckAt: new Date(now.getTime() + DEGRADED_RECHECK_MS) };
     }
 
+    const routable = (s: TenantDomainStatus) => s === "active" || s === "degraded";
+    // Becoming routable commits "the edge still has to learn this" with the status: a worker killed before the edge
+    // update below leaves the marker, and the job's retry (which sees no status change) updates the edge because of it.
+    const edgeOwed = Boolean(this.deps.sync) && routable(to) && !routable(row.status);
     const updated = await this.deps.prisma.$transaction(async (tx) => {
       const autoPrimary = to === "active" && !live && !(await tx.tenantDomain.count({ where: { tenantId: row.tenantId, isPrimary: true } }));
       const n = await tx.tenantDomain.updateMany({
         where: { id: row.id, tenantId: row.tenantId, status: row.status },
-        data: { ...data, status: to, ...(autoPrimary ? { isPrimary: true } : {}) },
+        data: { ...data, status: to, ...(autoPrimary ? { isPrimary: true } : {}), ...(edgeOwed ? { lastError: EDGE_PENDING, lastErrorAt: now } : {}) },
       });
       if (n.count === 0) return null; // someone else moved it meanwhile (a removal, another check): theirs stands
       // A check that changes nothing is logged only when what it found differs from the last check, so a wizard
@@ -188,10 +193,10 @@ export class DomainService {
       const fresh = await this.deps.prisma.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } });
       return { domain: this.view(fresh), from: row.status, to: fresh.status, throttled: false, edgeError: null };
     }
+    failpoint("domains.after-commit");
     if (notice) await this.tell(row, `domain.${to}`, notice);
 
     let edgeError: string | null = null;
-    const routable = (s: TenantDomainStatus) => s === "active" || s === "degraded";
     // A check after an edge failure (a retried job) also retries the edge, even when the status did not change.
     if (routable(row.status) !== routable(to) || (routable(to) && row.lastError === EDGE_PENDING)) edgeError = await this.afterChange(updated, `domain ${updated.hostname} ${row.status} → ${to}`);
     if (edgeError && manual) await this.deps.retry?.(row.tenantId, row.id);

@@ -2,7 +2,8 @@
  * The HTTP layer's public entry. Leaf helpers come first: most modules import ApiError from here, and the
  * middleware below imports those modules back, so the leaves must be evaluated before the cycle closes.
  */
-export { ApiError, sendError, errorHandler } from "./errors.ts";
+export { ApiError, sendError, errorHandler, PLATFORM_OUTAGE } from "./errors.ts";
+export { isDatabaseUnavailable } from "./db-unavailable.ts";
 export { normalizeHost, classifyHost, hasValidPort, isIpLiteral, type HostKind } from "./host.ts";
 export { STATUS_PAGE_HEADERS, statusPageHtml, renderStatusPage, type StatusPage } from "./status-pages.ts";
 export { readCapped, isTransportError } from "./read-capped.ts";

@@ -8,6 +8,7 @@
 import type { NextFunction, Request, Response } from "express";
 import { createReadableStreamFromReadable, createRequestHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
 import { rawRequestHost } from "./tenant-context.ts";
+import { sendOutage } from "./errors.ts";
 
 export function remixHandler(opts: { build: ServerBuild; trustedProxies: string[]; getLoadContext(req: Request, res: Response): AppLoadContext }) {
   const handle = createRequestHandler(opts.build, "production");
@@ -25,7 +26,14 @@ export function remixHandler(opts: { build: ServerBuild; trustedProxies: string[
       const body = !hasBody ? undefined : checked ? new Uint8Array(checked) : createReadableStreamFromReadable(req);
       const url = `${req.protocol}://${rawRequestHost(req, opts.trustedProxies)}${req.originalUrl}`;
       const request = new Request(url, { method: req.method, headers, body, signal: controller.signal, ...(hasBody ? { duplex: "half" } : {}) });
-      const response = await handle(request, opts.getLoadContext(req, res));
+      const context = opts.getLoadContext(req, res);
+      const response = await handle(request, context);
+      // A loader or action that failed because the database is out of reach (app/entry.server.tsx handleError marks
+      // it): the outage answer instead of Remix's 500 page.
+      if (response.status >= 500 && context.databaseUnavailable) {
+        await response.body?.cancel();
+        return sendOutage(req, res);
+      }
       res.statusMessage = response.statusText;
       res.status(response.status);
       for (const [key, value] of response.headers.entries()) res.append(key, value);

@@ -8,3 +8,4 @@ export {
 export { createJobHandlers, legacyJobUpgrades } from "./handlers.ts";
 export { registerSchedules } from "./schedules.ts";
 export { DeferredEnqueues } from "./deferred.ts";
+export { armFailpoints, failpoint } from "./failpoints.ts";

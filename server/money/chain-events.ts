@@ -11,7 +11,7 @@ import { advancePayout, openPayouts, pendingConfirmed, pollOnce, type ChainRunti
 import type { MoneyContext, PayoutKind } from "./context.ts";
 import { moneyTx, type Tx } from "./money-tx.ts";
 import { killSwitchScope } from "./db-errors.ts";
-import { failpoint } from "./failpoints.ts";
+import { failpoint } from "#server/jobs/index.ts";
 import { toUnits } from "./amounts.ts";
 import { recordFunding, settleEscrowNow, SYSTEM } from "./settlement.ts";
 import { requireChain } from "./chain-ops.ts";

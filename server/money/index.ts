@@ -10,7 +10,7 @@ export { PROTECTION_LABELS } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
 export { TRANSITIONS } from "./state-machine.ts";
 export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
-export { armFailpoints } from "./failpoints.ts";
+export { armFailpoints } from "#server/jobs/index.ts";
 export { post as postLedger, accountKey, type PostingInput } from "./ledger.ts";
 export { moneyTx } from "./money-tx.ts";
 export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";

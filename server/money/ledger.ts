@@ -7,7 +7,7 @@
 import type { LedgerAccountKind } from "@prisma/client";
 import type { Tx } from "./money-tx.ts";
 import { canonical, toUnits } from "./amounts.ts";
-import { failpoint } from "./failpoints.ts";
+import { failpoint } from "#server/jobs/index.ts";
 
 export interface AccountRef {
   kind: LedgerAccountKind;

@@ -13,7 +13,7 @@ import { moneySql, moneyTx, type Tx } from "./money-tx.ts";
 import { post, postingEntries } from "./ledger.ts";
 import { transition } from "./state-machine.ts";
 import { minus, negate } from "./amounts.ts";
-import { failpoint } from "./failpoints.ts";
+import { failpoint } from "#server/jobs/index.ts";
 import type { RailOrder } from "./rails/index.ts";
 import { requestChainPayout } from "./chain-events.ts";
 import { MAX_STOCK } from "#server/catalog/index.ts";

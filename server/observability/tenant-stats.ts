@@ -6,7 +6,7 @@
  */
 import type { Response } from "express";
 import { hashTag, type RedisClient } from "#server/redis.ts";
-import type { TenantContext } from "#server/http/index.ts";
+import { PLATFORM_OUTAGE, type TenantContext } from "#server/http/index.ts";
 
 const HOUR_MS = 3_600_000;
 const KEEP_SECONDS = 26 * 3600;
@@ -31,20 +31,23 @@ export class TenantRequestStats {
     return this.deps.now?.() ?? Date.now();
   }
 
-  /** Counts a finished response if it was a resolved shop's (tenant resolution set the context on its way). */
+  /**
+   * Counts a finished response if it was a resolved shop's (tenant resolution set the context on its way). A 503 for a
+   * database outage is the platform's, not the shop's: counted as a request, not as the shop's error.
+   */
   recordResponse(res: Response) {
     const tenant = (res.locals.tenantContext as TenantContext | undefined)?.tenant;
-    if (tenant) this.record(tenant.id, res.statusCode);
+    if (tenant) this.record(tenant.id, res.statusCode, res.locals[PLATFORM_OUTAGE] === true);
   }
 
-  record(tenantId: string, status: number) {
+  record(tenantId: string, status: number, platformOutage = false) {
     const hour = Math.floor(this.now() / HOUR_MS);
     let shops = this.pending.get(hour);
     if (!shops) this.pending.set(hour, (shops = new Map()));
     let c = shops.get(tenantId);
     if (!c) shops.set(tenantId, (c = { requests: 0, errors: 0 }));
     c.requests++;
-    if (status >= 500) c.errors++;
+    if (status >= 500 && !platformOutage) c.errors++;
   }
 
   start() {

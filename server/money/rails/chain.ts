@@ -9,7 +9,7 @@ import { getAddress } from "viem";
 import { type ChainRuntime, type PayoutOptions, advancePayout, toBaseUnits } from "#server/chain/index.ts";
 import type { SqlRunner } from "#server/db/index.ts";
 import { formatAmount } from "#server/catalog/index.ts";
-import { failpoint } from "../failpoints.ts";
+import { failpoint } from "#server/jobs/index.ts";
 import type { ExternalTransfer, RailAdapter, RailOrder, ShopRails } from "./types.ts";
 
 export const chainAvailableFor = (chain: ChainRuntime, shop?: ShopRails) =>

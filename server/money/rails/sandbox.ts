@@ -4,7 +4,7 @@
  * production refuses at boot (server/env.ts).
  */
 import type { SqlRunner } from "#server/db/index.ts";
-import { failpoint } from "../failpoints.ts";
+import { failpoint } from "#server/jobs/index.ts";
 import type { ExternalTransfer, RailAdapter, RailOrder } from "./types.ts";
 
 export class SandboxLedger {

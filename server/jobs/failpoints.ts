@@ -1,12 +1,13 @@
 /**
- * Failpoints for crash and retry tests (docs/money.md matrix: W4, W5, E5, J3). `MONEY_FAILPOINTS=name:action,…` is
- * honoured only when NODE_ENV=test (and refused at boot in production, server/env.ts). Actions:
+ * Failpoints for crash and retry tests (docs/money.md matrix: W4, W5, E5, J3; every job kind's crash test,
+ * tests/fault-worker-kill.test.ts). `MONEY_FAILPOINTS=name:action,…` (the name is historical: bots and domains have
+ * failpoints too) is honoured only when NODE_ENV=test (and refused at boot in production, server/env.ts). Actions:
  *   kill  — SIGKILL this process on the spot (a crash between two steps);
  *   throw — fail once with a transient error (the caller's retry must not double anything);
  *   fail  — fail every time (an outside system that is down);
  *   retry-after-<ms> — fail every time asking not to be retried sooner (an RPC/PSP 429 with Retry-After).
  */
-import { RetryAfterError } from "#server/jobs/index.ts";
+import { RetryAfterError } from "./worker.ts";
 
 type Action = string;
 const armed = new Map<string, Action>();
