@@ -97,7 +97,7 @@ export async function startProductionApp(db: ScratchDatabase, redisPrefix: strin
     // The pages measured pay the same Redis rate-limit round trip as always; the bench must not be limited.
     RATE_LIMIT_STOREFRONT_PER_MIN: "1000000000",
     ...env,
-  }, 30_000, ["--import", "./bench/bench-process.ts"]);
+  }, 30_000, ["--import", "./bench/bench-process.ts", ...(process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [])]);
 }
 
 export async function runHttpBench(

@@ -192,5 +192,5 @@ async function runLoginFlood() {
     `P8 login flood: catalog p99 during/idle = ${ratio(r.ratio)} (p99 ${r.floodP99.toFixed(1)} vs ${r.idleP99.toFixed(1)} ms, p50 ${r.floodP50.toFixed(1)} vs ${r.idleP50.toFixed(1)} ms; ` +
       `${r.floodPages} vs ${r.idlePages} pages) — target < 5: ${r.ratio < 5 ? "met" : "NOT met"}`,
   );
-  log(`  the flood's sign-ins: ${counts} (${r.statuses[429] ?? 0} refused by the per-IP limits), all answered in ${r.floodSeconds.toFixed(1)} s`);
+  log(`  the flood's sign-ins: ${counts} (${r.statuses[429] ?? 0} refused by the per-IP limits), all answered in ${r.floodSeconds.toFixed(1)} s; slowest page ${r.floodMax.toFixed(0)} ms`);
 }
