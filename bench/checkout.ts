@@ -36,7 +36,7 @@ export interface CheckoutBenchResult {
   reconciliation: { violations: number; checks: Record<string, number> } | { skipped: true };
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 
 /**
  * The machine's ceiling for durable writes: autocommit single-row INSERTs at the bench's concurrency through a pool

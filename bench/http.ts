@@ -67,11 +67,8 @@ export async function deleteRedisPrefix(prefix: string, url = process.env.REDIS_
   }
 }
 
-export async function runHttpBench(
-  db: ScratchDatabase,
-  opts: HttpOptions,
-  onStart: (app: RunningApp, redisPrefix: string) => void,
-): Promise<HttpResult> {
+/** Acme's demo shop (tenants/demo/acme.json): a real catalog page, the storefront the page benches load. */
+export async function seedAcme(db: ScratchDatabase) {
   const database = await openDatabase(db.url);
   try {
     const manifest = JSON.parse(await readFile(path.join(ROOT, "tenants/demo/acme.json"), "utf8"));
@@ -79,9 +76,11 @@ export async function runHttpBench(
   } finally {
     await database.close();
   }
+}
 
-  const redisPrefix = `bench${randomBytes(4).toString("hex")}:`;
-  const app = await startApp({
+/** One web process of the built app in production mode, under a fresh Redis prefix, storefront rate limit off. */
+export async function startProductionApp(db: ScratchDatabase, redisPrefix: string, env: Record<string, string> = {}) {
+  return startApp({
     NODE_ENV: "production",
     // Only the web side is measured; the settings production requires are given, pointing nowhere that matters
     // (no domain changes happen, so the edge's admin API is never called).
@@ -91,14 +90,25 @@ export async function runHttpBench(
     METRICS_TOKEN: randomBytes(24).toString("hex"),
     TRUSTED_PROXIES: "127.0.0.1",
     CADDY_ADMIN_URL: "http://127.0.0.1:9",
-    BENCH_BARE_PAGE: "true",
     DATABASE_URL: db.url,
     REDIS_PREFIX: redisPrefix,
     PLATFORM_DOMAIN,
     LOG_LEVEL: "warn",
-    // Both pages are on the tenant host and pay the same Redis rate-limit round trip; the bench must not be limited.
+    // The pages measured pay the same Redis rate-limit round trip as always; the bench must not be limited.
     RATE_LIMIT_STOREFRONT_PER_MIN: "1000000000",
-  }, 30_000, ["--import", "./bench/bench-process.ts"]);
+    ...env,
+  }, 30_000, ["--import", "./bench/bench-process.ts", ...(process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [])]);
+}
+
+export async function runHttpBench(
+  db: ScratchDatabase,
+  opts: HttpOptions,
+  onStart: (app: RunningApp, redisPrefix: string) => void,
+): Promise<HttpResult> {
+  await seedAcme(db);
+  const redisPrefix = `bench${randomBytes(4).toString("hex")}:`;
+  // Both pages are on the tenant host and pay the same Redis rate-limit round trip.
+  const app = await startProductionApp(db, redisPrefix, { BENCH_BARE_PAGE: "true" });
   onStart(app, redisPrefix);
   try {
     const host = `acme.${PLATFORM_DOMAIN}`;

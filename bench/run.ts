@@ -14,7 +14,10 @@
  *   P7  on-chain rails against a local anvil (bench/chain.ts): indexer ingest (confirmed fundings turned into postings
  *       per second, ms per event, over 10,000 orders funded on chain) and the seconds from the confirming block to the
  *       buyer's order JSON showing escrow_funded through the running app (median and max, next to CHAIN_POLL_MS).
- * `BENCH_ONLY=checkout` runs P6 alone, `BENCH_ONLY=edge` P3–P5 alone, `BENCH_ONLY=chain` P7 alone.
+ *   P8  login flood (bench/login-flood.ts): a catalog page's p99 while one IP sends 200 parallel failed sign-ins with
+ *       distinct emails, as a ratio to its idle p99 (target < 5), and the flood's 401s and 429s.
+ * `BENCH_ONLY=checkout` runs P6 alone, `BENCH_ONLY=edge` P3–P5 alone, `BENCH_ONLY=chain` P7 alone, `BENCH_ONLY=login`
+ * P8 alone.
  * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, anvil, Redis
  * keys) is removed before it exits.
  */
@@ -25,6 +28,7 @@ import { runCheckoutBench } from "./checkout.ts";
 import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
 import { askSummary, benchAsk, benchVerifyToHttps, stopEdgeAskBench, verifySummary } from "./edge-ask.ts";
 import { chainSummary, runChainBench } from "./chain.ts";
+import { runLoginFloodBench } from "./login-flood.ts";
 import type { RunningApp } from "#tests/app.ts";
 import type { RunningAnvil } from "#server/chain/index.ts";
 
@@ -43,6 +47,7 @@ const only = process.env.BENCH_ONLY;
 const ASK = quick ? { domains: 1_000, requests: 500, connections: 2 } : { domains: 100_000, requests: 20_000, connections: 4 };
 const VERIFY = quick ? { repeats: 1, backgrounds: [0, 10] } : { repeats: 5, backgrounds: [0, 1000] };
 // Realistic indexer settings (the env defaults but a faster poll, so the latency figure is about the pipeline).
+const LOGIN = quick ? { signIns: 20, pageClients: 2, idleSeconds: 1, warmupSeconds: 1 } : { signIns: 200, pageClients: 4, idleSeconds: 5, warmupSeconds: 2 };
 const CHAIN = { orders: quick ? 200 : 10_000, latencyOrders: quick ? 3 : 20, pollMs: 250, confirmations: 12, reorgWindow: 64, logRangeBlocks: 2_000 };
 
 const databases: ScratchDatabase[] = [];
@@ -75,6 +80,7 @@ try {
   if (!only || only === "edge") await runEdgeBenches();
   if (!only || only === "checkout") await runCheckout();
   if (!only || only === "chain") await runChain();
+  if (!only || only === "login") await runLoginFlood();
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 } catch (err) {
   console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
@@ -171,4 +177,20 @@ async function runChain() {
   await chainDb.drop();
   for (const line of chainSummary(r, CHAIN)) log(line);
   log(`  P7 took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function runLoginFlood() {
+  log(`bench: P8 login flood (${LOGIN.signIns} parallel failed sign-ins, distinct emails, one IP; catalog page p99 from ${LOGIN.pageClients} clients, idle vs during)…`);
+  const loginDb = await createScratchDatabase("login");
+  databases.push(loginDb);
+  const r = await runLoginFloodBench(loginDb, LOGIN, (a, prefix) => ((app = a), (redisPrefix = prefix)));
+  app = undefined;
+  redisPrefix = undefined;
+  await loginDb.drop();
+  const counts = Object.entries(r.statuses).map(([status, n]) => `${n}× ${status}`).join(", ");
+  log(
+    `P8 login flood: catalog p99 during/idle = ${ratio(r.ratio)} (p99 ${r.floodP99.toFixed(1)} vs ${r.idleP99.toFixed(1)} ms, p50 ${r.floodP50.toFixed(1)} vs ${r.idleP50.toFixed(1)} ms; ` +
+      `${r.floodPages} vs ${r.idlePages} pages) — target < 5: ${r.ratio < 5 ? "met" : "NOT met"}`,
+  );
+  log(`  the flood's sign-ins: ${counts} (${r.statuses[429] ?? 0} refused by the per-IP limits), all answered in ${r.floodSeconds.toFixed(1)} s; slowest page ${r.floodMax.toFixed(0)} ms`);
 }

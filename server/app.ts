@@ -9,9 +9,9 @@ import express from "express";
 import compression from "compression";
 import type { ServerBuild } from "@remix-run/node";
 import { flashSecretOf, type Env } from "./env.ts";
-import { type Logger, HttpMetrics, logContextMiddleware } from "./observability/index.ts";
+import { type Logger, logContextMiddleware } from "./observability/index.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
-import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, sessionWriteGuard, accessLog, metricsHandler, allowTelegramFraming, rejectUnsafeUrl, jsonBody, formBodyCheck, remixHandler } from "./http/index.ts";
+import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, sessionWriteGuard, accessLog, appMetrics, metricsHandler, allowTelegramFraming, rejectUnsafeUrl, jsonBody, formBodyCheck, remixHandler } from "./http/index.ts";
 import type { RedisClient } from "./redis.ts";
 import { mediaHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, controlPlaneRouter } from "./api/index.ts";
 import type { Actor } from "./auth/index.ts";
@@ -37,8 +37,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   // The on-demand TLS ask comes first: Caddy calls it on every handshake of a not-yet-certified name (floods of random
   // names included), so it skips compression, headers and access logging.
   if (edge) app.get("/internal/edge/ask", askHandler(edge, env.TRUSTED_PROXIES));
-  const httpMetrics = new HttpMetrics();
-  app.use(httpMetrics.middleware((res) => services.requestStats.recordResponse(res)));
+  const metrics = appMetrics({ env, redis, services, resolver });
+  app.use(metrics.http.middleware((res) => services.requestStats.recordResponse(res)));
   app.use(compression());
 
   app.use((req, res, next) => {
@@ -69,9 +69,9 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use("/build", express.static(path.resolve("public/build"), { immutable: true, maxAge: "1y" }));
   app.use(express.static(path.resolve("public"), { maxAge: "1h", index: false }));
 
-  // Prometheus text: shared counters and gauges (edge drift, reconcile failures) kept in Redis by every process, and
-  // the money invariant counter (ledger_invariant_violation_total) derived from the reconciliation reports.
-  app.get("/metrics", metricsHandler({ env, redis, services, resolver, http: httpMetrics }));
+  // Prometheus text from this app's prom-client registry: its own request latency and process metrics, and the shared
+  // values (edge drift in Redis, queues, domains, the money invariant counter and chain figures) read at scrape time.
+  app.get("/metrics", metricsHandler(env, metrics.registry));
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));

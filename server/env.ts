@@ -4,6 +4,7 @@
  * it plus the key-format and production-only rules, failing fast with a readable message.
  */
 import { createHmac } from "node:crypto";
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
@@ -75,8 +76,10 @@ export const authEnvSchema = z.object({
   // Longest wait before answering a sign-in for an account with recent failures (the backoff doubles up to it).
   AUTH_BACKOFF_MAX_MS: z.coerce.number().int().min(0).max(30_000).default(3_000),
   // Password hashes (scrypt) running at once per process, and how many may wait; past that a sign-in gets 429.
-  // Keeps libuv's thread pool (file reads, gzip, DNS) free for everything else.
-  AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(2),
+  // Keeps libuv's thread pool (file reads, gzip, DNS) free for everything else. The default is half the CPU cores,
+  // 1 to 2: each hash keeps a core busy, and on 2 cores two hashes slowed every page 2–3× in the login-flood bench
+  // (P8, docs/decisions/022) where one left them as fast as when idle.
+  AUTH_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(Math.min(2, Math.max(1, Math.floor(availableParallelism() / 2)))),
   AUTH_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   // Sign-ups per client IP per hour.
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(20),

@@ -15,6 +15,6 @@ export { accessLog, maskPath } from "./access-log.ts";
 export { tenantContextMiddleware, peerAddress, requestHost, rawRequestHost, type TenantContext } from "./tenant-context.ts";
 export { authContext } from "./auth-context.ts";
 export { defineRoute, mountRoutes, openApiDocument, auditActorOf, tenantParams, type AuthRule, type HandlerContext, type RouteDef } from "./api-route.ts";
-export { metricsHandler } from "./metrics-route.ts";
+export { appMetrics, metricsHandler } from "./metrics-route.ts";
 export { hasUnsafeText, findUnsafeText, unsafeTextError, rejectUnsafeUrl, jsonBody, formBodyCheck, MAX_FORM_BODY_BYTES } from "./unsafe-text.ts";
 export { remixHandler } from "./remix-handler.ts";

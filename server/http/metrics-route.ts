@@ -10,14 +10,27 @@ import type { Services } from "#server/services.ts";
 import type { TenantResolver } from "#server/tenancy/index.ts";
 import { isInternalPeer } from "#server/edge/index.ts";
 import { secretsEqual } from "#server/secrets/index.ts";
-import { renderMetrics, type HttpMetrics, domainFamilies, queueDepths, renderFamilies, resolutionFamilies } from "#server/observability/index.ts";
+import { createRegistry, HttpMetrics, registerPlatformMetrics, registerSharedMetrics, type Registry } from "#server/observability/index.ts";
 
 interface MetricsDeps {
   env: Env;
   redis: RedisClient;
   services: Services;
   resolver: TenantResolver;
-  http: HttpMetrics;
+}
+
+/**
+ * This app's registry (ADR 022): its own request latency and resolution cache, Node's process metrics, and the
+ * values every instance shares, read at scrape time from Redis (edge reconcile) and Postgres/BullMQ (queues, domains,
+ * money and chain), so each instance reports the same shared figures.
+ */
+export function appMetrics({ env, redis, services, resolver }: MetricsDeps) {
+  const registry = createRegistry({ processMetrics: true });
+  const http = new HttpMetrics(registry);
+  registerSharedMetrics(registry, redis, env.REDIS_PREFIX);
+  services.money.registerMetrics(registry);
+  registerPlatformMetrics(registry, { queues: [services.queue, services.moneyQueue], domainCounts: () => services.domains.stateCounts(), resolver });
+  return { registry, http };
 }
 
 function allowed(req: Request, env: Env) {
@@ -28,18 +41,12 @@ function allowed(req: Request, env: Env) {
   return isInternalPeer(req, env.TRUSTED_PROXIES);
 }
 
-export function metricsHandler({ env, redis, services, resolver, http }: MetricsDeps) {
+export function metricsHandler(env: Env, registry: Registry) {
   return async (req: Request, res: Response, next: NextFunction) => {
     if (!allowed(req, env)) return res.status(404).type("text/plain").send("Not found");
     try {
-      const [shared, money, queues, domains] = await Promise.all([
-        renderMetrics(redis, env.REDIS_PREFIX),
-        services.money.metricsText(),
-        queueDepths([services.queue, services.moneyQueue]),
-        services.domains.stateCounts(),
-      ]);
-      const families = renderFamilies([queues, ...domainFamilies(domains), ...resolutionFamilies(resolver)]);
-      res.type("text/plain; version=0.0.4").set("Cache-Control", "no-store").send(shared + money + families + http.render());
+      const text = await registry.metrics();
+      res.type(registry.contentType).set("Cache-Control", "no-store").send(text);
     } catch (err) {
       next(err);
     }

@@ -8,7 +8,7 @@ import { type SqlRunner, pageArgs, pageOf } from "#server/db/index.ts";
 import type { RedisClient } from "#server/redis.ts";
 import { ApiError } from "#server/http/index.ts";
 import { type AuditActor, writeAudit } from "#server/audit/index.ts";
-import type { Logger } from "#server/observability/index.ts";
+import { type Logger, type Registry, createRegistry } from "#server/observability/index.ts";
 import type { NotificationEvent } from "#server/bots/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts";
@@ -27,7 +27,7 @@ import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
 import { chainTick, payoutOptions, refundFlaggedFunding } from "./chain-events.ts";
-import { chainMetricsText } from "./chain-metrics.ts";
+import { registerMoneyMetrics } from "./chain-metrics.ts";
 import { chainStatus, clearChainHalt, failedChainPayouts, flaggedChainEvents } from "./chain-ops.ts";
 
 export interface MoneyDeps {
@@ -304,10 +304,16 @@ export class MoneyService {
     return { ledgerInvariantViolationTotal: total, reports };
   }
 
-  /** Prometheus text for the metrics endpoint. */
-  async metricsText() {
-    const ledger = `# HELP ledger_invariant_violation_total Money invariant violations found by reconciliation.\n# TYPE ledger_invariant_violation_total counter\nledger_invariant_violation_total ${await violationTotal(this.deps.prisma)}\n`;
-    return ledger + (await chainMetricsText(this.deps.sql, this.ctx.chain));
+  /** Adds the money families (ledger invariant counter, chain rails) to an app's /metrics registry. */
+  registerMetrics(registry: Registry) {
+    registerMoneyMetrics(registry, { violations: () => violationTotal(this.deps.prisma), sql: this.deps.sql, chain: this.ctx.chain });
+  }
+
+  /** The money families alone, as Prometheus text (the operators' /api/ops/money/metrics). */
+  metricsText() {
+    const registry = createRegistry({ processMetrics: false });
+    this.registerMetrics(registry);
+    return registry.metrics();
   }
 
   // Jobs -----------------------------------------------------------------------------------------------------------

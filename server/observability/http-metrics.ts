@@ -4,7 +4,8 @@
  * invariant violations, queue depths) come from Redis or Postgres instead (metrics.ts, platform-metrics.ts).
  */
 import type { NextFunction, Request, Response } from "express";
-import { field } from "./metrics.ts";
+import { Histogram } from "prom-client";
+import type { Registry } from "./registry.ts";
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -27,22 +28,18 @@ export function routeClass(pathname: string): string {
   return "storefront";
 }
 
-interface Series {
-  buckets: number[];
-  sum: number;
-  count: number;
-}
-
 export class HttpMetrics {
-  private series = new Map<string, Series>();
+  private histogram: Histogram<"class" | "status">;
+
+  constructor(registry: Registry) {
+    this.histogram = new Histogram({
+      name: "http_request_duration_seconds", help: "Request latency of this instance by route class and status class.",
+      labelNames: ["class", "status"], buckets: BUCKETS, registers: [registry],
+    });
+  }
 
   observe(cls: string, status: number, seconds: number) {
-    const key = `${cls}\u0000${Math.floor(status / 100)}xx`;
-    let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { buckets: BUCKETS.map(() => 0), sum: 0, count: 0 }));
-    for (let i = 0; i < BUCKETS.length; i++) if (seconds <= BUCKETS[i]!) s.buckets[i]!++;
-    s.sum += seconds;
-    s.count++;
+    this.histogram.observe({ class: cls, status: `${Math.floor(status / 100)}xx` }, seconds);
   }
 
   /**
@@ -59,18 +56,5 @@ export class HttpMetrics {
       });
       next();
     };
-  }
-
-  render(): string {
-    const name = "http_request_duration_seconds";
-    const lines = [`# HELP ${name} Request latency of this instance by route class and status class.`, `# TYPE ${name} histogram`];
-    for (const [key, s] of [...this.series].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      const [cls, status] = key.split("\u0000") as [string, string];
-      const labels = { class: cls, status };
-      BUCKETS.forEach((le, i) => lines.push(`${field(`${name}_bucket`, { ...labels, le: String(le) })} ${s.buckets[i]}`));
-      lines.push(`${field(`${name}_bucket`, { ...labels, le: "+Inf" })} ${s.count}`);
-      lines.push(`${field(`${name}_sum`, labels)} ${s.sum}`, `${field(`${name}_count`, labels)} ${s.count}`);
-    }
-    return lines.join("\n") + "\n";
   }
 }
