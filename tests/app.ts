@@ -16,7 +16,7 @@ export interface RunningApp {
 const ROOT = path.resolve(import.meta.dirname, "..");
 
 /** `nodeArgs`: extra Node flags for the child (e.g. the bench's --cpu-prof, which NODE_OPTIONS refuses). */
-export async function startApp(env: Record<string, string>, timeoutMs = 30_000, nodeArgs: string[] = []): Promise<RunningApp> {
+export async function startApp(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<RunningApp> {
   const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, "--import", "./tests/exit-with-parent.ts", "server/index.ts"], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
