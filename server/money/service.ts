@@ -26,6 +26,8 @@ import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
 import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
+import type { SecretBox } from "#server/secrets/index.ts";
+import { DEFAULT_STRIPE } from "./stripe/client.ts";
 import { chainTick, payoutOptions, refundFlaggedFunding } from "./chain-events.ts";
 import { chainMetricsText } from "./chain-metrics.ts";
 import { chainStatus, clearChainHalt, failedChainPayouts, flaggedChainEvents } from "./chain-ops.ts";
@@ -43,6 +45,8 @@ export interface MoneyDeps {
   /** Called after the global kill switch flips, so workers stop (or resume) claiming money jobs. */
   onGlobalKillSwitch?(engaged: boolean): Promise<void>;
   rails?: RailRegistry;
+  /** Opens provider keys (Stripe, ADR 024); without it the card rail is off. */
+  box?: () => SecretBox;
   /** The chain of the on-chain rails (connectChain at start-up); absent or null: those rails are off. */
   chain?: ChainRuntime | null;
   now?: () => Date;
@@ -60,7 +64,11 @@ export class MoneyService {
     const ctx: MoneyContext = {
       prisma: deps.prisma, redis: deps.redis, prefix: deps.prefix, config: deps.config, logger: deps.logger, scheduler: deps.scheduler,
       sql: deps.sql,
-      rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox, chain: deps.chain, payout: payoutOptions(deps.prisma) }),
+      rails: deps.rails ?? defaultRails(deps.sql, {
+        sandbox: deps.config.sandbox, chain: deps.chain, payout: payoutOptions(deps.prisma),
+        stripe: deps.box ? { prisma: deps.prisma, box: deps.box, stripe: deps.config.stripe ?? DEFAULT_STRIPE } : null,
+      }),
+      box: deps.box,
       chain: deps.chain ?? null,
       now: deps.now ?? (() => new Date()),
       publish: async (o, kind, occurrence) => {
