@@ -18,3 +18,4 @@ export { sha256Hex } from "./secrets.ts";
 export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
 export { CHAIN_OFF_MESSAGE } from "./chain-ops.ts";
+export { connectIntegrationSchema, type ConnectIntegrationInput, type IntegrationView } from "./stripe/integrations.ts";

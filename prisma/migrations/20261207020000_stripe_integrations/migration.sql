@@ -99,3 +99,24 @@ ALTER TABLE "payment_webhook_events" ADD CONSTRAINT "payment_webhook_events_inte
   FOREIGN KEY ("tenant_id", "integration_id") REFERENCES "tenant_integrations" ("tenant_id", "id") ON DELETE RESTRICT;
 ALTER TABLE "payment_webhook_events" ADD CONSTRAINT "payment_webhook_events_outcome_ck"
   CHECK ("outcome" IN ('pending', 'applied', 'ignored', 'flagged'));
+
+-- The state machine backstop, plus what only a card order (external_provider) may do: Stripe reports refunds and
+-- disputes at any time after payment, also after the order completed; the money never passed the platform, so there
+-- is no hold to settle (ADR 024). Escrow and every other rail keep exactly the transitions they had.
+CREATE OR REPLACE FUNCTION order_transition_allowed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW."status" = OLD."status" THEN RETURN NEW; END IF;
+  IF (OLD."status", NEW."status") IN (
+    ('draft', 'pending_payment'), ('draft', 'cancelled'),
+    ('pending_payment', 'escrow_funded'), ('pending_payment', 'paid'), ('pending_payment', 'expired'), ('pending_payment', 'cancelled'),
+    ('escrow_funded', 'fulfilling'), ('paid', 'fulfilling'),
+    ('fulfilling', 'delivered'), ('delivered', 'completed'),
+    ('escrow_funded', 'disputed'), ('fulfilling', 'disputed'), ('delivered', 'disputed'),
+    ('disputed', 'completed'), ('disputed', 'refunded')
+  ) THEN RETURN NEW; END IF;
+  IF NEW."rail" = 'external_provider' AND (OLD."status", NEW."status") IN (
+    ('paid', 'refunded'), ('fulfilling', 'refunded'), ('delivered', 'refunded'), ('completed', 'refunded'),
+    ('paid', 'disputed'), ('completed', 'disputed')
+  ) THEN RETURN NEW; END IF;
+  RAISE EXCEPTION 'illegal order transition % -> %', OLD."status", NEW."status" USING ERRCODE = 'check_violation';
+END $$;
