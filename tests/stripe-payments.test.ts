@@ -33,7 +33,7 @@ afterAll(async () => {
 });
 
 const count = async (q: string, p: unknown[] = []) => Number((await sql<{ n: string }>(db, q, p))[0]!.n);
-const cardShop = (items?: Parameters<typeof createShop>[1]["items"]) => createShop(db, { rails: ["external_provider", "manual_invoice"], defaultRail: "external_provider", items });
+const cardShop = (items?: NonNullable<Parameters<typeof createShop>[1]>["items"]) => createShop(db, { rails: ["external_provider", "manual_invoice"], defaultRail: "external_provider", items });
 const member = (tenantId: string, role: "owner" | "manager" | "finance" | "support") => httpMember(db, app.port, tenantId, role);
 const cart = (itemId: string, quantity = 1, extra: Record<string, unknown> = {}) => ({ items: [{ itemId, quantity }], email: "buyer@example.test", shippingAddress: ADDRESS, rail: "external_provider", ...extra });
 const orderRow = async (id: string) => (await sql<{ status: string }>(db, `SELECT status FROM orders WHERE id = $1`, [id]))[0]!.status;
@@ -223,13 +223,13 @@ describe("webhooks", () => {
     const a = await cardOrder();
     const b = await cardOrder();
     const bSession = fake.sessions.get((await sessionOf(b.orderId)).session_id)!;
-    const { account: _omit, ...object } = { ...bSession, payment_status: "paid", status: "complete", payment_intent: "pi_stolen" };
+    const { account: _omit, ...object } = { ...bSession, payment_status: "paid", status: "complete", payment_intent: "pi_stolen" } as Record<string, unknown>;
     void _omit;
     const d = await fake.emit(a.stripe.account.id, "checkout.session.completed", object);
     expect(d!.status).toBe(400);
     // Also with A's own session id but B's order as the reference.
     const aSession = fake.sessions.get((await sessionOf(a.orderId)).session_id)!;
-    const { account: _o2, ...crossed } = { ...aSession, client_reference_id: b.orderId, payment_status: "paid" };
+    const { account: _o2, ...crossed } = { ...aSession, client_reference_id: b.orderId, payment_status: "paid" } as Record<string, unknown>;
     void _o2;
     expect((await fake.emit(a.stripe.account.id, "checkout.session.completed", crossed))!.status).toBe(400);
     expect(await orderRow(b.orderId)).toBe("pending_payment");
@@ -241,7 +241,7 @@ describe("webhooks", () => {
   it("an amount or currency other than the order's is flagged for the operator; the order stays unpaid", async () => {
     const { stripe, orderId } = await cardOrder();
     const s = fake.sessions.get((await sessionOf(orderId)).session_id)!;
-    const { account: _a, ...object } = { ...s, payment_status: "paid", status: "complete", amount_total: 1, payment_intent: "pi_short" };
+    const { account: _a, ...object } = { ...s, payment_status: "paid", status: "complete", amount_total: 1, payment_intent: "pi_short" } as Record<string, unknown>;
     void _a;
     expect((await fake.emit(stripe.account.id, "checkout.session.completed", object))!.status).toBe(200);
     expect(await orderRow(orderId)).toBe("pending_payment");

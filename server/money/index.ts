@@ -9,6 +9,7 @@ export {
 export { PROTECTION_LABELS } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
 export { TRANSITIONS } from "./state-machine.ts";
+export { stripeDisclosure } from "./rails/index.ts";
 export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
 export { armFailpoints } from "./failpoints.ts";
 export { post as postLedger, accountKey, type PostingInput } from "./ledger.ts";
