@@ -39,6 +39,8 @@ export class FakeStripe {
   readonly events: Json[] = [];
   /** false: events are queued and sent by deliverQueued() (to test late or reordered delivery). */
   autoDeliver = true;
+  /** The hosted page's "Pay": the buyer is sent back at once and the payment completes this much later, as on Stripe. */
+  hostedPayDelayMs = 0;
   private queued: Array<{ event: Json; accountId: string; opts: { secret?: string; timestamp?: number } }> = [];
   private accounts = new Map<string, FakeAccount>();
   private webhooks = new Map<string, FakeWebhook>();
@@ -256,7 +258,8 @@ export class FakeStripe {
     const s = this.sessions.get(url.pathname.slice("/pay/".length));
     if (!s) { res.writeHead(404, { "content-type": "text/plain" }); return void res.end("No such checkout session"); }
     if (method === "POST") {
-      await this.pay(s.id);
+      if (this.hostedPayDelayMs > 0) setTimeout(() => void this.pay(s.id).catch(() => undefined), this.hostedPayDelayMs);
+      else await this.pay(s.id);
       res.writeHead(303, { location: s.success_url });
       return void res.end();
     }

@@ -1,5 +1,5 @@
 /** The Payments page's "Card payments (Stripe)" section: loaded and posted through its own resource route. */
-import { useEffect } from "react";
+import { useEffect, useRef } from "react";
 import { useFetcher, useParams } from "@remix-run/react";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { CopyButton } from "#app/components/ui/copy-button.tsx";
@@ -14,11 +14,15 @@ export function StripeSection() {
   const data = useFetcher<{ allowed: boolean; items: Integration[] }>();
   const post = useFetcher<{ ok: boolean; error: string | null }>();
   const path = `/dashboard/${tenantId}/payments/stripe`;
+  const connectForm = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (data.state === "idle" && !data.data) data.load(path);
   }, [data, path]);
   useEffect(() => {
-    if (post.state === "idle" && post.data?.ok) data.load(path);
+    if (post.state !== "idle" || !post.data?.ok) return;
+    // The keys leave the page once Stripe accepted them; they are never shown again.
+    connectForm.current?.reset();
+    data.load(path);
     // Reload once per finished post.
   }, [post.state, post.data]); // eslint-disable-line react-hooks/exhaustive-deps
   if (!data.data?.allowed) return null;
@@ -49,7 +53,7 @@ export function StripeSection() {
             </post.Form>
           </>
         ) : null}
-        <post.Form method="post" action={path} className="space-y-3">
+        <post.Form ref={connectForm} method="post" action={path} className="space-y-3">
           <CsrfInput />
           <p className="font-semibold">{current ? "Replace the connection" : "Connect your Stripe account"}</p>
           <label className="block">Secret or restricted key<input name="secretKey" autoComplete="off" required placeholder="sk_live_… or rk_live_…" className={input} /></label>
