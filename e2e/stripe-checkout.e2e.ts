@@ -9,9 +9,9 @@ import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Page } from "playwright-core";
 import { openDatabase, type Database } from "#server/db/client.ts";
-import { createUser, TEST_PASSWORD } from "#tests/factories.ts";
+import { createUser } from "#tests/factories.ts";
 import { startFakeStripe, type FakeStripe } from "#tests/fake-stripe/server.ts";
-import { ARTIFACTS, setupE2E, type E2E } from "./fixtures.ts";
+import { ARTIFACTS, setupE2E, signInAs, type E2E } from "./fixtures.ts";
 import { hydrated, watch } from "./browser-checks.ts";
 
 async function shot(page: Page, name: string) {
@@ -46,11 +46,7 @@ describe("card payment through the merchant's own Stripe account", () => {
     await db.prisma.tenantUserRole.create({ data: { tenantId, userId: owner.id, role: "owner" } });
     const merchant = await e2e.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const m = await merchant.newPage();
-    await m.goto(`${e2e.platformUrl}/login`);
-    await m.getByLabel("Email").fill(owner.email);
-    await m.getByLabel("Password").fill(TEST_PASSWORD);
-    await m.getByRole("button", { name: "Sign in" }).click();
-    await m.waitForURL(/\/dashboard/);
+    await signInAs(m, e2e.platformUrl, owner.email);
     await m.goto(`${e2e.platformUrl}/dashboard/${tenantId}/payments`);
     await hydrated(m);
     await m.getByTestId("stripe-section").waitFor();
@@ -65,8 +61,7 @@ describe("card payment through the merchant's own Stripe account", () => {
     // Connected, the card rail counts as set up (only escrow, with no chain here, is still warned about).
     await m.getByText(/Escrow is allowed but not set up/).waitFor();
     await expect(m.getByText(/External provider (is|are) allowed but not set up/).count()).resolves.toBe(0);
-    await m.getByTestId("stripe-section").scrollIntoViewIfNeeded();
-    await m.screenshot({ path: path.join(ARTIFACTS, "stripe-1-payments-page.png"), fullPage: true });
+    await shot(m, "1-payments-page");
     // What the merchant does in Stripe's dashboard: the endpoint (here the app's own address) with that secret.
     fake.setWebhook(account.id, { url: `${e2e.app.url}/api/payments/stripe/webhook/${integration.id}`, secret: webhookSecret });
     fake.hostedPayDelayMs = 1_500;
