@@ -248,6 +248,11 @@ describe("webhooks", () => {
     expect((await sessionOf(orderId)).status).toBe("flagged");
     const flags = (await operator.get(`/api/ops/money/card-flags`)).json.data.items;
     expect(flags).toEqual(expect.arrayContaining([expect.objectContaining({ orderId, type: "checkout.session.completed", detail: expect.stringMatching(/Stripe reports 1 usd/) })]));
+    // And on the console's money page.
+    const page = await operator.get("/ops/money");
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Card payments flagged (Stripe)");
+    expect(page.body).toContain(`Stripe reports 1 usd, the order asks 4000 usd`);
   });
 
   it("out of order and twice: a refund delivered before the payment is retried by Stripe and applied once; a dispute marks the order disputed", async () => {
