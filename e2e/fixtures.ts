@@ -5,7 +5,8 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import { chromium, type Browser } from "playwright-core";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { TEST_PASSWORD } from "#tests/factories.ts";
 import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
 import { openDatabase } from "#server/db/client.ts";
 import { applyManifest, manifestSchema } from "#server/tenancy/index.ts";
@@ -82,4 +83,13 @@ export async function setupE2E(tenants = ["acme", "nova", "bloom"], env: Record<
     shopUrl: (slug) => `http://${slug}.${PLATFORM_DOMAIN}:${port}/`,
     teardown,
   };
+}
+
+/** Signs a test user (password TEST_PASSWORD) in on the platform host and waits for the dashboard. */
+export async function signInAs(page: Page, platformUrl: string, email: string) {
+  await page.goto(`${platformUrl}/login`);
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(TEST_PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.waitForURL(/\/dashboard/);
 }

@@ -13,7 +13,7 @@ import { type Logger, logContextMiddleware } from "./observability/index.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
 import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, sessionWriteGuard, accessLog, appMetrics, metricsHandler, allowTelegramFraming, rejectUnsafeUrl, jsonBody, formBodyCheck, remixHandler } from "./http/index.ts";
 import type { RedisClient } from "./redis.ts";
-import { mediaHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, controlPlaneRouter } from "./api/index.ts";
+import { mediaHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, stripeWebhookRouter, controlPlaneRouter } from "./api/index.ts";
 import type { Actor } from "./auth/index.ts";
 import { askHandler, isInternalPeer, type EdgeSnapshot } from "./edge/index.ts";
 import type { Services } from "./services.ts";
@@ -74,6 +74,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.get("/metrics", metricsHandler(env, metrics.registry));
   // Telegram authenticates by secret header, not by host: the webhook answers before tenant resolution.
   app.use("/api/telegram/webhook", telegramWebhookRouter(services, logger));
+  // Stripe signs the raw body (ADR 024): verified before any parsing, on every host, before tenant resolution.
+  app.use("/api/payments/stripe/webhook", stripeWebhookRouter(services, logger));
   app.use(tenantContextMiddleware(resolver, env.TRUSTED_PROXIES));
   app.use(allowTelegramFraming());
   // CSRF, first line: a write carrying the session cookie must come from this host's own pages, before any route

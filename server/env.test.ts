@@ -38,4 +38,16 @@ describe("env", () => {
     expect(parseEnv({ BENCH_BARE_PAGE: "true" }).BENCH_BARE_PAGE).toBe(true);
     expect(parseEnv({}).BENCH_BARE_PAGE).toBe(false);
   });
+
+  it("points the Stripe SDK at STRIPE_API_BASE, https only in production (no fake or sandbox there)", () => {
+    expect(parseEnv({}).STRIPE_API_BASE).toBe("https://api.stripe.com");
+    expect(parseEnv({ STRIPE_API_BASE: "http://127.0.0.1:4242" }).STRIPE_API_BASE).toBe("http://127.0.0.1:4242");
+    expect(() => parseEnv({ STRIPE_API_BASE: "http://127.0.0.1:4242/v1" })).toThrow(/STRIPE_API_BASE: must be a bare origin/);
+    const prod = {
+      NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019",
+      MONEY_SECRET: "m".repeat(32), METRICS_TOKEN: "t".repeat(24), TRUSTED_PROXIES: "127.0.0.1",
+    };
+    expect(() => parseEnv({ ...prod, STRIPE_API_BASE: "http://127.0.0.1:4242" })).toThrow(/STRIPE_API_BASE must be https in production/);
+    expect(parseEnv({ ...prod, STRIPE_API_BASE: "https://stripe-proxy.internal" }).STRIPE_API_BASE).toBe("https://stripe-proxy.internal");
+  });
 });

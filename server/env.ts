@@ -198,6 +198,16 @@ export const moneyEnvSchema = z.object({
   MONEY_FAILPOINTS: z.string().max(500).optional(),
 });
 
+// Card payments through the merchant's own Stripe account (docs/decisions/024-stripe-own-account.md).
+export const stripeEnvSchema = z.object({
+  // Where the `stripe` SDK sends its calls (host, port and protocol are taken from it). Default: Stripe itself.
+  // Tests point it at the loopback fake (tests/fake-stripe/); production requires https, so no fake can be used there.
+  STRIPE_API_BASE: z.url().default("https://api.stripe.com").refine((u) => /^https?:\/\/[^/?#]+\/?$/.test(u), "must be a bare origin like https://api.stripe.com"),
+  // One Stripe call (account check, checkout session, refund) gives up after this long: the buyer or merchant gets a
+  // clear "try again" instead of a hung request; every call carries an idempotency key, so a retry is safe.
+  STRIPE_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+});
+
 const address = z.string().regex(/^0x[0-9a-fA-F]{40}$/, "must be a 0x-prefixed 20-byte address");
 /**
  * The on-chain escrow and direct rails (docs/decisions/018-chain-rails.md). All unset: the rails are off. With
@@ -226,7 +236,7 @@ export const chainEnvSchema = z.object({
   ARBITER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema).merge(chainEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema).merge(chainEnvSchema).merge(stripeEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 /** True only in a process started by `npm run bench` with its preload (bench/bench-process.ts). */
@@ -269,6 +279,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (!env.SECRET_BOX_KEY) problems.push("SECRET_BOX_KEY is required in production");
     if (env.DATABASE_URL.startsWith("pglite:")) problems.push("DATABASE_URL must be a real Postgres in production");
     if (!env.CADDY_ADMIN_URL) problems.push("CADDY_ADMIN_URL is required in production (custom domains are routed through Caddy)");
+    if (!env.STRIPE_API_BASE.startsWith("https://")) problems.push("STRIPE_API_BASE must be https in production (card payments and their secret keys go there)");
     if (env.PAYMENTS_SANDBOX) problems.push("PAYMENTS_SANDBOX=true is refused in production: sandbox payments are simulated money");
     if (env.MONEY_SECRET === DEV_MONEY_SECRET) problems.push("MONEY_SECRET is required in production (at least 32 characters)");
     if (env.MONEY_FAILPOINTS) problems.push("MONEY_FAILPOINTS is for tests only");

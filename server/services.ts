@@ -97,6 +97,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     prisma, sql: deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
     onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
     chain: deps.chain ?? null,
+    box: getBox,
   });
   return {
     prisma,

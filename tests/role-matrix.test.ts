@@ -76,6 +76,11 @@ const MATRIX: Row[] = [
   { method: "POST", path: "/orders/:orderId/ship", action: "orders.ship" },
   { method: "POST", path: "/orders/:orderId/delivery-code", action: "orders.ship", body: async () => ({ code: "123456" }) },
   { method: "POST", path: "/orders/:orderId/mark-paid", action: "orders.markPaid", body: async () => ({ evidenceNote: "Bank transfer seen" }) },
+  { method: "POST", path: "/orders/:orderId/refund", action: "orders.refund" },
+  // The shop's Stripe account (ADR 024): an empty body is a 400 and a made-up id a 404 for those allowed.
+  { method: "GET", path: "/integrations", action: "integrations.read", operator: true },
+  { method: "POST", path: "/integrations", action: "integrations.manage", body: async () => ({}) },
+  { method: "DELETE", path: "/integrations/:integrationId", action: "integrations.manage" },
   { method: "GET", path: "/platform-fee", action: "platformFee.read", operator: true },
   { method: "PUT", path: "/platform-fee", action: "platformFee.set", operator: true, body: async () => ({ platformFeeBps: 250 }) },
   // Made-up bot and domain ids are 404s, empty bodies 400s, for those allowed.

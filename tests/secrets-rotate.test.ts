@@ -28,20 +28,32 @@ describe("npm run secrets:rotate", () => {
       });
       bots.push({ id, token });
     }
+    // The shop's Stripe keys (ADR 024) are re-sealed too.
+    const integrationId = crypto.randomUUID();
+    await db.prisma.tenantIntegration.create({
+      data: {
+        id: integrationId, tenantId: tenant.id, kind: "payment", provider: "stripe", status: "active", accountId: "acct_rot", businessName: "Rot", livemode: false,
+        encryptedSecretKey: before.seal("sk_test_rotate_me", `tenant_integrations.secret_key:${integrationId}`),
+        encryptedWebhookSecret: before.seal("whsec_rotate_me", `tenant_integrations.webhook_secret:${integrationId}`),
+      },
+    });
     const run = (env: Record<string, string>) =>
       promisify(execFile)("npm", ["run", "-s", "secrets:rotate"], {
         env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, REDIS_URL, NODE_ENV: "test", ...env },
       });
     const { stdout } = await run({ SECRET_BOX_KEY: newKey.toString("hex"), SECRET_BOX_OLD_KEYS: oldKey.toString("hex") });
-    expect(JSON.parse(stdout)).toEqual({ scanned: 6, rotated: 6, alreadyCurrent: 0, failed: 0 });
+    expect(JSON.parse(stdout)).toEqual({ scanned: 8, rotated: 8, alreadyCurrent: 0, failed: 0 });
     const onlyNew = new SecretBox(newKey);
     for (const b of bots) {
       const row = await db.prisma.tenantBot.findUniqueOrThrow({ where: { id: b.id } });
       expect(row.encryptedToken).not.toContain(b.token);
       expect(onlyNew.open(row.encryptedToken, `tenant_bots.token:${b.id}`)).toBe(b.token);
     }
+    const stripe = await db.prisma.tenantIntegration.findUniqueOrThrow({ where: { id: integrationId } });
+    expect(onlyNew.open(stripe.encryptedSecretKey!, `tenant_integrations.secret_key:${integrationId}`)).toBe("sk_test_rotate_me");
+    expect(onlyNew.open(stripe.encryptedWebhookSecret!, `tenant_integrations.webhook_secret:${integrationId}`)).toBe("whsec_rotate_me");
     // A second run finds nothing to do.
     const again = await run({ SECRET_BOX_KEY: newKey.toString("hex") });
-    expect(JSON.parse(again.stdout)).toEqual({ scanned: 6, rotated: 0, alreadyCurrent: 6, failed: 0 });
+    expect(JSON.parse(again.stdout)).toEqual({ scanned: 8, rotated: 0, alreadyCurrent: 8, failed: 0 });
   });
 });

@@ -34,6 +34,7 @@ const PLATFORM_WIDE: Record<string, string> = {
   "server/domains/service.ts#health": "operator console: every shop's domains",
   "server/domains/service.ts#stateCounts": "platform metrics across shops",
   "server/domains/service.ts#due": "scheduler sweep: due checks across shops",
+  "server/money/stripe/webhook.ts#webhookIntegration": "Stripe's webhook names only the integration id; its row names the shop",
   "server/money/disputes.ts#listDisputes": "operator dispute queue across shops",
   "server/money/disputes.ts#disputeById": "operators resolve a dispute by id; its row supplies the floor for the rest",
   "app/routes/ops.bots.server.ts": "operator console: bot health across shops",

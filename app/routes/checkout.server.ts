@@ -7,7 +7,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { PaymentRail } from "@prisma/client";
 import { z } from "zod";
 import type { SubmissionResult } from "@conform-to/react";
-import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LABELS, type CheckoutInput } from "#server/money/index.ts";
+import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LABELS, stripeDisclosure, type CheckoutInput } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import type { ResolvedTenant } from "#server/tenancy/index.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
@@ -36,6 +36,14 @@ export const RAIL_COPY: Record<PaymentRail, { name: string; text: string }> = {
   external_provider: { name: "Payment provider", text: "Paid to the shop’s payment provider." },
   manual_invoice: { name: "Invoice", text: "You get payment instructions; the shop confirms once your payment arrives." },
 };
+
+/** A rail as the buyer is offered it; the card rail names the merchant's own Stripe account (PAY-3, ADR 024). */
+function railOffer(rail: PaymentRail, card: { businessName: string; testMode: boolean } | null) {
+  if (rail === "external_provider" && card) {
+    return { rail, name: "Card", text: "Pay by card on Stripe’s secure page; you come back here when it is done.", protection: stripeDisclosure(card.businessName), testMode: card.testMode };
+  }
+  return { rail, ...RAIL_COPY[rail], protection: PROTECTION_LABELS[rail], testMode: false };
+}
 
 /** The cart priced by the server, the rails it may be paid with, and why escrow is the only choice when it is. */
 export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant, cart: CartItems) {
@@ -75,7 +83,7 @@ export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant,
     problems: [...new Set(problems)],
     totalLabel: formatPrice(total, tenant.currency),
     requiresShipping: lines.some((l) => l.kind === "physical"),
-    rails: (options?.rails ?? []).map((rail: PaymentRail) => ({ rail, ...RAIL_COPY[rail], protection: PROTECTION_LABELS[rail] })),
+    rails: (options?.rails ?? []).map((rail: PaymentRail) => railOffer(rail, options?.card ?? null)),
     defaultRail: options?.defaultRail ?? null,
     escrowOnlyBecause: options?.escrowRequired ? escrowReason(options, lines, tenant.currency) : null,
     strictDisclosure: options?.strictDisclosure ?? false,
@@ -110,6 +118,9 @@ const FRIENDLY: Record<string, string> = {
   IDEMPOTENCY_KEY_REUSED: "This checkout was already submitted with different details. Reload the page to start a new one.",
   KILL_SWITCH_ON: "Payments are paused for a moment. Your cart is saved; please try again shortly.",
   RATE_LIMITED: "Too many attempts. Please wait a minute and try again.",
+  STRIPE_UNAVAILABLE: "The card payment page could not be opened just now. Your order is saved; please try again.",
+  STRIPE_KEY_REFUSED: "Card payments are not available at this shop right now. Please choose another payment method.",
+  STRIPE_REQUEST_REFUSED: "The card payment page could not be opened. Please choose another payment method.",
 };
 
 export interface PlaceOrderInput {
@@ -127,9 +138,9 @@ type Reply = { reply(options?: { formErrors?: string[]; fieldErrors?: Record<str
  * Places the order with the money core (the same body the JSON API takes) and returns either the buyer's order
  * path or the refusal mapped onto the form. The idempotency key comes from the page, once per checkout attempt.
  */
-export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant, submission: Reply, value: PlaceOrderInput) {
+export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant, submission: Reply, value: PlaceOrderInput, returnBase?: string) {
   const refuse = (message: string, field: string | null = null, status = 400) => ({
-    body: { result: field ? submission.reply({ fieldErrors: { [field]: [message] } }) : submission.reply({ formErrors: [message] }), orderPath: null },
+    body: { result: field ? submission.reply({ fieldErrors: { [field]: [message] } }) : submission.reply({ formErrors: [message] }), orderPath: null, redirectUrl: null },
     status,
   });
   const key = idempotencyKeySchema.safeParse(value.idempotencyKey);
@@ -139,10 +150,11 @@ export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant
   });
   if (!input.success) return refuse(input.error.issues[0]?.message ?? "Check the form and try again.");
   try {
-    const placed = await context.services.money.checkout(tenant.id, input.data, key.data);
-    return { body: { result: submission.reply(), orderPath: `/orders/${placed.token}` }, status: 200 };
+    const placed = await context.services.money.checkout(tenant.id, input.data, key.data, returnBase);
+    return { body: { result: submission.reply(), orderPath: `/orders/${placed.token}`, redirectUrl: placed.redirectUrl }, status: 200 };
   } catch (err) {
-    if (!(err instanceof ApiError) || err.status >= 500) throw err;
+    // Stripe's own outages are the buyer's to retry (the same key reuses the order), not a page crash.
+    if (!(err instanceof ApiError) || (err.status >= 500 && !err.code.startsWith("STRIPE_"))) throw err;
     return refuse(FRIENDLY[err.code] ?? err.message, fieldOf(err), err.status);
   }
 }

@@ -25,8 +25,9 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const tenant = requireShop(context);
   const formData = await request.formData();
   const submission = parseWithZod(formData, { schema: checkoutFormSchema(formData.get("needsShipping") === "on") });
-  if (submission.status !== "success") return json({ result: submission.reply(), orderPath: null }, { status: 400 });
-  const { body, status } = await placeOrder(context, tenant, submission, submission.value);
+  if (submission.status !== "success") return json({ result: submission.reply(), orderPath: null, redirectUrl: null }, { status: 400 });
+  // A card payment returns to the order page on the host the buyer is on.
+  const { body, status } = await placeOrder(context, tenant, submission, submission.value, new URL(request.url).origin);
   return json(body, { status });
 }
 
@@ -45,6 +46,7 @@ export default function CheckoutPage() {
   const navigate = useNavigate();
   const encoded = lines ? encodeCart(lines) : null;
   const orderPath = actionData?.orderPath ?? null;
+  const redirectUrl = actionData?.redirectUrl ?? null;
 
   useEffect(() => {
     if (encoded && encoded !== cartParam && !orderPath) setSearchParams({ cart: encoded }, { replace: true, preventScrollReset: true });
@@ -54,12 +56,14 @@ export default function CheckoutPage() {
   useEffect(() => {
     if (!orderPath || !settled) return;
     writeCart([]);
-    navigate(orderPath, { replace: true });
-  }, [orderPath, settled, navigate]);
+    // Card orders: on to Stripe's hosted page (it sends the buyer back to the order page when done).
+    if (redirectUrl) window.location.assign(redirectUrl);
+    else navigate(orderPath, { replace: true });
+  }, [orderPath, redirectUrl, settled, navigate]);
 
   if (!shop) return null;
   let body: ReactNode;
-  if (orderPath) body = <p role="status" className="mt-8 text-gray-700">Order placed — opening your order…</p>;
+  if (orderPath) body = <p role="status" className="mt-8 text-gray-700">{redirectUrl ? "Order placed — opening the card payment page…" : "Order placed — opening your order…"}</p>;
   else if (lines === null) body = <p className="mt-8 text-gray-700">Checking your cart…</p>;
   else if (lines.length === 0) body = <EmptyCart />;
   else if (unreadable && encoded === cartParam) body = <Problems problems={["Your cart could not be read. Review it and try again."]} />;

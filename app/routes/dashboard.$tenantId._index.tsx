@@ -13,7 +13,7 @@ import { loadOverview } from "./dashboard.$tenantId._index.server.ts";
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "tenant.read", operator: false });
-  const { tenant, policy, members, openInvitations, firstItem } = await loadOverview(context.services.prisma, tenantId);
+  const [{ tenant, policy, members, openInvitations, firstItem }, stripe] = await Promise.all([loadOverview(context.services.prisma, tenantId), context.services.money.activeStripe(tenantId)]);
   const brand = (tenant.brand ?? {}) as Partial<Brand>;
   const url = new URL(request.url);
   const shopUrl = `${url.protocol}//${tenant.slug}.${context.platformDomain}${url.port ? `:${url.port}` : ""}/`;
@@ -36,7 +36,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
           allowedRails: policy.allowedRails,
           defaultRail: policy.defaultRail,
           // Checkout's own registry decides this (MoneyService.unconfiguredRails), so the two never disagree.
-          notOffered: context.services.money.unconfiguredRails(policy.allowedRails, { currency: tenant.currency, payoutAddress: policy.payoutAddress }),
+          notOffered: context.services.money.unconfiguredRails(policy.allowedRails, { currency: tenant.currency, payoutAddress: policy.payoutAddress, stripe }),
         }
       : null,
     teamSize: members.length,

@@ -14,10 +14,11 @@ type Policy = Omit<z.output<typeof paymentPolicySchema>, "escrowRequiredAboveAmo
 
 async function shopRails(context: AppLoadContext, tenantId: string) {
   const { prisma } = context.services;
-  const [policy, currency] = await Promise.all([getPaymentPolicy(prisma, tenantId), tenantCurrency(prisma, tenantId)]);
+  const [policy, currency, stripe] = await Promise.all([getPaymentPolicy(prisma, tenantId), tenantCurrency(prisma, tenantId), context.services.money.activeStripe(tenantId)]);
   // getPaymentPolicy's return type is loose (Record<string, unknown>); these are the columns it selects.
   const p = policy as unknown as Policy;
-  return { policy: p, currency, shop: { currency, payoutAddress: p.payoutAddress } };
+  // The shop's active Stripe account decides whether the card rail is set up (ADR 024).
+  return { policy: p, currency, shop: { currency, payoutAddress: p.payoutAddress, stripe } };
 }
 
 export async function loadPaymentsPage(context: AppLoadContext, tenantId: string) {

@@ -8,6 +8,7 @@ import { can } from "#server/auth/shared.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { PayoutAddressCard } from "#app/components/payments/payout-address-card.tsx";
+import { StripeSection } from "#app/components/payments/stripe-section.tsx";
 import { policyFormSchema } from "#app/components/payments/policy-form-schema.ts";
 import { Button, ReloadLink } from "#app/components/ui/button.tsx";
 import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
@@ -66,6 +67,7 @@ export default function PaymentsPage() {
   const tickedNotOffered = ticked.filter((r) => !isSetUp(r));
   const savedWithWarning = showSaved.visible && actionData?.saved && actionData.notOffered.length > 0 ? actionData : null;
   return (
+    <div className="space-y-6">
     <Form method="post" {...getFormProps(form)} onChange={showSaved.dismiss} className="space-y-6">
       <CsrfInput />
       <input type="hidden" name="version" value={policy.version} />
@@ -170,6 +172,8 @@ export default function PaymentsPage() {
         {canEdit ? <Button type="submit" disabled={busy}>{busy ? "Saving…" : "Save payment policy"}</Button> : null}
       </div>
     </Form>
+    <StripeSection />
+    </div>
   );
 }
 

@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { CardFlags } from "#app/components/ops/card-flags.tsx";
 import { requireOperator } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { formatDateTime } from "#app/components/ops/format.ts";
@@ -15,7 +16,8 @@ export const meta: MetaFunction = () => [{ title: "Money · Operator console" }]
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   requireOperator(request, context);
-  return loadMoneyOps(context);
+  const [page, cardFlags] = await Promise.all([loadMoneyOps(context), context.services.money.flaggedCardEvents(20)]);
+  return { ...page, cardFlags: cardFlags.map((f) => ({ ...f, receivedAt: new Date(f.receivedAt).toISOString() })) };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -152,7 +154,7 @@ function TenantSwitches({ ks, now }: { ks: Data["killSwitch"]; now: string }) {
 }
 
 export default function OpsMoney() {
-  const { killSwitch, reconciliation, chain, chainOffMessage, now } = useLoaderData<typeof loader>();
+  const { killSwitch, reconciliation, chain, chainOffMessage, now, cardFlags } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   return (
     <div className="space-y-5">
@@ -168,6 +170,7 @@ export default function OpsMoney() {
       <TenantSwitches ks={killSwitch} now={now} />
       <Reconciliation recon={reconciliation} now={now} reply={reply} />
       {chain ? <ChainEscrow chain={chain} reply={reply} now={now} /> : <ChainOff message={chainOffMessage} />}
+      <CardFlags flags={cardFlags} />
     </div>
   );
 }

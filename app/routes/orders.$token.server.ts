@@ -88,7 +88,6 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     headline: order.status === "delivered" && order.rail === "escrow" ? ESCROW_DELIVERED : HEADLINES[order.status],
     final: FINAL.includes(order.status),
     rail: order.rail,
-    railName: RAIL_COPY[order.rail].name,
     protection: order.protection,
     totalLabel: formatPrice(order.total, order.currency),
     placedAt: formatTime(order.createdAt),
@@ -101,6 +100,9 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     payment: order.payment,
     addChain: walletAddChain(context),
     sandboxPay: order.sandboxPay,
+    // Card orders (ADR 024): Stripe's hosted page while unpaid, and the test-mode badge buyers must see.
+    card: order.card,
+    railName: order.card ? "Card" : RAIL_COPY[order.rail].name,
     canDispute: order.canDispute,
     dispute: order.dispute ? { status: order.dispute.status, resolution: order.dispute.resolution, openedAt: formatTime(order.dispute.openedAt) } : null,
     deliveryCode: order.deliveryCode ? { code: order.deliveryCode.code, expiresAt: formatTime(order.deliveryCode.expiresAt), usable: order.deliveryCode.usable } : null,

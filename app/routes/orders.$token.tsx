@@ -82,6 +82,9 @@ export default function OrderPage() {
           {escrow ? <ShieldIcon className="size-4" /> : <CardIcon className="size-4" />}
           {order.protection}
         </p>
+        {order.card?.testMode ? (
+          <p data-testid="test-mode-badge" className="mt-2 inline-block rounded bg-amber-200 px-2 py-1 text-xs font-bold uppercase text-amber-950">Test mode — no real card is charged</p>
+        ) : null}
 
         {actionData?.intent === "sandbox-pay" && actionData.error ? (
           <p role="alert" className="mt-6 rounded-2xl bg-red-50 px-4 py-3 font-medium text-red-900 ring-1 ring-red-200">{actionData.error}</p>
@@ -112,6 +115,11 @@ function PaymentPanel({ order }: { order: BuyerOrderPage }) {
       <h2 id="pay-heading" className="text-lg font-bold text-gray-900">Payment</h2>
       {order.paymentInstructions ? <p className="mt-2 text-gray-700">{order.paymentInstructions}</p> : null}
       {order.payBy ? <p className="mt-2 text-sm text-gray-700">Pay by {order.payBy}.</p> : null}
+      {order.card?.payUrl ? (
+        <p className="mt-4">
+          <a href={order.card.payUrl} data-testid="card-pay" className={primaryButton}>Pay by card · {order.totalLabel}</a>
+        </p>
+      ) : null}
       {order.sandboxPay ? (
         <Form method="post" className="mt-4">
           <button type="submit" name="intent" value="sandbox-pay" disabled={paying} className={primaryButton}>

@@ -17,10 +17,12 @@ import { botRoutes } from "./bots.ts";
 import { domainRoutes } from "./domains.ts";
 import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
+import { integrationRoutes } from "./integrations.ts";
 
 export { mediaHandler, storefrontRouter } from "./storefront.ts";
 export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
 export { miniAppSessionHandler, telegramWebhookRouter } from "./telegram.ts";
+export { stripeWebhookRouter } from "./stripe-webhook.ts";
 
 const operatorRoutes = () => [
   defineRoute({
@@ -39,7 +41,7 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes(), ...integrationRoutes()];
 }
 
 export function openApi() {

@@ -21,6 +21,13 @@ export function moneyOpsRoutes() {
       },
     }),
     defineRoute({
+      method: "get", path: "/ops/money/card-flags", tag: "operator", summary: "Card payments flagged for a look (amount mismatch, paid too late, partial refund)", auth: "operator",
+      query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }),
+      async handler({ query, services }) {
+        return { items: await services.money.flaggedCardEvents(query.limit) };
+      },
+    }),
+    defineRoute({
       method: "get", path: "/ops/money/kill-switch", tag: "operator", summary: "Kill switch state (global and per tenant)", auth: "operator",
       async handler({ services }) {
         return services.money.killSwitchState();

@@ -47,6 +47,14 @@ export function orderRoutes() {
       },
     }),
     defineRoute({
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/refund", tag: "orders",
+      summary: "Refund a card order through Stripe (owner, finance); the order becomes refunded when Stripe confirms",
+      auth: { tenant: { action: "orders.refund", operator: false } }, params: orderParams, status: 202,
+      async handler({ params, audit, services }) {
+        return services.money.requestCardRefund(audit, params.tenantId, params.orderId);
+      },
+    }),
+    defineRoute({
       method: "get", path: "/tenants/:tenantId/platform-fee", tag: "orders", summary: "The platform fee this shop pays (basis points)",
       auth: members, params: tenantParams,
       async handler({ params, services }) {

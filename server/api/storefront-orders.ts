@@ -55,9 +55,10 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
   router.post("/checkout", checkoutLimit, json, handle(201, async (req, res) => {
     const key = idempotencyKeySchema.safeParse(req.get("idempotency-key"));
     if (!key.success) throw new ApiError(400, "VALIDATION_ERROR", key.error.issues[0]!.message, { issues: [{ in: "header", path: "Idempotency-Key", message: key.error.issues[0]!.message }] });
-    const result = await services.money.checkout(tenantId(res), parseBody(checkoutSchema, req.body), key.data);
+    // A card payment comes back to the order's page on the host the buyer is on (a host of this very shop).
+    const result = await services.money.checkout(tenantId(res), parseBody(checkoutSchema, req.body), key.data, `${req.protocol}://${req.get("host")}`);
     if (result.replayed) res.set("Idempotent-Replayed", "true");
-    return { token: result.token, orderPath: `/orders/${result.token}`, order: result.order };
+    return { token: result.token, orderPath: `/orders/${result.token}`, order: result.order, redirectUrl: result.redirectUrl };
   }));
   router.get("/orders/:token", handle(200, async (req, res) => services.money.buyerOrder(tenantId(res), token(req))));
   if (env.PAYMENTS_SANDBOX) {

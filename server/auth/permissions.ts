@@ -38,6 +38,12 @@ const PERMISSIONS = {
   "orders.ship": ["owner", "manager"],
   /** Mark a manual invoice paid. */
   "orders.markPaid": ["owner", "finance"],
+  /** Refund a card order through the shop's Stripe account (ADR 024). */
+  "orders.refund": ["owner", "finance"],
+  /** See the shop's payment integrations (Stripe account, status, webhook URL; never a key). */
+  "integrations.read": ["owner", "finance"],
+  /** Connect and disconnect the shop's Stripe account. */
+  "integrations.manage": ["owner", "finance"],
   "platformFee.read": ANY_MEMBER,
   /** Set the shop's platform fee: operators only. */
   "platformFee.set": [],

@@ -16,6 +16,7 @@ import { orderToken, secretsOf, sha256Hex, storedOrderToken } from "./secrets.ts
 import type { CheckoutInput } from "./schemas.ts";
 import { buyerView, loadOrder, type OrderRow } from "./views.ts";
 import { MAX_ORDER_TOTAL, formatAmount } from "#server/catalog/index.ts";
+import type { ShopRails } from "./rails/index.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
 
@@ -47,6 +48,8 @@ interface CheckoutFacts {
   items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind }>;
   /** An order already made with this Idempotency-Key. */
   seen: { id: string; requestHash: string; tokenHash: string } | null;
+  /** The shop's active Stripe integration (ADR 024), for ShopRails. */
+  stripe: ShopRails["stripe"];
 }
 
 /** Everything checkout reads, in one statement: the shop's currency, policy and fee, the cart's items, and a replay. */
@@ -62,7 +65,9 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
        'feeBps', (SELECT s.platform_fee_bps FROM tenant_money_settings s WHERE s.tenant_id = t.id),
        'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'price', i.price::text, 'category', i.category, 'kind', i.kind))
                   FROM catalog_items i WHERE i.tenant_id = t.id AND i.id = ANY($2::uuid[]) AND i.active AND i.archived_at IS NULL), '[]'),
-       'seen', (SELECT json_build_object('id', o.id, 'requestHash', o.request_hash, 'tokenHash', o.token_hash) FROM orders o WHERE o.tenant_id = t.id AND o.idempotency_key = $3)
+       'seen', (SELECT json_build_object('id', o.id, 'requestHash', o.request_hash, 'tokenHash', o.token_hash) FROM orders o WHERE o.tenant_id = t.id AND o.idempotency_key = $3),
+       'stripe', (SELECT json_build_object('integrationId', i.id, 'businessName', coalesce(i.business_name, i.account_id), 'testMode', NOT i.livemode)
+                  FROM tenant_integrations i WHERE i.tenant_id = t.id AND i.kind = 'payment' AND i.provider = 'stripe' AND i.status = 'active' AND i.disconnected_at IS NULL)
      ) AS facts
      FROM tenants t WHERE t.id = $1::uuid`,
     [tenantId, itemIds, idempotencyKey], "checkout_facts");
@@ -89,7 +94,7 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   if (compare(total, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
   // Bounded so no order, entry or balance can overflow the ledger (server/catalog/bounds.ts).
   if (compare(total, MAX_ORDER_TOTAL) > 0) validation(`An order can total at most ${formatAmount(MAX_ORDER_TOTAL, facts.currency)} ${facts.currency}; split the cart.`, "items");
-  const shop = { currency: facts.currency, payoutAddress: policy.payoutAddress };
+  const shop: ShopRails = { currency: facts.currency, payoutAddress: policy.payoutAddress, stripe: facts.stripe };
   const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(shop), { total, categories: lines.map((l) => l.category) });
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);
   if (!rail || !rails.includes(rail)) {
@@ -101,6 +106,8 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   }
   const requiresShipping = lines.some((l) => l.kind === "physical");
   if (requiresShipping && !input.shippingAddress) validation("A shipping address is required for physical items.", "shippingAddress");
+  const refused = ctx.rails.get(rail, shop).refuses?.({ total, currency: facts.currency }, shop);
+  if (refused) validation(refused, "items");
   // On chain, the contract must see exactly this amount for this reference, paid to this merchant.
   const terms = ctx.rails.get(rail, shop).chainTerms?.({ total, currency: facts.currency }, shop);
   if (terms && "refused" in terms) validation(terms.refused, "items");
@@ -121,14 +128,26 @@ function newOrderRow(priced: ReturnType<typeof priceCart>, createdAt: Date): Ord
     feeBps: priced.feeBps, feeAmount: decimal(priced.feeAmount), guestEmail: priced.email, shippingAddress: priced.shippingAddress, requiresShipping: priced.requiresShipping,
     acknowledgedNoEscrow: priced.acknowledgedNoEscrow, expiresAt: priced.expiresAt, paidAt: null, shippedAt: null, deliveredAt: null, releaseAfter: null,
     closedAt: null, createdAt, chainRef: priced.chain?.ref ?? null, chainAmount: priced.chain ? decimal(priced.chain.amount) : null, chainMerchant: priced.chain?.merchant ?? null,
-    chainTxs: [], chainPayout: null, chainHead: null,
+    chainTxs: [], chainPayout: null, chainHead: null, stripe: null,
     lines: priced.lines.map((l) => ({ itemId: l.itemId, title: l.title, category: l.category, kind: l.kind, unitPrice: decimal(l.unitPrice), quantity: l.quantity, lineTotal: decimal(l.lineTotal) })),
     events: [{ fromStatus: null, toStatus: "pending_payment", createdAt }],
     escrow: null, intent: { status: "requires_payment", evidenceNote: null }, disputes: [], deliveryCode: null,
   };
 }
 
-export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string) {
+/**
+ * Hosted-payment rails (Stripe, ADR 024): the page the buyer pays on, made once per order; the return URL is the
+ * order's page on the host the buyer checked out on. Null for every other rail.
+ */
+async function hostedPayment(ctx: MoneyContext, facts: CheckoutFacts, order: OrderRow, token: string, returnBase: string | undefined) {
+  const shop: ShopRails = { currency: facts.currency, payoutAddress: facts.policy?.payoutAddress ?? null, stripe: facts.stripe };
+  const rail = ctx.rails.settler(order.rail, order);
+  if (!rail?.createCheckout || !returnBase || order.status !== "pending_payment" || !rail.available(shop)) return null;
+  const lines = order.lines.map((l) => ({ title: l.title, unitPrice: l.unitPrice.toFixed(), quantity: l.quantity }));
+  return rail.createCheckout({ id: order.id, tenantId: order.tenantId, total: order.total.toFixed(), currency: order.currency, lines }, shop, `${returnBase}/orders/${token}`);
+}
+
+export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string, returnBase?: string) {
   const requestHash = sha256Hex(JSON.stringify(input));
   const token = orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash);
   const replay = async (seen: { id: string; requestHash: string; tokenHash: string }) => {
@@ -138,7 +157,9 @@ export async function checkout(ctx: MoneyContext, tenantId: string, input: Check
     // Made before a MONEY_SECRET rotation, the stored link comes from an earlier secret.
     const stored = storedOrderToken(secretsOf(ctx.config), tenantId, idempotencyKey, requestHash, seen.tokenHash);
     if (!stored) throw new ApiError(409, "IDEMPOTENCY_KEY_REUSED", "This checkout was made under a retired key; start a new checkout.");
-    return { token: stored, order: buyerView(ctx, await loadOrder(ctx.sql, tenantId, { id: seen.id })), replayed: true };
+    const row = await loadOrder(ctx.sql, tenantId, { id: seen.id });
+    const redirectUrl = await hostedPayment(ctx, facts, row, stored, returnBase);
+    return { token: stored, order: buyerView(ctx, row), replayed: true, redirectUrl };
   };
   const facts = await checkoutFacts(ctx, tenantId, input.items.map((i) => i.itemId), idempotencyKey);
   if (facts.seen) return replay(facts.seen);
@@ -160,5 +181,7 @@ export async function checkout(ctx: MoneyContext, tenantId: string, input: Check
   }
   await afterCommit(ctx, "schedule expiry", () => ctx.scheduler.expire(order, order.expiresAt));
   await ctx.publish({ id: order.id, tenantId, total: order.total, currency: order.currency }, "created");
-  return { token, order: buyerView(ctx, newOrderRow(order, createdAt)), replayed: false };
+  const row = newOrderRow(order, createdAt);
+  const redirectUrl = await hostedPayment(ctx, facts, row, token, returnBase);
+  return { token, order: buyerView(ctx, redirectUrl ? await loadOrder(ctx.sql, tenantId, { id: order.id }) : row), replayed: false, redirectUrl };
 }

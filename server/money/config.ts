@@ -22,6 +22,8 @@ export interface MoneyConfig {
   reconcileEveryMs: number;
   /** Handed to buyers' wallets to add the chain when they do not know it; absent: they add it themselves. */
   chainPublicRpcUrl?: string | null;
+  /** Card payments (ADR 024): the Stripe API origin, a call's timeout, and where webhooks are to be sent. */
+  stripe?: { apiBase: string; timeoutMs: number; webhookBaseUrl: string; production: boolean };
 }
 
 export function moneyConfigFromEnv(env: Env): MoneyConfig {
@@ -40,5 +42,6 @@ export function moneyConfigFromEnv(env: Env): MoneyConfig {
     payoutGraceMs: env.RECONCILE_PAYOUT_GRACE_MS,
     reconcileEveryMs: env.RECONCILE_EVERY_MS,
     chainPublicRpcUrl: env.CHAIN_PUBLIC_RPC_URL ?? null,
+    stripe: { apiBase: env.STRIPE_API_BASE, timeoutMs: env.STRIPE_TIMEOUT_MS, webhookBaseUrl: `https://${env.PLATFORM_DOMAIN}`, production: env.NODE_ENV === "production" },
   };
 }

@@ -6,6 +6,7 @@ import type { Logger } from "#server/observability/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { RailRegistry } from "./rails/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
+import type { SecretBox } from "#server/secrets/index.ts";
 
 export type OrderEventKind = "created" | "paid" | "shipped" | "code_reissued" | "delivered" | "disputed" | "released" | "refunded" | "expired";
 export type PayoutKind = "release" | "refund";
@@ -43,6 +44,8 @@ export interface MoneyContext {
    */
   publish(order: PublishedOrder, kind: OrderEventKind, occurrence?: string): Promise<void>;
   now(): Date;
+  /** The secret box (provider keys, ADR 024); absent in tests that need none. */
+  box?: () => SecretBox;
 }
 
 /** After-commit work must not turn a committed mutation into an error: failures are logged, sweeps catch up. */

@@ -9,6 +9,7 @@ export {
 export { PROTECTION_LABELS } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
 export { TRANSITIONS } from "./state-machine.ts";
+export { stripeDisclosure } from "./rails/index.ts";
 export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
 export { armFailpoints } from "#server/jobs/index.ts";
 export { post as postLedger, accountKey, type PostingInput } from "./ledger.ts";
@@ -18,3 +19,4 @@ export { sha256Hex } from "./secrets.ts";
 export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
 export { CHAIN_OFF_MESSAGE } from "./chain-ops.ts";
+export { connectIntegrationSchema, type ConnectIntegrationInput, type IntegrationView } from "./stripe/integrations.ts";

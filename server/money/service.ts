@@ -26,6 +26,11 @@ import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
 import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
+import type { SecretBox } from "#server/secrets/index.ts";
+import { DEFAULT_STRIPE } from "./stripe/client.ts";
+import { activeStripe, connectIntegration, disconnectIntegration, listIntegrations, type ConnectIntegrationInput } from "./stripe/integrations.ts";
+import { handleStripeWebhook } from "./stripe/webhook.ts";
+import { requestCardRefund } from "./stripe/refund.ts";
 import { chainTick, payoutOptions, refundFlaggedFunding } from "./chain-events.ts";
 import { registerMoneyMetrics } from "./chain-metrics.ts";
 import { chainStatus, clearChainHalt, failedChainPayouts, flaggedChainEvents } from "./chain-ops.ts";
@@ -43,6 +48,8 @@ export interface MoneyDeps {
   /** Called after the global kill switch flips, so workers stop (or resume) claiming money jobs. */
   onGlobalKillSwitch?(engaged: boolean): Promise<void>;
   rails?: RailRegistry;
+  /** Opens provider keys (Stripe, ADR 024); without it the card rail is off. */
+  box?: () => SecretBox;
   /** The chain of the on-chain rails (connectChain at start-up); absent or null: those rails are off. */
   chain?: ChainRuntime | null;
   now?: () => Date;
@@ -60,7 +67,11 @@ export class MoneyService {
     const ctx: MoneyContext = {
       prisma: deps.prisma, redis: deps.redis, prefix: deps.prefix, config: deps.config, logger: deps.logger, scheduler: deps.scheduler,
       sql: deps.sql,
-      rails: deps.rails ?? defaultRails(deps.sql, { sandbox: deps.config.sandbox, chain: deps.chain, payout: payoutOptions(deps.prisma) }),
+      rails: deps.rails ?? defaultRails(deps.sql, {
+        sandbox: deps.config.sandbox, chain: deps.chain, payout: payoutOptions(deps.prisma),
+        stripe: deps.box ? { prisma: deps.prisma, box: deps.box, stripe: deps.config.stripe ?? DEFAULT_STRIPE } : null,
+      }),
+      box: deps.box,
       chain: deps.chain ?? null,
       now: deps.now ?? (() => new Date()),
       publish: async (o, kind, occurrence) => {
@@ -138,13 +149,16 @@ export class MoneyService {
       },
     });
     if (!policy) return null;
-    const eligible = eligibleRails(policy, this.ctx.rails.configured({ currency: policy.tenant.currency, payoutAddress: policy.payoutAddress }), cart);
+    const stripe = await activeStripe(this.deps.prisma, tenantId);
+    const eligible = eligibleRails(policy, this.ctx.rails.configured({ currency: policy.tenant.currency, payoutAddress: policy.payoutAddress, stripe }), cart);
     return {
       ...eligible,
       defaultRail: eligible.rails.includes(policy.defaultRail) ? policy.defaultRail : (eligible.rails[0] ?? null),
       strictDisclosure: policy.buyerDisclosureMode === "strict",
       escrowThreshold: policy.escrowRequiredAboveAmount?.toFixed() ?? null,
       escrowCategories: policy.escrowRequiredForCategories,
+      // The card rail's disclosure names the merchant's own Stripe account (PAY-3, ADR 024).
+      card: stripe ? { businessName: stripe.businessName, testMode: stripe.testMode } : null,
     };
   }
 
@@ -162,8 +176,52 @@ export class MoneyService {
     return allowedRails.filter((r) => !configured.includes(r));
   }
 
-  checkout(tenantId: string, input: CheckoutInput, idempotencyKey: string) {
-    return checkout(this.ctx, tenantId, input, idempotencyKey);
+  /** `returnBase`: the shop's origin the buyer checked out on; a card payment returns there (ADR 024). */
+  checkout(tenantId: string, input: CheckoutInput, idempotencyKey: string, returnBase?: string) {
+    return checkout(this.ctx, tenantId, input, idempotencyKey, returnBase);
+  }
+
+  // Card payments through the merchant's own Stripe account (ADR 024) ----------------------------------------------
+  private get stripeDeps() {
+    const box = this.deps.box;
+    if (!box) throw new ApiError(503, "SECRETS_NOT_CONFIGURED", "Card payments need SECRET_BOX_KEY on this deployment.");
+    return { prisma: this.deps.prisma, box, stripe: this.deps.config.stripe ?? DEFAULT_STRIPE };
+  }
+
+  /** The shop's active Stripe account as ShopRails carries it; null when none is connected and working. */
+  activeStripe(tenantId: string) {
+    return activeStripe(this.deps.prisma, tenantId);
+  }
+
+  listIntegrations(tenantId: string) {
+    return listIntegrations(this.stripeDeps, tenantId);
+  }
+
+  /** 400 STRIPE_KEY_REFUSED (nothing stored), 400 STRIPE_TEST_MODE (production, unconfirmed), 502/503 Stripe unreachable. */
+  connectIntegration(actor: AuditActor, tenantId: string, input: ConnectIntegrationInput) {
+    return connectIntegration(this.stripeDeps, actor, tenantId, input);
+  }
+
+  disconnectIntegration(actor: AuditActor, tenantId: string, integrationId: string) {
+    return disconnectIntegration(this.stripeDeps, actor, tenantId, integrationId);
+  }
+
+  /** POST /api/payments/stripe/webhook/:integrationId, raw body. 400 WEBHOOK_REFUSED, 409 WEBHOOK_TOO_EARLY. */
+  stripeWebhook(integrationId: string, signature: string | undefined, raw: Buffer) {
+    return handleStripeWebhook(this.ctx, integrationId, signature, raw);
+  }
+
+  /** Asks Stripe to refund; the order changes when the webhook confirms. 409, 502/503 STRIPE_UNAVAILABLE (safe to retry). */
+  async requestCardRefund(actor: AuditActor, tenantId: string, orderId: string) {
+    const refund = await requestCardRefund(this.ctx, actor, tenantId, orderId);
+    return { refund, order: await this.merchantOrder(tenantId, orderId) };
+  }
+
+  /** Operators: card payments and webhook events flagged for a look (amount mismatch, paid too late, partial refund). */
+  async flaggedCardEvents(limit = 50) {
+    return this.ctx.sql.query<{ id: string; tenantId: string; tenantSlug: string; orderId: string | null; type: string; detail: string | null; receivedAt: Date }>(
+      `SELECT e.id::text, e.tenant_id::text AS "tenantId", t.slug AS "tenantSlug", e.order_id::text AS "orderId", e.type, e.detail, e.received_at AS "receivedAt"
+       FROM payment_webhook_events e JOIN tenants t ON t.id = e.tenant_id WHERE e.outcome = 'flagged' ORDER BY e.received_at DESC LIMIT $1`, [limit], "card_flagged");
   }
 
   private byToken(tenantId: string, token: string) {

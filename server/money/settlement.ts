@@ -37,7 +37,8 @@ function fundingEntries(order: FundableOrder, holds: boolean) {
   return postingEntries({
     tenantId: order.tenantId, currency: order.currency,
     entries: [
-      { account: { kind: "external", scope: order.rail }, amount: negate(total) },
+      // Card money comes from the merchant's own Stripe account: `external:stripe` (ADR 024); other rails by name.
+      { account: { kind: "external", scope: order.rail === "external_provider" ? "stripe" : order.rail }, amount: negate(total) },
       { account: clearing, amount: total },
       { account: clearing, amount: negate(total) },
       ...onward,

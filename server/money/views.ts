@@ -5,6 +5,7 @@ import type { SqlRunner } from "#server/db/index.ts";
 import type { MoneyContext } from "./context.ts";
 import { secretsOf, storedDeliveryCode } from "./secrets.ts";
 import { decimal } from "./amounts.ts";
+import { stripeDisclosure } from "./rails/index.ts";
 
 export const orderSelect = {
   id: true, tenantId: true, status: true, rail: true, currency: true, subtotal: true, total: true, feeBps: true, feeAmount: true,
@@ -25,7 +26,11 @@ export interface ChainExtras {
   /** The newest block the indexer saw (for confirmation counts). */
   chainHead: string | null;
 }
-export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }> & ChainExtras;
+/** A card order's Stripe Checkout Session (ADR 024): where the buyer pays, and to whom. */
+export interface StripeExtras {
+  stripe: { url: string; status: string; flagReason: string | null; refundRequestedAt: string | null; businessName: string; testMode: boolean } | null;
+}
+export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }> & ChainExtras & StripeExtras;
 
 // The order with everything its views show, as one statement (through Prisma the nested select costs ~2 ms of CPU
 // per read, most of a buyer's request; ADR 010). Amounts come back as text: no float ever touches them.
@@ -42,6 +47,10 @@ const ORDER_JSON = `json_build_object(
   'chainPayout', (SELECT json_build_object('kind', p.kind, 'status', p.status, 'txHash', p.tx_hash, 'lastError', p.last_error)
     FROM chain_payouts p WHERE o.chain_ref IS NOT NULL AND p.chain_ref = o.chain_ref),
   'chainHead', CASE WHEN o.chain_ref IS NULL THEN NULL ELSE (SELECT max(c.head_block)::text FROM chain_checkpoints c) END,
+  'stripe', CASE WHEN o.rail <> 'external_provider' THEN NULL ELSE (SELECT json_build_object('url', s.url, 'status', s.status, 'flagReason', s.flag_reason,
+      'refundRequestedAt', s.refund_requested_at, 'businessName', coalesce(i.business_name, i.account_id), 'testMode', NOT i.livemode)
+    FROM stripe_checkouts s JOIN tenant_integrations i ON i.tenant_id = s.tenant_id AND i.id = s.integration_id
+    WHERE s.tenant_id = o.tenant_id AND s.order_id = o.id) END,
   'lines', coalesce((SELECT json_agg(json_build_object('itemId', l.item_id, 'title', l.title, 'category', l.category, 'kind', l.kind,
       'unitPrice', l.unit_price::text, 'quantity', l.quantity, 'lineTotal', l.line_total::text))
     FROM order_lines l WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id), '[]'),
@@ -128,7 +137,7 @@ function common(row: OrderRow) {
     id: row.id,
     status: row.status,
     rail: row.rail,
-    protection: PROTECTION_LABELS[row.rail],
+    protection: row.rail === "external_provider" && row.stripe ? stripeDisclosure(row.stripe.businessName) : PROTECTION_LABELS[row.rail],
     currency: row.currency,
     subtotal: row.subtotal.toFixed(),
     total: row.total.toFixed(),
@@ -168,6 +177,8 @@ export function buyerView(ctx: MoneyContext, row: OrderRow) {
     payment: chainPayment(ctx, row),
     paymentInstructions: row.status === "pending_payment" && rail ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency, chainRef: row.chainRef }) : null,
     sandboxPay: row.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
+    // Card orders: Stripe's hosted page while unpaid, and the test-mode badge buyers must see (ADR 024).
+    card: row.stripe ? { payUrl: row.status === "pending_payment" ? row.stripe.url : null, businessName: row.stripe.businessName, testMode: row.stripe.testMode } : null,
     canDispute: row.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(row.status),
     // `usable` false: locked after too many wrong entries, or expired; the buyer can have a new one made (reissue).
     deliveryCode: shown && code ? { code: shown, expiresAt: code.expiresAt, usable: code.attempts < code.maxAttempts && code.expiresAt > ctx.now() } : null,
@@ -187,6 +198,7 @@ export function merchantView(row: OrderRow) {
     acknowledgedNoEscrow: row.acknowledgedNoEscrow,
     paidAt: row.paidAt, shippedAt: row.shippedAt, deliveredAt: row.deliveredAt, releaseAfter: row.releaseAfter, closedAt: row.closedAt,
     evidenceNote: row.intent?.evidenceNote ?? null,
+    card: row.stripe ? { status: row.stripe.status, flagReason: row.stripe.flagReason, refundRequestedAt: row.stripe.refundRequestedAt, testMode: row.stripe.testMode } : null,
     escrow: row.escrow ? { ...common(row).escrow!, releasedAmount: dec(row.escrow.releasedAmount), refundedAmount: dec(row.escrow.refundedAmount), feeAmount: dec(row.escrow.feeAmount) } : null,
     // Whether a code is waiting for the merchant to type in; the code itself is never here.
     deliveryCodePending: Boolean(row.deliveryCode && !row.deliveryCode.consumedAt),

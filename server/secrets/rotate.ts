@@ -18,6 +18,8 @@ export const SECRET_COLUMNS = [
   { table: "tenant_bots", column: "encrypted_webhook_secret", aad: (id: string) => `tenant_bots.webhook_secret:${id}` },
   { table: "tenant_bots", column: "encrypted_claim_token", aad: (id: string) => `tenant_bots.claim_token:${id}` },
   { table: "tenant_integrations", column: "encrypted_config", aad: (id: string) => `tenant_integrations.config:${id}` },
+  { table: "tenant_integrations", column: "encrypted_secret_key", aad: (id: string) => `tenant_integrations.secret_key:${id}` },
+  { table: "tenant_integrations", column: "encrypted_webhook_secret", aad: (id: string) => `tenant_integrations.webhook_secret:${id}` },
 ] as const;
 
 export async function rotateSecrets(prisma: PrismaClient, box: SecretBox): Promise<RotationReport> {

@@ -32,7 +32,10 @@ export function RailChoice({ quote, meta }: { quote: CheckoutQuote; meta: Meta }
                 className="mt-1 size-4 shrink-0 accent-gray-900"
               />
               <span className="min-w-0">
-                <span id={`${id}-name`} className="block font-semibold text-gray-900">{r.name}</span>
+                <span id={`${id}-name`} className="block font-semibold text-gray-900">
+                  {r.name}
+                  {r.testMode ? <span data-testid="test-mode-badge" className="ml-2 rounded bg-amber-200 px-1.5 py-0.5 text-xs font-bold uppercase text-amber-950">Test mode — no real charge</span> : null}
+                </span>
                 <span id={`${id}-text`} className="block text-sm text-gray-700">
                   <span className={`mt-1 inline-flex items-center gap-1.5 font-semibold ${r.rail === "escrow" ? "text-emerald-800" : "text-gray-900"}`}>
                     {r.rail === "escrow" ? <ShieldIcon className="size-4" /> : null}

@@ -11,9 +11,12 @@ import { ApiError } from "#server/http/index.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import { SandboxLedger, sandboxDirectRail, sandboxEscrowRail } from "./sandbox.ts";
 import { chainRail } from "./chain.ts";
+import { stripeRail } from "./stripe.ts";
+import type { SessionDeps } from "../stripe/session.ts";
 import type { RailAdapter, ShopRails } from "./types.ts";
 
-export type { RailAdapter, RailOrder, ExternalTransfer, PaymentInstructions, ShopRails, ChainTerms } from "./types.ts";
+export type { RailAdapter, RailOrder, ExternalTransfer, PaymentInstructions, ShopRails, ChainTerms, CheckoutLine } from "./types.ts";
+export { stripeDisclosure } from "./stripe.ts";
 export { SandboxLedger } from "./sandbox.ts";
 
 const manualInvoiceRail: RailAdapter = {
@@ -49,8 +52,8 @@ export class RailRegistry {
   }
 }
 
-export function defaultRails(sql: SqlRunner, options: { sandbox: boolean; chain?: ChainRuntime | null; payout?: Parameters<typeof chainRail>[3] }) {
+export function defaultRails(sql: SqlRunner, options: { sandbox: boolean; chain?: ChainRuntime | null; payout?: Parameters<typeof chainRail>[3]; stripe?: SessionDeps | null }) {
   const sandbox = new SandboxLedger(sql);
   const chain = options.chain ? [chainRail("escrow", options.chain, sql, options.payout), chainRail("direct", options.chain, sql, options.payout)] : [];
-  return new RailRegistry([...chain, sandboxEscrowRail(sandbox, options.sandbox), sandboxDirectRail(sandbox, options.sandbox), manualInvoiceRail]);
+  return new RailRegistry([...chain, sandboxEscrowRail(sandbox, options.sandbox), sandboxDirectRail(sandbox, options.sandbox), manualInvoiceRail, ...(options.stripe ? [stripeRail(options.stripe)] : [])]);
 }

@@ -22,6 +22,14 @@ export interface RailOrder {
 export interface ShopRails {
   currency: string;
   payoutAddress: string | null;
+  /** The shop's active Stripe integration (ADR 024); null or absent: the `external_provider` rail is not offered. */
+  stripe?: { integrationId: string; businessName: string; testMode: boolean } | null;
+}
+
+export interface CheckoutLine {
+  title: string;
+  unitPrice: string;
+  quantity: number;
 }
 
 export interface ExternalTransfer {
@@ -31,8 +39,11 @@ export interface ExternalTransfer {
 }
 
 export interface PaymentInstructions {
-  kind: "sandbox" | "invoice" | "wallet" | "none";
+  kind: "sandbox" | "invoice" | "wallet" | "card" | "none";
   text: string;
+  /** Card payments: the provider's hosted payment page, and whether the shop's account is in test mode. */
+  redirectUrl?: string | null;
+  testMode?: boolean;
 }
 
 export type ChainTerms = { ref: string; amount: bigint; merchant: string } | { refused: string };
@@ -46,6 +57,10 @@ export interface RailAdapter {
   /** Configured and usable now for this shop (e.g. the sandbox needs PAYMENTS_SANDBOX=true). */
   available(shop?: ShopRails): boolean;
   instructions(order: RailOrder): PaymentInstructions;
+  /** Why this rail cannot take this exact total (e.g. a currency's minor unit), checked before the order is made. */
+  refuses?(order: { total: string; currency: string }, shop: ShopRails): string | null;
+  /** Hosted-payment rails: the page the buyer is sent to for this new (or replayed) order; made once per order. */
+  createCheckout?(order: RailOrder & { lines: CheckoutLine[] }, shop: ShopRails, returnUrl: string): Promise<string>;
   /** On-chain rails: the reference, exact amount and merchant address the contract must see for this order. */
   chainTerms?(order: { total: string; currency: string }, shop: ShopRails): ChainTerms;
   /** Moves the buyer's money in; only rails the platform can drive itself (the sandbox) implement it. */
