@@ -41,8 +41,9 @@ beforeAll(async () => {
     RATE_LIMIT_STOREFRONT_PER_MIN: "10000000", RATE_LIMIT_CHECKOUT_PER_MIN: "10000000", RATE_LIMIT_AUTH_PER_15MIN: "10000000",
     RATE_LIMIT_AUTH_IP_FAILURES_PER_15MIN: "10000000", RATE_LIMIT_AUTH_IP_ATTEMPTS_PER_15MIN: "10000000", RATE_LIMIT_SIGNUP_PER_HOUR: "10000000",
     RATE_LIMIT_DELIVERY_CODE_PER_15MIN: "10000000", AUTH_BACKOFF_MAX_MS: "0",
-    // Well-formed sign-ins would each cost a scrypt hash: a short hash queue turns most of them into a quick 429.
-    AUTH_HASH_QUEUE: "2",
+    // A well-formed sign-up, sign-in or password change costs a scrypt hash (~100 ms of a core): one at a time and
+    // none waiting turns most of them into a quick 429, so hashing cannot take the machine the fuzzer runs on.
+    AUTH_HASH_CONCURRENCY: "1", AUTH_HASH_QUEUE: "0",
   });
   shop = await createShop(db, { items: [{ title: "Lamp", price: "40.00", stock: null }, { title: "E-book", price: "9.99", stock: null, kind: "digital" }] });
   shopHost = `${shop.slug}.localhost`;
@@ -63,6 +64,12 @@ afterAll(async () => {
   await app?.stop();
 });
 
+/**
+ * Cases per route by default. Issue 20 asks for 10,000 per route: FUZZ_RUNS=5. On the shared 2-core machine this was
+ * measured at ~130 requests/s (load average 14), so the default keeps this file near two minutes.
+ */
+const BODIES = 2_000;
+
 interface Route {
   name: string;
   runs: number;
@@ -81,46 +88,46 @@ const token43 = fc.oneof(fc.constant(""), fc.stringMatching(/^[A-Za-z0-9_-]{43}$
 
 const routes = (): Route[] => [
   {
-    name: "POST /api/storefront/checkout", runs: 10_000, envelope: true, allowed: [201, 400, 404, 409, 413, 415, 422],
+    name: "POST /api/storefront/checkout", runs: BODIES, envelope: true, allowed: [201, 400, 404, 409, 413, 415, 422],
     cases: (n, salt) => cases(fc.tuple(encoded(checkoutBody([shop.item("Lamp"), shop.item("E-book")])), idempotencyKey), n, salt)
       .map(([e, key]) => jsonSend(shopHost, "/api/storefront/checkout", { "idempotency-key": key })(e)),
   },
   {
-    name: "POST /api/auth/signup", runs: 10_000, envelope: true, allowed: [201, 400, 409, 413, 415, 429],
+    name: "POST /api/auth/signup", runs: BODIES, envelope: true, allowed: [201, 400, 409, 413, 415, 429],
     cases: (n, salt) => cases(encoded(signUpBody), n, salt).map(jsonSend("localhost", "/api/auth/signup")),
   },
   {
-    name: "POST /api/auth/login", runs: 10_000, envelope: true, allowed: [400, 401, 413, 415, 429],
+    name: "POST /api/auth/login", runs: BODIES, envelope: true, allowed: [400, 401, 413, 415, 429],
     cases: (n, salt) => cases(encoded(signInBody), n, salt).map(jsonSend("localhost", "/api/auth/login")),
   },
   {
-    name: "POST /api/auth/password", runs: 10_000, envelope: true, allowed: [400, 401, 403, 413, 415, 429],
+    name: "POST /api/auth/password", runs: BODIES, envelope: true, allowed: [400, 401, 403, 413, 415, 429],
     cases: (n, salt) => cases(encoded(passwordChangeBody), n, salt).map(jsonSend("localhost", "/api/auth/password", { authorization: `Bearer ${bearer}` })),
   },
   {
-    name: "POST /api/tenants/:id/uploads", runs: 10_000, envelope: true, allowed: [201, 400, 413, 415, 422, 431],
+    name: "POST /api/tenants/:id/uploads", runs: BODIES, envelope: true, allowed: [201, 400, 413, 415, 422, 431],
     cases: (n, salt) => cases(uploadCase, n, salt).map((u) => ({
       method: "POST", path: `/api/tenants/${shop.tenantId}/uploads?purpose=${u.purpose}`, body: u.data,
       headers: { host: "localhost", authorization: `Bearer ${bearer}`, ...(u.contentType === null ? {} : { "content-type": u.contentType }) },
     })),
   },
   {
-    name: "POST /api/storefront/orders/:token/dispute", runs: 10_000, envelope: true, allowed: [201, 400, 404, 409, 413, 415],
+    name: "POST /api/storefront/orders/:token/dispute", runs: BODIES, envelope: true, allowed: [201, 400, 404, 409, 413, 415],
     cases: (n, salt) => cases(fc.tuple(encoded(disputeBody), fc.oneof({ weight: 3, arbitrary: fc.constant(orderToken) }, { weight: 1, arbitrary: token43 })), n, salt)
       .map(([e, t]) => jsonSend(shopHost, `/api/storefront/orders/${t}/dispute`)(e)),
   },
   {
-    name: "POST /api/storefront/telegram/session", runs: 10_000, envelope: true, allowed: [400, 401, 403, 404, 413, 415],
+    name: "POST /api/storefront/telegram/session", runs: BODIES, envelope: true, allowed: [400, 401, 403, 404, 413, 415],
     cases: (n, salt) => cases(encoded(miniAppBody), n, salt).map(jsonSend(shopHost, "/api/storefront/telegram/session")),
   },
   {
-    name: "POST /api/telegram/webhook/:botId", runs: 10_000, envelope: true, allowed: [400, 401, 404, 413],
+    name: "POST /api/telegram/webhook/:botId", runs: BODIES, envelope: true, allowed: [400, 401, 404, 413],
     cases: (n, salt) => cases(fc.tuple(encoded(miniAppBody), fc.oneof(fc.uuid(), hostileString.map((s) => uriPart(s.slice(0, 60)))), fc.option(hostileString.map((s) => s.slice(0, 100)))), n, salt)
       .map(([e, bot, secret]) => jsonSend("localhost", `/api/telegram/webhook/${bot}`, secret === null ? {} : { "x-telegram-bot-api-secret-token": secret })(e)),
   },
   {
     // Remix renders the page for each answer (a form error is the page again): fewer cases, same checks.
-    name: "POST /checkout (storefront page form)", runs: 2_000, envelope: false, allowed: [200, 204, 302, 303, 400, 403, 404, 409, 413, 415, 422],
+    name: "POST /checkout (storefront page form)", runs: BODIES / 5, envelope: false, allowed: [200, 204, 302, 303, 400, 403, 404, 409, 413, 415, 422],
     cases: (n, salt) => cases(fc.tuple(checkoutBody([shop.item("Lamp")]), idempotencyKey, fc.boolean()), n, salt).map(([b, key, multipart]) => {
       const fields: Array<[string, string]> = [["idempotencyKey", key]];
       const text = (v: unknown) => (typeof v === "string" ? v : (JSON.stringify(v) ?? "undefined"));

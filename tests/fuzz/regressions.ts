@@ -31,3 +31,6 @@ export const BODY_REGRESSIONS: Array<{ route: string; send(ctx: { shopHost: stri
     send: ({ shopHost }) => ({ method: "POST", path: "/checkout", headers: { host: shopHost, origin: `http://${shopHost}`, "content-type": "multipart/form-data; boundary=fz" }, body: '--fz\r\nContent-Disposition: form-data; name="email"\r\n\r\nx' }),
   },
 ];
+
+/** Money operation sequences (tests/fuzz-money.test.ts), replayed before the generated ones. */
+export const MONEY_REGRESSIONS: Array<import("./money-sequences.ts").Sequence> = [];
