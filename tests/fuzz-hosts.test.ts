@@ -25,7 +25,7 @@ beforeAll(async () => {
   app = await startApp({
     DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost", LOG_LEVEL: "warn",
     RATE_LIMIT_STOREFRONT_PER_MIN: "1000000", TENANT_CACHE_MAX_ENTRIES: "500",
-  });
+  }, 90_000); // the fuzz files start together with others on a busy machine
 });
 afterAll(async () => {
   await app?.stop();
