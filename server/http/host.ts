@@ -10,7 +10,9 @@ export function normalizeHost(raw: string | undefined | null): string | null {
   if (host.startsWith("[")) return null; // IPv6 literal: never a tenant host
   if (!hasValidPort(host)) return null;
   host = host.replace(/:\d*$/, "").replace(/\.$/, "");
-  if (!host || host.length > 253) return null;
+  // domainToASCII parses a URL authority: it would cut "shop.example/x", "shop.example#x" or "shop.example:80a" down to
+  // "shop.example" and decode "%6c". None of those characters belongs in a host name, so they refuse it here.
+  if (!host || host.length > 253 || /[\s/?#\\%@:]/.test(host)) return null;
   const ascii = domainToASCII(host);
   if (!ascii || !/^[a-z0-9.-]+$/.test(ascii) || ascii.includes("..")) return null;
   return ascii;

@@ -15,15 +15,25 @@ export function hasUnsafeText(text: string) {
   return UNSAFE.test(text);
 }
 
-/** The path ("" for the value itself) of the first string, or object key, the database cannot store; else null. */
-export function findUnsafeText(value: unknown, path = ""): string | null {
-  if (typeof value === "string") return hasUnsafeText(value) ? path : null;
-  if (typeof value !== "object" || value === null) return null;
-  for (const [key, inner] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (hasUnsafeText(key)) return at;
-    const found = findUnsafeText(inner, at);
-    if (found !== null) return found;
+/**
+ * The path ("" for the value itself) of the first string, or object key, the database cannot store; else null.
+ * Walked with an explicit stack, not recursion: a JSON body of a few KB can nest deeper than the call stack allows.
+ */
+export function findUnsafeText(value: unknown): string | null {
+  const todo: Array<[unknown, string]> = [[value, ""]];
+  while (todo.length) {
+    const [v, path] = todo.pop()!;
+    if (typeof v === "string") {
+      if (hasUnsafeText(v)) return path;
+      continue;
+    }
+    if (typeof v !== "object" || v === null) continue;
+    // Pushed in reverse, so the first unsafe value in document order is the one reported.
+    for (const [key, inner] of Object.entries(v).reverse()) {
+      const at = path ? `${path}.${key}` : key;
+      if (hasUnsafeText(key)) return at;
+      todo.push([inner, at]);
+    }
   }
   return null;
 }
@@ -65,14 +75,14 @@ async function readBody(req: Request, maxBytes: number): Promise<Buffer | null> 
   return Buffer.concat(chunks);
 }
 
-/** The text fields of a form body (files are bytes and may hold anything). */
-async function formText(body: Buffer, contentType: string): Promise<string[]> {
+/** The text fields of a form body (files are bytes and may hold anything); null when a multipart body does not parse. */
+async function formText(body: Buffer, contentType: string): Promise<string[] | null> {
   const type = contentType.toLowerCase();
   if (type.startsWith("text/plain")) return [body.toString("utf8")];
   const form = type.startsWith("multipart/")
     ? await new Response(new Uint8Array(body), { headers: { "content-type": contentType } }).formData().catch(() => null)
     : new URLSearchParams(body.toString("utf8"));
-  if (!form) return []; // malformed multipart: Remix refuses it the same way
+  if (!form) return null;
   return [...form].flatMap(([name, value]) => (typeof value === "string" ? [name, value] : [name]));
 }
 
@@ -88,7 +98,10 @@ export function formBodyCheck(maxBytes = MAX_FORM_BODY_BYTES) {
       if (Number(req.get("content-length") ?? 0) > maxBytes) return sendError(res, new ApiError(413, "PAYLOAD_TOO_LARGE", "The body is too large."));
       const body = await readBody(req, maxBytes);
       if (!body) return sendError(res, new ApiError(413, "PAYLOAD_TOO_LARGE", "The body is too large."));
-      if ((await formText(body, contentType)).some(hasUnsafeText)) return sendError(res, unsafeTextError("form", ""));
+      const fields = await formText(body, contentType);
+      // A multipart body that does not parse would make the Remix action's request.formData() throw: a 500.
+      if (!fields) return sendError(res, new ApiError(400, "VALIDATION_ERROR", "The form body is malformed."));
+      if (fields.some(hasUnsafeText)) return sendError(res, unsafeTextError("form", ""));
       res.locals.formBody = body;
       next();
     } catch (err) {
