@@ -5,6 +5,7 @@ import type { SqlRunner } from "#server/db/index.ts";
 import type { MoneyContext } from "./context.ts";
 import { secretsOf, storedDeliveryCode } from "./secrets.ts";
 import { decimal } from "./amounts.ts";
+import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 export const orderSelect = {
   id: true, tenantId: true, status: true, rail: true, currency: true, subtotal: true, total: true, feeBps: true, feeAmount: true,
@@ -24,6 +25,8 @@ export interface ChainExtras {
   chainPayout: { kind: string; status: string; txHash: string | null; lastError: string | null } | null;
   /** The newest block the indexer saw (for confirmation counts). */
   chainHead: string | null;
+  /** A manual-invoice order awaiting payment: the shop's bank details now (ADR 025); null otherwise. */
+  invoiceInstructions?: InvoiceInstructions | null;
 }
 export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }> & ChainExtras;
 
@@ -41,6 +44,8 @@ const ORDER_JSON = `json_build_object(
     FROM chain_events e WHERE e.chain_ref = o.chain_ref), '[]') END,
   'chainPayout', (SELECT json_build_object('kind', p.kind, 'status', p.status, 'txHash', p.tx_hash, 'lastError', p.last_error)
     FROM chain_payouts p WHERE o.chain_ref IS NOT NULL AND p.chain_ref = o.chain_ref),
+  'invoiceInstructions', CASE WHEN o.rail = 'manual_invoice' AND o.status = 'pending_payment' THEN
+    (SELECT p.invoice_instructions FROM tenant_payment_policies p WHERE p.tenant_id = o.tenant_id) END,
   'chainHead', CASE WHEN o.chain_ref IS NULL THEN NULL ELSE (SELECT max(c.head_block)::text FROM chain_checkpoints c) END,
   'lines', coalesce((SELECT json_agg(json_build_object('itemId', l.item_id, 'title', l.title, 'category', l.category, 'kind', l.kind,
       'unitPrice', l.unit_price::text, 'quantity', l.quantity, 'lineTotal', l.line_total::text))
@@ -166,7 +171,10 @@ export function buyerView(ctx: MoneyContext, row: OrderRow) {
   return {
     ...common(row),
     payment: chainPayment(ctx, row),
-    paymentInstructions: row.status === "pending_payment" && rail ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency, chainRef: row.chainRef }) : null,
+    paymentInstructions: row.status === "pending_payment" && rail
+      ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency, chainRef: row.chainRef },
+        { currency: row.currency, payoutAddress: row.chainMerchant, invoiceInstructions: row.invoiceInstructions ?? null })
+      : null,
     sandboxPay: row.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
     canDispute: row.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(row.status),
     // `usable` false: locked after too many wrong entries, or expired; the buyer can have a new one made (reissue).

@@ -8,6 +8,7 @@
  * never inside it.
  */
 import type { PaymentRail } from "@prisma/client";
+import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 export interface RailOrder {
   id: string;
@@ -22,6 +23,8 @@ export interface RailOrder {
 export interface ShopRails {
   currency: string;
   payoutAddress: string | null;
+  /** The bank details manual-invoice buyers pay into; the manual_invoice rail is offered only with them (ADR 025). */
+  invoiceInstructions?: InvoiceInstructions | null;
 }
 
 export interface ExternalTransfer {
@@ -33,6 +36,8 @@ export interface ExternalTransfer {
 export interface PaymentInstructions {
   kind: "sandbox" | "invoice" | "wallet" | "none";
   text: string;
+  /** Manual invoice: where to pay and the reference to quote (the shop's instructions, ADR 025). */
+  invoice?: { accountHolder: string; accountNumber: string; bankName: string; reference: string; amount: string; currency: string; note: string };
 }
 
 export type ChainTerms = { ref: string; amount: bigint; merchant: string } | { refused: string };
@@ -45,7 +50,7 @@ export interface RailAdapter {
   readonly onChain?: boolean;
   /** Configured and usable now for this shop (e.g. the sandbox needs PAYMENTS_SANDBOX=true). */
   available(shop?: ShopRails): boolean;
-  instructions(order: RailOrder): PaymentInstructions;
+  instructions(order: RailOrder, shop?: ShopRails): PaymentInstructions;
   /** On-chain rails: the reference, exact amount and merchant address the contract must see for this order. */
   chainTerms?(order: { total: string; currency: string }, shop: ShopRails): ChainTerms;
   /** Moves the buyer's money in; only rails the platform can drive itself (the sandbox) implement it. */
