@@ -103,7 +103,8 @@ export async function allStatements(ctx: MoneyContext, filter: { month?: string;
  * transaction as the status change (posting `fee-settle:<id>`), audited. Settling twice is a 409.
  */
 export async function settleStatement(ctx: MoneyContext, actor: AuditActor, statementId: string, note: string) {
-  const s = await ctx.prisma.feeStatement.findUnique({ where: { id: statementId }, select: { tenantId: true } });
+  // The operator names a statement of any shop: its shop is looked up first, then every query is floored by it.
+  const [s] = await ctx.sql.query<{ tenantId: string }>(`SELECT tenant_id AS "tenantId" FROM fee_statements WHERE id = $1::uuid`, [statementId], "fee_statement_tenant");
   if (!s) throw new ApiError(404, "FEE_STATEMENT_NOT_FOUND", "No such fee statement.");
   const tenantId = s.tenantId;
   await moneyTx(ctx.prisma, { tenantId, action: "fees.statement_settle", target: `fee_statement:${statementId}`, actor }, async (tx) => {
