@@ -103,6 +103,9 @@ describe("monthly statements", () => {
     const owner = await httpMember(db, app.port, shop.tenantId, "owner");
     expect((await owner.post(`/api/ops/fee-statements/${st!.id}/settle`, { note: "paid by transfer" })).status).toBe(403);
     expect((await operator.post(`/api/ops/fee-statements/${st!.id}/settle`, {})).status).toBe(400);
+    const page = await operator.get(`/ops/fees`);
+    expect([page.status, page.body.includes(shop.slug), page.body.includes("Mark settled")]).toEqual([200, true, true]);
+    expect((await owner.get(`/ops/fees`)).status).not.toBe(200);
     const listed = await operator.get(`/api/ops/fee-statements?month=2026-08`);
     expect(listed.json.data.items.map((s: { id: string }) => s.id)).toContain(st!.id);
     const settled = await operator.post(`/api/ops/fee-statements/${st!.id}/settle`, { note: "paid by transfer ref 99" });

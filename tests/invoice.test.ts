@@ -110,7 +110,7 @@ describe("the manual-invoice rail", () => {
     // The buyer's order (API and page) shows the details with the reference and copy buttons.
     expect((await buyer.get(`/api/storefront/orders/${token}`)).json.data.paymentInstructions.invoice.reference).toBe(ref);
     const html = (await buyer.get(`/orders/${token}`)).body;
-    for (const s of [BANK.accountHolder, BANK.accountNumber, BANK.bankName, ref, "Pay within 3 days.", 'aria-label="Copy reference"']) expect(html).toContain(s);
+    for (const s of [BANK.accountHolder, BANK.accountNumber, BANK.bankName, ref, "Pay within 3 days.", '>Copy<', "reference"]) expect(html).toContain(s);
   });
 
   it("refuses zero totals on every rail (ADR 012 free carts, ADR 025)", async () => {

@@ -28,8 +28,10 @@ export function InvoicePanel({ invoice }: { invoice: InvoiceDetails }) {
         {rows.map((r) => (
           <div key={r.label} className="flex flex-wrap items-center gap-x-3 gap-y-1 py-2">
             <dt className="w-32 shrink-0 text-sm text-gray-600">{r.label}</dt>
-            <dd className="min-w-0 flex-1 break-all font-mono text-sm font-semibold text-gray-900">{r.value}</dd>
-            {r.copy ? <CopyButton value={r.copy} label="Copy" ariaLabel={`Copy ${r.label.toLowerCase()}`} /> : null}
+            <dd className="flex min-w-0 flex-1 items-center justify-between gap-3">
+              <span className="min-w-0 break-all font-mono text-sm font-semibold text-gray-900">{r.value}</span>
+              {r.copy ? <CopyButton value={r.copy} what={r.label.toLowerCase()} /> : null}
+            </dd>
           </div>
         ))}
       </dl>

@@ -24,7 +24,8 @@ function legacyCopy(value: string) {
 }
 
 /** Copies `value` to the clipboard; the label confirms for two seconds. */
-export function CopyButton({ value, label = "Copy", ariaLabel }: { value: string; label?: string; ariaLabel?: string }) {
+/** `what` names the value for screen readers ("Copy reference") while the visible text stays short. */
+export function CopyButton({ value, label = "Copy", what }: { value: string; label?: string; what?: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;
@@ -35,7 +36,6 @@ export function CopyButton({ value, label = "Copy", ariaLabel }: { value: string
     <Button
       variant="secondary"
       size="sm"
-      aria-label={ariaLabel}
       onClick={() => {
         const fallback = () => setState(legacyCopy(value) ? "copied" : "failed");
         if (!navigator.clipboard) return fallback();
@@ -43,6 +43,7 @@ export function CopyButton({ value, label = "Copy", ariaLabel }: { value: string
       }}
     >
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Select and copy" : label}</span>
+      {what ? <span className="sr-only"> {what}</span> : null}
     </Button>
   );
 }
