@@ -76,7 +76,13 @@ const MATRIX: Row[] = [
   { method: "POST", path: "/orders/:orderId/ship", action: "orders.ship" },
   { method: "POST", path: "/orders/:orderId/delivery-code", action: "orders.ship", body: async () => ({ code: "123456" }) },
   { method: "POST", path: "/orders/:orderId/mark-paid", action: "orders.markPaid", body: async () => ({ evidenceNote: "Bank transfer seen" }) },
+  // Payment evidence (ADR 025): the shop's own order readers only, never operators; uploads as mark-paid.
+  { method: "POST", path: "/orders/:orderId/evidence", action: "orders.markPaid", body: async () => ({}) },
+  { method: "GET", path: "/orders/:orderId/evidence", action: "orders.read" },
+  { method: "GET", path: "/orders/:orderId/evidence/:evidenceId", action: "orders.read" },
   { method: "GET", path: "/platform-fee", action: "platformFee.read", operator: true },
+  { method: "GET", path: "/fee-statements", action: "platformFee.read", operator: true },
+  { method: "GET", path: "/fee-statements/:statementId", action: "platformFee.read", operator: true },
   { method: "PUT", path: "/platform-fee", action: "platformFee.set", operator: true, body: async () => ({ platformFeeBps: 250 }) },
   // Made-up bot and domain ids are 404s, empty bodies 400s, for those allowed.
   { method: "GET", path: "/bots", action: "bots.read", operator: true },
