@@ -65,7 +65,7 @@ describe("merchant dashboard on a phone", () => {
     const db = await openDatabase(e2e.dbUrl);
     try {
       tenantId = (await db.prisma.tenant.findUniqueOrThrow({ where: { slug: "acme" } })).id;
-      await db.prisma.tenantPaymentPolicy.update({ where: { tenantId }, data: { allowedRails: ["escrow", "direct", "manual_invoice"] } });
+      await db.prisma.tenantPaymentPolicy.update({ where: { tenantId }, data: { allowedRails: ["escrow", "direct", "manual_invoice"], invoiceInstructions: { accountHolder: "Acme Outdoor Ltd", accountNumber: "GB33 BUKB 2020 1555 5555 55", bankName: "Example Bank", referenceFormat: "Order {reference}", note: "" } } });
       itemId = (await db.prisma.catalogItem.findFirstOrThrow({ where: { tenantId, title: "Trailhead 40L Backpack" }, select: { id: true } })).id;
       const owner = await createUser(db.prisma, { email: "owner@acme-phone.test" });
       await db.prisma.tenantUserRole.create({ data: { tenantId, userId: owner.id, role: "owner" } });

@@ -61,7 +61,7 @@ describe("operator console on a phone and a desktop", () => {
     const db = await openDatabase(e2e.dbUrl);
     try {
       tenantId = (await db.prisma.tenant.findUniqueOrThrow({ where: { slug: "acme" } })).id;
-      await db.prisma.tenantPaymentPolicy.update({ where: { tenantId }, data: { allowedRails: ["escrow", "direct", "manual_invoice"] } });
+      await db.prisma.tenantPaymentPolicy.update({ where: { tenantId }, data: { allowedRails: ["escrow", "direct", "manual_invoice"], invoiceInstructions: { accountHolder: "Acme Outdoor Ltd", accountNumber: "GB33 BUKB 2020 1555 5555 55", bankName: "Example Bank", referenceFormat: "Order {reference}", note: "" } } });
       const item = await db.prisma.catalogItem.findFirstOrThrow({ where: { tenantId, kind: "physical" }, select: { id: true } });
       operatorEmail = (await createUser(db.prisma, { operator: true, email: "operator.with.a.rather.long.address@ops-console-e2e.test" })).email;
       const domain = await db.prisma.tenantDomain.create({

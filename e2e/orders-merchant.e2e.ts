@@ -56,7 +56,7 @@ describe("merchant orders and the money console", () => {
     const db = await openDatabase(e2e.dbUrl);
     try {
       tenantId = (await db.prisma.tenant.findUniqueOrThrow({ where: { slug: "acme" } })).id;
-      await db.prisma.tenantPaymentPolicy.update({ where: { tenantId }, data: { allowedRails: ["escrow", "direct", "manual_invoice"] } });
+      await db.prisma.tenantPaymentPolicy.update({ where: { tenantId }, data: { allowedRails: ["escrow", "direct", "manual_invoice"], invoiceInstructions: { accountHolder: "Acme Outdoor Ltd", accountNumber: "GB33 BUKB 2020 1555 5555 55", bankName: "Example Bank", referenceFormat: "Order {reference}", note: "" } } });
       const rows = await db.prisma.catalogItem.findMany({ where: { tenantId }, select: { id: true, title: true } });
       items = new Map(rows.map((r) => [r.title, r.id]));
       const owner = await createUser(db.prisma, { email: "owner@acme-orders.test" });

@@ -91,6 +91,9 @@ export const authEnvSchema = z.object({
 export const storageEnvSchema = z.object({
   // Local directory for uploaded images (tenant-prefixed random names). Use a persistent volume in production.
   UPLOADS_DIR: z.string().min(1).default(".data/uploads"),
+  // Local directory for manual-invoice payment evidence (PDF/PNG/JPEG). Private: never served under /media, only to
+  // the shop's members through the API. Keep it outside UPLOADS_DIR, on a persistent volume in production.
+  EVIDENCE_DIR: z.string().min(1).default(".data/evidence"),
 });
 
 export const telegramEnvSchema = z.object({

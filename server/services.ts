@@ -12,7 +12,7 @@ import { type Logger, TenantRequestStats } from "./observability/index.ts";
 import { AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
-import { LocalDiskStore, UploadService } from "./uploads/index.ts";
+import { EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
@@ -31,6 +31,8 @@ export interface Services {
   tenants: TenantLifecycle;
   catalog: CatalogService;
   uploads: UploadService;
+  /** Manual-invoice payment evidence: private files, members only (ADR 025). */
+  evidence: EvidenceService;
   bots: BotRegistry;
   botConversation: BotConversation;
   domains: DomainService;
@@ -139,6 +141,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
     catalog: new CatalogService({ prisma }),
     uploads: new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) }),
+    evidence: new EvidenceService({ prisma, store: new LocalDiskStore(path.resolve(env.EVIDENCE_DIR)) }),
     publishTenancyChange: publish,
   };
 }

@@ -254,7 +254,9 @@ describe("orders (O2–O4) and dispute timing", () => {
     expect(await balance(`merchant_payable:${shop.tenantId}:USD`)).toBe("36.000000000000000000");
     expect(await count(`SELECT count(*) n FROM audit_log WHERE action = 'order.invoice_paid' AND target = $1`, [`order:${orderId}`])).toBe(1);
     expect(((await caught(money.markInvoicePaid(MERCHANT, shop.tenantId, orderId, "again"))) as ApiError).status).toBe(409);
-    expect(view.ledger.map((p) => p.key)).toEqual([`fund:${orderId}`]);
+    // The fee is billed monthly on this rail (ADR 025): the merchant is credited in full, then the fee accrues as owed.
+    expect(view.ledger.map((p) => p.key).sort()).toEqual([`fee:${orderId}`, `fund:${orderId}`]);
+    expect(await balance(`merchant_fee_receivable:${shop.tenantId}:USD`)).toBe("4.000000000000000000");
   });
 
   it("pending payment expires after the TTL and returns the stock; a paid order never expires", async () => {

@@ -59,7 +59,12 @@ export interface ShopOptions {
   escrowCategories?: string[];
   mode?: "strict" | "plain";
   items?: Array<{ title: string; price: string; stock?: number | null; category?: string | null; kind?: "physical" | "digital" }>;
+  /** Default: BANK when manual_invoice is allowed; null: none (the rail is then hidden). */
+  invoiceInstructions?: typeof BANK | null;
 }
+
+/** Fictitious bank details (a well-known valid example IBAN). */
+export const BANK = { accountHolder: "Test Shop Ltd", accountNumber: "GB33 BUKB 2020 1555 5555 55", bankName: "Example Bank", referenceFormat: "Order {reference}", note: "" };
 
 export async function createShop(db: Database, o: ShopOptions = {}) {
   const rails = o.rails ?? ["escrow", "direct", "manual_invoice"];
@@ -67,6 +72,8 @@ export async function createShop(db: Database, o: ShopOptions = {}) {
     paymentPolicy: {
       allowedRails: rails, defaultRail: o.defaultRail ?? rails[0], escrowRequiredAboveAmount: o.threshold ?? null,
       escrowRequiredForCategories: o.escrowCategories ?? [], buyerDisclosureMode: o.mode ?? "plain",
+      // The manual_invoice rail is offered only with bank details to pay into (ADR 025).
+      invoiceInstructions: rails.includes("manual_invoice") && o.invoiceInstructions !== null ? (o.invoiceInstructions ?? BANK) : null,
     },
     catalog: (o.items ?? [{ title: "Lamp", price: "40.00", stock: 100 }, { title: "E-book", price: "9.99", stock: null, kind: "digital" }]).map((i) => ({
       description: "", category: null, kind: "physical", stock: null, active: true, ...i,

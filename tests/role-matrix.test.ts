@@ -81,7 +81,13 @@ const MATRIX: Row[] = [
   { method: "GET", path: "/integrations", action: "integrations.read", operator: true },
   { method: "POST", path: "/integrations", action: "integrations.manage", body: async () => ({}) },
   { method: "DELETE", path: "/integrations/:integrationId", action: "integrations.manage" },
+  // Payment evidence (ADR 025): the shop's own order readers only, never operators; uploads as mark-paid.
+  { method: "POST", path: "/orders/:orderId/evidence", action: "orders.markPaid", body: async () => ({}) },
+  { method: "GET", path: "/orders/:orderId/evidence", action: "orders.read" },
+  { method: "GET", path: "/orders/:orderId/evidence/:evidenceId", action: "orders.read" },
   { method: "GET", path: "/platform-fee", action: "platformFee.read", operator: true },
+  { method: "GET", path: "/fee-statements", action: "platformFee.read", operator: true },
+  { method: "GET", path: "/fee-statements/:statementId", action: "platformFee.read", operator: true },
   { method: "PUT", path: "/platform-fee", action: "platformFee.set", operator: true, body: async () => ({ platformFeeBps: 250 }) },
   // Made-up bot and domain ids are 404s, empty bodies 400s, for those allowed.
   { method: "GET", path: "/bots", action: "bots.read", operator: true },

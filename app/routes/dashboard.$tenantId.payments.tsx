@@ -15,7 +15,9 @@ import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { notOfferedSentence, RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { requireParam } from "#app/utils/params.ts";
-import { loadPaymentsPage, savePaymentPolicy } from "./dashboard.$tenantId.payments.server.ts";
+import { loadPaymentsPage, saveInvoiceInstructions, savePaymentPolicy } from "./dashboard.$tenantId.payments.server.ts";
+import { INVOICE_INTENT, InvoiceInstructionsCard, invoiceFormSchema } from "#app/components/payments/invoice-instructions-card.tsx";
+import { FeeStatementsCard } from "#app/components/payments/fee-statements-card.tsx";
 
 const DISCLOSURE = [
   { value: "strict", label: "Strict", text: "Before paying without escrow, buyers must tick that they understand they are not protected." },
@@ -33,16 +35,41 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   await requireTenantRole(request, context, tenantId, { action: "policy.edit", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
+  if (formData.get("intent") === INVOICE_INTENT) return invoiceAction(context, tenantId, formData);
   const submission = parseWithZod(formData, { schema: policyFormSchema });
   if (submission.status !== "success") return json({ result: submission.reply(), saved: false, notOffered: [] as string[], allowed: [] as string[] }, { status: 400 });
   const saved = await savePaymentPolicy(context, tenantId, submission, submission.value);
   return json({ ...saved, allowed: submission.value.allowedRails as string[] }, { status: saved.saved ? 200 : 400 });
 }
 
+async function invoiceAction(context: ActionFunctionArgs["context"], tenantId: string, formData: FormData) {
+  const clear = formData.get("clear") === "1";
+  const submission = parseWithZod(formData, { schema: clear ? invoiceFormSchema.pick({ version: true }) : invoiceFormSchema });
+  if (submission.status !== "success") return json({ invoice: { result: submission.reply(), saved: false } }, { status: 400 });
+  const v = submission.value as { version: number; instructions?: Parameters<typeof saveInvoiceInstructions>[3]["instructions"] };
+  const invoice = await saveInvoiceInstructions(context, tenantId, submission, { version: v.version, instructions: clear ? null : v.instructions ?? null });
+  return json({ invoice }, { status: invoice.saved ? 200 : 400 });
+}
+
 export default function PaymentsPage() {
   const page = useLoaderData<typeof loader>();
+  return (
+    <div className="space-y-6">
+      <PolicyForm />
+      <InvoiceInstructionsCard
+        version={page.policy.version} instructions={page.policy.invoiceInstructions} canEdit={page.canEdit} allowed={page.policy.allowedRails.includes("manual_invoice")}
+      />
+      <FeeStatementsCard statements={page.feeStatements} />
+    </div>
+  );
+}
+
+function PolicyForm() {
+  const page = useLoaderData<typeof loader>();
   const { policy, configuredRails, currency, canEdit } = page;
-  const actionData = useActionData<typeof action>();
+  const reply = useActionData<typeof action>();
+  // The bank-details form answers under `invoice`; this form's reply is the other shape.
+  const actionData = reply && "result" in reply ? reply : undefined;
   const busy = useNavigation().state === "submitting";
   const showSaved = useSavedNotice(actionData);
   const [form, fields] = useForm({

@@ -17,6 +17,7 @@ const NAV = [
   { to: "/ops/bots", label: "Bot health", match: (p: string) => p.startsWith("/ops/bots") },
   { to: "/ops/domains", label: "Domains", match: (p: string) => p.startsWith("/ops/domains") },
   { to: "/ops/money", label: "Money", match: (p: string) => p.startsWith("/ops/money") },
+  { to: "/ops/fees", label: "Fees", match: (p: string) => p.startsWith("/ops/fees") },
   { to: "/ops/disputes", label: "Disputes", match: (p: string) => p.startsWith("/ops/disputes") },
   { to: "/ops/audit", label: "Audit log", match: (p: string) => p.startsWith("/ops/audit") },
 ];

@@ -78,6 +78,12 @@ function walletAddChain(context: AppLoadContext) {
   return { chainName: `Chain ${chain.chainId}`, rpcUrls: [chain.publicRpcUrl], nativeCurrency: { name: "Ether", symbol: "ETH", decimals: 18 } };
 }
 
+/** The shop's bank details for a manual-invoice order awaiting payment, shaped for the panel (ADR 025). */
+function invoiceDetails(i: NonNullable<BuyerOrder["paymentInstructions"]>["invoice"]) {
+  if (!i) return null;
+  return { accountHolder: i.accountHolder, accountNumber: i.accountNumber, bankName: i.bankName, reference: i.reference, amountLabel: formatPrice(i.amount, i.currency), note: i.note };
+}
+
 export async function loadBuyerOrder(context: AppLoadContext, token: string) {
   const tenant = requireShop(context);
   if (!TOKEN.test(token)) throw notFound();
@@ -97,6 +103,7 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     })),
     timeline: timelineOf(order),
     paymentInstructions: order.paymentInstructions?.text ?? null,
+    invoice: invoiceDetails(order.paymentInstructions?.invoice),
     payment: order.payment,
     addChain: walletAddChain(context),
     sandboxPay: order.sandboxPay,

@@ -11,6 +11,7 @@ import { WalletPayPanel } from "#app/components/storefront/wallet-pay-panel.tsx"
 import { useShop } from "#app/components/storefront/shop.ts";
 import { primaryButton, secondaryButton } from "#app/components/storefront/styles.ts";
 import { loadBuyerOrder, openBuyerDispute, reissueBuyerCode, sandboxPayOrder, type BuyerOrderPage } from "./orders.$token.server.ts";
+import { InvoicePanel } from "#app/components/storefront/invoice-panel.tsx";
 
 const POLL_MS = 3_000;
 /** The wallet panel stays mounted from payment to funding, so a buyer sees their own payment confirmed in place. */
@@ -113,7 +114,7 @@ function PaymentPanel({ order }: { order: BuyerOrderPage }) {
   return (
     <section aria-labelledby="pay-heading" className="mt-8 rounded-3xl bg-gray-50 p-6 ring-1 ring-gray-200">
       <h2 id="pay-heading" className="text-lg font-bold text-gray-900">Payment</h2>
-      {order.paymentInstructions ? <p className="mt-2 text-gray-700">{order.paymentInstructions}</p> : null}
+      {order.invoice ? <InvoicePanel invoice={order.invoice} /> : order.paymentInstructions ? <p className="mt-2 text-gray-700">{order.paymentInstructions}</p> : null}
       {order.payBy ? <p className="mt-2 text-sm text-gray-700">Pay by {order.payBy}.</p> : null}
       {order.card?.payUrl ? (
         <p className="mt-4">

@@ -1,11 +1,15 @@
 /** Merchant order routes (ORD, docs/money.md): owners, managers, finance and support read; owners and managers fulfil; owners and finance mark invoices paid. */
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
+import { EVIDENCE_MAX_BYTES } from "#server/uploads/index.ts";
 import { deliveryCodeSchema, markPaidSchema, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
+import { feeStatementRoutes } from "./fee-statements.ts";
 
 const orderParams = tenantParams.extend({ orderId: z.uuid() });
 const readers = { tenant: { action: "orders.read" as const, operator: true, breakGlass: true } };
 const members = { tenant: { action: "platformFee.read" as const, operator: true } };
+/** Evidence may show a buyer's bank details: the shop's own members only, not operators (ADR 025). */
+const evidenceReaders = { tenant: { action: "orders.read" as const, operator: false } };
 const fulfillers = { tenant: { action: "orders.ship" as const, operator: false } };
 
 export function orderRoutes() {
@@ -43,7 +47,33 @@ export function orderRoutes() {
       method: "post", path: "/tenants/:tenantId/orders/:orderId/mark-paid", tag: "orders", summary: "Mark a manual invoice paid, with an evidence note (owner, finance)",
       auth: { tenant: { action: "orders.markPaid", operator: false } }, params: orderParams, body: markPaidSchema,
       async handler({ params, body, audit, services }) {
-        return services.money.markInvoicePaid(audit, params.tenantId, params.orderId, body.evidenceNote);
+        return services.money.markInvoicePaid(audit, params.tenantId, params.orderId, body.evidenceNote, body.evidenceFileId);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/evidence", tag: "orders",
+      summary: "Attach a payment evidence file to a manual-invoice order (PDF, PNG or JPEG by magic bytes, 5 MB; owner, finance)",
+      auth: { tenant: { action: "orders.markPaid", operator: false } }, params: orderParams, status: 201,
+      raw: { limit: EVIDENCE_MAX_BYTES + 1, contentType: "application/octet-stream" },
+      async handler({ params, rawBody, audit, services }) {
+        return services.evidence.save(audit, params.tenantId, params.orderId, rawBody);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/orders/:orderId/evidence", tag: "orders", summary: "The order's payment evidence files (members who read orders)",
+      auth: evidenceReaders, params: orderParams,
+      async handler({ params, services }) {
+        return { items: await services.evidence.list(params.tenantId, params.orderId) };
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/orders/:orderId/evidence/:evidenceId", tag: "orders",
+      summary: "Download one evidence file (the shop's members who read orders; never buyers, other shops or operators)",
+      auth: evidenceReaders, params: orderParams.extend({ evidenceId: z.uuid() }),
+      async handler({ params, services, res }) {
+        const file = await services.evidence.read(params.tenantId, params.orderId, params.evidenceId);
+        res.set({ "Content-Type": file.contentType, "X-Content-Type-Options": "nosniff", "Content-Disposition": `attachment; filename="${file.name}"`, "Cache-Control": "private, no-store" });
+        res.status(200).send(file.bytes);
       },
     }),
     defineRoute({
@@ -68,5 +98,6 @@ export function orderRoutes() {
         return services.money.setPlatformFee(audit, params.tenantId, body.platformFeeBps);
       },
     }),
+    ...feeStatementRoutes(),
   ];
 }

@@ -37,6 +37,8 @@ export const jobCatalog = {
   "money.chain-tick": { schema: z.object({}), attempts: 1, queue: MONEY_QUEUE },
   // Read-only, so it stays on the platform queue and keeps running while the kill switch pauses money jobs.
   "money.reconcile": { schema: z.object({ trigger: z.string().max(40) }), attempts: 3 },
+  // Daily: the month that just ended gets its platform-fee statements (idempotent; ADR 025). Writes no money.
+  "money.fee-statements": { schema: z.object({}), attempts: 3 },
 } as const;
 export type JobName = keyof typeof jobCatalog;
 export type JobData<N extends JobName> = z.infer<(typeof jobCatalog)[N]["schema"]>;

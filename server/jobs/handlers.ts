@@ -47,7 +47,7 @@ const KILL_SWITCH_RETRY_MS = 30_000;
  * While a kill switch is on, a money job that was already claimed puts itself back (delayed, no attempt spent) instead
  * of running; the global switch also pauses the money queue outright (syncMoneyQueuePause).
  */
-function moneyJobHandlers(money: MoneyService): Pick<JobHandlers, "money.expire" | "money.release" | "money.payout" | "money.sweep" | "money.chain-tick" | "money.reconcile"> {
+function moneyJobHandlers(money: MoneyService): Pick<JobHandlers, "money.expire" | "money.release" | "money.payout" | "money.sweep" | "money.chain-tick" | "money.reconcile" | "money.fee-statements"> {
   async function guarded(tenantId: string | null, job: Job, token: string | undefined, run: () => Promise<unknown>) {
     const wait = async () => {
       if (!token) throw new ApiError(423, "KILL_SWITCH_ON", "Payments are paused.");
@@ -70,6 +70,9 @@ function moneyJobHandlers(money: MoneyService): Pick<JobHandlers, "money.expire"
     "money.chain-tick": (_d, job, token) => guarded(null, job, token, () => money.chainTick()),
     "money.reconcile": async (d) => {
       await money.reconcile(d.trigger);
+    },
+    "money.fee-statements": async () => {
+      await money.generatePreviousMonthFeeStatements();
     },
   };
 }

@@ -20,6 +20,9 @@ export async function registerSchedules(
     { id: "money-sweep", every: env.MONEY_SWEEP_EVERY_MS, name: "money.sweep", data: {} },
     { id: "money-chain-tick", every: env.CHAIN_POLL_MS, name: "money.chain-tick", data: {}, enabled: services.money.chainEnabled },
     { id: "money-reconcile", every: services.money.reconcileEveryMs, name: "money.reconcile", data: { trigger: "scheduled" } },
+    // Daily rather than a monthly cron: each run bills the month that just ended and is a no-op once nothing changed,
+    // so a worker that was down on the 1st catches up, and late-recorded orders join the still-open statement.
+    { id: "money-fee-statements", every: 86_400_000, name: "money.fee-statements", data: {} },
   ];
   const queues: Record<string, Queue> = { [QUEUE]: services.queue, [MONEY_QUEUE]: services.moneyQueue };
   for (const s of schedules) {

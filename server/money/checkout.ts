@@ -17,6 +17,7 @@ import type { CheckoutInput } from "./schemas.ts";
 import { buyerView, loadOrder, type OrderRow } from "./views.ts";
 import { MAX_ORDER_TOTAL, formatAmount } from "#server/catalog/index.ts";
 import type { ShopRails } from "./rails/index.ts";
+import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
 
@@ -43,7 +44,7 @@ function validation(message: string, path: string): never {
 
 interface CheckoutFacts {
   currency: string;
-  policy: { allowedRails: PaymentRail[]; defaultRail: PaymentRail; escrowRequiredAboveAmount: string | null; escrowRequiredForCategories: string[]; buyerDisclosureMode: BuyerDisclosureMode; payoutAddress: string | null } | null;
+  policy: { allowedRails: PaymentRail[]; defaultRail: PaymentRail; escrowRequiredAboveAmount: string | null; escrowRequiredForCategories: string[]; buyerDisclosureMode: BuyerDisclosureMode; payoutAddress: string | null; invoiceInstructions?: InvoiceInstructions | null } | null;
   feeBps: number | null;
   items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind }>;
   /** An order already made with this Idempotency-Key. */
@@ -60,7 +61,7 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
        'policy', (SELECT json_build_object('allowedRails', coalesce(p.allowed_rails, '{}'), 'defaultRail', p.default_rail,
                     'escrowRequiredAboveAmount', p.escrow_required_above_amount::text,
                     'escrowRequiredForCategories', coalesce(p.escrow_required_for_categories, '{}'), 'buyerDisclosureMode', p.buyer_disclosure_mode,
-                    'payoutAddress', p.payout_address)
+                    'payoutAddress', p.payout_address, 'invoiceInstructions', p.invoice_instructions)
                   FROM tenant_payment_policies p WHERE p.tenant_id = t.id),
        'feeBps', (SELECT s.platform_fee_bps FROM tenant_money_settings s WHERE s.tenant_id = t.id),
        'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'price', i.price::text, 'category', i.category, 'kind', i.kind))
@@ -94,7 +95,7 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   if (compare(total, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
   // Bounded so no order, entry or balance can overflow the ledger (server/catalog/bounds.ts).
   if (compare(total, MAX_ORDER_TOTAL) > 0) validation(`An order can total at most ${formatAmount(MAX_ORDER_TOTAL, facts.currency)} ${facts.currency}; split the cart.`, "items");
-  const shop: ShopRails = { currency: facts.currency, payoutAddress: policy.payoutAddress, stripe: facts.stripe };
+  const shop: ShopRails = { currency: facts.currency, payoutAddress: policy.payoutAddress, stripe: facts.stripe, invoiceInstructions: policy.invoiceInstructions ?? null };
   const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(shop), { total, categories: lines.map((l) => l.category) });
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);
   if (!rail || !rails.includes(rail)) {
@@ -118,6 +119,7 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
     id: randomUUID(), tenantId, rail, currency: facts.currency, lines, total, feeBps, feeAmount: feeOf(total, feeBps, facts.currency),
     email: input.email, shippingAddress: requiresShipping ? input.shippingAddress! : null, requiresShipping,
     acknowledgedNoEscrow: rail !== "escrow" && input.acknowledgeNoEscrow, expiresAt: new Date(ctx.now().getTime() + ttl), chain,
+    invoiceInstructions: rail === "manual_invoice" ? shop.invoiceInstructions : null,
   };
 }
 
@@ -128,7 +130,7 @@ function newOrderRow(priced: ReturnType<typeof priceCart>, createdAt: Date): Ord
     feeBps: priced.feeBps, feeAmount: decimal(priced.feeAmount), guestEmail: priced.email, shippingAddress: priced.shippingAddress, requiresShipping: priced.requiresShipping,
     acknowledgedNoEscrow: priced.acknowledgedNoEscrow, expiresAt: priced.expiresAt, paidAt: null, shippedAt: null, deliveredAt: null, releaseAfter: null,
     closedAt: null, createdAt, chainRef: priced.chain?.ref ?? null, chainAmount: priced.chain ? decimal(priced.chain.amount) : null, chainMerchant: priced.chain?.merchant ?? null,
-    chainTxs: [], chainPayout: null, chainHead: null, stripe: null,
+    chainTxs: [], chainPayout: null, chainHead: null, stripe: null, invoiceInstructions: priced.invoiceInstructions,
     lines: priced.lines.map((l) => ({ itemId: l.itemId, title: l.title, category: l.category, kind: l.kind, unitPrice: decimal(l.unitPrice), quantity: l.quantity, lineTotal: decimal(l.lineTotal) })),
     events: [{ fromStatus: null, toStatus: "pending_payment", createdAt }],
     escrow: null, intent: { status: "requires_payment", evidenceNote: null }, disputes: [], deliveryCode: null,

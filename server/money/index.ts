@@ -4,7 +4,7 @@ export { moneyConfigFromEnv, type MoneyConfig } from "./config.ts";
 export type { MoneyScheduler, OrderEventKind, PayoutKind } from "./context.ts";
 export {
   checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
-  platformFeeSchema, chainClearHaltSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
+  platformFeeSchema, chainClearHaltSchema, feeMonthSchema, feeStatementsQuerySchema, feeSettleSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
 } from "./schemas.ts";
 export { PROTECTION_LABELS } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
@@ -20,3 +20,4 @@ export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
 export { CHAIN_OFF_MESSAGE } from "./chain-ops.ts";
 export { connectIntegrationSchema, type ConnectIntegrationInput, type IntegrationView } from "./stripe/integrations.ts";
+export { generateStatements as generateFeeStatements, previousMonth, FEE_STATEMENT_SYSTEM_ACTOR } from "./fee-statements.ts";

@@ -112,6 +112,25 @@ const checks = (payoutGraceSeconds: number): Check[] => [
           WHERE p.status = 'failed' OR (p.status <> 'confirmed' AND p.requested_at < now() - make_interval(secs => ${payoutGraceSeconds * 10}))`,
   },
   {
+    // ADR 025: a statement line bills exactly the fee accrued for its order (`fee:<id>`, none for a zero fee), a
+    // statement's total is the sum of its lines, and a settled one has its settlement posting for that total.
+    name: "fee_statement_matches_ledger",
+    sql: `SELECT 'line:' || l.order_id AS subject, json_build_object('fee', l.fee::text, 'accrued', COALESCE(a.amount, 0)::text) AS detail
+          FROM fee_statement_lines l
+          LEFT JOIN LATERAL (SELECT sum(e.amount) AS amount FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
+                             JOIN ledger_accounts acc ON acc.id = e.account_id
+                             WHERE p.idempotency_key = 'fee:' || l.order_id AND acc.kind = 'merchant_fee_receivable') a ON true
+          WHERE l.fee <> COALESCE(a.amount, 0)
+          UNION ALL
+          SELECT 'statement:' || s.id, json_build_object('total', s.total::text, 'lines', COALESCE(t.sum, 0)::text, 'settled', COALESCE(x.amount, 0)::text)
+          FROM fee_statements s
+          LEFT JOIN (SELECT statement_id, sum(fee) AS sum FROM fee_statement_lines GROUP BY statement_id) t ON t.statement_id = s.id
+          LEFT JOIN LATERAL (SELECT sum(e.amount) AS amount FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id
+                             JOIN ledger_accounts acc ON acc.id = e.account_id
+                             WHERE p.idempotency_key = 'fee-settle:' || s.id AND acc.kind = 'platform_fees') x ON true
+          WHERE s.total <> COALESCE(t.sum, 0) OR COALESCE(x.amount, 0) <> CASE WHEN s.status = 'settled' THEN s.total ELSE 0 END`,
+  },
+  {
     // The outside escrow balance (funded − released − refunded) equals what the ledger says is held.
     name: "outside_escrow_equals_held",
     sql: `WITH ext AS (SELECT tenant_id, currency, sum(CASE kind WHEN 'fund' THEN amount ELSE -amount END) AS bal

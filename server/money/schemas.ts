@@ -33,7 +33,11 @@ export type CheckoutInput = z.infer<typeof checkoutSchema>;
 export const deliveryCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "The delivery code has 6 digits.") });
 export const disputeOpenSchema = z.object({ reason: z.string().trim().min(3).max(2000) });
 export const disputeResolveSchema = z.object({ resolution: z.enum(["release", "refund"]), note: z.string().trim().min(3).max(2000) });
-export const markPaidSchema = z.object({ evidenceNote: z.string().trim().min(3, "Describe the payment evidence.").max(2000) });
+export const markPaidSchema = z.object({
+  evidenceNote: z.string().trim().min(3, "Describe the payment evidence.").max(2000),
+  // A file uploaded first to POST /tenants/:id/orders/:orderId/evidence (ADR 025); optional.
+  evidenceFileId: z.uuid().optional(),
+});
 export const killSwitchSchema = z.object({
   tenantId: z.uuid().nullable().default(null),
   engaged: z.boolean(),
@@ -55,3 +59,8 @@ export const orderListQuerySchema = z.object({
   before: beforeCursorSchema.optional(),
 });
 export type OrderListQuery = z.infer<typeof orderListQuerySchema>;
+
+/** Platform fee statements (ADR 025). */
+export const feeMonthSchema = z.string().regex(/^[0-9]{4}-(0[1-9]|1[0-2])$/, "Use a month like 2026-11.");
+export const feeStatementsQuerySchema = z.object({ month: feeMonthSchema.optional(), status: z.enum(["open", "settled"]).optional() });
+export const feeSettleSchema = z.object({ note: z.string().trim().min(3, "Say how the shop paid (e.g. the bank reference).").max(500) });

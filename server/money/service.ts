@@ -12,7 +12,7 @@ import { type Logger, type Registry, createRegistry } from "#server/observabilit
 import type { NotificationEvent } from "#server/bots/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts";
-import { defaultRails, type RailRegistry, type ShopRails } from "./rails/index.ts";
+import { defaultRails, shopRails, type RailRegistry, type ShopRails } from "./rails/index.ts";
 import { checkout, eligibleRails } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
 import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.ts";
@@ -20,6 +20,9 @@ import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
 import { sweep } from "./sweep.ts";
+import { allStatements, generateStatements, listStatements, previousMonth, settleStatement, statementOf } from "./fee-statements.ts";
+
+const SYSTEM_ACTOR: AuditActor = { userId: null, kind: "system" };
 import { sha256Hex } from "./secrets.ts";
 import { amountText } from "./amounts.ts";
 import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
@@ -144,13 +147,13 @@ export class MoneyService {
     const policy = await this.deps.prisma.tenantPaymentPolicy.findUnique({
       where: { tenantId },
       select: {
-        allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true, payoutAddress: true,
+        allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true, payoutAddress: true, invoiceInstructions: true,
         tenant: { select: { currency: true } },
       },
     });
     if (!policy) return null;
     const stripe = await activeStripe(this.deps.prisma, tenantId);
-    const eligible = eligibleRails(policy, this.ctx.rails.configured({ currency: policy.tenant.currency, payoutAddress: policy.payoutAddress, stripe }), cart);
+    const eligible = eligibleRails(policy, this.ctx.rails.configured(shopRails(policy.tenant.currency, policy, stripe)), cart);
     return {
       ...eligible,
       defaultRail: eligible.rails.includes(policy.defaultRail) ? policy.defaultRail : (eligible.rails[0] ?? null),
@@ -302,9 +305,31 @@ export class MoneyService {
     return this.merchantOrder(tenantId, orderId);
   }
 
-  async markInvoicePaid(actor: AuditActor, tenantId: string, orderId: string, evidenceNote: string) {
-    await markInvoicePaid(this.ctx, actor, tenantId, orderId, evidenceNote);
+  async markInvoicePaid(actor: AuditActor, tenantId: string, orderId: string, evidenceNote: string, evidenceFileId?: string) {
+    await markInvoicePaid(this.ctx, actor, tenantId, orderId, evidenceNote, evidenceFileId);
     return this.merchantOrder(tenantId, orderId);
+  }
+
+  // Platform fee statements (ADR 025) --------------------------------------------------------------------------------
+  /** Idempotent for an ended month; `npm run fees:statements` and the daily job call it. */
+  generateFeeStatements(month: string, actor: AuditActor = SYSTEM_ACTOR) {
+    return generateStatements(this.ctx, month, actor);
+  }
+  /** The daily job: re-run the month that just ended (picks up late-recorded orders until the statement is settled). */
+  generatePreviousMonthFeeStatements() {
+    return generateStatements(this.ctx, previousMonth(this.ctx.now()), SYSTEM_ACTOR);
+  }
+  feeStatements(tenantId: string) {
+    return listStatements(this.ctx, tenantId);
+  }
+  feeStatement(tenantId: string, statementId: string) {
+    return statementOf(this.ctx, tenantId, statementId);
+  }
+  allFeeStatements(filter: { month?: string; status?: "open" | "settled" } = {}) {
+    return allStatements(this.ctx, filter);
+  }
+  settleFeeStatement(actor: AuditActor, statementId: string, note: string) {
+    return settleStatement(this.ctx, actor, statementId, note);
   }
 
   // Operators ------------------------------------------------------------------------------------------------------

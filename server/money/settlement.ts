@@ -5,14 +5,14 @@
  * money arrived), payouts are sent after it (the ledger commits the decision; the payout job then executes it,
  * deduplicated by key, until the outside system has it).
  */
-import type { Order } from "@prisma/client";
+import type { Order, PaymentRail } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
 import { writeAuditSql, type AuditActor } from "#server/audit/index.ts";
 import { afterCommit, type MoneyContext, type PayoutKind } from "./context.ts";
 import { moneySql, moneyTx, type Tx } from "./money-tx.ts";
 import { post, postingEntries } from "./ledger.ts";
 import { transition } from "./state-machine.ts";
-import { minus, negate } from "./amounts.ts";
+import { compare, minus, negate } from "./amounts.ts";
 import { failpoint } from "#server/jobs/index.ts";
 import type { RailOrder } from "./rails/index.ts";
 import { requestChainPayout } from "./chain-events.ts";
@@ -26,13 +26,23 @@ export type FundableOrder = Pick<Order, "id" | "tenantId" | "rail" | "status" | 
 const railOrder = (order: Pick<Order, "id" | "tenantId" | "total" | "currency" | "chainRef">): RailOrder =>
   ({ id: order.id, tenantId: order.tenantId, total: order.total.toFixed(), currency: order.currency, chainRef: order.chainRef });
 
-/** The funding posting: buyer money in from outside; into escrow (a hold) or on to the merchant minus the fee. */
-function fundingEntries(order: FundableOrder, holds: boolean) {
+/**
+ * Rails the money never passes through (the merchant's own Stripe account, a bank transfer to the merchant): the
+ * platform fee is not deducted at checkout but accrued as owed by the merchant and billed monthly (G13-7, ADR 025).
+ */
+export const FEE_BILLED_RAILS: readonly PaymentRail[] = ["external_provider", "manual_invoice"];
+
+/**
+ * The funding posting: buyer money in from outside; into escrow (a hold), or on to the merchant — minus the fee, or
+ * in full on a rail whose fee is billed monthly (its accrual is the separate `fee:<orderId>` posting).
+ */
+function fundingEntries(order: FundableOrder, holds: boolean, billed: boolean) {
   const total = order.total.toFixed();
   const fee = order.feeAmount.toFixed();
   const clearing = { kind: "buyer_clearing" as const, scope: order.id };
   const onward = holds
     ? [{ account: { kind: "escrow" as const }, amount: total }]
+    : billed ? [{ account: { kind: "merchant_payable" as const }, amount: total }]
     : [{ account: { kind: "merchant_payable" as const }, amount: minus(total, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }];
   return postingEntries({
     tenantId: order.tenantId, currency: order.currency,
@@ -46,27 +56,42 @@ function fundingEntries(order: FundableOrder, holds: boolean) {
   });
 }
 
+/** The fee accrual of a billed-monthly order: from the merchant's takings to what the merchant owes the platform. */
+function feeAccrualEntries(order: FundableOrder) {
+  const fee = order.feeAmount.toFixed();
+  return postingEntries({
+    tenantId: order.tenantId, currency: order.currency,
+    entries: [{ account: { kind: "merchant_payable" }, amount: negate(fee) }, { account: { kind: "merchant_fee_receivable" }, amount: fee }],
+  });
+}
+
 /**
  * Records that the buyer's money arrived: `money_fund` writes the posting, the status CAS, its event, the intent and
  * the escrow row in one statement. Replays (a second webhook, a retried job) change nothing.
  */
 export async function recordFunding(
-  ctx: MoneyContext, order: FundableOrder, evidence: { externalRef?: string; note?: string; actor: AuditActor },
+  ctx: MoneyContext, order: FundableOrder, evidence: { externalRef?: string; note?: string; fileId?: string; actor: AuditActor },
 ): Promise<{ replayed: true } | { replayed: false; holds: boolean; at: Date }> {
   const holds = ctx.rails.settler(order.rail, order)?.holdsFunds ?? false;
+  const billed = !holds && FEE_BILLED_RAILS.includes(order.rail);
   const at = ctx.now();
   const fund = JSON.stringify({
     tenantId: order.tenantId, orderId: order.id, to: holds ? "escrow_funded" : "paid", holds, at: at.toISOString(), actor: evidence.actor.kind,
     externalRef: evidence.externalRef ?? null, note: evidence.note ?? null, confirmedBy: evidence.actor.userId,
-    posting: { key: `fund:${order.id}`, currency: order.currency, entries: fundingEntries(order, holds) },
+    posting: { key: `fund:${order.id}`, currency: order.currency, entries: fundingEntries(order, holds, billed) },
   });
   return moneySql(ctx.prisma, { tenantId: order.tenantId, action: "order.fund", target: `order:${order.id}`, actor: evidence.actor }, () =>
     ctx.sql.transaction(async (query) => {
       const [row] = await query<{ replayed: boolean }>(`SELECT money_fund($1::jsonb) AS replayed`, [fund], "money_fund");
       if (row!.replayed) return { replayed: true as const };
+      if (billed && compare(order.feeAmount.toFixed(), "0") > 0) {
+        // Same transaction, own key: a replayed funding never reaches here, and the key would refuse a second one anyway.
+        await query(`SELECT ledger_post($1::uuid, $2, 'fee', $3, $4::uuid, NULL, $5::jsonb)`,
+          [order.tenantId, `fee:${order.id}`, order.currency, order.id, JSON.stringify(feeAccrualEntries(order))], "fee_accrual");
+      }
       failpoint("ledger.after-entries");
       if (evidence.note !== undefined) {
-        await writeAuditSql(query, evidence.actor, { action: "order.invoice_paid", tenantId: order.tenantId, target: `order:${order.id}`, details: { evidenceNote: evidence.note } });
+        await writeAuditSql(query, evidence.actor, { action: "order.invoice_paid", tenantId: order.tenantId, target: `order:${order.id}`, details: { evidenceNote: evidence.note, evidenceFileId: evidence.fileId ?? null } });
       }
       return { replayed: false as const, holds, at };
     }),
@@ -103,11 +128,15 @@ export async function sandboxPay(ctx: MoneyContext, order: FundableOrder) {
   return result;
 }
 
-export async function markInvoicePaid(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string, evidenceNote: string) {
+export async function markInvoicePaid(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string, evidenceNote: string, evidenceFileId?: string) {
   const order = await findOrder(ctx, tenantId, orderId);
   if (order.rail !== "manual_invoice") throw new ApiError(409, "CONFLICT", "Only manual-invoice orders are marked paid by hand.");
   if (order.status !== "pending_payment") throw new ApiError(409, "CONFLICT", `The order is ${order.status}; it cannot be marked paid.`);
-  const result = await recordFunding(ctx, order, { note: evidenceNote, actor });
+  if (evidenceFileId && !(await ctx.prisma.orderEvidence.findFirst({ where: { id: evidenceFileId, tenantId, orderId }, select: { id: true } }))) {
+    const message = "No such evidence file for this order: upload it first.";
+    throw new ApiError(400, "VALIDATION_ERROR", message, { issues: [{ in: "body", path: "evidenceFileId", message }] });
+  }
+  const result = await recordFunding(ctx, order, { note: evidenceNote, fileId: evidenceFileId, actor });
   if (!result.replayed) await ctx.publish(order, "paid");
   return result;
 }

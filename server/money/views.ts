@@ -6,6 +6,7 @@ import type { MoneyContext } from "./context.ts";
 import { secretsOf, storedDeliveryCode } from "./secrets.ts";
 import { decimal } from "./amounts.ts";
 import { stripeDisclosure } from "./rails/index.ts";
+import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 export const orderSelect = {
   id: true, tenantId: true, status: true, rail: true, currency: true, subtotal: true, total: true, feeBps: true, feeAmount: true,
@@ -25,6 +26,8 @@ export interface ChainExtras {
   chainPayout: { kind: string; status: string; txHash: string | null; lastError: string | null } | null;
   /** The newest block the indexer saw (for confirmation counts). */
   chainHead: string | null;
+  /** A manual-invoice order awaiting payment: the shop's bank details now (ADR 025); null otherwise. */
+  invoiceInstructions?: InvoiceInstructions | null;
 }
 /** A card order's Stripe Checkout Session (ADR 024): where the buyer pays, and to whom. */
 export interface StripeExtras {
@@ -46,6 +49,8 @@ const ORDER_JSON = `json_build_object(
     FROM chain_events e WHERE e.chain_ref = o.chain_ref), '[]') END,
   'chainPayout', (SELECT json_build_object('kind', p.kind, 'status', p.status, 'txHash', p.tx_hash, 'lastError', p.last_error)
     FROM chain_payouts p WHERE o.chain_ref IS NOT NULL AND p.chain_ref = o.chain_ref),
+  'invoiceInstructions', CASE WHEN o.rail = 'manual_invoice' AND o.status = 'pending_payment' THEN
+    (SELECT p.invoice_instructions FROM tenant_payment_policies p WHERE p.tenant_id = o.tenant_id) END,
   'chainHead', CASE WHEN o.chain_ref IS NULL THEN NULL ELSE (SELECT max(c.head_block)::text FROM chain_checkpoints c) END,
   'stripe', CASE WHEN o.rail <> 'external_provider' THEN NULL ELSE (SELECT json_build_object('url', s.url, 'status', s.status, 'flagReason', s.flag_reason,
       'refundRequestedAt', s.refund_requested_at, 'businessName', coalesce(i.business_name, i.account_id), 'testMode', NOT i.livemode)
@@ -175,7 +180,10 @@ export function buyerView(ctx: MoneyContext, row: OrderRow) {
   return {
     ...common(row),
     payment: chainPayment(ctx, row),
-    paymentInstructions: row.status === "pending_payment" && rail ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency, chainRef: row.chainRef }) : null,
+    paymentInstructions: row.status === "pending_payment" && rail
+      ? rail.instructions({ id: row.id, tenantId: row.tenantId, total: row.total.toFixed(), currency: row.currency, chainRef: row.chainRef },
+        { currency: row.currency, payoutAddress: row.chainMerchant, invoiceInstructions: row.invoiceInstructions ?? null })
+      : null,
     sandboxPay: row.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
     // Card orders: Stripe's hosted page while unpaid, and the test-mode badge buyers must see (ADR 024).
     card: row.stripe ? { payUrl: row.status === "pending_payment" ? row.stripe.url : null, businessName: row.stripe.businessName, testMode: row.stripe.testMode } : null,

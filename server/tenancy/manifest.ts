@@ -2,9 +2,10 @@
  * TEN-9 tenant manifests: a declarative description of a tenant. `applyManifest` upserts idempotently — a row is
  * written only when a field differs, so a second run changes nothing (updated_at included).
  */
-import type { Prisma, PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { brandSchema } from "./brand.ts";
+import { invoiceInstructionsSchema } from "./invoice-instructions.ts";
 import { normalizeHost } from "#server/http/index.ts";
 import { itemFieldsSchema } from "#server/catalog/shared.ts";
 import { firstCheckAt } from "#server/domains/index.ts";
@@ -41,9 +42,11 @@ export const manifestSchema = z
         buyerDisclosureMode: z.enum(["strict", "plain"]).default("strict"),
         // Where the on-chain rails pay the shop (used only when they are on and the currency is their token).
         payoutAddress: z.string().regex(/^0x[0-9a-fA-F]{40}$/).nullable().default(null),
+        // The bank details manual-invoice buyers pay into (ADR 025); without them that rail is not offered.
+        invoiceInstructions: invoiceInstructionsSchema.nullable().default(null),
       })
       .refine((p) => p.allowedRails.includes(p.defaultRail), { message: "defaultRail must be one of allowedRails", path: ["defaultRail"] })
-      .default({ allowedRails: ["escrow"], defaultRail: "escrow", escrowRequiredAboveAmount: null, escrowRequiredForCategories: [], buyerDisclosureMode: "strict", payoutAddress: null }),
+      .default({ allowedRails: ["escrow"], defaultRail: "escrow", escrowRequiredAboveAmount: null, escrowRequiredForCategories: [], buyerDisclosureMode: "strict", payoutAddress: null, invoiceInstructions: null }),
     domains: z
       .array(
         z.object({
@@ -102,9 +105,11 @@ export async function applyManifest(prisma: PrismaClient, manifest: TenantManife
     const wanted = {
       allowedRails: p.allowedRails, defaultRail: p.defaultRail, escrowRequiredForCategories: p.escrowRequiredForCategories,
       buyerDisclosureMode: p.buyerDisclosureMode, escrowRequiredAboveAmount: p.escrowRequiredAboveAmount, payoutAddress: p.payoutAddress,
+      invoiceInstructions: p.invoiceInstructions,
     };
+    const write = { ...wanted, invoiceInstructions: p.invoiceInstructions ?? Prisma.DbNull };
     if (!policy) {
-      await tx.tenantPaymentPolicy.create({ data: { tenantId, ...wanted } });
+      await tx.tenantPaymentPolicy.create({ data: { tenantId, ...write } });
       changed++;
     } else {
       const have = {
@@ -112,11 +117,15 @@ export async function applyManifest(prisma: PrismaClient, manifest: TenantManife
         buyerDisclosureMode: policy.buyerDisclosureMode,
         escrowRequiredAboveAmount: policy.escrowRequiredAboveAmount === null ? null : policy.escrowRequiredAboveAmount.toString(),
         payoutAddress: policy.payoutAddress,
+        invoiceInstructions: policy.invoiceInstructions ?? null,
       };
-      const norm = { ...wanted, escrowRequiredAboveAmount: wanted.escrowRequiredAboveAmount === null ? null : String(Number(wanted.escrowRequiredAboveAmount)) };
+      // jsonb keeps its own key order: compare the instructions with sorted keys.
+      const canon = (o: unknown) => (o && typeof o === "object" ? Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b))) : null);
+      have.invoiceInstructions = canon(have.invoiceInstructions) as typeof have.invoiceInstructions;
+      const norm = { ...wanted, invoiceInstructions: canon(wanted.invoiceInstructions), escrowRequiredAboveAmount: wanted.escrowRequiredAboveAmount === null ? null : String(Number(wanted.escrowRequiredAboveAmount)) };
       const haveNorm = { ...have, escrowRequiredAboveAmount: have.escrowRequiredAboveAmount === null ? null : String(Number(have.escrowRequiredAboveAmount)) };
       if (!same(haveNorm, norm)) {
-        await tx.tenantPaymentPolicy.update({ where: { tenantId }, data: { ...wanted, version: { increment: 1 } } });
+        await tx.tenantPaymentPolicy.update({ where: { tenantId }, data: { ...write, version: { increment: 1 } } });
         changed++;
       }
     }
@@ -185,7 +194,7 @@ export async function exportManifest(prisma: PrismaClient, slug: string): Promis
     ...(p ? { paymentPolicy: {
       allowedRails: p.allowedRails, defaultRail: p.defaultRail, buyerDisclosureMode: p.buyerDisclosureMode,
       escrowRequiredAboveAmount: p.escrowRequiredAboveAmount === null ? null : p.escrowRequiredAboveAmount.toString(),
-      escrowRequiredForCategories: p.escrowRequiredForCategories, payoutAddress: p.payoutAddress,
+      escrowRequiredForCategories: p.escrowRequiredForCategories, payoutAddress: p.payoutAddress, invoiceInstructions: p.invoiceInstructions ?? null,
     } } : {}),
     domains: t.domains.map((d) => ({ hostname: d.hostname, status: d.status === "failed" ? "pending" : d.status, primary: d.isPrimary, mode: d.mode })),
     catalog: t.catalogItems.map((i) => ({ ...pickItem(i), price: i.price.toString() })),

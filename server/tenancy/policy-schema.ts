@@ -1,5 +1,6 @@
 /** The payment policy form (PAY-1/2), shared by the API, the dashboard form and the browser. */
 import { z } from "zod";
+import { invoiceInstructionsSchema } from "./invoice-instructions.ts";
 
 export const PAYMENT_RAILS = ["escrow", "direct", "external_provider", "manual_invoice"] as const;
 
@@ -23,6 +24,8 @@ export const paymentPolicySchema = z
     // Where the on-chain rails pay the shop. Omitted: unchanged; null: removed (the chain rails stop being offered).
     // The EIP-55 checksum of a mixed-case address is checked on the server (putPaymentPolicy).
     payoutAddress: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, "Use a 0x address of 40 hex characters.").nullable().optional(),
+    // The bank details manual-invoice buyers pay into (ADR 025). Omitted: unchanged; null: removed (the rail is hidden).
+    invoiceInstructions: invoiceInstructionsSchema.nullable().optional(),
   })
   .refine((p) => p.allowedRails.includes(p.defaultRail), { message: "The default rail must be one of the allowed rails.", path: ["defaultRail"] })
   .refine((p) => (p.escrowRequiredAboveAmount === null && p.escrowRequiredForCategories.length === 0) || p.allowedRails.includes("escrow"), {

@@ -1,5 +1,5 @@
 /** Payment policy per tenant (PAY-1/2): which rails buyers may use, and when escrow is mandatory. */
-import type { PrismaClient } from "@prisma/client";
+import { Prisma, type PrismaClient } from "@prisma/client";
 import { getAddress, isAddress } from "viem";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
@@ -7,7 +7,7 @@ import type { PaymentPolicyInput } from "./policy-schema.ts";
 
 const select = {
   allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true,
-  buyerDisclosureMode: true, payoutAddress: true, version: true, updatedAt: true,
+  buyerDisclosureMode: true, payoutAddress: true, invoiceInstructions: true, version: true, updatedAt: true,
 } as const;
 
 function present(row: { escrowRequiredAboveAmount: { toString(): string } | null } & Record<string, unknown>) {
@@ -23,6 +23,9 @@ function checksummed(address: string) {
   }
   return getAddress(address);
 }
+
+/** Omitted stays unchanged (undefined); null clears the column (a JSON null would still count as "set"). */
+const jsonOrDbNull = <T>(v: T | null | undefined) => (v === null ? Prisma.DbNull : v ?? undefined);
 
 export async function getPaymentPolicy(prisma: PrismaClient, tenantId: string) {
   const row = await prisma.tenantPaymentPolicy.findUnique({ where: { tenantId }, select });
@@ -43,7 +46,7 @@ export async function putPaymentPolicy(
     const before = fields.payoutAddress === undefined ? null : await tx.tenantPaymentPolicy.findUnique({ where: { tenantId }, select: { payoutAddress: true } });
     const { count } = await tx.tenantPaymentPolicy.updateMany({
       where: { tenantId, version },
-      data: { ...fields, version: { increment: 1 } },
+      data: { ...fields, invoiceInstructions: jsonOrDbNull(fields.invoiceInstructions), version: { increment: 1 } },
     });
     if (count === 0) throw new ApiError(409, "CONFLICT", "The policy changed since you loaded it. Reload and try again.");
     await writeAudit(tx, actor, { action: "policy.update", tenantId, target: `payment_policy:${tenantId}`, details: fields });

@@ -1,8 +1,31 @@
 import { useEffect, useState } from "react";
 import { Button } from "./button.tsx";
 
+/**
+ * The Clipboard API exists only in secure contexts; elsewhere (a phone on a plain-http dev host, an old WebView)
+ * the legacy copy command on a selected off-screen textarea still works.
+ */
+function legacyCopy(value: string) {
+  const area = document.createElement("textarea");
+  area.value = value;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  area.setSelectionRange(0, value.length);
+  try {
+    return document.execCommand("copy");
+  } catch {
+    return false;
+  } finally {
+    area.remove();
+  }
+}
+
 /** Copies `value` to the clipboard; the label confirms for two seconds. */
-export function CopyButton({ value, label = "Copy" }: { value: string; label?: string }) {
+/** `what` names the value for screen readers ("Copy reference") while the visible text stays short. */
+export function CopyButton({ value, label = "Copy", what }: { value: string; label?: string; what?: string }) {
   const [state, setState] = useState<"idle" | "copied" | "failed">("idle");
   useEffect(() => {
     if (state === "idle") return;
@@ -14,15 +37,13 @@ export function CopyButton({ value, label = "Copy" }: { value: string; label?: s
       variant="secondary"
       size="sm"
       onClick={() => {
-        // The Clipboard API exists only in secure contexts (not on a plain-http dev host): say so instead of throwing.
-        if (!navigator.clipboard) return setState("failed");
-        navigator.clipboard.writeText(value).then(
-          () => setState("copied"),
-          () => setState("failed"),
-        );
+        const fallback = () => setState(legacyCopy(value) ? "copied" : "failed");
+        if (!navigator.clipboard) return fallback();
+        navigator.clipboard.writeText(value).then(() => setState("copied"), fallback);
       }}
     >
       <span aria-live="polite">{state === "copied" ? "Copied" : state === "failed" ? "Select and copy" : label}</span>
+      {what ? <span className="sr-only"> {what}</span> : null}
     </Button>
   );
 }

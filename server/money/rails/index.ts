@@ -8,26 +8,21 @@ import type { PaymentRail } from "@prisma/client";
 import type { SqlRunner } from "#server/db/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
 import { ApiError } from "#server/http/index.ts";
-import { formatAmount } from "#server/catalog/index.ts";
 import { SandboxLedger, sandboxDirectRail, sandboxEscrowRail } from "./sandbox.ts";
 import { chainRail } from "./chain.ts";
 import { stripeRail } from "./stripe.ts";
 import type { SessionDeps } from "../stripe/session.ts";
+import { manualInvoiceRail } from "./invoice.ts";
 import type { RailAdapter, ShopRails } from "./types.ts";
 
 export type { RailAdapter, RailOrder, ExternalTransfer, PaymentInstructions, ShopRails, ChainTerms, CheckoutLine } from "./types.ts";
 export { stripeDisclosure } from "./stripe.ts";
 export { SandboxLedger } from "./sandbox.ts";
 
-const manualInvoiceRail: RailAdapter = {
-  rail: "manual_invoice",
-  holdsFunds: false,
-  available: () => true,
-  instructions: (o) => ({
-    kind: "invoice",
-    text: `Pay ${formatAmount(o.total, o.currency)} ${o.currency} by bank transfer quoting order ${o.id}. The shop confirms your payment.`,
-  }),
-};
+/** What the registry needs to know of a shop, from its currency and payment policy row. */
+export function shopRails(currency: string, policy: { payoutAddress: string | null; invoiceInstructions?: unknown }, stripe: ShopRails["stripe"] = null): ShopRails {
+  return { currency, payoutAddress: policy.payoutAddress, invoiceInstructions: (policy.invoiceInstructions ?? null) as ShopRails["invoiceInstructions"], stripe };
+}
 
 export class RailRegistry {
   private adapters: RailAdapter[];

@@ -8,6 +8,7 @@
  * never inside it.
  */
 import type { PaymentRail } from "@prisma/client";
+import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 export interface RailOrder {
   id: string;
@@ -24,6 +25,8 @@ export interface ShopRails {
   payoutAddress: string | null;
   /** The shop's active Stripe integration (ADR 024); null or absent: the `external_provider` rail is not offered. */
   stripe?: { integrationId: string; businessName: string; testMode: boolean } | null;
+  /** The bank details manual-invoice buyers pay into; the manual_invoice rail is offered only with them (ADR 025). */
+  invoiceInstructions?: InvoiceInstructions | null;
 }
 
 export interface CheckoutLine {
@@ -44,6 +47,8 @@ export interface PaymentInstructions {
   /** Card payments: the provider's hosted payment page, and whether the shop's account is in test mode. */
   redirectUrl?: string | null;
   testMode?: boolean;
+  /** Manual invoice: where to pay and the reference to quote (the shop's instructions, ADR 025). */
+  invoice?: { accountHolder: string; accountNumber: string; bankName: string; reference: string; amount: string; currency: string; note: string };
 }
 
 export type ChainTerms = { ref: string; amount: bigint; merchant: string } | { refused: string };
@@ -56,7 +61,7 @@ export interface RailAdapter {
   readonly onChain?: boolean;
   /** Configured and usable now for this shop (e.g. the sandbox needs PAYMENTS_SANDBOX=true). */
   available(shop?: ShopRails): boolean;
-  instructions(order: RailOrder): PaymentInstructions;
+  instructions(order: RailOrder, shop?: ShopRails): PaymentInstructions;
   /** Why this rail cannot take this exact total (e.g. a currency's minor unit), checked before the order is made. */
   refuses?(order: { total: string; currency: string }, shop: ShopRails): string | null;
   /** Hosted-payment rails: the page the buyer is sent to for this new (or replayed) order; made once per order. */
