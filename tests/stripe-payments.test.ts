@@ -37,7 +37,7 @@ const cardShop = (items?: NonNullable<Parameters<typeof createShop>[1]>["items"]
 const member = (tenantId: string, role: "owner" | "manager" | "finance" | "support") => httpMember(db, app.port, tenantId, role);
 const cart = (itemId: string, quantity = 1, extra: Record<string, unknown> = {}) => ({ items: [{ itemId, quantity }], email: "buyer@example.test", shippingAddress: ADDRESS, rail: "external_provider", ...extra });
 const orderRow = async (id: string) => (await sql<{ status: string }>(db, `SELECT status FROM orders WHERE id = $1`, [id]))[0]!.status;
-const postings = (orderId: string) => sql<{ key: string }>(db, `SELECT idempotency_key AS key FROM ledger_postings WHERE order_id = $1 ORDER BY created_at`, [orderId]);
+const postings = (orderId: string) => sql<{ key: string }>(db, `SELECT idempotency_key AS key FROM ledger_postings WHERE order_id = $1 ORDER BY idempotency_key`, [orderId]);
 const sessionOf = async (orderId: string) => (await sql<{ session_id: string; payment_intent_id: string | null; status: string }>(db, `SELECT session_id, payment_intent_id, status FROM stripe_checkouts WHERE order_id = $1`, [orderId]))[0]!;
 const until = async (check: () => Promise<boolean>, ms = 5_000) => {
   const end = Date.now() + ms;
@@ -181,14 +181,14 @@ describe("webhooks", () => {
     const delivery = fake.deliveries.at(-1)!;
     expect(delivery.status).toBe(200);
     expect(await orderRow(orderId)).toBe("paid");
-    expect(await postings(orderId)).toEqual([{ key: `fund:${orderId}` }]);
+    expect(await postings(orderId)).toEqual([{ key: `fee:${orderId}` }, { key: `fund:${orderId}` }]);
     const accounts = await sql<{ key: string }>(db, `SELECT DISTINCT a.key FROM ledger_entries e JOIN ledger_accounts a ON a.id = e.account_id JOIN ledger_postings p ON p.id = e.posting_id WHERE p.order_id = $1 AND a.kind = 'external'`, [orderId]);
     expect(accounts.map((a) => a.key)).toEqual([expect.stringMatching(/^external:stripe:/)]);
 
     expect((await fake.redeliver(delivery.eventId))!.status).toBe(200);
     const event = fake.events.find((e) => e.id === delivery.eventId)!;
     expect((await fake.emit(stripe.account.id, "checkout.session.completed", event.data.object))!.status).toBe(200);
-    expect(await postings(orderId)).toEqual([{ key: `fund:${orderId}` }]);
+    expect(await postings(orderId)).toEqual([{ key: `fee:${orderId}` }, { key: `fund:${orderId}` }]);
     expect(await count(`SELECT count(*) n FROM payment_webhook_events WHERE order_id = $1`, [orderId])).toBe(2);
     // The buyer's order page reads paid.
     const view = await httpBuyer(app.port, shop.slug).get(`/api/storefront/orders/${res.json.data.token}`);
@@ -271,7 +271,7 @@ describe("webhooks", () => {
       expect((await fake.redeliver(refundFirst!.eventId))!.status).toBe(200);
       expect((await fake.redeliver(refundFirst!.eventId))!.status).toBe(200);
       expect(await orderRow(orderId)).toBe("refunded");
-      expect(await postings(orderId)).toEqual([{ key: `fund:${orderId}` }, { key: `refund:${orderId}` }]);
+      expect(await postings(orderId)).toEqual([{ key: `fee:${orderId}` }, { key: `fund:${orderId}` }, { key: `refund:${orderId}` }]);
     } finally {
       fake.autoDeliver = true;
     }
@@ -299,10 +299,10 @@ describe("refunds from the merchant", () => {
     expect(ok.status, ok.body).toBe(202);
     expect(ok.json.data.refund.status).toBe("succeeded");
     await until(async () => (await orderRow(orderId)) === "refunded");
-    expect(await postings(orderId)).toEqual([{ key: `fund:${orderId}` }, { key: `refund:${orderId}` }]);
+    expect(await postings(orderId)).toEqual([{ key: `fee:${orderId}` }, { key: `fund:${orderId}` }, { key: `refund:${orderId}` }]);
     const refunded = fake.deliveries.filter((d) => d.type === "charge.refunded").at(-1)!;
     await fake.redeliver(refunded.eventId);
-    expect(await postings(orderId)).toHaveLength(2);
+    expect(await postings(orderId)).toHaveLength(3);
     expect(refundsFor()).toHaveLength(1);
     await expectLedgerConsistent(db);
   });
@@ -329,6 +329,6 @@ describe("refunds from the merchant", () => {
       fake.autoDeliver = true;
     }
     expect(await orderRow(orderId)).toBe("refunded");
-    expect(await postings(orderId)).toEqual([{ key: `fund:${orderId}` }, { key: `refund:${orderId}` }]);
+    expect(await postings(orderId)).toEqual([{ key: `fee:${orderId}` }, { key: `fund:${orderId}` }, { key: `refund:${orderId}` }]);
   });
 });

@@ -44,6 +44,7 @@ export async function generateStatements(ctx: Pick<MoneyContext, "sql" | "now">,
     const billed = `SELECT o.id, o.tenant_id, o.rail, o.total, o.fee_amount, o.paid_at, o.currency FROM orders o
       WHERE o.rail IN ('external_provider', 'manual_invoice') AND o.paid_at >= $1::timestamptz AND o.paid_at < $2::timestamptz
         AND EXISTS (SELECT 1 FROM ledger_postings p WHERE p.idempotency_key = 'fund:' || o.id)
+        AND NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.idempotency_key = 'refund:' || o.id)
         AND NOT EXISTS (SELECT 1 FROM fee_statement_lines l WHERE l.order_id = o.id)`;
     const created = await query(
       `INSERT INTO fee_statements (id, tenant_id, month, currency, total, order_count)

@@ -34,14 +34,35 @@ async function cardTransition(tx: Tx, order: { tenantId: string; id: string }, f
   return true;
 }
 
-/** The refund posting: the funding posting reversed, account by account (whatever the funding credited comes back). */
+/**
+ * The refund posting: the funding posting and the platform fee's accrual (`fee:<orderId>`, ADR 025) reversed, account
+ * by account. A fully refunded card sale carries no platform fee: the merchant's takings go back to zero and so does
+ * what they owe the platform for it.
+ */
 async function reversalOfFunding(tx: Tx, tenantId: string, orderId: string) {
   const rows = await tx.$queryRaw<{ kind: string; key: string; amount: string }[]>`
     SELECT a.kind::text AS kind, a.key, sum(e.amount)::text AS amount
     FROM ledger_postings p JOIN ledger_entries e ON e.posting_id = p.id AND e.tenant_id = p.tenant_id JOIN ledger_accounts a ON a.id = e.account_id
-    WHERE p.tenant_id = ${tenantId}::uuid AND p.idempotency_key = ${`fund:${orderId}`}
+    WHERE p.tenant_id = ${tenantId}::uuid AND p.idempotency_key IN (${`fund:${orderId}`}, ${`fee:${orderId}`})
     GROUP BY a.kind, a.key HAVING sum(e.amount) <> 0`;
   return rows.map((r) => ({ kind: r.kind, key: r.key, amount: negate(r.amount) }));
+}
+
+/**
+ * The order's line on a fee statement: on an open one it is taken off (the fee is reversed with the refund), on a
+ * settled one the fee was already paid, so the refund waits for an operator to credit it (flagged).
+ */
+async function unbillFee(tx: Tx, tenantId: string, orderId: string): Promise<"none" | "removed" | "settled"> {
+  const [line] = await tx.$queryRaw<{ statementId: string; fee: string; status: string }[]>`
+    SELECT l.statement_id AS "statementId", l.fee::text AS fee, s.status::text AS status
+    FROM fee_statement_lines l JOIN fee_statements s ON s.id = l.statement_id AND s.tenant_id = l.tenant_id
+    WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::uuid FOR UPDATE OF s`;
+  if (!line) return "none";
+  if (line.status === "settled") return "settled";
+  await tx.$executeRaw`DELETE FROM fee_statement_lines WHERE tenant_id = ${tenantId}::uuid AND order_id = ${orderId}::uuid`;
+  await tx.$executeRaw`UPDATE fee_statements SET total = total - ${line.fee}::numeric, order_count = order_count - 1, updated_at = now()
+    WHERE tenant_id = ${tenantId}::uuid AND id = ${line.statementId}::uuid`;
+  return "removed";
 }
 
 export async function cardRefunded(ctx: MoneyContext, row: Checkout, charge: Stripe.Charge): Promise<Outcome> {
@@ -51,7 +72,12 @@ export async function cardRefunded(ctx: MoneyContext, row: Checkout, charge: Str
   }
   const order = await findOrder(ctx, row.tenantId, orderId);
   if (order.status === "refunded") return { outcome: "ignored", detail: "already refunded", orderId };
+  let feeSettled = false;
   const done = await moneyTx(ctx.prisma, { tenantId: row.tenantId, action: "order.refund", target: `order:${orderId}`, actor: SYSTEM }, async (tx) => {
+    if ((await unbillFee(tx, row.tenantId, orderId)) === "settled") {
+      feeSettled = true;
+      return false;
+    }
     if (!(await cardTransition(tx, order, REFUNDABLE, "refunded", ctx.now()))) return false;
     const reversal = await reversalOfFunding(tx, row.tenantId, orderId);
     if (reversal.length === 0 || sumAmounts(reversal.map((r) => r.amount)) !== "0") throw new Error(`order ${orderId}: no funding posting to reverse`);
@@ -60,6 +86,7 @@ export async function cardRefunded(ctx: MoneyContext, row: Checkout, charge: Str
       SELECT ledger_post(${row.tenantId}::uuid, ${`refund:${orderId}`}, 'refund', ${order.currency}, ${orderId}::uuid, ${charge.id}, ${JSON.stringify(reversal)}::jsonb)::text AS id`;
     return true;
   });
+  if (feeSettled) return { outcome: "flagged", detail: "refunded in Stripe after its platform fee was settled: credit the fee, then record the refund by hand", orderId };
   if (!done) return { outcome: "flagged", detail: `refunded in Stripe while the order is ${order.status}`, orderId };
   await ctx.publish(order, "refunded");
   return { outcome: "applied", orderId };
