@@ -163,7 +163,7 @@ describe("merchant dashboard on a phone", () => {
       await p.goto(`${e2e.platformUrl}/dashboard/${tenantId}`);
       await hydrated(p);
       await p.getByText("Not offered to buyers", { exact: true }).waitFor();
-      await p.getByText("(not offered to buyers)").waitFor();
+      await p.getByText("(not offered to buyers)").first().waitFor();
       await shot(p, `dashboard-${size}-overview-warning`);
       expect(errors).toEqual([]);
       await p.close();

@@ -103,7 +103,9 @@ describe("card payment through the merchant's own Stripe account", () => {
 
     const order = await db.prisma.order.findFirstOrThrow({ where: { tenantId }, orderBy: { createdAt: "desc" } });
     expect(order.status).toBe("paid");
-    expect(await db.prisma.ledgerPosting.count({ where: { tenantId, orderId: order.id } })).toBe(1);
+    // The funding, and the platform fee's accrual billed monthly (ADR 025).
+    const keys = await db.prisma.ledgerPosting.findMany({ where: { tenantId, orderId: order.id }, select: { idempotencyKey: true }, orderBy: { idempotencyKey: "asc" } });
+    expect(keys.map((k) => k.idempotencyKey)).toEqual([`fee:${order.id}`, `fund:${order.id}`]);
     expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
     await merchant.close();
     await context.close();
