@@ -3,11 +3,10 @@
  * The password can also come from OPS_ADMIN_PASSWORD so it stays out of shell history.
  */
 import { parseArgs } from "node:util";
-import { getEnv } from "#server/env.ts";
-import { openDatabase } from "#server/db/client.ts";
 import { emailSchema, newPasswordSchema } from "#server/auth/index.ts";
 import { AuthService, LoginGuard } from "#server/auth/index.ts";
 import { createRedis } from "#server/redis.ts";
+import { withDatabase } from "./with-database.ts";
 
 const { values } = parseArgs({ options: { email: { type: "string" }, password: { type: "string" } } });
 const email = emailSchema.safeParse(values.email ?? "");
@@ -16,20 +15,13 @@ if (!email.success || !password.success) {
   console.error("usage: npm run ops:create-admin -- --email <email> --password <at least 10 characters>");
   process.exit(2);
 }
-let env;
-try {
-  env = getEnv();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(1);
-}
-const db = await openDatabase(env.DATABASE_URL);
-const redis = createRedis(env);
-try {
-  const auth = new AuthService({ prisma: db.prisma, guard: new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: 1, ipFailures: 1, ipAttempts: 1, windowMs: 1, backoffMaxMs: 0, signupsPerHour: 1 }), sessionTtlMs: 1 });
-  const user = await auth.upsertOperator(email.data, password.data);
-  console.log(`operator ready: ${user.email} (${user.id})`);
-} finally {
-  redis.disconnect();
-  await db.close();
-}
+await withDatabase(async (db, env) => {
+  const redis = createRedis(env);
+  try {
+    const auth = new AuthService({ prisma: db.prisma, guard: new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: 1, ipFailures: 1, ipAttempts: 1, windowMs: 1, backoffMaxMs: 0, signupsPerHour: 1 }), sessionTtlMs: 1 });
+    const user = await auth.upsertOperator(email.data, password.data);
+    console.log(`operator ready: ${user.email} (${user.id})`);
+  } finally {
+    redis.disconnect();
+  }
+});

@@ -4,27 +4,18 @@
  * --month it bills the month that just ended (what the daily job does).
  */
 import { parseArgs } from "node:util";
-import { getEnv } from "#server/env.ts";
-import { openDatabase } from "#server/db/client.ts";
 import { FEE_STATEMENT_SYSTEM_ACTOR, generateFeeStatements, previousMonth } from "#server/money/index.ts";
+import { withDatabase } from "./with-database.ts";
 
 const { values } = parseArgs({ options: { month: { type: "string" } } });
 const month = values.month ?? previousMonth(new Date());
 
-let env;
-try {
-  env = getEnv();
-} catch (err) {
-  console.error((err as Error).message);
-  process.exit(1);
-}
-const db = await openDatabase(env.DATABASE_URL);
-try {
-  const result = await generateFeeStatements({ sql: db.run, now: () => new Date() }, month, FEE_STATEMENT_SYSTEM_ACTOR);
-  console.log(JSON.stringify(result));
-} catch (err) {
-  console.error((err as Error).message);
-  process.exitCode = 1;
-} finally {
-  await db.close();
-}
+await withDatabase(async (db) => {
+  try {
+    const result = await generateFeeStatements({ sql: db.run, now: () => new Date() }, month, FEE_STATEMENT_SYSTEM_ACTOR);
+    console.log(JSON.stringify(result));
+  } catch (err) {
+    console.error((err as Error).message);
+    process.exitCode = 1;
+  }
+});

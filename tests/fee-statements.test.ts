@@ -3,6 +3,8 @@
  * billed on one statement per shop and month (exactly that month's manual-invoice/Stripe orders, right sum),
  * generated idempotently, settled by an operator (audited, posted), checked by reconciliation; tenant-scoped routes.
  */
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
@@ -89,6 +91,16 @@ describe("monthly statements", () => {
 
     // A month that has not ended is refused.
     expect(((await caught(money.generateFeeStatements("2999-01"))) as ApiError).code).toBe("MONTH_NOT_ENDED");
+    // The operator's command does the same: a run over a billed month changes nothing; an unended month exits 1.
+    const script = (month: string) => promisify(execFile)("npm", ["run", "-s", "fees:statements", "--", "--month", month], {
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, DATABASE_URL: db.url, REDIS_URL, NODE_ENV: "test" },
+    });
+    const settledBefore = await snapshot();
+    expect(JSON.parse((await script("2026-10")).stdout)).toEqual({ month: "2026-10", created: 0, linesAdded: 0, statementsChanged: 0 });
+    expect(await snapshot()).toEqual(settledBefore);
+    const refused = (await caught(script("2999-01"))) as Error & { code: number; stderr: string };
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/2999-01/);
     const report = await money.reconcile("test");
     expect(report.skipped ? -1 : report.violations, JSON.stringify(report)).toBe(0);
   });
