@@ -131,6 +131,8 @@ describe("merchant orders and the money console", () => {
     await m.getByRole("button", { name: "Mark paid" }).click();
     await m.getByText("Marked paid.").waitFor();
     await expect.poll(() => m.getByTestId("order-status").textContent()).toBe("Paid");
+    // The fee of an invoice order is owed and billed monthly, not paid out (ADR 025): the ledger says so in words.
+    await expect.poll(() => m.locator('[data-testid="ledger-posting"][data-kind="fee"]').textContent()).toMatch(/platform fee, billed on your monthly statement/);
     await shot(m, "8-invoice-paid");
     expect(errors).toEqual([]);
 

@@ -26,10 +26,11 @@ const ACCOUNT_LABELS: Record<string, string> = {
   escrow: "Escrow (held for the shop)",
   merchant_payable: "Shop payable",
   platform_fees: "Platform fees",
+  merchant_fee_receivable: "Platform fee owed (billed monthly)",
   external: "Outside the platform",
 };
 
-const FLOW_ORDER = ["external", "buyer_clearing", "escrow", "merchant_payable", "platform_fees"];
+const FLOW_ORDER = ["external", "buyer_clearing", "escrow", "merchant_payable", "merchant_fee_receivable", "platform_fees"];
 
 /** Entry account keys are `kind[:scope]:tenant:currency`; the external account's scope is the rail. */
 function accountLabel(kind: string, key: string) {
@@ -59,7 +60,7 @@ function ledgerView(ledger: MerchantOrder["ledger"], currency: string): LedgerPo
     });
     // Net movement per account kind, for the posting's one-line summary in the merchant's words.
     const net = (kind: string) => fromUnits(p.entries.filter((e) => e.account === kind).reduce((sum, e) => sum + toUnits(e.amount), 0n));
-    const effects = { escrow: net("escrow"), payable: net("merchant_payable"), fees: net("platform_fees"), outside: net("external") };
+    const effects = { escrow: net("escrow"), payable: net("merchant_payable"), fees: net("platform_fees"), outside: net("external"), owed: net("merchant_fee_receivable") };
     return { key: p.key, kind: p.kind, at: p.at.toISOString(), currency: p.entries[0]?.currency ?? currency, entries, effects, totalDebit: fromUnits(debit), totalCredit: fromUnits(credit), balanced: debit === credit };
   });
 }

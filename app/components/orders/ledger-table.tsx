@@ -24,7 +24,7 @@ export interface LedgerPostingView {
   currency: string;
   entries: LedgerEntryView[];
   /** Net signed movement of the posting per account kind (escrow, merchant payable, platform fees, outside). */
-  effects: { escrow: string; payable: string; fees: string; outside: string };
+  effects: { escrow: string; payable: string; fees: string; outside: string; owed: string };
   totalDebit: string;
   totalCredit: string;
   balanced: boolean;
@@ -34,6 +34,7 @@ const POSTING_LABELS: Record<string, string> = {
   fund: "Funding",
   release: "Release to merchant",
   refund: "Refund to buyer",
+  fee: "Platform fee (billed monthly)",
 };
 
 /** What a credit (money added) and a debit (money taken) mean for each account kind, from the shop's side. */
@@ -43,6 +44,7 @@ const SIDE_WORDS: Record<string, { credit: string; debit: string }> = {
   escrow: { credit: "held in escrow", debit: "taken out of escrow" },
   merchant_payable: { credit: "owed to you", debit: "paid out to you" },
   platform_fees: { credit: "platform fee charged", debit: "platform fee returned" },
+  merchant_fee_receivable: { credit: "platform fee you owe", debit: "platform fee no longer owed" },
 };
 
 const isZero = (amount: string) => /^-?0(\.0*)?$/.test(amount);
@@ -52,13 +54,16 @@ const positive = (amount: string) => !amount.startsWith("-") && !isZero(amount);
 /** "Payment received: $40.00 paid in, held in escrow" — the posting's effect on the shop, in words. */
 export function postingSummary(p: LedgerPostingView) {
   const m = (amount: string) => formatSignedPrice(abs(amount), p.currency);
-  const { escrow, payable, fees, outside } = p.effects;
+  const { escrow, payable, fees, outside, owed } = p.effects;
+  // Card and invoice orders: the fee is not taken from the payment but owed and billed on the monthly statement.
+  if (p.kind === "fee") return `${m(owed)} platform fee, billed on your monthly statement`;
   const parts: string[] = [];
   if (!isZero(outside) && !positive(outside)) parts.push(`${m(outside)} paid in by the buyer`);
   if (positive(escrow)) parts.push(`${m(escrow)} held in escrow`);
   if (!isZero(escrow) && !positive(escrow)) parts.push(`${m(escrow)} taken out of escrow`);
   if (positive(payable)) parts.push(`${m(payable)} owed to you`);
-  if (!isZero(payable) && !positive(payable)) parts.push(`${m(payable)} paid out to you`);
+  if (!isZero(payable) && !positive(payable)) parts.push(p.kind === "refund" ? `${m(payable)} taken back from you` : `${m(payable)} paid out to you`);
+  if (!isZero(owed) && !positive(owed)) parts.push(`${m(owed)} platform fee no longer owed`);
   if (positive(fees)) parts.push(`${m(fees)} platform fee`);
   if (positive(outside)) parts.push(p.kind === "refund" ? `${m(outside)} returned to the buyer` : `${m(outside)} paid out of the platform`);
   return parts.join(", ");
