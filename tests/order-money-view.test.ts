@@ -83,4 +83,23 @@ describe("merchant order money view", () => {
     expect(ledgerRow(html, "Platform fees")[0]).toMatch(/— \$1\.00 platform fee charged/);
     expect(t).toContain("a credit to “Shop payable” is money owed to you");
   });
+
+  it("an invoice order: paid straight to the shop, and the platform fee is owed and billed monthly, not taken", async () => {
+    const shop = await createShop(db);
+    const o = await owner(shop.tenantId);
+    const placed = await request(app.port, "/api/storefront/checkout", {
+      method: "POST", host: `${shop.slug}.localhost`, headers: { "idempotency-key": newKey() },
+      body: { items: [{ itemId: shop.item("Lamp"), quantity: 1 }], email: "ada@example.test", shippingAddress: ADDRESS, rail: "manual_invoice", acknowledgeNoEscrow: true },
+    });
+    expect(placed.status, placed.body).toBe(201);
+    const orderId = (placed.json.data as { order: { id: string } }).order.id;
+    expect((await o.post(`/api/tenants/${shop.tenantId}/orders/${orderId}/mark-paid`, { evidenceNote: "Transfer seen" })).status).toBe(200);
+    const t = text((await o.get(`/dashboard/${shop.tenantId}/orders/${orderId}`)).body);
+    expect(t).toContain("Platform fee (2.5 %, billed monthly)");
+    expect(t).toContain("You keep $39.00");
+    expect(t).toMatch(/Paid by invoice on \d{4}-\d\d-\d\d \d\d:\d\d UTC, straight to you: \$40\.00\. The \$1\.00 platform fee is billed on your monthly statement\./);
+    expect(t).toContain("Platform fee (billed monthly)");
+    expect(t).toContain("$1.00 platform fee, billed on your monthly statement");
+    expect(t).not.toContain("paid out to you");
+  });
 });

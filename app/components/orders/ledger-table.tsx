@@ -47,6 +47,13 @@ const SIDE_WORDS: Record<string, { credit: string; debit: string }> = {
   merchant_fee_receivable: { credit: "platform fee you owe", debit: "platform fee no longer owed" },
 };
 
+/** Words that depend on the posting too: a fee accrual takes the fee from the shop's takings; a refund takes them back. */
+function sideWords(kind: string, postingKind: string, side: "credit" | "debit") {
+  if (kind === "merchant_payable" && side === "debit" && postingKind === "fee") return "set aside for the platform fee";
+  if (kind === "merchant_payable" && side === "debit" && postingKind === "refund") return "taken back from you";
+  return SIDE_WORDS[kind]?.[side];
+}
+
 const isZero = (amount: string) => /^-?0(\.0*)?$/.test(amount);
 const abs = (amount: string) => amount.replace(/^-/, "");
 const positive = (amount: string) => !amount.startsWith("-") && !isZero(amount);
@@ -135,8 +142,8 @@ export function LedgerTable({ postings }: { postings: LedgerPostingView[] }) {
                     </>
                   ) : null}
                   <td className="px-3 py-2 text-gray-800" title={e.accountKey}>{e.account}</td>
-                  <td className={num}><Side amount={e.debit} words={SIDE_WORDS[e.kind]?.debit} currency={p.currency} /></td>
-                  <td className={num}><Side amount={e.credit} words={SIDE_WORDS[e.kind]?.credit} currency={p.currency} /></td>
+                  <td className={num}><Side amount={e.debit} words={sideWords(e.kind, p.kind, "debit")} currency={p.currency} /></td>
+                  <td className={num}><Side amount={e.credit} words={sideWords(e.kind, p.kind, "credit")} currency={p.currency} /></td>
                 </tr>
               ))}
               <tr className="bg-gray-50/70 text-xs">

@@ -18,6 +18,10 @@ export interface OrderMoney {
   escrow: { status: string; settledAt: string | null } | null;
 }
 
+/** Card and invoice orders: the buyer pays the shop directly; the platform fee is billed monthly (ADR 025). */
+const billedMonthly = (o: OrderMoney) => o.rail === "external_provider" || o.rail === "manual_invoice";
+const PAID_HOW: Record<string, string> = { manual_invoice: "by invoice", external_provider: "by card through your Stripe account" };
+
 /** Where this order's money is, in one or two sentences. */
 export function settlementText(o: OrderMoney) {
   const net = formatSignedPrice(o.net, o.currency);
@@ -39,20 +43,27 @@ export function settlementText(o: OrderMoney) {
     case "cancelled":
     case "draft":
       return "No money moved for this order.";
-    default:
-      return o.paidAt
-        ? `Paid ${o.rail === "manual_invoice" ? "by invoice" : "straight to you"} on ${formatDate(o.paidAt)}, with no escrow hold: ${net} is yours.`
-        : `${net} is yours once the payment arrives.`;
+    case "refunded":
+      if (o.rail === "external_provider") return "Refunded to the buyer through Stripe. No platform fee is charged for this order.";
+      break;
   }
+  if (billedMonthly(o) && o.paidAt) {
+    const fee = formatSignedPrice(o.fee.amount, o.currency);
+    return `Paid ${PAID_HOW[o.rail]} on ${formatDate(o.paidAt)}, straight to you: ${total}. The ${fee} platform fee is billed on your monthly statement.`;
+  }
+  return o.paidAt
+    ? `Paid straight to you on ${formatDate(o.paidAt)}, with no escrow hold: ${net} is yours.`
+    : `${net} is yours once the payment arrives.`;
 }
 
 function youReceiveLabel(o: OrderMoney) {
+  if (billedMonthly(o) && o.paidAt) return "You keep";
   if (o.escrow?.status === "released" || (!o.escrow && o.paidAt)) return "You received";
   return "You receive";
 }
 
 export function OrderMoneySummary({ order: o }: { order: OrderMoney }) {
-  const refunded = o.escrow?.status === "refunded";
+  const refunded = o.escrow?.status === "refunded" || (o.rail === "external_provider" && o.status === "refunded");
   const unpaid = ["pending_payment", "expired", "cancelled", "draft"].includes(o.status);
   return (
     <div className="space-y-3" data-testid="order-money">
@@ -62,7 +73,7 @@ export function OrderMoneySummary({ order: o }: { order: OrderMoney }) {
           <dd className="font-medium text-gray-900" data-testid="order-total"><Amount value={o.total} currency={o.currency} /></dd>
         </div>
         <div className="flex justify-between gap-4 py-2">
-          <dt className="text-gray-700">Platform fee ({o.fee.percent})</dt>
+          <dt className="text-gray-700">Platform fee ({o.fee.percent}{billedMonthly(o) ? ", billed monthly" : ""})</dt>
           <dd className="text-gray-900">{refunded ? <span className="text-gray-500">none</span> : <Amount value={`-${o.fee.amount}`} currency={o.currency} />}</dd>
         </div>
         <div className="flex justify-between gap-4 py-2">
