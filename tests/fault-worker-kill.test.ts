@@ -65,7 +65,7 @@ async function killed(w: RunningApp) {
   expect(w.child.signalCode, w.logs.join("").slice(-2000)).toBe("SIGKILL");
 }
 const completed = async (q: Queue, id: string) => {
-  await until(async () => (await q.getJob(id))?.finishedOn !== undefined, `job ${id} to finish`, 20_000);
+  await until(async () => (await q.getJob(id))?.finishedOn !== undefined, `job ${id} to finish`, 60_000);
   return (await q.getJob(id))!.getState();
 };
 const count = async (q: string, p: unknown[] = []) => Number((await sql<{ n: string }>(db, q, p))[0]!.n);

@@ -63,9 +63,9 @@ export async function openDatabase(url: string, options: { onIdleError?: (err: E
     };
   }
   const pg = await import("pg");
-  // A request never waits for a pooled connection for ever: after an outage a wedged pool would otherwise hang every
-  // request; 10 s without a connection is "the database cannot be reached" (a 503, ADR 023).
-  const pool = new pg.default.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 10_000 });
+  // No connectionTimeoutMillis: pg-pool leaks the client of a timed-out connect and can wedge the pool for good
+  // (brianc/node-postgres#3543, #2243); tests/fault-postgres.test.ts failed with it set.
+  const pool = new pg.default.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection can die under us (Postgres restart, failover, an admin terminating it). pg emits that as
   // an 'error' event; unhandled it would crash the process. The pool drops the dead client and reconnects on demand.
   pool.on("error", (err) => options.onIdleError?.(err));
