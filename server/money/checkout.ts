@@ -16,7 +16,7 @@ import { orderToken, secretsOf, sha256Hex, storedOrderToken } from "./secrets.ts
 import type { CheckoutInput } from "./schemas.ts";
 import { buyerView, loadOrder, type OrderRow } from "./views.ts";
 import { MAX_ORDER_TOTAL, formatAmount } from "#server/catalog/index.ts";
-import type { ShopRails } from "./rails/index.ts";
+import { shopRails, type ShopRails } from "./rails/index.ts";
 import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
@@ -95,7 +95,7 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   if (compare(total, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
   // Bounded so no order, entry or balance can overflow the ledger (server/catalog/bounds.ts).
   if (compare(total, MAX_ORDER_TOTAL) > 0) validation(`An order can total at most ${formatAmount(MAX_ORDER_TOTAL, facts.currency)} ${facts.currency}; split the cart.`, "items");
-  const shop: ShopRails = { currency: facts.currency, payoutAddress: policy.payoutAddress, stripe: facts.stripe, invoiceInstructions: policy.invoiceInstructions ?? null };
+  const shop = shopRails(facts.currency, policy, facts.stripe);
   const { rails, escrowRequired, reason } = eligibleRails(policy, ctx.rails.configured(shop), { total, categories: lines.map((l) => l.category) });
   const rail = input.rail ?? (rails.includes(policy.defaultRail) ? policy.defaultRail : rails[0]);
   if (!rail || !rails.includes(rail)) {
@@ -142,7 +142,7 @@ function newOrderRow(priced: ReturnType<typeof priceCart>, createdAt: Date): Ord
  * order's page on the host the buyer checked out on. Null for every other rail.
  */
 async function hostedPayment(ctx: MoneyContext, facts: CheckoutFacts, order: OrderRow, token: string, returnBase: string | undefined) {
-  const shop: ShopRails = { currency: facts.currency, payoutAddress: facts.policy?.payoutAddress ?? null, stripe: facts.stripe };
+  const shop = shopRails(facts.currency, facts.policy ?? { payoutAddress: null }, facts.stripe);
   const rail = ctx.rails.settler(order.rail, order);
   if (!rail?.createCheckout || !returnBase || order.status !== "pending_payment" || !rail.available(shop)) return null;
   const lines = order.lines.map((l) => ({ title: l.title, unitPrice: l.unitPrice.toFixed(), quantity: l.quantity }));

@@ -12,7 +12,7 @@
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, writeAuditSql, type AuditActor } from "#server/audit/index.ts";
 import type { MoneyContext } from "./context.ts";
-import { moneyTx } from "./money-tx.ts";
+import { moneyTx, type Tx } from "./money-tx.ts";
 import { post } from "./ledger.ts";
 import { negate } from "./amounts.ts";
 
@@ -123,4 +123,21 @@ export async function settleStatement(ctx: MoneyContext, actor: AuditActor, stat
     await writeAudit(tx, actor, { action: "fees.statement_settle", tenantId, target: `fee_statement:${statementId}`, details: { month: row.month, total, currency: row.currency, note } });
   });
   return statementOf(ctx, tenantId, statementId);
+}
+
+/**
+ * The order's line on a fee statement: on an open one it is taken off (the fee is reversed with the refund), on a
+ * settled one the fee was already paid, so the refund waits for an operator to credit it (flagged).
+ */
+export async function unbillFee(tx: Tx, tenantId: string, orderId: string): Promise<"none" | "removed" | "settled"> {
+  const [line] = await tx.$queryRaw<{ statementId: string; fee: string; status: string }[]>`
+    SELECT l.statement_id AS "statementId", l.fee::text AS fee, s.status::text AS status
+    FROM fee_statement_lines l JOIN fee_statements s ON s.id = l.statement_id AND s.tenant_id = l.tenant_id
+    WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::uuid FOR UPDATE OF s`;
+  if (!line) return "none";
+  if (line.status === "settled") return "settled";
+  await tx.$executeRaw`DELETE FROM fee_statement_lines WHERE tenant_id = ${tenantId}::uuid AND order_id = ${orderId}::uuid`;
+  await tx.$executeRaw`UPDATE fee_statements SET total = total - ${line.fee}::numeric, order_count = order_count - 1, updated_at = now()
+    WHERE tenant_id = ${tenantId}::uuid AND id = ${line.statementId}::uuid`;
+  return "removed";
 }

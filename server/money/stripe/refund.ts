@@ -11,6 +11,7 @@ import type { MoneyContext } from "../context.ts";
 import { moneyTx, type Tx } from "../money-tx.ts";
 import { negate, sumAmounts } from "../amounts.ts";
 import { SYSTEM, findOrder } from "../settlement.ts";
+import { unbillFee } from "../fee-statements.ts";
 import { stripeClient, stripeFailure, DEFAULT_STRIPE } from "./client.ts";
 import { markFailing, secretKeyOf } from "./integrations.ts";
 
@@ -46,23 +47,6 @@ async function reversalOfFunding(tx: Tx, tenantId: string, orderId: string) {
     WHERE p.tenant_id = ${tenantId}::uuid AND p.idempotency_key IN (${`fund:${orderId}`}, ${`fee:${orderId}`})
     GROUP BY a.kind, a.key HAVING sum(e.amount) <> 0`;
   return rows.map((r) => ({ kind: r.kind, key: r.key, amount: negate(r.amount) }));
-}
-
-/**
- * The order's line on a fee statement: on an open one it is taken off (the fee is reversed with the refund), on a
- * settled one the fee was already paid, so the refund waits for an operator to credit it (flagged).
- */
-async function unbillFee(tx: Tx, tenantId: string, orderId: string): Promise<"none" | "removed" | "settled"> {
-  const [line] = await tx.$queryRaw<{ statementId: string; fee: string; status: string }[]>`
-    SELECT l.statement_id AS "statementId", l.fee::text AS fee, s.status::text AS status
-    FROM fee_statement_lines l JOIN fee_statements s ON s.id = l.statement_id AND s.tenant_id = l.tenant_id
-    WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::uuid FOR UPDATE OF s`;
-  if (!line) return "none";
-  if (line.status === "settled") return "settled";
-  await tx.$executeRaw`DELETE FROM fee_statement_lines WHERE tenant_id = ${tenantId}::uuid AND order_id = ${orderId}::uuid`;
-  await tx.$executeRaw`UPDATE fee_statements SET total = total - ${line.fee}::numeric, order_count = order_count - 1, updated_at = now()
-    WHERE tenant_id = ${tenantId}::uuid AND id = ${line.statementId}::uuid`;
-  return "removed";
 }
 
 export async function cardRefunded(ctx: MoneyContext, row: Checkout, charge: Stripe.Charge): Promise<Outcome> {
