@@ -174,6 +174,16 @@ export const outboundEnvSchema = z.object({
 
 // Money core (docs/money.md, docs/decisions/009-money-core.md).
 const DEV_MONEY_SECRET = "dev-only-money-secret-never-use-in-production";
+export const mailEnvSchema = z.object({
+  /** The platform's SMTP server, e.g. smtp://user:pass@smtp.example.com:587 (smtps:// for implicit TLS). Unset outside
+   * production: each message is written to MAIL_DIR as a .eml file instead. Required in production (ADR 026). */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^/\s]+\/?$/, "must be smtp://[user:pass@]host:port or smtps://…").optional(),
+  /** The platform sender, e.g. "Shops <noreply@shops.example.com>"; shop mail uses the shop's name as display name. */
+  MAIL_FROM: z.string().max(320).optional(),
+  /** Where development writes mail when SMTP_URL is unset. */
+  MAIL_DIR: z.string().min(1).default(".data/mail"),
+});
+
 export const moneyEnvSchema = z.object({
   // The sandbox rails (escrow/direct funded by a pretend outside system). Refused in production.
   PAYMENTS_SANDBOX: bool.default(false),
@@ -239,7 +249,7 @@ export const chainEnvSchema = z.object({
   ARBITER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema).merge(chainEnvSchema).merge(stripeEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema).merge(chainEnvSchema).merge(stripeEnvSchema).merge(mailEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 /** True only in a process started by `npm run bench` with its preload (bench/bench-process.ts). */

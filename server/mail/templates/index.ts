@@ -1,0 +1,11 @@
+/** Every mail template, by name. Add a template here and tests/mail-templates.test.ts renders it in every language. */
+import type { MailTemplate } from "./define.ts";
+import { testEmail } from "./test-email.ts";
+
+const ALL = [testEmail] as const;
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- templates differ in their data; render() parses it
+export const TEMPLATES: ReadonlyMap<string, MailTemplate<any, string>> = new Map(ALL.map((t) => [t.name, t as MailTemplate<any, string>]));
+export type TemplateName = (typeof ALL)[number]["name"];
+export { defineTemplate, type MailTemplate, type BuiltMail, type Msg } from "./define.ts";
+export type { Block } from "./blocks.ts";
