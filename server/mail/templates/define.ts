@@ -19,6 +19,8 @@ export interface MailTemplate<D = unknown, K extends string = string> {
   name: string;
   /** Marketing mail carries an unsubscribe link and List-Unsubscribe; transactional mail (orders, accounts) does not. */
   marketing: boolean;
+  /** Carries a one-time secret (a reset or verification link): the row's data and bodies are scrubbed once delivered. */
+  sensitive: boolean;
   data: z.ZodType<D>;
   text: Record<MailLocale, Record<K | "subject", Msg<D>>>;
   build(d: D, t: (key: K) => string, ctx: { locale: MailLocale; brand: MailBrand }): BuiltMail;
@@ -27,11 +29,12 @@ export interface MailTemplate<D = unknown, K extends string = string> {
 export function defineTemplate<D, K extends string>(def: {
   name: string;
   marketing?: boolean;
+  sensitive?: boolean;
   data: z.ZodType<D>;
   text: Record<MailLocale, Record<K | "subject", Msg<D>>>;
   build: MailTemplate<D, K>["build"];
 }): MailTemplate<D, K> {
-  return { marketing: false, ...def };
+  return { marketing: false, sensitive: false, ...def };
 }
 
 /** Resolves one string of a template for the data. */
