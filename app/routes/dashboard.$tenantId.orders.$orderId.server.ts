@@ -8,7 +8,7 @@ import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { deliveryCodeSchema, fromUnits, markPaidSchema, shippingAddressSchema, toUnits } from "#server/money/index.ts";
+import { deliveryCodeSchema, fromUnits, markPaidSchema, percentOfBps, shippingAddressSchema, toUnits } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
@@ -63,12 +63,6 @@ function ledgerView(ledger: MerchantOrder["ledger"], currency: string): LedgerPo
     const effects = { escrow: net("escrow"), payable: net("merchant_payable"), fees: net("platform_fees"), outside: net("external"), owed: net("merchant_fee_receivable") };
     return { key: p.key, kind: p.kind, at: p.at.toISOString(), currency: p.entries[0]?.currency ?? currency, entries, effects, totalDebit: fromUnits(debit), totalCredit: fromUnits(credit), balanced: debit === credit };
   });
-}
-
-/** 250 → "2.5 %", without floating point. */
-function percentOfBps(bps: number) {
-  const frac = String(bps % 100).padStart(2, "0").replace(/0+$/, "");
-  return `${Math.floor(bps / 100)}${frac ? `.${frac}` : ""} %`;
 }
 
 export async function loadMerchantOrder(context: AppLoadContext, tenantId: string, rawOrderId: string | undefined, roles: readonly TenantRole[]) {

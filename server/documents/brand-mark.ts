@@ -27,7 +27,7 @@ function drawWordmark(doc: PDFKit.PDFDocument, x: number, y: number, width: numb
 export function drawBrand(doc: PDFKit.PDFDocument, logo: Buffer | null, x: number, y: number, width: number, rtl: boolean) {
   if (logo) {
     try {
-      doc.image(logo, x, y, { fit: [width, 48], align: rtl ? "right" : "left", valign: "top" });
+      doc.image(logo, x, y, { fit: [width, 48], ...(rtl ? { align: "right" as const } : {}) });
       return;
     } catch {
       // A file that passed the upload sniffing but that pdfkit cannot decode: the wordmark stands in.

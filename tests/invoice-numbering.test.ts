@@ -1,0 +1,103 @@
+/**
+ * Invoice and credit note numbers (issue 15 point 5, ADR 028), with the real money core in-process: issued by the
+ * database in the payment's own transaction, gap-free and unique under concurrent payments, a rolled-back payment
+ * gives its number back, and a refund issues a credit note from its own series. The documents render from there.
+ */
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { armFailpoints } from "#server/money/index.ts";
+import { DocumentService, DocumentStore } from "#server/documents/index.ts";
+import { LocalDiskStore, UploadService } from "#server/uploads/index.ts";
+import { createTestDatabase } from "./db.ts";
+import { OPERATOR, createShop, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
+import { pdfText } from "./pdf-text.ts";
+
+const db = await createTestDatabase();
+const { money } = moneyHarness(db);
+const year = new Date().getUTCFullYear();
+const documents = new DocumentService({
+  prisma: db.prisma,
+  uploads: new UploadService({ prisma: db.prisma, store: new LocalDiskStore(mkdtempSync(path.join(tmpdir(), "doc-uploads-"))) }),
+  store: new DocumentStore(mkdtempSync(path.join(tmpdir(), "documents-"))),
+});
+const invoices = (tenantId: string) =>
+  sql<{ order_id: string; number: string; seq: number }>(db, `SELECT order_id, number, seq FROM order_documents WHERE tenant_id = $1 AND kind = 'invoice' ORDER BY seq`, [tenantId]);
+
+describe("invoice numbers", () => {
+  it("50 concurrent payments in one shop get exactly 1..50, unique, one per order", async () => {
+    const shop = await createShop(db, { rails: ["direct", "escrow"], items: [{ title: "Lamp", price: "40.00", stock: null }] });
+    const orders = [];
+    for (let i = 0; i < 50; i++) orders.push(await placeOrder(money, shop, { rail: i % 2 ? "escrow" : "direct" }));
+    expect(await invoices(shop.tenantId)).toEqual([]);
+    await Promise.all(orders.map((o) => money.sandboxPay(shop.tenantId, o.token)));
+    const rows = await invoices(shop.tenantId);
+    expect(rows.map((r) => r.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+    expect(rows.map((r) => r.number)).toEqual(rows.map((r) => `${shop.slug}-${year}-${r.seq}`));
+    expect(new Set(rows.map((r) => r.order_id)).size).toBe(50);
+    const [counter] = await sql<{ last_seq: number }>(db, `SELECT last_seq FROM document_counters WHERE tenant_id = $1 AND kind = 'invoice' AND year = $2`, [shop.tenantId, year]);
+    expect(counter!.last_seq).toBe(50);
+    // A replayed payment issues nothing more.
+    await money.sandboxPay(shop.tenantId, orders[0]!.token);
+    expect(await invoices(shop.tenantId)).toHaveLength(50);
+  }, 120_000);
+
+  it("a payment whose transaction rolls back burns no number", async () => {
+    const shop = await createShop(db, { rails: ["direct"] });
+    const [failing, other] = [await placeOrder(money, shop, { rail: "direct" }), await placeOrder(money, shop, { rail: "direct" })];
+    armFailpoints("ledger.after-entries:throw", "test"); // after money_fund (and its event and invoice), before commit
+    try {
+      await expect(money.sandboxPay(shop.tenantId, failing.token)).rejects.toThrow(/failpoint/);
+    } finally {
+      armFailpoints(undefined, "test");
+    }
+    expect(await invoices(shop.tenantId)).toEqual([]);
+    expect(await sql(db, `SELECT 1 FROM document_counters WHERE tenant_id = $1`, [shop.tenantId])).toEqual([]);
+    await money.sandboxPay(shop.tenantId, other.token);
+    await money.sandboxPay(shop.tenantId, failing.token);
+    expect((await invoices(shop.tenantId)).map((r) => [r.order_id, r.seq])).toEqual([[other.orderId, 1], [failing.orderId, 2]]);
+  });
+
+  it("numbers are per shop: a second shop starts at 1", async () => {
+    const [a, b] = [await createShop(db, { rails: ["direct"] }), await createShop(db, { rails: ["direct"] })];
+    await placeOrder(money, a, { rail: "direct", pay: true });
+    await placeOrder(money, b, { rail: "direct", pay: true });
+    expect((await invoices(a.tenantId)).map((r) => r.number)).toEqual([`${a.slug}-${year}-1`]);
+    expect((await invoices(b.tenantId)).map((r) => r.number)).toEqual([`${b.slug}-${year}-1`]);
+  });
+
+  it("an issued document cannot be edited or deleted, and its number cannot be forged", async () => {
+    const shop = await createShop(db, { rails: ["direct"] });
+    const { orderId } = await placeOrder(money, shop, { rail: "direct", pay: true });
+    await expect(db.sql.query(`UPDATE order_documents SET number = 'x-2026-9' WHERE order_id = $1`, [orderId])).rejects.toThrow(/cannot change|order_documents_number_ck/);
+    await expect(db.sql.query(`DELETE FROM order_documents WHERE order_id = $1`, [orderId])).rejects.toThrow(/cannot change/);
+    await expect(db.sql.query(`UPDATE order_documents SET storage_key = 'elsewhere.pdf', rendered_at = now() WHERE order_id = $1`, [orderId])).rejects.toThrow(/storage_key_ck/);
+  });
+});
+
+describe("credit notes", () => {
+  it("a refund issues a credit note from its own series, crediting the invoice, with the refunded amount", async () => {
+    const shop = await createShop(db, { rails: ["escrow"], items: [{ title: "Lamp", price: "40.00", stock: null }] });
+    const first = await placeOrder(money, shop, { rail: "escrow", pay: true, quantity: 2 });
+    await placeOrder(money, shop, { rail: "escrow", pay: true });
+    expect(await documents.file(shop.tenantId, first.orderId, "credit_note")).toBeNull();
+    await money.openDispute(shop.tenantId, first.token, "It never arrived at all.");
+    const [dispute] = await sql<{ id: string }>(db, `SELECT id FROM disputes WHERE order_id = $1`, [first.orderId]);
+    await money.resolveDispute(OPERATOR, dispute!.id, "refund", "Courier lost it.");
+    const docs = await sql<{ kind: string; number: string; amount: string; credits_id: string | null; id: string }>(
+      db, `SELECT id, kind, number, amount::text, credits_id FROM order_documents WHERE order_id = $1 ORDER BY kind`, [first.orderId]);
+    const invoice = docs.find((d) => d.kind === "invoice")!;
+    const note = docs.find((d) => d.kind === "credit_note")!;
+    expect(invoice.number).toBe(`${shop.slug}-${year}-1`);
+    expect(note).toMatchObject({ number: `${shop.slug}-CN-${year}-1`, credits_id: invoice.id });
+    expect(Number(note.amount)).toBe(80);
+
+    const pdf = await documents.file(shop.tenantId, first.orderId, "credit_note");
+    expect(pdf!.filename).toBe(`${shop.slug}-CN-${year}-1.pdf`);
+    const { text } = await pdfText(pdf!.content);
+    expect(text).toContain("Credit note");
+    expect(text).toContain(`Credits invoice ${invoice.number}`);
+    expect(text).toMatch(/Refunded\s+80\.00 USD/);
+  });
+});
