@@ -101,3 +101,28 @@ describe("credit notes", () => {
     expect(text).toMatch(/Refunded\s+80\.00 USD/);
   });
 });
+
+describe("the transaction hash on an on-chain order's invoice", () => {
+  /** A paid order made on-chain after the fact, with the funding row the indexer would have written for it. */
+  async function onChainOrder(shop: Awaited<ReturnType<typeof createShop>>, hash: string) {
+    const { orderId } = await placeOrder(money, shop, { rail: "direct", pay: true });
+    const ref = `0x${orderId.replace(/-/g, "").padEnd(64, "0")}`;
+    await db.sql.query(`UPDATE orders SET chain_ref = $2, chain_amount = 40000000, chain_merchant = $3 WHERE id = $1`, [orderId, ref, `0x${"1".repeat(40)}`]);
+    await db.sql.query(
+      `INSERT INTO chain_events (id, chain_id, contract, tx_hash, log_index, block_number, block_hash, name, chain_ref, amount, status, outcome, tenant_id, order_id)
+       VALUES (gen_random_uuid(), 31337, $1, $2, 0, 7, $3, 'PaidDirect', $4, 40000000, 'confirmed', 'recorded', $5, $6)`,
+      [`0x${"2".repeat(40)}`, hash, `0x${"4".repeat(64)}`, ref, shop.tenantId, orderId]);
+    return orderId;
+  }
+
+  it("is absent by default and present once the shop enables invoice_show_tx_hash", async () => {
+    const shop = await createShop(db, { rails: ["direct"] });
+    const [hidden, shown] = [`0x${"a1".repeat(32)}`, `0x${"b2".repeat(32)}`];
+    const before = (await pdfText((await documents.file(shop.tenantId, await onChainOrder(shop, hidden), "invoice"))!.content)).text;
+    expect(before).toContain("(on chain)");
+    expect(before).not.toContain(hidden);
+    await db.prisma.tenantPaymentPolicy.update({ where: { tenantId: shop.tenantId }, data: { invoiceShowTxHash: true } });
+    const after = (await pdfText((await documents.file(shop.tenantId, await onChainOrder(shop, shown), "invoice"))!.content)).text;
+    expect(after).toContain(`Transaction: ${shown}`);
+  });
+});
