@@ -199,3 +199,12 @@ describe("a Persian shop's invoice", () => {
     expect(items).toEqual(expect.arrayContaining([`${shop.slug}-${year}-1`, "59.98 USD", "19.98 USD", "buyer@example.test"]));
   });
 });
+
+describe("the OpenAPI document", () => {
+  it("lists both pairs of downloads as application/pdf", async () => {
+    const doc = JSON.parse((await download("localhost", "/api/openapi.json")).bytes.toString()) as { paths: Record<string, { get?: { responses: Record<string, { content?: Record<string, unknown> }> } }> };
+    for (const path of ["/api/tenants/{tenantId}/orders/{orderId}/invoice", "/api/tenants/{tenantId}/orders/{orderId}/credit-note", "/api/storefront/orders/{token}/invoice", "/api/storefront/orders/{token}/credit-note"]) {
+      expect(Object.keys(doc.paths[path]?.get?.responses["200"]?.content ?? {}), path).toEqual(["application/pdf"]);
+    }
+  });
+});

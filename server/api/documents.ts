@@ -25,6 +25,25 @@ export function sendDocument(res: Response, file: DocumentFile) {
   res.status(200).send(file.content);
 }
 
+const TOKEN = z.string().regex(/^[A-Za-z0-9_-]{43}$/).describe("The secret from the buyer's order link");
+
+/**
+ * The buyer's downloads as the OpenAPI document lists them. They are served by the storefront router on the shop's
+ * own host (storefront-orders.ts), not by the control plane, so these definitions are documentation only.
+ */
+export function storefrontDocumentDocs() {
+  return Object.entries(DOCUMENT_PATHS).map(([segment, kind]) =>
+    defineRoute({
+      method: "get", path: `/storefront/orders/:token/${segment}`, tag: "storefront", produces: "application/pdf", auth: "public",
+      summary: `The buyer downloads the order's ${kind === "invoice" ? "invoice" : "credit note"} (PDF), on the order's own shop host only; 404 ${kind === "invoice" ? "INVOICE_NOT_FOUND" : "CREDIT_NOTE_NOT_FOUND"} when it has none`,
+      params: z.object({ token: TOKEN }),
+      handler() {
+        throw new Error("served by the storefront router");
+      },
+    }),
+  );
+}
+
 export function documentRoutes() {
   return Object.entries(DOCUMENT_PATHS).map(([segment, kind]) =>
     defineRoute({

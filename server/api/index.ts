@@ -18,7 +18,7 @@ import { domainRoutes } from "./domains.ts";
 import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
 import { integrationRoutes } from "./integrations.ts";
-import { documentRoutes } from "./documents.ts";
+import { documentRoutes, storefrontDocumentDocs } from "./documents.ts";
 
 export { mediaHandler, storefrontRouter } from "./storefront.ts";
 export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
@@ -46,7 +46,7 @@ export function controlPlaneRoutes(): RouteDef[] {
 }
 
 export function openApi() {
-  return openApiDocument(controlPlaneRoutes(), { title: "Storefront platform control-plane API", version: "1" });
+  return openApiDocument([...controlPlaneRoutes(), ...storefrontDocumentDocs()], { title: "Storefront platform control-plane API", version: "1" });
 }
 
 export function controlPlaneRouter(services: Services) {
