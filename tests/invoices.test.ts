@@ -13,7 +13,7 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createUser } from "./factories.ts";
-import { signIn } from "./tenant-fixture.ts";
+import { formPost, signIn } from "./tenant-fixture.ts";
 import { ADDRESS, createShop, httpBuyer, httpMember, sql } from "./money-fixture.ts";
 import { pdfText } from "./pdf-text.ts";
 import type { Client } from "./http.ts";
@@ -206,5 +206,44 @@ describe("the OpenAPI document", () => {
     for (const path of ["/api/tenants/{tenantId}/orders/{orderId}/invoice", "/api/tenants/{tenantId}/orders/{orderId}/credit-note", "/api/storefront/orders/{token}/invoice", "/api/storefront/orders/{token}/credit-note"]) {
       expect(Object.keys(doc.paths[path]?.get?.responses["200"]?.content ?? {}), path).toEqual(["application/pdf"]);
     }
+  });
+});
+
+describe("the pages", () => {
+  it("the buyer's order page and the dashboard's order page link the invoice once it is issued", async () => {
+    const shop = await createShop(db, { rails: ["direct"] });
+    const order = await paidOrder(shop, [["Lamp", 1]], false);
+    const buyer = httpBuyer(app.port, shop.slug);
+    const owner = await httpMember(db, app.port, shop.tenantId, "owner");
+    const dashboard = `/dashboard/${shop.tenantId}/orders/${order.orderId}`;
+    expect((await buyer.get(`/orders/${order.token}`)).body).not.toContain('data-testid="download-invoice"');
+    expect((await owner.get(dashboard)).body).not.toContain('data-testid="download-invoice"');
+    expect((await buyer.post(`/api/storefront/orders/${order.token}/sandbox-pay`)).status).toBe(200);
+    const page = (await buyer.get(`/orders/${order.token}`)).body;
+    expect(page).toMatch(new RegExp(`href="/api/storefront/orders/${order.token}/invoice"[^>]*data-testid="download-invoice"`));
+    const member = (await owner.get(dashboard)).body;
+    const href = `/api/tenants/${shop.tenantId}/orders/${order.orderId}/invoice`;
+    expect(member).toMatch(new RegExp(`href="${href}"[^>]*data-testid="download-invoice"`));
+    expect(member).toContain(`${shop.slug}-${year}-1`);
+    // The link works with the dashboard's own session cookie (a plain GET on the platform host).
+    expect((await download("localhost", href, owner)).status).toBe(200);
+  });
+
+  it("the Payments page turns the invoice options on and off", async () => {
+    const shop = await createShop(db, { rails: ["direct"] });
+    const owner = await httpMember(db, app.port, shop.tenantId, "owner");
+    const path = `/dashboard/${shop.tenantId}/payments`;
+    const policy = () => db.prisma.tenantPaymentPolicy.findUniqueOrThrow({ where: { tenantId: shop.tenantId } });
+    const fields = async (extra: Array<[string, string]>): Promise<Array<[string, string]>> => {
+      const p = await policy();
+      return [["version", String(p.version)], ...p.allowedRails.map((r): [string, string] => ["allowedRails", r]), ["defaultRail", p.defaultRail], ["buyerDisclosureMode", p.buyerDisclosureMode], ...extra];
+    };
+    expect((await owner.get(path)).body).toContain("Show the on-chain transaction hash");
+    const on = await formPost(owner, path, await fields([["invoiceShowPlatformFee", "on"], ["invoiceShowTxHash", "on"]]));
+    expect(on.status, on.body.slice(0, 300)).toBe(200);
+    expect(await policy()).toMatchObject({ invoiceShowPlatformFee: true, invoiceShowTxHash: true });
+    const off = await formPost(owner, path, await fields([["invoiceShowPlatformFee", "on"]]));
+    expect(off.status).toBe(200);
+    expect(await policy()).toMatchObject({ invoiceShowPlatformFee: true, invoiceShowTxHash: false });
   });
 });
