@@ -5,6 +5,7 @@
  * platform (formatAmount), never floats.
  */
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import path from "node:path";
 import PDFDocument from "pdfkit";
 import type { PaymentRail } from "@prisma/client";
@@ -36,7 +37,7 @@ export interface DocumentPdfInput {
   txHash: string | null;
 }
 
-const FONT_DIR = path.resolve(import.meta.dirname, "../../node_modules/vazirmatn/fonts/ttf");
+const FONT_DIR = path.join(path.dirname(createRequire(import.meta.url).resolve("vazirmatn/package.json")), "fonts/ttf");
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 const loadFonts = () => (fonts ??= { regular: readFileSync(path.join(FONT_DIR, "Vazirmatn-Regular.ttf")), bold: readFileSync(path.join(FONT_DIR, "Vazirmatn-Bold.ttf")) });
 
