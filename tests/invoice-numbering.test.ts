@@ -9,19 +9,17 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { armFailpoints } from "#server/money/index.ts";
 import { DocumentService, DocumentStore } from "#server/documents/index.ts";
-import { LocalDiskStore, UploadService } from "#server/uploads/index.ts";
+import { LocalDiskStore, UploadService, mediaPath } from "#server/uploads/index.ts";
 import { createTestDatabase } from "./db.ts";
 import { OPERATOR, createShop, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
 import { pdfText } from "./pdf-text.ts";
+import { PNG_1x1 } from "./images.ts";
 
 const db = await createTestDatabase();
 const { money } = moneyHarness(db);
 const year = new Date().getUTCFullYear();
-const documents = new DocumentService({
-  prisma: db.prisma,
-  uploads: new UploadService({ prisma: db.prisma, store: new LocalDiskStore(mkdtempSync(path.join(tmpdir(), "doc-uploads-"))) }),
-  store: new DocumentStore(mkdtempSync(path.join(tmpdir(), "documents-"))),
-});
+const uploads = new UploadService({ prisma: db.prisma, store: new LocalDiskStore(mkdtempSync(path.join(tmpdir(), "doc-uploads-"))) });
+const documents = new DocumentService({ prisma: db.prisma, uploads, store: new DocumentStore(mkdtempSync(path.join(tmpdir(), "documents-"))) });
 const invoices = (tenantId: string) =>
   sql<{ order_id: string; number: string; seq: number }>(db, `SELECT order_id, number, seq FROM order_documents WHERE tenant_id = $1 AND kind = 'invoice' ORDER BY seq`, [tenantId]);
 
@@ -124,5 +122,26 @@ describe("the transaction hash on an on-chain order's invoice", () => {
     await db.prisma.tenantPaymentPolicy.update({ where: { tenantId: shop.tenantId }, data: { invoiceShowTxHash: true } });
     const after = (await pdfText((await documents.file(shop.tenantId, await onChainOrder(shop, shown), "invoice"))!.content)).text;
     expect(after).toContain(`Transaction: ${shown}`);
+  });
+});
+
+describe("the invoice's header mark (G7-7)", () => {
+  const hasImage = (pdf: Buffer) => pdf.includes("/Subtype /Image");
+
+  it("is the shop's uploaded logo when it has one, else the platform wordmark, never nothing", async () => {
+    const plain = await createShop(db, { rails: ["direct"] });
+    const first = await placeOrder(money, plain, { rail: "direct", pay: true });
+    const wordmark = (await documents.file(plain.tenantId, first.orderId, "invoice"))!.content;
+    expect(hasImage(wordmark)).toBe(false);
+    expect((await pdfText(wordmark)).items).toContain("Storefront");
+
+    const branded = await createShop(db, { rails: ["direct"] });
+    const logo = await uploads.save(OPERATOR, branded.tenantId, "logo", PNG_1x1);
+    const tenant = await db.prisma.tenant.findUniqueOrThrow({ where: { id: branded.tenantId } });
+    await db.prisma.tenant.update({ where: { id: branded.tenantId }, data: { brand: { ...(tenant.brand as object), logoUrl: mediaPath(logo.key) } } });
+    const second = await placeOrder(money, branded, { rail: "direct", pay: true });
+    const withLogo = (await documents.file(branded.tenantId, second.orderId, "invoice"))!.content;
+    expect(hasImage(withLogo)).toBe(true);
+    expect((await pdfText(withLogo)).items).not.toContain("Storefront");
   });
 });
