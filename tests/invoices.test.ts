@@ -181,6 +181,22 @@ describe("what the shop chooses to show", () => {
   });
 });
 
+describe("a long order", () => {
+  it("runs over pages, every line on one, each further page naming the document", async () => {
+    const lines = Array.from({ length: 60 }, (_, i) => ({ description: `Numbered item ${i + 1}`, quantity: 1, unitPrice: "2", lineTotal: "2" }));
+    const pdf = await renderDocumentPdf({
+      kind: "invoice", locale: "en", number: "long-2026-4", issuedAt: new Date(), credits: null, orderNumber: "AB12CD34",
+      seller: { name: "Long Shop", supportEmail: null, logo: null }, buyer: { email: "b@example.test", shipTo: null }, currency: "EUR",
+      lines, subtotal: "120", total: "120", platformFee: null, rail: "manual_invoice", onChain: false, txHash: null,
+    });
+    const { items, pages } = await pdfText(pdf);
+    expect(pages).toBeGreaterThan(1);
+    for (const l of lines) expect(items).toContain(l.description);
+    expect(items.filter((i) => i === "long-2026-4")).toHaveLength(pages);
+    expect(items).toContain("120.00 EUR");
+  });
+});
+
 describe("a Persian shop's invoice", () => {
   it("is in Persian, right to left, and its text extracts as written", async () => {
     const shop = await createShop(db, { rails: ["direct"], items: [{ title: "چراغ مطالعه", price: "40.00", stock: null }, { title: "کتاب الکترونیکی", price: "9.99", stock: null }] });

@@ -132,14 +132,19 @@ export function renderDocumentPdf(input: DocumentPdfInput): Promise<Buffer> {
     doc.moveTo(LEFT, y).lineTo(LEFT + WIDTH, y).lineWidth(0.7).strokeColor(RULE).stroke();
     y += 6;
   };
+  // Every further page says which document it belongs to.
+  const newPage = () => {
+    doc.addPage();
+    write(`${title} ${ltr(input.number)}`, LEFT, PAGE.margin, WIDTH, { size: 9, color: MUTED });
+    y = PAGE.margin + 24;
+  };
   header();
   for (const line of input.lines) {
     doc.font("regular").fontSize(10);
     const wrapped = wrapLines(doc, line.description, COLUMNS.description - 8, dir);
     const height = wrapped.length * 14 + 6;
     if (y + height > BOTTOM - 40) {
-      doc.addPage();
-      y = PAGE.margin;
+      newPage();
       header();
     }
     wrapped.forEach((text, i) => write(own(text), col.description, y + i * 14, COLUMNS.description - 8));
@@ -152,10 +157,7 @@ export function renderDocumentPdf(input: DocumentPdfInput): Promise<Buffer> {
   y += 8;
 
   // Totals, then how it was paid.
-  if (y > BOTTOM - 130) {
-    doc.addPage();
-    y = PAGE.margin;
-  }
+  if (y > BOTTOM - 130) newPage();
   const labelX = col.quantity;
   const labelW = COLUMNS.quantity + COLUMNS.unitPrice;
   const total = (label: string, amount: string, o: { bold?: boolean; size?: number } = {}) => {
