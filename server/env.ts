@@ -94,6 +94,9 @@ export const storageEnvSchema = z.object({
   // Local directory for manual-invoice payment evidence (PDF/PNG/JPEG). Private: never served under /media, only to
   // the shop's members through the API. Keep it outside UPLOADS_DIR, on a persistent volume in production.
   EVIDENCE_DIR: z.string().min(1).default(".data/evidence"),
+  // Local directory for rendered invoices and credit notes ("<tenantId>/<document id>.pdf", ADR 028). Private like
+  // EVIDENCE_DIR: served only to the order's buyer and the shop's members. A persistent volume in production.
+  DOCUMENTS_DIR: z.string().min(1).default(".data/documents"),
 });
 
 export const telegramEnvSchema = z.object({

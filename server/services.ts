@@ -22,6 +22,7 @@ import { ApiError, CircuitBreaker } from "./http/index.ts";
 import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
+import { DocumentService, DocumentStore } from "./documents/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -33,6 +34,8 @@ export interface Services {
   uploads: UploadService;
   /** Manual-invoice payment evidence: private files, members only (ADR 025). */
   evidence: EvidenceService;
+  /** Invoices and credit notes: numbered by the database when an order is paid or refunded, rendered on first download (ADR 028). */
+  documents: DocumentService;
   bots: BotRegistry;
   botConversation: BotConversation;
   domains: DomainService;
@@ -90,6 +93,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
   });
   const edge = createEdge(deps);
+  const uploads = new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) });
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
   // A notification enqueued while Redis is away is parked and retried, never dropped; its job ids dedupe the retry.
   const deferred = new DeferredEnqueues({ logger });
@@ -140,7 +144,8 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     team: new TeamService({ prisma }),
     tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
     catalog: new CatalogService({ prisma }),
-    uploads: new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) }),
+    uploads,
+    documents: new DocumentService({ prisma, uploads, store: new DocumentStore(path.resolve(env.DOCUMENTS_DIR)) }),
     evidence: new EvidenceService({ prisma, store: new LocalDiskStore(path.resolve(env.EVIDENCE_DIR)) }),
     publishTenancyChange: publish,
   };

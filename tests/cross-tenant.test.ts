@@ -2,6 +2,7 @@
  * docs/security.md 1: the owner of shop A addresses shop B's tenant, roles, invitations and policy by id — through B's
  * path and through A's path with B's ids. Every call is refused with 403/404 and B's rows are unchanged.
  */
+import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
@@ -58,6 +59,9 @@ describe("cross-tenant access by id", () => {
       ["DELETE", `${p}/invitations/${bInvitationId}`],
       ["GET", `${p}/audit`],
       ["POST", `${p}/activate`, { reason: "let me in" }],
+      // Order documents (ADR 028): refused before any order lookup (their own cross-shop test is in invoices.test.ts).
+      ["GET", `${p}/orders/${randomUUID()}/invoice`],
+      ["GET", `${p}/orders/${randomUUID()}/credit-note`],
     ];
     for (const [method, path, body] of calls) {
       const res = await attacker.call(method, path, body);

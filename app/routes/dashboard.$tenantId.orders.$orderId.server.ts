@@ -8,7 +8,7 @@ import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { deliveryCodeSchema, fromUnits, markPaidSchema, shippingAddressSchema, toUnits } from "#server/money/index.ts";
+import { deliveryCodeSchema, fromUnits, markPaidSchema, percentOfBps, shippingAddressSchema, toUnits } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
@@ -65,17 +65,16 @@ function ledgerView(ledger: MerchantOrder["ledger"], currency: string): LedgerPo
   });
 }
 
-/** 250 → "2.5 %", without floating point. */
-function percentOfBps(bps: number) {
-  const frac = String(bps % 100).padStart(2, "0").replace(/0+$/, "");
-  return `${Math.floor(bps / 100)}${frac ? `.${frac}` : ""} %`;
-}
-
 export async function loadMerchantOrder(context: AppLoadContext, tenantId: string, rawOrderId: string | undefined, roles: readonly TenantRole[]) {
   const orderId = orderIdSchema.safeParse(rawOrderId);
   if (!orderId.success) throw new Response("No such order.", { status: 404 });
   const { money } = context.services;
-  const o = await money.merchantOrder(tenantId, orderId.data).catch(rethrowAsResponse);
+  const [o, documents] = await Promise.all([
+    money.merchantOrder(tenantId, orderId.data).catch(rethrowAsResponse),
+    context.services.documents.forOrder(tenantId, orderId.data),
+  ]);
+  // Plain links to the member API: the dashboard's session cookie authenticates a GET on the platform host.
+  const documentHref = (segment: string) => `/api/tenants/${tenantId}/orders/${orderId.data}/${segment}`;
   const address = shippingAddressSchema.safeParse(o.shippingAddress);
   const fulfiller = can(roles, "orders.ship");
   return {
@@ -106,6 +105,10 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
         ? { status: o.escrow.status, amount: o.escrow.amount, releasedAmount: o.escrow.releasedAmount, refundedAmount: o.escrow.refundedAmount, heldAt: iso(o.escrow.heldAt), settledAt: iso(o.escrow.settledAt) }
         : null,
       disputes: o.disputes.map((d) => ({ id: d.id, status: d.status, reason: d.reason, resolution: d.resolution, openedAt: d.openedAt.toISOString(), resolvedAt: iso(d.resolvedAt) })),
+    },
+    documents: {
+      invoice: documents.invoice ? { ...documents.invoice, href: documentHref("invoice") } : null,
+      creditNote: documents.creditNote ? { ...documents.creditNote, href: documentHref("credit-note") } : null,
     },
     ledger: ledgerView(o.ledger, o.currency),
     chain: chainActivityOf(context, o.chain),

@@ -50,7 +50,7 @@ function useLiveOrder(final: boolean) {
 }
 
 export default function OrderPage() {
-  const { order, ledger, chain, can } = useLoaderData<typeof loader>();
+  const { order, ledger, chain, can, documents } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const final = isFinalOrderStatus(order.status);
   const { paused } = useLiveOrder(final);
@@ -96,6 +96,20 @@ export default function OrderPage() {
           </Card>
         </div>
         <div className="min-w-0 space-y-6">
+          {documents.invoice || documents.creditNote ? (
+            <Card title="Documents" description="Issued when the order was paid or refunded; the PDF never changes.">
+              <ul className="space-y-2 text-sm">
+                {[{ label: "Invoice", doc: documents.invoice, testId: "download-invoice" }, { label: "Credit note", doc: documents.creditNote, testId: "download-credit-note" }].map(({ label, doc, testId }) =>
+                  doc ? (
+                    <li key={label} className="flex flex-wrap items-center justify-between gap-2">
+                      <span className="text-gray-700">{label} <span className="font-mono text-gray-900">{doc.number}</span></span>
+                      <a href={doc.href} download data-testid={testId} className="font-medium text-indigo-700 hover:text-indigo-600">Download {label.toLowerCase()}</a>
+                    </li>
+                  ) : null,
+                )}
+              </ul>
+            </Card>
+          ) : null}
           <PaymentCard order={order} />
           <EscrowCard order={order} />
           {chain ? (

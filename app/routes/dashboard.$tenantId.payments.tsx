@@ -11,7 +11,7 @@ import { PayoutAddressCard } from "#app/components/payments/payout-address-card.
 import { StripeSection } from "#app/components/payments/stripe-section.tsx";
 import { policyFormSchema } from "#app/components/payments/policy-form-schema.ts";
 import { Button, ReloadLink } from "#app/components/ui/button.tsx";
-import { FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
+import { CheckboxField, FieldErrors, FormErrors, SelectField, TextField } from "#app/components/ui/field.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { notOfferedSentence, RAIL_HELP, RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { requireParam } from "#app/utils/params.ts";
@@ -82,6 +82,8 @@ function PolicyForm() {
       escrowRequiredForCategories: policy.escrowRequiredForCategories.join(", "),
       buyerDisclosureMode: policy.buyerDisclosureMode,
       payoutAddress: policy.payoutAddress ?? "",
+      invoiceShowPlatformFee: policy.invoiceShowPlatformFee,
+      invoiceShowTxHash: policy.invoiceShowTxHash,
     },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
@@ -192,6 +194,17 @@ function PolicyForm() {
             </div>
             <FieldErrors id={fields.buyerDisclosureMode.errorId} errors={fields.buyerDisclosureMode.errors} />
           </fieldset>
+        </Card>
+
+        <Card title="Invoices" description="Buyers get a PDF invoice once they pay, and a credit note if they are refunded.">
+          <div className="space-y-3">
+            <CheckboxField meta={fields.invoiceShowPlatformFee} label="Show the platform fee" help="As a line of the total: the buyer pays the same either way." />
+            <CheckboxField
+              meta={fields.invoiceShowTxHash}
+              label="Show the on-chain transaction hash"
+              help="For orders paid on chain. The hash identifies the buyer's wallet to anyone who sees the invoice."
+            />
+          </div>
         </Card>
       </fieldset>
       <div className="flex items-center justify-between gap-3">

@@ -88,6 +88,8 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
   const tenant = requireShop(context);
   if (!TOKEN.test(token)) throw notFound();
   const order = await context.services.money.buyerOrder(tenant.id, token).catch(asHttpError);
+  // Issued by the database when the order is paid or refunded (ADR 028); linked only once they exist.
+  const documents = await context.services.documents.forOrder(tenant.id, order.id);
   return {
     number: order.id.slice(0, 8).toUpperCase(),
     status: order.status,
@@ -114,6 +116,10 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     dispute: order.dispute ? { status: order.dispute.status, resolution: order.dispute.resolution, openedAt: formatTime(order.dispute.openedAt) } : null,
     deliveryCode: order.deliveryCode ? { code: order.deliveryCode.code, expiresAt: formatTime(order.deliveryCode.expiresAt), usable: order.deliveryCode.usable } : null,
     canReissueCode: order.canReissueCode,
+    documents: {
+      invoice: documents.invoice ? { number: documents.invoice.number, href: `/api/storefront/orders/${token}/invoice` } : null,
+      creditNote: documents.creditNote ? { number: documents.creditNote.number, href: `/api/storefront/orders/${token}/credit-note` } : null,
+    },
   };
 }
 export type BuyerOrderPage = Awaited<ReturnType<typeof loadBuyerOrder>>;

@@ -215,6 +215,20 @@ function Summary({ order }: { order: BuyerOrderPage }) {
           <dd data-testid="order-rail">{order.railName}</dd>
         </div>
       </dl>
+      {order.documents.invoice || order.documents.creditNote ? (
+        <p className="mt-4 flex flex-wrap gap-3 border-t border-gray-200 pt-4">
+          {order.documents.invoice ? (
+            <a href={order.documents.invoice.href} download data-testid="download-invoice" className={secondaryButton}>
+              Download invoice <span className="sr-only">{order.documents.invoice.number}</span> (PDF)
+            </a>
+          ) : null}
+          {order.documents.creditNote ? (
+            <a href={order.documents.creditNote.href} download data-testid="download-credit-note" className={secondaryButton}>
+              Download credit note (PDF)
+            </a>
+          ) : null}
+        </p>
+      ) : null}
     </section>
   );
 }

@@ -18,6 +18,7 @@ import { domainRoutes } from "./domains.ts";
 import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
 import { integrationRoutes } from "./integrations.ts";
+import { documentRoutes, storefrontDocumentDocs } from "./documents.ts";
 
 export { mediaHandler, storefrontRouter } from "./storefront.ts";
 export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
@@ -41,11 +42,11 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes(), ...integrationRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes()];
 }
 
 export function openApi() {
-  return openApiDocument(controlPlaneRoutes(), { title: "Storefront platform control-plane API", version: "1" });
+  return openApiDocument([...controlPlaneRoutes(), ...storefrontDocumentDocs()], { title: "Storefront platform control-plane API", version: "1" });
 }
 
 export function controlPlaneRouter(services: Services) {

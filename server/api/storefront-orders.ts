@@ -1,6 +1,7 @@
 /**
  * Buyer money API on a shop's host (the tenant comes from the Host, never the client): checkout, the order by its
- * link token, sandbox payment (mounted only with PAYMENTS_SANDBOX=true), a new delivery code, and disputes. Responses are never cached.
+ * link token, sandbox payment (mounted only with PAYMENTS_SANDBOX=true), a new delivery code, disputes, and the
+ * order's invoice and credit note (PDF). Responses are never cached.
  */
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z, type ZodType } from "zod";
@@ -9,6 +10,7 @@ import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
 import { type TenantContext, ApiError, sendError, rateLimit, jsonBody } from "#server/http/index.ts";
 import { checkoutSchema, disputeOpenSchema, idempotencyKeySchema } from "#server/money/index.ts";
+import { DOCUMENT_PATHS, sendDocument } from "./documents.ts";
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
 
@@ -63,6 +65,20 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
   router.get("/orders/:token", handle(200, async (req, res) => services.money.buyerOrder(tenantId(res), token(req))));
   if (env.PAYMENTS_SANDBOX) {
     router.post("/orders/:token/sandbox-pay", json, handle(200, async (req, res) => services.money.sandboxPay(tenantId(res), token(req))));
+  }
+  // The invoice and credit note by the order's link, on its own shop's host only (another shop's host: 404).
+  for (const [segment, kind] of Object.entries(DOCUMENT_PATHS)) {
+    router.get(`/orders/:token/${segment}`, async (req, res, next) => {
+      try {
+        const shop = tenantId(res);
+        const orderId = await services.documents.orderIdByToken(shop, token(req));
+        if (!orderId) throw new ApiError(404, "ORDER_NOT_FOUND", "No such order.");
+        sendDocument(res, await services.documents.download(shop, orderId, kind));
+      } catch (err) {
+        if (err instanceof ApiError) return sendError(res, err);
+        next(err);
+      }
+    });
   }
   router.post("/orders/:token/delivery-code/reissue", json, handle(200, async (req, res) => services.money.reissueDeliveryCode(tenantId(res), token(req))));
   router.post("/orders/:token/dispute", json, handle(201, async (req, res) =>

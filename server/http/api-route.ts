@@ -44,6 +44,8 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, A extends AuthR
   body?: ZodType<B>;
   /** HTTP status on success (default 200). */
   status?: number;
+  /** The media type of a successful response that is a file rather than the JSON envelope (documented in OpenAPI). */
+  produces?: string;
   /** Take the body as raw bytes (uploads, CSV) up to `limit` bytes instead of JSON; `body` then gets the Buffer. */
   raw?: { limit: number; contentType: string };
   handler(ctx: HandlerContext<P, Q, B, A>): Promise<unknown>;
@@ -161,7 +163,9 @@ export function openApiDocument(routes: RouteDef[], info: { title: string; versi
         ? { requestBody: { required: true, content: { [def.raw.contentType]: { schema: { type: "string", format: "binary", maxLength: def.raw.limit } } } } }
         : def.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(def.body) } } } } : {}),
       responses: {
-        [String(def.status ?? 200)]: { description: "Success", content: { "application/json": { schema: { $ref: "#/components/schemas/Success" } } } },
+        [String(def.status ?? 200)]: def.produces
+          ? { description: "The file", content: { [def.produces]: { schema: { type: "string", format: "binary" } } } }
+          : { description: "Success", content: { "application/json": { schema: { $ref: "#/components/schemas/Success" } } } },
         default: { description: "Error", content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } } },
       },
     };

@@ -43,6 +43,12 @@ export function feeOf(total: string, bps: number, currency: string): string {
   return fromUnits((raw / step) * step);
 }
 
+/** 250 → "2.5 %", without floating point. */
+export function percentOfBps(bps: number) {
+  const frac = String(bps % 100).padStart(2, "0").replace(/0+$/, "");
+  return `${Math.floor(bps / 100)}${frac ? `.${frac}` : ""} %`;
+}
+
 /** An amount as text, whether it came as a decimal string or as Prisma's Decimal. */
 export const amountText = (amount: { toFixed(): string } | string) => (typeof amount === "string" ? amount : amount.toFixed());
 

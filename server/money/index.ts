@@ -14,7 +14,7 @@ export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailO
 export { armFailpoints } from "#server/jobs/index.ts";
 export { post as postLedger, accountKey, type PostingInput } from "./ledger.ts";
 export { moneyTx } from "./money-tx.ts";
-export { toUnits, fromUnits, canonical, feeOf } from "./amounts.ts";
+export { toUnits, fromUnits, canonical, feeOf, percentOfBps } from "./amounts.ts";
 export { sha256Hex } from "./secrets.ts";
 export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";

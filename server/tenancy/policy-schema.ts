@@ -26,6 +26,10 @@ export const paymentPolicySchema = z
     payoutAddress: z.string().trim().regex(/^0x[0-9a-fA-F]{40}$/, "Use a 0x address of 40 hex characters.").nullable().optional(),
     // The bank details manual-invoice buyers pay into (ADR 025). Omitted: unchanged; null: removed (the rail is hidden).
     invoiceInstructions: invoiceInstructionsSchema.nullable().optional(),
+    // What invoices show (ADR 028). Omitted: unchanged. The platform fee is part of the total; an on-chain order's
+    // transaction hash identifies the buyer's wallet, so both stay off unless the shop turns them on (G7-6).
+    invoiceShowPlatformFee: z.boolean().optional(),
+    invoiceShowTxHash: z.boolean().optional(),
   })
   .refine((p) => p.allowedRails.includes(p.defaultRail), { message: "The default rail must be one of the allowed rails.", path: ["defaultRail"] })
   .refine((p) => (p.escrowRequiredAboveAmount === null && p.escrowRequiredForCategories.length === 0) || p.allowedRails.includes("escrow"), {

@@ -7,7 +7,8 @@ import type { PaymentPolicyInput } from "./policy-schema.ts";
 
 const select = {
   allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true,
-  buyerDisclosureMode: true, payoutAddress: true, invoiceInstructions: true, version: true, updatedAt: true,
+  buyerDisclosureMode: true, payoutAddress: true, invoiceInstructions: true, invoiceShowPlatformFee: true, invoiceShowTxHash: true,
+  version: true, updatedAt: true,
 } as const;
 
 function present(row: { escrowRequiredAboveAmount: { toString(): string } | null } & Record<string, unknown>) {

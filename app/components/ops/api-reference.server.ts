@@ -39,6 +39,7 @@ const TAGS: Record<string, { title: string; blurb: string }> = {
   tenants: { title: "Tenants", blurb: "Create shops, list and read them, update their name, brand, locales and currency." },
   team: { title: "Team", blurb: "Members, their roles, and email invitations." },
   payments: { title: "Payments", blurb: "Which payment rails a shop accepts and when escrow is required." },
+  storefront: { title: "Storefront", blurb: "Served on a shop's own host, not the platform's: the buyer's order documents by the order link." },
   operator: { title: "Operator", blurb: "Platform operator actions: status transitions and the platform audit log." },
 };
 

@@ -12,6 +12,9 @@ export const policyFormSchema = z
     escrowRequiredForCategories: z.string().optional(),
     buyerDisclosureMode: z.enum(["strict", "plain"]).default("strict"),
     payoutAddress: z.string().trim().optional(),
+    // Checkboxes: unticked is absent from the form, which means off (ADR 028).
+    invoiceShowPlatformFee: z.boolean().default(false),
+    invoiceShowTxHash: z.boolean().default(false),
   })
   .transform((v): z.input<typeof paymentPolicySchema> => ({
     ...v,
