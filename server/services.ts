@@ -22,6 +22,7 @@ import { ApiError, CircuitBreaker } from "./http/index.ts";
 import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
+import { MailService, mailConfigFromEnv, platformTransport } from "./mail/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -43,6 +44,8 @@ export interface Services {
   money: MoneyService;
   /** The money jobs' queue (paused while the global kill switch is on). */
   moneyQueue: Queue;
+  /** Mail outbox delivery (ADR 026): kick() after commit, stats() and listForTenant() for the pages. */
+  mail: MailService;
   /** OPS-1: per-shop request and 5xx counts, summed over instances in Redis (started by web processes). */
   requestStats: TenantRequestStats;
   /** `deferred`: Redis was away; the notification is parked in this process and enqueued once Redis is back. */
@@ -101,10 +104,15 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     chain: deps.chain ?? null,
     box: getBox,
   });
+  const mail = new MailService({
+    prisma, redis, prefix: env.REDIS_PREFIX, queue, logger, config: mailConfigFromEnv(env), transport: platformTransport(env, logger),
+    // WIRE: shopSender (shop-sender helper), prepare (mail-templates helper), attachment (services.documents.invoiceAttachment).
+  });
   return {
     prisma,
     redis,
     money,
+    mail,
     moneyQueue,
     requestStats: new TenantRequestStats({
       redis, prefix: env.REDIS_PREFIX, flushMs: env.TENANT_STATS_FLUSH_MS,
@@ -133,6 +141,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     botConversation: new BotConversation({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
     close: async () => {
       await deferred.close();
+      mail.close();
       await queue.close();
       await moneyQueue.close();
     },
