@@ -4,6 +4,7 @@
  * with backoff, 5xx failed with the reason, attempts run out into failed, send limits delay instead of dropping, the
  * sweep takes back a send its worker abandoned, development writes .eml files, and the pages' reads stay per shop.
  */
+import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -123,6 +124,65 @@ describe("delivery", () => {
     } finally {
       await db.prisma.$executeRaw`UPDATE tenants SET brand = jsonb_set(brand, '{displayName}', '"Mail Shop"') WHERE id = ${shop.id}::uuid`;
     }
+  });
+});
+
+describe("dependencies the lead wires", () => {
+  it("sends through the shop's own SMTP server when shopSender gives one: its From, envelope, DKIM and Message-ID domain", async () => {
+    const own = await startSmtpServer({ user: "shop-user", pass: "shop-pass" });
+    try {
+      const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs8", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
+      const asked: string[] = [];
+      const { mail } = mailService({}, {
+        shopSender: async (tenantId) => {
+          asked.push(tenantId);
+          return tenantId !== shop.id ? null : {
+            integrationId: "00000000-0000-4000-8000-000000000001",
+            transport: { host: "127.0.0.1", port: own.port, secure: false, auth: { user: "shop-user", pass: "shop-pass" } },
+            from: { name: "Mail Shop Orders", address: "orders@mailshop.example" },
+            dkim: { domainName: "mailshop.example", keySelector: "sf1", privateKey },
+          };
+        },
+      });
+      const id = await enqueue();
+      expect((await mail.deliver(id, 0)).kind).toBe("sent");
+      expect(received(id)).toHaveLength(0);
+      const [msg] = await own.waitFor(1);
+      expect(msg!.user).toBe("shop-user");
+      expect(msg!.envelope.from).toBe("orders@mailshop.example");
+      expect(msg!.parsed.from?.value).toEqual([{ name: "Mail Shop Orders", address: "orders@mailshop.example" }]);
+      expect(msg!.parsed.replyTo).toBeUndefined();
+      expect(msg!.parsed.messageId).toBe(`<${id}@mailshop.example>`);
+      const headers = msg!.raw.toString().split(/\r?\n\r?\n/)[0]!.replace(/\r?\n[ \t]+/g, " ");
+      expect(headers).toMatch(/^DKIM-Signature: v=1; a=rsa-sha256; .*d=mailshop\.example; .*s=sf1;/m);
+      expect(await row(id)).toMatchObject({ status: "sent", sender: "shop:00000000-0000-4000-8000-000000000001", envelopeFrom: "orders@mailshop.example" });
+      // Another shop without its own sender falls back to the platform's.
+      const theirs = await enqueue({ tenantId: other.id });
+      expect((await mail.deliver(theirs, 0)).kind).toBe("sent");
+      expect(received(theirs)).toHaveLength(1);
+      expect(asked).toEqual([shop.id, other.id]);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it("attaches files by reference through attachment(); one that is not ready yet is retried, not skipped", async () => {
+    let ready = false;
+    const { mail } = mailService({}, {
+      attachment: async (tenantId, ref) => (ready && tenantId === shop.id && ref.kind === "invoice" ? { filename: `invoice-${ref.orderId.slice(0, 8)}.pdf`, content: Buffer.from("%PDF-1.4 test") } : null),
+    });
+    const orderId = "11111111-2222-4333-8444-555555555555";
+    const id = (await enqueueMail(db.prisma, {
+      tenantId: shop.id, template: "shop.test_email", locale: "en", to: "attach@example.test", data: { senderLabel: "x" }, attachments: [{ kind: "invoice", orderId }],
+    }))!.id;
+    const first = await mail.deliver(id, 0);
+    expect(first).toMatchObject({ kind: "retry" });
+    expect((await row(id)).lastError).toMatch(/attachment invoice is not ready/);
+    ready = true;
+    await db.prisma.$executeRaw`UPDATE email_outbox SET next_attempt_at = now() WHERE id = ${id}::uuid`;
+    expect((await mail.deliver(id, 1)).kind).toBe("sent");
+    const [msg] = received(id);
+    expect(msg!.parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([["invoice-11111111.pdf", "%PDF-1.4 test"]]);
   });
 });
 
