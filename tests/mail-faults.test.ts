@@ -110,9 +110,13 @@ describe("a worker SIGKILLed mid-send", () => {
 });
 
 describe("Redis restarted without its data", () => {
+  let w: RunningApp;
+  let store: Awaited<ReturnType<RedisSet["server"]>>;
+  const ownPrefix = redisPrefix();
+
   it("delivers queued mail, a pending retry and mail written during the outage, each once", async () => {
-    const store = await redisSet.server(); // no persistence: a restart loses every job and schedule
-    const w = await worker({ REDIS_URL: `redis://127.0.0.1:${store.port}`, REDIS_PREFIX: redisPrefix(), MAIL_RETRY_BASE_MS: "4000" });
+    store = await redisSet.server(); // no persistence: a restart loses every job and schedule
+    w = await worker({ REDIS_URL: `redis://127.0.0.1:${store.port}`, REDIS_PREFIX: ownPrefix, MAIL_RETRY_BASE_MS: "4000", MAIL_PER_RECIPIENT_PER_HOUR: "2" });
     const before = await write();
     await sentRow(before);
 
@@ -132,4 +136,26 @@ describe("Redis restarted without its data", () => {
     expect(await row(retrying)).toMatchObject({ status: "sent", attempts: 2 });
     expect(w.child.exitCode).toBeNull();
   }, 120_000);
+
+  it("puts a message over a send limit back as a delayed job, with no attempt spent", async () => {
+    const to = "limited@example.test";
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) ids.push((await enqueueMail(db.prisma, { tenantId: null, template: "shop.test_email", locale: "en", to, data: { senderLabel: "x" } }))!.id);
+    // Which two go first is up to the worker's concurrency; the third waits.
+    const statuses = async () => Promise.all(ids.map(async (id) => (await row(id)).status));
+    await until(async () => (await statuses()).filter((st) => st === "sent").length === 2, "two of the three to be sent", 30_000);
+    const heldId = ids[(await statuses()).findIndex((st) => st !== "sent")]!;
+    const own = new Redis(`redis://127.0.0.1:${store.port}`, { maxRetriesPerRequest: 2 });
+    const q = new Queue(QUEUE, { connection: own, prefix: `${ownPrefix}bull` });
+    try {
+      await until(async () => (await (await q.getJob(mailJobId(heldId, 0)))?.isDelayed()) === true, "the third mail's job to wait for the window");
+      const held = await row(heldId);
+      expect(held).toMatchObject({ status: "queued", attempts: 0, lastError: null });
+      expect(held.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 60_000);
+      expect(copies(heldId)).toHaveLength(0);
+    } finally {
+      await q.close();
+      own.disconnect();
+    }
+  }, 60_000);
 });

@@ -94,6 +94,11 @@ describe("delivery", () => {
     expect(sent.sentAt).toBeInstanceOf(Date);
     expect(sent.subject).toBe("Test email from your shop");
 
+    // A job naming another shop (or none) is not this row's.
+    const fresh = await enqueue();
+    expect(await mail.deliver(fresh, 0, other.id)).toEqual({ kind: "skipped", why: "gone" });
+    expect(await mail.deliver(fresh, 0, null)).toEqual({ kind: "skipped", why: "gone" });
+    expect((await mail.deliver(fresh, 0, shop.id)).kind).toBe("sent");
     // A retried or duplicate job, for this attempt or any other, sends nothing.
     for (const attempt of [0, 1, 2]) expect((await mail.deliver(id, attempt)).kind).toBe("skipped");
     expect(received(id)).toHaveLength(1);

@@ -49,8 +49,8 @@ function domainJobHandlers(services: Services): Pick<JobHandlers, "domains.sweep
  */
 function mailJobHandlers(mail: MailService): Pick<JobHandlers, "mail.deliver" | "mail.sweep"> {
   return {
-    async "mail.deliver"({ messageId, attempt }, job, token) {
-      const outcome = await mail.deliver(messageId, attempt);
+    async "mail.deliver"({ messageId, tenantId, attempt }, job, token) {
+      const outcome = await mail.deliver(messageId, attempt, tenantId);
       if (outcome.kind === "wait") {
         if (!token) throw new Error(`mail ${messageId} must wait: ${outcome.why}`);
         await job.moveToDelayed(outcome.untilMs, token);

@@ -90,8 +90,10 @@ const ROW = Prisma.sql`id::text, tenant_id::text AS "tenantId", template, locale
   text_body AS "textBody", attachments, status::text, attempts, next_attempt_at AS "nextAttemptAt"`;
 const MAX_BACKOFF_MS = 3_600_000;
 
-export async function deliverMessage(deps: DeliveryDeps, messageId: string, attempt: number): Promise<DeliveryOutcome> {
-  const [found] = await deps.prisma.$queryRaw<OutboxRow[]>`SELECT ${ROW} FROM email_outbox WHERE id = ${messageId}::uuid`;
+/** `tenantId`: the job's, when it has one (undefined: any); a row of another shop is not this job's. */
+export async function deliverMessage(deps: DeliveryDeps, messageId: string, attempt: number, tenantId?: string | null): Promise<DeliveryOutcome> {
+  const shopFilter = tenantId === undefined ? Prisma.empty : Prisma.sql`AND tenant_id IS NOT DISTINCT FROM ${tenantId}::uuid`;
+  const [found] = await deps.prisma.$queryRaw<OutboxRow[]>`SELECT ${ROW} FROM email_outbox WHERE id = ${messageId}::uuid ${shopFilter}`;
   if (!found) return { kind: "skipped", why: "gone" };
   let row = found;
   if (row.status !== "queued") return { kind: "skipped", why: row.status };

@@ -78,8 +78,8 @@ export class MailService {
     return { reclaimed, queued };
   }
 
-  /** One delivery attempt of one row (the `mail.deliver` job). */
-  deliver(messageId: string, attempt: number): Promise<DeliveryOutcome> {
+  /** One delivery attempt of one row (the `mail.deliver` job, which passes its tenantId: null for platform mail). */
+  deliver(messageId: string, attempt: number, tenantId?: string | null): Promise<DeliveryOutcome> {
     const { prisma, redis, prefix, logger, config, transport, shopSender, prepare, attachment } = this.deps;
     return deliverMessage(
       {
@@ -90,6 +90,7 @@ export class MailService {
       },
       messageId,
       attempt,
+      tenantId,
     );
   }
 
