@@ -58,16 +58,24 @@ export interface MailConfig {
   limits: SendLimits;
 }
 
-export interface DeliveryDeps {
+/** What delivery runs on; the three optional sources are other helpers' parts, wired by the lead in services.ts. */
+export interface MailDeps {
   prisma: PrismaClient;
   redis: RedisClient;
   prefix: string;
   logger: Logger;
   config: MailConfig;
+  /** The platform's sender: SMTP_URL, or files in MAIL_DIR in development. */
   transport: MailTransport;
+  /** The shop's own SMTP sender when it has an active one, else null (the platform sends in the shop's name). */
   shopSender?: (tenantId: string) => Promise<ShopSender | null>;
+  /** The template data of a row whose data is only a reference (order mail from SQL triggers); default: row.data. */
   prepare?: (row: OutboxRow) => Promise<Record<string, unknown>>;
+  /** The bytes of an attachment ref (an invoice); null: not ready yet (retried). */
   attachment?: (tenantId: string, ref: MailAttachmentRef) => Promise<MailAttachment | null>;
+}
+
+export interface DeliveryDeps extends MailDeps {
   /** Queue the delivery job of the row's next attempt (job id from row id and attempt). */
   schedule(row: { id: string; tenantId: string | null; attempts: number }, delayMs: number): Promise<void>;
   counted(event: "sent" | "failed" | "retried"): void;

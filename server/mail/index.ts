@@ -3,7 +3,7 @@ export { renderMail, type RenderInput } from "./render.ts";
 export { TEMPLATES, defineTemplate, type TemplateName, type MailTemplate, type Block } from "./templates/index.ts";
 export { MAIL_LOCALES, mailLocale, type MailLocale, type MailBrand, type MailAttachmentRef, type RenderedMail } from "./types.ts";
 export { MailService, mailConfigFromEnv, platformTransport, EMAIL_STATUSES, type MailServiceDeps, type OutboxListItem, type OutboxStats } from "./service.ts";
-export type { DeliveryOutcome, MailAttachment, MailConfig, OutboxRow } from "./deliver.ts";
+export type { DeliveryOutcome, MailAttachment, MailConfig, MailDeps, OutboxRow } from "./deliver.ts";
 export { mailJobId } from "./sweep.ts";
 export type { ShopSender, Address, MailTransport } from "./transport.ts";
 export { platformOrigin, shopOrigin, type LinkEnv } from "./links.ts";

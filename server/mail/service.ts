@@ -3,35 +3,19 @@
  * the event that causes the mail and may `kick()` after commit; the `mail.sweep` job kicks on its own, so nothing
  * depends on the kick. `deliver()` is the `mail.deliver` job's body; `stats()` and `listForTenant()` feed the pages.
  */
-import type { PrismaClient } from "@prisma/client";
 import type { Queue } from "bullmq";
 import type { Env } from "#server/env.ts";
 import { incCounter, registerFamilies, type Logger, type Registry } from "#server/observability/index.ts";
-import type { RedisClient } from "#server/redis.ts";
 import { platformBrand } from "./brand.ts";
-import { deliverMessage, type DeliveryOutcome, type MailAttachment, type MailConfig, type OutboxRow } from "./deliver.ts";
+import { deliverMessage, type DeliveryOutcome, type MailConfig, type MailDeps } from "./deliver.ts";
 import { queueDueMessages, reclaimStuck, scheduleDelivery } from "./sweep.ts";
-import { fileTransport, MailSendError, parseAddress, redactSmtpUrl, smtpTransport, type MailTransport, type ShopSender } from "./transport.ts";
-import type { MailAttachmentRef } from "./types.ts";
+import { fileTransport, MailSendError, parseAddress, redactSmtpUrl, smtpTransport, type MailTransport } from "./transport.ts";
 
 export const EMAIL_STATUSES = ["queued", "sending", "sent", "failed", "cancelled"] as const;
 
-export interface MailServiceDeps {
-  prisma: PrismaClient;
-  redis: RedisClient;
-  prefix: string;
+export interface MailServiceDeps extends MailDeps {
   /** The platform job queue (`mail.deliver` jobs). */
   queue: Queue;
-  logger: Logger;
-  config: MailConfig;
-  /** The platform's sender: SMTP_URL, or files in MAIL_DIR in development. */
-  transport: MailTransport;
-  /** The shop's own SMTP sender when it has an active one, else null (the platform sends in the shop's name). */
-  shopSender?: (tenantId: string) => Promise<ShopSender | null>;
-  /** The template data of a row whose data is only a reference (order mail from SQL triggers); default: row.data. */
-  prepare?: (row: OutboxRow) => Promise<Record<string, unknown>>;
-  /** The bytes of an attachment ref (an invoice); null: not ready yet (retried). */
-  attachment?: (tenantId: string, ref: MailAttachmentRef) => Promise<MailAttachment | null>;
 }
 
 export interface OutboxListItem {
