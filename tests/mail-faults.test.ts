@@ -92,7 +92,7 @@ describe("a worker SIGKILLed mid-send", () => {
     await until(async () => (await (await queue.getJob(mailJobId(id, 1)))?.isCompleted()) === true, "the stalled job to be retried", 30_000);
     expect(copies(id)).toHaveLength(1);
     expect((await row(id)).attempts).toBe(2);
-  }, 120_000);
+  }, 180_000); // three worker start-ups
 
   it("between the server's 250 and the row update (the accepted window): sent again, as the same message", async () => {
     const id = await write();
