@@ -182,9 +182,25 @@ export const mailEnvSchema = z.object({
    * production: each message is written to MAIL_DIR as a .eml file instead. Required in production (ADR 026). */
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^/\s]+\/?$/, "must be smtp://[user:pass@]host:port or smtps://…").optional(),
   /** The platform sender, e.g. "Shops <noreply@shops.example.com>"; shop mail uses the shop's name as display name. */
-  MAIL_FROM: z.string().max(320).optional(),
+  MAIL_FROM: z.string().max(320).regex(/^(?:[^<>@]*<[^@\s<>]+@[^@\s<>]+>|[^@\s<>]+@[^@\s<>]+)$/, "must be an address, optionally with a name: Shops <noreply@shops.example.com>").optional(),
   /** Where development writes mail when SMTP_URL is unset. */
   MAIL_DIR: z.string().min(1).default(".data/mail"),
+  // The origin of links in mail (server/mail/links.ts). Unset: https://<PLATFORM_DOMAIN> in production, else
+  // http://<PLATFORM_DOMAIN>:<PORT>.
+  PUBLIC_BASE_URL: z.string().regex(/^https?:\/\/[^/?#\s]+$/, "must be a bare origin like https://shops.example.com").optional(),
+  // The outbox sweep (ADR 026): queues due messages and takes back ones a dead worker left `sending`.
+  MAIL_SWEEP_INTERVAL_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+  // Delivery attempts per message (SMTP 4xx, network errors); then it is failed and dead-lettered.
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  // First wait after a temporary SMTP failure; doubles per attempt (±50 % jitter), at most an hour.
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).max(3_600_000).default(30_000),
+  // Connection, greeting and socket inactivity timeout of one SMTP delivery.
+  MAIL_SEND_TIMEOUT_MS: z.coerce.number().int().min(100).max(300_000).default(30_000),
+  // A message left `sending` longer than this (its worker died mid-send) is sent again, with the same Message-ID.
+  MAIL_SENDING_LEASE_MS: z.coerce.number().int().min(300).max(86_400_000).default(600_000),
+  // Send limits: over them a message waits (no attempt spent), it is never dropped.
+  MAIL_PER_RECIPIENT_PER_HOUR: z.coerce.number().int().min(1).max(100_000).default(30),
+  MAIL_PER_SHOP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
 });
 
 export const moneyEnvSchema = z.object({
@@ -284,6 +300,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
   if (env.SECRET_BOX_OLD_KEYS.some((k) => !decodeKey(k))) {
     throw new Error("Invalid configuration:\n  - SECRET_BOX_OLD_KEYS: each key must be 32 bytes (64 hex characters or base64)");
   }
+  if (env.MAIL_SENDING_LEASE_MS < 3 * env.MAIL_SEND_TIMEOUT_MS) {
+    // A live worker's send must end (or time out) well inside the lease, or its message would be taken back and sent twice.
+    throw new Error("Invalid configuration:\n  - MAIL_SENDING_LEASE_MS: must be at least 3 × MAIL_SEND_TIMEOUT_MS");
+  }
   if (env.CHAIN_RPC_URL) {
     const missing = (["ESCROW_CONTRACT", "ESCROW_TOKEN"] as const).filter((k) => !env[k]);
     if (missing.length) throw new Error(`Invalid configuration:\n${missing.map((k) => `  - ${k}: required when CHAIN_RPC_URL is set (the on-chain rails)`).join("\n")}`);
@@ -301,6 +321,9 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (env.MONEY_FAILPOINTS) problems.push("MONEY_FAILPOINTS is for tests only");
     if (env.BENCH_BARE_PAGE && !isBenchProcess()) problems.push("BENCH_BARE_PAGE is for the bench's own process only");
     if (!env.METRICS_TOKEN) problems.push("METRICS_TOKEN is required in production (scrapers send it as a Bearer token to /metrics)");
+    // Workers deliver mail; web processes only write the outbox, so they need (and should hold) no SMTP password.
+    if (!env.SMTP_URL && env.MODE !== "web") problems.push("SMTP_URL is required in production in a process that runs workers (MODE=worker or all): without it no email could be delivered");
+    if (!env.MAIL_FROM && env.MODE !== "web") problems.push("MAIL_FROM is required in production in a process that runs workers (the platform's sender address, e.g. \"Shops <noreply@shops.example.com>\")");
     if (!env.TRUSTED_PROXIES.length) problems.push("TRUSTED_PROXIES is required in production (the app serves plain HTTP behind the TLS edge; session cookies are Secure only)");
     if (problems.length) throw new Error(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
   }

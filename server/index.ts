@@ -127,6 +127,10 @@ if (env.MODE !== "web") {
     await connection.quit();
   });
   await registerSchedules(services, env);
+  // A Redis that comes back without its data (no persistence, an empty replica promoted) has lost the job schedulers
+  // too, and with them the sweeps that rebuild the lost jobs from Postgres (the mail outbox): register them again on
+  // every reconnect (idempotent).
+  redis.on("ready", () => void registerSchedules(services, env).catch((err: Error) => logger.warn({ err: err.message }, "schedules not registered after reconnect")));
   await syncMoneyQueuePause(services.moneyQueue, (await services.money.killSwitchState()).global);
   if (services.edge) {
     // EDGE-2: reconcile at start-up, and right after every tenancy change (a suspension, a verified domain).

@@ -23,6 +23,7 @@ import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 import { DocumentService, DocumentStore } from "./documents/index.ts";
+import { MailService, mailConfigFromEnv, platformTransport } from "./mail/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -46,6 +47,8 @@ export interface Services {
   money: MoneyService;
   /** The money jobs' queue (paused while the global kill switch is on). */
   moneyQueue: Queue;
+  /** Mail outbox delivery (ADR 026): kick() after commit, stats() and listForTenant() for the pages. */
+  mail: MailService;
   /** OPS-1: per-shop request and 5xx counts, summed over instances in Redis (started by web processes). */
   requestStats: TenantRequestStats;
   /** `deferred`: Redis was away; the notification is parked in this process and enqueued once Redis is back. */
@@ -105,10 +108,18 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     chain: deps.chain ?? null,
     box: getBox,
   });
+  const documents = new DocumentService({ prisma, uploads, store: new DocumentStore(path.resolve(env.DOCUMENTS_DIR)) });
+  const mail = new MailService({
+    prisma, redis, prefix: env.REDIS_PREFIX, queue, logger, config: mailConfigFromEnv(env), transport: platformTransport(env, logger),
+    // The payment-received mail carries the invoice, rendered (once) when the mail is sent.
+    attachment: (tenantId, ref) => documents.file(tenantId, ref.orderId, ref.kind),
+    // WIRE: shopSender (shop-sender helper), prepare (mail-templates helper).
+  });
   return {
     prisma,
     redis,
     money,
+    mail,
     moneyQueue,
     requestStats: new TenantRequestStats({
       redis, prefix: env.REDIS_PREFIX, flushMs: env.TENANT_STATS_FLUSH_MS,
@@ -137,6 +148,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     botConversation: new BotConversation({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
     close: async () => {
       await deferred.close();
+      mail.close();
       await queue.close();
       await moneyQueue.close();
     },
@@ -145,7 +157,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
     catalog: new CatalogService({ prisma }),
     uploads,
-    documents: new DocumentService({ prisma, uploads, store: new DocumentStore(path.resolve(env.DOCUMENTS_DIR)) }),
+    documents,
     evidence: new EvidenceService({ prisma, store: new LocalDiskStore(path.resolve(env.EVIDENCE_DIR)) }),
     publishTenancyChange: publish,
   };

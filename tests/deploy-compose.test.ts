@@ -99,6 +99,9 @@ describe("docker-compose.yml", () => {
       expect(env.MONEY_FAILPOINTS, name).toBeUndefined();
     }
     expect(rawEnv("postgres").POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?[^}]+\}$/);
+    // The SMTP password goes to the worker only (web processes never deliver mail, ADR 026).
+    expect(rawEnv("worker").SMTP_URL).toMatch(/\$\{SMTP_PASSWORD:\?[^}]+\}/);
+    for (const name of WEB) expect(rawEnv(name).SMTP_URL, name).toBeUndefined();
   });
 
   it("wires the app to the edge: trusted proxy, admin API, upstreams and the ask endpoint agree", () => {

@@ -5,7 +5,7 @@
  *   - domains.check: killed after the verified status committed, before the edge (a real Caddy) was updated;
  *   - bots.notify: killed after the fake Telegram accepted the message, before the job completed;
  *   - money.release: killed after the ledger committed the release, before the outside (sandbox) transfer.
- * There is no mail job yet. Failpoints (server/jobs/failpoints.ts) are honoured only under NODE_ENV=test. The cases
+ * Mail jobs have their own crash tests (tests/mail-faults.test.ts). Failpoints (server/jobs/failpoints.ts) are honoured only under NODE_ENV=test. The cases
  * run in order: each one's fresh worker is the next one's victim.
  */
 import { randomBytes, randomUUID } from "node:crypto";

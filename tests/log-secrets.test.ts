@@ -8,14 +8,25 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { get, startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { Client } from "./http.ts";
+import { until } from "./wait.ts";
+import { startSmtpServer } from "./smtp-server.ts";
+import { enqueueMail } from "#server/mail/index.ts";
 
 const db = await createTestDatabase();
 let app: RunningApp;
+const SMTP_PASSWORD = "Smtp-secret-pass-5d1e";
+const smtp = await startSmtpServer({ user: "mailer", pass: SMTP_PASSWORD });
 
 beforeAll(async () => {
-  app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost", LOG_LEVEL: "trace" });
+  app = await startApp({
+    DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost", LOG_LEVEL: "trace",
+    SMTP_URL: smtp.url, MAIL_FROM: "Platform <noreply@platform.test>", MAIL_SWEEP_INTERVAL_MS: "200",
+  });
 });
-afterAll(async () => app?.stop());
+afterAll(async () => {
+  await app?.stop();
+  await smtp.close();
+});
 
 describe("no secrets in logs", () => {
   it("logs requests but never a password, session cookie, API token or invitation secret", async () => {
@@ -46,5 +57,23 @@ describe("no secrets in logs", () => {
       const at = logs.indexOf(secret);
       expect(at, `secret leaked: …${logs.slice(Math.max(0, at - 300), at)}`).toBe(-1);
     }
+  });
+
+  it("never logs the SMTP password that SMTP_URL carries, whether the server accepts or refuses", async () => {
+    expect(smtp.url).toContain(SMTP_PASSWORD);
+    const mail = (to: string) => enqueueMail(db.prisma, { tenantId: null, template: "shop.test_email", locale: "en", to, data: { senderLabel: "the platform" } });
+    const accepted = await mail("accepted@example.test");
+    await smtp.waitFor(1);
+    smtp.refuse(550, "No such user");
+    const refused = await mail("refused@example.test");
+    for (const id of [accepted!.id, refused!.id]) {
+      await until(async () => ["sent", "failed"].includes((await db.prisma.emailOutbox.findUniqueOrThrow({ where: { id } })).status), `mail ${id} to be done`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    const logs = app.logs.join("");
+    expect(smtp.messages[0]!.user).toBe("mailer");
+    expect(logs).toContain(`"smtp":"smtp://127.0.0.1:${smtp.port}"`);
+    expect(logs).toContain("mail refused by the server");
+    expect(logs.indexOf(SMTP_PASSWORD), "the SMTP password leaked into the logs").toBe(-1);
   });
 });

@@ -9,19 +9,22 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { get, startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createTenant, createUser, TEST_PASSWORD } from "./factories.ts";
+import { caught } from "./caught.ts";
 import { request } from "./http.ts";
 
 const db = await createTestDatabase();
 let app: RunningApp;
 const TOKEN = randomBytes(24).toString("hex");
 
+const PRODUCTION = {
+  NODE_ENV: "production", MODE: "web", DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost",
+  SECRET_BOX_KEY: randomBytes(32).toString("hex"), MONEY_SECRET: randomBytes(24).toString("hex"), METRICS_TOKEN: TOKEN,
+  CADDY_ADMIN_URL: "http://127.0.0.1:9", TRUSTED_PROXIES: "127.0.0.1",
+};
+
 beforeAll(async () => {
   await createTenant(db.prisma, { slug: "prod" });
-  app = await startApp({
-    NODE_ENV: "production", MODE: "web", DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost",
-    SECRET_BOX_KEY: randomBytes(32).toString("hex"), MONEY_SECRET: randomBytes(24).toString("hex"), METRICS_TOKEN: TOKEN,
-    CADDY_ADMIN_URL: "http://127.0.0.1:9", TRUSTED_PROXIES: "127.0.0.1",
-  });
+  app = await startApp(PRODUCTION);
 });
 afterAll(async () => app?.stop());
 
@@ -43,5 +46,13 @@ describe("NODE_ENV=production", () => {
     expect(pay.status).toBe(404);
     // The bench's baseline page exists only in the bench's own process.
     for (const host of ["prod.localhost", "localhost"]) for (const path of ["/bench/bare", "/bench/bare.data"]) expect((await get(app, host, path)).status).toBe(404);
+  });
+
+  it("refuses to start a worker without SMTP_URL and MAIL_FROM, saying why in one sentence each (a web process needs neither)", async () => {
+    const err = await caught(startApp({ ...PRODUCTION, MODE: "worker" }));
+    expect(err.message).toMatch(/SMTP_URL is required in production in a process that runs workers \(MODE=worker or all\): without it no email could be delivered/);
+    expect(err.message).toMatch(/MAIL_FROM is required in production in a process that runs workers/);
+    const worker = await startApp({ ...PRODUCTION, MODE: "worker", SMTP_URL: "smtp://mailer:pw@127.0.0.1:9", MAIL_FROM: "Shops <noreply@shops.example.com>" });
+    await worker.stop();
   });
 });

@@ -29,6 +29,7 @@ export function appMetrics({ env, redis, services, resolver }: MetricsDeps) {
   const http = new HttpMetrics(registry);
   registerSharedMetrics(registry, redis, env.REDIS_PREFIX);
   services.money.registerMetrics(registry);
+  services.mail.registerMetrics(registry);
   registerPlatformMetrics(registry, { queues: [services.queue, services.moneyQueue], domainCounts: () => services.domains.stateCounts(), resolver });
   return { registry, http };
 }

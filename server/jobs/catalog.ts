@@ -37,6 +37,11 @@ export const jobCatalog = {
   "money.chain-tick": { schema: z.object({}), attempts: 1, queue: MONEY_QUEUE },
   // Read-only, so it stays on the platform queue and keeps running while the kill switch pauses money jobs.
   "money.reconcile": { schema: z.object({ trigger: z.string().max(40) }), attempts: 3 },
+  // Mail (ADR 026): one job per outbox row and attempt; the row is the truth, so a duplicate or late job does nothing.
+  // Its attempts cover unexpected errors only (Postgres away); SMTP retries are counted on the row (MAIL_MAX_ATTEMPTS).
+  "mail.deliver": { schema: z.object({ messageId: z.uuid(), tenantId: z.uuid().nullable(), attempt: z.number().int().min(0).max(1_000) }), attempts: 5 },
+  // Queues due rows (SQL triggers write rows nobody enqueues; Redis may have lost jobs) and takes back stuck sends.
+  "mail.sweep": { schema: z.object({}), attempts: 1 },
   // Daily: the month that just ended gets its platform-fee statements (idempotent; ADR 025). Writes no money.
   "money.fee-statements": { schema: z.object({}), attempts: 3 },
 } as const;

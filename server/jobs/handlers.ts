@@ -3,9 +3,10 @@
  * backoff by the worker and dead-lettered after its attempts, which is how "Caddy was down during a verify" heals by
  * itself (DOM-4, EDGE-2). Handlers of tenant-owned jobs look their row up by id and the job's tenantId.
  */
-import { DelayedError, type Job } from "bullmq";
+import { DelayedError, UnrecoverableError, type Job } from "bullmq";
 import { z } from "zod";
 import { ApiError } from "#server/http/index.ts";
+import type { MailService } from "#server/mail/index.ts";
 import type { MoneyService } from "#server/money/index.ts";
 import type { Services } from "#server/services.ts";
 import { enqueueJob } from "./catalog.ts";
@@ -17,6 +18,7 @@ export function createJobHandlers(services: Services): JobHandlers {
     "bots.deconfigure": async ({ tenantId, botId }) => services.bots.deconfigure(tenantId, botId),
     "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
     ...domainJobHandlers(services),
+    ...mailJobHandlers(services.mail),
     ...moneyJobHandlers(services.money),
   };
 }
@@ -37,6 +39,27 @@ function domainJobHandlers(services: Services): Pick<JobHandlers, "domains.sweep
       if (!services.edge) return;
       const r = await services.edge.reconcile(reason);
       if (!r.ok) throw new Error(r.error ?? "edge reconcile failed");
+    },
+  };
+}
+
+/**
+ * Mail (ADR 026): the row decides. Waiting (not due, over a send limit) puts the job back without spending one of its
+ * attempts; a message out of attempts or unrenderable is failed on its row and the job dead-lettered.
+ */
+function mailJobHandlers(mail: MailService): Pick<JobHandlers, "mail.deliver" | "mail.sweep"> {
+  return {
+    async "mail.deliver"({ messageId, tenantId, attempt }, job, token) {
+      const outcome = await mail.deliver(messageId, attempt, tenantId);
+      if (outcome.kind === "wait") {
+        if (!token) throw new Error(`mail ${messageId} must wait: ${outcome.why}`);
+        await job.moveToDelayed(outcome.untilMs, token);
+        throw new DelayedError();
+      }
+      if (outcome.kind === "dead") throw new UnrecoverableError(`mail ${messageId}: ${outcome.reason}`);
+    },
+    async "mail.sweep"() {
+      await mail.sweep();
     },
   };
 }

@@ -15,6 +15,9 @@ const GAUGES = {
 const COUNTERS = {
   edge_route_drift_total: "Edge route drift found by reconciles: routes changed by something other than a known database change.",
   edge_reconcile_failures_total: "Edge reconciles that failed (Caddy unreachable or refused the routes).",
+  mail_sent_total: "Mail messages an SMTP server accepted (or, in development, written to MAIL_DIR).",
+  mail_failed_total: "Mail messages failed for good: refused by the server (5xx), out of attempts, or unrenderable.",
+  mail_retries_total: "Mail delivery attempts that failed temporarily (SMTP 4xx, network) and were queued again.",
 } as const;
 
 export type SharedGauge = keyof typeof GAUGES;
