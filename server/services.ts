@@ -22,6 +22,7 @@ import { ApiError, CircuitBreaker } from "./http/index.ts";
 import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
+import { ShopSenderService } from "./mail/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -36,6 +37,8 @@ export interface Services {
   bots: BotRegistry;
   botConversation: BotConversation;
   domains: DomainService;
+  /** The shop's own SMTP sender (ADR 027). WIRE: mail-core's MailService takes `shopSender.shopSender(tenantId)`. */
+  shopSender: ShopSenderService;
   /** The platform job queue (BullMQ). */
   queue: Queue;
   /** The edge reconciler; null when CADDY_ADMIN_URL is not set (routes are then not managed by this platform). */
@@ -90,6 +93,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
   });
   const edge = createEdge(deps);
+  const dns = createDnsLookup({ servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS });
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
   // A notification enqueued while Redis is away is parked and retried, never dropped; its job ids dedupe the retry.
   const deferred = new DeferredEnqueues({ logger });
@@ -115,7 +119,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     queue,
     domains: new DomainService({
       prisma, redis, prefix: env.REDIS_PREFIX, platformDomain: env.PLATFORM_DOMAIN,
-      dns: createDnsLookup({ servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS }),
+      dns,
       edge: edgeTarget(env),
       publish,
       sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,
@@ -126,6 +130,11 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
       manualCheckMinMs: env.DOMAIN_MANUAL_CHECK_MIN_MS,
       pendingMaxDays: env.DOMAIN_PENDING_MAX_DAYS,
       degradedGraceHours: env.DOMAIN_DEGRADED_GRACE_HOURS,
+    }),
+    // WIRE: mail-core's MailService({ shopSender: (id) => shopSender.shopSender(id), … }); its brand() can replace the default here.
+    shopSender: new ShopSenderService({
+      prisma, box: getBox, dns, production: env.NODE_ENV === "production", spfInclude: env.MAIL_SPF_INCLUDE,
+      redis, prefix: env.REDIS_PREFIX, limit: env.RATE_LIMIT_SHOP_TEST_MAIL_PER_15MIN,
     }),
     bots,
     notifyTenantAdmins: notify,

@@ -18,6 +18,7 @@ import { domainRoutes } from "./domains.ts";
 import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
 import { integrationRoutes } from "./integrations.ts";
+import { notificationRoutes } from "./notifications.ts";
 
 export { mediaHandler, storefrontRouter } from "./storefront.ts";
 export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
@@ -41,7 +42,7 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes(), ...integrationRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes()];
 }
 
 export function openApi() {
