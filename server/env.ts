@@ -187,7 +187,7 @@ export const mailEnvSchema = z.object({
 /** The shops' own SMTP senders (ADR 027). */
 export const shopSenderEnvSchema = z.object({
   /** The platform sender's SPF include (e.g. _spf.mailprovider.example), shown in the SPF record shops publish. */
-  MAIL_SPF_INCLUDE: z.string().regex(/^[a-z0-9.-]+$/i, "must be a domain name").max(253).optional(),
+  MAIL_SPF_INCLUDE: z.string().regex(/^[a-z0-9._-]+$/i, "must be a domain name").max(253).optional(),
   /** "Send test email" presses per shop per 15 minutes. */
   RATE_LIMIT_SHOP_TEST_MAIL_PER_15MIN: z.coerce.number().int().min(1).max(1000).default(5),
 });

@@ -9,6 +9,9 @@ import { mailTemplateLabel, maskEmail } from "#server/mail/shared.ts";
 
 export const MESSAGE_LIMIT = 100;
 
+/** Addresses as a member may see them: developers (no orders.read) get them masked. */
+export const visibleEmail = (roles: readonly TenantRole[], address: string) => (can(roles, "orders.read") ? address : maskEmail(address));
+
 export async function loadNotifications(context: AppLoadContext, tenantId: string, roles: readonly TenantRole[]) {
   const { prisma, shopSender } = context.services;
   const [sender, rows, tenant] = await Promise.all([
@@ -21,15 +24,14 @@ export async function loadNotifications(context: AppLoadContext, tenantId: strin
     }),
     prisma.tenant.findFirstOrThrow({ where: { id: tenantId }, select: { owner: { select: { email: true } } } }),
   ]);
-  const seesRecipients = can(roles, "orders.read");
   return {
     sender,
-    ownerEmail: tenant.owner?.email ?? null,
+    ownerEmail: tenant.owner ? visibleEmail(roles, tenant.owner.email) : null,
     messages: rows.map((m) => ({
       id: m.id,
       at: (m.sentAt ?? m.createdAt).toISOString(),
       template: mailTemplateLabel(m.template),
-      recipient: seesRecipients ? m.recipient : maskEmail(m.recipient),
+      recipient: visibleEmail(roles, m.recipient),
       status: m.status,
       error: m.lastError,
       via: m.sender?.startsWith("shop:") ? ("shop" as const) : m.sender ? ("platform" as const) : null,

@@ -16,7 +16,7 @@ import { MessageList } from "#app/components/notifications/message-list.tsx";
 import { SenderForm, senderFormSchema } from "#app/components/notifications/sender-form.tsx";
 import { errorsOf } from "#app/utils/form-errors.ts";
 import { requireParam } from "#app/utils/params.ts";
-import { loadNotifications, MESSAGE_LIMIT } from "./dashboard.$tenantId.notifications.server.ts";
+import { loadNotifications, MESSAGE_LIMIT, visibleEmail } from "./dashboard.$tenantId.notifications.server.ts";
 
 const actionSchema = z.discriminatedUnion("intent", [
   senderFormSchema,
@@ -33,7 +33,7 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
-  await requireTenantRole(request, context, tenantId, { action: "notifications.manage", operator: false });
+  const { roles } = await requireTenantRole(request, context, tenantId, { action: "notifications.manage", operator: false });
   const formData = await request.formData();
   requireCsrf(formData, context);
   const submission = parseWithZod(formData, { schema: actionSchema });
@@ -54,7 +54,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
         break;
       case "test": {
         const sent = await shopSender.testSend(actor, tenantId, input.integrationId);
-        return json({ intent, result: submission.reply(), tested: sent.to });
+        return json({ intent, result: submission.reply(), tested: visibleEmail(roles, sent.to) });
       }
       case "remove":
         await shopSender.remove(actor, tenantId, input.integrationId);
