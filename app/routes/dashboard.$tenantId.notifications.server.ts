@@ -26,6 +26,7 @@ export async function loadNotifications(context: AppLoadContext, tenantId: strin
   ]);
   return {
     sender,
+    messageLimit: MESSAGE_LIMIT,
     ownerEmail: tenant.owner ? visibleEmail(roles, tenant.owner.email) : null,
     messages: rows.map((m) => ({
       id: m.id,

@@ -16,7 +16,7 @@ import { MessageList } from "#app/components/notifications/message-list.tsx";
 import { SenderForm, senderFormSchema } from "#app/components/notifications/sender-form.tsx";
 import { errorsOf } from "#app/utils/form-errors.ts";
 import { requireParam } from "#app/utils/params.ts";
-import { loadNotifications, MESSAGE_LIMIT, visibleEmail } from "./dashboard.$tenantId.notifications.server.ts";
+import { loadNotifications, visibleEmail } from "./dashboard.$tenantId.notifications.server.ts";
 
 const actionSchema = z.discriminatedUnion("intent", [
   senderFormSchema,
@@ -92,7 +92,7 @@ function SenderActions({ integrationId }: { integrationId: string }) {
 }
 
 export default function NotificationsPage() {
-  const { sender, messages, ownerEmail, canManage } = useLoaderData<typeof loader>();
+  const { sender, messages, messageLimit, ownerEmail, canManage } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const saveResult = actionData?.intent === "save" ? actionData.result : undefined;
   const otherErrors = actionData && actionData.intent !== "save" ? errorsOf(actionData.result) : undefined;
@@ -148,7 +148,7 @@ export default function NotificationsPage() {
         </Card>
       ) : null}
 
-      <Card title="Messages" description={`The shop’s last ${MESSAGE_LIMIT} emails and what happened to each.`}>
+      <Card title="Messages" description={`The shop’s last ${messageLimit} emails and what happened to each.`}>
         <MessageList messages={messages} />
       </Card>
     </div>
