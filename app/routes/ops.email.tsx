@@ -47,7 +47,7 @@ export default function EmailHealth() {
         {failures.length === 0 ? (
           <EmptyState title="No failed mail">No message failed in the last 7 days.</EmptyState>
         ) : (
-          <div className="overflow-x-auto">
+          <div className="overflow-x-auto px-4 pb-2">
             <table className="min-w-full text-sm" data-testid="failures">
               <thead className="text-left text-xs font-medium uppercase tracking-wide text-gray-500">
                 <tr>
