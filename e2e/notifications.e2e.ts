@@ -114,6 +114,9 @@ describe("Notifications page: sender, DNS records, Verify DNS, test email, messa
     await hydrated(page);
     await page.getByRole("button", { name: "Send test email" }).click();
     await page.getByText("550 Mailbox unavailable").first().waitFor();
+    // The status and the message list follow at once, without a reload.
+    await page.getByText("Not working").waitFor();
+    await page.getByTestId("message").filter({ hasText: "Failed" }).waitFor();
     await shot(page, "failed-desktop");
     await context.close();
 

@@ -62,7 +62,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
     }
   } catch (err) {
     const result = replyWithApiError(submission, err, { SMTP_HOST_REFUSED: "host", SMTP_PASSWORD_REQUIRED: "password", SMTP_TLS_REQUIRED: "tls" });
-    return json({ intent, result, tested: null }, { status: err instanceof ApiError ? err.status : 400 });
+    // A refused test send changed the sender's status and added a failed message: answer 200 so Remix reloads the
+    // page's data (it skips revalidation after a 4xx action) and both show next to the server's reason.
+    const recorded = err instanceof ApiError && err.code === "SMTP_TEST_FAILED";
+    return json({ intent, result, tested: null }, { status: recorded ? 200 : err instanceof ApiError ? err.status : 400 });
   }
   return json({ intent, result: submission.reply({ hideFields: ["password"] }), tested: null });
 }
