@@ -203,6 +203,14 @@ export const mailEnvSchema = z.object({
   MAIL_PER_SHOP_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(2_000),
 });
 
+/** The shops' own SMTP senders (ADR 027). */
+export const shopSenderEnvSchema = z.object({
+  /** The platform sender's SPF include (e.g. _spf.mailprovider.example), shown in the SPF record shops publish. */
+  MAIL_SPF_INCLUDE: z.string().regex(/^[a-z0-9._-]+$/i, "must be a domain name").max(253).optional(),
+  /** "Send test email" presses per shop per 15 minutes. */
+  RATE_LIMIT_SHOP_TEST_MAIL_PER_15MIN: z.coerce.number().int().min(1).max(1000).default(5),
+});
+
 export const moneyEnvSchema = z.object({
   // The sandbox rails (escrow/direct funded by a pretend outside system). Refused in production.
   PAYMENTS_SANDBOX: bool.default(false),
@@ -268,7 +276,7 @@ export const chainEnvSchema = z.object({
   ARBITER_PRIVATE_KEY: z.string().regex(/^0x[0-9a-fA-F]{64}$/, "must be a 0x-prefixed 32-byte hex key").optional(),
 });
 
-export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema).merge(chainEnvSchema).merge(stripeEnvSchema).merge(mailEnvSchema);
+export const envSchema = coreEnvSchema.merge(dataEnvSchema).merge(tenancyEnvSchema).merge(authEnvSchema).merge(storageEnvSchema).merge(telegramEnvSchema).merge(jobsEnvSchema).merge(secretsEnvSchema).merge(edgeEnvSchema).merge(observabilityEnvSchema).merge(outboundEnvSchema).merge(moneyEnvSchema).merge(chainEnvSchema).merge(stripeEnvSchema).merge(mailEnvSchema).merge(shopSenderEnvSchema);
 export type Env = z.infer<typeof envSchema>;
 
 /** True only in a process started by `npm run bench` with its preload (bench/bench-process.ts). */

@@ -23,7 +23,7 @@ import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 import { DocumentService, DocumentStore } from "./documents/index.ts";
-import { MailService, mailConfigFromEnv, platformTransport } from "./mail/index.ts";
+import { MailService, ShopSenderService, mailConfigFromEnv, platformTransport, shopIdentity } from "./mail/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -40,6 +40,8 @@ export interface Services {
   bots: BotRegistry;
   botConversation: BotConversation;
   domains: DomainService;
+  /** The shop's own SMTP sender (ADR 027); MailService sends through it. */
+  shopSender: ShopSenderService;
   /** The platform job queue (BullMQ). */
   queue: Queue;
   /** The edge reconciler; null when CADDY_ADMIN_URL is not set (routes are then not managed by this platform). */
@@ -97,6 +99,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   });
   const edge = createEdge(deps);
   const uploads = new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) });
+  const dns = createDnsLookup({ servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS });
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
   // A notification enqueued while Redis is away is parked and retried, never dropped; its job ids dedupe the retry.
   const deferred = new DeferredEnqueues({ logger });
@@ -109,11 +112,18 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     box: getBox,
   });
   const documents = new DocumentService({ prisma, uploads, store: new DocumentStore(path.resolve(env.DOCUMENTS_DIR)) });
+  const shopSender = new ShopSenderService({
+    prisma, box: getBox, dns, production: env.NODE_ENV === "production", spfInclude: env.MAIL_SPF_INCLUDE,
+    redis, prefix: env.REDIS_PREFIX, limit: env.RATE_LIMIT_SHOP_TEST_MAIL_PER_15MIN,
+    brand: async (tenantId) => (await shopIdentity(prisma, env, tenantId))!.brand,
+  });
   const mail = new MailService({
     prisma, redis, prefix: env.REDIS_PREFIX, queue, logger, config: mailConfigFromEnv(env), transport: platformTransport(env, logger),
     // The payment-received mail carries the invoice, rendered (once) when the mail is sent.
     attachment: (tenantId, ref) => documents.file(tenantId, ref.orderId, ref.kind),
-    // WIRE: shopSender (shop-sender helper), prepare (mail-templates helper).
+    // A shop with its own verified sender sends through it (ADR 027); every other shop through the platform's.
+    shopSender: (tenantId) => shopSender.shopSender(tenantId),
+    // WIRE: prepare (mail-templates helper).
   });
   return {
     prisma,
@@ -130,7 +140,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     queue,
     domains: new DomainService({
       prisma, redis, prefix: env.REDIS_PREFIX, platformDomain: env.PLATFORM_DOMAIN,
-      dns: createDnsLookup({ servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS }),
+      dns,
       edge: edgeTarget(env),
       publish,
       sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,
@@ -142,6 +152,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
       pendingMaxDays: env.DOMAIN_PENDING_MAX_DAYS,
       degradedGraceHours: env.DOMAIN_DEGRADED_GRACE_HOURS,
     }),
+    shopSender,
     bots,
     notifyTenantAdmins: notify,
     deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),

@@ -84,6 +84,12 @@ const MATRIX: Row[] = [
   { method: "GET", path: "/integrations", action: "integrations.read", operator: true },
   { method: "POST", path: "/integrations", action: "integrations.manage", body: async () => ({}) },
   { method: "DELETE", path: "/integrations/:integrationId", action: "integrations.manage" },
+  // The shop's mail sender (ADR 027): an empty PUT body is a 400, a made-up sender id a 404 for those allowed.
+  { method: "GET", path: "/notifications/sender", action: "notifications.read", operator: true },
+  { method: "PUT", path: "/notifications/sender", action: "notifications.manage", body: async () => ({}) },
+  { method: "DELETE", path: "/notifications/sender/:integrationId", action: "notifications.manage" },
+  { method: "POST", path: "/notifications/sender/:integrationId/verify-dns", action: "notifications.manage" },
+  { method: "POST", path: "/integrations/:integrationId/test", action: "notifications.manage" },
   // Payment evidence (ADR 025): the shop's own order readers only, never operators; uploads as mark-paid.
   { method: "POST", path: "/orders/:orderId/evidence", action: "orders.markPaid", body: async () => ({}) },
   { method: "GET", path: "/orders/:orderId/evidence", action: "orders.read" },

@@ -19,6 +19,7 @@ const NAV = [
   { to: "/ops/money", label: "Money", match: (p: string) => p.startsWith("/ops/money") },
   { to: "/ops/fees", label: "Fees", match: (p: string) => p.startsWith("/ops/fees") },
   { to: "/ops/disputes", label: "Disputes", match: (p: string) => p.startsWith("/ops/disputes") },
+  { to: "/ops/email", label: "Email", match: (p: string) => p.startsWith("/ops/email") },
   { to: "/ops/audit", label: "Audit log", match: (p: string) => p.startsWith("/ops/audit") },
 ];
 

@@ -19,5 +19,6 @@ export function tabsFor(roles: readonly TenantRole[]): TenantTab[] {
     ...(can(roles, "domains.manage") ? [tab("domains", "Domains")] : []),
     tab("payments", "Payments"),
     tab("bot", "Telegram"),
+    tab("notifications", "Notifications"),
   ];
 }

@@ -19,6 +19,7 @@ import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
 import { integrationRoutes } from "./integrations.ts";
 import { documentRoutes, storefrontDocumentDocs } from "./documents.ts";
+import { notificationRoutes } from "./notifications.ts";
 
 export { mediaHandler, storefrontRouter } from "./storefront.ts";
 export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
@@ -42,7 +43,7 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes()];
 }
 
 export function openApi() {

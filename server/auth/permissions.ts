@@ -44,6 +44,10 @@ const PERMISSIONS = {
   "integrations.read": ["owner", "finance"],
   /** Connect and disconnect the shop's Stripe account. */
   "integrations.manage": ["owner", "finance"],
+  /** The shop's mail sender (no secrets), its DNS records and the message list (recipients masked without orders.read). */
+  "notifications.read": ANY_MEMBER,
+  /** Set up, verify, test and remove the shop's own SMTP sender: its credentials are like the bot's token. */
+  "notifications.manage": ["owner", "developer"],
   "platformFee.read": ANY_MEMBER,
   /** Set the shop's platform fee: operators only. */
   "platformFee.set": [],

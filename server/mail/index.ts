@@ -8,3 +8,5 @@ export { mailJobId } from "./sweep.ts";
 export type { ShopSender, Address, MailTransport } from "./transport.ts";
 export { platformOrigin, shopOrigin, type LinkEnv } from "./links.ts";
 export { platformBrand, shopIdentity, type MailIdentity } from "./brand.ts";
+export { ShopSenderService, type ShopSenderDeps } from "./shop-sender.ts";
+export { saveShopSenderSchema, type SaveShopSenderInput } from "./shared.ts";

@@ -97,7 +97,8 @@ export async function connectIntegration(deps: IntegrationDeps, actor: AuditActo
 
 export async function disconnectIntegration(deps: IntegrationDeps, actor: AuditActor, tenantId: string, integrationId: string) {
   return deps.prisma.$transaction(async (tx) => {
-    const { count } = await tx.tenantIntegration.updateMany({ where: { id: integrationId, tenantId, disconnectedAt: null }, data: { status: "disconnected", disconnectedAt: new Date() } });
+    // Payment integrations only: the shop's mail sender has its own route and permission (ADR 027).
+    const { count } = await tx.tenantIntegration.updateMany({ where: { id: integrationId, tenantId, kind: "payment", disconnectedAt: null }, data: { status: "disconnected", disconnectedAt: new Date() } });
     if (count === 0) throw new ApiError(404, "INTEGRATION_NOT_FOUND", "No such connected integration.");
     await writeAudit(tx, actor, { action: "integration.disconnect", tenantId, target: `integration:${integrationId}`, details: { provider: "stripe" } });
     return { id: integrationId, status: "disconnected" as const };
