@@ -21,7 +21,6 @@ import { SMTP_TLS_MODES, type SaveShopSenderInput } from "./shared.ts";
 import { checkSmtpHost, connectAddress } from "./shop-sender-host.ts";
 import { checkSenderDns, domainOf, generateDkimKey, senderRecords } from "./shop-sender-dns.ts";
 import { smtpFailureReason, smtpTransportOptions } from "./shop-sender-transport.ts";
-import type SMTPTransport from "nodemailer/lib/smtp-transport";
 import { sendTestEmail, type TestSendDeps } from "./shop-sender-test.ts";
 
 import type { ShopSender } from "./transport.ts";
