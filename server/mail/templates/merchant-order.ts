@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { linesBlock, merchantOrderData, money, railWords } from "./order-words.ts";
+import { linesBlock, merchantOrderData, money, railWords, ltr } from "./order-words.ts";
 
 const footer = {
   en: "You get this email because you handle orders for this shop.",
@@ -25,9 +25,9 @@ export const merchantNewOrder = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `سفارش جدید #${d.orderNumber} — ${money(d.total, d.currency, "fa")}`,
+      subject: (d) => `سفارش جدید ${ltr(`#${d.orderNumber}`)} — ${money(d.total, d.currency, "fa")}`,
       heading: "سفارش جدیدی دارید",
-      body: (d) => `سفارش #${d.orderNumber} به مبلغ ${money(d.total, d.currency, "fa")} ثبت شد و در انتظار پرداخت است (${railWords(d, "fa").name}).`,
+      body: (d) => `سفارش ${ltr(`#${d.orderNumber}`)} به مبلغ ${money(d.total, d.currency, "fa")} ثبت شد و در انتظار پرداخت است (${railWords(d, "fa").name}).`,
       ship: "این سفارش کالای ارسالی دارد؛ نشانی خریدار در داشبورد آمده است.",
       button: openOrder.fa,
       footer: footer.fa,
@@ -60,11 +60,11 @@ export const merchantPaymentReceived = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `سفارش #${d.orderNumber} پرداخت شد — ${money(d.total, d.currency, "fa")}`,
+      subject: (d) => `سفارش ${ltr(`#${d.orderNumber}`)} پرداخت شد — ${money(d.total, d.currency, "fa")}`,
       heading: "یک سفارش پرداخت شد",
       body: (d) => d.rail === "escrow"
-        ? `خریدار مبلغ ${money(d.total, d.currency, "fa")} را برای سفارش #${d.orderNumber} به‌صورت امانی پرداخت کرد. اکنون آن را ارسال کنید؛ مبلغ پس از تأیید تحویل از سوی خریدار به شما پرداخت می‌شود.`
-        : `خریدار مبلغ ${money(d.total, d.currency, "fa")} را برای سفارش #${d.orderNumber} پرداخت کرد. اکنون می‌توانید آن را ارسال کنید.`,
+        ? `خریدار مبلغ ${money(d.total, d.currency, "fa")} را برای سفارش ${ltr(`#${d.orderNumber}`)} به‌صورت امانی پرداخت کرد. اکنون آن را ارسال کنید؛ مبلغ پس از تأیید تحویل از سوی خریدار به شما پرداخت می‌شود.`
+        : `خریدار مبلغ ${money(d.total, d.currency, "fa")} را برای سفارش ${ltr(`#${d.orderNumber}`)} پرداخت کرد. اکنون می‌توانید آن را ارسال کنید.`,
       button: openOrder.fa,
       footer: footer.fa,
     },
@@ -96,11 +96,11 @@ export const merchantDisputeOpened = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `شکایت برای سفارش #${d.orderNumber}`,
+      subject: (d) => `شکایت برای سفارش ${ltr(`#${d.orderNumber}`)}`,
       heading: "خریدار شکایت ثبت کرد",
       body: (d) => d.rail === "escrow"
-        ? `خریدار سفارش #${d.orderNumber} (${money(d.total, d.currency, "fa")}) شکایت ثبت کرد. تا زمانی که پلتفرم شکایت را بررسی و حل کند، مبلغ نگه داشته می‌شود.`
-        : `برای پرداخت کارتی سفارش #${d.orderNumber} (${money(d.total, d.currency, "fa")}) شکایت ثبت شد. در داشبورد Stripe به آن پاسخ دهید.`,
+        ? `خریدار سفارش ${ltr(`#${d.orderNumber}`)} (${money(d.total, d.currency, "fa")}) شکایت ثبت کرد. تا زمانی که پلتفرم شکایت را بررسی و حل کند، مبلغ نگه داشته می‌شود.`
+        : `برای پرداخت کارتی سفارش ${ltr(`#${d.orderNumber}`)} (${money(d.total, d.currency, "fa")}) شکایت ثبت شد. در داشبورد Stripe به آن پاسخ دهید.`,
       reason: (d) => `دلیل خریدار: «${d.reason ?? ""}»`,
       button: openOrder.fa,
       footer: footer.fa,

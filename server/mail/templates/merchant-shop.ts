@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { localDigits, when } from "./order-words.ts";
+import { localDigits, when, ltr } from "./order-words.ts";
 
 const iso = z.iso.datetime({ offset: true });
 const host = z.string().min(1).max(253);
@@ -28,12 +28,12 @@ export const merchantDomainProblem = defineTemplate({
       footer: "You get this email because you manage this shop's domains.",
     },
     fa: {
-      subject: (d) => ({ failed: `دامنهٔ ${d.hostname} تأیید نشد`, degraded: `دامنهٔ ${d.hostname} دیگر به فروشگاه شما اشاره نمی‌کند`, suspended: `دامنهٔ ${d.hostname} دیگر در دسترس نیست` })[d.status],
+      subject: (d) => ({ failed: `دامنهٔ ${ltr(d.hostname)} تأیید نشد`, degraded: `دامنهٔ ${ltr(d.hostname)} دیگر به فروشگاه شما اشاره نمی‌کند`, suspended: `دامنهٔ ${ltr(d.hostname)} دیگر در دسترس نیست` })[d.status],
       heading: "دامنهٔ شما نیاز به رسیدگی دارد",
       body: (d) => ({
-        failed: `نتوانستیم دامنهٔ ${d.hostname} را در زمان مقرر تأیید کنیم و وضعیت آن «ناموفق» شد. رکوردهای DNS آن را اصلاح کنید و سپس در صفحهٔ Domains دکمهٔ «Check now» را بزنید.`,
-        degraded: `دامنهٔ ${d.hostname} دیگر به فروشگاه شما اشاره نمی‌کند. این دامنه ${d.deadline ? `تا ${when(d.deadline, "fa")}` : "برای مدت کوتاهی"} همچنان کار می‌کند؛ پیش از آن رکوردهای DNS آن را اصلاح کنید.`,
-        suspended: `دامنهٔ ${d.hostname} مدت زیادی به فروشگاه شما اشاره نکرده و دیگر سرویس داده نمی‌شود. رکوردهای DNS آن را اصلاح کنید و سپس در صفحهٔ Domains دکمهٔ «Check now» را بزنید.`,
+        failed: `نتوانستیم دامنهٔ ${ltr(d.hostname)} را در زمان مقرر تأیید کنیم و وضعیت آن «ناموفق» شد. رکوردهای DNS آن را اصلاح کنید و سپس در صفحهٔ Domains دکمهٔ «Check now» را بزنید.`,
+        degraded: `دامنهٔ ${ltr(d.hostname)} دیگر به فروشگاه شما اشاره نمی‌کند. این دامنه ${d.deadline ? `تا ${when(d.deadline, "fa")}` : "برای مدت کوتاهی"} همچنان کار می‌کند؛ پیش از آن رکوردهای DNS آن را اصلاح کنید.`,
+        suspended: `دامنهٔ ${ltr(d.hostname)} مدت زیادی به فروشگاه شما اشاره نکرده و دیگر سرویس داده نمی‌شود. رکوردهای DNS آن را اصلاح کنید و سپس در صفحهٔ Domains دکمهٔ «Check now» را بزنید.`,
       })[d.status],
       detail: (d) => `آنچه یافتیم (به انگلیسی): ${d.detail ?? ""}`,
       button: "باز کردن دامنه‌ها",
@@ -67,11 +67,11 @@ export const merchantCertificateExpiring = defineTemplate({
       footer: "You get this email because you manage this shop's domains.",
     },
     fa: {
-      subject: (d) => `گواهی HTTPS دامنهٔ ${d.hostname} نیاز به رسیدگی دارد`,
+      subject: (d) => `گواهی HTTPS دامنهٔ ${ltr(d.hostname)} نیاز به رسیدگی دارد`,
       heading: "گواهی امنیتی شما نیاز به رسیدگی دارد",
       body: (d) => d.notAfter && d.daysLeft !== null && d.daysLeft >= 0
-        ? `گواهی HTTPS دامنهٔ ${d.hostname} در ${when(d.notAfter, "fa")} منقضی می‌شود (${localDigits(String(d.daysLeft), "fa")} روز مانده). تا وقتی دامنه به فروشگاه شما اشاره کند، گواهی خودکار تمدید می‌شود؛ اگر تمدید نشد، رکوردهای DNS دامنه را بررسی کنید.`
-        : `گواهی HTTPS دامنهٔ ${d.hostname} کار نمی‌کند و ممکن است بازدیدکنندگان هشدار امنیتی ببینند. رکوردهای DNS دامنه را در صفحهٔ Domains بررسی کنید.`,
+        ? `گواهی HTTPS دامنهٔ ${ltr(d.hostname)} در ${when(d.notAfter, "fa")} منقضی می‌شود (${localDigits(String(d.daysLeft), "fa")} روز مانده). تا وقتی دامنه به فروشگاه شما اشاره کند، گواهی خودکار تمدید می‌شود؛ اگر تمدید نشد، رکوردهای DNS دامنه را بررسی کنید.`
+        : `گواهی HTTPS دامنهٔ ${ltr(d.hostname)} کار نمی‌کند و ممکن است بازدیدکنندگان هشدار امنیتی ببینند. رکوردهای DNS دامنه را در صفحهٔ Domains بررسی کنید.`,
       detail: (d) => `آنچه یافتیم (به انگلیسی): ${d.detail ?? ""}`,
       button: "باز کردن دامنه‌ها",
       footer: "این ایمیل را دریافت می‌کنید چون دامنه‌های این فروشگاه را مدیریت می‌کنید.",

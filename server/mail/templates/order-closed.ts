@@ -1,7 +1,7 @@
 /** Buyer mail after delivery: delivered, dispute opened and resolved, refunded (one mail when a refund ends a dispute). */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { BUYER_FOOTER as footer, VIEW_ORDER as viewOrder, linesBlock, money, orderFacts, orderMailData, when } from "./order-words.ts";
+import { BUYER_FOOTER as footer, VIEW_ORDER as viewOrder, linesBlock, money, orderFacts, orderMailData, when, ltr } from "./order-words.ts";
 
 const iso = z.iso.datetime({ offset: true });
 const questions = {
@@ -25,7 +25,7 @@ export const orderDelivered = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `سفارش #${d.orderNumber} تحویل داده شد`,
+      subject: (d) => `سفارش ${ltr(`#${d.orderNumber}`)} تحویل داده شد`,
       heading: "تحویل سفارش تأیید شد",
       body: (d) => d.rail === "escrow"
         ? `مبلغ پرداختی شما ${d.releaseAfter ? `در ${when(d.releaseAfter, "fa")}` : "به‌زودی"} به فروشگاه پرداخت می‌شود. اگر سفارش مشکلی دارد، پیش از آن در صفحهٔ سفارش شکایت ثبت کنید.`
@@ -63,7 +63,7 @@ export const orderDisputeOpened = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `شکایت شما دربارهٔ سفارش #${d.orderNumber} ثبت شد`,
+      subject: (d) => `شکایت شما دربارهٔ سفارش ${ltr(`#${d.orderNumber}`)} ثبت شد`,
       heading: "شکایت شما ثبت شد",
       body: (d) => d.rail === "escrow"
         ? "پلتفرم در حال بررسی شکایت شماست. تا روشن شدن نتیجه، مبلغ پرداختی شما نگه داشته می‌شود و نتیجه را با ایمیل به شما خبر می‌دهیم."
@@ -99,7 +99,7 @@ export const orderDisputeResolved = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `شکایت سفارش #${d.orderNumber} بررسی شد`,
+      subject: (d) => `شکایت سفارش ${ltr(`#${d.orderNumber}`)} بررسی شد`,
       heading: "بررسی شکایت شما به پایان رسید",
       body: (d) => `پس از بررسی شکایت، پلتفرم مبلغ ${money(d.total, d.currency, "fa")} را به فروشگاه پرداخت کرد.`,
       button: viewOrder.fa,
@@ -136,7 +136,7 @@ export const orderRefunded = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `بازپرداخت سفارش #${d.orderNumber}`,
+      subject: (d) => `بازپرداخت سفارش ${ltr(`#${d.orderNumber}`)}`,
       heading: "مبلغ پرداختی شما بازگردانده شد",
       body: (d) => d.fromDispute
         ? `شکایت شما به نفع شما حل شد و مبلغ ${money(d.total, d.currency, "fa")} به شما بازگردانده شد.`

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { BUYER_FOOTER as footer, VIEW_ORDER as viewOrder, linesBlock, money, orderFacts, orderMailData, railWords, when } from "./order-words.ts";
+import { BUYER_FOOTER as footer, VIEW_ORDER as viewOrder, linesBlock, money, orderFacts, orderMailData, railWords, when, ltr } from "./order-words.ts";
 
 const iso = z.iso.datetime({ offset: true });
 
@@ -24,9 +24,9 @@ export const orderConfirmation = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `سفارش شما به شمارهٔ #${d.orderNumber}`,
+      subject: (d) => `سفارش شما به شمارهٔ ${ltr(`#${d.orderNumber}`)}`,
       heading: "از خرید شما سپاسگزاریم",
-      intro: (d) => `سفارش #${d.orderNumber} شما ثبت شد. جزئیات آن در ادامه آمده است.`,
+      intro: (d) => `سفارش ${ltr(`#${d.orderNumber}`)} شما ثبت شد. جزئیات آن در ادامه آمده است.`,
       payBy: (d) => (d.payBy ? `لطفاً تا ${when(d.payBy, "fa")} پرداخت کنید؛ در غیر این صورت سفارش لغو می‌شود و مبلغی از شما کسر نمی‌شود.` : ""),
       button: viewOrder.fa,
       keep: "این ایمیل را نگه دارید: این پیوند کلید ورود به صفحهٔ سفارش شماست. هر کسی که آن را داشته باشد می‌تواند سفارش را ببیند، پس آن را با کسی به اشتراک نگذارید.",
@@ -66,7 +66,7 @@ export const orderPaymentReceived = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `پرداخت سفارش #${d.orderNumber} دریافت شد`,
+      subject: (d) => `پرداخت سفارش ${ltr(`#${d.orderNumber}`)} دریافت شد`,
       heading: "پرداخت شما دریافت شد",
       body: (d) => d.rail === "escrow"
         ? `مبلغ ${money(d.total, d.currency, "fa")} که پرداخت کردید به‌صورت امانی نگهداری می‌شود. فروشگاه در حال آماده کردن سفارش شماست و فقط پس از آنکه تحویل را تأیید کنید، مبلغ را دریافت می‌کند.`
@@ -112,9 +112,9 @@ export const orderShipped = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `سفارش #${d.orderNumber} در راه است`,
+      subject: (d) => `سفارش ${ltr(`#${d.orderNumber}`)} در راه است`,
       heading: "سفارش شما در راه است",
-      body: (d) => `فروشگاه سفارش #${d.orderNumber} را در ${when(d.shippedAt, "fa")} ارسال کرد.`,
+      body: (d) => `فروشگاه سفارش ${ltr(`#${d.orderNumber}`)} را در ${when(d.shippedAt, "fa")} ارسال کرد.`,
       carrier: "شرکت حمل",
       number: "کد رهگیری",
       track: "رهگیری مرسوله",
@@ -164,7 +164,7 @@ export const orderDeliveryCode = defineTemplate({
       footer: footer.en,
     },
     fa: {
-      subject: (d) => `کد تحویل سفارش #${d.orderNumber}`,
+      subject: (d) => `کد تحویل سفارش ${ltr(`#${d.orderNumber}`)}`,
       heading: "کد تحویل شما در صفحهٔ سفارش است",
       where: "برای دیدن کد ۶ رقمی تحویل، صفحهٔ سفارش خود را باز کنید. برای امنیت شما، این کد هرگز با ایمیل فرستاده نمی‌شود.",
       when: "این کد را فقط هنگام تحویل و وقتی سفارش به دستتان رسید، به پیک یا فروشگاه بدهید. پیش از آن هرگز آن را به کسی نگویید.",

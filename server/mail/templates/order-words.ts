@@ -61,6 +61,9 @@ export function when(isoText: string, locale: MailLocale) {
   return locale === "fa" ? `${text} (UTC)` : `${text} UTC`;
 }
 
+/** A left-to-right identifier (order number, host name) inside Persian text, kept whole by a bidi isolate. */
+export const ltr = (text: string) => `\u2066${text}\u2069`;
+
 export const quantity = (n: number, locale: MailLocale) => localDigits(String(n), locale);
 
 const RAIL_FA: Record<PaymentRail, { name: string; text: string; protection: string }> = {
@@ -128,6 +131,6 @@ export function orderFacts(d: Pick<OrderMailData, "orderNumber" | "placedAt" | "
 /** Why a buyer gets order mail, and the order link's label. */
 export const BUYER_FOOTER = {
   en: (d: { orderNumber: string }) => `You get this email because you placed order #${d.orderNumber}.`,
-  fa: (d: { orderNumber: string }) => `این ایمیل را دریافت می‌کنید چون سفارش #${d.orderNumber} را ثبت کرده‌اید.`,
+  fa: (d: { orderNumber: string }) => `این ایمیل را دریافت می‌کنید چون سفارش ${ltr(`#${d.orderNumber}`)} را ثبت کرده‌اید.`,
 };
 export const VIEW_ORDER = { en: "View your order", fa: "مشاهدهٔ سفارش" };
