@@ -76,7 +76,7 @@ describe("shop mail", () => {
   it("a bot whose token Telegram refuses is suspended and its managers are mailed, once per hour", async () => {
     const shop = await shopWithTeam("mail-bot");
     const bot = await db.prisma.tenantBot.create({
-      data: { tenantId: shop.tenantId, telegramBotId: "987654", username: "mailshop_bot", encryptedToken: "v1:x:y:z", encryptedWebhookSecret: "v1:x:y:z", status: "active", claimedAt: clock },
+      data: { tenantId: shop.tenantId, telegramBotId: "987654", username: "mailshop_bot", encryptedToken: "v1:0123456789ab:aaaa:bbbb", encryptedWebhookSecret: "v1:0123456789ab:cccc:dddd", status: "active", claimedAt: clock, adminTelegramUserId: "1234" },
     });
     const registry = new BotRegistry({
       prisma: db.prisma, box: () => { throw new Error("unused"); }, telegram: () => { throw new Error("unused"); }, enqueue: async () => undefined,
