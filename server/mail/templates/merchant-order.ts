@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { linesBlock, merchantOrderData, money, railWords, ltr } from "./order-words.ts";
+import { linesBlock, ltr, merchantOrderData, money, railWords, shown, standardMail } from "./order-words.ts";
 
 const footer = {
   en: "You get this email because you handle orders for this shop.",
@@ -33,17 +33,7 @@ export const merchantNewOrder = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      linesBlock(d, locale),
-      ...(d.requiresShipping ? [{ kind: "note" as const, text: t("ship") }] : []),
-      { kind: "button", label: t("button"), url: d.dashboardUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [linesBlock(d, locale), ...shown(d.requiresShipping, { kind: "note", text: t("ship") })], { label: t("button"), url: d.dashboardUrl }),
 });
 
 export const merchantPaymentReceived = defineTemplate({
@@ -69,16 +59,7 @@ export const merchantPaymentReceived = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      linesBlock(d, locale),
-      { kind: "button", label: t("button"), url: d.dashboardUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [linesBlock(d, locale)], { label: t("button"), url: d.dashboardUrl }),
 });
 
 export const merchantDisputeOpened = defineTemplate({
@@ -106,14 +87,5 @@ export const merchantDisputeOpened = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      ...(d.reason ? [{ kind: "paragraph" as const, text: t("reason") }] : []),
-      { kind: "button", label: t("button"), url: d.dashboardUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t) => standardMail(t, [...shown(d.reason, { kind: "paragraph", text: t("reason") })], { label: t("button"), url: d.dashboardUrl }),
 });

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { localDigits, when, ltr } from "./order-words.ts";
+import { localDigits, ltr, shown, standardMail, when } from "./order-words.ts";
 
 const iso = z.iso.datetime({ offset: true });
 const host = z.string().min(1).max(253);
@@ -40,16 +40,7 @@ export const merchantDomainProblem = defineTemplate({
       footer: "این ایمیل را دریافت می‌کنید چون دامنه‌های این فروشگاه را مدیریت می‌کنید.",
     },
   },
-  build: (d, t) => ({
-    preheader: t("subject"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      ...(d.detail ? [{ kind: "note" as const, text: t("detail") }] : []),
-      { kind: "button", label: t("button"), url: d.dashboardUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t) => standardMail(t, [...shown(d.detail, { kind: "note", text: t("detail") })], { label: t("button"), url: d.dashboardUrl }),
 });
 
 export const merchantCertificateExpiring = defineTemplate({
@@ -77,16 +68,7 @@ export const merchantCertificateExpiring = defineTemplate({
       footer: "این ایمیل را دریافت می‌کنید چون دامنه‌های این فروشگاه را مدیریت می‌کنید.",
     },
   },
-  build: (d, t) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      ...(d.detail ? [{ kind: "note" as const, text: t("detail") }] : []),
-      { kind: "button", label: t("button"), url: d.dashboardUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t) => standardMail(t, [...shown(d.detail, { kind: "note", text: t("detail") })], { label: t("button"), url: d.dashboardUrl }),
 });
 
 export const merchantBotSuspended = defineTemplate({
@@ -110,14 +92,5 @@ export const merchantBotSuspended = defineTemplate({
       footer: "این ایمیل را دریافت می‌کنید چون ربات تلگرام این فروشگاه را مدیریت می‌کنید.",
     },
   },
-  build: (d, t) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      ...(d.detail ? [{ kind: "note" as const, text: t("detail") }] : []),
-      { kind: "button", label: t("button"), url: d.dashboardUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t) => standardMail(t, [...shown(d.detail, { kind: "note", text: t("detail") })], { label: t("button"), url: d.dashboardUrl }),
 });

@@ -1,7 +1,7 @@
 /** Buyer mail after delivery: delivered, dispute opened and resolved, refunded (one mail when a refund ends a dispute). */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { BUYER_FOOTER as footer, VIEW_ORDER as viewOrder, linesBlock, money, orderFacts, orderMailData, when, ltr } from "./order-words.ts";
+import { BUYER_FOOTER as footer, linesBlock, ltr, money, orderFacts, orderMailData, standardMail, VIEW_ORDER as viewOrder, when } from "./order-words.ts";
 
 const iso = z.iso.datetime({ offset: true });
 const questions = {
@@ -35,17 +35,7 @@ export const orderDelivered = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      linesBlock(d, locale),
-      { kind: "button", label: t("button"), url: d.orderUrl },
-      { kind: "note", text: t("questions") },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [linesBlock(d, locale)], { label: t("button"), url: d.orderUrl }, [{ kind: "note", text: t("questions") }]),
 });
 
 export const orderDisputeOpened = defineTemplate({
@@ -72,16 +62,7 @@ export const orderDisputeOpened = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      orderFacts(d, locale),
-      { kind: "button", label: t("button"), url: d.orderUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [orderFacts(d, locale)], { label: t("button"), url: d.orderUrl }),
 });
 
 /** A dispute that ended with the payment going to the shop (a refund says so in order.refunded instead). */
@@ -107,17 +88,7 @@ export const orderDisputeResolved = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      orderFacts(d, locale),
-      { kind: "button", label: t("button"), url: d.orderUrl },
-      { kind: "note", text: t("questions") },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [orderFacts(d, locale)], { label: t("button"), url: d.orderUrl }, [{ kind: "note", text: t("questions") }]),
 });
 
 export const orderRefunded = defineTemplate({
@@ -146,15 +117,5 @@ export const orderRefunded = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      { kind: "note", text: t("timing") },
-      linesBlock(d, locale),
-      { kind: "button", label: t("button"), url: d.orderUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [{ kind: "note", text: t("timing") }, linesBlock(d, locale)], { label: t("button"), url: d.orderUrl }),
 });

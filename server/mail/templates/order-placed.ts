@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { defineTemplate } from "./define.ts";
-import { BUYER_FOOTER as footer, VIEW_ORDER as viewOrder, linesBlock, money, orderFacts, orderMailData, railWords, when, ltr } from "./order-words.ts";
+import { BUYER_FOOTER as footer, VIEW_ORDER as viewOrder, linesBlock, ltr, money, orderFacts, orderMailData, railWords, shown, standardMail, when } from "./order-words.ts";
 
 const iso = z.iso.datetime({ offset: true });
 
@@ -17,7 +17,7 @@ export const orderConfirmation = defineTemplate({
     en: {
       subject: (d) => `Your order #${d.orderNumber}`,
       heading: "Thank you for your order",
-      intro: (d) => `We have your order #${d.orderNumber}. Here is what you ordered.`,
+      body: (d) => `We have your order #${d.orderNumber}. Here is what you ordered.`,
       payBy: (d) => (d.payBy ? `Pay by ${when(d.payBy, "en")}, or the order is cancelled and nothing is charged.` : ""),
       button: viewOrder.en,
       keep: "Keep this email: the link is your key to the order page. Anyone who has it can see the order, so do not share it.",
@@ -26,27 +26,19 @@ export const orderConfirmation = defineTemplate({
     fa: {
       subject: (d) => `سفارش شما به شمارهٔ ${ltr(`#${d.orderNumber}`)}`,
       heading: "از خرید شما سپاسگزاریم",
-      intro: (d) => `سفارش ${ltr(`#${d.orderNumber}`)} شما ثبت شد. جزئیات آن در ادامه آمده است.`,
+      body: (d) => `سفارش ${ltr(`#${d.orderNumber}`)} شما ثبت شد. جزئیات آن در ادامه آمده است.`,
       payBy: (d) => (d.payBy ? `لطفاً تا ${when(d.payBy, "fa")} پرداخت کنید؛ در غیر این صورت سفارش لغو می‌شود و مبلغی از شما کسر نمی‌شود.` : ""),
       button: viewOrder.fa,
       keep: "این ایمیل را نگه دارید: این پیوند کلید ورود به صفحهٔ سفارش شماست. هر کسی که آن را داشته باشد می‌تواند سفارش را ببیند، پس آن را با کسی به اشتراک نگذارید.",
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("intro"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("intro") },
-      orderFacts(d, locale),
-      linesBlock(d, locale),
-      { kind: "paragraph", text: railWords(d, locale).text },
-      ...(d.payBy ? [{ kind: "paragraph" as const, text: t("payBy") }] : []),
-      { kind: "button", label: t("button"), url: d.orderUrl },
-      { kind: "note", text: t("keep") },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [
+    orderFacts(d, locale),
+    linesBlock(d, locale),
+    { kind: "paragraph", text: railWords(d, locale).text },
+    ...shown(d.payBy, { kind: "paragraph", text: t("payBy") }),
+  ], { label: t("button"), url: d.orderUrl }, [{ kind: "note", text: t("keep") }]),
 });
 
 export const orderPaymentReceived = defineTemplate({
@@ -77,19 +69,12 @@ export const orderPaymentReceived = defineTemplate({
       footer: footer.fa,
     },
   },
-  build: (d, t, { locale }) => ({
-    preheader: t("body"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("body") },
-      { kind: "note", text: t("paid") },
-      ...(d.invoiceAttached ? [{ kind: "paragraph" as const, text: t("invoice") }] : []),
-      orderFacts(d, locale),
-      linesBlock(d, locale),
-      { kind: "button", label: t("button"), url: d.orderUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t, { locale }) => standardMail(t, [
+    { kind: "note", text: t("paid") },
+    ...shown(d.invoiceAttached, { kind: "paragraph", text: t("invoice") }),
+    orderFacts(d, locale),
+    linesBlock(d, locale),
+  ], { label: t("button"), url: d.orderUrl }),
 });
 
 /** Shipping has no tracking fields yet; when the order carries them, the mail shows them. */
@@ -129,19 +114,12 @@ export const orderShipped = defineTemplate({
       ...(tr?.carrier ? [{ label: t("carrier"), value: tr.carrier }] : []),
       ...(tr?.number ? [{ label: t("number"), value: tr.number }] : []),
     ];
-    return {
-      preheader: t("body"),
-      blocks: [
-        { kind: "heading", text: t("heading") },
-        { kind: "paragraph", text: t("body") },
-        ...(rows.length ? [{ kind: "facts" as const, rows }] : []),
-        ...(tr?.url ? [{ kind: "button" as const, label: t("track"), url: tr.url }] : []),
-        linesBlock(d, locale),
-        { kind: "paragraph", text: t("next") },
-        { kind: "button", label: t("button"), url: d.orderUrl },
-      ],
-      footer: [t("footer")],
-    };
+    return standardMail(t, [
+      ...shown(rows.length, { kind: "facts", rows }),
+      ...shown(tr?.url, { kind: "button", label: t("track"), url: tr?.url ?? "" }),
+      linesBlock(d, locale),
+      { kind: "paragraph", text: t("next") },
+    ], { label: t("button"), url: d.orderUrl });
   },
 });
 
@@ -157,7 +135,7 @@ export const orderDeliveryCode = defineTemplate({
     en: {
       subject: (d) => `Your delivery code for order #${d.orderNumber}`,
       heading: "Your delivery code is on your order page",
-      where: "Open your order page to see your 6-digit delivery code. For your safety the code is never sent by email.",
+      body: "Open your order page to see your 6-digit delivery code. For your safety the code is never sent by email.",
       when: "Give it to the courier or the shop only on delivery, once your order is in your hands. Never share it before.",
       effect: (d) => `Entering the code confirms that you received your order${d.rail === "escrow" ? ", and your payment is then released to the shop" : ""}.`,
       button: "See your delivery code",
@@ -166,22 +144,12 @@ export const orderDeliveryCode = defineTemplate({
     fa: {
       subject: (d) => `کد تحویل سفارش ${ltr(`#${d.orderNumber}`)}`,
       heading: "کد تحویل شما در صفحهٔ سفارش است",
-      where: "برای دیدن کد ۶ رقمی تحویل، صفحهٔ سفارش خود را باز کنید. برای امنیت شما، این کد هرگز با ایمیل فرستاده نمی‌شود.",
+      body: "برای دیدن کد ۶ رقمی تحویل، صفحهٔ سفارش خود را باز کنید. برای امنیت شما، این کد هرگز با ایمیل فرستاده نمی‌شود.",
       when: "این کد را فقط هنگام تحویل و وقتی سفارش به دستتان رسید، به پیک یا فروشگاه بدهید. پیش از آن هرگز آن را به کسی نگویید.",
       effect: (d) => `وارد کردن این کد یعنی سفارش را دریافت کرده‌اید${d.rail === "escrow" ? " و پس از آن مبلغ پرداختی شما به فروشگاه پرداخت می‌شود" : ""}.`,
       button: "دیدن کد تحویل",
       footer: footer.fa,
     },
   },
-  build: (d, t) => ({
-    preheader: t("where"),
-    blocks: [
-      { kind: "heading", text: t("heading") },
-      { kind: "paragraph", text: t("where") },
-      { kind: "paragraph", text: t("when") },
-      { kind: "note", text: t("effect") },
-      { kind: "button", label: t("button"), url: d.orderUrl },
-    ],
-    footer: [t("footer")],
-  }),
+  build: (d, t) => standardMail(t, [{ kind: "paragraph", text: t("when") }, { kind: "note", text: t("effect") }], { label: t("button"), url: d.orderUrl }),
 });

@@ -134,3 +134,18 @@ export const BUYER_FOOTER = {
   fa: (d: { orderNumber: string }) => `این ایمیل را دریافت می‌کنید چون سفارش ${ltr(`#${d.orderNumber}`)} را ثبت کرده‌اید.`,
 };
 export const VIEW_ORDER = { en: "View your order", fa: "مشاهدهٔ سفارش" };
+
+/**
+ * The usual mail: the heading and the "body" sentence, what the template adds, its button, then notes; the "footer"
+ * line says why the recipient gets it.
+ */
+export function standardMail(t: (key: "heading" | "body" | "footer") => string, middle: Block[], button: { label: string; url: string }, after: Block[] = []) {
+  return {
+    preheader: t("body"),
+    blocks: [{ kind: "heading", text: t("heading") }, { kind: "paragraph", text: t("body") }, ...middle, { kind: "button", ...button }, ...after] satisfies Block[],
+    footer: [t("footer")],
+  };
+}
+
+/** A block only when the condition holds. */
+export const shown = (condition: unknown, block: Block): Block[] => (condition ? [block] : []);
