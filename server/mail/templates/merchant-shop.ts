@@ -10,6 +10,11 @@ import { localDigits, ltr, shown, standardMail, when } from "./order-words.ts";
 const iso = z.iso.datetime({ offset: true });
 const host = z.string().min(1).max(253);
 const detail = z.string().max(1000).nullable();
+/** Both domain mails end on the Domains page. */
+const DOMAINS_PAGE = {
+  en: { button: "Open your domains", footer: "You get this email because you manage this shop's domains." },
+  fa: { button: "باز کردن دامنه‌ها", footer: "این ایمیل را دریافت می‌کنید چون دامنه‌های این فروشگاه را مدیریت می‌کنید." },
+};
 
 export const merchantDomainProblem = defineTemplate({
   name: "merchant.domain_problem",
@@ -24,8 +29,7 @@ export const merchantDomainProblem = defineTemplate({
         suspended: `${d.hostname} has not pointed at your shop for too long and is no longer served. Fix its DNS records, then press “Check now” on the Domains page.`,
       })[d.status],
       detail: (d) => `What we found: ${d.detail ?? ""}`,
-      button: "Open your domains",
-      footer: "You get this email because you manage this shop's domains.",
+      ...DOMAINS_PAGE.en,
     },
     fa: {
       subject: (d) => ({ failed: `دامنهٔ ${ltr(d.hostname)} تأیید نشد`, degraded: `دامنهٔ ${ltr(d.hostname)} دیگر به فروشگاه شما اشاره نمی‌کند`, suspended: `دامنهٔ ${ltr(d.hostname)} دیگر در دسترس نیست` })[d.status],
@@ -36,8 +40,7 @@ export const merchantDomainProblem = defineTemplate({
         suspended: `دامنهٔ ${ltr(d.hostname)} مدت زیادی به فروشگاه شما اشاره نکرده و دیگر سرویس داده نمی‌شود. رکوردهای DNS آن را اصلاح کنید و سپس در صفحهٔ Domains دکمهٔ «Check now» را بزنید.`,
       })[d.status],
       detail: (d) => `آنچه یافتیم (به انگلیسی): ${d.detail ?? ""}`,
-      button: "باز کردن دامنه‌ها",
-      footer: "این ایمیل را دریافت می‌کنید چون دامنه‌های این فروشگاه را مدیریت می‌کنید.",
+      ...DOMAINS_PAGE.fa,
     },
   },
   build: (d, t) => standardMail(t, [...shown(d.detail, { kind: "note", text: t("detail") })], { label: t("button"), url: d.dashboardUrl }),
@@ -54,8 +57,7 @@ export const merchantCertificateExpiring = defineTemplate({
         ? `The HTTPS certificate for ${d.hostname} expires on ${when(d.notAfter, "en")} (${d.daysLeft === 1 ? "1 day" : `${d.daysLeft} days`} left). It renews by itself while the domain points at your shop; if it does not, check the domain's DNS records.`
         : `The HTTPS certificate for ${d.hostname} is not working, so visitors may see a security warning. Check the domain's DNS records on the Domains page.`,
       detail: (d) => `What we found: ${d.detail ?? ""}`,
-      button: "Open your domains",
-      footer: "You get this email because you manage this shop's domains.",
+      ...DOMAINS_PAGE.en,
     },
     fa: {
       subject: (d) => `گواهی HTTPS دامنهٔ ${ltr(d.hostname)} نیاز به رسیدگی دارد`,
@@ -64,8 +66,7 @@ export const merchantCertificateExpiring = defineTemplate({
         ? `گواهی HTTPS دامنهٔ ${ltr(d.hostname)} در ${when(d.notAfter, "fa")} منقضی می‌شود (${localDigits(String(d.daysLeft), "fa")} روز مانده). تا وقتی دامنه به فروشگاه شما اشاره کند، گواهی خودکار تمدید می‌شود؛ اگر تمدید نشد، رکوردهای DNS دامنه را بررسی کنید.`
         : `گواهی HTTPS دامنهٔ ${ltr(d.hostname)} کار نمی‌کند و ممکن است بازدیدکنندگان هشدار امنیتی ببینند. رکوردهای DNS دامنه را در صفحهٔ Domains بررسی کنید.`,
       detail: (d) => `آنچه یافتیم (به انگلیسی): ${d.detail ?? ""}`,
-      button: "باز کردن دامنه‌ها",
-      footer: "این ایمیل را دریافت می‌کنید چون دامنه‌های این فروشگاه را مدیریت می‌کنید.",
+      ...DOMAINS_PAGE.fa,
     },
   },
   build: (d, t) => standardMail(t, [...shown(d.detail, { kind: "note", text: t("detail") })], { label: t("button"), url: d.dashboardUrl }),
