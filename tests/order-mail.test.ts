@@ -187,6 +187,14 @@ describe("prepare and render", () => {
     expect(JSON.stringify(m)).not.toContain("/orders/" + (data.orderUrl as string).split("/orders/")[1]);
   });
 
+  it("refuses a malformed language with a 400 and writes nothing", async () => {
+    const shop = await shopWithTeam();
+    const before = await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1`, [shop.tenantId]);
+    const res = await httpBuyer(app.port, shop.slug).checkout({ items: [{ itemId: shop.item("Lamp"), quantity: 1 }], email: "x@example.test", shippingAddress: ADDRESS, rail: "escrow", locale: "<fa>" });
+    expect([res.status, res.json.error.code]).toEqual([400, "VALIDATION_ERROR"]);
+    expect(await sql<{ n: number }>(db, `SELECT count(*)::int AS n FROM orders WHERE tenant_id = $1`, [shop.tenantId])).toEqual(before);
+  });
+
   it("passes rows with their own data through", async () => {
     expect(await prepare()({ tenantId: null, template: "shop.test_email", data: { senderLabel: "x" } })).toEqual({ senderLabel: "x" });
   });
