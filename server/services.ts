@@ -23,7 +23,7 @@ import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 import { DocumentService, DocumentStore } from "./documents/index.ts";
-import { MailService, ShopSenderService, mailConfigFromEnv, platformTransport, shopIdentity } from "./mail/index.ts";
+import { MailService, ShopSenderService, createPrepare, mailConfigFromEnv, mailLinks, platformOrigin, platformTransport, shopIdentity } from "./mail/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -96,6 +96,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     ...botDeps,
     enqueue: (name, data) => enqueueJob(queue, name, data),
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
+    dashboardOrigin: () => platformOrigin(env),
   });
   const edge = createEdge(deps);
   const uploads = new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) });
@@ -111,6 +112,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     chain: deps.chain ?? null,
     box: getBox,
   });
+  const links = mailLinks(env);
   const documents = new DocumentService({ prisma, uploads, store: new DocumentStore(path.resolve(env.DOCUMENTS_DIR)) });
   const shopSender = new ShopSenderService({
     prisma, box: getBox, dns, production: env.NODE_ENV === "production", spfInclude: env.MAIL_SPF_INCLUDE,
@@ -123,7 +125,12 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     attachment: (tenantId, ref) => documents.file(tenantId, ref.orderId, ref.kind),
     // A shop with its own verified sender sends through it (ADR 027); every other shop through the platform's.
     shopSender: (tenantId) => shopSender.shopSender(tenantId),
-    // WIRE: prepare (mail-templates helper).
+    // Order mail rows written by the order-events trigger carry only {orderId, event}: the order's data is read here.
+    prepare: createPrepare({
+      prisma, money: { secret: env.MONEY_SECRET, oldSecrets: env.MONEY_SECRET_OLD }, links,
+      showsPlatformFee: async (tenantId) =>
+        (await prisma.tenantPaymentPolicy.findUnique({ where: { tenantId }, select: { invoiceShowPlatformFee: true } }))?.invoiceShowPlatformFee ?? false,
+    }),
   });
   return {
     prisma,
@@ -141,6 +148,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     domains: new DomainService({
       prisma, redis, prefix: env.REDIS_PREFIX, platformDomain: env.PLATFORM_DOMAIN,
       dns,
+      dashboardOrigin: () => platformOrigin(env),
       edge: edgeTarget(env),
       publish,
       sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,

@@ -7,7 +7,7 @@ import type { AppLoadContext } from "@remix-run/node";
 import type { PaymentRail } from "@prisma/client";
 import { z } from "zod";
 import type { SubmissionResult } from "@conform-to/react";
-import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LABELS, stripeDisclosure, type CheckoutInput } from "#server/money/index.ts";
+import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LABELS, RAIL_COPY, stripeDisclosure, type CheckoutInput } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import type { ResolvedTenant } from "#server/tenancy/index.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
@@ -29,13 +29,8 @@ export function parseCart(raw: unknown): CartItems | null {
   return parsed.success ? parsed.data : null;
 }
 
-/** How each rail reads to a buyer; `protection` is the PAY-3 disclosure, word for word. */
-export const RAIL_COPY: Record<PaymentRail, { name: string; text: string }> = {
-  escrow: { name: "Escrow", text: "The platform holds your payment and releases it to the shop only after you confirm delivery." },
-  direct: { name: "Direct payment", text: "The shop receives your money as soon as you pay." },
-  external_provider: { name: "Payment provider", text: "Paid to the shop’s payment provider." },
-  manual_invoice: { name: "Invoice", text: "You get payment instructions; the shop confirms once your payment arrives." },
-};
+// How each rail reads to a buyer (shared with order mail); `protection` is the PAY-3 disclosure, word for word.
+export { RAIL_COPY };
 
 /** A rail as the buyer is offered it; the card rail names the merchant's own Stripe account (PAY-3, ADR 024). */
 function railOffer(rail: PaymentRail, card: { businessName: string; testMode: boolean } | null) {
@@ -130,6 +125,8 @@ export interface PlaceOrderInput {
   rail: PaymentRail;
   acknowledgeNoEscrow: boolean;
   shippingAddress?: CheckoutInput["shippingAddress"];
+  /** The page's language (its <html lang>); the shop's first locale when the page sent none. */
+  locale?: string;
 }
 
 type Reply = { reply(options?: { formErrors?: string[]; fieldErrors?: Record<string, string[]> }): SubmissionResult<string[]> };
@@ -147,6 +144,7 @@ export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant
   if (!key.success) return refuse("This page is out of date. Reload it and try again.");
   const input = checkoutSchema.safeParse({
     items: parseCart(value.cart) ?? [], email: value.email, rail: value.rail, acknowledgeNoEscrow: value.acknowledgeNoEscrow, shippingAddress: value.shippingAddress,
+    locale: value.locale || tenant.localeDefaults[0],
   });
   if (!input.success) return refuse(input.error.issues[0]?.message ?? "Check the form and try again.");
   try {

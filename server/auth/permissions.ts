@@ -36,6 +36,11 @@ const PERMISSIONS = {
   "orders.read": ["owner", "manager", "finance", "support"],
   /** Ship and enter the buyer's delivery code. */
   "orders.ship": ["owner", "manager"],
+  /**
+   * Get order mail: new orders, payments and disputes (ADR 029). The mail is written by a database trigger, which
+   * spells this list as order_mail_roles(); tests/order-mail.test.ts keeps the two equal.
+   */
+  "orders.notify": ["owner", "manager"],
   /** Mark a manual invoice paid. */
   "orders.markPaid": ["owner", "finance"],
   /** Refund a card order through the shop's Stripe account (ADR 024). */

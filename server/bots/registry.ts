@@ -8,6 +8,8 @@ import { z } from "zod";
 import { updateInTenant } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
+import { rolesFor } from "#server/auth/index.ts";
+import { enqueueTeamMail } from "#server/mail/index.ts";
 import { hashSecret, type SecretBox } from "#server/secrets/index.ts";
 import {
   parseBotToken, TelegramRateLimitError, TelegramServerError, TelegramTimeoutError, TelegramUnauthorizedError, type TelegramClient,
@@ -24,6 +26,8 @@ export interface BotRegistryDeps {
   /** Where Telegram posts updates, e.g. https://shops.example.com (+ /api/telegram/webhook/<id>). */
   webhookBaseUrl: string;
   platformDomain: string;
+  /** The platform's origin for dashboard links in mail (default https://<platformDomain>). */
+  dashboardOrigin?: () => string;
   now?: () => Date;
 }
 
@@ -158,9 +162,19 @@ export class BotRegistry {
   async recordError(botId: string, err: unknown) {
     const unauthorized = err instanceof TelegramUnauthorizedError;
     const message = unauthorized ? "Telegram rejected the token (revoked in @BotFather?). Register the bot again with a new token." : describe(err);
-    await this.deps.prisma.tenantBot.update({
-      where: { id: botId },
-      data: { lastError: message.slice(0, 300), lastErrorAt: this.now(), ...(unauthorized ? { status: "suspended" } : {}) },
+    await this.deps.prisma.$transaction(async (tx) => {
+      const bot = await tx.tenantBot.update({
+        where: { id: botId },
+        data: { lastError: message.slice(0, 300), lastErrorAt: this.now(), ...(unauthorized ? { status: "suspended" } : {}) },
+        select: { tenantId: true, username: true },
+      });
+      // The owner and the bot's managers hear of it by mail too (G8-7), once per bot and hour.
+      if (!unauthorized) return;
+      const origin = this.deps.dashboardOrigin?.() ?? `https://${this.deps.platformDomain}`;
+      await enqueueTeamMail(tx, {
+        tenantId: bot.tenantId, roles: rolesFor("bots.manage"), template: "merchant.bot_suspended", cause: `bot.suspended:${botId}:${this.now().toISOString().slice(0, 13)}`,
+        data: { botUsername: bot.username, detail: message, dashboardUrl: `${origin}/dashboard/${bot.tenantId}/bot` },
+      });
     });
   }
 }

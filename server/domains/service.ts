@@ -12,6 +12,9 @@ import { inTenant, type TenantScope } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { TLS_WARNING_DAYS, type TlsProbeResult } from "#server/edge/index.ts";
 import { failpoint } from "#server/jobs/index.ts";
+import { rolesFor } from "#server/auth/index.ts";
+import { enqueueTeamMail } from "#server/mail/index.ts";
+import { explainProblems } from "./doctor.ts";
 import type { DnsLookup } from "./dns.ts";
 import { validateCustomHostname, isApexHostname } from "./hostname.ts";
 import { verifyDomain, type DomainMode, type DomainProblem } from "./verify.ts";
@@ -32,6 +35,8 @@ export interface DomainServiceDeps {
   /** Probe HTTPS through the edge with SNI = hostname; absent when EDGE_PROBE_ADDRESS is not set. */
   probe?: (hostname: string) => Promise<TlsProbeResult>;
   notify?: (tenantId: string, event: { id: string; text: string }) => Promise<unknown>;
+  /** The platform's origin for dashboard links in mail (default https://<platformDomain>). */
+  dashboardOrigin?: () => string;
   /** Queue a background re-check (a job with retries) after the edge could not be updated inline. */
   retry?: (tenantId: string, domainId: string) => Promise<unknown>;
   manualCheckMinMs: number;
@@ -187,6 +192,11 @@ export class DomainService {
       if (to !== row.status || problemKey(problems) !== problemKey(row.lastProblems as unknown as DomainProblem[])) {
         await event(tx, row, row.status, to, actor, evidence);
       }
+      if (notice && (to === "failed" || to === "degraded" || to === "suspended")) {
+        const detail = explainProblems(problems, { hostname: row.hostname, mode: row.mode, edgeCnameTarget: this.deps.edge.cnameTarget, edgeIpv4: this.deps.edge.ipv4, edgeIpv6: this.deps.edge.ipv6 }).join(" ");
+        const deadline = to === "degraded" ? new Date(now.getTime() + this.deps.degradedGraceHours * 3_600_000).toISOString() : null;
+        await this.mail(tx, row, `domain.${to}`, "merchant.domain_problem", { hostname: row.hostname, status: to, deadline, detail: detail.slice(0, 1000) || null });
+      }
       return tx.tenantDomain.findUniqueOrThrow({ where: { id: row.id, tenantId: row.tenantId } });
     });
     if (!updated) {
@@ -226,7 +236,7 @@ export class DomainService {
   private async recordTls(row: TenantDomain, actor: string): Promise<TenantDomain> {
     const probe = await this.deps.probe!(row.hostname);
     const tlsStatus = probe.status;
-    const updated = await this.deps.prisma.$transaction(async (tx) => {
+    const { updated, warning } = await this.deps.prisma.$transaction(async (tx) => {
       const updated = await tx.tenantDomain.update({
         where: { id: row.id, tenantId: row.tenantId },
         data: {
@@ -236,10 +246,15 @@ export class DomainService {
       });
       // The TLS status is part of the domain's lifecycle (DOM-4/5): its changes are logged with the certificate seen.
       if (tlsStatus !== row.tlsStatus) await event(tx, row, row.status, row.status, actor, { tls: { from: row.tlsStatus, to: tlsStatus }, probe } as unknown as Prisma.InputJsonValue);
-      return updated;
+      // Merchants are warned once a day while the certificate needs attention (under 14 days left, or failing).
+      const warning = this.view(updated).tls.warning;
+      if (warning && actor.startsWith("system:")) {
+        await this.mail(tx, updated, "domain.tls", "merchant.certificate_expiring", {
+          hostname: updated.hostname, notAfter: updated.tlsNotAfter?.toISOString() ?? null, daysLeft: probe.daysLeft, detail: probe.status === "issued" ? null : warning,
+        });
+      }
+      return { updated, warning };
     });
-    // Merchants are warned once a day while the certificate needs attention (under 14 days left, or failing).
-    const warning = this.view(updated).tls.warning;
     if (warning && actor.startsWith("system:")) await this.tell(updated, "domain.tls", warning);
     return updated;
   }
@@ -309,6 +324,15 @@ export class DomainService {
       orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true, tenantId: true, nextCheckAt: true },
     });
     return rows.map((r) => ({ id: r.id, tenantId: r.tenantId, nextCheckAt: r.nextCheckAt! }));
+  }
+
+  /** Mail to the owner and the members who manage domains, in the event's transaction; once per domain, kind and hour. */
+  private async mail(tx: Tx, row: TenantDomain, kind: string, template: "merchant.domain_problem" | "merchant.certificate_expiring", data: Record<string, unknown>) {
+    const origin = this.deps.dashboardOrigin?.() ?? `https://${this.deps.platformDomain}`;
+    await enqueueTeamMail(tx, {
+      tenantId: row.tenantId, roles: rolesFor("domains.manage"), template, cause: `${kind}:${row.id}:${this.now().toISOString().slice(0, 13)}`,
+      data: { ...data, dashboardUrl: `${origin}/dashboard/${row.tenantId}/domains` },
+    });
   }
 
   private async tell(row: TenantDomain, kind: string, text: string) {

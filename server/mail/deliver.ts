@@ -201,7 +201,7 @@ async function prepareSend(deps: DeliveryDeps, row: OutboxRow, identity: MailIde
 async function loadAttachments(deps: DeliveryDeps, row: OutboxRow): Promise<MailAttachment[]> {
   if (!row.attachments.length) return [];
   if (!row.tenantId || !deps.attachment) {
-    // WIRE: services.ts passes the documents helper's attachment(); without it the mail goes out without the files.
+    // services.ts passes the documents service's attachment(); without it the mail goes out without the files.
     deps.logger.warn({ messageId: row.id, refs: row.attachments.length }, "mail attachments skipped: no attachment source configured");
     return [];
   }

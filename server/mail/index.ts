@@ -10,3 +10,6 @@ export { platformOrigin, shopOrigin, type LinkEnv } from "./links.ts";
 export { platformBrand, shopIdentity, type MailIdentity } from "./brand.ts";
 export { ShopSenderService, type ShopSenderDeps } from "./shop-sender.ts";
 export { saveShopSenderSchema, type SaveShopSenderInput } from "./shared.ts";
+export { createPrepare, prepareOrderMail, type PrepareDeps, type PrepareRow } from "./prepare.ts";
+export { mailLinks, type MailLinks } from "./order-links.ts";
+export { enqueueTeamMail, type TeamMailInput } from "./team-mail.ts";

@@ -63,3 +63,6 @@ export function maskEmail(address: string) {
   if (at < 1) return "•••";
   return `${address[0]}•••${address.slice(at)}`;
 }
+
+/** The languages mail is written in, for forms and other modules' schemas. */
+export { MAIL_LOCALES, mailLocale, type MailLocale } from "./types.ts";

@@ -22,7 +22,7 @@ export interface TestSendDeps {
   prefix: string;
   /** Test sends per shop per 15 minutes. */
   limit: number;
-  /** The shop's mail brand. WIRE: mail-core's brand.ts (absolute logo URL); the default uses the shop's name and colours. */
+  /** The shop's mail brand (services.ts passes mail-core's, with the absolute logo URL); the default uses the shop's name and colours. */
   brand?: (tenantId: string) => Promise<MailBrand>;
 }
 

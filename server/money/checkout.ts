@@ -149,6 +149,13 @@ async function hostedPayment(ctx: MoneyContext, facts: CheckoutFacts, order: Ord
   return rail.createCheckout({ id: order.id, tenantId: order.tenantId, total: order.total.toFixed(), currency: order.currency, lines }, shop, `${returnBase}/orders/${token}`);
 }
 
+const ORIGIN = /^https?:\/\/([a-z0-9.-]+|\[[0-9a-f:.]+\])(:[0-9]{1,5})?$/i;
+
+/** The host the buyer checked out on, kept so mail links open there (ADR 029); anything the column refuses is dropped. */
+function checkoutOrigin(base: string | undefined) {
+  return base && base.length <= 300 && ORIGIN.test(base) ? base : null;
+}
+
 export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string, returnBase?: string) {
   const requestHash = sha256Hex(JSON.stringify(input));
   const token = orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash);
@@ -169,7 +176,10 @@ export async function checkout(ctx: MoneyContext, tenantId: string, input: Check
   let createdAt: Date;
   try {
     createdAt = await moneySql(ctx.prisma, { tenantId, action: "order.checkout", target: `checkout:${idempotencyKey}`, actor: BUYER }, async () => {
-      const write = { ...order, tokenHash: sha256Hex(token), idempotencyKey, requestHash, expiresAt: order.expiresAt.toISOString() };
+      const write = {
+        ...order, tokenHash: sha256Hex(token), idempotencyKey, requestHash, expiresAt: order.expiresAt.toISOString(),
+        locale: input.locale ?? null, origin: checkoutOrigin(returnBase),
+      };
       const [row] = await ctx.sql.query<{ at: Date | string }>(`SELECT money_checkout($1::jsonb) AS at`, [JSON.stringify(write)], "money_checkout");
       return new Date(row!.at);
     });

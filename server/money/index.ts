@@ -6,7 +6,7 @@ export {
   checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
   platformFeeSchema, chainClearHaltSchema, feeMonthSchema, feeStatementsQuerySchema, feeSettleSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
 } from "./schemas.ts";
-export { PROTECTION_LABELS } from "./views.ts";
+export { PROTECTION_LABELS, RAIL_COPY } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
 export { TRANSITIONS } from "./state-machine.ts";
 export { stripeDisclosure } from "./rails/index.ts";
@@ -15,7 +15,7 @@ export { armFailpoints } from "#server/jobs/index.ts";
 export { post as postLedger, accountKey, type PostingInput } from "./ledger.ts";
 export { moneyTx } from "./money-tx.ts";
 export { toUnits, fromUnits, canonical, feeOf, percentOfBps } from "./amounts.ts";
-export { sha256Hex } from "./secrets.ts";
+export { sha256Hex, secretsOf, storedOrderToken } from "./secrets.ts";
 export { bullScheduler, syncMoneyQueuePause } from "./jobs.ts";
 export { reconcile } from "./reconcile.ts";
 export { CHAIN_OFF_MESSAGE } from "./chain-ops.ts";

@@ -4,6 +4,7 @@ import { z } from "zod";
 import { PAYMENT_RAILS } from "#server/tenancy/shared.ts";
 import { beforeCursorSchema } from "#server/db/index.ts";
 import { MAX_LINE_QUANTITY, MAX_ORDER_LINES } from "#server/catalog/shared.ts";
+import { MAIL_LOCALES } from "#server/mail/shared.ts";
 
 export const idempotencyKeySchema = z.string().regex(/^[A-Za-z0-9_.:-]{8,200}$/, "Send an Idempotency-Key header of 8–200 characters (letters, digits, _ . : -).");
 
@@ -27,6 +28,9 @@ export const checkoutSchema = z.object({
   email: z.email().max(254).transform((e) => e.toLowerCase()),
   shippingAddress: shippingAddressSchema.optional(),
   acknowledgeNoEscrow: z.boolean().default(false),
+  /** The language of the page the buyer checked out on ("fa", "fa-IR"); mail about the order is written in it. */
+  locale: z.string().trim().max(35).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, "Use a language tag like en or fa-IR.")
+    .transform((tag) => MAIL_LOCALES.find((l) => l === tag.toLowerCase().split(/[-_]/)[0])).optional(),
 });
 export type CheckoutInput = z.infer<typeof checkoutSchema>;
 

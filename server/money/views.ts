@@ -1,5 +1,5 @@
 /** How orders look to buyers (by link) and to merchants. The delivery code is only ever in the buyer's view. */
-import type { Prisma } from "@prisma/client";
+import type { PaymentRail, Prisma } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
 import type { SqlRunner } from "#server/db/index.ts";
 import type { MoneyContext } from "./context.ts";
@@ -126,6 +126,14 @@ export function fundedRow(row: OrderRow, funding: { holds: boolean; at: Date }):
       : row.escrow,
   };
 }
+
+/** How each rail reads to a buyer (checkout, the order page, order mail); `text` says what paying this way means. */
+export const RAIL_COPY = {
+  escrow: { name: "Escrow", text: "The platform holds your payment and releases it to the shop only after you confirm delivery." },
+  direct: { name: "Direct payment", text: "The shop receives your money as soon as you pay." },
+  external_provider: { name: "Payment provider", text: "Paid to the shop’s payment provider." },
+  manual_invoice: { name: "Invoice", text: "You get payment instructions; the shop confirms once your payment arrives." },
+} as const satisfies Record<PaymentRail, { name: string; text: string }>;
 
 /** PAY-3 disclosures, by rail. */
 export const PROTECTION_LABELS = {

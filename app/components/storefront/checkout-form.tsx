@@ -1,5 +1,5 @@
 /** The checkout page's form (contact, shipping, payment) beside the order summary, and its empty and problem states. */
-import { Form, Link, useNavigation } from "@remix-run/react";
+import { Form, Link, useNavigation, useRouteLoaderData } from "@remix-run/react";
 import { getFormProps, getInputProps, useForm, type SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { useState, useSyncExternalStore } from "react";
@@ -43,6 +43,7 @@ export function CheckoutForm({ quote, cartParam, stale, lastResult }: {
 }) {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formMethod === "POST";
+  const pageLang = useRouteLoaderData<{ lang?: string }>("root")?.lang;
   // The key is random, so the server cannot render it: it appears once the page is hydrated (the button waits for it).
   const [clientKey] = useState(newAttemptKey);
   const attemptKey = useSyncExternalStore(subscribeNothing, () => clientKey, () => null);
@@ -66,6 +67,8 @@ export function CheckoutForm({ quote, cartParam, stale, lastResult }: {
         <Form method="post" {...getFormProps(form)} className="min-w-0 space-y-8">
           <input type="hidden" name="cart" value={cartParam} />
           <input type="hidden" name="idempotencyKey" value={attemptKey ?? ""} />
+          {/* The page's language: mail about the order is written in it (ADR 029). */}
+          <input type="hidden" name="locale" value={pageLang ?? ""} />
           {quote.requiresShipping ? <input type="hidden" name="needsShipping" value="on" /> : null}
 
           <Section title="Contact" id="contact-heading">

@@ -1,8 +1,16 @@
 /** Every mail template, by name. Add a template here and tests/mail-templates.test.ts renders it in every language. */
 import type { MailTemplate } from "./define.ts";
 import { testEmail } from "./test-email.ts";
+import { orderConfirmation, orderDeliveryCode, orderPaymentReceived, orderShipped } from "./order-placed.ts";
+import { orderDelivered, orderDisputeOpened, orderDisputeResolved, orderRefunded } from "./order-closed.ts";
+import { merchantDisputeOpened, merchantNewOrder, merchantPaymentReceived } from "./merchant-order.ts";
+import { merchantBotSuspended, merchantCertificateExpiring, merchantDomainProblem } from "./merchant-shop.ts";
 
-const ALL = [testEmail] as const;
+const ALL = [
+  testEmail,
+  orderConfirmation, orderPaymentReceived, orderShipped, orderDeliveryCode, orderDelivered, orderDisputeOpened, orderDisputeResolved, orderRefunded,
+  merchantNewOrder, merchantPaymentReceived, merchantDisputeOpened, merchantDomainProblem, merchantCertificateExpiring, merchantBotSuspended,
+] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- templates differ in their data; render() parses it
 export const TEMPLATES: ReadonlyMap<string, MailTemplate<any, string>> = new Map(ALL.map((t) => [t.name, t as MailTemplate<any, string>]));
