@@ -9,7 +9,7 @@ import type { SqlRunner } from "#server/db/index.ts";
 import type { RedisClient } from "./redis.ts";
 import type { Env } from "./env.ts";
 import { type Logger, TenantRequestStats } from "./observability/index.ts";
-import { AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
+import { AccountRecovery, AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
@@ -27,6 +27,8 @@ export interface Services {
   prisma: PrismaClient;
   redis: RedisClient;
   auth: AuthService;
+  /** Password reset and email verification links (ADR 030). */
+  recovery: AccountRecovery;
   team: TeamService;
   tenants: TenantLifecycle;
   catalog: CatalogService;
@@ -72,7 +74,10 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     windowMs: 15 * 60_000,
     backoffMaxMs: env.AUTH_BACKOFF_MAX_MS,
     signupsPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR,
+    accountMailLimit: env.RATE_LIMIT_ACCOUNT_MAIL_PER_15MIN,
   });
+  // Links in mail that no request on the platform host caused. WIRE: mail-core's platformOrigin() (server/mail/links.ts).
+  const platformOrigin = () => (env.NODE_ENV === "production" ? `https://${env.PLATFORM_DOMAIN}` : `http://${env.PLATFORM_DOMAIN}:${env.PORT}`);
   hashLimiter().configure({ concurrency: env.AUTH_HASH_CONCURRENCY, maxQueue: env.AUTH_HASH_QUEUE });
   let box: SecretBox | undefined;
   const getBox = () => {
@@ -136,8 +141,9 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
       await queue.close();
       await moneyQueue.close();
     },
-    auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000, secureCookiesOnly: env.NODE_ENV === "production" }),
-    team: new TeamService({ prisma }),
+    auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000, secureCookiesOnly: env.NODE_ENV === "production", platformOrigin }),
+    recovery: new AccountRecovery({ prisma, guard }),
+    team: new TeamService({ prisma, platformOrigin }),
     tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
     catalog: new CatalogService({ prisma }),
     uploads: new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) }),

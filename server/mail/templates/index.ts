@@ -1,8 +1,10 @@
 /** Every mail template, by name. Add a template here and tests/mail-templates.test.ts renders it in every language. */
 import type { MailTemplate } from "./define.ts";
 import { testEmail } from "./test-email.ts";
+import { newDevice, passwordReset, verifyEmail } from "./account.ts";
+import { teamInvitation, teamRoleGranted, teamRoleRevoked } from "./team.ts";
 
-const ALL = [testEmail] as const;
+const ALL = [testEmail, verifyEmail, passwordReset, newDevice, teamInvitation, teamRoleGranted, teamRoleRevoked] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- templates differ in their data; render() parses it
 export const TEMPLATES: ReadonlyMap<string, MailTemplate<any, string>> = new Map(ALL.map((t) => [t.name, t as MailTemplate<any, string>]));
