@@ -16,7 +16,7 @@ const resetFormSchema = passwordResetConfirmSchema
   .extend({ confirm: passwordResetConfirmSchema.shape.password })
   .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two passwords are not the same." });
 
-export const meta: MetaFunction = () => [{ title: "Choose a new password — Storefront" }];
+export const meta: MetaFunction = () => [{ title: "Choose a new password — Storefront" }, { name: "referrer", content: "no-referrer" }];
 
 // The page's URL carries the link's secret: no Referer leaves it, and no cache keeps it.
 export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer", "Cache-Control": "no-store" });

@@ -11,7 +11,7 @@ import { Button } from "#app/components/ui/button.tsx";
 import { FormErrors } from "#app/components/ui/field.tsx";
 import { errorsOf } from "#app/utils/form-errors.ts";
 
-export const meta: MetaFunction = () => [{ title: "Confirm your email — Storefront" }];
+export const meta: MetaFunction = () => [{ title: "Confirm your email — Storefront" }, { name: "referrer", content: "no-referrer" }];
 
 // The page's URL carries the link's secret: no Referer leaves it, and no cache keeps it.
 export const headers: HeadersFunction = () => ({ "Referrer-Policy": "no-referrer", "Cache-Control": "no-store" });
