@@ -6,7 +6,7 @@ import { passwordResetRequestSchema } from "#server/auth/shared.ts";
 import { accountMeta, signedOutPage } from "#app/utils/session.server.ts";
 import { requirePlatformHost } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
-import { ApiError, replyWithApiError } from "#app/utils/api-error.server.ts";
+import { errorReplyInit, replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Alert, AuthShell } from "#app/components/ui/page.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -28,8 +28,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   try {
     await context.services.recovery.requestReset(submission.value.email, meta, meta.mail);
   } catch (err) {
-    const limited = err instanceof ApiError && err.retryAfterSec ? err.retryAfterSec : null;
-    return json({ result: replyWithApiError(submission, err), sentTo: null }, limited ? { status: 429, headers: { "Retry-After": String(limited) } } : { status: 400 });
+    return json({ result: replyWithApiError(submission, err), sentTo: null }, errorReplyInit(err));
   }
   // The same answer whether or not the email has an account (ADR 030).
   return json({ result: submission.reply(), sentTo: submission.value.email });

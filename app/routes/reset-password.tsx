@@ -6,7 +6,7 @@ import { accountLinkTokenSchema, passwordResetConfirmSchema } from "#server/auth
 import { withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
-import { ApiError, replyWithApiError } from "#app/utils/api-error.server.ts";
+import { errorReplyInit, replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Alert, AuthShell } from "#app/components/ui/page.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -39,8 +39,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     const done = await context.services.recovery.confirmReset(submission.value.token, submission.value.password, { ip: context.request.ip });
     return json({ result: reply.reply({ resetForm: true }), done: { email: done.email } });
   } catch (err) {
-    const limited = err instanceof ApiError && err.retryAfterSec ? err.retryAfterSec : null;
-    return json({ result: replyWithApiError(reply, err), done: null }, limited ? { status: 429, headers: { "Retry-After": String(limited) } } : { status: 400 });
+    return json({ result: replyWithApiError(reply, err), done: null }, errorReplyInit(err));
   }
 }
 

@@ -91,7 +91,7 @@ export const newDevice = defineTemplate({
     en: {
       subject: "New sign-in to your account",
       heading: "A new device signed in",
-      body: (d) => `Your account ${d.email} was just signed in to from a device we have not seen before.`,
+      body: (d) => `Someone just signed in to your account ${d.email} from a device we have not seen before.`,
       when: "When",
       device: "Device",
       ip: "IP address",

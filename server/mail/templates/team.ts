@@ -25,7 +25,7 @@ export const teamInvitation = defineTemplate({
     en: {
       subject: (d) => `You're invited to join ${d.shopName}`,
       heading: (d) => `Join ${d.shopName}`,
-      body: (d) => `${d.actorName} invited you to help run ${d.shopName} as ${en(d.role)}.`,
+      body: (d) => `${d.actorName} invited you to help run ${d.shopName}, with the ${en(d.role)} role.`,
       button: "Accept the invitation",
       expiry: (d) => `The link works once and expires in ${d.expiresInDays} days. To accept, sign in (or create an account) with ${d.email}.`,
       footer: "You get this mail because a member of this shop invited this address. If you don't know them, ignore it.",
