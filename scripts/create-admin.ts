@@ -18,7 +18,7 @@ if (!email.success || !password.success) {
 await withDatabase(async (db, env) => {
   const redis = createRedis(env);
   try {
-    const auth = new AuthService({ prisma: db.prisma, guard: new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: 1, ipFailures: 1, ipAttempts: 1, windowMs: 1, backoffMaxMs: 0, signupsPerHour: 1 }), sessionTtlMs: 1 });
+    const auth = new AuthService({ prisma: db.prisma, guard: new LoginGuard({ redis, prefix: env.REDIS_PREFIX, limit: 1, ipFailures: 1, ipAttempts: 1, windowMs: 1, backoffMaxMs: 0, signupsPerHour: 1, accountMailLimit: 1 }), sessionTtlMs: 1 });
     const user = await auth.upsertOperator(email.data, password.data);
     console.log(`operator ready: ${user.email} (${user.id})`);
   } finally {

@@ -83,6 +83,9 @@ export const authEnvSchema = z.object({
   AUTH_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(64),
   // Sign-ups per client IP per hour.
   RATE_LIMIT_SIGNUP_PER_HOUR: z.coerce.number().int().positive().default(20),
+  // Password reset requests and verification resends per 15 minutes, per client IP and per account (the 6th gets 429;
+  // ADR 030). Reset confirmations per IP get twice this.
+  RATE_LIMIT_ACCOUNT_MAIL_PER_15MIN: z.coerce.number().int().positive().default(5),
   // Signs the flash cookie that carries a success toast across a redirect (app/utils/toast.server.ts). Unset: a key
   // derived from MONEY_SECRET (required in production), so deployments need no new setting.
   FLASH_SECRET: z.string().min(32).optional(),

@@ -9,7 +9,7 @@ import type { SqlRunner } from "#server/db/index.ts";
 import type { RedisClient } from "./redis.ts";
 import type { Env } from "./env.ts";
 import { type Logger, TenantRequestStats } from "./observability/index.ts";
-import { AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
+import { AccountRecovery, AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
@@ -29,6 +29,8 @@ export interface Services {
   prisma: PrismaClient;
   redis: RedisClient;
   auth: AuthService;
+  /** Password reset and email verification links (ADR 030). */
+  recovery: AccountRecovery;
   team: TeamService;
   tenants: TenantLifecycle;
   catalog: CatalogService;
@@ -80,7 +82,10 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     windowMs: 15 * 60_000,
     backoffMaxMs: env.AUTH_BACKOFF_MAX_MS,
     signupsPerHour: env.RATE_LIMIT_SIGNUP_PER_HOUR,
+    accountMailLimit: env.RATE_LIMIT_ACCOUNT_MAIL_PER_15MIN,
   });
+  // Links in mail that no request on the platform host caused (PUBLIC_BASE_URL, ADR 026).
+  const dashboardOrigin = () => platformOrigin(env);
   hashLimiter().configure({ concurrency: env.AUTH_HASH_CONCURRENCY, maxQueue: env.AUTH_HASH_QUEUE });
   let box: SecretBox | undefined;
   const getBox = () => {
@@ -96,7 +101,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     ...botDeps,
     enqueue: (name, data) => enqueueJob(queue, name, data),
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
-    dashboardOrigin: () => platformOrigin(env),
+    dashboardOrigin,
   });
   const edge = createEdge(deps);
   const uploads = new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) });
@@ -148,7 +153,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     domains: new DomainService({
       prisma, redis, prefix: env.REDIS_PREFIX, platformDomain: env.PLATFORM_DOMAIN,
       dns,
-      dashboardOrigin: () => platformOrigin(env),
+      dashboardOrigin,
       edge: edgeTarget(env),
       publish,
       sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,
@@ -171,8 +176,9 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
       await queue.close();
       await moneyQueue.close();
     },
-    auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000, secureCookiesOnly: env.NODE_ENV === "production" }),
-    team: new TeamService({ prisma }),
+    auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000, secureCookiesOnly: env.NODE_ENV === "production", platformOrigin: dashboardOrigin }),
+    recovery: new AccountRecovery({ prisma, guard }),
+    team: new TeamService({ prisma, platformOrigin: dashboardOrigin }),
     tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
     catalog: new CatalogService({ prisma }),
     uploads,

@@ -4,7 +4,7 @@ import { parseWithZod } from "@conform-to/zod/v4";
 import { requireUser } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
-import { withoutPassword } from "#app/utils/session.server.ts";
+import { accountMeta, describeUserAgent, withoutPassword } from "#app/utils/session.server.ts";
 import { AppShell } from "#app/components/ui/app-shell.tsx";
 import { FormErrors } from "#app/components/ui/field.tsx";
 import { Alert, Card, PageHeader, formatDate } from "#app/components/ui/page.tsx";
@@ -17,18 +17,20 @@ import { IntentButton } from "#app/components/account/intent-button.tsx";
 import { PasswordForm } from "#app/components/account/password-form.tsx";
 import { SignOutOthersForm } from "#app/components/account/sign-out-others-form.tsx";
 import { revokedSummary } from "#app/components/account/revoked-summary.tsx";
+import { EmailVerification } from "#app/components/account/email-verification.tsx";
 
 export const meta: MetaFunction = () => [{ title: "Account — Storefront" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = requireUser(request, context);
-  const [sessions, tokens] = await Promise.all([
+  const [sessions, tokens, verification] = await Promise.all([
     context.services.auth.listSessions(actor.userId),
     context.services.auth.listApiTokens(actor.userId),
+    context.services.prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { emailVerifiedAt: true } }),
   ]);
   const now = Date.now();
   return {
-    user: { email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator },
+    user: { email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator, emailVerifiedAt: verification.emailVerifiedAt?.toISOString() ?? null },
     sessionDays: Math.round(context.services.auth.sessionTtlSec / 86_400),
     sessions: sessions
       .map((s) => ({
@@ -79,18 +81,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return answer(reply.reply(), { ended: await auth.signOutEverywhere(actor, meta, { revokeApiTokens: input.revokeApiTokens }) });
       case "changePassword":
         return answer(reply.reply({ resetForm: true }), { ended: await auth.changePassword(actor, input, meta) });
+      case "resendVerification":
+        await context.services.recovery.resendVerification(actor.userId, meta, accountMeta(request, context).mail);
+        return answer(reply.reply());
     }
   } catch (err) {
     return answer(replyWithApiError(reply, err, { INVALID_CURRENT_PASSWORD: "currentPassword" }), {}, 400);
   }
-}
-
-/** "Chrome on macOS" from a User-Agent header; good enough to recognise one's own devices. */
-function describeUserAgent(ua: string | null) {
-  if (!ua) return "Unknown device";
-  const browser = /Edg\//.test(ua) ? "Edge" : /Firefox\//.test(ua) ? "Firefox" : /Chrom(e|ium)\//.test(ua) ? "Chrome" : /Safari\//.test(ua) ? "Safari" : /curl|node|undici|python/i.test(ua) ? "Script" : "Browser";
-  const os = /Windows/.test(ua) ? "Windows" : /iPhone|iPad/.test(ua) ? "iOS" : /Mac OS X/.test(ua) ? "macOS" : /Android/.test(ua) ? "Android" : /Linux/.test(ua) ? "Linux" : null;
-  return os ? `${browser} on ${os}` : browser;
 }
 
 export default function AccountPage() {
@@ -108,7 +105,10 @@ export default function AccountPage() {
           <dl className="grid gap-4 text-sm sm:grid-cols-3">
             <div>
               <dt className="text-gray-500">Email</dt>
-              <dd className="mt-0.5 font-medium text-gray-900" data-testid="account-email">{user.email}</dd>
+              <dd className="mt-0.5 font-medium break-all text-gray-900" data-testid="account-email">{user.email}</dd>
+              <dd className="mt-1">
+                <EmailVerification verifiedAt={user.emailVerifiedAt} result={actionData?.intent === "resendVerification" ? actionData.result : undefined} />
+              </dd>
             </div>
             <div>
               <dt className="text-gray-500">Name</dt>

@@ -69,18 +69,20 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   const { team } = context.services;
   const actor = auditActor(context);
   const input = submission.value;
+  // Mailed links point at this platform host (ADR 030).
+  const origin = new URL(request.url).origin;
   try {
     switch (input.intent) {
       case "invite": {
-        const { token } = await team.invite(actor, tenantId, { email: input.email, role: input.role });
-        const inviteLink = `${new URL(request.url).origin}/invite/${token}`;
+        const { token } = await team.invite(actor, tenantId, { email: input.email, role: input.role }, origin);
+        const inviteLink = `${origin}/invite/${token}`;
         return json({ intent, result: submission.reply({ resetForm: true }), inviteLink });
       }
       case "grant":
-        await team.grantRole(actor, tenantId, { userId: input.userId, role: input.role });
+        await team.grantRole(actor, tenantId, { userId: input.userId, role: input.role }, origin);
         break;
       case "revoke":
-        await team.revokeRole(actor, tenantId, input.roleId);
+        await team.revokeRole(actor, tenantId, input.roleId, origin);
         break;
       case "withdraw":
         await team.revokeInvitation(actor, tenantId, input.invitationId);
@@ -239,7 +241,7 @@ export default function TeamPage() {
             <SecretReveal
               title="Invitation created"
               value={actionData.inviteLink}
-              note="Send this link to the person you invited. It is shown only now: copy it before leaving this page."
+              note="We emailed this link to the person you invited. It is shown only now: copy it if you also want to send it another way."
             />
           ) : null}
           <InviteForm lastResult={actionData?.intent === "invite" ? actionData.result : undefined} />

@@ -4,10 +4,10 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { signInSchema } from "#server/auth/shared.ts";
-import { readSessionToken, redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
+import { accountMeta, readSessionToken, redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
-import { ApiError, replyWithApiError } from "#app/utils/api-error.server.ts";
+import { errorReplyInit, replyWithApiError } from "#app/utils/api-error.server.ts";
 import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { AuthShell } from "#app/components/ui/page.tsx";
 import { Button } from "#app/components/ui/button.tsx";
@@ -30,18 +30,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const reply = withoutPassword(submission);
   if (submission.status !== "success") return json({ result: reply.reply() }, { status: 400 });
   const { redirectTo, ...credentials } = submission.value;
-  let session;
+  let session, deviceId;
   try {
-    ({ session } = await context.services.auth.signIn(
-      credentials,
-      { ip: context.request.ip, userAgent: context.request.userAgent },
-      readSessionToken(request.headers.get("cookie")),
-    ));
+    ({ session, deviceId } = await context.services.auth.signIn(credentials, accountMeta(request, context), readSessionToken(request.headers.get("cookie"))));
   } catch (err) {
-    const limited = err instanceof ApiError && err.retryAfterSec ? err.retryAfterSec : null;
-    return json({ result: replyWithApiError(reply, err) }, limited ? { status: 429, headers: { "Retry-After": String(limited) } } : { status: 400 });
+    return json({ result: replyWithApiError(reply, err) }, errorReplyInit(err));
   }
-  return redirectWithSession(context, session.token, safeRedirect(redirectTo));
+  return redirectWithSession(context, session.token, safeRedirect(redirectTo), deviceId);
 }
 
 export default function Login() {
@@ -68,7 +63,12 @@ export default function Login() {
         <input type="hidden" name="redirectTo" value={redirectTo} />
         <FormErrors id={form.errorId} errors={form.errors} />
         <TextField meta={fields.email} label="Email" type="email" autoComplete="email" autoFocus={!email} />
-        <TextField meta={fields.password} label="Password" type="password" autoComplete="current-password" autoFocus={!!email} />
+        <div>
+          <TextField meta={fields.password} label="Password" type="password" autoComplete="current-password" autoFocus={!!email} />
+          <p className="mt-2 text-right text-sm">
+            <Link to="/forgot-password" className="font-medium text-indigo-600 hover:text-indigo-500">Forgot password?</Link>
+          </p>
+        </div>
         <Button type="submit" className="w-full" disabled={busy}>{busy ? "Signing in…" : "Sign in"}</Button>
       </Form>
     </AuthShell>

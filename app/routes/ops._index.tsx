@@ -31,6 +31,11 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = requireOperator(request, context);
   const { query, ignored } = parseListQuery(new URL(request.url).searchParams);
   const result = await listTenants(context.services.prisma, { userId: actor.userId, isOperator: true }, query);
+  // One more query for the page's owners: which of them have confirmed their email (ADR 030).
+  const ownerEmails = [...new Set(result.items.flatMap((t) => (t.owner ? [t.owner.email] : [])))];
+  const verified = new Set(
+    (await context.services.prisma.user.findMany({ where: { email: { in: ownerEmails }, emailVerifiedAt: { not: null } }, select: { email: true } })).map((u) => u.email),
+  );
   return {
     filters: { status: query.status ?? "", type: query.type ?? "", q: query.q ?? "" },
     ignored,
@@ -45,6 +50,7 @@ export async function loader({ request, context }: LoaderFunctionArgs) {
       status: t.status,
       statusReason: t.statusReason,
       ownerEmail: t.owner?.email ?? null,
+      ownerVerified: t.owner ? verified.has(t.owner.email) : false,
       createdAt: t.createdAt.toISOString(),
     })),
   };
@@ -149,7 +155,10 @@ export default function TenantsIndex() {
                         <TenantStatusBadge status={t.status} />
                       </span>
                     </td>
-                    <td className="max-w-64 truncate px-4 py-2.5 text-gray-700">{t.ownerEmail ?? <span className="text-gray-500">—</span>}</td>
+                    <td className="max-w-64 truncate px-4 py-2.5 text-gray-700">
+                      {t.ownerEmail ?? <span className="text-gray-500">—</span>}
+                      {t.ownerEmail && !t.ownerVerified ? <span className="ml-1.5 text-xs text-amber-700" title="The owner has not confirmed their email yet">(unverified)</span> : null}
+                    </td>
                     <td className="whitespace-nowrap px-4 py-2.5 text-gray-600" title={t.createdAt}>
                       {formatDate(t.createdAt)}
                     </td>

@@ -7,7 +7,7 @@ export async function loadTenantRecord(prisma: PrismaClient, tenantId: string) {
     select: {
       id: true, slug: true, displayName: true, type: true, status: true, statusReason: true, currency: true,
       createdAt: true, updatedAt: true,
-      owner: { select: { id: true, email: true } },
+      owner: { select: { id: true, email: true, emailVerifiedAt: true } },
       roles: { select: { role: true, user: { select: { id: true, email: true, displayName: true } } }, orderBy: { createdAt: "asc" }, take: 200 },
       paymentPolicy: {
         select: { allowedRails: true, defaultRail: true, escrowRequiredAboveAmount: true, escrowRequiredForCategories: true, buyerDisclosureMode: true },
@@ -34,7 +34,8 @@ export async function loadTenantRecord(prisma: PrismaClient, tenantId: string) {
       currency: tenant.currency,
       createdAt: tenant.createdAt.toISOString(),
       updatedAt: tenant.updatedAt.toISOString(),
-      owner: tenant.owner,
+      // Activation shows whether the owner has confirmed their email (ADR 030).
+      owner: tenant.owner ? { id: tenant.owner.id, email: tenant.owner.email, emailVerified: tenant.owner.emailVerifiedAt !== null } : null,
     },
     members: [...members.values()],
     policy: policy

@@ -4,7 +4,7 @@ import { getFormProps, useForm } from "@conform-to/react";
 import { getZodConstraint, parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
 import { signUpSchema } from "#server/auth/shared.ts";
-import { redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
+import { accountMeta, redirectWithSession, signedOutPage, withoutPassword } from "#app/utils/session.server.ts";
 import { requirePlatformHost, safeRedirect } from "#app/utils/auth.server.ts";
 import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { replyWithApiError } from "#app/utils/api-error.server.ts";
@@ -30,13 +30,13 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const reply = withoutPassword(submission);
   if (submission.status !== "success") return json({ result: reply.reply() }, { status: 400 });
   const { redirectTo, ...input } = submission.value;
-  let session;
+  let session, deviceId;
   try {
-    ({ session } = await context.services.auth.signUp(input, { ip: context.request.ip, userAgent: context.request.userAgent }));
+    ({ session, deviceId } = await context.services.auth.signUp(input, accountMeta(request, context)));
   } catch (err) {
     return json({ result: replyWithApiError(reply, err, { EMAIL_TAKEN: "email" }) }, { status: 400 });
   }
-  return redirectWithSession(context, session.token, safeRedirect(redirectTo, "/dashboard/new"));
+  return redirectWithSession(context, session.token, safeRedirect(redirectTo, "/dashboard/new"), deviceId);
 }
 
 export default function Signup() {

@@ -26,3 +26,9 @@ export function rethrowAsResponse(err: unknown): never {
   if (err instanceof ApiError && err.status < 500) throw new Response(err.message, { status: err.status });
   throw err;
 }
+
+/** The status of a form's error reply: 429 with Retry-After for a rate limit, else 400. */
+export function errorReplyInit(err: unknown): ResponseInit {
+  const limited = err instanceof ApiError && err.retryAfterSec ? err.retryAfterSec : null;
+  return limited ? { status: 429, headers: { "Retry-After": String(limited) } } : { status: 400 };
+}

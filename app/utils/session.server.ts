@@ -1,13 +1,29 @@
 /** Sign-in and sign-up finish the same way: a redirect that sets the new session cookie. */
 import { redirect, type AppLoadContext } from "@remix-run/node";
+import { mailContext, readDeviceId, type RequestMeta } from "#server/auth/index.ts";
 import { requirePlatformHost, safeRedirect } from "./auth.server.ts";
 
-export { readSessionToken } from "#server/auth/index.ts";
+export { readSessionToken, describeUserAgent } from "#server/auth/index.ts";
 
-export function redirectWithSession(context: AppLoadContext, token: string, to: string) {
-  return redirect(to, {
-    headers: { "Set-Cookie": context.services.auth.sessionCookie(token, context.request.secure) },
-  });
+/** Sets the new session cookie and renews the device cookie (ADR 030: known devices get no sign-in mail). */
+export function redirectWithSession(context: AppLoadContext, token: string, to: string, deviceId: string) {
+  const headers = new Headers();
+  headers.append("Set-Cookie", context.services.auth.sessionCookie(token, context.request.secure));
+  headers.append("Set-Cookie", context.services.auth.deviceCookie(deviceId, context.request.secure));
+  return redirect(to, { headers });
+}
+
+/**
+ * The request as account code needs it: client IP and browser, the device cookie, and where mailed links point
+ * (this page's origin: account pages exist on the platform host only) in the browser's language.
+ */
+export function accountMeta(request: Request, context: AppLoadContext): RequestMeta & { mail: NonNullable<RequestMeta["mail"]> } {
+  return {
+    ip: context.request.ip,
+    userAgent: context.request.userAgent,
+    deviceId: readDeviceId(request.headers.get("cookie")),
+    mail: mailContext(new URL(request.url).origin, request.headers.get("accept-language")),
+  };
 }
 
 type ReplyOptions = { formErrors?: string[]; fieldErrors?: Record<string, string[]>; resetForm?: boolean };

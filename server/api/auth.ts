@@ -2,17 +2,20 @@
 import { z } from "zod";
 import {
   apiTokenCreateSchema, listMemberships, passwordChangeSchema, readSessionToken, signInSchema, signOutEverywhereSchema, signUpSchema,
+  passwordResetRequestSchema, passwordResetConfirmSchema, emailVerifySchema,
 } from "#server/auth/index.ts";
 import { defineRoute } from "#server/http/index.ts";
+import { accountMeta } from "./mail-context.ts";
 
 export function authRoutes() {
   return [
     defineRoute({
       method: "post", path: "/auth/signup", tag: "auth", summary: "Create an account and sign in", auth: "public", status: 201,
       body: signUpSchema,
-      async handler({ body, meta, services, res }) {
-        const { user, session } = await services.auth.signUp(body, meta);
+      async handler({ body, meta, services, req, res }) {
+        const { user, session, deviceId } = await services.auth.signUp(body, accountMeta(req, res, meta, services));
         res.append("Set-Cookie", services.auth.sessionCookie(session.token, meta.secure));
+        res.append("Set-Cookie", services.auth.deviceCookie(deviceId, meta.secure));
         return { user: { id: user.id, email: user.email, displayName: user.displayName } };
       },
     }),
@@ -20,8 +23,9 @@ export function authRoutes() {
       method: "post", path: "/auth/login", tag: "auth", summary: "Sign in (rotates the session)", auth: "public",
       body: signInSchema,
       async handler({ body, meta, services, req, res }) {
-        const { user, session } = await services.auth.signIn(body, meta, readSessionToken(req.headers.cookie));
+        const { user, session, deviceId } = await services.auth.signIn(body, accountMeta(req, res, meta, services), readSessionToken(req.headers.cookie));
         res.append("Set-Cookie", services.auth.sessionCookie(session.token, meta.secure));
+        res.append("Set-Cookie", services.auth.deviceCookie(deviceId, meta.secure));
         return { user: { id: user.id, email: user.email, displayName: user.displayName, isOperator: user.platformRole === "admin" } };
       },
     }),
@@ -50,6 +54,41 @@ export function authRoutes() {
       async handler({ actor, body, meta, services }) {
         const ended = await services.auth.changePassword(actor, body, meta);
         return { changed: true, sessionsEnded: ended.sessions, tokensRevoked: ended.tokens };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/password-reset", tag: "auth", auth: "public", status: 202,
+      summary: "Mail a password reset link (the same answer whether or not the email has an account; 5 per 15 min per IP and per email)",
+      body: passwordResetRequestSchema,
+      async handler({ body, meta, services, req, res }) {
+        await services.recovery.requestReset(body.email, meta, accountMeta(req, res, meta, services).mail!);
+        return { accepted: true, message: "If an account uses this email, a link to reset its password is on its way. It expires in 30 minutes." };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/password-reset/confirm", tag: "auth", auth: "public",
+      summary: "Set a new password with a reset link's token (single use, 30 minutes): every session of the account ends",
+      body: passwordResetConfirmSchema,
+      async handler({ body, meta, services }) {
+        const { sessionsEnded } = await services.recovery.confirmReset(body.token, body.password, meta);
+        return { reset: true, sessionsEnded };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/verify-email", tag: "auth", auth: "public",
+      summary: "Verify the account's email with the mailed link's token (single use, 48 hours)",
+      body: emailVerifySchema,
+      async handler({ body, meta, services }) {
+        await services.recovery.verifyEmail(body.token, meta);
+        return { verified: true };
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/auth/verify-email/resend", tag: "auth", auth: "user",
+      summary: "Mail the verification link again (5 per 15 minutes)",
+      async handler({ actor, meta, services, req, res }) {
+        const { email } = await services.recovery.resendVerification(actor.userId, meta, accountMeta(req, res, meta, services).mail!);
+        return { sent: true, email };
       },
     }),
     defineRoute({

@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { invitationAcceptSchema, invitationCreateSchema, roleGrantSchema } from "#server/auth/index.ts";
+import { linkOrigin } from "./mail-context.ts";
 
 const teamManagers = { tenant: { action: "team.manage" as const, operator: false } };
 const teamReaders = { tenant: { action: "team.read" as const, operator: true } };
@@ -18,15 +19,15 @@ export function teamRoutes() {
     defineRoute({
       method: "post", path: "/tenants/:tenantId/roles", tag: "team", summary: "Grant a further role to a member", auth: teamManagers, status: 201,
       params: tenantParams, body: roleGrantSchema,
-      async handler({ params, body, audit, services }) {
-        return services.team.grantRole(audit, params.tenantId, body);
+      async handler({ params, body, audit, meta, services, res }) {
+        return services.team.grantRole(audit, params.tenantId, body, linkOrigin(res, meta));
       },
     }),
     defineRoute({
       method: "delete", path: "/tenants/:tenantId/roles/:roleId", tag: "team", summary: "Revoke a role (never the last owner)", auth: teamManagers,
       params: tenantParams.extend({ roleId: z.uuid() }),
-      async handler({ params, audit, services }) {
-        await services.team.revokeRole(audit, params.tenantId, params.roleId);
+      async handler({ params, audit, meta, services, res }) {
+        await services.team.revokeRole(audit, params.tenantId, params.roleId, linkOrigin(res, meta));
         return { revoked: true };
       },
     }),
@@ -41,8 +42,8 @@ export function teamRoutes() {
       method: "post", path: "/tenants/:tenantId/invitations", tag: "team", summary: "Invite someone by email (link valid 7 days, single use)",
       auth: teamManagers, status: 201,
       params: tenantParams, body: invitationCreateSchema,
-      async handler({ params, body, audit, meta, services }) {
-        const { invitation, token } = await services.team.invite(audit, params.tenantId, body);
+      async handler({ params, body, audit, meta, services, res }) {
+        const { invitation, token } = await services.team.invite(audit, params.tenantId, body, linkOrigin(res, meta));
         return { ...invitation, link: `${meta.origin}/invite/${token}` };
       },
     }),

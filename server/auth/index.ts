@@ -1,5 +1,8 @@
 export { AuthService, API_TOKEN_PREFIX, type Actor, type RequestMeta } from "./service.ts";
 export { LoginGuard } from "./login-guard.ts";
+export { AccountRecovery, RESET_TTL_MS, VERIFY_TTL_MS } from "./recovery.ts";
+export { mailContext, type MailContext } from "./account-mail.ts";
+export { readDeviceId, describeUserAgent, DEVICE_COOKIE } from "./devices.ts";
 export { TeamService, roleGrantSchema, invitationCreateSchema, invitationAcceptSchema, INVITATION_TTL_MS, MAX_MANAGERS, MAX_OTHER_ROLES } from "./team.ts";
 export { requireTenantAccess, type TenantRule, type TenantAccess } from "./access.ts";
 export { sessionCookie, clearSessionCookie, readSessionToken, csrfTokenFor, COOKIE_NAME, SECURE_COOKIE_NAME } from "./cookies.ts";

@@ -25,6 +25,8 @@ export interface LoginGuardDeps {
   backoffMaxMs: number;
   /** Sign-ups per client IP per hour. */
   signupsPerHour: number;
+  /** Account mails (reset requests, verification resends) per client IP and per account per window; also reset confirmations per IP. */
+  accountMailLimit: number;
   sleep?: (ms: number) => Promise<unknown>;
 }
 
@@ -78,6 +80,21 @@ export class LoginGuard {
   /** Throws RATE_LIMITED when this IP has opened too many accounts this hour (API and dashboard alike). */
   async reserveSignup(ip: string) {
     await this.check(this.rule("signup", this.deps.signupsPerHour, 3_600_000), ip, "Too many new accounts from your network. Please wait and try again.");
+  }
+
+  /**
+   * A password reset request or verification resend (ADR 030): limited per client IP, then per account. The account
+   * key is the email whether or not it has an account, so the limit itself says nothing about which emails exist.
+   */
+  async reserveAccountMail(ip: string, email: string) {
+    const message = "Too many requests for account emails. Please wait and try again.";
+    await this.check(this.rule("account-mail-ip", this.deps.accountMailLimit), ip, message);
+    await this.check(this.rule("account-mail", this.deps.accountMailLimit), email, message);
+  }
+
+  /** Setting a new password from a reset link, per client IP (each valid one costs a password hash). */
+  async reserveResetConfirm(ip: string) {
+    await this.check(this.rule("reset-confirm-ip", this.deps.accountMailLimit * 2), ip, "Too many password resets from your network. Please wait and try again.");
   }
 
   /** The right password: this IP's attempt was no failure, and the account's backoff and IP + account count end. */

@@ -41,3 +41,14 @@ export const apiTokenCreateSchema = z.object({
   name: z.string().trim().min(1, "Give the token a name.").max(60),
   expiresInDays: z.coerce.number().int().min(1).max(365).optional(),
 });
+
+/** "Forgot password?": the answer is the same whether or not the email has an account (ADR 030). */
+export const passwordResetRequestSchema = z.object({ email: emailSchema });
+
+/** The link's token: opaque, base64url (newSecret). */
+export const accountLinkTokenSchema = z.string().trim().regex(/^[A-Za-z0-9_-]{20,100}$/, "This link is not complete. Open it from the email again.");
+
+/** A new password from a reset link: the same rules as at sign-up. */
+export const passwordResetConfirmSchema = z.object({ token: accountLinkTokenSchema, password: newPasswordSchema });
+
+export const emailVerifySchema = z.object({ token: accountLinkTokenSchema });

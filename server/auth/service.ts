@@ -9,6 +9,9 @@ import { dummyHash, hashPassword, verifyPassword } from "./password.ts";
 import { hashSecret, newSecret } from "#server/secrets/index.ts";
 import { clearSessionCookie, sessionCookie } from "./cookies.ts";
 import type { LoginGuard } from "./login-guard.ts";
+import { deviceCookie, rememberDevice } from "./devices.ts";
+import { mailNewDevice, mailVerification, type MailContext } from "./account-mail.ts";
+import { VERIFY_TTL_MS } from "./recovery.ts";
 
 export interface Actor {
   userId: string;
@@ -23,6 +26,10 @@ export interface Actor {
 export interface RequestMeta {
   ip: string;
   userAgent?: string | null;
+  /** Where mailed links point and the mail's language (ADR 030); without it, the platform origin in English. */
+  mail?: MailContext;
+  /** The browser's device id (its sf_device cookie), when it sent one. */
+  deviceId?: string | null;
 }
 
 export const API_TOKEN_PREFIX = "sfp_";
@@ -36,6 +43,9 @@ export class AuthService {
       sessionTtlMs: number;
       /** Production: the session cookie is always `__Host-…; Secure`, so it never travels without TLS. */
       secureCookiesOnly?: boolean;
+      /** Links in mail not caused on the platform host (services.ts: mail's platformOrigin()). */
+      platformOrigin?: () => string;
+      verifyTtlMs?: number;
       now?: () => Date;
     },
   ) {}
@@ -57,6 +67,20 @@ export class AuthService {
     return clearSessionCookie({ secure: requestSecure || Boolean(this.deps.secureCookiesOnly) });
   }
 
+  /** The Set-Cookie value that remembers this browser as a known device of whoever signs in on it. */
+  deviceCookie(deviceId: string, requestSecure: boolean) {
+    return deviceCookie(deviceId, { secure: requestSecure || Boolean(this.deps.secureCookiesOnly) });
+  }
+
+  /** The platform's own origin, for links in mail caused anywhere but on the platform host. */
+  platformOrigin() {
+    return this.deps.platformOrigin?.() ?? "http://localhost";
+  }
+
+  private mailContext(meta: RequestMeta): MailContext {
+    return meta.mail ?? { origin: this.platformOrigin(), locale: "en" };
+  }
+
   async signUp(input: { email: string; password: string; displayName?: string }, meta: RequestMeta) {
     const { prisma } = this.deps;
     await this.deps.guard.reserveSignup(meta.ip);
@@ -66,10 +90,13 @@ export class AuthService {
       if (existing) throw new ApiError(409, "EMAIL_TAKEN", "An account with this email already exists. Sign in instead.");
       const created = await tx.user.create({ data: { email: input.email, passwordHash, displayName: input.displayName ?? null } });
       await writeAudit(tx, { userId: created.id, kind: "user", ip: meta.ip }, { action: "user.signup", target: `user:${created.id}` });
-      return created;
+      await mailVerification(tx, created, this.mailContext(meta), this.deps.verifyTtlMs ?? VERIFY_TTL_MS, this.now());
+      // The sign-up's browser is the account's first known device: signing in on it again mails nobody.
+      const device = await rememberDevice(tx, { userId: created.id, deviceId: meta.deviceId ?? null, userAgent: meta.userAgent, ip: meta.ip, now: this.now() });
+      return { ...created, deviceId: device.deviceId };
     });
     const session = await this.createSession(user.id, meta);
-    return { user, session };
+    return { user, session, deviceId: user.deviceId };
   }
 
   /** Verifies the password under the login guard (limits, then backoff), then rotates: the old session (if any) is revoked. */
@@ -85,8 +112,14 @@ export class AuthService {
     }
     await this.deps.guard.succeeded(meta.ip, input.email);
     if (previousToken) await this.signOut(previousToken);
+    const deviceId = await this.deps.prisma.$transaction(async (tx) => {
+      const now = this.now();
+      const device = await rememberDevice(tx, { userId: user.id, deviceId: meta.deviceId ?? null, userAgent: meta.userAgent, ip: meta.ip, now });
+      if (device.isNew) await mailNewDevice(tx, user, { rowId: device.rowId, label: device.label, ip: meta.ip, at: now }, this.mailContext(meta));
+      return device.deviceId;
+    });
     const session = await this.createSession(user.id, meta);
-    return { user, session };
+    return { user, session, deviceId };
   }
 
   private async createSession(userId: string, meta: RequestMeta) {

@@ -10,6 +10,7 @@ import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { emailSchema } from "./schemas.ts";
 import { hashSecret, newSecret } from "#server/secrets/index.ts";
 import { ROLE, TENANT_ROLES } from "./permissions.ts";
+import { mailInvitation, mailRoleChange } from "./team-mail.ts";
 
 export const INVITATION_TTL_MS = 7 * 86_400_000;
 export const MAX_MANAGERS = 5;
@@ -47,9 +48,14 @@ function mapTriggerError(err: unknown): never {
 }
 
 export class TeamService {
-  constructor(private deps: { prisma: PrismaClient; now?: () => Date }) {}
+  constructor(private deps: { prisma: PrismaClient; now?: () => Date; platformOrigin?: () => string }) {}
   private now() {
     return this.deps.now?.() ?? new Date();
+  }
+
+  /** Links in team mail point at the platform host the change was made on (else the platform's own origin). */
+  private origin(requestOrigin?: string) {
+    return (requestOrigin ?? this.deps.platformOrigin?.() ?? "http://localhost").replace(/\/+$/, "");
   }
 
   listRoles(tenantId: string) {
@@ -62,7 +68,7 @@ export class TeamService {
   }
 
   /** Grants a further role to someone who is already a member; newcomers join through invitations. */
-  async grantRole(actor: AuditActor, tenantId: string, input: z.infer<typeof roleGrantSchema>) {
+  async grantRole(actor: AuditActor, tenantId: string, input: z.infer<typeof roleGrantSchema>, origin?: string) {
     const { prisma } = this.deps;
     return prisma
       .$transaction(async (tx) => {
@@ -74,12 +80,13 @@ export class TeamService {
         await assertRoom(tx, tenantId, input.role, this.now());
         const row = await tx.tenantUserRole.create({ data: { tenantId, userId: input.userId, role: input.role } });
         await writeAudit(tx, actor, { action: "role.grant", tenantId, target: `user:${input.userId}`, details: { role: input.role } });
+        await mailRoleChange(tx, actor, { kind: "granted", roleId: row.id, tenantId, userId: input.userId, role: input.role }, this.origin(origin));
         return row;
       })
       .catch(mapTriggerError);
   }
 
-  async revokeRole(actor: AuditActor, tenantId: string, roleId: string) {
+  async revokeRole(actor: AuditActor, tenantId: string, roleId: string, origin?: string) {
     const { prisma } = this.deps;
     await prisma
       .$transaction(async (tx) => {
@@ -93,6 +100,7 @@ export class TeamService {
         }
         await tx.tenantUserRole.delete({ where: { id: row.id, tenantId } });
         await writeAudit(tx, actor, { action: "role.revoke", tenantId, target: `user:${row.userId}`, details: { role: row.role } });
+        await mailRoleChange(tx, actor, { kind: "revoked", roleId: row.id, tenantId, userId: row.userId, role: row.role }, this.origin(origin));
       })
       .catch(mapTriggerError);
   }
@@ -106,8 +114,8 @@ export class TeamService {
     });
   }
 
-  /** Returns the single-use secret once; only its hash is stored. */
-  async invite(actor: AuditActor, tenantId: string, input: z.infer<typeof invitationCreateSchema>) {
+  /** Returns the single-use secret once (and mails it to the invitee); only its hash is stored. */
+  async invite(actor: AuditActor, tenantId: string, input: z.infer<typeof invitationCreateSchema>, origin?: string) {
     const token = newSecret();
     const now = this.now();
     const invitation = await this.deps.prisma.$transaction(async (tx) => {
@@ -118,6 +126,7 @@ export class TeamService {
         select: { id: true, email: true, role: true, expiresAt: true, createdAt: true },
       });
       await writeAudit(tx, actor, { action: "invitation.create", tenantId, target: `invitation:${row.id}`, details: { email: input.email, role: input.role } });
+      await mailInvitation(tx, actor, { id: row.id, tenantId, email: row.email, role: row.role, token, ttlMs: INVITATION_TTL_MS }, this.origin(origin));
       return row;
     });
     return { invitation, token };

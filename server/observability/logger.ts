@@ -3,7 +3,7 @@ import { logContextFields } from "./log-context.ts";
 
 /** Paths whose values never reach a log line (docs/security.md 7). */
 export const REDACT_PATHS = [
-  "req.headers.cookie", "req.headers.authorization", 'req.headers["x-telegram-bot-api-secret-token"]',
+  "req.headers.cookie", "req.headers.authorization", "req.headers.referer", 'req.headers["x-telegram-bot-api-secret-token"]',
   'res.headers["set-cookie"]', "*.passwordHash", "passwordHash", "password", "token", "botToken", "secret", "DATABASE_URL", "SECRET_BOX_KEY",
   "*.password", "*.token", "*.botToken", "*.secret", "*.DATABASE_URL", "*.SECRET_BOX_KEY",
 ];

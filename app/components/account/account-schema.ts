@@ -7,6 +7,7 @@ export const accountActionSchema = z.discriminatedUnion("intent", [
   z.object({ intent: z.literal("revokeToken"), tokenId: z.uuid() }),
   signOutEverywhereSchema.extend({ intent: z.literal("signOutOthers") }),
   passwordChangeSchema.extend({ intent: z.literal("changePassword") }),
+  z.object({ intent: z.literal("resendVerification") }),
 ]);
 export const createTokenSchema = accountActionSchema.options[0];
 export const changePasswordSchema = accountActionSchema.options[3];

@@ -55,3 +55,12 @@ export function MethodBadge({ method }: { method: string }) {
     </span>
   );
 }
+
+/** Whether a shop's owner has confirmed their email (shown where an operator decides on activation). */
+export function OwnerEmailBadge({ verified }: { verified: boolean }) {
+  return verified ? (
+    <span data-testid="owner-email-verified" className="inline-flex items-center rounded-md bg-emerald-50 px-1.5 py-0.5 text-xs font-medium text-emerald-700 ring-1 ring-inset ring-emerald-200">Email verified</span>
+  ) : (
+    <span data-testid="owner-email-unverified" className="inline-flex items-center rounded-md bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-inset ring-amber-200">Email not verified</span>
+  );
+}

@@ -2,7 +2,7 @@
 import { Link } from "@remix-run/react";
 import { ROLE } from "#server/auth/shared.ts";
 import type { TenantRecord } from "#app/routes/ops.tenants.$tenantId.server.ts";
-import { Pill, TenantStatusBadge } from "./badges.tsx";
+import { OwnerEmailBadge, Pill, TenantStatusBadge } from "./badges.tsx";
 import { BotHealthTable, type BotHealthView } from "./bot-health.tsx";
 import { formatDateTime, humanize } from "./format.ts";
 import { buttonClass, Card, EmptyState, PageHeader } from "./layout.tsx";
@@ -77,9 +77,12 @@ export function TenantOverviewCard({ tenant }: { tenant: Tenant }) {
         <Field label="Type">{humanize(tenant.type)}</Field>
         <Field label="Owner">
           {tenant.owner ? (
-            <Link to={`/ops/audit?actor=${encodeURIComponent(tenant.owner.email)}`} className="hover:underline" title="Audit entries by this user">
-              {tenant.owner.email}
-            </Link>
+            <span className="flex flex-wrap items-center gap-2">
+              <Link to={`/ops/audit?actor=${encodeURIComponent(tenant.owner.email)}`} className="break-all hover:underline" title="Audit entries by this user">
+                {tenant.owner.email}
+              </Link>
+              <OwnerEmailBadge verified={tenant.owner.emailVerified} />
+            </span>
           ) : (
             <span className="text-gray-500">No owner</span>
           )}

@@ -4,12 +4,15 @@ import { testEmail } from "./test-email.ts";
 import { orderConfirmation, orderDeliveryCode, orderPaymentReceived, orderShipped } from "./order-placed.ts";
 import { orderDelivered, orderDisputeOpened, orderDisputeResolved, orderRefunded } from "./order-closed.ts";
 import { merchantDisputeOpened, merchantNewOrder, merchantPaymentReceived } from "./merchant-order.ts";
+import { newDevice, passwordReset, verifyEmail } from "./account.ts";
+import { teamInvitation, teamRoleGranted, teamRoleRevoked } from "./team.ts";
 import { merchantBotSuspended, merchantCertificateExpiring, merchantDomainProblem } from "./merchant-shop.ts";
 
 const ALL = [
   testEmail,
   orderConfirmation, orderPaymentReceived, orderShipped, orderDeliveryCode, orderDelivered, orderDisputeOpened, orderDisputeResolved, orderRefunded,
   merchantNewOrder, merchantPaymentReceived, merchantDisputeOpened, merchantDomainProblem, merchantCertificateExpiring, merchantBotSuspended,
+  verifyEmail, passwordReset, newDevice, teamInvitation, teamRoleGranted, teamRoleRevoked,
 ] as const;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- templates differ in their data; render() parses it
