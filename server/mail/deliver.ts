@@ -171,7 +171,10 @@ interface Prepared {
 }
 
 async function prepareSend(deps: DeliveryDeps, row: OutboxRow, identity: MailIdentity | null): Promise<Prepared> {
-  const shop = row.tenantId && deps.shopSender ? await deps.shopSender(row.tenantId) : null;
+  // Rows flagged viaPlatform (a buyer's escrow order mail, whose link shows the delivery code) never go through the
+  // shop's own server (ADR 029).
+  const viaPlatform = (row.data as { viaPlatform?: unknown } | null)?.viaPlatform === true;
+  const shop = row.tenantId && deps.shopSender && !viaPlatform ? await deps.shopSender(row.tenantId) : null;
   // The shop's own server sends as the shop; otherwise the platform's server sends in the shop's name, and replies
   // go to the shop's support address.
   const from = shop ? shop.from : identity ? { name: identity.brand.name, address: deps.config.from.address } : deps.config.from;

@@ -95,7 +95,7 @@ BEGIN
   END;
   IF v_buyer IS NULL AND v_merchant IS NULL THEN RETURN NULL; END IF;
 
-  SELECT ord.guest_email, ord.locale, t.locale_defaults[1] AS shop_locale,
+  SELECT ord.guest_email, ord.locale, ord.rail, t.locale_defaults[1] AS shop_locale,
     EXISTS (SELECT 1 FROM delivery_codes c WHERE c.tenant_id = ord.tenant_id AND c.order_id = ord.id AND c.consumed_at IS NULL) AS has_code
   INTO o
   FROM orders ord JOIN tenants t ON t.id = ord.tenant_id
@@ -103,6 +103,9 @@ BEGIN
   v_shop_locale := CASE WHEN split_part(lower(o.shop_locale), '-', 1) IN ('en', 'fa') THEN split_part(lower(o.shop_locale), '-', 1) ELSE 'en' END;
 
   IF v_buyer IS NOT NULL AND length(o.guest_email) <= 320 AND o.guest_email ~ v_email THEN
+    -- An escrow order's link shows the delivery code that releases the held money to the shop, so the buyer's mail
+    -- about it never passes through the shop's own mail server: the platform sends it in the shop's name (ADR 029).
+    IF o.rail = 'escrow' THEN v_data := v_data || jsonb_build_object('viaPlatform', true); END IF;
     INSERT INTO email_outbox (tenant_id, template, locale, recipient, data, attachments, dedupe_key)
     VALUES (NEW."tenant_id", v_buyer, coalesce(o.locale, v_shop_locale), o.guest_email, v_data,
       CASE WHEN NEW."to_status" IN ('paid', 'escrow_funded') THEN jsonb_build_array(jsonb_build_object('kind', 'invoice', 'orderId', NEW."order_id")) ELSE '[]'::jsonb END,
