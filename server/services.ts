@@ -5,6 +5,7 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
+import { ReportsService } from "#server/reports/index.ts";
 import type { SqlRunner } from "#server/db/index.ts";
 import type { RedisClient } from "./redis.ts";
 import type { Env } from "./env.ts";
@@ -41,6 +42,8 @@ export interface Services {
   /** The edge reconciler; null when CADDY_ADMIN_URL is not set (routes are then not managed by this platform). */
   edge: EdgeReconciler | null;
   money: MoneyService;
+  /** Sales overview and the Payouts page's balances, movements and statements (ADR 031). */
+  reports: ReportsService;
   /** The money jobs' queue (paused while the global kill switch is on). */
   moneyQueue: Queue;
   /** OPS-1: per-shop request and 5xx counts, summed over instances in Redis (started by web processes). */
@@ -105,6 +108,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     prisma,
     redis,
     money,
+    reports: new ReportsService({ prisma, sql: deps.sql }),
     moneyQueue,
     requestStats: new TenantRequestStats({
       redis, prefix: env.REDIS_PREFIX, flushMs: env.TENANT_STATS_FLUSH_MS,

@@ -44,6 +44,10 @@ const PERMISSIONS = {
   "integrations.read": ["owner", "finance"],
   /** Connect and disconnect the shop's Stripe account. */
   "integrations.manage": ["owner", "finance"],
+  /** The sales overview's figures (orders, GMV, conversion, refunds): not for support or developers. */
+  "sales.read": ["owner", "manager", "finance"],
+  /** The Payouts page: escrow and payable balances, every ledger movement, CSV exports and monthly statements. */
+  "payouts.read": ["owner", "finance"],
   "platformFee.read": ANY_MEMBER,
   /** Set the shop's platform fee: operators only. */
   "platformFee.set": [],
