@@ -47,7 +47,6 @@ export function overviewDayQuery(scope: OverviewScope) {
   return "tenantId" in scope ? DAY_ROWS("o.tenant_id = $1::uuid AND") : DAY_ROWS("$1::uuid IS NULL AND");
 }
 
-const empty = (): Figures => ({ checkouts: 0, orders: 0, gmv: "0", aov: null, conversion: null, refunds: 0, refunded: "0", disputes: 0 });
 
 function fold(rows: DayRow[], disputes: DisputeRow[], from: LocalDay, to: LocalDay, currency: string): Figures {
   const inside = (d: string) => d >= from && d <= to;

@@ -5,22 +5,12 @@
  */
 import type { SqlQuery } from "#server/db/index.ts";
 import { fromUnits, toUnits } from "#server/money/index.ts";
-import { addDays, type LocalDay } from "./shared.ts";
+import { addDays, type Balances, type LocalDay } from "./shared.ts";
 
 /** The shop's accounts a merchant sees, in the order the page and statements list them. */
 export const PAYOUT_ACCOUNTS = ["merchant_payable", "escrow", "merchant_fee_receivable"] as const;
 export type PayoutAccount = (typeof PAYOUT_ACCOUNTS)[number];
 
-export interface Balances {
-  currency: string;
-  escrow: string;
-  payable: string;
-  feesOwed: string;
-  /** Credits to merchant_payable: money that reached the merchant (escrow releases, direct/card/invoice payments). */
-  paidOut: string;
-  /** Debits from merchant_payable: fees accrued on billed rails and card refunds. */
-  deducted: string;
-}
 
 export async function payoutBalances(query: SqlQuery, tenantId: string): Promise<Balances[]> {
   const [accounts, flows] = await Promise.all([

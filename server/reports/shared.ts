@@ -92,3 +92,15 @@ export const movementsQuerySchema = z.object({
   after: z.uuid().optional(),
 });
 export const statementQuerySchema = z.object({ month: monthSchema });
+
+/** One currency of the Payouts page (decimal strings). */
+export interface Balances {
+  currency: string;
+  escrow: string;
+  payable: string;
+  feesOwed: string;
+  /** Credits to merchant_payable: money that reached the merchant (escrow releases, direct/card/invoice payments). */
+  paidOut: string;
+  /** Debits from merchant_payable: fees accrued on billed rails and card refunds. */
+  deducted: string;
+}

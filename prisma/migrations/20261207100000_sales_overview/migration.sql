@@ -5,7 +5,7 @@
 ALTER TABLE "tenants" ADD COLUMN     "time_zone" TEXT NOT NULL DEFAULT 'UTC';
 
 -- CreateIndex
-CREATE INDEX "orders_sales_overview_idx" ON "orders"("tenant_id", "created_at", "status", "rail", "total", "paid_at");
+CREATE INDEX "orders_sales_overview_idx" ON "orders"("tenant_id", "created_at", "status", "rail", "currency", "total", "paid_at");
 
 -- CreateIndex
 CREATE INDEX "ledger_entries_account_id_created_at_idx" ON "ledger_entries"("account_id", "created_at");
