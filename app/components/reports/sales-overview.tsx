@@ -39,7 +39,7 @@ function PeriodCard({ k, block }: { k: PeriodKey; block: CurrencyOverview }) {
         <Stat label="Orders" value={String(c.orders)} now={c.orders} before={b.orders} testId={`${k}-orders`} />
         <Stat label="GMV" value={money(c, c.gmv)} now={n(c.gmv)} before={n(b.gmv)} testId={`${k}-gmv`} />
         <Stat label="Average order" value={money(c, c.aov)} now={n(c.aov)} before={n(b.aov)} testId={`${k}-aov`} />
-        <Stat label={`Paid of ${c.checkouts} checkouts`} value={pct(c.conversion)} now={c.conversion ?? 0} before={b.conversion ?? 0} testId={`${k}-conversion`} />
+        <Stat label="Checkouts paid" value={pct(c.conversion)} now={c.conversion ?? 0} before={b.conversion ?? 0} testId={`${k}-conversion`} />
         <Stat label="Refunds" value={`${c.refunds}${c.refunds ? ` · ${money(c, c.refunded)}` : ""}`} now={c.refunds} before={b.refunds} testId={`${k}-refunds`} />
         <Stat label="Disputes" value={String(c.disputes)} now={c.disputes} before={b.disputes} testId={`${k}-disputes`} />
       </dl>
