@@ -129,10 +129,10 @@ describe("bootstrap (TEN-8)", () => {
     expect(await features()).toEqual({ acceptingOrders: true, rails: ["manual_invoice"], miniApp: false, flags: {} });
     await db.prisma.tenantPaymentPolicy.update({ where: { tenantId: other.id }, data: { invoiceInstructions: Prisma.DbNull } });
     expect((await features()).rails).toEqual([]);
-    const bot = { tenantId: other.id, telegramBotId: "424242", username: "other_bot", encryptedToken: "v1:x", encryptedWebhookSecret: "v1:y", miniAppUrl: "https://other.localhost/" };
+    const bot = { tenantId: other.id, telegramBotId: "424242", username: "other_bot", encryptedToken: "v1:0123456789ab:aXY:Y2lwaGVy", encryptedWebhookSecret: "v1:0123456789ab:aXY:c2VjcmV0", miniAppUrl: "https://other.localhost/" };
     await db.prisma.tenantBot.create({ data: { ...bot, status: "pending" } });
     expect((await features()).miniApp).toBe(false);
-    await db.prisma.tenantBot.updateMany({ where: { tenantId: other.id }, data: { status: "active" } });
+    await db.prisma.tenantBot.updateMany({ where: { tenantId: other.id }, data: { status: "active", claimedAt: new Date(), adminTelegramUserId: "777" } });
     expect((await features()).miniApp).toBe(true);
   });
 });
