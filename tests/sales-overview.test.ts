@@ -10,6 +10,7 @@ import { createTestDatabase } from "./db.ts";
 import { createShop, deliveredOrder, expectLedgerConsistent, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
 import { seedBulkOrders } from "./sales-seed.ts";
 import { ReportsService, overviewDayQuery } from "#server/reports/index.ts";
+import { TenantLifecycle, tenantPatchSchema } from "#server/tenancy/index.ts";
 
 const db = await createTestDatabase();
 const { money } = moneyHarness(db);
@@ -131,6 +132,19 @@ describe("sales overview", () => {
     } finally {
       await c.end();
     }
+  });
+});
+
+describe("the time-zone setting", () => {
+  it("is refused by the API schema and by the database when it is not a zone name", async () => {
+    expect(tenantPatchSchema.safeParse({ version: 1, timeZone: "Asia/Kolkata" }).success).toBe(true);
+    expect(tenantPatchSchema.safeParse({ version: 1, timeZone: "+03:00" }).success).toBe(false);
+    expect(tenantPatchSchema.safeParse({ version: 1, timeZone: "Nowhere/Special" }).success).toBe(false);
+    await expect(sql(db, `UPDATE tenants SET time_zone = '+03:00' WHERE id = $1`, [a.tenantId])).rejects.toThrow(/tenants_time_zone_name/);
+    const lifecycle = new TenantLifecycle({ prisma: db.prisma, publish: async () => {} });
+    const { version } = await db.prisma.tenant.findUniqueOrThrow({ where: { id: b.tenantId } });
+    const updated = await lifecycle.update({ userId: null, kind: "operator" }, b.tenantId, tenantPatchSchema.parse({ version, timeZone: "asia/kolkata" }));
+    expect(["Asia/Kolkata", "Asia/Calcutta"]).toContain(updated.timeZone);
   });
 });
 
