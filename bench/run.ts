@@ -16,8 +16,10 @@
  *       buyer's order JSON showing escrow_funded through the running app (median and max, next to CHAIN_POLL_MS).
  *   P8  login flood (bench/login-flood.ts): a catalog page's p99 while one IP sends 200 parallel failed sign-ins with
  *       distinct emails, as a ratio to its idle p99 (target < 5), and the flood's 401s and 429s.
+ *   P9  sales overview (bench/sales.ts, ADR 031): 1,000,000 orders in one shop generated in bulk SQL, then the 30-day
+ *       overview query's time (target < 50 ms) and whether its plan is an index-only scan of the overview index.
  * `BENCH_ONLY=checkout` runs P6 alone, `BENCH_ONLY=edge` P3–P5 alone, `BENCH_ONLY=chain` P7 alone, `BENCH_ONLY=login`
- * P8 alone.
+ * P8 alone, `BENCH_ONLY=sales` P9 alone.
  * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, anvil, Redis
  * keys) is removed before it exits.
  */
@@ -29,6 +31,7 @@ import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
 import { askSummary, benchAsk, benchVerifyToHttps, stopEdgeAskBench, verifySummary } from "./edge-ask.ts";
 import { chainSummary, runChainBench } from "./chain.ts";
 import { runLoginFloodBench } from "./login-flood.ts";
+import { runSalesBench } from "./sales.ts";
 import type { RunningApp } from "#tests/app.ts";
 import type { RunningAnvil } from "#server/chain/index.ts";
 
@@ -48,6 +51,7 @@ const ASK = quick ? { domains: 1_000, requests: 500, connections: 2 } : { domain
 const VERIFY = quick ? { repeats: 1, backgrounds: [0, 10] } : { repeats: 5, backgrounds: [0, 1000] };
 // Realistic indexer settings (the env defaults but a faster poll, so the latency figure is about the pipeline).
 const LOGIN = quick ? { signIns: 20, pageClients: 2, idleSeconds: 1, warmupSeconds: 1 } : { signIns: 200, pageClients: 4, idleSeconds: 5, warmupSeconds: 2 };
+const SALES = quick ? { orders: 20_000, days: 365, runs: 5 } : { orders: 1_000_000, days: 365, runs: 20 };
 const CHAIN = { orders: quick ? 200 : 10_000, latencyOrders: quick ? 3 : 20, pollMs: 250, confirmations: 12, reorgWindow: 64, logRangeBlocks: 2_000 };
 
 const databases: ScratchDatabase[] = [];
@@ -81,6 +85,7 @@ try {
   if (!only || only === "checkout") await runCheckout();
   if (!only || only === "chain") await runChain();
   if (!only || only === "login") await runLoginFlood();
+  if (!only || only === "sales") await runSales();
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 } catch (err) {
   console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
@@ -177,6 +182,18 @@ async function runChain() {
   await chainDb.drop();
   for (const line of chainSummary(r, CHAIN)) log(line);
   log(`  P7 took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+}
+
+async function runSales() {
+  log(`bench: P9 sales overview (${fmtInt(SALES.orders)} orders in one shop over ${SALES.days} days, bulk SQL)…`);
+  const salesDb = await createScratchDatabase("sales");
+  databases.push(salesDb);
+  const r = await runSalesBench(salesDb, SALES);
+  await salesDb.drop();
+  log(
+    `P9 sales overview = 30-day query p50 ${r.p50.toFixed(1)} ms, max ${r.max.toFixed(1)} ms over ${SALES.runs} runs (${r.rows} day×rail rows; ` +
+      `${fmtInt(r.orders)} orders seeded in ${r.seedSeconds.toFixed(1)} s; plan ${r.indexOnly ? "index-only on orders_sales_overview_idx" : "NOT index-only"}) — target < 50 ms: ${r.p50 < 50 ? "met" : "NOT met"}`,
+  );
 }
 
 async function runLoginFlood() {

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
+import { ReportsService } from "#server/reports/index.ts";
 import type { SqlRunner } from "#server/db/index.ts";
 import type { RedisClient } from "./redis.ts";
 import type { Env } from "./env.ts";
@@ -49,6 +50,8 @@ export interface Services {
   /** The edge reconciler; null when CADDY_ADMIN_URL is not set (routes are then not managed by this platform). */
   edge: EdgeReconciler | null;
   money: MoneyService;
+  /** Sales overview and the Payouts page's balances, movements and statements (ADR 031). */
+  reports: ReportsService;
   /** The money jobs' queue (paused while the global kill switch is on). */
   moneyQueue: Queue;
   /** Mail outbox delivery (ADR 026): kick() after commit, stats() and listForTenant() for the pages. */
@@ -142,6 +145,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     redis,
     money,
     mail,
+    reports: new ReportsService({ prisma, sql: deps.sql }),
     moneyQueue,
     requestStats: new TenantRequestStats({
       redis, prefix: env.REDIS_PREFIX, flushMs: env.TENANT_STATS_FLUSH_MS,

@@ -5,6 +5,7 @@ import { get, startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { until } from "./wait.ts";
 import { Redis } from "ioredis";
+import { Prisma } from "@prisma/client";
 import { publishTenancyChange } from "#server/tenancy/index.ts";
 
 const db = await createTestDatabase();
@@ -118,5 +119,20 @@ describe("bootstrap (TEN-8)", () => {
     expect(Object.keys(data).sort()).toEqual(["brand", "features", "localeDefaults", "paymentRails", "primaryHost", "slug", "tenantId"]);
     expect(data).toMatchObject({ tenantId: acme.id, slug: "acme", primaryHost: "acme.localhost", paymentRails: ["escrow"] });
     expect(res.body).not.toMatch(/owner|verification|password|secret|token/i);
+  });
+
+  it("derives features from the policy, the settings and the bot (not the stored {})", async () => {
+    const features = async () => JSON.parse((await get(app, "other.localhost", "/api/storefront/bootstrap")).body).data.features;
+    // No sandbox and no chain here: of these rails only the manual invoice can be taken, and only with bank details.
+    const bank = { accountHolder: "Other Ltd", accountNumber: "GB33 BUKB 2020 1555 5555 55", bankName: "Example Bank", referenceFormat: "Order {reference}", note: "" };
+    await db.prisma.tenantPaymentPolicy.update({ where: { tenantId: other.id }, data: { allowedRails: ["escrow", "direct", "manual_invoice"], defaultRail: "manual_invoice", invoiceInstructions: bank } });
+    expect(await features()).toEqual({ acceptingOrders: true, rails: ["manual_invoice"], miniApp: false, flags: {} });
+    await db.prisma.tenantPaymentPolicy.update({ where: { tenantId: other.id }, data: { invoiceInstructions: Prisma.DbNull } });
+    expect((await features()).rails).toEqual([]);
+    const bot = { tenantId: other.id, telegramBotId: "424242", username: "other_bot", encryptedToken: "v1:0123456789ab:aXY:Y2lwaGVy", encryptedWebhookSecret: "v1:0123456789ab:aXY:c2VjcmV0", miniAppUrl: "https://other.localhost/" };
+    await db.prisma.tenantBot.create({ data: { ...bot, status: "pending" } });
+    expect((await features()).miniApp).toBe(false);
+    await db.prisma.tenantBot.updateMany({ where: { tenantId: other.id }, data: { status: "active", claimedAt: new Date(), adminTelegramUserId: "777" } });
+    expect((await features()).miniApp).toBe(true);
   });
 });

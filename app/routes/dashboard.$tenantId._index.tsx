@@ -8,6 +8,8 @@ import { Alert, Card, formatDate } from "#app/components/ui/page.tsx";
 import { buttonClass } from "#app/components/ui/button.tsx";
 import { notOfferedSentence, RAIL_LABELS } from "#app/components/ui/rails.ts";
 import { requireParam } from "#app/utils/params.ts";
+import { SalesOverview } from "#app/components/reports/sales-overview.tsx";
+import { overviewQuerySchema } from "#server/reports/shared.ts";
 import { loadOverview } from "./dashboard.$tenantId._index.server.ts";
 
 export async function loader({ request, context, params }: LoaderFunctionArgs) {
@@ -16,9 +18,15 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const [{ tenant, policy, members, openInvitations, firstItem }, stripe] = await Promise.all([loadOverview(context.services.prisma, tenantId), context.services.money.activeStripe(tenantId)]);
   const brand = (tenant.brand ?? {}) as Partial<Brand>;
   const url = new URL(request.url);
+  // An active shop leads with its figures (ADR 031), for the roles that may see them.
+  const chart = overviewQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+  const sales = tenant.status === "active" && can(roles, "sales.read")
+    ? await context.services.reports.overview(tenantId, chart.success ? chart.data.chart : 30)
+    : null;
   const shopUrl = `${url.protocol}//${tenant.slug}.${context.platformDomain}${url.port ? `:${url.port}` : ""}/`;
   return {
     tenant: { ...tenant, createdAt: tenant.createdAt.toISOString(), updatedAt: tenant.updatedAt.toISOString() },
+    sales,
     canEditBrand: can(roles, "brand.edit"),
     canManageTeam: can(roles, "team.manage"),
     canEditCatalog: can(roles, "catalog.edit"),
@@ -108,10 +116,12 @@ function ChecklistItem({ done, title, text, to, cta }: { done: boolean; title: s
 }
 
 export default function TenantOverview() {
-  const { tenant, canEditBrand, canManageTeam, canEditCatalog, shopUrl, previewPath, checklist, policy, teamSize, openInvitations } = useLoaderData<typeof loader>();
+  const { tenant, sales, canEditBrand, canManageTeam, canEditCatalog, shopUrl, previewPath, checklist, policy, teamSize, openInvitations } = useLoaderData<typeof loader>();
   const steps = Object.values(checklist);
   const done = steps.filter(Boolean).length;
   return (
+    <div className="space-y-8">
+    {sales ? <SalesOverview overview={sales} /> : null}
     <div className="grid gap-6 lg:grid-cols-3">
       <div className="space-y-6 lg:col-span-2">
         {policy && policy.notOffered.length > 0 ? (
@@ -123,6 +133,7 @@ export default function TenantOverview() {
         <Card title="Status" actions={<StatusBadge status={tenant.status} />}>
           <NextStep tenant={tenant} shopUrl={shopUrl} previewPath={previewPath} />
         </Card>
+        {sales && done === steps.length ? null : (
         <Card title="Get your shop ready" description={`${done} of ${steps.length} done`}>
           <ul className="divide-y divide-gray-100">
             <ChecklistItem
@@ -156,6 +167,7 @@ export default function TenantOverview() {
             <ChecklistItem done={checklist.live} title="Go live" text="An operator approves the shop and it opens to buyers." />
           </ul>
         </Card>
+        )}
       </div>
       <div className="space-y-6">
         <Card title="At a glance">
@@ -192,6 +204,7 @@ export default function TenantOverview() {
           </dl>
         </Card>
       </div>
+    </div>
     </div>
   );
 }

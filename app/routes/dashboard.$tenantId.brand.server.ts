@@ -5,7 +5,7 @@ import type { Brand } from "#server/tenancy/shared.ts";
 export async function loadBrandSettings(prisma: PrismaClient, tenantId: string) {
   const tenant = await prisma.tenant.findUniqueOrThrow({
     where: { id: tenantId },
-    select: { slug: true, displayName: true, brand: true, version: true },
+    select: { slug: true, displayName: true, brand: true, timeZone: true, version: true },
   });
   return { ...tenant, brand: (tenant.brand ?? {}) as Partial<Brand> };
 }

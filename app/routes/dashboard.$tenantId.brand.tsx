@@ -18,6 +18,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenant = await loadBrandSettings(context.services.prisma, tenantId);
   return {
     tenant,
+    // Intl's list may lack the stored zone (an alias such as "UTC"): keep it selectable.
+    timeZones: [...new Set([tenant.timeZone, "UTC", ...Intl.supportedValuesOf("timeZone")])].sort(),
     canEdit: can(roles, "brand.edit"),
     address: `${tenant.slug}.${context.platformDomain}`,
     limits: { logo: UPLOAD_LIMITS.logo, favicon: UPLOAD_LIMITS.favicon },
@@ -57,11 +59,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function BrandPage() {
-  const { tenant, canEdit, address, limits } = useLoaderData<typeof loader>();
+  const { tenant, timeZones, canEdit, address, limits } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const savedNotice = useSavedNotice(actionData);
   // Keyed on the version: after a save (which may have uploaded a logo) the form starts again from what was stored.
-  return <BrandEditor key={tenant.version} tenant={tenant} canEdit={canEdit} address={address} limits={limits} actionData={actionData} savedNotice={savedNotice} />;
+  return <BrandEditor key={tenant.version} tenant={tenant} timeZones={timeZones} canEdit={canEdit} address={address} limits={limits} actionData={actionData} savedNotice={savedNotice} />;
 }
 
 export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

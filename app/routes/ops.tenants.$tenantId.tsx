@@ -18,6 +18,8 @@ import { TenantHealthCard } from "#app/components/ops/tenant-health.tsx";
 import { PaymentPolicyCard, TenantBotsCard, TenantHeader, TenantMembersCard, TenantOverviewCard } from "#app/components/ops/tenant-detail.tsx";
 import { allowedTransitions, TRANSITIONS, transitionFormSchema, type TransitionIntent } from "#app/components/ops/transition-schema.ts";
 import { requireParam } from "#app/utils/params.ts";
+import { SalesOverview } from "#app/components/reports/sales-overview.tsx";
+import { overviewQuerySchema } from "#server/reports/shared.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
@@ -32,11 +34,15 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const url = new URL(request.url);
   const before = parseBefore(url.searchParams.get("before"));
   const { prisma } = context.services;
-  const [record, audit, bots, health] = await Promise.all([
+  const chart = overviewQuerySchema.safeParse(Object.fromEntries(url.searchParams));
+  const [record, audit, bots, health, sales] = await Promise.all([
     loadTenantRecord(prisma, tenantId),
     loadAuditRows(prisma, { tenantId, before, limit: AUDIT_PAGE }),
     loadBotHealth(prisma, { tenantId }),
     loadTenantHealth(context.services, tenantId),
+    context.services.reports.overview(tenantId, chart.success ? chart.data.chart : 30)
+      // An unknown shop is the 404 below.
+      .catch((err: unknown) => { if (err instanceof ApiError && err.status === 404) return null; throw err; }),
   ]);
   invariantResponse(record, "Not found", { status: 404 });
   const { tenant, members, policy } = record;
@@ -46,6 +52,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     members,
     policy,
     health,
+    sales,
     transitions: allowedTransitions(tenant.status),
     previewPath: `/t/${tenant.slug}`,
     liveUrl: tenant.status === "active" ? `${url.protocol}//${tenant.slug}.${context.platformDomain}${port}/` : null,
@@ -87,7 +94,7 @@ const DONE_MESSAGES: Record<TransitionIntent, string> = {
 };
 
 export default function TenantDetail() {
-  const { tenant, members, policy, health, transitions, previewPath, liveUrl, audit, bots } = useLoaderData<typeof loader>();
+  const { tenant, members, policy, health, sales, transitions, previewPath, liveUrl, audit, bots } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const [search] = useSearchParams();
   // The form that failed may be gone after a reload (CONFLICT): then its error is shown above the page.
@@ -105,6 +112,8 @@ export default function TenantDetail() {
           <span className="font-medium">{orphanError}</span> The status changed since the page was loaded; it now shows the current state.
         </div>
       ) : null}
+
+      {sales ? <SalesOverview overview={sales} title="Sales (the shop's time zone)" /> : null}
 
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">

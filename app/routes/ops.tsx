@@ -16,6 +16,7 @@ const NAV = [
   { to: "/ops", label: "Tenants", match: (p: string) => p === "/ops" || p === "/ops/" || p.startsWith("/ops/tenants") },
   { to: "/ops/bots", label: "Bot health", match: (p: string) => p.startsWith("/ops/bots") },
   { to: "/ops/domains", label: "Domains", match: (p: string) => p.startsWith("/ops/domains") },
+  { to: "/ops/sales", label: "Sales", match: (p: string) => p.startsWith("/ops/sales") },
   { to: "/ops/money", label: "Money", match: (p: string) => p.startsWith("/ops/money") },
   { to: "/ops/fees", label: "Fees", match: (p: string) => p.startsWith("/ops/fees") },
   { to: "/ops/disputes", label: "Disputes", match: (p: string) => p.startsWith("/ops/disputes") },

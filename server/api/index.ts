@@ -9,6 +9,7 @@ import { type TenantContext, defineRoute, mountRoutes, openApiDocument, type Rou
 import { listAudit } from "#server/audit/index.ts";
 import { beforeCursorSchema } from "#server/db/index.ts";
 import { authRoutes } from "./auth.ts";
+import { reportRoutes } from "./reports.ts";
 import { tenantRoutes } from "./tenants.ts";
 import { teamRoutes } from "./team.ts";
 import { policyRoutes } from "./policy.ts";
@@ -43,7 +44,7 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes(), ...reportRoutes()];
 }
 
 export function openApi() {

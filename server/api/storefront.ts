@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
-import { buildBootstrapPayload, type ResolvedTenant } from "#server/tenancy/index.ts";
+import { buildBootstrapPayload, storefrontFeatures, type ResolvedTenant } from "#server/tenancy/index.ts";
 import { ApiError, sendError, type TenantContext } from "#server/http/index.ts";
 import { catalogQuerySchema, publicItem } from "#server/catalog/index.ts";
 import type { Services } from "#server/services.ts";
@@ -24,7 +24,14 @@ export function storefrontRouter(services: Services) {
       next(err);
     }
   };
-  router.get("/bootstrap", handle(async (_req, res) => buildBootstrapPayload(tenantOf(res))));
+  router.get("/bootstrap", handle(async (_req, res) => {
+    const tenant = tenantOf(res);
+    const [offeredRails, bot] = await Promise.all([
+      services.money.offeredRails(tenant.id),
+      services.prisma.tenantBot.findFirst({ where: { tenantId: tenant.id, status: "active", miniAppUrl: { not: null } }, select: { id: true } }),
+    ]);
+    return buildBootstrapPayload(tenant, storefrontFeatures(tenant, { offeredRails, miniApp: Boolean(bot) }));
+  }));
   router.get(
     "/catalog",
     handle(async (req, res) => {

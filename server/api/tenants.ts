@@ -52,7 +52,7 @@ export function tenantRoutes() {
       },
     }),
     defineRoute({
-      method: "patch", path: "/tenants/:tenantId", tag: "tenants", summary: "Update name, brand, locales or currency (owner)",
+      method: "patch", path: "/tenants/:tenantId", tag: "tenants", summary: "Update name, brand, locales, currency or time zone (owner)",
       auth: { tenant: { action: "brand.edit", operator: false } },
       params: tenantParams, body: tenantPatchSchema,
       async handler({ params, body, audit, services }) {

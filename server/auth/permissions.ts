@@ -53,6 +53,10 @@ const PERMISSIONS = {
   "notifications.read": ANY_MEMBER,
   /** Set up, verify, test and remove the shop's own SMTP sender: its credentials are like the bot's token. */
   "notifications.manage": ["owner", "developer"],
+  /** The sales overview's figures (orders, GMV, conversion, refunds): not for support or developers. */
+  "sales.read": ["owner", "manager", "finance"],
+  /** The Payouts page: escrow and payable balances, every ledger movement, CSV exports and monthly statements. */
+  "payouts.read": ["owner", "finance"],
   "platformFee.read": ANY_MEMBER,
   /** Set the shop's platform fee: operators only. */
   "platformFee.set": [],

@@ -173,6 +173,16 @@ export class MoneyService {
     return this.ctx.rails.configured(shop);
   }
 
+  /** The rails a buyer of this shop can pay with now: the policy's, less those nothing here can take (TEN-8 features). */
+  async offeredRails(tenantId: string): Promise<PaymentRail[]> {
+    const policy = await this.deps.prisma.tenantPaymentPolicy.findUnique({
+      where: { tenantId }, select: { allowedRails: true, payoutAddress: true, invoiceInstructions: true, tenant: { select: { currency: true } } },
+    });
+    if (!policy) return [];
+    const configured = this.ctx.rails.configured(shopRails(policy.tenant.currency, policy, await activeStripe(this.deps.prisma, tenantId)));
+    return policy.allowedRails.filter((r) => configured.includes(r));
+  }
+
   /** The allowed rails checkout silently leaves out because nothing here is configured to take them. */
   unconfiguredRails(allowedRails: readonly PaymentRail[], shop?: ShopRails): PaymentRail[] {
     const configured = this.configuredRails(shop);

@@ -9,6 +9,7 @@ import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { ROLE } from "#server/auth/shared.ts";
 import { brandSchema } from "./brand.ts";
 import { slugSchema } from "./manifest.ts";
+import { timeZoneSchema } from "./time-zone.ts";
 
 export const tenantCreateSchema = z.object({
   slug: z.string().trim().toLowerCase().max(40),
@@ -24,6 +25,8 @@ export const tenantPatchSchema = z.object({
   localeDefaults: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1).max(10).optional(),
   // An ISO 4217 code, or the on-chain rails' token symbol (checked against the chain in TenantLifecycle.update).
   currency: z.string().regex(/^[A-Za-z0-9]{2,11}$/, "must be an ISO 4217 code like USD").optional(),
+  // The zone the shop's figures and monthly statements are counted in (ADR 031).
+  timeZone: timeZoneSchema.optional(),
 });
 
 export const transitionSchema = z.object({ reason: z.string().trim().min(3, "Give a reason.").max(500) });
@@ -45,7 +48,7 @@ export async function slugProblem(prisma: PrismaClient, slug: string): Promise<{
 
 export const tenantSelect = {
   id: true, slug: true, displayName: true, type: true, status: true, statusReason: true, brand: true, features: true,
-  localeDefaults: true, currency: true, version: true, createdAt: true, updatedAt: true,
+  localeDefaults: true, currency: true, timeZone: true, version: true, createdAt: true, updatedAt: true,
 } as const;
 
 export class TenantLifecycle {

@@ -5,6 +5,7 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { brandSchema } from "./brand.ts";
+import { timeZoneSchema } from "./time-zone.ts";
 import { invoiceInstructionsSchema } from "./invoice-instructions.ts";
 import { normalizeHost } from "#server/http/index.ts";
 import { itemFieldsSchema } from "#server/catalog/shared.ts";
@@ -31,6 +32,7 @@ export const manifestSchema = z
     status: z.enum(["pending", "active", "suspended", "closed"]).default("active"),
     currency: z.string().regex(/^[A-Z0-9]{3,10}$/).default("USD"),
     localeDefaults: z.array(z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/)).min(1).max(10).default(["en"]),
+    timeZone: timeZoneSchema.default("UTC"),
     brand: brandSchema,
     features: z.record(z.string(), z.boolean()).default({}),
     paymentPolicy: z
@@ -82,7 +84,7 @@ export async function applyManifest(prisma: PrismaClient, manifest: TenantManife
   return prisma.$transaction(async (tx) => {
     let changed = 0;
     const fields = {
-      displayName: manifest.displayName, type: manifest.type, status: manifest.status, currency: manifest.currency,
+      displayName: manifest.displayName, type: manifest.type, status: manifest.status, currency: manifest.currency, timeZone: manifest.timeZone,
       localeDefaults: manifest.localeDefaults, brand: sortKeys(manifest.brand), features: sortKeys(manifest.features),
     };
     let tenant = await tx.tenant.findUnique({ where: { slug: manifest.slug } });
@@ -91,7 +93,7 @@ export async function applyManifest(prisma: PrismaClient, manifest: TenantManife
       changed++;
     } else {
       const current = {
-        displayName: tenant.displayName, type: tenant.type, status: tenant.status, currency: tenant.currency,
+        displayName: tenant.displayName, type: tenant.type, status: tenant.status, currency: tenant.currency, timeZone: tenant.timeZone,
         localeDefaults: tenant.localeDefaults, brand: sortKeys(tenant.brand as Record<string, unknown>), features: sortKeys(tenant.features as Record<string, unknown>),
       };
       if (!same(current, fields)) {
@@ -189,7 +191,7 @@ export async function exportManifest(prisma: PrismaClient, slug: string): Promis
   if (!t) return null;
   const p = t.paymentPolicy;
   return manifestSchema.parse({
-    slug: t.slug, displayName: t.displayName, type: t.type, status: t.status, currency: t.currency,
+    slug: t.slug, displayName: t.displayName, type: t.type, status: t.status, currency: t.currency, timeZone: t.timeZone,
     localeDefaults: t.localeDefaults, brand: t.brand, features: t.features,
     ...(p ? { paymentPolicy: {
       allowedRails: p.allowedRails, defaultRail: p.defaultRail, buyerDisclosureMode: p.buyerDisclosureMode,

@@ -43,8 +43,10 @@ function readDraft(form: HTMLFormElement): BrandDraft {
   };
 }
 
-export function BrandEditor({ tenant, canEdit, address, limits, actionData, savedNotice }: {
-  tenant: { displayName: string; version: number; brand: Partial<Brand> };
+export function BrandEditor({ tenant, timeZones, canEdit, address, limits, actionData, savedNotice }: {
+  tenant: { displayName: string; version: number; brand: Partial<Brand>; timeZone: string };
+  /** IANA zones for the time-zone select (from the server, so the list never differs between server and browser). */
+  timeZones: string[];
   canEdit: boolean;
   /** The shop's address on the platform, shown in the preview's address bar. */
   address: string;
@@ -58,7 +60,7 @@ export function BrandEditor({ tenant, canEdit, address, limits, actionData, save
     id: "brand",
     lastResult: actionData?.saved ? undefined : actionData?.result,
     constraint: getZodConstraint(brandFormSchema),
-    defaultValue: { displayName: tenant.displayName, brand: { ...tenant.brand, fontFamily: tenant.brand.fontFamily ?? "system" } },
+    defaultValue: { displayName: tenant.displayName, timeZone: tenant.timeZone, brand: { ...tenant.brand, fontFamily: tenant.brand.fontFamily ?? "system" } },
     shouldValidate: "onBlur",
     shouldRevalidate: "onInput",
     onValidate: ({ formData }) => parseWithZod(formData, { schema: brandFormSchema }),
@@ -104,6 +106,12 @@ export function BrandEditor({ tenant, canEdit, address, limits, actionData, save
                 <TextField meta={b.displayName} label="Name shown to buyers" maxLength={80} />
                 <TextField meta={fields.displayName} label="Name in your dashboard" maxLength={80} help="Also what the platform team sees." />
                 <TextField meta={b.tagline} label="Tagline" optional maxLength={160} className="sm:col-span-2" placeholder="Hand-made candles from Lyon" />
+                <SelectField
+                  meta={fields.timeZone}
+                  label="Time zone"
+                  options={timeZones.map((z) => ({ value: z, label: z.replace(/_/g, " ") }))}
+                  help="Your sales overview and monthly statements count days in this zone."
+                />
               </div>
             </Card>
             <Card title="Look" description="Colours and type. Text colour on them is chosen for contrast automatically.">

@@ -1,0 +1,117 @@
+/**
+ * The sales overview (ADR 031): orders, GMV, conversion, refunds and disputes per local day of the shop, read by
+ * SQL aggregates over an index-only range of `orders_sales_overview_idx`, then folded into today / 7 / 30 days and
+ * the chart here. Amounts stay decimal strings (summed as BigInt units); only percentages are numbers.
+ */
+import type { SqlQuery } from "#server/db/index.ts";
+import { currencyDigits } from "#server/catalog/index.ts";
+import { fromUnits, toUnits } from "#server/money/index.ts";
+import { PERIODS, addDays, localToday, type CurrencyOverview, type Figures, type LocalDay, type SalesOverview } from "./shared.ts";
+
+/** Whose orders: one shop (the tenant floor) or the whole platform (operators only). */
+export type OverviewScope = { tenantId: string } | { platform: true };
+
+interface DayRow { day: string; currency: string; rail: string; checkouts: number; paid: number; gmv: string; refunds: number; refunded: string }
+interface DisputeRow { day: string; currency: string; disputes: number }
+interface ItemRow { currency: string; item_id: string; title: string; quantity: number; revenue: string }
+
+// Day of an order in the shop's zone; [first local midnight, now). The bounds are plain parameters so the range is an
+// index condition on (tenant_id, created_at) and every other column comes from the index itself.
+const DAY_ROWS = (floor: string) => `
+  SELECT to_char(o.created_at AT TIME ZONE $2, 'YYYY-MM-DD') AS day, o.currency, o.rail::text AS rail,
+         count(*)::int AS checkouts,
+         count(*) FILTER (WHERE o.paid_at IS NOT NULL)::int AS paid,
+         coalesce(sum(o.total) FILTER (WHERE o.paid_at IS NOT NULL), 0)::text AS gmv,
+         count(*) FILTER (WHERE o.status = 'refunded')::int AS refunds,
+         coalesce(sum(o.total) FILTER (WHERE o.status = 'refunded'), 0)::text AS refunded
+  FROM orders o
+  WHERE ${floor} o.created_at >= ($3::date::timestamp AT TIME ZONE $2) AND o.created_at < $4::timestamptz
+  GROUP BY 1, 2, 3`;
+
+const DISPUTE_ROWS = (floor: string) => `
+  SELECT to_char(d.opened_at AT TIME ZONE $2, 'YYYY-MM-DD') AS day, o.currency, count(*)::int AS disputes
+  FROM disputes d JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id
+  WHERE ${floor} d.opened_at >= ($3::date::timestamp AT TIME ZONE $2) AND d.opened_at < $4::timestamptz
+  GROUP BY 1, 2`;
+
+const TOP_ITEMS = `
+  SELECT o.currency, l.item_id::text, (array_agg(l.title ORDER BY o.created_at DESC))[1] AS title,
+         sum(l.quantity)::int AS quantity, sum(l.line_total)::text AS revenue
+  FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
+  WHERE o.tenant_id = $1::uuid AND o.created_at >= ($3::date::timestamp AT TIME ZONE $2) AND o.created_at < $4::timestamptz
+    AND o.paid_at IS NOT NULL
+  GROUP BY o.currency, l.item_id ORDER BY sum(l.line_total) DESC, l.item_id LIMIT 5`;
+
+/** The overview's day rows alone: what the bench times and the plan test explains. */
+export function overviewDayQuery(scope: OverviewScope) {
+  return "tenantId" in scope ? DAY_ROWS("o.tenant_id = $1::uuid AND") : DAY_ROWS("$1::uuid IS NULL AND");
+}
+
+
+function fold(rows: DayRow[], disputes: DisputeRow[], from: LocalDay, to: LocalDay, currency: string): Figures {
+  const inside = (d: string) => d >= from && d <= to;
+  let checkouts = 0, orders = 0, gmv = 0n, refunds = 0, refunded = 0n, disputeCount = 0;
+  for (const r of rows) {
+    if (!inside(r.day)) continue;
+    checkouts += r.checkouts; orders += r.paid; gmv += toUnits(r.gmv); refunds += r.refunds; refunded += toUnits(r.refunded);
+  }
+  for (const d of disputes) if (inside(d.day)) disputeCount += d.disputes;
+  const step = 10n ** BigInt(18 - currencyDigits(currency));
+  // Half-up to the currency's minor unit.
+  const aov = orders === 0 ? null : fromUnits((((gmv / BigInt(orders)) + step / 2n) / step) * step);
+  return { checkouts, orders, gmv: fromUnits(gmv), aov, conversion: checkouts === 0 ? null : orders / checkouts, refunds, refunded: fromUnits(refunded), disputes: disputeCount };
+}
+
+function currencyBlock(currency: string, rows: DayRow[], disputes: DisputeRow[], items: ItemRow[], today: LocalDay, chartDays: number): CurrencyOverview {
+  const periods = Object.fromEntries(PERIODS.map((p) => {
+    const start = addDays(today, 1 - p.days);
+    return [p.key, {
+      current: fold(rows, disputes, start, today, currency),
+      previous: fold(rows, disputes, addDays(start, -p.days), addDays(start, -1), currency),
+    }];
+  })) as CurrencyOverview["periods"];
+  const byDay = new Map<string, { orders: number; gmv: bigint }>();
+  for (const r of rows) {
+    const d = byDay.get(r.day) ?? { orders: 0, gmv: 0n };
+    d.orders += r.paid; d.gmv += toUnits(r.gmv);
+    byDay.set(r.day, d);
+  }
+  const chart = Array.from({ length: chartDays }, (_, i) => {
+    const day = addDays(today, i + 1 - chartDays);
+    const d = byDay.get(day);
+    return { day, orders: d?.orders ?? 0, gmv: fromUnits(d?.gmv ?? 0n) };
+  });
+  const since = addDays(today, -29);
+  const byRail = new Map<string, { orders: number; gmv: bigint }>();
+  for (const r of rows) {
+    if (r.day < since || r.paid === 0) continue;
+    const x = byRail.get(r.rail) ?? { orders: 0, gmv: 0n };
+    x.orders += r.paid; x.gmv += toUnits(r.gmv);
+    byRail.set(r.rail, x);
+  }
+  const rails = [...byRail].map(([rail, x]) => ({ rail, orders: x.orders, gmv: fromUnits(x.gmv) })).sort((a, b) => (toUnits(b.gmv) > toUnits(a.gmv) ? 1 : -1));
+  const topItems = items.map((i) => ({ itemId: i.item_id, title: i.title, quantity: i.quantity, revenue: i.revenue }));
+  return { currency, periods, chart, rails, topItems };
+}
+
+/**
+ * The overview for one shop (in its time zone) or the platform (in UTC). `now` is injectable so tests can stand on
+ * either side of a day boundary. Reads max(60, chartDays) local days: 30 days and the 30 before them.
+ */
+export async function salesOverview(query: SqlQuery, scope: OverviewScope, o: { timeZone: string; now: Date; chartDays: number; currency?: string }): Promise<SalesOverview> {
+  const today = localToday(o.now, o.timeZone);
+  const first = addDays(today, 1 - Math.max(60, o.chartDays));
+  const since30 = addDays(today, -29);
+  const floor = "tenantId" in scope ? "o.tenant_id = $1::uuid AND" : "$1::uuid IS NULL AND";
+  const args = ["tenantId" in scope ? scope.tenantId : null, o.timeZone, first, o.now.toISOString()];
+  const [rows, disputes, items] = await Promise.all([
+    query<DayRow>(DAY_ROWS(floor), args),
+    query<DisputeRow>(DISPUTE_ROWS(floor), args),
+    "tenantId" in scope ? query<ItemRow>(TOP_ITEMS, [args[0], o.timeZone, since30, args[3]]) : Promise.resolve([] as ItemRow[]),
+  ]);
+  const currencies = [...new Set([...(o.currency ? [o.currency] : []), ...rows.map((r) => r.currency)])].sort((a, b) => (a === o.currency ? -1 : b === o.currency ? 1 : a.localeCompare(b)));
+  return {
+    timeZone: o.timeZone, today, chartDays: o.chartDays,
+    currencies: currencies.map((c) => currencyBlock(c, rows.filter((r) => r.currency === c), disputes.filter((d) => d.currency === c), items.filter((i) => i.currency === c), today, o.chartDays)),
+  };
+}
