@@ -16,7 +16,10 @@ describe("env", () => {
     expect(() => parseEnv({ NODE_ENV: "production" })).toThrow(/SECRET_BOX_KEY is required[\s\S]*real Postgres/);
     const key = "ab".repeat(32);
     expect(() => parseEnv({ NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", MONEY_SECRET: "m".repeat(32) })).toThrow(/CADDY_ADMIN_URL is required/);
-    const complete = { NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019", MONEY_SECRET: "m".repeat(32) };
+    const complete = {
+      NODE_ENV: "production", SECRET_BOX_KEY: key, DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019", MONEY_SECRET: "m".repeat(32),
+      SMTP_URL: "smtp://mailer:pw@smtp.example.com:587", MAIL_FROM: "Shops <noreply@shops.example.com>",
+    };
     expect(() => parseEnv(complete)).toThrow(/METRICS_TOKEN is required in production/);
     expect(() => parseEnv({ ...complete, METRICS_TOKEN: "short" })).toThrow(/METRICS_TOKEN: must be at least 24 characters/);
     expect(() => parseEnv({ ...complete, METRICS_TOKEN: "t".repeat(24) })).toThrow(/TRUSTED_PROXIES is required in production/);
@@ -46,6 +49,7 @@ describe("env", () => {
     const prod = {
       NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019",
       MONEY_SECRET: "m".repeat(32), METRICS_TOKEN: "t".repeat(24), TRUSTED_PROXIES: "127.0.0.1",
+      SMTP_URL: "smtp://mailer:pw@smtp.example.com:587", MAIL_FROM: "Shops <noreply@shops.example.com>",
     };
     expect(() => parseEnv({ ...prod, STRIPE_API_BASE: "http://127.0.0.1:4242" })).toThrow(/STRIPE_API_BASE must be https in production/);
     expect(parseEnv({ ...prod, STRIPE_API_BASE: "https://stripe-proxy.internal" }).STRIPE_API_BASE).toBe("https://stripe-proxy.internal");

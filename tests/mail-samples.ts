@@ -42,5 +42,11 @@ export const SAMPLES: Record<string, Record<string, unknown>> = {
   "merchant.dispute_opened": { ...merchant, reason: "The lamp arrived broken." },
   "merchant.domain_problem": { hostname: "shop.example.com", status: "degraded", deadline: "2026-12-09T10:00:00.000Z", detail: "The CNAME record points at another host.", dashboardUrl: domains },
   "merchant.certificate_expiring": { hostname: "shop.example.com", notAfter: "2026-12-15T00:00:00.000Z", daysLeft: 7, detail: null, dashboardUrl: domains },
+  "account.verify_email": { email: "maryam@example.com", verifyUrl: "https://platform.example.com/verify-email?token=abcdefghijklmnopqrstuvwxyz012345", expiresInHours: 48 },
+  "account.password_reset": { email: "maryam@example.com", resetUrl: "https://platform.example.com/reset-password?token=abcdefghijklmnopqrstuvwxyz012345", expiresInMinutes: 30, ip: "203.0.113.7" },
+  "account.new_device": { email: "maryam@example.com", at: "2026-12-07T10:15:00.000Z", device: "Firefox on Linux", ip: "203.0.113.7", accountUrl: "https://platform.example.com/account" },
+  "team.invitation": { shopName: "Lamp & Co", actorName: "owner@lamps.example.com", role: "support", email: "reza@example.com", acceptUrl: "https://platform.example.com/invite/abcdefghijklmnopqrstuvwxyz012345", expiresInDays: 7 },
+  "team.role_granted": { shopName: "Lamp & Co", actorName: "owner@lamps.example.com", role: "manager", dashboardUrl: "https://platform.example.com/dashboard/7d0c1f5e-2b1a-4c3d-9e8f-001122334455" },
+  "team.role_revoked": { shopName: "Lamp & Co", actorName: "owner@lamps.example.com", role: "finance", dashboardUrl: "https://platform.example.com/dashboard/7d0c1f5e-2b1a-4c3d-9e8f-001122334455" },
   "merchant.bot_suspended": { botUsername: "lamps_bot", detail: "Telegram rejected the token (revoked in @BotFather?).", dashboardUrl: domains.replace("/domains", "/bot") },
 };
