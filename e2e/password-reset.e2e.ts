@@ -1,42 +1,54 @@
 /**
  * Issue 15 acceptance, in Chromium: a merchant who forgot their password resets it from the sign-in page with the
- * mailed link, and the session another device held ends. Screenshots at 390 and 1280 px of each page.
+ * link mailed over the real delivery path (the app's worker → a test SMTP server on loopback), and the session another
+ * device held ends. Screenshots at 390 and 1280 px of each page, and of the mail's HTML at 390 and 800 px.
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ARTIFACTS, setupE2E, signInAs, type E2E } from "./fixtures.ts";
 import { openDatabase } from "#server/db/client.ts";
 import { createUser } from "#tests/factories.ts";
+import { startSmtpServer, type ReceivedMail, type SmtpTestServer } from "#tests/smtp-server.ts";
 
 const NEW_PASSWORD = "Pw-test-secret-new-8b1d";
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `password-reset-${name}.png`), fullPage: true });
 
 /**
- * The reset link as mailed. WIRE: once mail delivery (mail-core) is merged, start the test SMTP server
- * (tests/smtp-server.ts), point SMTP_URL at it in setupE2E's env, and read the link from the parsed message
- * (`smtp.waitFor(1)`, then the text part) instead of the outbox row.
+ * The newest reset mail to `email` beyond the `seen` ones, as the test SMTP server received it from the app's mail
+ * worker (the real delivery path), and the link read from its text part: what the merchant clicks in their inbox.
  */
-async function mailedResetLink(dbUrl: string, email: string): Promise<string> {
-  const db = await openDatabase(dbUrl);
-  try {
-    for (let i = 0; i < 50; i++) {
-      const row = await db.prisma.emailOutbox.findFirst({ where: { recipient: email, template: "account.password_reset" }, orderBy: { createdAt: "desc" } });
-      const url = (row?.data as { resetUrl?: string } | undefined)?.resetUrl;
-      if (url) return url;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error("no reset mail was queued");
-  } finally {
-    await db.close();
+async function mailedReset(smtp: SmtpTestServer, email: string, seen: number): Promise<{ mail: ReceivedMail; link: string }> {
+  const resets = () => smtp.messages.filter((m) => m.envelope.to.includes(email) && m.parsed.subject === "Reset your password");
+  for (let i = 0; i < 200 && resets().length <= seen; i++) await new Promise((r) => setTimeout(r, 100));
+  const all = resets();
+  // One request, one mail: never a second copy of the same reset.
+  expect(all).toHaveLength(seen + 1);
+  const mail = all[seen]!;
+  const link = mail.parsed.text?.match(/https?:\/\/\S+\/reset-password\?token=\S+/)?.[0];
+  if (!link) throw new Error(`no reset link in the mail's text: ${mail.parsed.text}`);
+  return { mail, link };
+}
+
+/** The reset mail's HTML as a mail client shows it, at a phone's and a desktop mail pane's width. */
+async function screenshotMail(browser: Browser, mail: ReceivedMail) {
+  expect(mail.parsed.html).toMatch(/<html[^>]*dir="ltr"/);
+  for (const width of [390, 800]) {
+    const p = await browser.newPage({ viewport: { width, height: 900 } });
+    await p.setContent(mail.parsed.html as string, { waitUntil: "load" });
+    expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await p.screenshot({ path: path.join(ARTIFACTS, `mail-password-reset-en-${width}.png`), fullPage: true });
+    await p.close();
   }
 }
 
 describe("forgot password → mailed link → new password", () => {
   let e2e: E2E;
+  let smtp: SmtpTestServer;
   const email = "forgetful@e2e.test";
   beforeAll(async () => {
-    e2e = await setupE2E([]);
+    smtp = await startSmtpServer();
+    e2e = await setupE2E([], { SMTP_URL: smtp.url, MAIL_FROM: "Shops <noreply@shop.test>", MAIL_SWEEP_INTERVAL_MS: "200" });
     const db = await openDatabase(e2e.dbUrl);
     try {
       await createUser(db.prisma, { email });
@@ -44,7 +56,10 @@ describe("forgot password → mailed link → new password", () => {
       await db.close();
     }
   });
-  afterAll(async () => e2e?.teardown());
+  afterAll(async () => {
+    await e2e?.teardown();
+    await smtp?.close();
+  });
 
   for (const viewport of [{ width: 390, height: 844 }, { width: 1280, height: 900 }]) {
     it(`works at ${viewport.width} px`, async () => {
@@ -74,11 +89,14 @@ describe("forgot password → mailed link → new password", () => {
       expect(new URL(page.url()).pathname).toBe("/forgot-password");
       await page.getByLabel("Email").fill(email);
       await shot(page, `${viewport.width}-2-request`);
+      const seen = viewport.width === 390 ? 0 : 1;
       await page.getByRole("button", { name: "Send reset link" }).click();
       await page.getByTestId("reset-requested").waitFor();
       await shot(page, `${viewport.width}-3-check-inbox`);
 
-      const link = await mailedResetLink(e2e.dbUrl, email);
+      const { mail, link } = await mailedReset(smtp, email, seen);
+      expect(new URL(link).origin).toBe(e2e.platformUrl);
+      if (viewport.width === 390) await screenshotMail(e2e.browser, mail);
       await page.goto(link);
       await page.getByLabel("New password", { exact: true }).fill(viewport.width === 390 ? NEW_PASSWORD : "Pw-test-secret-newer-2c4e");
       await page.getByLabel("New password again").fill(viewport.width === 390 ? NEW_PASSWORD : "Pw-test-secret-newer-2c4e");
