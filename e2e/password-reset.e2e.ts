@@ -18,8 +18,8 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ART
  * The newest reset mail to `email` beyond the `seen` ones, as the test SMTP server received it from the app's mail
  * worker (the real delivery path), and the link read from its text part: what the merchant clicks in their inbox.
  */
-async function mailedReset(smtp: SmtpTestServer, email: string, seen: number): Promise<{ mail: ReceivedMail; link: string }> {
-  const resets = () => smtp.messages.filter((m) => m.envelope.to.includes(email) && m.parsed.subject === "Reset your password");
+async function mailedReset(smtp: SmtpTestServer, email: string, seen: number, subject = "Reset your password"): Promise<{ mail: ReceivedMail; link: string }> {
+  const resets = () => smtp.messages.filter((m) => m.envelope.to.includes(email) && m.parsed.subject === subject);
   for (let i = 0; i < 200 && resets().length <= seen; i++) await new Promise((r) => setTimeout(r, 100));
   const all = resets();
   // One request, one mail: never a second copy of the same reset.
@@ -31,13 +31,13 @@ async function mailedReset(smtp: SmtpTestServer, email: string, seen: number): P
 }
 
 /** The reset mail's HTML as a mail client shows it, at a phone's and a desktop mail pane's width. */
-async function screenshotMail(browser: Browser, mail: ReceivedMail) {
-  expect(mail.parsed.html).toMatch(/<html[^>]*dir="ltr"/);
+async function screenshotMail(browser: Browser, mail: ReceivedMail, lang: "en" | "fa" = "en") {
+  expect(mail.parsed.html).toMatch(lang === "fa" ? /<html[^>]*dir="rtl"/ : /<html[^>]*dir="ltr"/);
   for (const width of [390, 800]) {
     const p = await browser.newPage({ viewport: { width, height: 900 } });
     await p.setContent(mail.parsed.html as string, { waitUntil: "load" });
     expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-    await p.screenshot({ path: path.join(ARTIFACTS, `mail-password-reset-en-${width}.png`), fullPage: true });
+    await p.screenshot({ path: path.join(ARTIFACTS, `mail-password-reset-${lang}-${width}.png`), fullPage: true });
     await p.close();
   }
 }
@@ -46,12 +46,14 @@ describe("forgot password → mailed link → new password", () => {
   let e2e: E2E;
   let smtp: SmtpTestServer;
   const email = "forgetful@e2e.test";
+  const persian = "faramoosh@e2e.test";
   beforeAll(async () => {
     smtp = await startSmtpServer();
     e2e = await setupE2E([], { SMTP_URL: smtp.url, MAIL_FROM: "Shops <noreply@shop.test>", MAIL_SWEEP_INTERVAL_MS: "200" });
     const db = await openDatabase(e2e.dbUrl);
     try {
       await createUser(db.prisma, { email });
+      await createUser(db.prisma, { email: persian });
     } finally {
       await db.close();
     }
@@ -125,4 +127,17 @@ describe("forgot password → mailed link → new password", () => {
       await other.close();
     });
   }
+
+  it("mails the reset link in Persian to a browser that asks for Persian", async () => {
+    const ctx = await e2e.browser.newContext({ viewport: { width: 390, height: 844 }, locale: "fa-IR" });
+    const page = await ctx.newPage();
+    await page.goto(`${e2e.platformUrl}/forgot-password`);
+    await page.getByLabel("Email").fill(persian);
+    await page.getByRole("button", { name: /reset link/i }).click();
+    await page.getByText(persian).first().waitFor();
+    const { mail, link } = await mailedReset(smtp, persian, 0, "بازنشانی رمز عبور");
+    expect(link).toContain(e2e.platformUrl);
+    await screenshotMail(e2e.browser, mail, "fa");
+    await ctx.close();
+  });
 });
