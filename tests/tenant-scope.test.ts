@@ -39,6 +39,8 @@ const PLATFORM_WIDE: Record<string, string> = {
   "server/money/disputes.ts#disputeById": "operators resolve a dispute by id; its row supplies the floor for the rest",
   "app/routes/ops.bots.server.ts": "operator console: bot health across shops",
   "app/routes/ops.domains.$domainId.server.ts": "operator console: a domain by id, across shops",
+  "server/mail/service.ts#stats": "the mail outbox's depth and failures across shops (metrics, operator console)",
+  "app/routes/ops.email.server.ts": "operator console: the outbox and its failures across shops",
 };
 
 const WHERE_METHODS = new Set([
