@@ -1,6 +1,6 @@
 /**
  * The order confirmation and payment receipt as mail clients get them (renderMail's HTML, loaded as is), in English
- * and Persian, at a phone's and a desktop mail pane's width: e2e/screenshots/mail-<template>-<locale>-<width>.png.
+ * and Persian, at a phone's and a desktop mail pane's width: e2e/artifacts/mail-<template>-<locale>-<width>.png (git-ignored).
  */
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderMail } from "#server/mail/index.ts";
 import { SAMPLE_BRAND, SAMPLES } from "../tests/mail-samples.ts";
 
-const OUT = path.resolve(import.meta.dirname, "screenshots");
+const OUT = path.resolve(import.meta.dirname, "artifacts");
 let browser: Browser;
 
 beforeAll(async () => {
