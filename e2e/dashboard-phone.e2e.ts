@@ -108,6 +108,8 @@ describe("merchant dashboard on a phone", () => {
     ["orders", "/orders"],
     ["order", `/orders/${orderId}`],
     ["payments", "/payments"],
+    ["payouts", "/payouts"],
+    ["notifications", "/notifications"],
     ["domains", "/domains"],
     ["brand", "/brand"],
     ["bot", "/bot"],
