@@ -27,7 +27,7 @@ try {
 }
 const logger = createLogger(env.LOG_LEVEL);
 armFailpoints(env.MONEY_FAILPOINTS, env.NODE_ENV);
-const db = await openDatabase(env.DATABASE_URL, { onIdleError: (err) => logger.warn({ err: err.message }, "idle database connection lost") });
+const db = await openDatabase(env.DATABASE_URL, { onConnectionLost: (err) => logger.warn({ err: err.message }, "database connection lost") });
 const redis = createRedis(env);
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
 const closers: Array<() => Promise<unknown>> = [];

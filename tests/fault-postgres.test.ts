@@ -40,7 +40,7 @@ beforeAll(async () => {
   await migrate(c);
   await c.end();
   // The test's own pool sees the restart too: a dropped idle connection must not crash the test process.
-  db = await openDatabase(cluster.url("sf"), { onIdleError: () => {} });
+  db = await openDatabase(cluster.url("sf"), { onConnectionLost: () => {} });
   shop = await createShop(db, { rails: ["escrow", "manual_invoice"], items: [{ title: "Lamp", price: "40.00", stock: null }] });
   app = await startApp({
     DATABASE_URL: cluster.url("sf"), REDIS_URL, REDIS_PREFIX: prefix, PLATFORM_DOMAIN: "localhost", PAYMENTS_SANDBOX: "true",
@@ -136,7 +136,8 @@ it("Postgres stopped and started under checkout load: clean 503s, the same proce
       const k = `${o.status} ${o.error ?? o.res?.json?.error?.code ?? ""}`;
       tally.set(k, (tally.get(k) ?? 0) + 1);
     }
-    throw new Error(`${err.message}: ${placed.size - placedAtRestart} paid since; ${after.length} requests since: ${[...tally].map(([k, n]) => `${k}×${n}`).join(", ")}`);
+    const died = app.child.exitCode !== null || app.child.signalCode !== null ? `; the app exited (${app.child.exitCode ?? app.child.signalCode}): ${app.logs.join("").slice(-3000)}` : "";
+    throw new Error(`${err.message}: ${placed.size - placedAtRestart} paid since; ${after.length} requests since: ${[...tally].map(([k, n]) => `${k}×${n}`).join(", ")}${died}`);
   });
   stop = true;
   await Promise.all(loops);
@@ -180,4 +181,4 @@ it("Postgres stopped and started under checkout load: clean 503s, the same proce
   } finally {
     redis.disconnect();
   }
-}, 90_000);
+}, 150_000);

@@ -34,7 +34,8 @@ export interface Database {
   close(): Promise<void>;
 }
 
-export async function openDatabase(url: string, options: { onIdleError?: (err: Error) => void; poolSize?: number } = {}): Promise<Database> {
+/** `onConnectionLost`: told once per pooled connection that dies under us (a restart, failover, an admin's kill). */
+export async function openDatabase(url: string, options: { onConnectionLost?: (err: Error) => void; poolSize?: number } = {}): Promise<Database> {
   if (url.startsWith("pglite:")) {
     const dir = path.resolve(url.slice("pglite:".length));
     mkdirSync(path.dirname(dir), { recursive: true });
@@ -66,9 +67,21 @@ export async function openDatabase(url: string, options: { onIdleError?: (err: E
   // No connectionTimeoutMillis: pg-pool leaks the client of a timed-out connect and can wedge the pool for good
   // (brianc/node-postgres#3543, #2243); tests/fault-postgres.test.ts failed with it set.
   const pool = new pg.default.Pool({ connectionString: url, max: options.poolSize ?? 10 });
-  // An idle connection can die under us (Postgres restart, failover, an admin terminating it). pg emits that as
-  // an 'error' event; unhandled it would crash the process. The pool drops the dead client and reconnects on demand.
-  pool.on("error", (err) => options.onIdleError?.(err));
+  // A connection can die under us (Postgres restart, failover, an admin terminating it). pg emits that as an 'error'
+  // event on the client, and an unhandled one crashes the process. pg-pool listens only while a client is idle; a
+  // client checked out between two statements (a transaction awaiting our own code) has no listener at all, which is
+  // how a Postgres restart under load killed the app (tests/db-connection-lost.test.ts). So every client gets one for
+  // life. The statement in flight fails on its own; the dead client is dropped on release (pg-pool checks
+  // _queryable) and the pool reconnects on demand.
+  pool.on("connect", (client) => {
+    let told = false;
+    client.on("error", (err) => {
+      if (!told) options.onConnectionLost?.(err);
+      told = true;
+    });
+  });
+  // The pool re-emits an idle client's error; the client's own listener above has already reported it.
+  pool.on("error", () => {});
   const prisma = new PrismaClientCtor({ adapter: new PrismaPg(pool) });
   // Migrations run many statements on one connection inside BEGIN/COMMIT, so they get a dedicated client.
   let conn: import("pg").PoolClient | undefined;
