@@ -24,7 +24,7 @@ import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 import { DocumentService, DocumentStore } from "./documents/index.ts";
-import { MailService, ShopSenderService, createPrepare, mailConfigFromEnv, mailLinks, platformOrigin, platformTransport, shopIdentity } from "./mail/index.ts";
+import { MailService, ShopSenderService, createPrepare, mailConfigFromEnv, mailLinks, platformOrigin, platformTransport } from "./mail/index.ts";
 
 export interface Services {
   prisma: PrismaClient;
@@ -125,7 +125,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   const shopSender = new ShopSenderService({
     prisma, box: getBox, dns, production: env.NODE_ENV === "production", spfInclude: env.MAIL_SPF_INCLUDE,
     redis, prefix: env.REDIS_PREFIX, limit: env.RATE_LIMIT_SHOP_TEST_MAIL_PER_15MIN,
-    brand: async (tenantId) => (await shopIdentity(prisma, env, tenantId))!.brand,
+    links: env,
   });
   const mail = new MailService({
     prisma, redis, prefix: env.REDIS_PREFIX, queue, logger, config: mailConfigFromEnv(env), transport: platformTransport(env, logger),

@@ -20,6 +20,8 @@ import { SecretBox } from "#server/secrets/index.ts";
 import { createDnsLookup } from "#server/domains/index.ts";
 import { decodeKey } from "#server/env.ts";
 
+const LINKS = { PUBLIC_BASE_URL: undefined, PLATFORM_DOMAIN: "localhost", NODE_ENV: "test", PORT: 3000 } as const;
+
 const PASSWORD = "Sm7p-correct-horse-battery-91";
 const WRONG = "Sm7p-wrong-password-42";
 const db = await createTestDatabase();
@@ -159,7 +161,7 @@ describe("the shop's own sender", () => {
 
   it("shopSender() gives mail-core a working sender only while it is active, proven and its secrets open", async () => {
     const box = new SecretBox(decodeKey(SECRET_BOX_KEY)!);
-    const deps = { prisma: db.prisma, box: () => box, dns: createDnsLookup({ servers: [dns.address], timeoutMs: 500 }), production: false, redis: null as never, prefix: "x:", limit: 5 };
+    const deps = { prisma: db.prisma, box: () => box, dns: createDnsLookup({ servers: [dns.address], timeoutMs: 500 }), production: false, redis: null as never, prefix: "x:", limit: 5, links: LINKS };
     const service = new ShopSenderService(deps);
     const sender = await service.shopSender(shopA.tenantId);
     expect(sender).toMatchObject({ from: { name: "Shop A", address: "orders@shop-a.test" }, dkim: { domainName: "shop-a.test" } });
@@ -191,7 +193,7 @@ describe("the shop's own sender", () => {
     }
     // Production refuses plain-text SMTP and hosts inside the platform's network (loopback works here: NODE_ENV=test).
     const box = new SecretBox(decodeKey(SECRET_BOX_KEY)!);
-    const prod = new ShopSenderService({ prisma: db.prisma, box: () => box, dns: createDnsLookup({ servers: [dns.address], timeoutMs: 500 }), production: true, redis: null as never, prefix: "x:", limit: 5 });
+    const prod = new ShopSenderService({ prisma: db.prisma, box: () => box, dns: createDnsLookup({ servers: [dns.address], timeoutMs: 500 }), production: true, redis: null as never, prefix: "x:", limit: 5, links: LINKS });
     const actor = { userId: shopA.members.owner.userId, kind: "user" as const };
     const input = { ...senderBody(), enabled: true } as Parameters<typeof prod.save>[2];
     await expect(prod.save(actor, shopA.tenantId, input)).rejects.toMatchObject({ status: 400, code: "SMTP_HOST_REFUSED" });

@@ -9,10 +9,11 @@ import nodemailer from "nodemailer";
 import type { PrismaClient } from "@prisma/client";
 import { ApiError, hit } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { brandSchema, DEFAULT_BRAND } from "#server/tenancy/shared.ts";
 import type { RedisClient } from "#server/redis.ts";
 import { renderMail } from "./render.ts";
-import { mailLocale, type MailBrand } from "./types.ts";
+import { mailLocale } from "./types.ts";
+import { shopIdentity } from "./brand.ts";
+import type { LinkEnv } from "./links.ts";
 import type { ShopSenderService } from "./shop-sender.ts";
 import { smtpFailureReason } from "./shop-sender-transport.ts";
 
@@ -22,18 +23,11 @@ export interface TestSendDeps {
   prefix: string;
   /** Test sends per shop per 15 minutes. */
   limit: number;
-  /** The shop's mail brand (services.ts passes mail-core's, with the absolute logo URL); the default uses the shop's name and colours. */
-  brand?: (tenantId: string) => Promise<MailBrand>;
+  /** Where the shop's logo link points: the test mail shows the shop exactly as its real mail does (shopIdentity). */
+  links: LinkEnv;
 }
 
 const TEMPLATE = "shop.test_email";
-
-async function basicBrand(prisma: PrismaClient, tenantId: string): Promise<MailBrand> {
-  const t = await prisma.tenant.findFirstOrThrow({ where: { id: tenantId }, select: { displayName: true, brand: true } });
-  const b = brandSchema.safeParse(t.brand);
-  const brand = b.success ? b.data : null;
-  return { name: t.displayName, logoUrl: null, primaryColor: brand?.primaryColor ?? DEFAULT_BRAND.primaryColor, accentColor: brand?.accentColor ?? DEFAULT_BRAND.accentColor };
-}
 
 export async function sendTestEmail(deps: TestSendDeps, senders: ShopSenderService, actor: AuditActor, tenantId: string, integrationId: string) {
   const row = await senders.rowById(tenantId, integrationId);
@@ -45,7 +39,9 @@ export async function sendTestEmail(deps: TestSendDeps, senders: ShopSenderServi
   if (!tenant.owner) throw new ApiError(409, "OWNER_MISSING", "This shop has no owner to send the test to.");
   const { config, sender } = await senders.senderForTest(row);
   const locale = mailLocale(tenant.localeDefaults);
-  const brand = await (deps.brand ?? ((id) => basicBrand(deps.prisma, id)))(tenantId);
+  const identity = await shopIdentity(deps.prisma, deps.links, tenantId);
+  if (!identity) throw new ApiError(404, "NOT_FOUND", "This shop does not exist.");
+  const { brand } = identity;
   const data = { senderLabel: `${config.host} (${config.fromAddress})` };
   const mail = renderMail({ template: TEMPLATE, locale, data, brand });
 
