@@ -115,6 +115,9 @@ describe("npm run ops:preflight", () => {
     // Released by an operator with a reason: still passes, naming who and why.
     await money.setKillSwitch({ userId: operator.id, kind: "operator" }, { tenantId: null, engaged: false, reason: "launch approved by finance" });
     expect(await check("kill-switch", inputOf(source))).toMatchObject({ ok: true, reason: expect.stringMatching(new RegExp(`\\(${operator.email}\\) turned the global kill switch off at .*: "launch approved by finance"`)) });
+    // Released by anyone but an operator: fails.
+    await money.setKillSwitch({ userId: null, kind: "system" }, { tenantId: null, engaged: false, reason: "automatic" });
+    expect((await check("kill-switch", inputOf(source))).reason).toMatch(/^The global money kill switch is OFF, last turned off by a system actor rather than an operator/);
   }, 60_000);
 });
 

@@ -21,12 +21,12 @@ export const databaseRoleGate: Gate = {
         WHERE n.nspname = current_schema() AND c.relkind IN ('r', 'p')
           AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped)
         ORDER BY 1`);
-    if (tables.length === 0) return fail(`No tenant-owned tables in this database: is DATABASE_URL the platform's database, migrated?`);
+    if (tables.length === 0) return fail("No tenant-owned tables in this database: is DATABASE_URL the platform's database, migrated?");
     const problems: string[] = [];
     if (role?.superuser) problems.push(`the app connects as the superuser "${role.role}"`);
     else if (role?.bypassrls) problems.push(`the app's role "${role.role}" bypasses row-level security`);
     const off = tables.filter((t) => !t.rls).map((t) => t.name);
-    if (off.length) problems.push(`row-level security is off on ${off.length} of ${tables.length} tenant-owned tables (${list(off)}): no RLS policies exist yet (issue 17 point 1)`);
+    if (off.length) problems.push(`row-level security is off on ${off.length} of ${tables.length} tenant-owned tables (${list(off)})${off.length === tables.length ? ": no RLS policies exist yet (issue 17 point 1)" : ""}`);
     return problems.length
       ? fail(`${problems.join("; ")}.`.replace(/^./, (c) => c.toUpperCase()))
       : pass(`The app connects as "${role?.role}", an ordinary role, and all ${tables.length} tenant-owned tables have row-level security on.`);
