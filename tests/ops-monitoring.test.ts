@@ -1,5 +1,6 @@
 /**
- * Monitoring as files (issue 17 point 5): ops/prometheus/alerts.yml passes `promtool check rules`, the Grafana
+ * Monitoring as files (issue 17 point 5): ops/prometheus/alerts.yml passes `promtool check rules` and its unit tests
+ * (`promtool test rules`: the paging alerts fire on their condition, not below it), the Grafana
  * dashboard has the structure Grafana imports, and every metric either file reads is one the app's /metrics
  * registry exports (built here exactly as the app builds it, server/http appMetrics).
  */
@@ -22,6 +23,7 @@ import { grafanaDashboardSchema } from "./grafana-schema.ts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 const RULES = path.join(ROOT, "ops/prometheus/alerts.yml");
+const RULE_TESTS = path.join(ROOT, "ops/prometheus/alerts.test.yml");
 const DASHBOARD = path.join(ROOT, "ops/grafana/storefront.json");
 /** Prometheus's own series, not the app's. */
 const PROMETHEUS_SERIES = new Set(["up"]);
@@ -53,6 +55,16 @@ function exportedNames(): Set<string> {
   return names;
 }
 
+/** Runs promtool; fails (never skips) when it is missing, saying how to install it. */
+function promtool(...args: string[]) {
+  const run = spawnSync("promtool", args, { encoding: "utf8" });
+  if (run.error) {
+    throw new Error(`promtool is not installed (${run.error.message}): install Debian's prometheus package, e.g. apt-get install -y prometheus (.ci/run does it)`);
+  }
+  expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+  return run;
+}
+
 function alertRules(): Array<{ alert: string; expr: string }> {
   const text = readFileSync(RULES, "utf8");
   // The file's own layout: `- alert: Name` followed by `expr:` as a one-liner or a `|` block.
@@ -65,18 +77,18 @@ function alertRules(): Array<{ alert: string; expr: string }> {
 
 describe("ops/prometheus/alerts.yml", () => {
   it("passes promtool check rules", () => {
-    const run = spawnSync("promtool", ["check", "rules", RULES], { encoding: "utf8" });
-    if (run.error) {
-      throw new Error(`promtool is not installed (${run.error.message}): install Debian's prometheus package, e.g. apt-get install -y prometheus (.ci/run does it)`);
-    }
-    expect(run.status, `${run.stdout}\n${run.stderr}`).toBe(0);
+    const run = promtool("check", "rules", RULES);
     expect(run.stdout).toMatch(/SUCCESS: \d+ rules found/);
+  });
+
+  it("fires on its conditions and stays quiet below them (promtool test rules, alerts.test.yml)", () => {
+    const run = promtool("test", "rules", RULE_TESTS);
+    expect(run.stdout).toMatch(/SUCCESS/);
   });
 
   it("covers the operators' conditions, each over a metric the app exports (the backup ones are pending)", () => {
     const rules = alertRules();
-    const promtool = spawnSync("promtool", ["check", "rules", RULES], { encoding: "utf8" });
-    expect(promtool.stdout).toContain(`SUCCESS: ${rules.length} rules found`);
+    expect(promtool("check", "rules", RULES).stdout).toContain(`SUCCESS: ${rules.length} rules found`);
     const exported = exportedNames();
     for (const { alert, expr } of rules) {
       const names = metricNames(expr);
