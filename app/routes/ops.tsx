@@ -21,6 +21,7 @@ const NAV = [
   { to: "/ops/fees", label: "Fees", match: (p: string) => p.startsWith("/ops/fees") },
   { to: "/ops/disputes", label: "Disputes", match: (p: string) => p.startsWith("/ops/disputes") },
   { to: "/ops/email", label: "Email", match: (p: string) => p.startsWith("/ops/email") },
+  { to: "/ops/preflight", label: "Launch readiness", match: (p: string) => p.startsWith("/ops/preflight") },
   { to: "/ops/audit", label: "Audit log", match: (p: string) => p.startsWith("/ops/audit") },
 ];
 
