@@ -23,7 +23,7 @@ beforeAll(async () => {
 
 interface Figures { checkouts: number; paid: number; gmv: string; refunds: number; refunded: string; disputes: number }
 
-/** The shop's rollup, all slots and shards together. */
+/** The shop's rollup, all slots together. */
 async function rollupTotals(tenantId: string): Promise<Figures> {
   const [r] = await sql<Figures>(db, `SELECT coalesce(sum(checkouts), 0)::int AS checkouts, coalesce(sum(paid), 0)::int AS paid, coalesce(sum(gmv), 0)::numeric::text AS gmv,
     coalesce(sum(refunds), 0)::int AS refunds, coalesce(sum(refunded), 0)::numeric::text AS refunded, coalesce(sum(disputes), 0)::int AS disputes
@@ -32,7 +32,7 @@ async function rollupTotals(tenantId: string): Promise<Figures> {
 }
 
 /**
- * Rows of the rollup (shards summed, empty rows dropped) that differ from orders and disputes regrouped by their own
+ * Rows of the rollup (empty rows dropped) that differ from orders and disputes regrouped by their own
  * 15-minute UTC slot here: a second formulation, not the migration's functions.
  */
 async function drift(tenantId: string) {
@@ -120,11 +120,11 @@ describe("sales rollup", () => {
     await expect(money.sandboxPay(a.tenantId, o.token)).rejects.toThrow(/sales_rollup_counts/);
     expect((await db.prisma.order.findUniqueOrThrow({ where: { id: o.orderId } })).paidAt).toBeNull();
     // Rebuild from orders as the migration's backfill does, so the tests after this one start exact again.
-    await sql(db, `INSERT INTO sales_rollup (tenant_id, slot, currency, rail, shard, checkouts, paid, gmv, refunds, refunded, disputes)
-      SELECT (x).tenant_id, (x).slot, (x).currency, (x).rail, (x).shard, sum((x).checkouts), sum((x).paid), sum((x).gmv), sum((x).refunds), sum((x).refunded), sum((x).disputes)
+    await sql(db, `INSERT INTO sales_rollup (tenant_id, slot, currency, rail, checkouts, paid, gmv, refunds, refunded, disputes)
+      SELECT (x).tenant_id, (x).slot, (x).currency, (x).rail, sum((x).checkouts), sum((x).paid), sum((x).gmv), sum((x).refunds), sum((x).refunded), sum((x).disputes)
       FROM (SELECT sales_rollup_of_order(o, 1) AS x FROM orders o WHERE tenant_id = $1
             UNION ALL SELECT sales_rollup_of_dispute(d, o.currency, o.rail, 1) FROM disputes d JOIN orders o ON o.id = d.order_id WHERE d.tenant_id = $1) t
-      GROUP BY 1, 2, 3, 4, 5`, [a.tenantId]);
+      GROUP BY 1, 2, 3, 4`, [a.tenantId]);
     expect(await drift(a.tenantId)).toEqual([]);
   });
 });

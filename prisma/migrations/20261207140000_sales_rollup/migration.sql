@@ -7,7 +7,6 @@ CREATE TABLE "sales_rollup" (
     "slot" TIMESTAMPTZ(6) NOT NULL,
     "currency" TEXT NOT NULL,
     "rail" "PaymentRail" NOT NULL,
-    "shard" SMALLINT NOT NULL,
     "checkouts" INTEGER NOT NULL DEFAULT 0,
     "paid" INTEGER NOT NULL DEFAULT 0,
     "gmv" DECIMAL NOT NULL DEFAULT 0,
@@ -15,7 +14,7 @@ CREATE TABLE "sales_rollup" (
     "refunded" DECIMAL NOT NULL DEFAULT 0,
     "disputes" INTEGER NOT NULL DEFAULT 0,
 
-    CONSTRAINT "sales_rollup_pkey" PRIMARY KEY ("tenant_id","slot","currency","rail","shard")
+    CONSTRAINT "sales_rollup_pkey" PRIMARY KEY ("tenant_id","slot","currency","rail")
 );
 
 -- CreateIndex
@@ -25,7 +24,6 @@ CREATE INDEX "sales_rollup_slot_idx" ON "sales_rollup"("slot");
 ALTER TABLE "sales_rollup" ADD CONSTRAINT "sales_rollup_tenant_id_fkey" FOREIGN KEY ("tenant_id") REFERENCES "tenants"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 
-ALTER TABLE "sales_rollup" ADD CONSTRAINT "sales_rollup_shard" CHECK ("shard" BETWEEN 0 AND 7);
 -- Rows are updated in place many times per slot: room on the page keeps those updates HOT (no index churn).
 ALTER TABLE "sales_rollup" SET (fillfactor = 70);
 
@@ -34,22 +32,17 @@ ALTER TABLE "sales_rollup" SET (fillfactor = 70);
 CREATE FUNCTION sales_slot(at timestamptz) RETURNS timestamptz LANGUAGE sql IMMUTABLE PARALLEL SAFE
   RETURN date_bin('15 minutes', at, timestamptz '1970-01-01 00:00:00+00');
 
--- One of 8 rows per (shop, slot, currency, rail), from the order id's last byte: concurrent checkouts of one shop
--- mostly update different rows instead of queueing on one row lock.
-CREATE FUNCTION sales_shard(order_id uuid) RETURNS smallint LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN (get_byte(uuid_send(order_id), 15) % 8)::smallint;
-
 -- What one order adds to its rollup row (sign -1: what its old version takes away). The overview's definitions
 -- (ADR 031): checkouts = orders created; paid = paid_at set; GMV = their totals; refunds = status refunded.
 CREATE FUNCTION sales_rollup_of_order(o orders, sign integer) RETURNS sales_rollup LANGUAGE sql IMMUTABLE
-  RETURN ROW(o.tenant_id, sales_slot(o.created_at), o.currency, o.rail, sales_shard(o.id),
+  RETURN ROW(o.tenant_id, sales_slot(o.created_at), o.currency, o.rail,
              sign, CASE WHEN o.paid_at IS NOT NULL THEN sign ELSE 0 END, CASE WHEN o.paid_at IS NOT NULL THEN sign * o.total ELSE 0 END,
              CASE WHEN o.status = 'refunded' THEN sign ELSE 0 END, CASE WHEN o.status = 'refunded' THEN sign * o.total ELSE 0 END,
              0)::sales_rollup;
 
 -- A dispute counts in the slot it was opened, under its order's currency and rail.
 CREATE FUNCTION sales_rollup_of_dispute(d disputes, currency text, rail "PaymentRail", sign integer) RETURNS sales_rollup LANGUAGE sql IMMUTABLE
-  RETURN ROW(d.tenant_id, sales_slot(d.opened_at), currency, rail, sales_shard(d.order_id), 0, 0, 0, 0, 0, sign)::sales_rollup;
+  RETURN ROW(d.tenant_id, sales_slot(d.opened_at), currency, rail, 0, 0, 0, 0, 0, sign)::sales_rollup;
 
 -- Net the deltas of one statement per row (an update that changes no figure nets to zero and touches nothing), then
 -- upsert them in key order, so two statements that touch the same rows lock them in the same order (no deadlock).
@@ -61,13 +54,13 @@ DECLARE bad integer;
 BEGIN
   IF coalesce(cardinality(deltas), 0) = 0 THEN RETURN; END IF;
   WITH up AS (
-    INSERT INTO sales_rollup AS s (tenant_id, slot, currency, rail, shard, checkouts, paid, gmv, refunds, refunded, disputes)
-    SELECT d.tenant_id, d.slot, d.currency, d.rail, d.shard, sum(d.checkouts), sum(d.paid), sum(d.gmv), sum(d.refunds), sum(d.refunded), sum(d.disputes)
+    INSERT INTO sales_rollup AS s (tenant_id, slot, currency, rail, checkouts, paid, gmv, refunds, refunded, disputes)
+    SELECT d.tenant_id, d.slot, d.currency, d.rail, sum(d.checkouts), sum(d.paid), sum(d.gmv), sum(d.refunds), sum(d.refunded), sum(d.disputes)
     FROM unnest(deltas) d
-    GROUP BY d.tenant_id, d.slot, d.currency, d.rail, d.shard
+    GROUP BY d.tenant_id, d.slot, d.currency, d.rail
     HAVING sum(d.checkouts) <> 0 OR sum(d.paid) <> 0 OR sum(d.gmv) <> 0 OR sum(d.refunds) <> 0 OR sum(d.refunded) <> 0 OR sum(d.disputes) <> 0
-    ORDER BY d.tenant_id, d.slot, d.currency, d.rail, d.shard
-    ON CONFLICT (tenant_id, slot, currency, rail, shard) DO UPDATE SET
+    ORDER BY d.tenant_id, d.slot, d.currency, d.rail
+    ON CONFLICT (tenant_id, slot, currency, rail) DO UPDATE SET
       checkouts = s.checkouts + EXCLUDED.checkouts, paid = s.paid + EXCLUDED.paid, gmv = s.gmv + EXCLUDED.gmv,
       refunds = s.refunds + EXCLUDED.refunds, refunded = s.refunded + EXCLUDED.refunded, disputes = s.disputes + EXCLUDED.disputes
     RETURNING s.checkouts, s.paid, s.gmv, s.refunds, s.refunded, s.disputes)
@@ -130,10 +123,10 @@ CREATE TRIGGER sales_rollup_disputes_delete AFTER DELETE ON disputes REFERENCING
   FOR EACH STATEMENT EXECUTE FUNCTION sales_rollup_disputes();
 
 -- Backfill every existing order and dispute (one pass, grouped; no array of the whole table).
-INSERT INTO sales_rollup (tenant_id, slot, currency, rail, shard, checkouts, paid, gmv, refunds, refunded, disputes)
-SELECT (x).tenant_id, (x).slot, (x).currency, (x).rail, (x).shard, sum((x).checkouts), sum((x).paid), sum((x).gmv),
+INSERT INTO sales_rollup (tenant_id, slot, currency, rail, checkouts, paid, gmv, refunds, refunded, disputes)
+SELECT (x).tenant_id, (x).slot, (x).currency, (x).rail, sum((x).checkouts), sum((x).paid), sum((x).gmv),
        sum((x).refunds), sum((x).refunded), sum((x).disputes)
 FROM (SELECT sales_rollup_of_order(o, 1) AS x FROM orders o
       UNION ALL
       SELECT sales_rollup_of_dispute(d, o.currency, o.rail, 1) FROM disputes d JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id) t
-GROUP BY 1, 2, 3, 4, 5;
+GROUP BY 1, 2, 3, 4;

@@ -1,0 +1,10 @@
+import pg from "pg";
+import { seedBulkOrders } from "#tests/sales-seed.ts";
+const c = new pg.Client({ connectionString: "postgresql://postgres@127.0.0.1:5432/rollup_scratch" });
+await c.connect();
+const { rows: [t] } = await c.query(`INSERT INTO tenants (id, slug, display_name, status, updated_at) VALUES (gen_random_uuid(), 'bench-sales', 'Bench sales', 'active', now()) RETURNING id`);
+console.log(t.id);
+const t0 = performance.now();
+await seedBulkOrders(c, { tenantId: t.id, count: 1_000_000, days: 365, now: new Date() });
+console.log("seeded", (performance.now() - t0) / 1000);
+await c.end();
