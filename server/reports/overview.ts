@@ -19,9 +19,10 @@ type RollupRow = DayRow & { disputes: number };
 // ADR 034: the window [first local midnight, now) is read as whole 15-minute UTC slots from `sales_rollup` (kept by
 // triggers in the orders' and disputes' own transactions), plus the partial slot before `now` (and a partial first
 // slot, for a zone whose midnight is not on a slot) from orders and disputes themselves, so the figures are exact at
-// any instant. The edges are read for the shops that have a rollup row in the edge slot: every committed order or
-// dispute of a slot has one, and it keeps the platform's edge read on the tenant-led indexes.
-// $1 tenant (null: the platform), $2 zone, $3 first local day, $4 now.
+// any instant. Local days are ranges of slots (one index range per day, bounds computed by Postgres for the zone, so
+// DST days are 23 or 25 h) rather than a zone conversion per row. The edges are read for the shops that have a rollup
+// row in the edge slot: every committed order or dispute of a slot has one, and it keeps the platform's edge read on
+// the tenant-led indexes. $1 tenant (null: the platform), $2 zone, $3 first local day, $4 now.
 const ROLLUP_ROWS = (scope: OverviewScope) => {
   const floor = "tenantId" in scope ? "r.tenant_id = $1::uuid" : "$1::uuid IS NULL";
   return `
@@ -45,10 +46,10 @@ const ROLLUP_ROWS = (scope: OverviewScope) => {
     SELECT d.opened_at, o.currency, o.rail, 0, 0, 0, 0, 0, 1
     FROM edge JOIN disputes d ON d.tenant_id = edge.tenant_id AND d.opened_at >= edge.lo AND d.opened_at < edge.hi
     JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id)
-  SELECT to_char(at AT TIME ZONE $2, 'YYYY-MM-DD') AS day, currency, rail::text AS rail,
+  SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, rail::text AS rail,
          sum(checkouts)::int AS checkouts, sum(paid)::int AS paid, sum(gmv)::text AS gmv,
          sum(refunds)::int AS refunds, sum(refunded)::text AS refunded, sum(disputes)::int AS disputes
-  FROM x GROUP BY 1, 2, 3`;
+  FROM (SELECT (at AT TIME ZONE $2)::date AS day, * FROM x) x GROUP BY x.day, currency, rail`;
 };
 
 const TOP_ITEMS = `
