@@ -109,18 +109,16 @@ BEGIN
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER sales_rollup_orders_insert AFTER INSERT ON orders REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sales_rollup_orders();
-CREATE TRIGGER sales_rollup_orders_update AFTER UPDATE ON orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sales_rollup_orders();
-CREATE TRIGGER sales_rollup_orders_delete AFTER DELETE ON orders REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sales_rollup_orders();
-CREATE TRIGGER sales_rollup_disputes_insert AFTER INSERT ON disputes REFERENCING NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sales_rollup_disputes();
-CREATE TRIGGER sales_rollup_disputes_update AFTER UPDATE ON disputes REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sales_rollup_disputes();
-CREATE TRIGGER sales_rollup_disputes_delete AFTER DELETE ON disputes REFERENCING OLD TABLE AS old_rows
-  FOR EACH STATEMENT EXECUTE FUNCTION sales_rollup_disputes();
+-- sales_rollup_orders_insert/_update/_delete and sales_rollup_disputes_insert/_update/_delete.
+DO $$
+DECLARE t text;
+BEGIN
+  FOREACH t IN ARRAY ARRAY['orders', 'disputes'] LOOP
+    EXECUTE format('CREATE TRIGGER %1$I AFTER INSERT ON %2$I REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %3$I()', 'sales_rollup_' || t || '_insert', t, 'sales_rollup_' || t);
+    EXECUTE format('CREATE TRIGGER %1$I AFTER UPDATE ON %2$I REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION %3$I()', 'sales_rollup_' || t || '_update', t, 'sales_rollup_' || t);
+    EXECUTE format('CREATE TRIGGER %1$I AFTER DELETE ON %2$I REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION %3$I()', 'sales_rollup_' || t || '_delete', t, 'sales_rollup_' || t);
+  END LOOP;
+END $$;
 
 -- Backfill every existing order and dispute (one pass, grouped; no array of the whole table).
 INSERT INTO sales_rollup (tenant_id, slot, currency, rail, checkouts, paid, gmv, refunds, refunded, disputes)
