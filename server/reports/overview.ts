@@ -19,8 +19,8 @@ type RollupRow = DayRow & { disputes: number };
 // ADR 034: the window [first local midnight, now) is read as whole 15-minute UTC slots from `sales_rollup` (kept by
 // triggers in the orders' and disputes' own transactions), plus the partial slot before `now` (and a partial first
 // slot, for a zone whose midnight is not on a slot) from orders and disputes themselves, so the figures are exact at
-// any instant. Local days are ranges of slots (one index range per day, bounds computed by Postgres for the zone, so
-// DST days are 23 or 25 h) rather than a zone conversion per row. The edges are read for the shops that have a rollup
+// any instant. A slot's local day is `(slot AT TIME ZONE zone)::date` (Postgres knows the zone's DST; a date, not
+// to_char, per row: formatting every row was most of the cost). The edges are read for the shops that have a rollup
 // row in the edge slot: every committed order or dispute of a slot has one, and it keeps the platform's edge read on
 // the tenant-led indexes. $1 tenant (null: the platform), $2 zone, $3 first local day, $4 now.
 const ROLLUP_ROWS = (scope: OverviewScope) => {
