@@ -1,6 +1,7 @@
 /**
- * Bulk orders for the sales overview's plan test and bench (ADR 031): one INSERT … SELECT generate_series, spread
- * evenly over `days` days before `now`; 1 in 10 unpaid (expired), 1 in 50 refunded, rails in turn.
+ * Bulk orders for the sales overview's plan tests and bench (ADR 031, 034): one INSERT … SELECT generate_series
+ * (the rollup triggers fire as for any insert), spread evenly over `days` days before `now`; 1 in 10 unpaid
+ * (expired), 1 in 50 refunded, rails in turn.
  */
 import type pg from "pg";
 
