@@ -1,6 +1,7 @@
 /**
- * Bulk orders for the sales overview's plan test and bench (ADR 031): one INSERT … SELECT generate_series, spread
- * evenly over `days` days before `now`; 1 in 10 unpaid (expired), 1 in 50 refunded, rails in turn.
+ * Bulk orders for the sales overview's plan tests and bench (ADR 031, 034): one INSERT … SELECT generate_series
+ * (the rollup triggers fire as for any insert), spread evenly over `days` days before `now`; 1 in 10 unpaid
+ * (expired), 1 in 50 refunded, rails in turn.
  */
 import type pg from "pg";
 
@@ -17,6 +18,7 @@ export async function seedBulkOrders(client: pg.Client, o: { tenantId: string; c
      CROSS JOIN LATERAL (SELECT (10 + g % 90)::numeric AS t, $4::timestamptz - make_interval(secs => g * ($5::float8 * 86400 / $3::int)) AS ts) x`,
     [o.tenantId, o.currency ?? "USD", o.count, o.now.toISOString(), o.days],
   );
-  // Fresh statistics and visibility map, as autovacuum would leave them: the overview reads the index alone.
+  // Fresh statistics and visibility map, as autovacuum would leave them (orders and the rollup its triggers wrote).
   await client.query("VACUUM ANALYZE orders");
+  await client.query("VACUUM ANALYZE sales_rollup");
 }
