@@ -8,7 +8,7 @@ import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { deliveryCodeSchema, fromUnits, markPaidSchema, percentOfBps, shippingAddressSchema, toUnits } from "#server/money/index.ts";
+import { deliveryCodeSchema, fromUnits, markPaidSchema, percentOfBps, shippingAddressSchema, toUnits, trackingSchema, CARRIER_OPTIONS } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
@@ -97,6 +97,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       expiresAt: iso(o.expiresAt),
       paidAt: iso(o.paidAt),
       shippedAt: iso(o.shippedAt),
+      tracking: o.tracking,
       deliveredAt: iso(o.deliveredAt),
       releaseAfter: iso(o.releaseAfter),
       evidenceNote: o.evidenceNote,
@@ -111,6 +112,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       creditNote: documents.creditNote ? { ...documents.creditNote, href: documentHref("credit-note") } : null,
     },
     ledger: ledgerView(o.ledger, o.currency),
+    carriers: CARRIER_OPTIONS,
     chain: chainActivityOf(context, o.chain),
     can: {
       ship: fulfiller && (o.status === "escrow_funded" || o.status === "paid"),
@@ -124,7 +126,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
 export type MerchantOrderView = SerializeFrom<typeof loadMerchantOrder>;
 
 const orderActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("ship") }),
+  trackingSchema.safeExtend({ intent: z.literal("ship") }),
   deliveryCodeSchema.extend({ intent: z.literal("deliver") }),
   markPaidSchema.extend({ intent: z.literal("mark_paid") }),
 ]);
@@ -154,7 +156,7 @@ export async function runOrderAction(context: AppLoadContext, tenantId: string, 
   const { money } = context.services;
   const actor = auditActor(context);
   try {
-    if (input.intent === "ship") await money.ship(actor, tenantId, orderId);
+    if (input.intent === "ship") await money.ship(actor, tenantId, orderId, input);
     else if (input.intent === "deliver") await money.enterDeliveryCode(actor, tenantId, orderId, input.code);
     else await money.markInvoicePaid(actor, tenantId, orderId, input.evidenceNote);
   } catch (err) {

@@ -9,6 +9,7 @@ export {
 export { PROTECTION_LABELS, RAIL_COPY } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
 export { TRANSITIONS } from "./state-machine.ts";
+export { CARRIER_OPTIONS, trackingSchema, trackingView, type TrackingInput } from "./carriers.ts";
 export { stripeDisclosure } from "./rails/index.ts";
 export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
 export { armFailpoints } from "#server/jobs/index.ts";
