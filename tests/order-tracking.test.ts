@@ -4,25 +4,16 @@
  * carry it. Bad tracking input is a 400 that changes nothing; another shop's member cannot ship; a bare "mark
  * shipped" (the bot's button) still works.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createPrepare, mailLinks, renderMail } from "#server/mail/index.ts";
-import { createTestDatabase, redisPrefix } from "./db.ts";
-import { startApp, type RunningApp } from "./app.ts";
-import { REDIS_URL } from "./db-urls.ts";
+import { createTestDatabase } from "./db.ts";
+import { moneyApp } from "./money-app.ts";
 import { ADDRESS, MERCHANT, createShop, httpBuyer, httpMember, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
 import { SAMPLE_BRAND } from "./mail-samples.ts";
 
 const db = await createTestDatabase();
 const { money, config, events } = moneyHarness(db);
-let app: RunningApp;
-
-beforeAll(async () => {
-  app = await startApp({
-    DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost", PAYMENTS_SANDBOX: "true",
-    RATE_LIMIT_STOREFRONT_PER_MIN: "100000", RATE_LIMIT_CHECKOUT_PER_MIN: "100000", MONEY_SECRET: config.secret,
-  });
-}, 90_000);
-afterAll(async () => app?.stop());
+const app = moneyApp(db, config.secret);
 
 const UPS = { carrier: "ups", trackingNumber: "1Z999AA1 0123456784" };
 const UPS_URL = "https://www.ups.com/track?tracknum=1Z999AA1%200123456784";
@@ -33,13 +24,13 @@ describe("mark shipped with tracking (API and buyer page)", () => {
   it("stores carrier and number, builds the link from the template, and shows it with the ship-to address on the buyer's page", async () => {
     const shop = await createShop(db);
     const placed = await placeOrder(money, shop, { rail: "escrow", pay: true });
-    const owner = await httpMember(db, app.port, shop.tenantId, "owner");
+    const owner = await httpMember(db, app.current.port, shop.tenantId, "owner");
     const shipped = await owner.post(`/api/tenants/${shop.tenantId}/orders/${placed.orderId}/ship`, UPS);
     expect(shipped.status, shipped.body).toBe(200);
     expect(shipped.json.data.tracking).toEqual({ carrier: "UPS", number: UPS.trackingNumber, url: UPS_URL });
     expect(await trackingOf(placed.orderId)).toEqual({ status: "fulfilling", tracking_carrier: "ups", tracking_carrier_name: null, tracking_number: UPS.trackingNumber, tracking_url: null });
 
-    const buyer = httpBuyer(app.port, shop.slug);
+    const buyer = httpBuyer(app.current.port, shop.slug);
     const json = (await buyer.get(`/api/storefront/orders/${placed.token}`)).json.data;
     expect(json.tracking).toEqual({ carrier: "UPS", number: UPS.trackingNumber, url: UPS_URL });
     expect(json.shipTo).toMatchObject(ADDRESS);
@@ -53,7 +44,7 @@ describe("mark shipped with tracking (API and buyer page)", () => {
   it("refuses bad tracking with a 400 and changes nothing; support and other shops cannot ship", async () => {
     const shop = await createShop(db);
     const placed = await placeOrder(money, shop, { rail: "direct", pay: true });
-    const owner = await httpMember(db, app.port, shop.tenantId, "owner");
+    const owner = await httpMember(db, app.current.port, shop.tenantId, "owner");
     const path = `/api/tenants/${shop.tenantId}/orders/${placed.orderId}/ship`;
     for (const body of [
       { carrier: "pigeon", trackingNumber: "X1" },
@@ -67,17 +58,17 @@ describe("mark shipped with tracking (API and buyer page)", () => {
       expect([res.status, res.json.error.code], JSON.stringify(body)).toEqual([400, "VALIDATION_ERROR"]);
     }
     expect(await trackingOf(placed.orderId)).toMatchObject({ status: "paid", tracking_carrier: null });
-    const support = await httpMember(db, app.port, shop.tenantId, "support");
+    const support = await httpMember(db, app.current.port, shop.tenantId, "support");
     expect((await support.post(path, UPS)).status).toBe(403);
     const other = await createShop(db);
-    const otherOwner = await httpMember(db, app.port, other.tenantId, "owner");
+    const otherOwner = await httpMember(db, app.current.port, other.tenantId, "owner");
     expect((await otherOwner.post(`/api/tenants/${other.tenantId}/orders/${placed.orderId}/ship`, UPS)).status).toBe(404);
     expect(await trackingOf(placed.orderId)).toMatchObject({ status: "paid", tracking_carrier: null });
   });
 });
 
 describe("the shipped notice and mail carry the tracking", () => {
-  const prepare = () => createPrepare({ prisma: db.prisma, money: config, links: mailLinks({ PLATFORM_DOMAIN: "localhost", PORT: app.port, NODE_ENV: "development", PUBLIC_BASE_URL: undefined }) });
+  const prepare = () => createPrepare({ prisma: db.prisma, money: config, links: mailLinks({ PLATFORM_DOMAIN: "localhost", PORT: app.current.port, NODE_ENV: "development", PUBLIC_BASE_URL: undefined }) });
   const shippedMail = async (tenantId: string, orderId: string) => {
     const [row] = await sql<{ data: Record<string, unknown> }>(db, `SELECT data FROM email_outbox WHERE template = 'order.shipped' AND data->>'orderId' = $1`, [orderId]);
     return prepare()({ tenantId, template: "order.shipped", data: row!.data });

@@ -17,6 +17,7 @@ import { checkout, eligibleRails } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
 import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.ts";
 import type { TrackingInput } from "./carriers.ts";
+import { cancelOrder } from "./cancel.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
@@ -310,6 +311,12 @@ export class MoneyService {
   async ship(actor: AuditActor, tenantId: string, orderId: string, tracking?: TrackingInput) {
     await shipOrder(this.ctx, actor, tenantId, orderId, tracking);
     return this.merchantOrder(tenantId, orderId);
+  }
+
+  /** Merchant cancel before shipping (ADR 036): stock back and the buyer refunded, once; a repeat is a replay. */
+  async cancel(actor: AuditActor, tenantId: string, orderId: string, reason: string) {
+    const result = await cancelOrder(this.ctx, actor, tenantId, orderId, reason);
+    return { ...result, order: await this.merchantOrder(tenantId, orderId) };
   }
 
   async enterDeliveryCode(actor: AuditActor, tenantId: string, orderId: string, code: string) {
