@@ -7,6 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./db.ts";
 import { moneyApp } from "./money-app.ts";
+import { formPost } from "./tenant-fixture.ts";
 import { MERCHANT, createShop, expectLedgerConsistent, httpMember, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
 
 const db = await createTestDatabase();
@@ -76,5 +77,21 @@ describe("merchant cancel over the API", () => {
     expect([late.status, late.json.error.code]).toEqual([409, "CONFLICT"]);
     expect(await postingsOf(placed.orderId)).toEqual([`fund:${placed.orderId}`]);
     expect(await audits(placed.orderId)).toEqual([]);
+  });
+
+  it("the dashboard's cancel form: a manager cancels with a reason; support sees no form and is refused", async () => {
+    const shop = await createShop(db);
+    const placed = await placeOrder(money, shop, { rail: "direct", pay: true });
+    const path = `/dashboard/${shop.tenantId}/orders/${placed.orderId}`;
+    const support = await httpMember(db, app.current.port, shop.tenantId, "support");
+    expect((await support.get(path)).body).not.toContain("Cancel order and refund");
+    expect((await formPost(support, path, { intent: "cancel", reason: "Not allowed" })).status).toBe(403);
+    const manager = await httpMember(db, app.current.port, shop.tenantId, "manager");
+    expect((await manager.get(path)).body).toContain("Cancel order and refund");
+    expect((await formPost(manager, path, { intent: "cancel", reason: "" })).status).toBe(400);
+    const done = await formPost(manager, path, { intent: "cancel", reason: "Buyer asked before shipping" });
+    expect(done.status, done.body.slice(0, 300)).toBe(200);
+    expect((await db.prisma.order.findUniqueOrThrow({ where: { id: placed.orderId } })).status).toBe("cancelled");
+    expect(await audits(placed.orderId)).toEqual([{ action: "order.cancel", reason: "Buyer asked before shipping" }]);
   });
 });

@@ -8,6 +8,7 @@ import { describe, expect, it } from "vitest";
 import { createPrepare, mailLinks, renderMail } from "#server/mail/index.ts";
 import { createTestDatabase } from "./db.ts";
 import { moneyApp } from "./money-app.ts";
+import { formPost } from "./tenant-fixture.ts";
 import { ADDRESS, MERCHANT, createShop, httpBuyer, httpMember, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
 import { SAMPLE_BRAND } from "./mail-samples.ts";
 
@@ -64,6 +65,22 @@ describe("mark shipped with tracking (API and buyer page)", () => {
     const otherOwner = await httpMember(db, app.current.port, other.tenantId, "owner");
     expect((await otherOwner.post(`/api/tenants/${other.tenantId}/orders/${placed.orderId}/ship`, UPS)).status).toBe(404);
     expect(await trackingOf(placed.orderId)).toMatchObject({ status: "paid", tracking_carrier: null });
+  });
+});
+
+describe("the dashboard's ship form", () => {
+  it("takes a carrier and number; the order page then shows the carrier's link; a number without a carrier is refused", async () => {
+    const shop = await createShop(db);
+    const placed = await placeOrder(money, shop, { rail: "escrow", pay: true });
+    const path = `/dashboard/${shop.tenantId}/orders/${placed.orderId}`;
+    const manager = await httpMember(db, app.current.port, shop.tenantId, "manager");
+    expect((await manager.get(path)).body).toContain("Tracking number");
+    const bad = await formPost(manager, path, { intent: "ship", carrier: "", trackingNumber: "123456" });
+    expect([bad.status, bad.body.includes("Pick the carrier of this tracking number.")]).toEqual([400, true]);
+    expect((await trackingOf(placed.orderId))!.status).toBe("escrow_funded");
+    const ok = await formPost(manager, path, { intent: "ship", ...UPS, carrierName: "", trackingUrl: "" });
+    expect(ok.status, ok.body.slice(0, 300)).toBe(200);
+    expect((await manager.get(path)).body).toContain(UPS_URL.replace(/&/g, "&amp;"));
   });
 });
 

@@ -8,7 +8,7 @@ import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { deliveryCodeSchema, fromUnits, markPaidSchema, percentOfBps, shippingAddressSchema, toUnits, trackingSchema, CARRIER_OPTIONS } from "#server/money/index.ts";
+import { deliveryCodeSchema, fromUnits, markPaidSchema, orderCancelSchema, percentOfBps, shippingAddressSchema, toUnits, trackingSchema, CARRIER_OPTIONS } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
@@ -118,6 +118,8 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       ship: fulfiller && (o.status === "escrow_funded" || o.status === "paid"),
       enterCode: fulfiller && o.status === "fulfilling",
       markPaid: can(roles, "orders.markPaid") && o.rail === "manual_invoice" && o.status === "pending_payment",
+      // Merchant cancel (ADR 036): paid, not shipped, on a rail whose refund the platform makes.
+      cancel: can(roles, "orders.cancel") && (o.status === "escrow_funded" || o.status === "paid") && (o.rail === "escrow" || o.rail === "direct") && !o.chain,
     },
   };
 }
@@ -129,10 +131,11 @@ const orderActionSchema = z.discriminatedUnion("intent", [
   trackingSchema.safeExtend({ intent: z.literal("ship") }),
   deliveryCodeSchema.extend({ intent: z.literal("deliver") }),
   markPaidSchema.extend({ intent: z.literal("mark_paid") }),
+  orderCancelSchema.extend({ intent: z.literal("cancel") }),
 ]);
 export type OrderIntent = z.infer<typeof orderActionSchema>["intent"];
 
-const ACTIONS: Record<OrderIntent, TenantAction> = { ship: "orders.ship", deliver: "orders.ship", mark_paid: "orders.markPaid" };
+const ACTIONS: Record<OrderIntent, TenantAction> = { ship: "orders.ship", deliver: "orders.ship", mark_paid: "orders.markPaid", cancel: "orders.cancel" };
 
 export interface OrderActionReply {
   intent: string;
@@ -158,6 +161,7 @@ export async function runOrderAction(context: AppLoadContext, tenantId: string, 
   try {
     if (input.intent === "ship") await money.ship(actor, tenantId, orderId, input);
     else if (input.intent === "deliver") await money.enterDeliveryCode(actor, tenantId, orderId, input.code);
+    else if (input.intent === "cancel") await money.cancel(actor, tenantId, orderId, input.reason);
     else await money.markInvoicePaid(actor, tenantId, orderId, input.evidenceNote);
   } catch (err) {
     // The kill switch is a 503 but an expected answer here: the member reads it on the form, nothing changed.

@@ -85,7 +85,23 @@ function MarkPaidForm({ lastResult }: { lastResult: Reply }) {
   );
 }
 
+function CancelForm({ lastResult }: { lastResult: Reply }) {
+  const busy = useNavigation().formData?.get("intent") === "cancel";
+  const [form, fields] = useIntentForm("order-cancel", lastResult);
+  return (
+    <Form method="post" {...getFormProps(form)} className="space-y-3 border-t border-gray-100 pt-4">
+      <CsrfInput />
+      <input type="hidden" name="intent" value="cancel" />
+      <FormErrors id={form.errorId} errors={form.errors} />
+      <TextareaField meta={fields.reason} label="Cancel and refund" rows={2} required placeholder="e.g. Out of stock at the supplier"
+        help="Not shipped yet? Cancelling returns the stock and refunds the buyer in full. The reason is kept in the audit log." />
+      <Button type="submit" variant="danger" disabled={busy} aria-busy={busy}>Cancel order and refund</Button>
+    </Form>
+  );
+}
+
 const DONE: Record<string, string> = {
+  cancel: "Order cancelled. The stock is back and the buyer is refunded.",
   ship: "Marked shipped. The buyer's order page now shows the delivery code.",
   deliver: "Delivery confirmed.",
   mark_paid: "Marked paid. The evidence note is recorded.",
@@ -93,7 +109,7 @@ const DONE: Record<string, string> = {
 
 export function ActionsCard({ order, can, carriers, reply }: { order: Order; can: MerchantOrderView["can"]; carriers: MerchantOrderView["carriers"]; reply: OrderPageReply | undefined }) {
   const last = (intent: string) => (reply?.intent === intent ? reply.result : undefined);
-  const any = can.ship || can.enterCode || can.markPaid;
+  const any = can.ship || can.enterCode || can.markPaid || can.cancel;
   const waiting = ["escrow_funded", "paid", "fulfilling"].includes(order.status) || (order.rail === "manual_invoice" && order.status === "pending_payment");
   const done = reply?.ok ? DONE[reply.intent] : null;
   if (!any && !done && !waiting) return null;
@@ -104,6 +120,7 @@ export function ActionsCard({ order, can, carriers, reply }: { order: Order; can
         {can.ship ? <ShipForm lastResult={last("ship")} carriers={carriers} /> : null}
         {can.enterCode ? <DeliveryCodeForm lastResult={last("deliver")} /> : null}
         {can.markPaid ? <MarkPaidForm lastResult={last("mark_paid")} /> : null}
+        {can.cancel ? <CancelForm lastResult={last("cancel")} /> : null}
         {!any && waiting ? (
           <p className="text-sm text-gray-600">
             {order.status === "pending_payment"
