@@ -8,7 +8,7 @@ import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { deliveryCodeSchema, fromUnits, markPaidSchema, percentOfBps, shippingAddressSchema, toUnits } from "#server/money/index.ts";
+import { deliveryCodeSchema, fromUnits, markPaidSchema, orderCancelSchema, percentOfBps, shippingAddressSchema, toUnits, trackingSchema, CARRIER_OPTIONS } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
@@ -97,6 +97,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       expiresAt: iso(o.expiresAt),
       paidAt: iso(o.paidAt),
       shippedAt: iso(o.shippedAt),
+      tracking: o.tracking,
       deliveredAt: iso(o.deliveredAt),
       releaseAfter: iso(o.releaseAfter),
       evidenceNote: o.evidenceNote,
@@ -111,11 +112,14 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       creditNote: documents.creditNote ? { ...documents.creditNote, href: documentHref("credit-note") } : null,
     },
     ledger: ledgerView(o.ledger, o.currency),
+    carriers: CARRIER_OPTIONS,
     chain: chainActivityOf(context, o.chain),
     can: {
       ship: fulfiller && (o.status === "escrow_funded" || o.status === "paid"),
       enterCode: fulfiller && o.status === "fulfilling",
       markPaid: can(roles, "orders.markPaid") && o.rail === "manual_invoice" && o.status === "pending_payment",
+      // Merchant cancel (ADR 036): paid, not shipped, on a rail whose refund the platform makes.
+      cancel: can(roles, "orders.cancel") && (o.status === "escrow_funded" || o.status === "paid") && (o.rail === "escrow" || o.rail === "direct") && !o.chain,
     },
   };
 }
@@ -124,13 +128,14 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
 export type MerchantOrderView = SerializeFrom<typeof loadMerchantOrder>;
 
 const orderActionSchema = z.discriminatedUnion("intent", [
-  z.object({ intent: z.literal("ship") }),
+  trackingSchema.safeExtend({ intent: z.literal("ship") }),
   deliveryCodeSchema.extend({ intent: z.literal("deliver") }),
   markPaidSchema.extend({ intent: z.literal("mark_paid") }),
+  orderCancelSchema.extend({ intent: z.literal("cancel") }),
 ]);
 export type OrderIntent = z.infer<typeof orderActionSchema>["intent"];
 
-const ACTIONS: Record<OrderIntent, TenantAction> = { ship: "orders.ship", deliver: "orders.ship", mark_paid: "orders.markPaid" };
+const ACTIONS: Record<OrderIntent, TenantAction> = { ship: "orders.ship", deliver: "orders.ship", mark_paid: "orders.markPaid", cancel: "orders.cancel" };
 
 export interface OrderActionReply {
   intent: string;
@@ -154,8 +159,9 @@ export async function runOrderAction(context: AppLoadContext, tenantId: string, 
   const { money } = context.services;
   const actor = auditActor(context);
   try {
-    if (input.intent === "ship") await money.ship(actor, tenantId, orderId);
+    if (input.intent === "ship") await money.ship(actor, tenantId, orderId, input);
     else if (input.intent === "deliver") await money.enterDeliveryCode(actor, tenantId, orderId, input.code);
+    else if (input.intent === "cancel") await money.cancel(actor, tenantId, orderId, input.reason);
     else await money.markInvoicePaid(actor, tenantId, orderId, input.evidenceNote);
   } catch (err) {
     // The kill switch is a 503 but an expected answer here: the member reads it on the form, nothing changed.

@@ -50,7 +50,7 @@ function useLiveOrder(final: boolean) {
 }
 
 export default function OrderPage() {
-  const { order, ledger, chain, can, documents } = useLoaderData<typeof loader>();
+  const { order, ledger, chain, can, documents, carriers } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const final = isFinalOrderStatus(order.status);
   const { paused } = useLiveOrder(final);
@@ -76,7 +76,7 @@ export default function OrderPage() {
       </div>
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
         <div className="min-w-0 space-y-6 lg:col-span-2">
-          <ActionsCard order={order} can={can} reply={reply} />
+          <ActionsCard order={order} can={can} carriers={carriers} reply={reply} />
           <Card title="Money">
             <OrderMoneySummary order={order} />
           </Card>

@@ -6,6 +6,7 @@
 import type { AppLoadContext } from "@remix-run/node";
 import type { OrderStatus } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
+import { shippingAddressSchema } from "#server/money/index.ts";
 import { formatPrice } from "#app/components/storefront/money.ts";
 import { asHttpError, notFound, requireShop } from "#app/utils/storefront.server.ts";
 import { RAIL_COPY } from "./checkout.server.ts";
@@ -116,6 +117,8 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     dispute: order.dispute ? { status: order.dispute.status, resolution: order.dispute.resolution, openedAt: formatTime(order.dispute.openedAt) } : null,
     deliveryCode: order.deliveryCode ? { code: order.deliveryCode.code, expiresAt: formatTime(order.deliveryCode.expiresAt), usable: order.deliveryCode.usable } : null,
     canReissueCode: order.canReissueCode,
+    // Issue 22: how it travels (carrier, number, the link from the carrier's template) and where to.
+    shipment: { tracking: order.tracking, shipTo: shippingAddressSchema.safeParse(order.shipTo).data ?? null },
     documents: {
       invoice: documents.invoice ? { number: documents.invoice.number, href: `/api/storefront/orders/${token}/invoice` } : null,
       creditNote: documents.creditNote ? { number: documents.creditNote.number, href: `/api/storefront/orders/${token}/credit-note` } : null,

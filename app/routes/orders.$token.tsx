@@ -1,4 +1,5 @@
 import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { BuyerShipment } from "#app/components/orders/buyer-shipment.tsx";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
@@ -94,6 +95,7 @@ export default function OrderPage() {
         {order.payment && WALLET_SHOWN.includes(order.status) ? <WalletPayPanel status={order.status} payment={order.payment} addChain={order.addChain} payBy={order.payBy} /> : null}
         {order.deliveryCode ? <DeliveryCode code={order.deliveryCode} escrow={escrow} canReissue={order.canReissueCode} /> : null}
 
+        <BuyerShipment shipment={order.shipment} />
         <Timeline steps={order.timeline} />
         <Summary order={order} />
         {order.canDispute ? <DisputeForm /> : null}

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { EVIDENCE_MAX_BYTES } from "#server/uploads/index.ts";
-import { deliveryCodeSchema, markPaidSchema, orderListQuerySchema, platformFeeSchema } from "#server/money/index.ts";
+import { deliveryCodeSchema, markPaidSchema, orderCancelSchema, orderListQuerySchema, platformFeeSchema, trackingSchema } from "#server/money/index.ts";
 import { feeStatementRoutes } from "./fee-statements.ts";
 
 const orderParams = tenantParams.extend({ orderId: z.uuid() });
@@ -29,10 +29,19 @@ export function orderRoutes() {
       },
     }),
     defineRoute({
-      method: "post", path: "/tenants/:tenantId/orders/:orderId/ship", tag: "orders", summary: "Mark shipped (issues the buyer's delivery code)",
-      auth: fulfillers, params: orderParams,
-      async handler({ params, audit, services }) {
-        return services.money.ship(audit, params.tenantId, params.orderId);
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/ship", tag: "orders",
+      summary: "Mark shipped, optionally with carrier and tracking number (issues the buyer's delivery code)",
+      auth: fulfillers, params: orderParams, body: trackingSchema,
+      async handler({ params, body, audit, services }) {
+        return services.money.ship(audit, params.tenantId, params.orderId, body);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/cancel", tag: "orders",
+      summary: "Cancel a paid order before it ships (owner, manager): stock back, the buyer refunded once; a repeat is a replay",
+      auth: { tenant: { action: "orders.cancel", operator: false } }, params: orderParams, body: orderCancelSchema,
+      async handler({ params, body, audit, services }) {
+        return services.money.cancel(audit, params.tenantId, params.orderId, body.reason);
       },
     }),
     defineRoute({

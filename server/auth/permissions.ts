@@ -41,6 +41,8 @@ const PERMISSIONS = {
    * spells this list as order_mail_roles(); tests/order-mail.test.ts keeps the two equal.
    */
   "orders.notify": ["owner", "manager"],
+  /** Cancel a paid order before it ships: stock back, the buyer refunded (ADR 036). */
+  "orders.cancel": ["owner", "manager"],
   /** Mark a manual invoice paid. */
   "orders.markPaid": ["owner", "finance"],
   /** Refund a card order through the shop's Stripe account (ADR 024). */

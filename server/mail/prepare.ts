@@ -4,7 +4,7 @@
  * tenant floor is in every WHERE), just before the mail service renders the row. Rows with full data pass through.
  */
 import type { PrismaClient } from "@prisma/client";
-import { secretsOf, storedOrderToken } from "#server/money/index.ts";
+import { secretsOf, storedOrderToken, trackingView } from "#server/money/index.ts";
 import type { MailAttachmentRef } from "./types.ts";
 import { shopOriginForOrder, type MailLinks } from "./order-links.ts";
 
@@ -30,6 +30,7 @@ const ORDER_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 interface OrderFacts {
   id: string; tenant_id: string; status: string; rail: "escrow" | "direct" | "external_provider" | "manual_invoice"; currency: string;
   subtotal: string; total: string; fee_amount: string; created_at: Date; expires_at: Date; paid_at: Date | null; shipped_at: Date | null;
+  tracking_carrier: string | null; tracking_carrier_name: string | null; tracking_number: string | null; tracking_url: string | null;
   release_after: Date | null; requires_shipping: boolean; idempotency_key: string; request_hash: string; token_hash: string;
   checkout_origin: string | null; slug: string; hosts: string[]; primary_host: string | null; card_business_name: string | null;
   dispute_reason: string | null; lines: { title: string; quantity: number; unitPrice: string; lineTotal: string }[];
@@ -39,7 +40,7 @@ async function loadOrderFacts(prisma: PrismaClient, tenantId: string, orderId: s
   const [row] = await prisma.$queryRaw<OrderFacts[]>`
     SELECT o.id::text, o.tenant_id::text, o.status::text, o.rail::text, o.currency, o.subtotal::text, o.total::text, o.fee_amount::text,
       o.created_at, o.expires_at, o.paid_at, o.shipped_at, o.release_after, o.requires_shipping, o.idempotency_key, o.request_hash,
-      o.token_hash, o.checkout_origin, t.slug,
+      o.token_hash, o.checkout_origin, t.slug, o.tracking_carrier, o.tracking_carrier_name, o.tracking_number, o.tracking_url,
       coalesce((SELECT array_agg(lower(d.hostname)) FROM tenant_domains d WHERE d.tenant_id = o.tenant_id AND d.status IN ('active', 'degraded')), '{}') AS hosts,
       (SELECT d.hostname FROM tenant_domains d WHERE d.tenant_id = o.tenant_id AND d.is_primary AND d.status IN ('active', 'degraded') LIMIT 1) AS primary_host,
       (SELECT coalesce(i.business_name, i.account_id) FROM stripe_checkouts s JOIN tenant_integrations i ON i.tenant_id = s.tenant_id AND i.id = s.integration_id
@@ -84,8 +85,10 @@ export async function prepareOrderMail(deps: PrepareDeps, row: PrepareRow & { te
       return { ...buyer, paidAt: iso(o.paid_at ?? o.created_at), invoiceAttached: attachments.some((a) => a.kind === "invoice") };
     }
     case "order.shipped":
-      // Shipping has no tracking fields yet (issue 22); pass them here once orders carry them.
-      return { ...buyer, shippedAt: iso(o.shipped_at ?? new Date()), tracking: null };
+      return {
+        ...buyer, shippedAt: iso(o.shipped_at ?? new Date()),
+        tracking: trackingView({ trackingCarrier: o.tracking_carrier, trackingCarrierName: o.tracking_carrier_name, trackingNumber: o.tracking_number, trackingUrl: o.tracking_url }),
+      };
     case "order.delivered":
       return { ...buyer, releaseAfter: iso(o.release_after) };
     case "order.refunded":

@@ -40,9 +40,10 @@ export interface MoneyContext {
   scheduler: MoneyScheduler;
   /**
    * Publishes an order event after commit (notifyTenantAdmins); never throws. `occurrence` tells apart events that may
-   * happen more than once per order (a reissued delivery code), which the notification's id would otherwise dedupe.
+   * happen more than once per order (a reissued delivery code), which the notification's id would otherwise dedupe;
+   * `detail` is a second line (the carrier, tracking number and link of a shipment).
    */
-  publish(order: PublishedOrder, kind: OrderEventKind, occurrence?: string): Promise<void>;
+  publish(order: PublishedOrder, kind: OrderEventKind, occurrence?: string, detail?: string): Promise<void>;
   now(): Date;
   /** The secret box (provider keys, ADR 024); absent in tests that need none. */
   box?: () => SecretBox;

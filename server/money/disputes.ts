@@ -5,10 +5,10 @@
  */
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
-import { afterCommit, type MoneyContext } from "./context.ts";
+import type { MoneyContext } from "./context.ts";
 import { moneyTx, TX_OPTIONS } from "./money-tx.ts";
 import { transition } from "./state-machine.ts";
-import { findOrder, payout, settleEscrow } from "./settlement.ts";
+import { findOrder, payoutOrSchedule, settleEscrow } from "./settlement.ts";
 import { isUniqueViolation } from "./db-errors.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
@@ -63,13 +63,6 @@ export async function resolveDispute(ctx: MoneyContext, actor: AuditActor, dispu
     await settleEscrow(tx, order, resolution, ctx.now());
     await writeAudit(tx, actor, { action: `order.dispute_${resolution}`, tenantId, target: `order:${orderId}`, reason: note, details: { disputeId } });
   });
-  await afterCommit(ctx, "payout", async () => {
-    try {
-      await payout(ctx, order, resolution);
-    } catch (err) {
-      await ctx.scheduler.payout(order, resolution);
-      throw err;
-    }
-  });
+  await payoutOrSchedule(ctx, order, resolution);
   await ctx.publish(order, resolution === "release" ? "released" : "refunded");
 }

@@ -14,6 +14,7 @@ import { transition } from "./state-machine.ts";
 import { deliveryCode, deliveryCodeHash, deliveryCodeHashes, secretsOf } from "./secrets.ts";
 import { findOrder } from "./settlement.ts";
 import { moneyTx } from "./money-tx.ts";
+import { trackingColumns, trackingView, type TrackingInput } from "./carriers.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
 /** Reissues per order and hour: enough for a buyer who lost a code, too few to matter for guessing. */
@@ -26,14 +27,17 @@ function freshCode(ctx: MoneyContext, orderId: string) {
   return { nonce, codeHash: deliveryCodeHash(ctx.config.secret, orderId, code), expiresAt: new Date(ctx.now().getTime() + ctx.config.codeTtlMs) };
 }
 
-export async function shipOrder(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string) {
+/** Tracking is optional (issue 22): the bot's bare "mark shipped" and older API clients send none. */
+export async function shipOrder(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string, tracking?: TrackingInput) {
   const order = await findOrder(ctx, tenantId, orderId);
+  const columns = trackingColumns(tracking);
   await moneyTx(ctx.prisma, { tenantId, action: "order.ship", target: `order:${orderId}`, actor }, async (tx) => {
-    await transition(tx, { tenantId, orderId, from: ["escrow_funded", "paid"], to: "fulfilling", actor: actor.kind, set: { shippedAt: ctx.now() } });
+    await transition(tx, { tenantId, orderId, from: ["escrow_funded", "paid"], to: "fulfilling", actor: actor.kind, set: { shippedAt: ctx.now(), ...columns } });
     await tx.deliveryCode.create({ data: { tenantId, orderId, ...freshCode(ctx, orderId), maxAttempts: ctx.config.codeMaxAttempts } });
-    await writeAudit(tx, actor, { action: "order.ship", tenantId, target: `order:${orderId}` });
+    await writeAudit(tx, actor, { action: "order.ship", tenantId, target: `order:${orderId}`, details: { carrier: columns.trackingCarrier, trackingNumber: columns.trackingNumber } });
   });
-  await ctx.publish(order, "shipped");
+  const shown = trackingView(columns);
+  await ctx.publish(order, "shipped", undefined, shown ? [shown.carrier, shown.number, shown.url].filter(Boolean).join(" ") : undefined);
 }
 
 export async function enterDeliveryCode(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string, code: string) {

@@ -3,12 +3,13 @@ export { MoneyService, type MoneyDeps } from "./service.ts";
 export { moneyConfigFromEnv, type MoneyConfig } from "./config.ts";
 export type { MoneyScheduler, OrderEventKind, PayoutKind } from "./context.ts";
 export {
-  checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
+  checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, orderCancelSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
   platformFeeSchema, chainClearHaltSchema, feeMonthSchema, feeStatementsQuerySchema, feeSettleSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
 } from "./schemas.ts";
 export { PROTECTION_LABELS, RAIL_COPY } from "./views.ts";
 export { eligibleRails, FREE_CART_MESSAGE } from "./checkout.ts";
 export { TRANSITIONS } from "./state-machine.ts";
+export { CARRIER_OPTIONS, trackingSchema, trackingView, type TrackingInput } from "./carriers.ts";
 export { stripeDisclosure } from "./rails/index.ts";
 export { RailRegistry, SandboxLedger, defaultRails, type RailAdapter, type RailOrder, type ExternalTransfer, type PaymentInstructions } from "./rails/index.ts";
 export { armFailpoints } from "#server/jobs/index.ts";

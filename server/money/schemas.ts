@@ -35,6 +35,8 @@ export const checkoutSchema = z.object({
 export type CheckoutInput = z.infer<typeof checkoutSchema>;
 
 export const deliveryCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "The delivery code has 6 digits.") });
+/** A merchant cancel (ADR 036): the reason goes to the audit log. */
+export const orderCancelSchema = z.object({ reason: z.string().trim().min(3, "Say why the order is cancelled.").max(500) });
 export const disputeOpenSchema = z.object({ reason: z.string().trim().min(3).max(2000) });
 export const disputeResolveSchema = z.object({ resolution: z.enum(["release", "refund"]), note: z.string().trim().min(3).max(2000) });
 export const markPaidSchema = z.object({

@@ -16,6 +16,8 @@ import { defaultRails, shopRails, type RailRegistry, type ShopRails } from "./ra
 import { checkout, eligibleRails } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
 import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.ts";
+import type { TrackingInput } from "./carriers.ts";
+import { cancelOrder } from "./cancel.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
@@ -77,10 +79,11 @@ export class MoneyService {
       box: deps.box,
       chain: deps.chain ?? null,
       now: deps.now ?? (() => new Date()),
-      publish: async (o, kind, occurrence) => {
+      publish: async (o, kind, occurrence, detail) => {
         try {
           const amount = `${formatAmount(amountText(o.total), o.currency)} ${o.currency}`;
-          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}${occurrence ? `:${occurrence}` : ""}`, text: `${EVENT_TEXT[kind]} #${o.id.slice(0, 8)} — ${amount}` });
+          const text = `${EVENT_TEXT[kind]} #${o.id.slice(0, 8)} — ${amount}${detail ? `\n${detail}` : ""}`;
+          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}${occurrence ? `:${occurrence}` : ""}`, text });
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, orderId: o.id, kind }, "order event not published");
         }
@@ -305,9 +308,15 @@ export class MoneyService {
     };
   }
 
-  async ship(actor: AuditActor, tenantId: string, orderId: string) {
-    await shipOrder(this.ctx, actor, tenantId, orderId);
+  async ship(actor: AuditActor, tenantId: string, orderId: string, tracking?: TrackingInput) {
+    await shipOrder(this.ctx, actor, tenantId, orderId, tracking);
     return this.merchantOrder(tenantId, orderId);
+  }
+
+  /** Merchant cancel before shipping (ADR 036): stock back and the buyer refunded, once; a repeat is a replay. */
+  async cancel(actor: AuditActor, tenantId: string, orderId: string, reason: string) {
+    const result = await cancelOrder(this.ctx, actor, tenantId, orderId, reason);
+    return { ...result, order: await this.merchantOrder(tenantId, orderId) };
   }
 
   async enterDeliveryCode(actor: AuditActor, tenantId: string, orderId: string, code: string) {

@@ -206,6 +206,28 @@ export async function payout(ctx: MoneyContext, order: Order, kind: PayoutKind) 
   await send(railOrder(order));
 }
 
+/** Puts an order's quantities back on its items (expiry, merchant cancel), in the caller's transaction. */
+export async function returnStock(tx: Tx, tenantId: string, orderId: string) {
+  const lines = await tx.orderLine.findMany({ where: { orderId, tenantId }, select: { itemId: true, quantity: true }, orderBy: { itemId: "asc" } });
+  // Capped at MAX_STOCK: a stock raised to the bound meanwhile would otherwise fail the CHECK and the caller for ever.
+  for (const l of lines) {
+    await tx.$executeRaw`UPDATE catalog_items SET stock = LEAST(stock + ${l.quantity}, ${MAX_STOCK}), version = version + 1, updated_at = now()
+      WHERE id = ${l.itemId}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL`;
+  }
+}
+
+/** After a committed settlement: send the payout now, or leave it to the payout job (retried) when that fails. */
+export async function payoutOrSchedule(ctx: MoneyContext, order: Order, kind: PayoutKind) {
+  await afterCommit(ctx, "payout", async () => {
+    try {
+      await payout(ctx, order, kind);
+    } catch (err) {
+      await ctx.scheduler.payout(order, kind);
+      throw err;
+    }
+  });
+}
+
 /** Pending payment past its TTL: expired, stock returned, intent cancelled. */
 export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: string) {
   const order = await findOrder(ctx, tenantId, orderId);
@@ -228,12 +250,7 @@ export async function expireOrder(ctx: MoneyContext, tenantId: string, orderId: 
       if (err instanceof ApiError && err.status === 409) return false; // paid meanwhile
       throw err;
     }
-    const lines = await tx.orderLine.findMany({ where: { orderId, tenantId }, select: { itemId: true, quantity: true }, orderBy: { itemId: "asc" } });
-    // Capped at MAX_STOCK: a stock raised to the bound meanwhile would otherwise fail the CHECK and this expiry for ever.
-    for (const l of lines) {
-      await tx.$executeRaw`UPDATE catalog_items SET stock = LEAST(stock + ${l.quantity}, ${MAX_STOCK}), version = version + 1, updated_at = now()
-        WHERE id = ${l.itemId}::uuid AND tenant_id = ${tenantId}::uuid AND stock IS NOT NULL`;
-    }
+    await returnStock(tx, tenantId, orderId);
     await tx.paymentIntent.updateMany({ where: { orderId, tenantId, status: "requires_payment" }, data: { status: "cancelled", updatedAt: ctx.now() } });
     return true;
   });

@@ -10,8 +10,9 @@ import type { Tx } from "./money-tx.ts";
 export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   draft: ["pending_payment", "cancelled"],
   pending_payment: ["escrow_funded", "paid", "expired", "cancelled"],
-  escrow_funded: ["fulfilling", "disputed"],
-  paid: ["fulfilling"],
+  // A merchant may cancel a paid order before it ships (ADR 036): refund and stock return in the same transaction.
+  escrow_funded: ["fulfilling", "disputed", "cancelled"],
+  paid: ["fulfilling", "cancelled"],
   fulfilling: ["delivered", "disputed"],
   delivered: ["completed", "disputed"],
   disputed: ["completed", "refunded"],

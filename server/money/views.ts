@@ -6,6 +6,7 @@ import type { MoneyContext } from "./context.ts";
 import { secretsOf, storedDeliveryCode } from "./secrets.ts";
 import { decimal } from "./amounts.ts";
 import { stripeDisclosure } from "./rails/index.ts";
+import { trackingView, type StoredTracking } from "./carriers.ts";
 import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 export const orderSelect = {
@@ -33,7 +34,8 @@ export interface ChainExtras {
 export interface StripeExtras {
   stripe: { url: string; status: string; flagReason: string | null; refundRequestedAt: string | null; businessName: string; testMode: boolean } | null;
 }
-export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }> & ChainExtras & StripeExtras;
+/** Optional so rows made without a read (a new order at checkout) need not spell out an unshipped order's nulls. */
+export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }> & ChainExtras & StripeExtras & Partial<StoredTracking>;
 
 // The order with everything its views show, as one statement (through Prisma the nested select costs ~2 ms of CPU
 // per read, most of a buyer's request; ADR 010). Amounts come back as text: no float ever touches them.
@@ -44,6 +46,7 @@ const ORDER_JSON = `json_build_object(
   'expiresAt', o.expires_at, 'paidAt', o.paid_at, 'shippedAt', o.shipped_at, 'deliveredAt', o.delivered_at,
   'releaseAfter', o.release_after, 'closedAt', o.closed_at, 'createdAt', o.created_at,
   'chainRef', o.chain_ref, 'chainAmount', o.chain_amount::text, 'chainMerchant', o.chain_merchant,
+  'trackingCarrier', o.tracking_carrier, 'trackingCarrierName', o.tracking_carrier_name, 'trackingNumber', o.tracking_number, 'trackingUrl', o.tracking_url,
   'chainTxs', CASE WHEN o.chain_ref IS NULL THEN '[]'::json ELSE coalesce((SELECT json_agg(json_build_object('name', e.name, 'txHash', e.tx_hash,
       'block', e.block_number::text, 'status', e.status, 'outcome', e.outcome, 'flagReason', e.flag_reason) ORDER BY e.block_number, e.log_index)
     FROM chain_events e WHERE e.chain_ref = o.chain_ref), '[]') END,
@@ -158,6 +161,8 @@ function common(row: OrderRow) {
     timeline: row.events.map((e) => ({ from: e.fromStatus, to: e.toStatus, at: e.createdAt })),
     expiresAt: row.status === "pending_payment" ? row.expiresAt : null,
     escrow: row.escrow ? { status: row.escrow.status, amount: row.escrow.amount.toFixed(), heldAt: row.escrow.heldAt, settledAt: row.escrow.settledAt } : null,
+    // Carrier, number and the link built from the carrier's template (ADR 036); null until shipped with tracking.
+    tracking: trackingView(row),
     dispute: row.disputes.at(-1) ? { status: row.disputes.at(-1)!.status, resolution: row.disputes.at(-1)!.resolution, openedAt: row.disputes.at(-1)!.openedAt } : null,
     createdAt: row.createdAt,
   };
@@ -195,6 +200,8 @@ export function buyerView(ctx: MoneyContext, row: OrderRow) {
     sandboxPay: row.status === "pending_payment" && ctx.config.sandbox && Boolean(rail?.fund),
     // Card orders: Stripe's hosted page while unpaid, and the test-mode badge buyers must see (ADR 024).
     card: row.stripe ? { payUrl: row.status === "pending_payment" ? row.stripe.url : null, businessName: row.stripe.businessName, testMode: row.stripe.testMode } : null,
+    // The buyer's own address, so they can check where it goes (issue 22); never shown to anyone but link holders.
+    shipTo: row.requiresShipping ? row.shippingAddress : null,
     canDispute: row.rail === "escrow" && ["escrow_funded", "fulfilling", "delivered"].includes(row.status),
     // `usable` false: locked after too many wrong entries, or expired; the buyer can have a new one made (reissue).
     deliveryCode: shown && code ? { code: shown, expiresAt: code.expiresAt, usable: code.attempts < code.maxAttempts && code.expiresAt > ctx.now() } : null,

@@ -76,6 +76,14 @@ export function PaymentCard({ order }: { order: Order }) {
         {order.paidAt ? <Row label="Paid">{formatDate(order.paidAt)}</Row> : null}
         {order.evidenceNote ? <Row label="Evidence note">{order.evidenceNote}</Row> : null}
         <Row label="Buyer email"><a href={`mailto:${order.email}`} className="text-indigo-700 hover:underline">{order.email}</a></Row>
+        {order.tracking ? (
+          <Row label="Tracking">
+            <span data-testid="tracking">
+              {order.tracking.carrier}{order.tracking.number ? ` · ${order.tracking.number}` : ""}
+              {order.tracking.url ? <> · <a href={order.tracking.url} target="_blank" rel="noopener noreferrer" className="text-indigo-700 hover:underline">Track</a></> : null}
+            </span>
+          </Row>
+        ) : null}
         <Row label="Ship to">
           {order.address ? (
             <address className="not-italic">

@@ -77,7 +77,7 @@ export const orderPaymentReceived = defineTemplate({
   ], { label: t("button"), url: d.orderUrl }),
 });
 
-/** Shipping has no tracking fields yet; when the order carries them, the mail shows them. */
+/** The carrier, number and tracking link of "Mark shipped" (issue 22, ADR 036); null when shipped without tracking. */
 const tracking = z.object({ carrier: z.string().max(100).nullable(), number: z.string().max(100).nullable(), url: z.url().nullable() }).nullable();
 
 export const orderShipped = defineTemplate({
