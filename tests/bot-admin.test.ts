@@ -13,7 +13,7 @@ import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createUser } from "./factories.ts";
 import { request, type Client } from "./http.ts";
-import { signIn } from "./tenant-fixture.ts";
+import { formPost, signIn } from "./tenant-fixture.ts";
 import { ADDRESS, createShop, httpBuyer, newKey } from "./money-fixture.ts";
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from "./fake-telegram/server.ts";
 import { createTelegramLink, notifyOrderBuyer, notificationJobId, signInitData } from "#server/bots/index.ts";
@@ -112,6 +112,25 @@ describe("linking", () => {
   });
 });
 
+describe("account page", () => {
+  it("Link Telegram gives a one-time deep link to the chosen shop's bot; Unlink clears it", async () => {
+    const user = await createUser(db.prisma);
+    await db.prisma.tenantUserRole.create({ data: { tenantId: shops.b.tenantId, userId: user.id, role: "manager" } });
+    const client = await signIn(app.port, user.email);
+    expect((await client.get("/account")).body).toContain('data-testid="telegram-link"');
+    const res = await formPost(client, "/account?index", { intent: "linkTelegram", tenantId: shops.b.tenantId }, "/account");
+    const link = /https:\/\/t\.me\/shop_b_bot\?start=link_[A-Za-z0-9_-]+/.exec(res.body)?.[0];
+    expect(link, res.body.slice(0, 500)).toBeTruthy();
+    // Not a member of shop A: no link to its bot.
+    const other = await formPost(client, "/account?index", { intent: "linkTelegram", tenantId: shops.a.tenantId }, "/account");
+    expect(other.body).not.toContain("shop_a_bot?start=");
+    expect((await say("b", 410, `/start ${new URL(link!).searchParams.get("start")}`)).text).toContain("now linked");
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).telegramUserId).toBe("410");
+    await formPost(client, "/account?index", { intent: "unlinkTelegram" }, "/account");
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).telegramUserId).toBeNull();
+  });
+});
+
 describe("admin commands", () => {
   it("/orders and /stats match the shop's real orders; strangers are told to link first", async () => {
     const a = shops.a;
@@ -192,14 +211,37 @@ describe("/pause and /resume", () => {
     expect(refused.json.error.message).toContain("not taking new orders");
     expect(await db.prisma.order.count({ where: { tenantId: a.tenantId } })).toBe(before);
     await until(async () => (await bootstrap()) === false);
+    const home = await request(app.port, "/", { host: `${a.slug}.localhost` });
+    expect(home.body).toContain('data-testid="paused-banner"');
+    expect(home.body).toContain("not taking new orders");
     // Shop B is not paused by shop A's bot.
     expect((await request(app.port, "/api/storefront/checkout", { host: `${shops.b.slug}.localhost`, headers: { "idempotency-key": newKey() }, body: cart(shops.b) })).status).toBe(201);
 
     expect((await say("a", CLAIMANT, "/resume")).text).toContain("takes orders again");
     expect((await checkout()).status).toBe(201);
     await until(async () => (await bootstrap()) === true);
+    expect((await request(app.port, "/", { host: `${a.slug}.localhost` })).body).not.toContain('data-testid="paused-banner"');
     const audit = await db.prisma.auditLog.findMany({ where: { tenantId: a.tenantId, action: { in: ["shop.pause", "shop.resume"] } }, orderBy: { createdAt: "asc" } });
     expect(audit.map((r) => [r.action, (r.details as { telegramUserId?: string }).telegramUserId])).toEqual([["shop.pause", String(CLAIMANT)], ["shop.resume", String(CLAIMANT)]]);
+  });
+
+  it("the dashboard toggle pauses and resumes for owners and managers only, audited", async () => {
+    const a = shops.a;
+    const accepting = async () => (await db.prisma.tenant.findUniqueOrThrow({ where: { id: a.tenantId } })).acceptingOrders;
+    const page = await a.owner.get(`/dashboard/${a.tenantId}/bot`);
+    expect(page.body).toContain('data-testid="pause-toggle"');
+    const support = await createUser(db.prisma);
+    await db.prisma.tenantUserRole.create({ data: { tenantId: a.tenantId, userId: support.id, role: "support" } });
+    const supportClient = await signIn(app.port, support.email);
+    const refused = await formPost(supportClient, `/dashboard/${a.tenantId}/pause`, { accepting: "false" }, `/dashboard/${a.tenantId}/bot`);
+    expect(refused.status).toBe(403);
+    expect(await accepting()).toBe(true);
+    expect((await formPost(a.owner, `/dashboard/${a.tenantId}/pause`, { accepting: "false" }, `/dashboard/${a.tenantId}/bot`)).status).toBe(302);
+    expect(await accepting()).toBe(false);
+    expect((await formPost(a.owner, `/dashboard/${a.tenantId}/pause`, { accepting: "true" }, `/dashboard/${a.tenantId}/bot`)).status).toBe(302);
+    expect(await accepting()).toBe(true);
+    const rows = await db.prisma.auditLog.findMany({ where: { tenantId: a.tenantId, actorId: a.ownerId, action: { in: ["shop.pause", "shop.resume"] } } });
+    expect(rows.map((r) => r.action).sort()).toEqual(["shop.pause", "shop.resume"]);
   });
 
   it("/mute and /unmute switch the team's notifications; a buyer cannot pause the shop", async () => {
