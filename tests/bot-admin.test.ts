@@ -110,6 +110,14 @@ describe("linking", () => {
     expect((await say("a", 402, `/start link_${token}`)).text).toContain("not valid");
     expect((await db.prisma.user.findFirst({ where: { telegramUserId: "402" } }))).toBeNull();
   });
+
+  it("an expired link does nothing", async () => {
+    const user = await createUser(db.prisma);
+    await db.prisma.tenantUserRole.create({ data: { tenantId: shops.a.tenantId, userId: user.id, role: "manager" } });
+    const { link } = await createTelegramLink(db.prisma, user.id, shops.a.tenantId, new Date(Date.now() - 16 * 60_000));
+    expect((await say("a", 409, `/start ${new URL(link).searchParams.get("start")}`)).text).toContain("not valid");
+    expect((await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } })).telegramUserId).toBeNull();
+  });
 });
 
 describe("account page", () => {
