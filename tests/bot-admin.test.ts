@@ -95,6 +95,12 @@ async function paidOrder(shop: Shop, headers: Record<string, string> = {}) {
   return res.json.data.order.id as string;
 }
 const short = (id: string) => id.slice(0, 8);
+/** The checkout page's own form post (Remix's `.data` action URL), as a browser without JS sends it. */
+const pageCheckout = (shop: Shop, headers: Record<string, string> = {}) =>
+  request(app.port, "/checkout.data", {
+    method: "POST", host: `${shop.slug}.localhost`, headers: { origin: `http://${shop.slug}.localhost`, ...headers },
+    raw: { contentType: "application/x-www-form-urlencoded", data: new URLSearchParams({ cart: `${shop.item("E-book")}:1`, idempotencyKey: newKey(), email: "p@buyer.test", rail: "escrow" }).toString() },
+  });
 
 describe("linking", () => {
   it("the deep link is single-use and stored hashed; it links the sender's Telegram id to the member", async () => {
@@ -219,6 +225,10 @@ describe("/pause and /resume", () => {
     expect(refused.json.error.message).toContain("not taking new orders");
     expect(await db.prisma.order.count({ where: { tenantId: a.tenantId } })).toBe(before);
     await until(async () => (await bootstrap()) === false);
+    const page = await pageCheckout(a);
+    expect(page.status).toBe(409);
+    expect(page.body).toContain("not taking new orders");
+    expect(await db.prisma.order.count({ where: { tenantId: a.tenantId } })).toBe(before);
     const home = await request(app.port, "/", { host: `${a.slug}.localhost` });
     expect(home.body).toContain('data-testid="paused-banner"');
     expect(home.body).toContain("not taking new orders");
@@ -320,6 +330,14 @@ describe("alerts and buyer updates", () => {
     expect(mine.text.split("\n").filter((l) => l.startsWith("#"))).toHaveLength(1);
     expect((await say("b", BUYER, "/orders")).text).toBe("You have no orders in this shop yet.");
     expect(toBuyer(shops.b).some((m) => m.text.includes(short(id)))).toBe(false);
+  });
+
+  it("the checkout page links the Mini App buyer too", async () => {
+    const cookie = await miniAppCookie(shops.a, 602);
+    const res = await pageCheckout(shops.a, { cookie });
+    expect(res.status, res.body.slice(0, 300)).toBe(200);
+    const order = await db.prisma.order.findFirstOrThrow({ where: { tenantId: shops.a.tenantId }, orderBy: { createdAt: "desc" } });
+    expect(order.buyerTelegramUserId).toBe("602");
   });
 
   it("a buyer session of shop A does not link an order in shop B", async () => {
