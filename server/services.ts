@@ -14,7 +14,7 @@ import { AccountRecovery, AuthService, LoginGuard, TeamService, hashLimiter } fr
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
-import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
+import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyOrderBuyer, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
 import { createQueue, DeferredEnqueues, enqueueJob, MONEY_QUEUE } from "./jobs/index.ts";
@@ -60,7 +60,7 @@ export interface Services {
   requestStats: TenantRequestStats;
   /** `deferred`: Redis was away; the notification is parked in this process and enqueued once Redis is back. */
   notifyTenantAdmins(tenantId: string, event: NotificationEvent): Promise<{ queued: number; deferred?: boolean }>;
-  deliverNotification(data: { tenantId: string; botId: string; chatId: string; text: string }, job: Job, token?: string): Promise<void>;
+  deliverNotification(data: Parameters<typeof deliverNotification>[1], job: Job, token?: string): Promise<void>;
   /** The secret box; throws SECRETS_NOT_CONFIGURED when SECRET_BOX_KEY is missing (allowed outside production). */
   box(): SecretBox;
   close(): Promise<void>;
@@ -112,8 +112,12 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
   // A notification enqueued while Redis is away is parked and retried, never dropped; its job ids dedupe the retry.
   const deferred = new DeferredEnqueues({ logger });
-  const notify = async (tenantId: string, event: NotificationEvent) =>
-    (await deferred.run(`notify|${tenantId}|${event.id}`, () => notifyTenantAdmins({ prisma, queue, sql: deps.sql.query }, tenantId, event))) ?? { queued: 0, deferred: true };
+  const notify = async (tenantId: string, event: NotificationEvent) => {
+    const { orderId, kind } = event;
+    // The order's Mini App buyer hears about it from the shop's bot too (ADR 032); deduplicated per (order, event).
+    if (orderId && kind) await deferred.run(`buyer|${tenantId}|${orderId}|${kind}`, () => notifyOrderBuyer({ prisma, queue }, tenantId, orderId, kind));
+    return (await deferred.run(`notify|${tenantId}|${event.id}`, () => notifyTenantAdmins({ prisma, queue, sql: deps.sql.query, dashboardOrigin }, tenantId, event))) ?? { queued: 0, deferred: true };
+  };
   const money = new MoneyService({
     prisma, sql: deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
     onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
@@ -121,6 +125,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     box: getBox,
   });
   const links = mailLinks(env);
+  const reports = new ReportsService({ prisma, sql: deps.sql });
   const documents = new DocumentService({ prisma, uploads, store: new DocumentStore(path.resolve(env.DOCUMENTS_DIR)) });
   const shopSender = new ShopSenderService({
     prisma, box: getBox, dns, production: env.NODE_ENV === "production", spfInclude: env.MAIL_SPF_INCLUDE,
@@ -145,7 +150,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     redis,
     money,
     mail,
-    reports: new ReportsService({ prisma, sql: deps.sql }),
+    reports,
     moneyQueue,
     requestStats: new TenantRequestStats({
       redis, prefix: env.REDIS_PREFIX, flushMs: env.TENANT_STATS_FLUSH_MS,
@@ -173,7 +178,12 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     bots,
     notifyTenantAdmins: notify,
     deliverNotification: (data, job, token) => deliverNotification({ ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots }, data, job, token),
-    botConversation: new BotConversation({ ...botDeps, redis, prefix: env.REDIS_PREFIX }),
+    botConversation: new BotConversation({
+      ...botDeps, redis, prefix: env.REDIS_PREFIX, dashboardOrigin,
+      overview: (tenantId) => reports.overview(tenantId, 30),
+      ship: (actor, tenantId, orderId) => money.ship(actor, tenantId, orderId),
+      tenancyChanged: publish,
+    }),
     close: async () => {
       await deferred.close();
       mail.close();

@@ -28,6 +28,7 @@ const PLATFORM_WIDE: Record<string, string> = {
   "server/bots/registry.ts#previousRegistration": "a Telegram bot id is unique across shops: its registration in any shop",
   "server/bots/registry.ts#configure": "job entry: the payload is a bot id, the bot row names its shop",
   "server/bots/registry.ts#recordError": "job entry (configure's error path): keyed by bot id",
+  "server/bots/linking.ts#linkableShops": "the account page's Link Telegram: the signed-in user's own shops with a bot, across tenants by design",
   "server/bots/webhook.ts#webhookBot": "Telegram's webhook names only the bot id; the bot row names its shop",
   "server/domains/service.ts#hostnameClash": "hostnames are unique across shops",
   "server/domains/service.ts#findAcrossTenants": "operator and scheduler checks by domain id; the row then floors the rest",

@@ -18,19 +18,23 @@ import { PasswordForm } from "#app/components/account/password-form.tsx";
 import { SignOutOthersForm } from "#app/components/account/sign-out-others-form.tsx";
 import { revokedSummary } from "#app/components/account/revoked-summary.tsx";
 import { EmailVerification } from "#app/components/account/email-verification.tsx";
+import { TelegramLinkCard } from "#app/components/account/telegram-link-card.tsx";
+import { createTelegramLink, linkableShops, unlinkTelegram } from "#app/utils/telegram-link.server.ts";
 
 export const meta: MetaFunction = () => [{ title: "Account — Storefront" }];
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const actor = requireUser(request, context);
-  const [sessions, tokens, verification] = await Promise.all([
+  const [sessions, tokens, verification, shops] = await Promise.all([
     context.services.auth.listSessions(actor.userId),
     context.services.auth.listApiTokens(actor.userId),
-    context.services.prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { emailVerifiedAt: true } }),
+    context.services.prisma.user.findUniqueOrThrow({ where: { id: actor.userId }, select: { emailVerifiedAt: true, telegramUserId: true } }),
+    linkableShops(context.services.prisma, actor.userId),
   ]);
   const now = Date.now();
   return {
     user: { email: actor.email, displayName: actor.displayName, isOperator: actor.isOperator, emailVerifiedAt: verification.emailVerifiedAt?.toISOString() ?? null },
+    telegram: { linked: verification.telegramUserId !== null, shops: shops.map((s) => ({ tenantId: s.tenantId, name: s.tenant.displayName })) },
     sessionDays: Math.round(context.services.auth.sessionTtlSec / 86_400),
     sessions: sessions
       .map((s) => ({
@@ -61,8 +65,8 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const intent = String(formData.get("intent") ?? "");
   const submission = parseWithZod(formData, { schema: accountActionSchema });
   const reply = withoutPassword(submission, PASSWORD_FIELDS);
-  const answer = (result: ReturnType<typeof reply.reply>, o: { token?: string; ended?: { sessions: number; tokens: number } } = {}, status = 200) =>
-    json({ intent, result, token: o.token ?? null, ended: o.ended ?? null }, { status });
+  const answer = (result: ReturnType<typeof reply.reply>, o: { token?: string; ended?: { sessions: number; tokens: number }; telegramLink?: string } = {}, status = 200) =>
+    json({ intent, result, token: o.token ?? null, ended: o.ended ?? null, telegramLink: o.telegramLink ?? null }, { status });
   if (submission.status !== "success") return answer(reply.reply(), {}, 400);
   const meta = { ip: context.request.ip, userAgent: context.request.userAgent };
   const { auth } = context.services;
@@ -81,6 +85,11 @@ export async function action({ request, context }: ActionFunctionArgs) {
         return answer(reply.reply(), { ended: await auth.signOutEverywhere(actor, meta, { revokeApiTokens: input.revokeApiTokens }) });
       case "changePassword":
         return answer(reply.reply({ resetForm: true }), { ended: await auth.changePassword(actor, input, meta) });
+      case "linkTelegram":
+        return answer(reply.reply(), { telegramLink: (await createTelegramLink(context.services.prisma, actor.userId, input.tenantId)).link });
+      case "unlinkTelegram":
+        await unlinkTelegram(context.services.prisma, actor.userId);
+        return answer(reply.reply());
       case "resendVerification":
         await context.services.recovery.resendVerification(actor.userId, meta, accountMeta(request, context).mail);
         return answer(reply.reply());
@@ -91,7 +100,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
 }
 
 export default function AccountPage() {
-  const { user, sessionDays, sessions, tokens } = useLoaderData<typeof loader>();
+  const { user, telegram, sessionDays, sessions, tokens } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const others = sessions.filter((s) => !s.current).length;
   const activeTokens = tokens.filter((t) => t.state === "active").length;
@@ -120,6 +129,8 @@ export default function AccountPage() {
             </div>
           </dl>
         </Card>
+
+        <TelegramLinkCard linked={telegram.linked} shops={telegram.shops} link={actionData?.telegramLink ?? null} />
 
         <Card title="Password" description="Changing it signs you out everywhere else.">
           <PasswordForm

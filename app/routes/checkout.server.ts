@@ -9,7 +9,8 @@ import { z } from "zod";
 import type { SubmissionResult } from "@conform-to/react";
 import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LABELS, RAIL_COPY, stripeDisclosure, type CheckoutInput } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
-import type { ResolvedTenant } from "#server/tenancy/index.ts";
+import { SHOP_PAUSED_MESSAGE, type ResolvedTenant } from "#server/tenancy/index.ts";
+import { buyerFromCookie } from "#server/bots/index.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
 
 type CartItems = CheckoutInput["items"];
@@ -111,6 +112,7 @@ function fieldOf(err: ApiError) {
 
 const FRIENDLY: Record<string, string> = {
   IDEMPOTENCY_KEY_REUSED: "This checkout was already submitted with different details. Reload the page to start a new one.",
+  SHOP_PAUSED: SHOP_PAUSED_MESSAGE,
   KILL_SWITCH_ON: "Payments are paused for a moment. Your cart is saved; please try again shortly.",
   RATE_LIMITED: "Too many attempts. Please wait a minute and try again.",
   STRIPE_UNAVAILABLE: "The card payment page could not be opened just now. Your order is saved; please try again.",
@@ -135,7 +137,7 @@ type Reply = { reply(options?: { formErrors?: string[]; fieldErrors?: Record<str
  * Places the order with the money core (the same body the JSON API takes) and returns either the buyer's order
  * path or the refusal mapped onto the form. The idempotency key comes from the page, once per checkout attempt.
  */
-export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant, submission: Reply, value: PlaceOrderInput, returnBase?: string) {
+export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant, submission: Reply, value: PlaceOrderInput, returnBase?: string, cookieHeader?: string | null) {
   const refuse = (message: string, field: string | null = null, status = 400) => ({
     body: { result: field ? submission.reply({ fieldErrors: { [field]: [message] } }) : submission.reply({ formErrors: [message] }), orderPath: null, redirectUrl: null },
     status,
@@ -147,8 +149,9 @@ export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant
     locale: value.locale || tenant.localeDefaults[0],
   });
   if (!input.success) return refuse(input.error.issues[0]?.message ?? "Check the form and try again.");
+  const buyer = await buyerFromCookie(context.services.prisma, tenant.id, cookieHeader);
   try {
-    const placed = await context.services.money.checkout(tenant.id, input.data, key.data, returnBase);
+    const placed = await context.services.money.checkout(tenant.id, input.data, key.data, returnBase, buyer);
     return { body: { result: submission.reply(), orderPath: `/orders/${placed.token}`, redirectUrl: placed.redirectUrl }, status: 200 };
   } catch (err) {
     // Stripe's own outages are the buyer's to retry (the same key reuses the order), not a page crash.

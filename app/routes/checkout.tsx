@@ -27,7 +27,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const submission = parseWithZod(formData, { schema: checkoutFormSchema(formData.get("needsShipping") === "on") });
   if (submission.status !== "success") return json({ result: submission.reply(), orderPath: null, redirectUrl: null }, { status: 400 });
   // A card payment returns to the order page on the host the buyer is on.
-  const { body, status } = await placeOrder(context, tenant, submission, submission.value, new URL(request.url).origin);
+  const { body, status } = await placeOrder(context, tenant, submission, submission.value, new URL(request.url).origin, request.headers.get("cookie"));
   return json(body, { status });
 }
 

@@ -8,6 +8,8 @@ import { requireCsrf } from "#app/utils/csrf.server.ts";
 import { BotCard, BotStatusBadge } from "#app/components/bots/bot-card.tsx";
 import { botActionSchema, HIDDEN } from "#app/components/bots/bot-schema.ts";
 import { RegisterForm } from "#app/components/bots/register-form.tsx";
+import { PauseToggle } from "#app/components/bots/pause-toggle.tsx";
+import { acceptingOrders } from "#app/utils/shop-pause.server.ts";
 import { FormErrors } from "#app/components/ui/field.tsx";
 import { Alert, Card, EmptyState, formatDate } from "#app/components/ui/page.tsx";
 import { errorsOf } from "#app/utils/form-errors.ts";
@@ -18,8 +20,8 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
   const tenantId = requireParam(params, "tenantId");
   const { roles } = await requireTenantRole(request, context, tenantId, { action: "bots.read", operator: false });
   const canManage = can(roles, "bots.manage");
-  const { bots, claimUnavailable } = await loadBotRows(context, tenantId, canManage);
-  return { bots, canManage, claimUnavailable, now: new Date().toISOString() };
+  const [{ bots, claimUnavailable }, accepting] = await Promise.all([loadBotRows(context, tenantId, canManage), acceptingOrders(context.services.prisma, tenantId)]);
+  return { bots, canManage, claimUnavailable, now: new Date().toISOString(), tenantId, accepting, canPause: can(roles, "shop.pause") };
 }
 
 export async function action({ request, context, params }: ActionFunctionArgs) {
@@ -51,7 +53,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function BotPage() {
-  const { bots, canManage, claimUnavailable, now } = useLoaderData<typeof loader>();
+  const { bots, canManage, claimUnavailable, now, tenantId, accepting, canPause } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const live = bots.filter((b) => b.status !== "revoked");
   const revoked = bots.filter((b) => b.status === "revoked");
@@ -60,6 +62,7 @@ export default function BotPage() {
   const revokedOk = actionData?.intent === "revoke" && actionData.result.status === "success";
   return (
     <div className="space-y-6">
+      <PauseToggle tenantId={tenantId} accepting={accepting} canPause={canPause} />
       {!canManage ? <Alert tone="info">Only owners and developers can connect, claim or revoke the shop’s bot. You are seeing it read-only.</Alert> : null}
       {actionData?.registered ? (
         <Alert tone="success" title={`@${actionData.registered} is connected`}>

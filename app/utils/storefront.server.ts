@@ -30,6 +30,7 @@ export function shopInfo(context: AppLoadContext, tenant: ResolvedTenant): ShopI
     supportEmail: tenant.brand.supportEmail ?? null,
     hidePlatformBadge: tenant.brand.hidePlatformBadge ?? false,
     primaryHost: tenant.primaryHost,
+    acceptingOrders: tenant.acceptingOrders,
     escrowByDefault: escrowByDefault(context, { allowedRails: tenant.paymentRails, defaultRail: tenant.defaultRail, currency: tenant.currency, payoutAddress: tenant.payoutAddress }),
   };
 }

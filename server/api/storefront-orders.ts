@@ -10,6 +10,7 @@ import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
 import { type TenantContext, ApiError, sendError, rateLimit, jsonBody } from "#server/http/index.ts";
 import { checkoutSchema, disputeOpenSchema, idempotencyKeySchema } from "#server/money/index.ts";
+import { buyerFromCookie } from "#server/bots/index.ts";
 import { DOCUMENT_PATHS, sendDocument } from "./documents.ts";
 
 const tokenSchema = z.string().regex(/^[A-Za-z0-9_-]{43}$/);
@@ -58,7 +59,9 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
     const key = idempotencyKeySchema.safeParse(req.get("idempotency-key"));
     if (!key.success) throw new ApiError(400, "VALIDATION_ERROR", key.error.issues[0]!.message, { issues: [{ in: "header", path: "Idempotency-Key", message: key.error.issues[0]!.message }] });
     // A card payment comes back to the order's page on the host the buyer is on (a host of this very shop).
-    const result = await services.money.checkout(tenantId(res), parseBody(checkoutSchema, req.body), key.data, `${req.protocol}://${req.get("host")}`);
+    const shop = tenantId(res);
+    const buyer = await buyerFromCookie(services.prisma, shop, req.headers.cookie);
+    const result = await services.money.checkout(shop, parseBody(checkoutSchema, req.body), key.data, `${req.protocol}://${req.get("host")}`, buyer);
     if (result.replayed) res.set("Idempotent-Replayed", "true");
     return { token: result.token, orderPath: `/orders/${result.token}`, order: result.order, redirectUrl: result.redirectUrl };
   }));

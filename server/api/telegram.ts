@@ -1,7 +1,7 @@
 /** Telegram-facing HTTP: the bot webhook (platform host) and the Mini App sign-in (shop hosts). */
 import express, { Router, type NextFunction, type Request, type Response } from "express";
 import { z } from "zod";
-import { handleWebhook, signInBuyer, BUYER_SESSION_TTL_MS } from "#server/bots/index.ts";
+import { handleWebhook, signInBuyer, BUYER_COOKIE, BUYER_SESSION_TTL_MS } from "#server/bots/index.ts";
 import { ApiError, sendError, type TenantContext } from "#server/http/index.ts";
 import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
@@ -27,7 +27,7 @@ export function telegramWebhookRouter(services: Services, logger: Logger) {
   return router;
 }
 
-export const BUYER_COOKIE = "sf_buyer";
+export { BUYER_COOKIE };
 
 /** POST /api/storefront/telegram/session {initData}: signs a Mini App buyer in for this shop (host-only cookie). */
 export function miniAppSessionHandler(services: Services) {

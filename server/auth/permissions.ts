@@ -67,6 +67,8 @@ const PERMISSIONS = {
   "bots.manage": ["owner", "developer"],
   /** Use the bot's admin commands and get its order notifications (with a linked Telegram account). */
   "bots.admin": ["owner", "manager"],
+  /** Pause and resume new orders (the bot's /pause and /resume, the dashboard toggle; ADR 032). */
+  "shop.pause": ["owner", "manager"],
   "domains.read": ANY_MEMBER,
   /** Add, check and remove domains and pick the primary host. */
   "domains.manage": ["owner", "manager", "developer"],

@@ -34,3 +34,11 @@ export async function buyerFromToken(prisma: PrismaClient, tenantId: string, tok
   if (!row || row.expiresAt <= new Date()) return null;
   return { telegramUserId: row.telegramUserId, name: row.displayName };
 }
+
+export const BUYER_COOKIE = "sf_buyer";
+
+/** The Mini App buyer behind a Cookie header (this tenant's session only), or null. */
+export function buyerFromCookie(prisma: PrismaClient, tenantId: string, cookieHeader: string | null | undefined) {
+  const value = (cookieHeader ?? "").split(";").map((p) => p.trim()).find((p) => p.startsWith(`${BUYER_COOKIE}=`))?.slice(BUYER_COOKIE.length + 1);
+  return buyerFromToken(prisma, tenantId, value && /^[A-Za-z0-9_-]{20,100}$/.test(value) ? value : null);
+}

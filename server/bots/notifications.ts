@@ -15,14 +15,21 @@ import { TelegramRateLimitError, TelegramUnauthorizedError, TelegramUnavailableE
 import { openToken } from "./sealed.ts";
 import type { BotRegistry } from "./registry.ts";
 import type { SqlQuery } from "#server/db/index.ts";
+import { dashboardOrderUrl } from "./shop-orders.ts";
 
 /** Telegram allows about 30 messages a second per bot; stay under it. */
 export const SENDS_PER_SECOND_PER_BOT = 25;
+/** Per chat: Telegram asks for about one message a second, with short bursts tolerated. */
+export const SENDS_PER_SECOND_PER_CHAT = 3;
 
 export interface NotificationEvent {
   /** Stable id of what happened (e.g. "order.paid:<orderId>"): the deduplication key. */
   id: string;
   text: string;
+  /** The order it is about: the alert gets a "View" button to its dashboard page, and its buyer may be told (ADR 032). */
+  orderId?: string;
+  /** The order event ("paid", "shipped", …) when it is one. */
+  kind?: string;
 }
 
 const ACTIVE_BOTS = `SELECT id::text, admin_telegram_user_id AS "adminTelegramUserId" FROM tenant_bots
@@ -32,7 +39,7 @@ const ACTIVE_BOTS = `SELECT id::text, admin_telegram_user_id AS "adminTelegramUs
  * Queues one message per bot and admin chat. This runs after every order event, so the bot lookup is plain SQL:
  * a prepared statement through `sql` when the caller has the pool (the app; ADR 010), else through Prisma.
  */
-export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Queue; sql?: SqlQuery }, tenantId: string, event: NotificationEvent) {
+export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Queue; sql?: SqlQuery; dashboardOrigin?: () => string }, tenantId: string, event: NotificationEvent) {
   type Bot = { id: string; adminTelegramUserId: string | null };
   const bots = deps.sql
     ? await deps.sql<Bot>(ACTIVE_BOTS, [tenantId], "active_bots")
@@ -43,10 +50,11 @@ export async function notifyTenantAdmins(deps: { prisma: PrismaClient; queue: Qu
     select: { user: { select: { telegramUserId: true } } },
   });
   let queued = 0;
+  const viewUrl = event.orderId && deps.dashboardOrigin ? dashboardOrderUrl(deps.dashboardOrigin(), tenantId, event.orderId) : undefined;
   for (const bot of bots) {
     const chats = new Set([bot.adminTelegramUserId, ...members.map((m) => m.user.telegramUserId)].filter((c): c is string => Boolean(c)));
     for (const chatId of chats) {
-      await enqueueJob(deps.queue, "bots.notify", { tenantId, botId: bot.id, chatId, eventId: event.id, text: event.text }, { jobId: notificationJobId(event.id, bot.id, chatId) });
+      await enqueueJob(deps.queue, "bots.notify", { tenantId, botId: bot.id, chatId, eventId: event.id, text: event.text, ...(viewUrl ? { viewUrl } : {}) }, { jobId: notificationJobId(event.id, bot.id, chatId) });
       queued++;
     }
   }
@@ -69,7 +77,24 @@ const sentKey = (prefix: string, jobId: string | undefined) => `${prefix}notify-
 
 export async function deliverNotification(
   deps: { prisma: PrismaClient; redis: RedisClient; prefix: string; box: () => SecretBox; telegram: (token: string) => TelegramClient; registry: BotRegistry },
-  data: { tenantId: string; botId: string; chatId: string; text: string },
+  data: { tenantId: string; botId: string; chatId: string; text: string; viewUrl?: string; buyerUpdate?: { orderId: string; event: string } },
+  job: Job,
+  token?: string,
+) {
+  const { buyerUpdate } = data;
+  if (!buyerUpdate) return deliverOnce(deps, data, job, token);
+  // A buyer's update: the (order, event) marker is inserted in the transaction around the send; a concurrent
+  // duplicate waits on its key and then finds it, a failed send rolls it back for the retry (ADR 032).
+  await deps.prisma.$transaction(async (tx) => {
+    const fresh = await tx.$executeRaw`INSERT INTO order_buyer_updates (tenant_id, order_id, event, chat_id)
+      VALUES (${data.tenantId}::uuid, ${buyerUpdate.orderId}::uuid, ${buyerUpdate.event}, ${data.chatId}) ON CONFLICT DO NOTHING`;
+    if (fresh === 1) await deliverOnce(deps, data, job, token);
+  }, { maxWait: 10_000, timeout: 30_000 });
+}
+
+async function deliverOnce(
+  deps: Parameters<typeof deliverNotification>[0],
+  data: Parameters<typeof deliverNotification>[1],
   job: Job,
   token?: string,
 ) {
@@ -78,13 +103,16 @@ export async function deliverNotification(
   if (await deps.redis.exists(sentKey(deps.prefix, job.id))) return; // Sent before a crash; only the completion was lost.
 
   const slot = await hit(deps.redis, deps.prefix, { name: "bot-send", limit: SENDS_PER_SECOND_PER_BOT, windowMs: 1_000 }, bot.id);
-  if (!slot.allowed && token) {
+  // Telegram also limits each chat (about one message a second, short bursts allowed).
+  const chat = slot.allowed ? await hit(deps.redis, deps.prefix, { name: "bot-chat-send", limit: SENDS_PER_SECOND_PER_CHAT, windowMs: 1_000 }, `${bot.id}:${data.chatId}`) : slot;
+  if (!chat.allowed && token) {
     // Over this token's budget: come back after the window without spending an attempt.
-    await job.moveToDelayed(Date.now() + slot.retryAfterSec * 1_000, token);
+    await job.moveToDelayed(Date.now() + chat.retryAfterSec * 1_000, token);
     throw new DelayedError();
   }
   try {
-    await deps.telegram(openToken(deps.box(), bot)).sendMessage({ chat_id: Number(data.chatId), text: data.text }, { idempotencyKey: String(job.id) });
+    const markup = data.viewUrl ? { reply_markup: { inline_keyboard: [[{ text: "View", url: data.viewUrl }]] } } : {};
+    await deps.telegram(openToken(deps.box(), bot)).sendMessage({ chat_id: Number(data.chatId), text: data.text, ...markup }, { idempotencyKey: String(job.id) });
     await deps.redis.set(sentKey(deps.prefix, job.id), "1", "EX", SENT_MARK_TTL_SEC);
     failpoint("bots.after-send");
   } catch (err) {

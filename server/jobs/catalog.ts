@@ -20,7 +20,12 @@ export const jobCatalog = {
   "bots.configure": { schema: botJob, attempts: 8 },
   "bots.deconfigure": { schema: botJob, attempts: 8 },
   "bots.notify": {
-    schema: botJob.extend({ chatId: z.string().regex(/^-?\d{1,20}$/), eventId: z.string().min(1).max(200), text: z.string().min(1).max(4096) }),
+    schema: botJob.extend({
+      chatId: z.string().regex(/^-?\d{1,20}$/), eventId: z.string().min(1).max(200), text: z.string().min(1).max(4096),
+      // A "View" URL button (the dashboard order; ADR 032), and for a buyer's update the (order, event) it is.
+      viewUrl: z.url().max(500).optional(),
+      buyerUpdate: z.object({ orderId: z.uuid(), event: z.enum(["paid", "shipped", "delivered", "disputed"]) }).optional(),
+    }),
     attempts: 6,
   },
   // DOM-4: the sweep finds due domain checks and enqueues one job per domain (deduplicated by id and due time).

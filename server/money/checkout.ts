@@ -17,7 +17,7 @@ import type { CheckoutInput } from "./schemas.ts";
 import { buyerView, loadOrder, type OrderRow } from "./views.ts";
 import { MAX_ORDER_TOTAL, formatAmount } from "#server/catalog/index.ts";
 import { shopRails, type ShopRails } from "./rails/index.ts";
-import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
+import { SHOP_PAUSED_MESSAGE, type InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
 
@@ -36,6 +36,8 @@ export function eligibleRails(
   return { rails, escrowRequired, reason: overThreshold ? "amount" : requiredCategory ? "category" : null };
 }
 
+const shopPaused = () => new ApiError(409, "SHOP_PAUSED", SHOP_PAUSED_MESSAGE);
+
 export const FREE_CART_MESSAGE = "This cart has nothing to pay for: free items can only be ordered together with a paid one.";
 
 function validation(message: string, path: string): never {
@@ -44,6 +46,7 @@ function validation(message: string, path: string): never {
 
 interface CheckoutFacts {
   currency: string;
+  acceptingOrders: boolean;
   policy: { allowedRails: PaymentRail[]; defaultRail: PaymentRail; escrowRequiredAboveAmount: string | null; escrowRequiredForCategories: string[]; buyerDisclosureMode: BuyerDisclosureMode; payoutAddress: string | null; invoiceInstructions?: InvoiceInstructions | null } | null;
   feeBps: number | null;
   items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind }>;
@@ -58,6 +61,7 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
   const [row] = await ctx.sql.query<{ facts: CheckoutFacts }>(
     `SELECT json_build_object(
        'currency', t.currency,
+       'acceptingOrders', t.accepting_orders,
        'policy', (SELECT json_build_object('allowedRails', coalesce(p.allowed_rails, '{}'), 'defaultRail', p.default_rail,
                     'escrowRequiredAboveAmount', p.escrow_required_above_amount::text,
                     'escrowRequiredForCategories', coalesce(p.escrow_required_for_categories, '{}'), 'buyerDisclosureMode', p.buyer_disclosure_mode,
@@ -156,7 +160,10 @@ function checkoutOrigin(base: string | undefined) {
   return base && base.length <= 300 && ORIGIN.test(base) ? base : null;
 }
 
-export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string, returnBase?: string) {
+/** The Mini App buyer (verified initData session) placing the order, linked to it for updates from the shop's bot. */
+export type CheckoutBuyer = { telegramUserId: string } | null;
+
+export async function checkout(ctx: MoneyContext, tenantId: string, input: CheckoutInput, idempotencyKey: string, returnBase?: string, buyer: CheckoutBuyer = null) {
   const requestHash = sha256Hex(JSON.stringify(input));
   const token = orderToken(ctx.config.secret, tenantId, idempotencyKey, requestHash);
   const replay = async (seen: { id: string; requestHash: string; tokenHash: string }) => {
@@ -172,6 +179,7 @@ export async function checkout(ctx: MoneyContext, tenantId: string, input: Check
   };
   const facts = await checkoutFacts(ctx, tenantId, input.items.map((i) => i.itemId), idempotencyKey);
   if (facts.seen) return replay(facts.seen);
+  if (!facts.acceptingOrders) throw shopPaused();
   const order = priceCart(ctx, tenantId, facts, input);
   let createdAt: Date;
   try {
@@ -180,8 +188,13 @@ export async function checkout(ctx: MoneyContext, tenantId: string, input: Check
         ...order, tokenHash: sha256Hex(token), idempotencyKey, requestHash, expiresAt: order.expiresAt.toISOString(),
         locale: input.locale ?? null, origin: checkoutOrigin(returnBase),
       };
-      const [row] = await ctx.sql.query<{ at: Date | string }>(`SELECT money_checkout($1::jsonb) AS at`, [JSON.stringify(write)], "money_checkout");
-      return new Date(row!.at);
+      // ADR 032: the pause flag is read under FOR SHARE in the statement (and transaction) that writes the order, so a
+      // pause waits for checkouts in flight and, once committed, no later checkout gets through.
+      const [row] = await ctx.sql.query<{ at: Date | string | null }>(
+        `SELECT CASE WHEN (SELECT accepting_orders FROM tenants WHERE id = $2::uuid FOR SHARE) THEN money_checkout($1::jsonb) END AS at`,
+        [JSON.stringify(write), tenantId], "money_checkout_open");
+      if (!row?.at) throw shopPaused();
+      return new Date(row.at);
     });
   } catch (err) {
     // The same key at the same moment: the other request won; its order is the answer.
@@ -190,6 +203,10 @@ export async function checkout(ctx: MoneyContext, tenantId: string, input: Check
       if (raced) return replay(raced);
     }
     throw err;
+  }
+  if (buyer) {
+    // Outside money_checkout on purpose (another change owns it): a conditional UPDATE right after, same request.
+    await ctx.prisma.order.updateMany({ where: { tenantId, id: order.id, buyerTelegramUserId: null }, data: { buyerTelegramUserId: buyer.telegramUserId } });
   }
   await afterCommit(ctx, "schedule expiry", () => ctx.scheduler.expire(order, order.expiresAt));
   await ctx.publish({ id: order.id, tenantId, total: order.total, currency: order.currency }, "created");

@@ -13,7 +13,7 @@ import type { NotificationEvent } from "#server/bots/index.ts";
 import type { MoneyConfig } from "./config.ts";
 import type { MoneyContext, MoneyScheduler, OrderEventKind } from "./context.ts";
 import { defaultRails, shopRails, type RailRegistry, type ShopRails } from "./rails/index.ts";
-import { checkout, eligibleRails } from "./checkout.ts";
+import { checkout, eligibleRails, type CheckoutBuyer } from "./checkout.ts";
 import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrder } from "./settlement.ts";
 import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.ts";
 import type { TrackingInput } from "./carriers.ts";
@@ -83,7 +83,7 @@ export class MoneyService {
         try {
           const amount = `${formatAmount(amountText(o.total), o.currency)} ${o.currency}`;
           const text = `${EVENT_TEXT[kind]} #${o.id.slice(0, 8)} — ${amount}${detail ? `\n${detail}` : ""}`;
-          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}${occurrence ? `:${occurrence}` : ""}`, text });
+          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}${occurrence ? `:${occurrence}` : ""}`, text, orderId: o.id, kind });
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, orderId: o.id, kind }, "order event not published");
         }
@@ -193,8 +193,8 @@ export class MoneyService {
   }
 
   /** `returnBase`: the shop's origin the buyer checked out on; a card payment returns there (ADR 024). */
-  checkout(tenantId: string, input: CheckoutInput, idempotencyKey: string, returnBase?: string) {
-    return checkout(this.ctx, tenantId, input, idempotencyKey, returnBase);
+  checkout(tenantId: string, input: CheckoutInput, idempotencyKey: string, returnBase?: string, buyer: CheckoutBuyer = null) {
+    return checkout(this.ctx, tenantId, input, idempotencyKey, returnBase, buyer);
   }
 
   // Card payments through the merchant's own Stripe account (ADR 024) ----------------------------------------------

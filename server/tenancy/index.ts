@@ -6,3 +6,4 @@ export { TenantLifecycle, tenantCreateSchema, tenantPatchSchema, transitionSchem
 export { getPaymentPolicy, putPaymentPolicy } from "./policy.ts";
 export { listTenants, tenantListQuerySchema, type TenantListQuery } from "./queries.ts";
 export { exportTenantData, type TenantDataExport } from "./data-export.ts";
+export { setAcceptingOrders, acceptingOrders, type PauseSource } from "./accepting-orders.ts";

@@ -19,6 +19,8 @@ export interface ResolvedTenant {
   features: Record<string, unknown>;
   localeDefaults: string[];
   currency: string;
+  /** False while the shop is paused (/pause or the dashboard toggle, ADR 032): checkout refuses SHOP_PAUSED. */
+  acceptingOrders: boolean;
   primaryHost: string;
   /** Rails the policy allows; checkout narrows them further per cart (PAY-2). */
   paymentRails: string[];
@@ -94,7 +96,7 @@ export class TenantResolver {
     const { prisma, platformDomain } = this.deps;
     const select = {
       id: true, slug: true, displayName: true, status: true, type: true, brand: true, features: true,
-      localeDefaults: true, currency: true, paymentPolicy: { select: { allowedRails: true, defaultRail: true, payoutAddress: true } },
+      localeDefaults: true, currency: true, acceptingOrders: true, paymentPolicy: { select: { allowedRails: true, defaultRail: true, payoutAddress: true } },
       domains: { where: { isPrimary: true, status: { in: ["active" as const, "degraded" as const] } }, select: { hostname: true }, take: 1 },
     };
     let row;

@@ -3,3 +3,6 @@ export { brandSchema, brandCssVariables, readableForeground, contrastRatio, DEFA
 export { PAYMENT_RAILS, paymentPolicySchema, type PaymentPolicyInput } from "./policy-schema.ts";
 export { invoiceInstructionsSchema, orderReference, referenceFor, looksLikeIban, ibanChecksumOk, type InvoiceInstructions } from "./invoice-instructions.ts";
 export { timeZoneSchema, isTimeZone } from "./time-zone.ts";
+
+/** What a buyer is told while the shop is paused (checkout's 409 SHOP_PAUSED and the storefront banner; ADR 032). */
+export const SHOP_PAUSED_MESSAGE = "This shop is not taking new orders right now. Please come back later.";

@@ -8,6 +8,9 @@ export const accountActionSchema = z.discriminatedUnion("intent", [
   signOutEverywhereSchema.extend({ intent: z.literal("signOutOthers") }),
   passwordChangeSchema.extend({ intent: z.literal("changePassword") }),
   z.object({ intent: z.literal("resendVerification") }),
+  // ADR 032: a one-time deep link to the chosen shop's bot, and undoing the link.
+  z.object({ intent: z.literal("linkTelegram"), tenantId: z.uuid() }),
+  z.object({ intent: z.literal("unlinkTelegram") }),
 ]);
 export const createTokenSchema = accountActionSchema.options[0];
 export const changePasswordSchema = accountActionSchema.options[3];

@@ -4,6 +4,8 @@ import { CartLink, ShopMark, type ShopChrome } from "./shop-chrome.tsx";
 import { TelegramFrame } from "./telegram-frame.tsx";
 import { useTelegramMode } from "./telegram-mode.ts";
 import { focusRing } from "./styles.ts";
+import { useShop } from "./shop.ts";
+import { SHOP_PAUSED_MESSAGE } from "#server/tenancy/shared.ts";
 
 // Moved to shop-chrome.tsx (the Telegram frame shares them); re-exported for the routes that import them from here.
 export { CartLink, ShopMark, type ShopChrome };
@@ -28,6 +30,17 @@ function PreviewNotice({ banner }: { banner: PreviewBanner }) {
       ) : (
         `Preview — this shop is ${banner.status}: buyers cannot see it.`
       )}
+    </div>
+  );
+}
+
+/** While the shop is paused (/pause or the dashboard toggle), every storefront page says so before the buyer shops. */
+export function PausedNotice() {
+  const shop = useShop();
+  if (!shop || shop.acceptingOrders) return null;
+  return (
+    <div role="status" data-testid="paused-banner" className="bg-gray-900 px-4 py-2 text-center text-sm font-medium text-white [overflow-wrap:anywhere]">
+      {SHOP_PAUSED_MESSAGE}
     </div>
   );
 }
@@ -60,7 +73,7 @@ export function ShopFooter({ shop }: { shop: ShopChrome }) {
  */
 export function ShopLayout({ shop, preview, children }: { shop: ShopChrome; preview?: PreviewBanner; children: ReactNode }) {
   const telegram = useTelegramMode();
-  if (telegram && !preview) return <TelegramFrame shop={shop}>{children}</TelegramFrame>;
+  if (telegram && !preview) return <TelegramFrame shop={shop}><PausedNotice />{children}</TelegramFrame>;
   const brand = (
     <>
       <ShopMark shop={shop} />
@@ -73,6 +86,7 @@ export function ShopLayout({ shop, preview, children }: { shop: ShopChrome; prev
         Skip to content
       </a>
       {preview ? <PreviewNotice banner={preview} /> : null}
+      <PausedNotice />
       <header className="sticky top-0 z-40 bg-brand text-brand-fg shadow-sm">
         <div className="mx-auto flex h-16 max-w-6xl items-center gap-3 px-4">
           {preview ? (

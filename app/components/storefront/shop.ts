@@ -8,6 +8,8 @@ export interface ShopInfo {
   supportEmail: string | null;
   hidePlatformBadge: boolean;
   primaryHost: string;
+  /** False while the shop is paused (ADR 032): every page shows a banner and checkout refuses new orders. */
+  acceptingOrders: boolean;
   /** Checkout preselects escrow (app/utils/escrow-promise.server.ts): only then may a page promise escrow. */
   escrowByDefault: boolean;
 }
