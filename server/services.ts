@@ -113,9 +113,9 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
   // A notification enqueued while Redis is away is parked and retried, never dropped; its job ids dedupe the retry.
   const deferred = new DeferredEnqueues({ logger });
   const notify = async (tenantId: string, event: NotificationEvent) => {
-    const { orderId, kind } = event;
+    const { orderId, kind, detail } = event;
     // The order's Mini App buyer hears about it from the shop's bot too (ADR 032); deduplicated per (order, event).
-    if (orderId && kind) await deferred.run(`buyer|${tenantId}|${orderId}|${kind}`, () => notifyOrderBuyer({ prisma, queue }, tenantId, orderId, kind));
+    if (orderId && kind) await deferred.run(`buyer|${tenantId}|${orderId}|${kind}`, () => notifyOrderBuyer({ prisma, queue }, tenantId, orderId, kind, detail));
     return (await deferred.run(`notify|${tenantId}|${event.id}`, () => notifyTenantAdmins({ prisma, queue, sql: deps.sql.query, dashboardOrigin }, tenantId, event))) ?? { queued: 0, deferred: true };
   };
   const money = new MoneyService({

@@ -14,7 +14,7 @@ export const BUYER_EVENTS = { paid: "Payment received", shipped: "Shipped", deli
 export type BuyerEvent = keyof typeof BUYER_EVENTS;
 const isBuyerEvent = (k: string): k is BuyerEvent => k in BUYER_EVENTS;
 
-export async function notifyOrderBuyer(deps: { prisma: PrismaClient; queue: Queue }, tenantId: string, orderId: string, kind: string) {
+export async function notifyOrderBuyer(deps: { prisma: PrismaClient; queue: Queue }, tenantId: string, orderId: string, kind: string, detail?: string) {
   if (!isBuyerEvent(kind)) return { queued: 0 };
   const order = await deps.prisma.order.findFirst({
     where: { tenantId, id: orderId, buyerTelegramUserId: { not: null } },
@@ -28,7 +28,7 @@ export async function notifyOrderBuyer(deps: { prisma: PrismaClient; queue: Queu
   if (!bot) return { queued: 0 };
   const chatId = order.buyerTelegramUserId!;
   const eventId = `buyer.${kind}:${orderId}`;
-  const text = `${order.tenant.displayName}: ${BUYER_EVENTS[kind]}, order #${orderId.slice(0, 8)} (${formatAmount(order.total.toFixed(), order.currency)} ${order.currency}).`;
+  const text = `${order.tenant.displayName}: ${BUYER_EVENTS[kind]}, order #${orderId.slice(0, 8)} (${formatAmount(order.total.toFixed(), order.currency)} ${order.currency}).${detail ? `\n${detail}` : ""}`;
   await enqueueJob(deps.queue, "bots.notify", { tenantId, botId: bot.id, chatId, eventId, text, buyerUpdate: { orderId, event: kind } }, { jobId: notificationJobId(eventId, bot.id, chatId) });
   return { queued: 1 };
 }

@@ -30,6 +30,8 @@ export interface NotificationEvent {
   orderId?: string;
   /** The order event ("paid", "shipped", …) when it is one. */
   kind?: string;
+  /** A second line for the buyer too, e.g. the carrier, number and tracking link of a shipment. */
+  detail?: string;
 }
 
 const ACTIVE_BOTS = `SELECT id::text, admin_telegram_user_id AS "adminTelegramUserId" FROM tenant_bots

@@ -83,7 +83,7 @@ export class MoneyService {
         try {
           const amount = `${formatAmount(amountText(o.total), o.currency)} ${o.currency}`;
           const text = `${EVENT_TEXT[kind]} #${o.id.slice(0, 8)} — ${amount}${detail ? `\n${detail}` : ""}`;
-          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}${occurrence ? `:${occurrence}` : ""}`, text, orderId: o.id, kind });
+          await deps.notify(o.tenantId, { id: `order.${kind}:${o.id}${occurrence ? `:${occurrence}` : ""}`, text, orderId: o.id, kind, ...(detail ? { detail } : {}) });
         } catch (err) {
           deps.logger.warn({ err: (err as Error).message, orderId: o.id, kind }, "order event not published");
         }
