@@ -11,8 +11,10 @@ import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { CatalogQuery, ItemCreateInput, ItemPatchInput } from "./schemas.ts";
 import { MAX_STOCK } from "./bounds.ts";
 import { fitsCurrency, priceDecimals } from "./money.ts";
-import { COMPARE_AT_MESSAGE } from "./schemas.ts";
+import { COMPARE_AT_MESSAGE, decimalGreater } from "./schemas.ts";
 import { firstFreeSlug, isUuid, slugify } from "./slug.ts";
+import type { ParsedCatalog } from "./csv.ts";
+import { runCatalogImport, type ImageImportDeps } from "./import.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -67,7 +69,12 @@ function searchFilter(q: string | undefined): Prisma.CatalogItemWhereInput {
 }
 
 export class CatalogService {
-  constructor(private deps: { prisma: PrismaClient }) {}
+  constructor(private deps: { prisma: PrismaClient; images: ImageImportDeps }) {}
+
+  /** A checked CSV import (parseCatalogCsv without errors): images fetched into storage, then all rows or none. */
+  import(actor: AuditActor, tenantId: string, parsed: ParsedCatalog) {
+    return runCatalogImport(this, this.deps.images, actor, tenantId, parsed);
+  }
 
   /** One page, newest first, keyset-paginated. `forBuyers` restricts to what the storefront may show. */
   async list(tenantId: string, query: CatalogQuery, options: { forBuyers: boolean }) {
@@ -180,7 +187,12 @@ export class CatalogService {
     return this.deps.prisma.$transaction(async (tx) => {
       await assertPricesFit(tx, tenantId, [fields.price, fields.compareAtPrice ?? undefined], (i) => (i ? "compareAtPrice" : "price"));
       await this.assertSkuFree(tx, tenantId, fields.sku, id);
-      const before = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { slug: true } });
+      const before = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { slug: true, price: true, compareAtPrice: true } });
+      // Price and compare-at may change separately (a patch): the pair is checked as it will be stored.
+      const compareAt = fields.compareAtPrice === undefined ? before?.compareAtPrice?.toFixed() : fields.compareAtPrice;
+      if (before && compareAt && !decimalGreater(compareAt, fields.price ?? before.price.toFixed())) {
+        throw new ApiError(400, "VALIDATION_ERROR", COMPARE_AT_MESSAGE, { issues: [{ in: "body", path: "compareAtPrice", message: COMPARE_AT_MESSAGE }] });
+      }
       if (fields.slug && fields.slug !== before?.slug) await this.assertSlugFree(tx, tenantId, fields.slug);
       const { count } = await tx.catalogItem
         .updateMany({
@@ -189,7 +201,6 @@ export class CatalogService {
         })
         .catch(mapUniqueViolation);
       if (count === 0) await this.explainMiss(tx, tenantId, id);
-      await this.assertCompareAt(tx, tenantId, id);
       // The old slug keeps redirecting: the newest owner of a history slug wins (upsert).
       if (before && fields.slug && fields.slug !== before.slug) {
         await tx.itemSlugHistory.upsert({
@@ -239,14 +250,6 @@ export class CatalogService {
       await writeAudit(tx, actor, { action: "catalog.stock_adjust", tenantId, target: `item:${id}`, details: { delta, stock: rows[0]!.stock } });
       return { id, stock: rows[0]!.stock };
     });
-  }
-
-  /** Price and compare-at may change separately (a patch), so the pair is checked on the stored row. */
-  private async assertCompareAt(tx: Tx, tenantId: string, id: string) {
-    const row = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { price: true, compareAtPrice: true } });
-    if (row?.compareAtPrice && !row.compareAtPrice.gt(row.price)) {
-      throw new ApiError(400, "VALIDATION_ERROR", COMPARE_AT_MESSAGE, { issues: [{ in: "body", path: "compareAtPrice", message: COMPARE_AT_MESSAGE }] });
-    }
   }
 
   /** SKUs are unique per shop, case-insensitively (index catalog_items_tenant_id_sku_ci_key backs this up under races). */
