@@ -70,6 +70,12 @@ describe("SKU, compare-at price, weight, SEO", () => {
     expect(await db.prisma.catalogItem.count({ where: { tenantId: a, sku: { equals: "ab-1", mode: "insensitive" } } })).toBe(1);
   });
 
+  it("lets one of several concurrent creates with the same SKU win; the others get 409, never a 500", async () => {
+    const results = await Promise.all([1, 2, 3, 4, 5].map((n) => create(a, { title: `Race ${n}`, sku: n % 2 ? "RACE-1" : "race-1" })));
+    expect(results.map((r) => r.status).sort()).toEqual([201, 409, 409, 409, 409]);
+    expect(new Set(results.filter((r) => r.status === 409).map((r) => r.json.error.code))).toEqual(new Set(["SKU_TAKEN"]));
+  });
+
   it("refuses a compare-at price not above the price, on create and on a patch of either", async () => {
     const low = await create(a, { title: "Cheap", price: "10.00", compareAtPrice: "10" });
     expect(low.status).toBe(400);

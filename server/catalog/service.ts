@@ -307,6 +307,8 @@ const slugTaken = (slug: string, title: string) =>
 /** A concurrent writer won the race past the pre-checks: the unique index says which field, and it becomes a 409. */
 function mapUniqueViolation(err: unknown): never {
   const text = `${(err as Error)?.message ?? ""} ${JSON.stringify((err as { meta?: unknown })?.meta ?? {})}`;
+  const unique = (err as { code?: string })?.code === "P2002" || text.includes("23505") || /unique constraint/i.test(text);
+  if (!unique) throw err;
   if (text.includes("sku")) throw new ApiError(409, "SKU_TAKEN", "This SKU is already used in this shop.");
   if (text.includes("slug")) throw new ApiError(409, "SLUG_TAKEN", "This URL is already used in this shop.");
   throw err;
