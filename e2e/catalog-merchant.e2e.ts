@@ -54,6 +54,12 @@ describe("merchant adds an item with an image; a buyer finds it and keeps it in 
       await m.getByLabel("Price", { exact: true }).fill("59.00");
       await m.getByLabel("Stock", { exact: true }).fill("5");
       await m.getByLabel("Category").fill("Lighting");
+      // Issue 22 point 6: product data and search-engine fields, in their own cards.
+      await m.getByLabel("SKU").fill(`GL-${vp.name}`);
+      await m.getByLabel("Compare-at price").fill("79.00");
+      await m.getByLabel("Weight").fill("800");
+      await m.getByLabel(/^URL/).fill(`Glacier Lantern ${vp.name}!`);
+      await m.getByLabel("Page title").fill("Glacier lantern, hand blown");
       await m.getByLabel("Add images").setInputFiles({ name: "lantern.jpg", mimeType: "image/jpeg", buffer: PNG_1x1 });
       await shot(m, "1-merchant-new-item");
       await m.getByRole("button", { name: "Create item" }).click();
@@ -77,8 +83,11 @@ describe("merchant adds an item with an image; a buyer finds it and keeps it in 
       await link.waitFor();
       await shot(b, "3-buyer-search");
       await link.click();
-      await b.waitForURL(/\/items\//);
+      // The readable URL, normalised from what the merchant typed; the compare-at price struck through.
+      await b.waitForURL(new RegExp(`/items/glacier-lantern-${vp.name}$`));
       await hydrated(b);
+      expect(await b.getByTestId("item-compare-at").textContent()).toBe("$79.00");
+      expect(await b.title()).toContain("Glacier lantern, hand blown");
       const img = b.locator("main img[src^='/media/']").first();
       await img.waitFor();
       expect(await img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);

@@ -32,6 +32,17 @@ describe("env", () => {
     expect(() => parseEnv({ ...prod, MONEY_SECRET: "m".repeat(32), MONEY_FAILPOINTS: "x:kill" })).toThrow(/MONEY_FAILPOINTS/);
   });
 
+  it("refuses the CSV image fetch's test-only loopback allowance in production, and takes only ip:port pairs", () => {
+    const prod = {
+      NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019",
+      MONEY_SECRET: "m".repeat(32), METRICS_TOKEN: "t".repeat(24), TRUSTED_PROXIES: "127.0.0.1", SMTP_URL: "smtp://mailer:pw@smtp.example.com:587", MAIL_FROM: "Shops <noreply@shops.example.com>",
+    };
+    expect(parseEnv(prod).IMAGE_FETCH_TEST_ALLOW).toEqual([]);
+    expect(() => parseEnv({ ...prod, IMAGE_FETCH_TEST_ALLOW: "127.0.0.1:8080" })).toThrow(/IMAGE_FETCH_TEST_ALLOW is for tests only/);
+    expect(parseEnv({ NODE_ENV: "test", IMAGE_FETCH_TEST_ALLOW: "127.0.0.1:8080, [::1]:9" }).IMAGE_FETCH_TEST_ALLOW).toEqual(["127.0.0.1:8080", "[::1]:9"]);
+    expect(() => parseEnv({ NODE_ENV: "test", IMAGE_FETCH_TEST_ALLOW: "localhost:80" })).toThrow(/IMAGE_FETCH_TEST_ALLOW/);
+  });
+
   it("refuses the bench's bare page in production outside the bench's own process", () => {
     const prod = {
       NODE_ENV: "production", SECRET_BOX_KEY: "ab".repeat(32), DATABASE_URL: "postgresql://db/x", CADDY_ADMIN_URL: "http://127.0.0.1:2019",

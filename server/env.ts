@@ -239,6 +239,14 @@ export const moneyEnvSchema = z.object({
   MONEY_SWEEP_EVERY_MS: z.coerce.number().int().min(1_000).default(60_000),
   // Test-only crash/retry points (server/jobs/failpoints.ts; money, bots and domains); ignored unless NODE_ENV=test, refused in production.
   MONEY_FAILPOINTS: z.string().max(500).optional(),
+  // Test-only: "ip:port" pairs (comma-separated) the CSV image fetch may reach although they are private or loopback
+  // (tests serve images from 127.0.0.1). Refused in production; server/uploads/remote-image.ts.
+  IMAGE_FETCH_TEST_ALLOW: z
+    .string()
+    .max(500)
+    .default("")
+    .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+    .pipe(z.array(z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}|\[[0-9a-f:]+\]):\d{1,5}$/i, "must be ip:port, e.g. 127.0.0.1:8080"))),
 });
 
 // Card payments through the merchant's own Stripe account (docs/decisions/024-stripe-own-account.md).
@@ -330,6 +338,7 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     if (env.PAYMENTS_SANDBOX) problems.push("PAYMENTS_SANDBOX=true is refused in production: sandbox payments are simulated money");
     if (env.MONEY_SECRET === DEV_MONEY_SECRET) problems.push("MONEY_SECRET is required in production (at least 32 characters)");
     if (env.MONEY_FAILPOINTS) problems.push("MONEY_FAILPOINTS is for tests only");
+    if (env.IMAGE_FETCH_TEST_ALLOW.length) problems.push("IMAGE_FETCH_TEST_ALLOW is for tests only: it lets the CSV image fetch reach private addresses");
     if (env.BENCH_BARE_PAGE && !isBenchProcess()) problems.push("BENCH_BARE_PAGE is for the bench's own process only");
     if (!env.METRICS_TOKEN) problems.push("METRICS_TOKEN is required in production (scrapers send it as a Bearer token to /metrics)");
     // Workers deliver mail; web processes only write the outbox, so they need (and should hold) no SMTP password.

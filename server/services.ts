@@ -13,7 +13,7 @@ import { type Logger, TenantRequestStats } from "./observability/index.ts";
 import { AccountRecovery, AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
-import { EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
+import { createRemoteImageFetcher, EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyOrderBuyer, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
 import { secretBoxFromEnv, type SecretBox } from "./secrets/index.ts";
@@ -194,7 +194,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     recovery: new AccountRecovery({ prisma, guard }),
     team: new TeamService({ prisma, platformOrigin: dashboardOrigin }),
     tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
-    catalog: new CatalogService({ prisma }),
+    catalog: new CatalogService({ prisma, images: { uploads, fetchImage: createRemoteImageFetcher({ testAllow: env.IMAGE_FETCH_TEST_ALLOW }) } }),
     uploads,
     documents,
     evidence: new EvidenceService({ prisma, store: new LocalDiskStore(path.resolve(env.EVIDENCE_DIR)) }),

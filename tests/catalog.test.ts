@@ -140,7 +140,7 @@ describe("catalog API", () => {
     expect((await request(app.port, `/api/storefront/items/${hidden.id}`, { host: "cat.localhost" })).status).toBe(404);
     expect((await request(app.port, `/api/storefront/items/${archived.id}`, { host: "cat.localhost" })).status).toBe(404);
     const pub = (await request(app.port, `/api/storefront/items/${active.id}`, { host: "cat.localhost" })).json.data;
-    expect(Object.keys(pub).sort()).toEqual(["category", "currency", "description", "id", "images", "inStock", "kind", "maxQuantity", "price", "title"]);
+    expect(Object.keys(pub).sort()).toEqual(["category", "compareAtPrice", "currency", "description", "id", "images", "inStock", "kind", "maxQuantity", "price", "seoDescription", "seoTitle", "slug", "title"]);
   });
 
   it("CSV import: a file with a bad row imports nothing and reports the row; a good file imports every row", async () => {

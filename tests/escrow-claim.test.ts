@@ -22,8 +22,8 @@ const catalog = [
 ];
 
 async function itemPage(host: string, title: string) {
-  const { id } = await db.prisma.catalogItem.findFirstOrThrow({ where: { title, tenant: { slug: host.split(".")[0] } }, select: { id: true } });
-  return get(app, host, `/items/${id}`);
+  const { slug } = await db.prisma.catalogItem.findFirstOrThrow({ where: { title, tenant: { slug: host.split(".")[0] } }, select: { slug: true } });
+  return get(app, host, `/items/${encodeURIComponent(slug)}`);
 }
 
 beforeAll(async () => {

@@ -7,6 +7,8 @@ import { createTenant } from "./factories.ts";
 const db = await createTestDatabase();
 let app: RunningApp;
 const ids: Record<string, string> = {};
+// Item pages live at /items/<slug> (ADR 037); /items/<id> answers 301 there.
+const slugs: Record<string, string> = {};
 
 const catalog = (prefix: string) => [
   { title: `${prefix} Visible Lamp`, description: "A warm reading lamp.", price: "40.00", category: "Home" },
@@ -21,7 +23,7 @@ beforeAll(async () => {
     domains: [{ hostname: "www.custom-shop.test", status: "active", primary: true }],
     catalog: catalog("Custom"),
   });
-  for (const i of await db.prisma.catalogItem.findMany()) ids[i.title] = i.id;
+  for (const i of await db.prisma.catalogItem.findMany()) [ids[i.title], slugs[i.title]] = [i.id, i.slug];
   app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost" });
 });
 afterAll(async () => app?.stop());
@@ -36,7 +38,7 @@ describe("SEO per tenant host", () => {
     expect(attr(home, /<title>([^<]*)<\/title>/)).toContain("Sub Shop");
     expect(meta(home, "og:title")).toContain("Sub Shop");
     expect(canonical(home)).toBe("https://seosub.localhost/");
-    const id = ids["Sub Visible Lamp"]!;
+    const id = slugs["Sub Visible Lamp"]!;
     const page = (await get(app, "seosub.localhost", `/items/${id}`)).body;
     expect(attr(page, /<title>([^<]*)<\/title>/)).toContain("Sub Visible Lamp");
     expect(meta(page, "og:title")).toContain("Sub Visible Lamp");
@@ -45,7 +47,7 @@ describe("SEO per tenant host", () => {
   });
 
   it("custom primary domain: canonical, robots and sitemap point at the custom host, from every host of the shop", async () => {
-    const id = ids["Custom Visible Lamp"]!;
+    const id = slugs["Custom Visible Lamp"]!;
     for (const host of ["www.custom-shop.test", "seocustom.localhost"]) {
       const page = await get(app, host, `/items/${id}`);
       expect(page.status === 200 || page.status === 301).toBe(true);
@@ -62,9 +64,9 @@ describe("SEO per tenant host", () => {
 
   it("sitemaps list only the host's own active items", async () => {
     const sub = (await get(app, "seosub.localhost", "/sitemap.xml")).body;
-    expect(sub).toContain(`/items/${ids["Sub Visible Lamp"]}`);
-    expect(sub).not.toContain(ids["Sub Hidden Draft"]!);
-    expect(sub).not.toContain(ids["Custom Visible Lamp"]!);
+    expect(sub).toContain(`/items/${slugs["Sub Visible Lamp"]}<`);
+    expect(sub).not.toContain(slugs["Sub Hidden Draft"]!);
+    expect(sub).not.toContain(slugs["Custom Visible Lamp"]!);
     expect((await get(app, "seosub.localhost", "/robots.txt")).body).toContain("Sitemap: https://seosub.localhost/sitemap.xml");
     // An inactive item has no page either.
     expect((await get(app, "seosub.localhost", `/items/${ids["Sub Hidden Draft"]}`)).status).toBe(404);

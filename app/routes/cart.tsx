@@ -1,6 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { removeLine, setLineQuantity, useCartLines, type CartLine } from "#app/components/storefront/cart.ts";
+import { itemPath } from "#app/components/storefront/item-path.ts";
 import { useCartRefresh } from "#app/components/storefront/cart-refresh.ts";
 import { ArrowIcon, BagIcon, ShieldIcon } from "#app/components/storefront/icons.tsx";
 import { ItemImage } from "#app/components/storefront/item-image.tsx";
@@ -99,17 +100,19 @@ export default function CartPage() {
   );
 }
 
+const linePath = (line: CartLine) => (line.slug ? itemPath(line.slug) : `/items/${line.itemId}`);
+
 function CartLineRow({ line }: { line: CartLine }) {
   const name = line.title ?? "Item";
   return (
     <li className="flex gap-4 py-5" data-testid="cart-line">
-      <Link to={`/items/${line.itemId}`} tabIndex={-1} aria-hidden="true" className="w-20 shrink-0 sm:w-28">
+      <Link to={linePath(line)} tabIndex={-1} aria-hidden="true" className="w-20 shrink-0 sm:w-28">
         <ItemImage id={line.itemId} title={name} image={line.imageUrl ? { url: line.imageUrl, alt: line.imageAlt ?? "" } : null} size="sm" decorative />
       </Link>
       <div className="flex min-w-0 flex-1 flex-col gap-3 sm:flex-row sm:items-start sm:justify-between">
         <div className="min-w-0">
           <h3 className="font-semibold text-gray-900">
-            <Link to={`/items/${line.itemId}`} className={`hover:underline ${focusRing}`}>{name}</Link>
+            <Link to={linePath(line)} className={`hover:underline ${focusRing}`}>{name}</Link>
           </h3>
           {line.price !== null && line.currency ? <p className="mt-1 text-sm text-gray-600">{formatPrice(line.price, line.currency)} each</p> : null}
           {line.maxQuantity !== null && line.maxQuantity <= 5 ? <p className="mt-1 text-sm font-medium text-amber-800">Only {line.maxQuantity} left</p> : null}

@@ -51,12 +51,15 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (submission.status !== "success") return json({ result: submission.reply(), outcome: null as Outcome, tooLarge: null }, { status: 400 });
   const { intent, file, text } = submission.value;
   // A chosen file wins over pasted text.
-  const { rows, report } = parseCatalogCsv(file ? await file.text() : (text ?? ""));
-  if (report.errors.length) return json({ result: submission.reply(), outcome: { kind: "invalid", report } as Outcome, tooLarge: null }, { status: 400 });
-  if (intent === "check") return json({ result: submission.reply(), outcome: { kind: "checked", report } as Outcome, tooLarge: null });
+  const parsed = parseCatalogCsv(file ? await file.text() : (text ?? ""));
+  const invalid = (report: ImportReport) => json({ result: submission.reply(), outcome: { kind: "invalid", report } as Outcome, tooLarge: null }, { status: 400 });
+  if (parsed.report.errors.length) return invalid(parsed.report);
+  // "Check" fetches no image: each is downloaded once, on import.
+  if (intent === "check") return json({ result: submission.reply(), outcome: { kind: "checked", report: parsed.report } as Outcome, tooLarge: null });
   try {
-    const ids = await context.services.catalog.createMany(auditActor(context), tenantId, rows);
-    return json({ result: submission.reply({ resetForm: true }), outcome: { kind: "imported", report: { ...report, imported: ids.length } } as Outcome, tooLarge: null });
+    const report = await context.services.catalog.import(auditActor(context), tenantId, parsed);
+    if (report.errors.length) return invalid(report);
+    return json({ result: submission.reply({ resetForm: true }), outcome: { kind: "imported", report } as Outcome, tooLarge: null });
   } catch (err) {
     return json({ result: replyWithApiError(submission, err), outcome: null as Outcome, tooLarge: null }, { status: 400 });
   }

@@ -8,6 +8,7 @@ import { ProductCard } from "#app/components/storefront/product-card.tsx";
 import { shopMeta } from "#app/components/storefront/seo.ts";
 import { ShopLayout } from "#app/components/storefront/shop-layout.tsx";
 import { absoluteUrl, useShop } from "#app/components/storefront/shop.ts";
+import { itemPath } from "#app/components/storefront/item-path.ts";
 import { focusRing } from "#app/components/storefront/styles.ts";
 import { useNonce } from "#app/nonce.tsx";
 import type { CatalogCard } from "#app/utils/storefront.server.ts";
@@ -16,9 +17,10 @@ import { loadItemPage } from "./items.$itemId.server.ts";
 export const meta: MetaFunction<typeof loader> = (args) => {
   const item = args.data?.item;
   if (!item) return shopMeta(args, { title: "Not found", noindex: true });
+  // The merchant's SEO fields win; the schema caps them at what search engines show.
   return shopMeta(args, {
-    title: item.title,
-    description: item.description || `${item.title} — ${item.priceLabel}`,
+    title: item.seoTitle || item.title,
+    description: item.seoDescription || item.description || `${item.title} — ${item.priceLabel}`,
     image: item.images[0]?.url ?? null,
     type: "product",
     extra: [
@@ -28,8 +30,8 @@ export const meta: MetaFunction<typeof loader> = (args) => {
   });
 };
 
-export async function loader({ context, params }: LoaderFunctionArgs) {
-  return loadItemPage(context, params.itemId ?? "");
+export async function loader({ request, context, params }: LoaderFunctionArgs) {
+  return loadItemPage(context, params.itemId ?? "", new URL(request.url).search);
 }
 
 export default function ItemPage() {
@@ -74,7 +76,12 @@ export default function ItemPage() {
           <div className="md:py-4">
             {item.category ? <p className="text-sm font-semibold uppercase tracking-wider text-ink">{item.category}</p> : null}
             <h1 className="mt-2 text-3xl font-extrabold tracking-tight text-gray-900 text-balance sm:text-4xl">{item.title}</h1>
-            <p className="mt-4 text-3xl font-bold text-gray-900" data-testid="item-price">{item.priceLabel}</p>
+            <p className="mt-4 flex flex-wrap items-baseline gap-x-3">
+              <span className="text-3xl font-bold text-gray-900" data-testid="item-price">{item.priceLabel}</span>
+              {item.compareAtLabel ? (
+                <s className="text-xl text-gray-500" data-testid="item-compare-at" aria-label={`was ${item.compareAtLabel}`}>{item.compareAtLabel}</s>
+              ) : null}
+            </p>
             <p className="mt-3 flex items-center gap-2 text-sm font-medium">
               <span aria-hidden="true" className={`size-2.5 rounded-full ${soldOut ? "bg-gray-400" : item.availability.status === "low" ? "bg-amber-500" : "bg-emerald-500"}`} />
               <span className={soldOut ? "text-gray-700" : item.availability.status === "low" ? "text-amber-800" : "text-emerald-800"}>
@@ -149,7 +156,7 @@ function ProductJsonLd() {
   const shop = useShop();
   const nonce = useNonce();
   if (!shop) return null;
-  const url = absoluteUrl(shop.primaryHost, `/items/${item.id}`);
+  const url = absoluteUrl(shop.primaryHost, itemPath(item.slug));
   const data = {
     "@context": "https://schema.org",
     "@type": "Product",

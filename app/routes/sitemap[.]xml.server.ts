@@ -1,5 +1,6 @@
 import type { AppLoadContext } from "@remix-run/node";
 import { requireShop } from "#app/utils/storefront.server.ts";
+import { itemPath } from "#app/components/storefront/item-path.ts";
 
 // A sitemap holds at most 50,000 URLs; one is the home page.
 const MAX_ITEMS = 49_999;
@@ -18,7 +19,7 @@ export async function renderSitemap(context: AppLoadContext) {
     `<?xml version="1.0" encoding="UTF-8"?>`,
     `<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">`,
     url(`${base}/`, newest),
-    ...items.map((i) => url(`${base}/items/${i.id}`, i.updatedAt)),
+    ...items.map((i) => url(`${base}${itemPath(i.slug)}`, i.updatedAt)),
     `</urlset>`,
     "",
   ].join("\n");

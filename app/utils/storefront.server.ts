@@ -56,10 +56,12 @@ export function cardOf(item: PresentedItem, currency: string) {
   const image = p.images[0];
   return {
     id: p.id,
+    slug: p.slug,
     title: p.title,
     category: p.category,
     kind: p.kind,
     priceLabel: priceLabel(p.price, currency),
+    compareAtLabel: p.compareAtPrice ? priceLabel(p.compareAtPrice, currency) : null,
     image: image ? { url: image.url, alt: image.alt ?? "" } : null,
     availability: availabilityOf(p),
   };

@@ -2,7 +2,7 @@
 import type { UploadPurpose } from "@prisma/client";
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
-import { catalogQuerySchema, itemCreateSchema, itemPatchSchema, parseCatalogCsv, stockAdjustSchema } from "#server/catalog/index.ts";
+import { catalogQuerySchema, itemCreateSchema, itemPatchSchema, parseCatalogCsv, stockAdjustSchema, type ImportReport } from "#server/catalog/index.ts";
 import { UPLOAD_LIMITS } from "#server/uploads/index.ts";
 
 const itemParams = tenantParams.extend({ itemId: z.uuid() });
@@ -62,18 +62,19 @@ export function catalogRoutes() {
     }),
     defineRoute({
       method: "post", path: "/tenants/:tenantId/catalog/import", tag: "catalog",
-      summary: "Import items from CSV (all rows or none; the report lists every invalid row)",
+      summary: "Import items from CSV (all rows or none; the report lists every invalid row; image_url fetched once, public hosts only)",
       auth: editors, params: tenantParams, query: z.object({ dryRun: z.enum(["true", "false"]).default("false") }),
       raw: { limit: 1024 * 1024, contentType: "text/csv" },
       async handler({ params, query, rawBody, audit, services, res }) {
-        const { rows, report } = parseCatalogCsv(rawBody.toString("utf8"));
-        if (report.errors.length) {
+        const invalid = (report: ImportReport) =>
           res.status(422).json({ success: false, error: { code: "IMPORT_INVALID", message: `${report.errors.length} row(s) need fixing; nothing was imported.`, details: report } });
-          return;
-        }
-        if (query.dryRun === "true") return report;
-        const ids = await services.catalog.createMany(audit, params.tenantId, rows);
-        return { ...report, imported: ids.length };
+        const parsed = parseCatalogCsv(rawBody.toString("utf8"));
+        if (parsed.report.errors.length) return void invalid(parsed.report);
+        // A dry run fetches no image: each is downloaded once, on the real import.
+        if (query.dryRun === "true") return parsed.report;
+        const report = await services.catalog.import(audit, params.tenantId, parsed);
+        if (report.errors.length) return void invalid(report);
+        return report;
       },
     }),
     defineRoute({

@@ -7,7 +7,12 @@ export function publicItem(item: PresentedItem, currency: string) {
     title: item.title,
     description: item.description,
     price: item.price,
+    // The "was" price, struck through next to the price; null when not set.
+    compareAtPrice: item.compareAtPrice,
     currency,
+    slug: item.slug,
+    seoTitle: item.seoTitle,
+    seoDescription: item.seoDescription,
     category: item.category,
     kind: item.kind,
     inStock: item.stock === null || item.stock > 0,

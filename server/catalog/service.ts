@@ -11,6 +11,10 @@ import { decodeCursor, encodeCursor } from "./cursor.ts";
 import type { CatalogQuery, ItemCreateInput, ItemPatchInput } from "./schemas.ts";
 import { MAX_STOCK } from "./bounds.ts";
 import { fitsCurrency, priceDecimals } from "./money.ts";
+import { COMPARE_AT_MESSAGE, decimalGreater } from "./schemas.ts";
+import { firstFreeSlug, isUuid, slugify } from "./slug.ts";
+import type { ParsedCatalog } from "./csv.ts";
+import { runCatalogImport, type ImageImportDeps } from "./import.ts";
 
 type Tx = Prisma.TransactionClient;
 
@@ -30,16 +34,18 @@ async function assertPricesFit(tx: Tx, tenantId: string, prices: Array<string | 
 
 const itemSelect = {
   id: true, title: true, description: true, price: true, category: true, kind: true, stock: true, active: true,
+  sku: true, compareAtPrice: true, weightGrams: true, seoTitle: true, seoDescription: true, slug: true,
   archivedAt: true, version: true, createdAt: true, updatedAt: true,
   images: { select: { alt: true, position: true, upload: { select: { id: true, key: true } } }, orderBy: { position: "asc" as const } },
 } satisfies Prisma.CatalogItemSelect;
 type ItemRow = Prisma.CatalogItemGetPayload<{ select: typeof itemSelect }>;
 
 export function presentItem(row: ItemRow) {
-  const { images, price, ...rest } = row;
+  const { images, price, compareAtPrice, ...rest } = row;
   return {
     ...rest,
     price: price.toString(),
+    compareAtPrice: compareAtPrice?.toString() ?? null,
     images: images.map((i) => ({ uploadId: i.upload.id, url: mediaPath(i.upload.key), alt: i.alt })),
   };
 }
@@ -56,13 +62,19 @@ function searchFilter(q: string | undefined): Prisma.CatalogItemWhereInput {
         { title: { contains: t, mode: "insensitive" as const } },
         { description: { contains: t, mode: "insensitive" as const } },
         { category: { contains: t, mode: "insensitive" as const } },
+        { sku: { equals: t, mode: "insensitive" as const } },
       ],
     })),
   };
 }
 
 export class CatalogService {
-  constructor(private deps: { prisma: PrismaClient }) {}
+  constructor(private deps: { prisma: PrismaClient; images: ImageImportDeps }) {}
+
+  /** A checked CSV import (parseCatalogCsv without errors): images fetched into storage, then all rows or none. */
+  import(actor: AuditActor, tenantId: string, parsed: ParsedCatalog) {
+    return runCatalogImport(this, this.deps.images, actor, tenantId, parsed);
+  }
 
   /** One page, newest first, keyset-paginated. `forBuyers` restricts to what the storefront may show. */
   async list(tenantId: string, query: CatalogQuery, options: { forBuyers: boolean }) {
@@ -114,11 +126,30 @@ export class CatalogService {
     return rows.map((r) => ({ name: r.category!, count: r._count._all }));
   }
 
+  /**
+   * The storefront's item lookup by URL part: a current slug, an old slug (history) or an id (old /items/<uuid>
+   * links). `redirect` is the current slug when the URL should 301 to it. Buyers' view only; always within the shop.
+   */
+  async resolveForBuyers(tenantId: string, urlPart: string) {
+    const { prisma } = this.deps;
+    if (isUuid(urlPart)) {
+      const row = await prisma.catalogItem.findFirst({ where: { id: urlPart.toLowerCase(), tenantId, ...visibleToBuyers }, select: { slug: true } });
+      return row ? { redirect: row.slug } : null;
+    }
+    const row = await prisma.catalogItem.findFirst({ where: { tenantId, slug: urlPart, ...visibleToBuyers }, select: itemSelect });
+    if (row) return { item: presentItem(row) };
+    const old = await prisma.itemSlugHistory.findFirst({
+      where: { tenantId, slug: urlPart, item: visibleToBuyers },
+      select: { item: { select: { slug: true } } },
+    });
+    return old ? { redirect: old.item.slug } : null;
+  }
+
   /** Sitemap entries: active items only. */
   sitemapEntries(tenantId: string) {
     return this.deps.prisma.catalogItem.findMany({
       where: { tenantId, ...visibleToBuyers },
-      select: { id: true, updatedAt: true },
+      select: { id: true, slug: true, updatedAt: true },
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: 50_000,
     });
@@ -143,7 +174,9 @@ export class CatalogService {
 
   private async insert(tx: Tx, actor: AuditActor, tenantId: string, input: ItemCreateInput) {
     const { imageIds, ...fields } = input;
-    const row = await tx.catalogItem.create({ data: { tenantId, ...fields }, select: { id: true } });
+    await this.assertSkuFree(tx, tenantId, fields.sku);
+    const slug = fields.slug ? await this.assertSlugFree(tx, tenantId, fields.slug) : await this.freeSlug(tx, tenantId, fields.title);
+    const row = await tx.catalogItem.create({ data: { tenantId, ...fields, slug }, select: { id: true } }).catch(mapUniqueViolation);
     await this.linkImages(tx, tenantId, row.id, imageIds);
     await writeAudit(tx, actor, { action: "catalog.item_create", tenantId, target: `item:${row.id}`, details: { title: fields.title } });
     return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id: row.id, tenantId }, select: itemSelect }));
@@ -152,12 +185,30 @@ export class CatalogService {
   async update(actor: AuditActor, tenantId: string, id: string, input: ItemPatchInput) {
     const { version, imageIds, ...fields } = input;
     return this.deps.prisma.$transaction(async (tx) => {
-      await assertPricesFit(tx, tenantId, [fields.price], () => "price");
-      const { count } = await tx.catalogItem.updateMany({
-        where: { id, tenantId, version },
-        data: { ...fields, ...(fields.active ? { archivedAt: null } : {}), version: { increment: 1 } },
-      });
+      await assertPricesFit(tx, tenantId, [fields.price, fields.compareAtPrice ?? undefined], (i) => (i ? "compareAtPrice" : "price"));
+      await this.assertSkuFree(tx, tenantId, fields.sku, id);
+      const before = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { slug: true, price: true, compareAtPrice: true } });
+      // Price and compare-at may change separately (a patch): the pair is checked as it will be stored.
+      const compareAt = fields.compareAtPrice === undefined ? before?.compareAtPrice?.toFixed() : fields.compareAtPrice;
+      if (before && compareAt && !decimalGreater(compareAt, fields.price ?? before.price.toFixed())) {
+        throw new ApiError(400, "VALIDATION_ERROR", COMPARE_AT_MESSAGE, { issues: [{ in: "body", path: "compareAtPrice", message: COMPARE_AT_MESSAGE }] });
+      }
+      if (fields.slug && fields.slug !== before?.slug) await this.assertSlugFree(tx, tenantId, fields.slug);
+      const { count } = await tx.catalogItem
+        .updateMany({
+          where: { id, tenantId, version },
+          data: { ...fields, ...(fields.active ? { archivedAt: null } : {}), version: { increment: 1 } },
+        })
+        .catch(mapUniqueViolation);
       if (count === 0) await this.explainMiss(tx, tenantId, id);
+      // The old slug keeps redirecting: the newest owner of a history slug wins (upsert).
+      if (before && fields.slug && fields.slug !== before.slug) {
+        await tx.itemSlugHistory.upsert({
+          where: { tenantId_slug: { tenantId, slug: before.slug } },
+          create: { tenantId, itemId: id, slug: before.slug },
+          update: { itemId: id, createdAt: new Date() },
+        });
+      }
       if (imageIds) await this.linkImages(tx, tenantId, id, imageIds);
       await writeAudit(tx, actor, { action: "catalog.item_update", tenantId, target: `item:${id}`, details: { fields: Object.keys(fields), images: imageIds?.length } });
       return presentItem(await tx.catalogItem.findUniqueOrThrow({ where: { id, tenantId }, select: itemSelect }));
@@ -201,6 +252,35 @@ export class CatalogService {
     });
   }
 
+  /** SKUs are unique per shop, case-insensitively (index catalog_items_tenant_id_sku_ci_key backs this up under races). */
+  private async assertSkuFree(tx: Tx, tenantId: string, sku: string | null | undefined, exceptId?: string) {
+    if (!sku) return;
+    const other = await tx.catalogItem.findFirst({
+      where: { tenantId, sku: { equals: sku, mode: "insensitive" }, ...(exceptId ? { id: { not: exceptId } } : {}) },
+      select: { title: true },
+    });
+    if (other) throw skuTaken(sku, other.title);
+  }
+
+  private async assertSlugFree(tx: Tx, tenantId: string, slug: string) {
+    const other = await tx.catalogItem.findFirst({ where: { tenantId, slug }, select: { title: true } });
+    if (other) throw slugTaken(slug, other.title);
+    // Taking a slug another item used to have ends that old redirect: the current owner wins.
+    await tx.itemSlugHistory.deleteMany({ where: { tenantId, slug } });
+    return slug;
+  }
+
+  /** A slug from the title, suffixed -2, -3, … past the shop's current and former slugs (old links keep working). */
+  private async freeSlug(tx: Tx, tenantId: string, title: string) {
+    const base = slugify(title) || "item";
+    const where = { tenantId, slug: { startsWith: base } };
+    const [current, former] = await Promise.all([
+      tx.catalogItem.findMany({ where, select: { slug: true } }),
+      tx.itemSlugHistory.findMany({ where, select: { slug: true } }),
+    ]);
+    return firstFreeSlug(base, new Set([...current, ...former].map((r) => r.slug)));
+  }
+
   private async explainMiss(tx: Tx, tenantId: string, id: string): Promise<never> {
     const exists = await tx.catalogItem.findFirst({ where: { id, tenantId }, select: { id: true } });
     if (!exists) throw new ApiError(404, "ITEM_NOT_FOUND", "No such item.");
@@ -217,4 +297,19 @@ export class CatalogService {
       await tx.catalogItemImage.createMany({ data: unique.map((uploadId, position) => ({ tenantId, itemId, uploadId, position })) });
     }
   }
+}
+
+const skuTaken = (sku: string, title: string) =>
+  new ApiError(409, "SKU_TAKEN", `The SKU “${sku}” is already used by “${title}” in this shop.`, { issues: [{ in: "body", path: "sku", message: `Already used by “${title}”.` }] });
+const slugTaken = (slug: string, title: string) =>
+  new ApiError(409, "SLUG_TAKEN", `The URL “${slug}” is already used by “${title}” in this shop.`, { issues: [{ in: "body", path: "slug", message: `Already used by “${title}”.` }] });
+
+/** A concurrent writer won the race past the pre-checks: the unique index says which field, and it becomes a 409. */
+function mapUniqueViolation(err: unknown): never {
+  const text = `${(err as Error)?.message ?? ""} ${JSON.stringify((err as { meta?: unknown })?.meta ?? {})}`;
+  const unique = (err as { code?: string })?.code === "P2002" || text.includes("23505") || /unique constraint/i.test(text);
+  if (!unique) throw err;
+  if (text.includes("sku")) throw new ApiError(409, "SKU_TAKEN", "This SKU is already used in this shop.");
+  if (text.includes("slug")) throw new ApiError(409, "SLUG_TAKEN", "This URL is already used in this shop.");
+  throw err;
 }

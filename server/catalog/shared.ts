@@ -2,3 +2,4 @@
 export * from "./schemas.ts";
 export * from "./bounds.ts";
 export { formatAmount, currencyDigits, priceDecimals } from "./money.ts";
+export { slugify, isCanonicalSlug, MAX_SLUG } from "./slug.ts";

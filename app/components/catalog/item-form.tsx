@@ -9,6 +9,7 @@ import { CheckboxField, FieldErrors, FormErrors, TextareaField, TextField } from
 import { Card } from "#app/components/ui/page.tsx";
 import { itemFormSchema, type ItemDefaults } from "./item-form-schema.ts";
 import { ImagesCard } from "./item-images.tsx";
+import { ProductDataCard, SearchEnginesCard } from "./item-form-extras.tsx";
 
 const KINDS = [
   { value: "physical", label: "Physical", text: "Shipped; checkout asks for an address." },
@@ -102,6 +103,9 @@ export function ItemEditor({
               />
             </div>
           </Card>
+
+          <ProductDataCard fields={fields} currency={currency} />
+          <SearchEnginesCard fields={fields} />
         </div>
 
         <div className="space-y-6">

@@ -7,6 +7,7 @@ import { primaryButton, textLink } from "./styles.ts";
 
 export interface AddToCartItem {
   id: string;
+  slug: string;
   title: string;
   price: string;
   currency: string;
@@ -26,7 +27,7 @@ export function AddToCart({ item, soldOut }: { item: AddToCartItem; soldOut: boo
     const asked = clampQuantity(quantity, item.maxQuantity);
     const image = item.images[0];
     const result = addToCart(
-      { itemId: item.id, title: item.title, price: item.price, currency: item.currency, imageUrl: image?.url ?? null, imageAlt: image?.alt ?? null, maxQuantity: item.maxQuantity },
+      { itemId: item.id, title: item.title, price: item.price, currency: item.currency, imageUrl: image?.url ?? null, imageAlt: image?.alt ?? null, maxQuantity: item.maxQuantity, slug: item.slug },
       asked,
     );
     setAdded({ asked, added: result.added, inCart: result.line.quantity });

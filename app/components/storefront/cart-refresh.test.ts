@@ -3,10 +3,10 @@ import { applyLookups } from "./cart-refresh.ts";
 import type { CartLine } from "./cart.ts";
 
 const line = (itemId: string, quantity: number, price: string | null, title: string | null = `Item ${itemId.slice(0, 1)}`): CartLine => ({
-  itemId, quantity, title, price, currency: price ? "USD" : null, imageUrl: null, imageAlt: null, maxQuantity: null,
+  itemId, quantity, title, price, currency: price ? "USD" : null, imageUrl: null, imageAlt: null, maxQuantity: null, slug: null,
 });
 const item = (id: string, price: string, maxQuantity: number | null, title = `Item ${id.slice(0, 1)}`) => ({
-  id, title, price, currency: "USD", inStock: maxQuantity === null || maxQuantity > 0, maxQuantity, images: [],
+  id, slug: `item-${id.slice(0, 1)}`, title, price, currency: "USD", inStock: maxQuantity === null || maxQuantity > 0, maxQuantity, images: [],
 });
 const [A, B, C, D, E] = ["a", "b", "c", "d", "e"].map((c) => `${c.repeat(8)}-0000-4000-8000-000000000000`) as [string, string, string, string, string];
 

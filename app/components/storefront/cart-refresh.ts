@@ -8,6 +8,7 @@ import { formatPrice, toMinorUnits } from "./money.ts";
 
 interface PublicItem {
   id: string;
+  slug: string;
   title: string;
   price: string;
   currency: string;
@@ -61,7 +62,7 @@ export function applyLookups(lines: CartLine[], lookups: Lookup[]) {
         notices.push(`Only ${item.maxQuantity} of ${item.title} ${item.maxQuantity === 1 ? "is" : "are"} available, so your cart now holds ${quantity}.`);
       }
       const image = item.images[0];
-      next.push({ itemId: item.id, quantity, title: item.title, price: item.price, currency: item.currency, imageUrl: image?.url ?? null, imageAlt: image?.alt ?? null, maxQuantity: item.maxQuantity });
+      next.push({ itemId: item.id, quantity, title: item.title, price: item.price, currency: item.currency, imageUrl: image?.url ?? null, imageAlt: image?.alt ?? null, maxQuantity: item.maxQuantity, slug: item.slug });
     }
   }
   return { lines: next, notices, failed };

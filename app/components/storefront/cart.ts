@@ -19,6 +19,8 @@ const cartLineSchema = z.object({
   imageUrl: z.string().max(2048).nullable().default(null),
   imageAlt: z.string().max(500).nullable().default(null),
   maxQuantity: z.number().int().min(0).nullable().default(null),
+  // The item's readable URL part (ADR 037); lines stored before slugs link by id, which redirects.
+  slug: z.string().max(320).nullable().default(null),
 });
 export type CartLine = z.infer<typeof cartLineSchema>;
 const MAX_LINES = 100;
@@ -90,7 +92,7 @@ export function addToCart(line: Omit<CartLine, "quantity">, quantity: number) {
 export function addItemId(itemId: string, quantity: number) {
   if (!z.uuid().safeParse(itemId).success) return;
   const existing = readCart().find((l) => l.itemId === itemId);
-  const blank = { title: null, price: null, currency: null, imageUrl: null, imageAlt: null, maxQuantity: null };
+  const blank = { title: null, price: null, currency: null, imageUrl: null, imageAlt: null, maxQuantity: null, slug: null };
   addToCart(existing ? { ...existing } : { itemId, ...blank }, quantity);
 }
 

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import type { CatalogCard } from "#app/utils/storefront.server.ts";
 import { ItemImage } from "./item-image.tsx";
+import { itemPath } from "./item-path.ts";
 
 export function AvailabilityNote({ availability, className = "" }: { availability: CatalogCard["availability"]; className?: string }) {
   if (availability.status === "sold_out") return <span className={`font-medium text-gray-600 ${className}`}>Sold out</span>;
@@ -21,7 +22,7 @@ export function ProductCard({ item, compact, linked = true }: { item: CatalogCar
         {item.category ? <p className="text-xs font-medium uppercase tracking-wider text-gray-600">{item.category}</p> : null}
         <h3 className={`mt-0.5 font-semibold leading-snug text-gray-900 ${compact ? "text-sm" : "text-sm sm:text-base"}`}>
           {linked ? (
-            <Link to={`/items/${item.id}`} prefetch="intent" className="outline-none after:absolute after:inset-0 after:rounded-3xl">
+            <Link to={itemPath(item.slug)} prefetch="intent" className="outline-none after:absolute after:inset-0 after:rounded-3xl">
               {item.title}
             </Link>
           ) : (
@@ -29,7 +30,10 @@ export function ProductCard({ item, compact, linked = true }: { item: CatalogCar
           )}
         </h3>
         <p className={`mt-auto flex flex-wrap items-baseline justify-between gap-x-2 pt-2 ${compact ? "text-sm" : "text-sm sm:text-base"}`}>
-          <span className="font-bold text-ink">{item.priceLabel}</span>
+          <span>
+            <span className="font-bold text-ink">{item.priceLabel}</span>
+            {item.compareAtLabel ? <s className="ml-1.5 text-xs text-gray-500" aria-label={`was ${item.compareAtLabel}`}>{item.compareAtLabel}</s> : null}
+          </span>
           <AvailabilityNote availability={item.availability} className="text-xs" />
         </p>
       </div>
