@@ -124,6 +124,8 @@ export interface PlaceOrderInput {
   email: string;
   rail: PaymentRail;
   acknowledgeNoEscrow: boolean;
+  /** The unticked-by-default box "Send me news and offers" (ADR 033). */
+  marketingOptIn?: boolean;
   shippingAddress?: CheckoutInput["shippingAddress"];
   /** The page's language (its <html lang>); the shop's first locale when the page sent none. */
   locale?: string;
@@ -149,6 +151,7 @@ export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant
   if (!input.success) return refuse(input.error.issues[0]?.message ?? "Check the form and try again.");
   try {
     const placed = await context.services.money.checkout(tenant.id, input.data, key.data, returnBase);
+    if (value.marketingOptIn) await context.services.customers.optInAtCheckout({ tenantId: tenant.id }, input.data.email);
     return { body: { result: submission.reply(), orderPath: `/orders/${placed.token}`, redirectUrl: placed.redirectUrl }, status: 200 };
   } catch (err) {
     // Stripe's own outages are the buyer's to retry (the same key reuses the order), not a page crash.

@@ -22,6 +22,8 @@ export interface BotConversationDeps {
   box: () => SecretBox;
   telegram: (token: string) => TelegramClient;
   platformDomain: string;
+  /** /unsubscribe (ADR 033): opts this Telegram user's customer records in the shop out of announcements. */
+  unsubscribe?: (scope: TenantScope, telegramUserId: string) => Promise<number>;
 }
 
 /** What a tenant's bot says back: one instance serves every bot's updates, each handled within that bot's tenant. */
@@ -50,6 +52,10 @@ export class BotConversation {
       if (await this.claim(bot, args[0], fromId)) {
         return void (await reply(`This bot is now connected to ${shopName}, and you are its admin. Send /help to see your commands.`));
       }
+    }
+    if (name === "/unsubscribe" && this.deps.unsubscribe) {
+      await this.deps.unsubscribe({ tenantId: bot.tenantId }, fromId);
+      return void (await reply(`You will get no more announcements from ${shopName}. Order updates still come.`));
     }
     const admin = await this.isAdmin(bot, fromId);
     if (name === "/start" || name === "/help") {

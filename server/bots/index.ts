@@ -5,3 +5,6 @@ export { signInBuyer, buyerFromToken, BUYER_SESSION_TTL_MS } from "./mini-app.ts
 export { verifyInitData, signInitData, INIT_DATA_MAX_AGE_SEC } from "./init-data.ts";
 export { createTelegramClient, parseBotToken, TelegramError, TelegramUnauthorizedError, TelegramRateLimitError } from "./telegram-client.ts";
 export { notifyTenantAdmins, deliverNotification, notificationJobId, SENDS_PER_SECOND_PER_BOT, type NotificationEvent } from "./notifications.ts";
+export { shopBotSender, type BotSender, type BroadcastDeps } from "./broadcast.ts";
+// Announcements (ADR 033) tell these outcomes apart per recipient.
+export { TelegramBadRequestError, TelegramTimeoutError, TelegramUnavailableError } from "./telegram-client.ts";
