@@ -7,13 +7,13 @@
 import type { PrismaClient } from "@prisma/client";
 import { shopBotSender, TelegramBadRequestError, TelegramRateLimitError, TelegramTimeoutError, TelegramUnauthorizedError, TelegramUnavailableError, type BotSender, type BroadcastDeps } from "#server/bots/index.ts";
 import type { TenantScope } from "#server/db/index.ts";
+import { TELEGRAM_FOOTER } from "./shared.ts";
 
 const BATCH = 200;
 /** 429s in a row for one message before the job gives up (and is retried later by BullMQ). */
 const MAX_RATE_LIMITS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export const TELEGRAM_FOOTER = "\n\n— Send /unsubscribe to stop these messages.";
 
 type Row = { id: string; chat: string | null; opted_in: boolean };
 

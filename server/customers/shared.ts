@@ -5,6 +5,8 @@ export const CUSTOMER_SORTS = ["first_order", "orders", "spent", "last_order"] a
 export type CustomerSort = (typeof CUSTOMER_SORTS)[number];
 export const CUSTOMERS_PER_PAGE = 50;
 export const ANNOUNCEMENT_MAX_CHARS = 1_000;
+/** Added to every announcement sent by the bot: how to opt out (G14-4). */
+export const TELEGRAM_FOOTER = "\n\n— Send /unsubscribe to stop these messages.";
 /** At most this many announcements per shop in any 24 hours (G14-5), unless an operator lifted the limit. */
 export const ANNOUNCEMENTS_PER_DAY = 2;
 
