@@ -37,12 +37,21 @@ export async function shopBotSender(deps: BroadcastDeps, tenantId: string): Prom
   });
   if (!bot) return null;
   const client = deps.telegram(openToken(deps.box(), bot));
+  // The shared budget counts fixed one-second windows, which lets two windows' worth through across a boundary;
+  // spacing this sender's calls evenly keeps any rolling second under Telegram's ~30 as well.
+  const spacingMs = Math.ceil(1_000 / SENDS_PER_SECOND_PER_BOT);
+  let last = 0;
   return {
     botId: bot.id,
     async slot() {
       for (;;) {
         const s = await hit(deps.redis, deps.prefix, { name: "bot-send", limit: SENDS_PER_SECOND_PER_BOT, windowMs: 1_000 }, bot.id);
-        if (s.allowed) return;
+        if (s.allowed) {
+          const wait = last + spacingMs - Date.now();
+          if (wait > 0) await sleep(wait);
+          last = Date.now();
+          return;
+        }
         await sleep(Math.max(50, s.retryAfterSec * 1_000));
       }
     },
