@@ -53,11 +53,11 @@ export async function createAnnouncement(deps: CreateDeps, scope: TenantScope, a
       select: { id: true },
     });
     const rows = customers.flatMap((c) => [
-      ...(c.telegramUserId ? [{ tenantId: scope.tenantId, announcementId: a.id, customerId: c.id, channel: "telegram" as const }] : []),
+      ...(c.telegramUserId ? [{ announcementId: a.id, customerId: c.id, channel: "telegram" as const }] : []),
       // Email is handed to the outbox here, in this transaction: its row is the message's state from now on.
-      { tenantId: scope.tenantId, announcementId: a.id, customerId: c.id, channel: "email" as const, state: "sent" as const },
+      { announcementId: a.id, customerId: c.id, channel: "email" as const, state: "sent" as const },
     ]);
-    await tx.announcementRecipient.createMany({ data: rows, skipDuplicates: true });
+    await tx.announcementRecipient.createMany({ data: rows.map((r) => inTenant(scope, r)), skipDuplicates: true });
     const locale = mailLocale(tenant.localeDefaults);
     for (const c of customers) {
       await enqueueMail(tx, {
