@@ -67,7 +67,8 @@ export async function createAnnouncement(deps: CreateDeps, scope: TenantScope, a
     }
     await writeAudit(tx, actor, { action: "announcement.create", tenantId: scope.tenantId, target: a.id, details: { targets: customers.length, audience: input.audience } });
     return { id: a.id, targets: customers.length };
-  });
+    // One outbox row per customer: thousands of inserts must not hit Prisma's 5 s interactive-transaction default.
+  }, { timeout: 120_000, maxWait: 10_000 });
 }
 
 /** Operators lift (hours > 0) or restore (0) the daily limit for a shop; audited. */

@@ -10,6 +10,8 @@ import type { TenantScope } from "#server/db/index.ts";
 import { TELEGRAM_FOOTER } from "./shared.ts";
 
 const BATCH = 200;
+/** A row in `sending` untouched this long belongs to a run that died (live runs touch it at least every retry_after). */
+const STALE_SENDING_SEC = 300;
 /** 429s in a row for one message before the job gives up (and is retried later by BullMQ). */
 const MAX_RATE_LIMITS = 10;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -28,10 +30,12 @@ export async function sendAnnouncement(deps: BroadcastDeps, scope: TenantScope, 
   const { prisma } = deps;
   const a = await prisma.announcement.findUnique({ where: { tenantId_id: { tenantId: scope.tenantId, id: announcementId } }, select: { body: true } });
   if (!a) return { sent: 0 };
-  // Left in `sending` by a run that died mid-call: delivery unknown, never resent.
+  // Left in `sending` by a run that died mid-call: delivery unknown, never resent. A live run (a duplicate job may be
+  // sending right now) touches its row before every wait, so only rows untouched for STALE_SENDING are a dead run's.
   await prisma.$executeRaw`
     UPDATE announcement_recipients SET state = 'failed', error = 'interrupted while sending; not resent', updated_at = now()
-    WHERE tenant_id = ${scope.tenantId}::uuid AND announcement_id = ${announcementId}::uuid AND channel = 'telegram' AND state = 'sending'`;
+    WHERE tenant_id = ${scope.tenantId}::uuid AND announcement_id = ${announcementId}::uuid AND channel = 'telegram' AND state = 'sending'
+      AND updated_at < now() - make_interval(secs => ${STALE_SENDING_SEC})`;
   const sender = await shopBotSender(deps, scope.tenantId);
   if (!sender) {
     await prisma.$executeRaw`
@@ -54,7 +58,8 @@ export async function sendAnnouncement(deps: BroadcastDeps, scope: TenantScope, 
         continue;
       }
       if (!(await mark(prisma, scope, row.id, "queued", "sending"))) continue;
-      const outcome = await deliverOne(sender, row.chat, text, `announcement-${row.id}`);
+      const touch = () => prisma.$executeRaw`UPDATE announcement_recipients SET updated_at = now() WHERE id = ${row.id}::uuid AND tenant_id = ${scope.tenantId}::uuid AND state = 'sending'`;
+      const outcome = await deliverOne(sender, row.chat, text, `announcement-${row.id}`, touch);
       if (outcome === "retry-later") {
         // Nothing was delivered (server error or the circuit is open): back to the queue, and the job retries.
         await mark(prisma, scope, row.id, "sending", "queued");
@@ -73,7 +78,7 @@ export async function sendAnnouncement(deps: BroadcastDeps, scope: TenantScope, 
 }
 
 /** One message, honouring 429 retry_after in place (the row stays `sending`, so no other run takes it). */
-async function deliverOne(sender: BotSender, chat: string, text: string, key: string) {
+async function deliverOne(sender: BotSender, chat: string, text: string, key: string, touch: () => Promise<unknown>) {
   for (let limited = 0; ; limited++) {
     await sender.slot();
     try {
@@ -81,6 +86,7 @@ async function deliverOne(sender: BotSender, chat: string, text: string, key: st
       return "sent" as const;
     } catch (err) {
       if (err instanceof TelegramRateLimitError && limited < MAX_RATE_LIMITS) {
+        await touch();
         await sleep((err.retryAfterSec ?? 1) * 1_000);
         continue;
       }
