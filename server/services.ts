@@ -24,6 +24,7 @@ import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
 import { DocumentService, DocumentStore } from "./documents/index.ts";
+import { CustomersService } from "./customers/index.ts";
 import { MailService, ShopSenderService, createPrepare, mailConfigFromEnv, mailLinks, platformOrigin, platformTransport } from "./mail/index.ts";
 
 export interface Services {
@@ -52,6 +53,8 @@ export interface Services {
   money: MoneyService;
   /** Sales overview and the Payouts page's balances, movements and statements (ADR 031). */
   reports: ReportsService;
+  /** Customers, marketing consent and announcements (ADR 033). */
+  customers: CustomersService;
   /** The money jobs' queue (paused while the global kill switch is on). */
   moneyQueue: Queue;
   /** Mail outbox delivery (ADR 026): kick() after commit, stats() and listForTenant() for the pages. */
@@ -145,12 +148,20 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
         (await prisma.tenantPaymentPolicy.findUnique({ where: { tenantId }, select: { invoiceShowPlatformFee: true } }))?.invoiceShowPlatformFee ?? false,
     }),
   });
+  const customers = new CustomersService({
+    prisma, secrets: [env.MONEY_SECRET, ...env.MONEY_SECRET_OLD], shopOrigin: (slug) => links.shopOrigin(`${slug}.${env.PLATFORM_DOMAIN}`),
+    bots: { ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots },
+    // One job per announcement: its id makes a second enqueue a no-op; retries resume from the recipient rows.
+    enqueueSend: (tenantId, announcementId) => enqueueJob(queue, "announcements.send", { tenantId, announcementId }, { jobId: `announcement-${announcementId}` }),
+    kickMail: () => void mail.kick().catch((err: Error) => logger.warn({ err: err.message }, "mail kick failed; the sweep will send it")),
+  });
   return {
     prisma,
     redis,
     money,
     mail,
     reports,
+    customers,
     moneyQueue,
     requestStats: new TenantRequestStats({
       redis, prefix: env.REDIS_PREFIX, flushMs: env.TENANT_STATS_FLUSH_MS,
@@ -183,6 +194,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
       overview: (tenantId) => reports.overview(tenantId, 30),
       ship: (actor, tenantId, orderId) => money.ship(actor, tenantId, orderId),
       tenancyChanged: publish,
+      unsubscribe: (scope, userId) => customers.optOutTelegramUser(scope, userId),
     }),
     close: async () => {
       await deferred.close();

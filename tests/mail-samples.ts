@@ -29,6 +29,10 @@ const domains = "https://platform.example.com/dashboard/7d0c1f5e-2b1a-4c3d-9e8f-
 
 export const SAMPLES: Record<string, Record<string, unknown>> = {
   "shop.test_email": { senderLabel: "smtp.example.com as orders@lamps.example.com" },
+  "shop.announcement": {
+    shopName: "Lamps & Co", body: "Winter sale: 20% off every lamp until Sunday.\n\nFree shipping over $50.",
+    unsubscribeUrl: "https://lamps.example.com/unsubscribe/9b2f3a1c-0000-4000-8000-000000000002/sig",
+  },
   "order.confirmation": { ...order, payBy: "2026-12-07T10:45:00.000Z" },
   "order.payment_received": { ...order, paidAt: "2026-12-07T10:20:00.000Z", invoiceAttached: true },
   "order.shipped": { ...order, shippedAt: "2026-12-08T09:00:00.000Z", tracking: { carrier: "Post", number: "RR123456789IR", url: "https://tracking.example.com/RR123456789IR" } },

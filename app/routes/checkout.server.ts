@@ -126,6 +126,8 @@ export interface PlaceOrderInput {
   email: string;
   rail: PaymentRail;
   acknowledgeNoEscrow: boolean;
+  /** The unticked-by-default box "Send me news and offers" (ADR 033). */
+  marketingOptIn?: boolean;
   shippingAddress?: CheckoutInput["shippingAddress"];
   /** The page's language (its <html lang>); the shop's first locale when the page sent none. */
   locale?: string;
@@ -152,6 +154,7 @@ export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant
   const buyer = await buyerFromCookie(context.services.prisma, tenant.id, cookieHeader);
   try {
     const placed = await context.services.money.checkout(tenant.id, input.data, key.data, returnBase, buyer);
+    if (value.marketingOptIn) await context.services.customers.optInAtCheckout({ tenantId: tenant.id }, input.data.email);
     return { body: { result: submission.reply(), orderPath: `/orders/${placed.token}`, redirectUrl: placed.redirectUrl }, status: 200 };
   } catch (err) {
     // Stripe's own outages are the buyer's to retry (the same key reuses the order), not a page crash.

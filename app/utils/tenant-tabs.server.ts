@@ -14,6 +14,7 @@ export function tabsFor(roles: readonly TenantRole[]): TenantTab[] {
     tab(".", "Overview", true),
     ...(can(roles, "orders.read") ? [tab("orders", "Orders")] : []),
     ...(can(roles, "catalog.read") ? [tab("catalog", "Catalog")] : []),
+    ...(can(roles, "customers.read") ? [tab("customers", "Customers")] : []),
     tab("brand", "Brand"),
     ...(can(roles, "team.read") ? [tab("team", "Team")] : []),
     ...(can(roles, "domains.manage") ? [tab("domains", "Domains")] : []),

@@ -9,6 +9,7 @@ import type { Env } from "#server/env.ts";
 import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
 import { type TenantContext, ApiError, sendError, rateLimit, jsonBody } from "#server/http/index.ts";
+import { checkoutConsentSchema } from "#server/customers/index.ts";
 import { checkoutSchema, disputeOpenSchema, idempotencyKeySchema } from "#server/money/index.ts";
 import { buyerFromCookie } from "#server/bots/index.ts";
 import { DOCUMENT_PATHS, sendDocument } from "./documents.ts";
@@ -60,8 +61,12 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
     if (!key.success) throw new ApiError(400, "VALIDATION_ERROR", key.error.issues[0]!.message, { issues: [{ in: "header", path: "Idempotency-Key", message: key.error.issues[0]!.message }] });
     // A card payment comes back to the order's page on the host the buyer is on (a host of this very shop).
     const shop = tenantId(res);
+    const input = parseBody(checkoutSchema, req.body);
+    // Marketing consent is the shop's customer record's, not the order's (ADR 033): parsed here, kept off the money core.
+    const consent = parseBody(checkoutConsentSchema, req.body);
     const buyer = await buyerFromCookie(services.prisma, shop, req.headers.cookie);
-    const result = await services.money.checkout(shop, parseBody(checkoutSchema, req.body), key.data, `${req.protocol}://${req.get("host")}`, buyer);
+    const result = await services.money.checkout(shop, input, key.data, `${req.protocol}://${req.get("host")}`, buyer);
+    if (consent.marketingOptIn) await services.customers.optInAtCheckout({ tenantId: shop }, input.email);
     if (result.replayed) res.set("Idempotent-Replayed", "true");
     return { token: result.token, orderPath: `/orders/${result.token}`, order: result.order, redirectUrl: result.redirectUrl };
   }));

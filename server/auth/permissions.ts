@@ -59,6 +59,12 @@ const PERMISSIONS = {
   "sales.read": ["owner", "manager", "finance"],
   /** The Payouts page: escrow and payable balances, every ledger movement, CSV exports and monthly statements. */
   "payouts.read": ["owner", "finance"],
+  /** The Customers list and profiles (ADR 033); emails are masked without customers.contact. */
+  "customers.read": ANY_MEMBER,
+  /** See customers' full email addresses: the roles that see orders' emails, less support (G14-2). */
+  "customers.contact": ["owner", "manager", "finance"],
+  /** Compose and send announcements to opted-in customers. */
+  "customers.announce": ["owner", "manager"],
   "platformFee.read": ANY_MEMBER,
   /** Set the shop's platform fee: operators only. */
   "platformFee.set": [],

@@ -8,6 +8,7 @@ import type { AuditActor } from "#server/audit/index.ts";
 import { setAcceptingOrders } from "#server/tenancy/index.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { SalesOverview } from "#server/reports/index.ts";
+import type { TenantScope } from "#server/db/index.ts";
 import type { ConversationUpdate } from "./types.ts";
 import { allowed, type Speaker } from "./team-member.ts";
 import { buyerOrdersText, dashboardOrderUrl, findOrderByShortId, openOrdersText, orderDetail } from "./shop-orders.ts";
@@ -19,6 +20,8 @@ export interface CommandDeps {
   dashboardOrigin(): string;
   /** Tell every instance's tenant cache that the shop changed (accepting_orders is part of the resolved tenant). */
   tenancyChanged(reason: string): Promise<void>;
+  /** /unsubscribe (ADR 033): opts this Telegram user's customer records in the shop out of announcements. */
+  unsubscribe(scope: TenantScope, telegramUserId: string): Promise<number>;
 }
 
 export interface CommandContext {
@@ -105,6 +108,14 @@ export const COMMANDS: Record<string, BotCommand> = {
   },
   "/pause": pause(false),
   "/resume": pause(true),
+  "/unsubscribe": {
+    action: null,
+    team: false,
+    async run(deps, { bot, fromId, shopName, reply }) {
+      await deps.unsubscribe({ tenantId: bot.tenantId }, fromId);
+      await reply(`You will get no more announcements from ${shopName}. Order updates still come.`);
+    },
+  },
   "/mute": mute(true),
   "/unmute": mute(false),
 };

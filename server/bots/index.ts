@@ -8,3 +8,6 @@ export { notifyTenantAdmins, deliverNotification, notificationJobId, SENDS_PER_S
 export { notifyOrderBuyer, BUYER_EVENTS } from "./buyer-updates.ts";
 export { createTelegramLink, consumeTelegramLink, unlinkTelegram, linkableShops, LINK_TTL_MS } from "./linking.ts";
 export { COMMANDS, type BotCommand } from "./commands.ts";
+export { shopBotSender, type BotSender, type BroadcastDeps } from "./broadcast.ts";
+// Announcements (ADR 033) tell these outcomes apart per recipient.
+export { TelegramBadRequestError, TelegramTimeoutError, TelegramUnavailableError } from "./telegram-client.ts";

@@ -47,6 +47,10 @@ export const jobCatalog = {
   "mail.deliver": { schema: z.object({ messageId: z.uuid(), tenantId: z.uuid().nullable(), attempt: z.number().int().min(0).max(1_000) }), attempts: 5 },
   // Queues due rows (SQL triggers write rows nobody enqueues; Redis may have lost jobs) and takes back stuck sends.
   "mail.sweep": { schema: z.object({}), attempts: 1 },
+  // Announcements (ADR 033): one job per announcement works through its recipient rows (the rows make it resumable).
+  "announcements.send": { schema: z.object({ tenantId: z.uuid(), announcementId: z.uuid() }), attempts: 8 },
+  // Daily: deletes announcements older than 12 months (G14-6).
+  "announcements.sweep": { schema: z.object({}), attempts: 3 },
   // Daily: the month that just ended gets its platform-fee statements (idempotent; ADR 025). Writes no money.
   "money.fee-statements": { schema: z.object({}), attempts: 3 },
 } as const;

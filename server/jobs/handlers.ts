@@ -17,6 +17,8 @@ export function createJobHandlers(services: Services): JobHandlers {
     "bots.configure": async ({ tenantId, botId }) => services.bots.configure(tenantId, botId),
     "bots.deconfigure": async ({ tenantId, botId }) => services.bots.deconfigure(tenantId, botId),
     "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
+    "announcements.send": async ({ tenantId, announcementId }) => void (await services.customers.send({ tenantId }, announcementId)),
+    "announcements.sweep": async () => void (await services.customers.sweep()),
     ...domainJobHandlers(services),
     ...mailJobHandlers(services.mail),
     ...moneyJobHandlers(services.money),

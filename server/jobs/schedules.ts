@@ -24,6 +24,7 @@ export async function registerSchedules(
     { id: "money-reconcile", every: services.money.reconcileEveryMs, name: "money.reconcile", data: { trigger: "scheduled" } },
     // Daily rather than a monthly cron: each run bills the month that just ended and is a no-op once nothing changed,
     // so a worker that was down on the 1st catches up, and late-recorded orders join the still-open statement.
+    { id: "announcements-sweep", every: 86_400_000, name: "announcements.sweep", data: {} },
     { id: "money-fee-statements", every: 86_400_000, name: "money.fee-statements", data: {} },
   ];
   const queues: Record<string, Queue> = { [QUEUE]: services.queue, [MONEY_QUEUE]: services.moneyQueue };

@@ -147,7 +147,9 @@ async function renderOnce(deps: DeliveryDeps, row: OutboxRow, brand: MailBrand):
   let rendered;
   try {
     const data = deps.prepare ? await deps.prepare(row) : row.data;
-    rendered = renderMail({ template: row.template, locale: row.locale, data, brand });
+    // Marketing mail carries its signed unsubscribe link in its data (ADR 033); the layout puts it in the footer.
+    const unsubscribeUrl = typeof data.unsubscribeUrl === "string" ? data.unsubscribeUrl : undefined;
+    rendered = renderMail({ template: row.template, locale: row.locale, data, brand, unsubscribeUrl });
   } catch (err) {
     // A missing template, data it refuses, or a prepare() that says the subject is gone: no retry will change that.
     if (err instanceof ApiError && err.status < 500) return giveUp(deps, row, "queued", `could not render the message: ${err.message}`);

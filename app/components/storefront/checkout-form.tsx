@@ -73,6 +73,11 @@ export function CheckoutForm({ quote, cartParam, stale, lastResult }: {
 
           <Section title="Contact" id="contact-heading">
             <TextField meta={fields.email} label="Email" type="email" autoComplete="email" help="Your order link and updates go here." />
+            {/* G14-4: marketing consent, unticked by default; opt out any time by the mail's link or /unsubscribe. */}
+            <label className="mt-3 flex items-start gap-3 text-sm text-gray-700">
+              <input {...getInputProps(fields.marketingOptIn, { type: "checkbox" })} key={fields.marketingOptIn.key} className="mt-0.5 size-4 shrink-0 accent-gray-900" />
+              <span>Send me news and offers from this shop. You can unsubscribe at any time.</span>
+            </label>
           </Section>
 
           {quote.requiresShipping ? (

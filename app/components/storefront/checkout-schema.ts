@@ -26,6 +26,7 @@ export const checkoutFormSchema = (needsShipping: boolean) =>
     email: z.email({ error: (iss) => (iss.input === undefined ? "Enter your email address." : "Enter a valid email address, like you@example.com.") }).max(254),
     rail: z.enum(PAYMENT_RAILS, { error: "Choose how you’d like to pay." }),
     acknowledgeNoEscrow: z.boolean().default(false),
+    marketingOptIn: z.boolean().default(false),
     locale: z.string().max(35).optional(),
     // Optional, not bare z.undefined(): conform's zod adapter wraps a missing field as non-optional, so a digital
     // cart's absent address would fail validation on a field the page never renders (issue 21).

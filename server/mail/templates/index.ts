@@ -1,6 +1,7 @@
 /** Every mail template, by name. Add a template here and tests/mail-templates.test.ts renders it in every language. */
 import type { MailTemplate } from "./define.ts";
 import { testEmail } from "./test-email.ts";
+import { shopAnnouncement } from "./announcement.ts";
 import { orderConfirmation, orderDeliveryCode, orderPaymentReceived, orderShipped } from "./order-placed.ts";
 import { orderDelivered, orderDisputeOpened, orderDisputeResolved, orderRefunded } from "./order-closed.ts";
 import { merchantDisputeOpened, merchantNewOrder, merchantPaymentReceived } from "./merchant-order.ts";
@@ -9,7 +10,7 @@ import { teamInvitation, teamRoleGranted, teamRoleRevoked } from "./team.ts";
 import { merchantBotSuspended, merchantCertificateExpiring, merchantDomainProblem } from "./merchant-shop.ts";
 
 const ALL = [
-  testEmail,
+  testEmail, shopAnnouncement,
   orderConfirmation, orderPaymentReceived, orderShipped, orderDeliveryCode, orderDelivered, orderDisputeOpened, orderDisputeResolved, orderRefunded,
   merchantNewOrder, merchantPaymentReceived, merchantDisputeOpened, merchantDomainProblem, merchantCertificateExpiring, merchantBotSuspended,
   verifyEmail, passwordReset, newDevice, teamInvitation, teamRoleGranted, teamRoleRevoked,

@@ -1,0 +1,139 @@
+/**
+ * Customers (ADR 033): the orders trigger keeps one customer per shop and email; checkout's opt-in box; the list and
+ * profile with masking for support and developers; the signed unsubscribe link; and another shop's owner getting
+ * nothing (database snapshots before and after).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, redisPrefix } from "./db.ts";
+import { startApp, type RunningApp } from "./app.ts";
+import { REDIS_URL } from "./db-urls.ts";
+import { createUser } from "./factories.ts";
+import { ADDRESS, createShop, httpBuyer, httpMember, sql } from "./money-fixture.ts";
+import { signIn } from "./tenant-fixture.ts";
+import { request } from "./http.ts";
+import { unsubscribePath } from "#server/customers/index.ts";
+
+const db = await createTestDatabase();
+const SECRET = "customers-test-money-secret-0123456789abcdef";
+let app: RunningApp;
+let a: Awaited<ReturnType<typeof createShop>>;
+let b: Awaited<ReturnType<typeof createShop>>;
+
+const checkout = (shop: typeof a, email: string, extra: Record<string, unknown> = {}) =>
+  httpBuyer(app.port, shop.slug).checkout({ items: [{ itemId: shop.item("Lamp"), quantity: 1 }], email, shippingAddress: ADDRESS, rail: "direct", acknowledgeNoEscrow: true, ...extra });
+const customer = (tenantId: string, email: string) => db.prisma.customer.findUnique({ where: { tenantId_emailKey: { tenantId, emailKey: email.toLowerCase() } } });
+const snapshot = async (tenantId: string) => JSON.stringify(await Promise.all([
+  db.prisma.customer.findMany({ where: { tenantId }, orderBy: { id: "asc" } }),
+  db.prisma.announcement.findMany({ where: { tenantId }, orderBy: { id: "asc" } }),
+  db.prisma.announcementRecipient.findMany({ where: { tenantId }, orderBy: { id: "asc" } }),
+]));
+
+beforeAll(async () => {
+  app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost", PAYMENTS_SANDBOX: "true", MONEY_SECRET: SECRET });
+  a = await createShop(db);
+  b = await createShop(db);
+});
+afterAll(async () => app?.stop());
+
+describe("customers kept by the orders trigger", () => {
+  it("one customer per shop and email (checkout lowercases it); counts, first/last order, spend from paid orders; refunds reduce it", async () => {
+    expect((await checkout(a, "Alice@Example.test")).status).toBe(201);
+    const paid = await checkout(a, "alice@example.test", { rail: "escrow" });
+    await httpBuyer(app.port, a.slug).post(`/api/storefront/orders/${paid.json.data.token}/sandbox-pay`);
+    let c = await customer(a.tenantId, "alice@example.test");
+    expect(c).toMatchObject({ ordersCount: 2, paidOrdersCount: 1, marketingOptIn: false, telegramUserId: null });
+    expect(c!.totalSpent.toFixed(2)).toBe("40.00");
+    expect(await db.prisma.customer.count({ where: { tenantId: b.tenantId } })).toBe(0);
+    // A refund (by any path) is an UPDATE OF status: the trigger recomputes.
+    await sql(db, `UPDATE orders SET status = 'disputed' WHERE id = $1::uuid`, [paid.json.data.order.id]);
+    await sql(db, `UPDATE orders SET status = 'refunded' WHERE id = $1::uuid`, [paid.json.data.order.id]);
+    c = await customer(a.tenantId, "alice@example.test");
+    expect(c!.totalSpent.toFixed(2)).toBe("0.00");
+    expect(c!.paidOrdersCount).toBe(0);
+    // A Mini App order links the Telegram user.
+    await sql(db, `UPDATE orders SET buyer_telegram_user_id = '4242' WHERE id = $1::uuid`, [paid.json.data.order.id]);
+    expect((await customer(a.tenantId, "alice@example.test"))!.telegramUserId).toBe("4242");
+  });
+
+  it("the JSON checkout's marketingOptIn opts in (unticked: not); a non-boolean is a 400 that places nothing", async () => {
+    await checkout(a, "bob@example.test");
+    expect((await customer(a.tenantId, "bob@example.test"))!.marketingOptIn).toBe(false);
+    await checkout(a, "bob@example.test", { marketingOptIn: true });
+    expect((await customer(a.tenantId, "bob@example.test"))!.marketingOptIn).toBe(true);
+    const orders = await db.prisma.order.count({ where: { tenantId: a.tenantId } });
+    const bad = await checkout(a, "carol@example.test", { marketingOptIn: "yes" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error.code).toBe("VALIDATION_ERROR");
+    expect(await db.prisma.order.count({ where: { tenantId: a.tenantId } })).toBe(orders);
+  });
+});
+
+describe("list and profile", () => {
+  it("sorts and filters; the owner sees emails, support and developers see them masked", async () => {
+    const owner = await httpMember(db, app.port, a.tenantId, "owner");
+    const list = await owner.get(`/api/tenants/${a.tenantId}/customers?sort=last_order&dir=desc`);
+    expect(list.status, list.body).toBe(200);
+    expect(list.json.data.items.map((c: { email: string }) => c.email)).toEqual(["bob@example.test", "alice@example.test"]);
+    const asc = await owner.get(`/api/tenants/${a.tenantId}/customers?sort=first_order&dir=asc`);
+    expect(asc.json.data.items.map((c: { email: string }) => c.email)).toEqual(["alice@example.test", "bob@example.test"]);
+    const linked = await owner.get(`/api/tenants/${a.tenantId}/customers?telegram=yes`);
+    expect(linked.json.data.items.map((c: { email: string }) => c.email)).toEqual(["alice@example.test"]);
+    const opted = await owner.get(`/api/tenants/${a.tenantId}/customers?optedIn=yes&minOrders=2`);
+    expect(opted.json.data.total).toBe(1);
+    expect((await owner.get(`/api/tenants/${a.tenantId}/customers?sort=name`)).status).toBe(400);
+
+    const dev = await createUser(db.prisma);
+    await db.prisma.tenantUserRole.create({ data: { tenantId: a.tenantId, userId: dev.id, role: "developer" } });
+    const bob = (await customer(a.tenantId, "bob@example.test"))!;
+    for (const member of [await httpMember(db, app.port, a.tenantId, "support"), await signIn(app.port, dev.email)]) {
+      const masked = await member.get(`/api/tenants/${a.tenantId}/customers?sort=orders`);
+      expect(masked.status).toBe(200);
+      expect(masked.json.data.items.map((c: { email: string }) => c.email).sort()).toEqual(["a***@example.test", "b***@example.test"]);
+      const profile = await member.get(`/api/tenants/${a.tenantId}/customers/${bob.id}`);
+      expect(profile.json.data.email).toBe("b***@example.test");
+      expect(profile.body).not.toContain("bob@example.test");
+    }
+    const full = await owner.get(`/api/tenants/${a.tenantId}/customers/${bob.id}`);
+    expect(full.json.data).toMatchObject({ email: "bob@example.test", ordersCount: 2, marketingOptIn: true });
+    expect(full.json.data.orders).toHaveLength(2);
+  });
+
+  it("another shop's owner gets nothing, through either shop's path, and changes nothing", async () => {
+    const bOwner = await httpMember(db, app.port, b.tenantId, "owner");
+    await checkout(b, "dave@example.test", { marketingOptIn: true });
+    const dave = (await customer(b.tenantId, "dave@example.test"))!;
+    const attacker = await httpMember(db, app.port, a.tenantId, "owner");
+    const before = await snapshot(b.tenantId);
+    // Not a member of B: B's paths answer 404 (the shop's existence is not confirmed); A's path with B's id: 404.
+    for (const res of [
+      await attacker.get(`/api/tenants/${b.tenantId}/customers`),
+      await attacker.get(`/api/tenants/${b.tenantId}/customers/${dave.id}`),
+      await attacker.get(`/api/tenants/${a.tenantId}/customers/${dave.id}`),
+      await attacker.get(`/api/tenants/${b.tenantId}/announcements`),
+      await attacker.post(`/api/tenants/${b.tenantId}/announcements`, { body: "Sale!" }),
+      await attacker.get(`/dashboard/${b.tenantId}/customers/${dave.id}`),
+      await attacker.get(`/dashboard/${a.tenantId}/customers/${dave.id}`),
+    ]) expect([403, 404], res.body).toContain(res.status);
+    const aList = await attacker.get(`/api/tenants/${a.tenantId}/customers`);
+    expect(aList.body).not.toContain("dave@");
+    expect(await snapshot(b.tenantId)).toBe(before);
+    expect((await bOwner.get(`/api/tenants/${b.tenantId}/customers/${dave.id}`)).json.data.email).toBe("dave@example.test");
+  });
+});
+
+describe("the unsubscribe link", () => {
+  it("opts the customer out on their own shop's host only, with a valid signature", async () => {
+    const dave = (await customer(b.tenantId, "dave@example.test"))!;
+    const path = unsubscribePath(SECRET, { tenantId: b.tenantId }, dave.id);
+    const post = (host: string, p: string) => request(app.port, `${p}?_data=routes%2Funsubscribe.%24customerId.%24sig`, { method: "POST", host, raw: { contentType: "application/x-www-form-urlencoded", data: "" } });
+    // Another shop's host, and a forged signature: refused, nothing changes.
+    expect((await post(`${a.slug}.localhost`, path)).status).toBe(400);
+    expect((await post(`${b.slug}.localhost`, `${path.slice(0, -3)}AAA`)).status).toBe(400);
+    expect((await customer(b.tenantId, "dave@example.test"))!.marketingOptIn).toBe(true);
+    const page = await request(app.port, path, { host: `${b.slug}.localhost` });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Unsubscribe");
+    expect((await post(`${b.slug}.localhost`, path)).status).toBe(200);
+    expect((await customer(b.tenantId, "dave@example.test"))!.marketingOptIn).toBe(false);
+  });
+});
