@@ -65,6 +65,10 @@ const PERMISSIONS = {
   "bots.manage": ["owner", "developer"],
   /** Use the bot's admin commands and get its order notifications (with a linked Telegram account). */
   "bots.admin": ["owner", "manager"],
+  /** Shipping zones, rates and tax settings (ADR 035). */
+  "shipping.read": ANY_MEMBER,
+  /** Change what buyers pay for shipping and tax: not support or developers. */
+  "shipping.edit": ["owner", "manager", "finance"],
   "domains.read": ANY_MEMBER,
   /** Add, check and remove domains and pick the primary host. */
   "domains.manage": ["owner", "manager", "developer"],
