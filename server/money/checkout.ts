@@ -10,7 +10,7 @@ import type { AuditActor } from "#server/audit/index.ts";
 import type { MoneyContext } from "./context.ts";
 import { afterCommit } from "./context.ts";
 import { moneySql } from "./money-tx.ts";
-import { amountText, canonical, compare, decimal, feeOf, sumAmounts, times } from "./amounts.ts";
+import { amountText, canonical, compare, decimal, feeOf, times } from "./amounts.ts";
 import { isUniqueViolation } from "./db-errors.ts";
 import { orderToken, secretsOf, sha256Hex, storedOrderToken } from "./secrets.ts";
 import type { CheckoutInput } from "./schemas.ts";
