@@ -58,7 +58,6 @@ describe("checkout with shipping and tax to a non-default country, in Chromium",
         await page.getByLabel("Country", { exact: true }).selectOption("DE");
         await page.getByTestId("shipping-method-std").waitFor();
         await page.getByTestId("shipping-method-std").check();
-        await page.waitForURL(/method=std/);
         // Independently: 1200 g → the second band, 12.00; tax 19 % of the item price, half-up to cents.
         const cents = BigInt(item.price.replace(".", ""));
         const taxCents = (cents * 1900n * 2n + 10_000n) / 20_000n;
@@ -68,7 +67,8 @@ describe("checkout with shipping and tax to a non-default country, in Chromium",
         await expect.poll(() => page.getByTestId("checkout-total").innerText()).toContain(fmt(cents + 1200n + taxCents));
         await page.screenshot({ path: path.join(ARTIFACTS, `shipping-checkout-${size}.png`), fullPage: true });
 
-        await page.getByRole("radio", { name: "Escrow" }).check();
+        await page.getByRole("radio", { name: /invoice/i }).check();
+        await page.getByLabel(/no escrow protection/).check();
         await page.getByRole("button", { name: /Place order/ }).click();
         await page.waitForURL(/\/orders\/[A-Za-z0-9_-]{43}$/, { timeout: 15_000 });
         await page.getByTestId("order-shipping").waitFor();
