@@ -15,7 +15,7 @@ import { openDatabase, type Database } from "#server/db/client.ts";
 import { applyManifest, manifestSchema } from "#server/tenancy/index.ts";
 import { startSmtpServer, type ReceivedMail, type SmtpTestServer } from "#tests/smtp-server.ts";
 
-const ADDRESS = { "Full name": "Ada Buyer", "Street address": "1 Trail Road", City: "Boulder", "Postal code": "80302", "Country code": "US" };
+const ADDRESS = { "Full name": "Ada Buyer", "Street address": "1 Trail Road", City: "Boulder", "Postal code": "80302", Country: "US" };
 const ORDER_LINK = /https?:\/\/[^\s"<>]+\/orders\/[A-Za-z0-9_-]{43}/;
 
 /** Messages to `to` whose subject matches; mailparser gives addresses lower-cased as sent. */
@@ -66,7 +66,7 @@ describe("order mail delivered over SMTP: confirmation with the order link, rece
     await hydrated(page);
     await page.getByTestId("checkout-line").first().waitFor();
     await page.getByLabel("Email").fill(email);
-    for (const [label, value] of Object.entries(ADDRESS)) await page.getByLabel(label, { exact: true }).fill(value);
+    for (const [label, value] of Object.entries(ADDRESS)) await (label === "Country" ? page.getByLabel(label, { exact: true }).selectOption(value) : page.getByLabel(label, { exact: true }).fill(value));
     await page.getByRole("radio", { name: "Escrow" }).check();
     await page.getByRole("button", { name: /Place order/ }).click();
     await page.waitForURL(/\/orders\/[A-Za-z0-9_-]{43}$/, { timeout: 15_000 });

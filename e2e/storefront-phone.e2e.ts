@@ -62,8 +62,8 @@ describe("storefront pages fit a 390 px phone", () => {
       await page.getByTestId("checkout-line").first().waitFor();
       await page.getByLabel("Email").fill("phone@buyer.test");
       if ((await page.getByLabel("Street address", { exact: true }).count()) > 0) {
-        for (const [label, value] of Object.entries({ "Full name": "Ada Buyer", "Street address": "1 Trail Road", City: "Boulder", "Postal code": "80302", "Country code": "US" })) {
-          await page.getByLabel(label, { exact: true }).fill(value);
+        for (const [label, value] of Object.entries({ "Full name": "Ada Buyer", "Street address": "1 Trail Road", City: "Boulder", "Postal code": "80302", Country: "US" })) {
+          await (label === "Country" ? page.getByLabel(label, { exact: true }).selectOption(value) : page.getByLabel(label, { exact: true }).fill(value));
         }
       }
       await page.getByRole("button", { name: /Place order/ }).click();

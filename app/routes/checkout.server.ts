@@ -11,6 +11,7 @@ import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LAB
 import { ApiError } from "#server/http/index.ts";
 import { SHOP_PAUSED_MESSAGE, type ResolvedTenant } from "#server/tenancy/index.ts";
 import { buyerFromCookie } from "#server/bots/index.ts";
+import { isCountryCode } from "#server/shipping/shared.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
 
 type CartItems = CheckoutInput["items"];
@@ -42,7 +43,7 @@ function railOffer(rail: PaymentRail, card: { businessName: string; testMode: bo
 }
 
 /** The cart priced by the server, the rails it may be paid with, and why escrow is the only choice when it is. */
-export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant, cart: CartItems) {
+export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant, cart: CartItems, where: { country: string | null; method: string | null } = { country: null, method: null }) {
   const { catalog, money } = context.services;
   const found = await Promise.all(
     cart.map(async (line) => {
@@ -70,15 +71,24 @@ export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant,
       image: image ? { url: image.url, alt: image.alt ?? "" } : null,
     }];
   });
-  const total = sumLines(lines.map((l) => ({ price: l.lineTotal, quantity: 1 })), tenant.currency);
+  const itemsTotal = sumLines(lines.map((l) => ({ price: l.lineTotal, quantity: 1 })), tenant.currency);
   // A plain decimal string is zero exactly when it has no non-zero digit; the money core refuses such a cart too.
-  if (lines.length && !/[1-9]/.test(total)) problems.push(FREE_CART_MESSAGE);
+  if (lines.length && !/[1-9]/.test(itemsTotal)) problems.push(FREE_CART_MESSAGE);
+  // Shipping and tax for the buyer's country (ADR 035): the same pricing checkout applies when the order is placed.
+  const shipping = await money.shippingQuote(tenant.id, lines.map((l) => ({ itemId: l.itemId, quantity: l.quantity })), where.country, where.method);
+  const total = shipping?.total ?? itemsTotal;
   const options = await money.paymentOptions(tenant.id, { total, categories: lines.map((l) => l.category) });
   return {
     lines: lines.map((l) => ({ ...l, lineTotalLabel: formatPrice(l.lineTotal, tenant.currency) })),
     problems: [...new Set(problems)],
     totalLabel: formatPrice(total, tenant.currency),
     requiresShipping: lines.some((l) => l.kind === "physical"),
+    shipping: shipping && {
+      country: shipping.country, zonesConfigured: shipping.zonesConfigured, shipsToCountry: shipping.shipsToCountry, shipsTo: shipping.shipsTo, methodId: shipping.methodId,
+      offers: shipping.offers.map((o) => ({ ...o, label: /[1-9]/.test(o.amount) ? formatPrice(o.amount, tenant.currency) : "Free" })),
+      subtotalLabel: formatPrice(shipping.subtotal, tenant.currency), shippingLabel: formatPrice(shipping.shipping, tenant.currency),
+      taxLabel: formatPrice(shipping.tax, tenant.currency), hasTax: /[1-9]/.test(shipping.tax), taxIncluded: shipping.taxIncluded, hasTaxRates: shipping.hasTaxRates,
+    },
     rails: (options?.rails ?? []).map((rail: PaymentRail) => railOffer(rail, options?.card ?? null)),
     defaultRail: options?.defaultRail ?? null,
     escrowOnlyBecause: options?.escrowRequired ? escrowReason(options, lines, tenant.currency) : null,
@@ -102,9 +112,11 @@ function escrowReason(
 /** Where each money-core refusal is shown: next to its field when it has one, else as the form's banner. */
 function fieldOf(err: ApiError) {
   if (err.code === "RAIL_NOT_ALLOWED") return "rail";
+  if (err.code === "SHIPPING_UNAVAILABLE") return "shippingAddress.country";
+  if (err.code === "SHIPPING_METHOD_UNAVAILABLE") return "shippingMethodId";
   if (err.code !== "VALIDATION_ERROR") return null;
   const path = (err.details as { issues?: { path?: string }[] } | undefined)?.issues?.[0]?.path ?? "";
-  if (path === "acknowledgeNoEscrow" || path === "email" || path === "rail") return path;
+  if (path === "acknowledgeNoEscrow" || path === "email" || path === "rail" || path === "shippingMethodId") return path;
   if (path === "shippingAddress") return "shippingAddress.name";
   if (path.startsWith("shippingAddress.")) return path;
   return null;
@@ -129,6 +141,10 @@ export interface PlaceOrderInput {
   /** The unticked-by-default box "Send me news and offers" (ADR 033). */
   marketingOptIn?: boolean;
   shippingAddress?: CheckoutInput["shippingAddress"];
+  /** The chosen shipping method's id only: the server prices it (ADR 035). */
+  shippingMethodId?: string;
+  /** The buyer's country for tax when nothing is shipped. */
+  country?: string;
   /** The page's language (its <html lang>); the shop's first locale when the page sent none. */
   locale?: string;
 }
@@ -148,7 +164,7 @@ export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant
   if (!key.success) return refuse("This page is out of date. Reload it and try again.");
   const input = checkoutSchema.safeParse({
     items: parseCart(value.cart) ?? [], email: value.email, rail: value.rail, acknowledgeNoEscrow: value.acknowledgeNoEscrow, shippingAddress: value.shippingAddress,
-    locale: value.locale || tenant.localeDefaults[0],
+    shippingMethodId: value.shippingMethodId || undefined, country: value.shippingAddress ? undefined : value.country || undefined, locale: value.locale || tenant.localeDefaults[0],
   });
   if (!input.success) return refuse(input.error.issues[0]?.message ?? "Check the form and try again.");
   const buyer = await buyerFromCookie(context.services.prisma, tenant.id, cookieHeader);
@@ -161,4 +177,10 @@ export async function placeOrder(context: AppLoadContext, tenant: ResolvedTenant
     if (!(err instanceof ApiError) || (err.status >= 500 && !err.code.startsWith("STRIPE_"))) throw err;
     return refuse(FRIENDLY[err.code] ?? err.message, fieldOf(err), err.status);
   }
+}
+
+/** ?country= as an ISO 3166 code, or null. */
+export function countryParam(raw: string | null) {
+  const code = raw?.trim().toUpperCase() ?? "";
+  return isCountryCode(code) ? code : null;
 }

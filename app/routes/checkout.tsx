@@ -9,16 +9,19 @@ import { shopMeta } from "#app/components/storefront/seo.ts";
 import { ShopLayout } from "#app/components/storefront/shop-layout.tsx";
 import { useShop } from "#app/components/storefront/shop.ts";
 import { requireShop } from "#app/utils/storefront.server.ts";
-import { parseCart, placeOrder, quoteCart } from "./checkout.server.ts";
+import { countryParam, parseCart, placeOrder, quoteCart } from "./checkout.server.ts";
 
 export const meta: MetaFunction = (args) => shopMeta(args, { title: "Checkout", noindex: true });
 
 export async function loader({ request, context }: LoaderFunctionArgs) {
   const tenant = requireShop(context);
   // The cart is in the buyer's browser: the page puts its lines in ?cart= and the server prices them.
-  const cartParam = new URL(request.url).searchParams.get("cart");
+  const params = new URL(request.url).searchParams;
+  const cartParam = params.get("cart");
   const cart = cartParam === null ? null : parseCart(cartParam);
-  return { cartParam, unreadable: cartParam !== null && cart === null, quote: cart ? await quoteCart(context, tenant, cart) : null };
+  // The buyer's country and shipping method (ADR 035) re-price the summary; the order is priced again on submit.
+  const where = { country: countryParam(params.get("country")), method: params.get("method")?.slice(0, 40) ?? null };
+  return { cartParam, unreadable: cartParam !== null && cart === null, quote: cart ? await quoteCart(context, tenant, cart, where) : null };
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
@@ -49,7 +52,9 @@ export default function CheckoutPage() {
   const redirectUrl = actionData?.redirectUrl ?? null;
 
   useEffect(() => {
-    if (encoded && encoded !== cartParam && !orderPath) setSearchParams({ cart: encoded }, { replace: true, preventScrollReset: true });
+    if (encoded && encoded !== cartParam && !orderPath) {
+      setSearchParams((prev) => { prev.set("cart", encoded); return prev; }, { replace: true, preventScrollReset: true });
+    }
   }, [encoded, cartParam, orderPath, setSearchParams]);
   // Only once the submission has settled: navigating while its revalidation is in flight aborts that fetch.
   const settled = useNavigation().state === "idle";

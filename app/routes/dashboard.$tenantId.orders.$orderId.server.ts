@@ -85,6 +85,9 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       protection: o.protection,
       currency: o.currency,
       subtotal: o.subtotal,
+      // Shipping and tax as their own lines (ADR 035).
+      shipping: o.shipping,
+      tax: o.tax,
       total: o.total,
       fee: { amount: o.feeAmount, percent: percentOfBps(o.feeBps) },
       net: fromUnits(toUnits(o.total) - toUnits(o.feeAmount)),

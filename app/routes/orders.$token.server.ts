@@ -99,6 +99,8 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     rail: order.rail,
     protection: order.protection,
     totalLabel: formatPrice(order.total, order.currency),
+    // Shipping and tax as their own lines (ADR 035); null when the order has none.
+    parts: orderParts(order),
     placedAt: formatTime(order.createdAt),
     payBy: formatTime(order.expiresAt),
     lines: order.lines.map((l) => ({
@@ -157,4 +159,17 @@ export function reissueBuyerCode(context: AppLoadContext, token: string) {
 
 export function openBuyerDispute(context: AppLoadContext, token: string, reason: string) {
   return buyerOrderAction(context, token, (tenantId) => context.services.money.openDispute(tenantId, token, reason));
+}
+
+/** Subtotal, shipping (with the method and its estimate) and tax lines of the buyer's order page (ADR 035). */
+function orderParts(order: { currency: string; subtotal: string; shipping: { amount: string; method: { name: string; minDays: number; maxDays: number } | null }; tax: { amount: string; included: boolean } }) {
+  const hasShipping = order.shipping.method !== null || /[1-9]/.test(order.shipping.amount);
+  const hasTax = /[1-9]/.test(order.tax.amount);
+  if (!hasShipping && !hasTax) return null;
+  const m = order.shipping.method;
+  return {
+    subtotalLabel: formatPrice(order.subtotal, order.currency),
+    shipping: hasShipping ? { label: formatPrice(order.shipping.amount, order.currency), method: m ? `${m.name} · ${m.minDays}–${m.maxDays} days` : null } : null,
+    tax: hasTax ? { label: formatPrice(order.tax.amount, order.currency), included: order.tax.included } : null,
+  };
 }

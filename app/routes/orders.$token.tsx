@@ -208,6 +208,22 @@ function Summary({ order }: { order: BuyerOrderPage }) {
         ))}
       </ul>
       <dl className="mt-2 space-y-2 border-t border-gray-200 pt-3">
+        {order.parts ? (
+          <>
+            <div className="flex justify-between text-gray-700"><dt>Subtotal</dt><dd>{order.parts.subtotalLabel}</dd></div>
+            {order.parts.shipping ? (
+              <div className="flex justify-between gap-4 text-gray-700">
+                <dt>Shipping{order.parts.shipping.method ? <span className="block text-sm text-gray-600">{order.parts.shipping.method}</span> : null}</dt>
+                <dd data-testid="order-shipping">{order.parts.shipping.label}</dd>
+              </div>
+            ) : null}
+            {order.parts.tax ? (
+              <div className="flex justify-between text-gray-700">
+                <dt>{order.parts.tax.included ? "Tax (included)" : "Tax"}</dt><dd data-testid="order-tax">{order.parts.tax.label}</dd>
+              </div>
+            ) : null}
+          </>
+        ) : null}
         <div className="flex justify-between text-lg font-bold text-gray-900">
           <dt>Total</dt>
           <dd data-testid="order-total">{order.totalLabel}</dd>

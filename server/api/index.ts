@@ -22,6 +22,7 @@ import { integrationRoutes } from "./integrations.ts";
 import { documentRoutes, storefrontDocumentDocs } from "./documents.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { customerRoutes } from "./customers.ts";
+import { shippingRoutes } from "./shipping.ts";
 
 export { mediaHandler, storefrontRouter } from "./storefront.ts";
 export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
@@ -45,7 +46,7 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes(), ...reportRoutes(), ...customerRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes(), ...reportRoutes(), ...customerRoutes(), ...shippingRoutes()];
 }
 
 export function openApi() {

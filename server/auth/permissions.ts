@@ -75,6 +75,10 @@ const PERMISSIONS = {
   "bots.admin": ["owner", "manager"],
   /** Pause and resume new orders (the bot's /pause and /resume, the dashboard toggle; ADR 032). */
   "shop.pause": ["owner", "manager"],
+  /** Shipping zones, rates and tax settings (ADR 035). */
+  "shipping.read": ANY_MEMBER,
+  /** Change what buyers pay for shipping and tax: not support or developers. */
+  "shipping.edit": ["owner", "manager", "finance"],
   "domains.read": ANY_MEMBER,
   /** Add, check and remove domains and pick the primary host. */
   "domains.manage": ["owner", "manager", "developer"],

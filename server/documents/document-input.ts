@@ -43,7 +43,7 @@ export async function documentInput(deps: { prisma: PrismaClient; uploads: Uploa
     prisma.order.findFirstOrThrow({
       where: { id: doc.orderId, tenantId: doc.tenantId },
       select: {
-        id: true, currency: true, subtotal: true, total: true, feeBps: true, feeAmount: true, guestEmail: true, shippingAddress: true, rail: true, chainRef: true,
+        id: true, currency: true, subtotal: true, total: true, shippingAmount: true, taxAmount: true, pricesIncludeTax: true, shippingMethod: true, feeBps: true, feeAmount: true, guestEmail: true, shippingAddress: true, rail: true, chainRef: true,
         lines: { select: { title: true, quantity: true, unitPrice: true, lineTotal: true }, orderBy: [{ title: "asc" }, { id: "asc" }] },
       },
     }),
@@ -77,10 +77,21 @@ export async function documentInput(deps: { prisma: PrismaClient; uploads: Uploa
     currency: order.currency,
     lines: order.lines.map((l) => ({ description: l.title, quantity: l.quantity, unitPrice: l.unitPrice.toFixed(), lineTotal: l.lineTotal.toFixed() })),
     subtotal: order.subtotal.toFixed(),
+    ...(doc.kind === "invoice" ? orderParts(order) : {}),
     total: doc.amount.toFixed(),
     platformFee: policy?.invoiceShowPlatformFee && doc.kind === "invoice" ? { amount: order.feeAmount.toFixed(), percent: percentOfBps(order.feeBps) } : null,
     rail: order.rail,
     onChain: order.chainRef !== null,
     txHash: funding?.txHash ?? null,
+  };
+}
+
+/** The invoice's shipping and tax lines (ADR 035); absent when the order has none. */
+function orderParts(order: { shippingAmount: { isZero(): boolean; toFixed(): string }; taxAmount: { isZero(): boolean; toFixed(): string }; pricesIncludeTax: boolean; shippingMethod: unknown }) {
+  const method = order.shippingMethod as { name?: unknown } | null;
+  const name = method && typeof method.name === "string" ? method.name : null;
+  return {
+    shipping: name !== null || !order.shippingAmount.isZero() ? { amount: order.shippingAmount.toFixed(), method: name } : null,
+    tax: order.taxAmount.isZero() ? null : { amount: order.taxAmount.toFixed(), included: order.pricesIncludeTax },
   };
 }

@@ -25,6 +25,9 @@ export interface DocumentLabels {
   unitPrice: string;
   lineTotal: string;
   subtotal: string;
+  shipping: string;
+  tax: string;
+  taxIncluded: string;
   platformFee: (percent: string) => string;
   total: string;
   refunded: string;
@@ -53,6 +56,9 @@ export const LABELS: Record<DocumentLocale, DocumentLabels> = {
     unitPrice: "Unit price",
     lineTotal: "Amount",
     subtotal: "Subtotal",
+    shipping: "Shipping",
+    tax: "Tax",
+    taxIncluded: "Tax (included)",
     platformFee: (percent) => `Platform fee (${percent}, included)`,
     total: "Total",
     refunded: "Refunded",
@@ -84,6 +90,9 @@ export const LABELS: Record<DocumentLocale, DocumentLabels> = {
     unitPrice: "قیمت واحد",
     lineTotal: "مبلغ",
     subtotal: "جمع جزء",
+    shipping: "هزینه ارسال",
+    tax: "مالیات",
+    taxIncluded: "مالیات (در قیمت‌ها)",
     platformFee: (percent) => `کارمزد پلتفرم (${percent}، شامل مبلغ)`,
     total: "جمع کل",
     refunded: "مبلغ بازپرداخت",

@@ -28,6 +28,9 @@ export interface DocumentPdfInput {
   currency: string;
   lines: Array<{ description: string; quantity: number; unitPrice: string; lineTotal: string }>;
   subtotal: string;
+  /** Shipping and tax as their own lines (ADR 035), on invoices of orders that have them. */
+  shipping?: { amount: string; method: string | null } | null;
+  tax?: { amount: string; included: boolean } | null;
   total: string;
   /** Only when the shop shows it (invoice_show_platform_fee); it is part of the total, not added to it. */
   platformFee: { amount: string; percent: string } | null;
@@ -166,6 +169,8 @@ export function renderDocumentPdf(input: DocumentPdfInput): Promise<Buffer> {
     y += (o.size ?? 10) + 8;
   };
   total(t.subtotal, input.subtotal);
+  if (input.shipping) total(input.shipping.method ? `${t.shipping} · ${own(input.shipping.method)}` : t.shipping, input.shipping.amount);
+  if (input.tax) total(input.tax.included ? t.taxIncluded : t.tax, input.tax.amount);
   if (input.platformFee) total(t.platformFee(input.platformFee.percent), input.platformFee.amount);
   total(input.kind === "invoice" ? t.total : t.refunded, input.total, { bold: true, size: 13 });
 

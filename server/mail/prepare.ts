@@ -29,7 +29,8 @@ const ORDER_REF = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 
 interface OrderFacts {
   id: string; tenant_id: string; status: string; rail: "escrow" | "direct" | "external_provider" | "manual_invoice"; currency: string;
-  subtotal: string; total: string; fee_amount: string; created_at: Date; expires_at: Date; paid_at: Date | null; shipped_at: Date | null;
+  subtotal: string; total: string; fee_amount: string; shipping_amount: string; tax_amount: string; prices_include_tax: boolean;
+  has_shipping_method: boolean; created_at: Date; expires_at: Date; paid_at: Date | null; shipped_at: Date | null;
   tracking_carrier: string | null; tracking_carrier_name: string | null; tracking_number: string | null; tracking_url: string | null;
   release_after: Date | null; requires_shipping: boolean; idempotency_key: string; request_hash: string; token_hash: string;
   checkout_origin: string | null; slug: string; hosts: string[]; primary_host: string | null; card_business_name: string | null;
@@ -39,7 +40,7 @@ interface OrderFacts {
 async function loadOrderFacts(prisma: PrismaClient, tenantId: string, orderId: string) {
   const [row] = await prisma.$queryRaw<OrderFacts[]>`
     SELECT o.id::text, o.tenant_id::text, o.status::text, o.rail::text, o.currency, o.subtotal::text, o.total::text, o.fee_amount::text,
-      o.created_at, o.expires_at, o.paid_at, o.shipped_at, o.release_after, o.requires_shipping, o.idempotency_key, o.request_hash,
+      o.shipping_amount::text, o.tax_amount::text, o.prices_include_tax, o.shipping_method IS NOT NULL AS has_shipping_method, o.created_at, o.expires_at, o.paid_at, o.shipped_at, o.release_after, o.requires_shipping, o.idempotency_key, o.request_hash,
       o.token_hash, o.checkout_origin, t.slug, o.tracking_carrier, o.tracking_carrier_name, o.tracking_number, o.tracking_url,
       coalesce((SELECT array_agg(lower(d.hostname)) FROM tenant_domains d WHERE d.tenant_id = o.tenant_id AND d.status IN ('active', 'degraded')), '{}') AS hosts,
       (SELECT d.hostname FROM tenant_domains d WHERE d.tenant_id = o.tenant_id AND d.is_primary AND d.status IN ('active', 'degraded') LIMIT 1) AS primary_host,
@@ -62,6 +63,9 @@ export async function prepareOrderMail(deps: PrepareDeps, row: PrepareRow & { te
   const o = await loadOrderFacts(deps.prisma, row.tenantId, ref.orderId);
   const core = {
     orderNumber: o.id.slice(0, 8).toUpperCase(), currency: o.currency, lines: o.lines, subtotal: o.subtotal, total: o.total, rail: o.rail,
+    // Shipping and tax lines (ADR 035), only on orders that have them.
+    shipping: o.has_shipping_method || /[1-9]/.test(o.shipping_amount) ? o.shipping_amount : null,
+    tax: /[1-9]/.test(o.tax_amount) ? { amount: o.tax_amount, included: o.prices_include_tax } : null,
   };
   if (row.template.startsWith("merchant.")) {
     const merchant = { ...core, fee: null, dashboardUrl: `${deps.links.platformOrigin()}/dashboard/${o.tenant_id}/orders/${o.id}` };

@@ -10,7 +10,7 @@ import type { AuditActor } from "#server/audit/index.ts";
 import type { MoneyContext } from "./context.ts";
 import { afterCommit } from "./context.ts";
 import { moneySql } from "./money-tx.ts";
-import { amountText, canonical, compare, decimal, feeOf, sumAmounts, times } from "./amounts.ts";
+import { amountText, canonical, compare, decimal, feeOf, times } from "./amounts.ts";
 import { isUniqueViolation } from "./db-errors.ts";
 import { orderToken, secretsOf, sha256Hex, storedOrderToken } from "./secrets.ts";
 import type { CheckoutInput } from "./schemas.ts";
@@ -18,6 +18,8 @@ import { buyerView, loadOrder, type OrderRow } from "./views.ts";
 import { MAX_ORDER_TOTAL, formatAmount } from "#server/catalog/index.ts";
 import { shopRails, type ShopRails } from "./rails/index.ts";
 import { SHOP_PAUSED_MESSAGE, type InvoiceInstructions } from "#server/tenancy/shared.ts";
+import { EMPTY_SHIPPING_TAX, type ShippingTaxSettings } from "#server/shipping/shared.ts";
+import { cartTotals, shippingOffers, type PricedLine } from "./shipping-tax.ts";
 
 const BUYER: AuditActor = { userId: null, kind: "system" };
 
@@ -49,7 +51,9 @@ interface CheckoutFacts {
   acceptingOrders: boolean;
   policy: { allowedRails: PaymentRail[]; defaultRail: PaymentRail; escrowRequiredAboveAmount: string | null; escrowRequiredForCategories: string[]; buyerDisclosureMode: BuyerDisclosureMode; payoutAddress: string | null; invoiceInstructions?: InvoiceInstructions | null } | null;
   feeBps: number | null;
-  items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind }>;
+  items: Array<{ id: string; title: string; price: string; category: string | null; kind: CatalogItemKind; weightGrams: number | null }>;
+  /** The shop's shipping zones and tax settings (ADR 035); null when it has none. */
+  shippingTax: ShippingTaxSettings | null;
   /** An order already made with this Idempotency-Key. */
   seen: { id: string; requestHash: string; tokenHash: string } | null;
   /** The shop's active Stripe integration (ADR 024), for ShopRails. */
@@ -68,8 +72,10 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
                     'payoutAddress', p.payout_address, 'invoiceInstructions', p.invoice_instructions)
                   FROM tenant_payment_policies p WHERE p.tenant_id = t.id),
        'feeBps', (SELECT s.platform_fee_bps FROM tenant_money_settings s WHERE s.tenant_id = t.id),
-       'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'price', i.price::text, 'category', i.category, 'kind', i.kind))
+       'items', coalesce((SELECT json_agg(json_build_object('id', i.id, 'title', i.title, 'price', i.price::text, 'category', i.category, 'kind', i.kind, 'weightGrams', i.weight_grams))
                   FROM catalog_items i WHERE i.tenant_id = t.id AND i.id = ANY($2::uuid[]) AND i.active AND i.archived_at IS NULL), '[]'),
+       'shippingTax', (SELECT json_build_object('pricesIncludeTax', s.prices_include_tax, 'zones', s.zones, 'taxRates', s.tax_rates)
+                  FROM tenant_shipping_tax s WHERE s.tenant_id = t.id),
        'seen', (SELECT json_build_object('id', o.id, 'requestHash', o.request_hash, 'tokenHash', o.token_hash) FROM orders o WHERE o.tenant_id = t.id AND o.idempotency_key = $3),
        'stripe', (SELECT json_build_object('integrationId', i.id, 'businessName', coalesce(i.business_name, i.account_id), 'testMode', NOT i.livemode)
                   FROM tenant_integrations i WHERE i.tenant_id = t.id AND i.kind = 'payment' AND i.provider = 'stripe' AND i.status = 'active' AND i.disconnected_at IS NULL)
@@ -78,6 +84,23 @@ async function checkoutFacts(ctx: MoneyContext, tenantId: string, itemIds: strin
     [tenantId, itemIds, idempotencyKey], "checkout_facts");
   if (!row) throw new ApiError(404, "TENANT_NOT_FOUND", "No shop at this address.");
   return row.facts;
+}
+
+/**
+ * The shipping method the buyer chose, priced by the server (ADR 035). A shop that has set up no zones yet ships
+ * everywhere at no charge (the behaviour before shipping existed); once it has zones, a country outside all of them
+ * cannot check out, and only a method offered for this cart is accepted — the client sends its id, never a price.
+ */
+function chooseShipping(settings: ShippingTaxSettings, country: string, lines: PricedLine[], methodId: string | undefined) {
+  if (!settings.zones.length) return null;
+  const offers = shippingOffers(settings, country, lines);
+  if (!offers) throw new ApiError(422, "SHIPPING_UNAVAILABLE", `This shop does not ship to ${country}. Choose another shipping address.`, { country });
+  if (!offers.length) throw new ApiError(422, "SHIPPING_UNAVAILABLE", `No shipping method of this shop can carry this cart to ${country} (it is over every weight or value band).`, { country });
+  if (!methodId) validation("Choose a shipping method.", "shippingMethodId");
+  const offer = offers.find((o) => o.id === methodId);
+  if (!offer) throw new ApiError(422, "SHIPPING_METHOD_UNAVAILABLE", "That shipping method is not available for this cart and country.", { offers: offers.map((o) => o.id) });
+  const zone = settings.zones.find((z) => z.countries.includes(country))!;
+  return { ...offer, zone: zone.id };
 }
 
 /** The cart priced by the server, the rail chosen from the policy (PAY-2/3): what money_checkout will write. */
@@ -91,12 +114,17 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   const lines = input.items.map((l) => {
     const item = byId.get(l.itemId)!;
     const unitPrice = canonical(item.price);
-    return { itemId: l.itemId, quantity: l.quantity, title: item.title, category: item.category, kind: item.kind, unitPrice, lineTotal: times(unitPrice, l.quantity) };
+    return { itemId: l.itemId, quantity: l.quantity, title: item.title, category: item.category, kind: item.kind, unitPrice, lineTotal: times(unitPrice, l.quantity), weightGrams: item.weightGrams };
   });
-  const total = sumAmounts(lines.map((l) => l.lineTotal));
+  const requiresShipping = lines.some((l) => l.kind === "physical");
+  const settings = facts.shippingTax ?? EMPTY_SHIPPING_TAX;
+  const country = input.shippingAddress?.country ?? input.country ?? null;
+  const method = requiresShipping && input.shippingAddress ? chooseShipping(settings, input.shippingAddress.country, lines, input.shippingMethodId) : null;
+  const totals = cartTotals(settings, country, lines, method?.amount ?? "0", facts.currency);
+  const total = totals.total;
   // No rail can settle nothing (the sandbox and the ledger refuse zero transfers): an order of only free items
   // would sit unpayable until it expired. Refused up front until free orders get their own path.
-  if (compare(total, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
+  if (compare(totals.subtotal, "0") <= 0) validation(FREE_CART_MESSAGE, "items");
   // Bounded so no order, entry or balance can overflow the ledger (server/catalog/bounds.ts).
   if (compare(total, MAX_ORDER_TOTAL) > 0) validation(`An order can total at most ${formatAmount(MAX_ORDER_TOTAL, facts.currency)} ${facts.currency}; split the cart.`, "items");
   const shop = shopRails(facts.currency, policy, facts.stripe);
@@ -109,7 +137,6 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   if (policy.buyerDisclosureMode === "strict" && rail !== "escrow" && !input.acknowledgeNoEscrow) {
     validation("Confirm that you understand this payment has no escrow protection.", "acknowledgeNoEscrow");
   }
-  const requiresShipping = lines.some((l) => l.kind === "physical");
   if (requiresShipping && !input.shippingAddress) validation("A shipping address is required for physical items.", "shippingAddress");
   const refused = ctx.rails.get(rail, shop).refuses?.({ total, currency: facts.currency }, shop);
   if (refused) validation(refused, "items");
@@ -120,7 +147,10 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
   const feeBps = facts.feeBps ?? ctx.config.defaultFeeBps;
   const ttl = rail === "manual_invoice" ? ctx.config.invoiceTtlMs : ctx.config.orderTtlMs;
   return {
-    id: randomUUID(), tenantId, rail, currency: facts.currency, lines, total, feeBps, feeAmount: feeOf(total, feeBps, facts.currency),
+    id: randomUUID(), tenantId, rail, currency: facts.currency, lines: lines.map(({ weightGrams: _w, ...l }) => l), total, feeBps,
+    subtotal: totals.subtotal, shippingAmount: totals.shipping, taxAmount: totals.tax, pricesIncludeTax: totals.pricesIncludeTax,
+    shippingMethod: method ? { id: method.id, zone: method.zone, name: method.name, minDays: method.minDays, maxDays: method.maxDays } : null,
+    taxDetail: totals.taxDetail, feeAmount: feeOf(total, feeBps, facts.currency),
     email: input.email, shippingAddress: requiresShipping ? input.shippingAddress! : null, requiresShipping,
     acknowledgedNoEscrow: rail !== "escrow" && input.acknowledgeNoEscrow, expiresAt: new Date(ctx.now().getTime() + ttl), chain,
     invoiceInstructions: rail === "manual_invoice" ? shop.invoiceInstructions : null,
@@ -130,7 +160,8 @@ function priceCart(ctx: MoneyContext, tenantId: string, facts: CheckoutFacts, in
 /** The new order as the buyer's view reads it, from what checkout just wrote (no read back). */
 function newOrderRow(priced: ReturnType<typeof priceCart>, createdAt: Date): OrderRow {
   return {
-    id: priced.id, tenantId: priced.tenantId, status: "pending_payment", rail: priced.rail, currency: priced.currency, subtotal: decimal(priced.total), total: decimal(priced.total),
+    id: priced.id, tenantId: priced.tenantId, status: "pending_payment", rail: priced.rail, currency: priced.currency, subtotal: decimal(priced.subtotal), total: decimal(priced.total),
+    shippingAmount: decimal(priced.shippingAmount), taxAmount: decimal(priced.taxAmount), pricesIncludeTax: priced.pricesIncludeTax, shippingMethod: priced.shippingMethod,
     feeBps: priced.feeBps, feeAmount: decimal(priced.feeAmount), guestEmail: priced.email, shippingAddress: priced.shippingAddress, requiresShipping: priced.requiresShipping,
     acknowledgedNoEscrow: priced.acknowledgedNoEscrow, expiresAt: priced.expiresAt, paidAt: null, shippedAt: null, deliveredAt: null, releaseAfter: null,
     closedAt: null, createdAt, chainRef: priced.chain?.ref ?? null, chainAmount: priced.chain ? decimal(priced.chain.amount) : null, chainMerchant: priced.chain?.merchant ?? null,

@@ -28,6 +28,10 @@ export const checkoutSchema = z.object({
   email: z.email().max(254).transform((e) => e.toLowerCase()),
   shippingAddress: shippingAddressSchema.optional(),
   acknowledgeNoEscrow: z.boolean().default(false),
+  /** The chosen shipping method's id (ADR 035); the server prices it, so no shipping amount is ever read. */
+  shippingMethodId: z.string().trim().regex(/^[A-Za-z0-9_-]{1,40}$/, "Choose a shipping method.").optional(),
+  /** The buyer's country for tax when nothing is shipped (digital-only carts); a shipped cart's is its address's. */
+  country: z.string().trim().toUpperCase().regex(/^[A-Z]{2}$/, "Use a two-letter country code.").optional(),
   /** The language of the page the buyer checked out on ("fa", "fa-IR"); mail about the order is written in it. */
   locale: z.string().trim().max(35).regex(/^[A-Za-z]{2,3}([-_][A-Za-z0-9]{1,8})*$/, "Use a language tag like en or fa-IR.")
     .transform((tag) => MAIL_LOCALES.find((l) => l === tag.toLowerCase().split(/[-_]/)[0])).optional(),

@@ -20,6 +20,7 @@ import type { TrackingInput } from "./carriers.ts";
 import { cancelOrder } from "./cancel.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
+import { shippingQuote } from "./checkout-quote.ts";
 import { reconcile, reconciliationReports, violationTotal } from "./reconcile.ts";
 import { sweep } from "./sweep.ts";
 import { allStatements, generateStatements, listStatements, previousMonth, settleStatement, statementOf } from "./fee-statements.ts";
@@ -146,6 +147,11 @@ export class MoneyService {
    * PAY-2 for a cart the storefront has priced for display, before any order exists: the rails it may be paid with
    * and why escrow is the only one when it is. Checkout decides again from its own pricing; this is only the offer.
    */
+  /** The checkout page's shipping methods, tax and total for a cart and country (ADR 035). */
+  shippingQuote(tenantId: string, cart: { itemId: string; quantity: number }[], country: string | null, methodId: string | null) {
+    return shippingQuote(this.deps.prisma, tenantId, cart, country, methodId);
+  }
+
   async paymentOptions(tenantId: string, cart: { total: string; categories: (string | null)[] }) {
     const policy = await this.deps.prisma.tenantPaymentPolicy.findUnique({
       where: { tenantId },

@@ -11,6 +11,7 @@ import type { InvoiceInstructions } from "#server/tenancy/shared.ts";
 
 export const orderSelect = {
   id: true, tenantId: true, status: true, rail: true, currency: true, subtotal: true, total: true, feeBps: true, feeAmount: true,
+  shippingAmount: true, taxAmount: true, pricesIncludeTax: true, shippingMethod: true,
   guestEmail: true, shippingAddress: true, requiresShipping: true, acknowledgedNoEscrow: true, expiresAt: true, paidAt: true,
   shippedAt: true, deliveredAt: true, releaseAfter: true, closedAt: true, createdAt: true, chainRef: true, chainAmount: true, chainMerchant: true,
   lines: { select: { itemId: true, title: true, category: true, kind: true, unitPrice: true, quantity: true, lineTotal: true } },
@@ -41,7 +42,8 @@ export type OrderRow = Prisma.OrderGetPayload<{ select: typeof orderSelect }> & 
 // per read, most of a buyer's request; ADR 010). Amounts come back as text: no float ever touches them.
 const ORDER_JSON = `json_build_object(
   'id', o.id, 'tenantId', o.tenant_id, 'status', o.status, 'rail', o.rail, 'currency', o.currency, 'subtotal', o.subtotal::text,
-  'total', o.total::text, 'feeBps', o.fee_bps, 'feeAmount', o.fee_amount::text, 'guestEmail', o.guest_email,
+  'total', o.total::text, 'shippingAmount', o.shipping_amount::text, 'taxAmount', o.tax_amount::text, 'pricesIncludeTax', o.prices_include_tax,
+  'shippingMethod', o.shipping_method, 'feeBps', o.fee_bps, 'feeAmount', o.fee_amount::text, 'guestEmail', o.guest_email,
   'shippingAddress', o.shipping_address, 'requiresShipping', o.requires_shipping, 'acknowledgedNoEscrow', o.acknowledged_no_escrow,
   'expiresAt', o.expires_at, 'paidAt', o.paid_at, 'shippedAt', o.shipped_at, 'deliveredAt', o.delivered_at,
   'releaseAfter', o.release_after, 'closedAt', o.closed_at, 'createdAt', o.created_at,
@@ -87,6 +89,7 @@ function orderRowOf(json: OrderJson): OrderRow {
   return {
     ...json,
     subtotal: decimal(json.subtotal), total: decimal(json.total), feeAmount: decimal(json.feeAmount),
+    shippingAmount: decimal(json.shippingAmount), taxAmount: decimal(json.taxAmount),
     expiresAt: new Date(json.expiresAt), paidAt: date(json.paidAt), shippedAt: date(json.shippedAt), deliveredAt: date(json.deliveredAt),
     releaseAfter: date(json.releaseAfter), closedAt: date(json.closedAt), createdAt: new Date(json.createdAt),
     chainAmount: json.chainAmount === null ? null : decimal(json.chainAmount),
@@ -146,6 +149,13 @@ export const PROTECTION_LABELS = {
   manual_invoice: "Paid by invoice to the shop — no escrow protection",
 } as const;
 
+/** The method snapshot checkout wrote ({id, zone, name, minDays, maxDays}); null for orders without one. */
+function shippingMethodOf(json: Prisma.JsonValue | null) {
+  if (!json || typeof json !== "object" || Array.isArray(json)) return null;
+  const m = json as { name?: unknown; minDays?: unknown; maxDays?: unknown };
+  return typeof m.name === "string" && typeof m.minDays === "number" && typeof m.maxDays === "number" ? { name: m.name, minDays: m.minDays, maxDays: m.maxDays } : null;
+}
+
 const dec = (d: { toFixed(): string } | null | undefined) => (d ? d.toFixed() : null);
 
 function common(row: OrderRow) {
@@ -156,6 +166,9 @@ function common(row: OrderRow) {
     protection: row.rail === "external_provider" && row.stripe ? stripeDisclosure(row.stripe.businessName) : PROTECTION_LABELS[row.rail],
     currency: row.currency,
     subtotal: row.subtotal.toFixed(),
+    // Shipping and tax as their own lines (ADR 035); `tax.included`: the prices already hold it.
+    shipping: { amount: row.shippingAmount.toFixed(), method: shippingMethodOf(row.shippingMethod) },
+    tax: { amount: row.taxAmount.toFixed(), included: row.pricesIncludeTax },
     total: row.total.toFixed(),
     lines: row.lines.map((l) => ({ itemId: l.itemId, title: l.title, kind: l.kind, unitPrice: l.unitPrice.toFixed(), quantity: l.quantity, lineTotal: l.lineTotal.toFixed() })),
     timeline: row.events.map((e) => ({ from: e.fromStatus, to: e.toStatus, at: e.createdAt })),

@@ -49,6 +49,20 @@ export function ItemsCard({ order }: { order: Order }) {
               <th scope="row" colSpan={3} className="px-5 pt-3 pb-1 text-right font-normal">Subtotal</th>
               <td className="px-5 pt-3 pb-1 text-right"><Amount value={order.subtotal} currency={c} /></td>
             </tr>
+            {order.shipping.method || /[1-9]/.test(order.shipping.amount) ? (
+              <tr>
+                <th scope="row" colSpan={3} className="px-5 py-1 text-right font-normal">
+                  Shipping{order.shipping.method ? ` · ${order.shipping.method.name} (${order.shipping.method.minDays}–${order.shipping.method.maxDays} days)` : ""}
+                </th>
+                <td className="px-5 py-1 text-right" data-testid="order-shipping"><Amount value={order.shipping.amount} currency={c} /></td>
+              </tr>
+            ) : null}
+            {/[1-9]/.test(order.tax.amount) ? (
+              <tr>
+                <th scope="row" colSpan={3} className="px-5 py-1 text-right font-normal">{order.tax.included ? "Tax (included in prices)" : "Tax"}</th>
+                <td className="px-5 py-1 text-right" data-testid="order-tax"><Amount value={order.tax.amount} currency={c} /></td>
+              </tr>
+            ) : null}
             <tr>
               <th scope="row" colSpan={3} className="px-5 pt-1 pb-3 text-right font-semibold text-gray-900">Total paid by the buyer</th>
               <td className="px-5 pt-1 pb-3 text-right font-semibold text-gray-900"><Amount value={order.total} currency={c} /></td>

@@ -5,7 +5,7 @@ import { useEffect, useRef, type ReactNode } from "react";
 /** The fields this page renders an input (and so an inline error) for. */
 export function shownFields(requiresShipping: boolean, needsAck: boolean) {
   return (name: string) =>
-    name === "email" || name === "rail" || (needsAck && name === "acknowledgeNoEscrow") || (requiresShipping && name.startsWith("shippingAddress."));
+    name === "email" || name === "rail" || (needsAck && name === "acknowledgeNoEscrow") || (requiresShipping && (name.startsWith("shippingAddress.") || name === "shippingMethodId"));
 }
 
 /** Form-level errors plus every error whose field has no input on the page: none of them may go unseen. */

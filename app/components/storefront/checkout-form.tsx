@@ -9,6 +9,7 @@ import { ErrorSummary, FieldError, Section, shownFields, TextField, unshownError
 import { OrderSummary } from "./checkout-summary.tsx";
 import { ArrowIcon } from "./icons.tsx";
 import { RailChoice } from "./rail-choice.tsx";
+import { CountryPicker, ShippingMethods } from "./shipping-choice.tsx";
 import { primaryButton, textLink } from "./styles.ts";
 
 /** One key per checkout attempt (page visit): a double submit or a retry after a lost answer places one order. */
@@ -44,6 +45,7 @@ export function CheckoutForm({ quote, cartParam, stale, lastResult }: {
   const navigation = useNavigation();
   const busy = navigation.state === "submitting" && navigation.formMethod === "POST";
   const pageLang = useRouteLoaderData<{ lang?: string }>("root")?.lang;
+  const lang = pageLang?.toLowerCase().startsWith("fa") ? "fa" : "en";
   // The key is random, so the server cannot render it: it appears once the page is hydrated (the button waits for it).
   const [clientKey] = useState(newAttemptKey);
   const attemptKey = useSyncExternalStore(subscribeNothing, () => clientKey, () => null);
@@ -58,7 +60,7 @@ export function CheckoutForm({ quote, cartParam, stale, lastResult }: {
   const rail = quote.rails.find((r) => r.rail === fields.rail.value) ?? null;
   const needsAck = quote.strictDisclosure && rail !== null && rail.rail !== "escrow";
   const address = fields.shippingAddress.getFieldset();
-  const blocked = quote.problems.length > 0 || quote.rails.length === 0;
+  const blocked = quote.problems.length > 0 || quote.rails.length === 0 || (quote.requiresShipping && quote.shipping?.shipsToCountry === false);
   return (
     <>
       {quote.problems.length ? <Problems problems={quote.problems} /> : null}
@@ -89,8 +91,15 @@ export function CheckoutForm({ quote, cartParam, stale, lastResult }: {
                 <TextField meta={address.city} label="City" autoComplete="shipping address-level2" />
                 <TextField meta={address.region} label="State / region" optional autoComplete="shipping address-level1" />
                 <TextField meta={address.postalCode} label="Postal code" autoComplete="shipping postal-code" />
-                <TextField meta={address.country} label="Country code" autoComplete="shipping country" maxLength={2} help="Two letters, like US or DE." />
+                {quote.shipping ? (
+                  <CountryPicker shipping={quote.shipping} lang={lang} name={address.country.name} id={address.country.id} meta={address.country} />
+                ) : null}
               </div>
+              {quote.shipping ? <ShippingMethods shipping={quote.shipping} lang={lang} meta={fields.shippingMethodId} /> : null}
+            </Section>
+          ) : quote.shipping?.hasTaxRates ? (
+            <Section title="Your country" id="country-heading">
+              <CountryPicker shipping={quote.shipping} lang={lang} name="country" id="checkout-country" label="Country (for tax)" />
             </Section>
           ) : null}
 

@@ -12,7 +12,7 @@ const shippingFieldsSchema = z.object({
   city: text("Enter the city.", 100),
   region: optionalText(100),
   postalCode: text("Enter the postal code.", 20),
-  country: z.string({ error: "Enter the country code." }).trim().regex(/^[A-Za-z]{2}$/, "Use the two-letter country code, like US or DE."),
+  country: z.string({ error: "Choose the country." }).trim().regex(/^[A-Za-z]{2}$/, "Choose the country."),
 });
 
 /**
@@ -31,4 +31,8 @@ export const checkoutFormSchema = (needsShipping: boolean) =>
     // Optional, not bare z.undefined(): conform's zod adapter wraps a missing field as non-optional, so a digital
     // cart's absent address would fail validation on a field the page never renders (issue 21).
     shippingAddress: needsShipping ? shippingFieldsSchema : z.undefined().optional(),
+    /** The shipping method's id only; the server prices it (ADR 035). */
+    shippingMethodId: z.string().max(40).optional(),
+    /** A digital cart's country, for tax. */
+    country: z.string().max(2).optional(),
   });

@@ -22,7 +22,8 @@ export function OrderSummary({ quote, rail }: { quote: CheckoutQuote; rail: Chec
           </li>
         ))}
       </ul>
-      <dl className="mt-2 border-t border-gray-200 pt-3">
+      <dl className="mt-2 space-y-1 border-t border-gray-200 pt-3">
+        {quote.shipping ? <Parts shipping={quote.shipping} requiresShipping={quote.requiresShipping} /> : null}
         <div className="flex justify-between text-lg font-bold text-gray-900">
           <dt>Total</dt>
           <dd data-testid="checkout-total">{quote.totalLabel}</dd>
@@ -38,5 +39,21 @@ export function OrderSummary({ quote, rail }: { quote: CheckoutQuote; rail: Chec
         <ArrowIcon back /> Edit cart
       </Link>
     </section>
+  );
+}
+
+/** Subtotal, shipping and tax as their own lines (ADR 035); an inclusive shop's tax is shown as included. */
+function Parts({ shipping, requiresShipping }: { shipping: NonNullable<CheckoutQuote["shipping"]>; requiresShipping: boolean }) {
+  const row = "flex justify-between text-sm text-gray-700";
+  return (
+    <>
+      <div className={row}><dt>Subtotal</dt><dd data-testid="checkout-subtotal">{shipping.subtotalLabel}</dd></div>
+      {requiresShipping && shipping.zonesConfigured ? (
+        <div className={row}><dt>Shipping</dt><dd data-testid="checkout-shipping">{shipping.shipsToCountry ? shipping.shippingLabel : "—"}</dd></div>
+      ) : null}
+      {shipping.hasTax ? (
+        <div className={row}><dt>{shipping.taxIncluded ? "Tax (included)" : "Tax"}</dt><dd data-testid="checkout-tax">{shipping.taxLabel}</dd></div>
+      ) : null}
+    </>
   );
 }

@@ -21,6 +21,9 @@ export const orderMailData = z.object({
   currency: z.string().min(1).max(10),
   lines: z.array(z.object({ title: z.string().max(300), quantity: z.number().int().positive(), unitPrice: decimal, lineTotal: decimal })).min(1),
   subtotal: decimal,
+  /** Shipping and tax lines (ADR 035); absent or null when the order has none. */
+  shipping: decimal.nullable().optional(),
+  tax: z.object({ amount: decimal, included: z.boolean() }).nullable().optional(),
   total: decimal,
   /** The platform fee (included in the total), only when the shop discloses it; else null. */
   fee: decimal.nullable(),
@@ -92,17 +95,19 @@ export function railWords(d: { rail: PaymentRail; cardBusinessName?: string | nu
 }
 
 const LABELS = {
-  en: { item: "Item", qty: "Qty", amount: "Amount", subtotal: "Subtotal", fee: "Platform fee (included)", total: "Total", order: "Order", placed: "Placed", rail: "Payment method", protection: "Protection" },
-  fa: { item: "کالا", qty: "تعداد", amount: "مبلغ", subtotal: "جمع جزء", fee: "کارمزد پلتفرم (در مبلغ کل)", total: "مبلغ کل", order: "سفارش", placed: "تاریخ ثبت", rail: "روش پرداخت", protection: "محافظت" },
+  en: { item: "Item", qty: "Qty", amount: "Amount", subtotal: "Subtotal", shipping: "Shipping", tax: "Tax", taxIncluded: "Tax (included)", fee: "Platform fee (included)", total: "Total", order: "Order", placed: "Placed", rail: "Payment method", protection: "Protection" },
+  fa: { item: "کالا", qty: "تعداد", amount: "مبلغ", subtotal: "جمع جزء", shipping: "هزینه ارسال", tax: "مالیات", taxIncluded: "مالیات (در قیمت‌ها)", fee: "کارمزد پلتفرم (در مبلغ کل)", total: "مبلغ کل", order: "سفارش", placed: "تاریخ ثبت", rail: "روش پرداخت", protection: "محافظت" },
 } as const satisfies Record<MailLocale, Record<string, string>>;
 
 export const label = (locale: MailLocale, key: keyof (typeof LABELS)["en"]) => LABELS[locale][key];
 
 /** The lines with their totals (and the fee when the shop discloses it). */
-export function linesBlock(d: Pick<OrderMailData, "lines" | "subtotal" | "total" | "fee" | "currency">, locale: MailLocale): Block {
+export function linesBlock(d: Pick<OrderMailData, "lines" | "subtotal" | "total" | "fee" | "currency" | "shipping" | "tax">, locale: MailLocale): Block {
   const m = (a: string) => money(a, d.currency, locale);
   const totals = [
-    ...(d.subtotal !== d.total ? [{ label: label(locale, "subtotal"), value: m(d.subtotal) }] : []),
+    ...(d.subtotal !== d.total || d.shipping || d.tax ? [{ label: label(locale, "subtotal"), value: m(d.subtotal) }] : []),
+    ...(d.shipping ? [{ label: label(locale, "shipping"), value: m(d.shipping) }] : []),
+    ...(d.tax ? [{ label: label(locale, d.tax.included ? "taxIncluded" : "tax"), value: m(d.tax.amount) }] : []),
     ...(d.fee !== null ? [{ label: label(locale, "fee"), value: m(d.fee) }] : []),
     { label: label(locale, "total"), value: m(d.total) },
   ];
