@@ -42,6 +42,20 @@ describe("mark shipped with tracking (API and buyer page)", () => {
     expect(page.body).toContain(ADDRESS.line1);
   });
 
+  it("an API-token client that marks shipped with no body at all (as before tracking existed) still ships; a form body is 415", async () => {
+    const shop = await createShop(db);
+    const placed = await placeOrder(money, shop, { rail: "escrow", pay: true });
+    const owner = await httpMember(db, app.current.port, shop.tenantId, "owner");
+    const token = (await owner.post("/api/tokens", { name: "fulfilment" })).json.data.token as string;
+    const { request } = await import("./http.ts");
+    const path = `/api/tenants/${shop.tenantId}/orders/${placed.orderId}/ship`;
+    const form = await request(app.current.port, path, { method: "POST", headers: { authorization: `Bearer ${token}` }, raw: { contentType: "application/x-www-form-urlencoded", data: "carrier=ups" } });
+    expect([form.status, form.json.error.code]).toEqual([415, "UNSUPPORTED_MEDIA_TYPE"]);
+    const bare = await request(app.current.port, path, { method: "POST", headers: { authorization: `Bearer ${token}` } });
+    expect(bare.status, bare.body).toBe(200);
+    expect(bare.json.data).toMatchObject({ status: "fulfilling", tracking: null });
+  });
+
   it("refuses bad tracking with a 400 and changes nothing; support and other shops cannot ship", async () => {
     const shop = await createShop(db);
     const placed = await placeOrder(money, shop, { rail: "direct", pay: true });

@@ -34,15 +34,19 @@ CREATE FUNCTION sales_slot(at timestamptz) RETURNS timestamptz LANGUAGE sql IMMU
 
 -- What one order adds to its rollup row (sign -1: what its old version takes away). The overview's definitions
 -- (ADR 031): checkouts = orders created; paid = paid_at set; GMV = their totals; refunds = status refunded.
-CREATE FUNCTION sales_rollup_of_order(o orders, sign integer) RETURNS sales_rollup LANGUAGE sql IMMUTABLE
-  RETURN ROW(o.tenant_id, sales_slot(o.created_at), o.currency, o.rail,
+-- A string body, not SQL-standard RETURN: a RETURN body records a dependency on the orders row type, and Postgres then
+-- refuses every later ALTER TABLE orders ADD COLUMN ("function uses its row type").
+CREATE FUNCTION sales_rollup_of_order(o orders, sign integer) RETURNS sales_rollup LANGUAGE sql IMMUTABLE AS $$
+  SELECT ROW(o.tenant_id, sales_slot(o.created_at), o.currency, o.rail,
              sign, CASE WHEN o.paid_at IS NOT NULL THEN sign ELSE 0 END, CASE WHEN o.paid_at IS NOT NULL THEN sign * o.total ELSE 0 END,
              CASE WHEN o.status = 'refunded' THEN sign ELSE 0 END, CASE WHEN o.status = 'refunded' THEN sign * o.total ELSE 0 END,
-             0)::sales_rollup;
+             0)::sales_rollup
+$$;
 
 -- A dispute counts in the slot it was opened, under its order's currency and rail.
-CREATE FUNCTION sales_rollup_of_dispute(d disputes, currency text, rail "PaymentRail", sign integer) RETURNS sales_rollup LANGUAGE sql IMMUTABLE
-  RETURN ROW(d.tenant_id, sales_slot(d.opened_at), currency, rail, 0, 0, 0, 0, 0, sign)::sales_rollup;
+CREATE FUNCTION sales_rollup_of_dispute(d disputes, currency text, rail "PaymentRail", sign integer) RETURNS sales_rollup LANGUAGE sql IMMUTABLE AS $$
+  SELECT ROW(d.tenant_id, sales_slot(d.opened_at), currency, rail, 0, 0, 0, 0, 0, sign)::sales_rollup
+$$;
 
 -- Net the deltas of one statement per row (an update that changes no figure nets to zero and touches nothing), then
 -- upsert them in key order, so two statements that touch the same rows lock them in the same order (no deadlock).
