@@ -94,10 +94,10 @@ export function mountRoutes(router: Router, routes: RouteDef[], services: Servic
         if (def.auth === "operator" && !actor!.isOperator) throw new ApiError(403, "FORBIDDEN", "Operators only.");
         // Cookie-authenticated writes must be JSON: HTML forms (which can only GET or POST) cannot send that
         // cross-site without a CORS preflight (CSRF, docs/security.md 5). DELETE/PUT/PATCH cross-site need CORS anyway.
-        // A bearer client's POST with no body at all stays valid for a route whose body is all optional (e.g. /ship
-        // before tracking existed): `req.is` is null without a body, and the route's schema then sees {}.
+        // A bearer client's POST without a Content-Type sends no body we read: the route's schema sees {}, so a route
+        // whose body is all optional (/ship before tracking existed) keeps working for it. Any other type is 415.
         const json = req.is("application/json");
-        const needsJson = actor?.via === "session" || (def.body && json !== null);
+        const needsJson = actor?.via === "session" || (def.body && req.headers["content-type"] !== undefined);
         if (!def.raw && def.method !== "get" && def.method !== "delete" && needsJson && !json) {
           throw new ApiError(415, "UNSUPPORTED_MEDIA_TYPE", "Send the request body as application/json.");
         }
