@@ -55,6 +55,22 @@ describe("customers kept by the orders trigger", () => {
     expect((await customer(a.tenantId, "alice@example.test"))!.telegramUserId).toBe("4242");
   });
 
+  it("concurrent checkouts by one email are all counted (the row is locked before the figures are read), and a bulk insert recomputes once per customer", async () => {
+    const c = await createShop(db);
+    const results = await Promise.all(Array.from({ length: 12 }, () => checkout(c, "rush@example.test")));
+    expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
+    expect(await customer(c.tenantId, "rush@example.test")).toMatchObject({ ordersCount: 12 });
+    // One INSERT of many orders for two emails: both customers right, from one statement-level recompute each.
+    const template = (await sql<{ id: string }>(db, `SELECT id FROM orders WHERE tenant_id = $1::uuid AND guest_email = 'rush@example.test' LIMIT 1`, [c.tenantId]))[0]!;
+    await sql(db, `INSERT INTO orders (id, tenant_id, token_hash, idempotency_key, request_hash, status, rail, currency, subtotal, total, fee_bps, fee_amount,
+                                       guest_email, requires_shipping, shipping_address, expires_at, paid_at)
+                   SELECT gen_random_uuid(), tenant_id, encode(sha256(convert_to(id::text || g, 'UTF8')), 'hex'), 'bulk-order-' || g, request_hash, 'completed', rail, currency, subtotal, total, fee_bps, fee_amount,
+                          CASE WHEN g % 2 = 0 THEN 'rush@example.test' ELSE 'Bulk@Example.test' END, requires_shipping, shipping_address, expires_at, now()
+                   FROM orders, generate_series(1, 500) g WHERE id = $1::uuid`, [template.id]);
+    expect(await customer(c.tenantId, "rush@example.test")).toMatchObject({ ordersCount: 262, paidOrdersCount: 250 });
+    expect(await customer(c.tenantId, "bulk@example.test")).toMatchObject({ ordersCount: 250, paidOrdersCount: 250 });
+  });
+
   it("the JSON checkout's marketingOptIn opts in (unticked: not); a non-boolean is a 400 that places nothing", async () => {
     await checkout(a, "bob@example.test");
     expect((await customer(a.tenantId, "bob@example.test"))!.marketingOptIn).toBe(false);

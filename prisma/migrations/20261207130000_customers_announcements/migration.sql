@@ -35,34 +35,57 @@ CREATE INDEX "orders_tenant_id_lower_guest_email_idx" ON "orders"("tenant_id", l
 
 -- Total spent = totals of orders that were paid (paid_at set) and are not refunded or cancelled, in the shop's
 -- currency; orders count = every order placed (any status).
-CREATE FUNCTION refresh_customer(p_tenant UUID, p_email TEXT) RETURNS void LANGUAGE sql AS $$
-  INSERT INTO customers (tenant_id, email, email_key, telegram_user_id, first_order_at, last_order_at, orders_count, paid_orders_count, total_spent)
-  SELECT o.tenant_id, p_email, lower(p_email),
-         (array_agg(o.buyer_telegram_user_id ORDER BY o.created_at DESC) FILTER (WHERE o.buyer_telegram_user_id IS NOT NULL))[1],
-         min(o.created_at), max(o.created_at), count(*)::int,
-         count(*) FILTER (WHERE o.paid_at IS NOT NULL AND o.status NOT IN ('refunded', 'cancelled'))::int,
-         coalesce(sum(o.total) FILTER (WHERE o.paid_at IS NOT NULL AND o.status NOT IN ('refunded', 'cancelled') AND o.currency = t.currency), 0)
-  FROM orders o JOIN tenants t ON t.id = o.tenant_id
-  WHERE o.tenant_id = p_tenant AND lower(o.guest_email) = lower(p_email)
-  GROUP BY o.tenant_id
-  ON CONFLICT (tenant_id, email_key) DO UPDATE SET
-    telegram_user_id = coalesce(EXCLUDED.telegram_user_id, customers.telegram_user_id),
-    first_order_at = EXCLUDED.first_order_at, last_order_at = EXCLUDED.last_order_at,
-    orders_count = EXCLUDED.orders_count, paid_orders_count = EXCLUDED.paid_orders_count,
-    total_spent = EXCLUDED.total_spent, updated_at = now();
-$$;
-
-CREATE FUNCTION orders_refresh_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+-- Concurrency: two checkouts by one email at once must both be counted. The customer's row is locked first and the
+-- figures aggregated by a later statement, which under READ COMMITTED takes a fresh snapshot: whichever transaction
+-- recomputes second waits for the first's commit and sees its order. (Aggregating before the lock would let the second
+-- upsert overwrite the row with figures that miss the first order.)
+CREATE FUNCTION refresh_customer(p_tenant UUID, p_email TEXT) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-  PERFORM refresh_customer(NEW.tenant_id, NEW.guest_email);
+  INSERT INTO customers (tenant_id, email, email_key, first_order_at, last_order_at)
+  VALUES (p_tenant, p_email, lower(p_email), now(), now())
+  ON CONFLICT (tenant_id, email_key) DO NOTHING;
+  PERFORM 1 FROM customers WHERE tenant_id = p_tenant AND email_key = lower(p_email) FOR UPDATE;
+  UPDATE customers c SET
+    telegram_user_id = coalesce(a.tg, c.telegram_user_id),
+    first_order_at = a.first_at, last_order_at = a.last_at,
+    orders_count = a.n, paid_orders_count = a.paid, total_spent = a.spent, updated_at = now()
+  FROM (
+    SELECT (array_agg(o.buyer_telegram_user_id ORDER BY o.created_at DESC) FILTER (WHERE o.buyer_telegram_user_id IS NOT NULL))[1] AS tg,
+           min(o.created_at) AS first_at, max(o.created_at) AS last_at, count(*)::int AS n,
+           count(*) FILTER (WHERE o.paid_at IS NOT NULL AND o.status NOT IN ('refunded', 'cancelled'))::int AS paid,
+           coalesce(sum(o.total) FILTER (WHERE o.paid_at IS NOT NULL AND o.status NOT IN ('refunded', 'cancelled') AND o.currency = t.currency), 0) AS spent
+    FROM orders o JOIN tenants t ON t.id = o.tenant_id
+    WHERE o.tenant_id = p_tenant AND lower(o.guest_email) = lower(p_email)
+    HAVING count(*) > 0
+  ) a
+  WHERE c.tenant_id = p_tenant AND c.email_key = lower(p_email);
+END $$;
+
+-- Statement-level, so a bulk insert or update recomputes each customer it touches once (not once per order, which
+-- made a 20,000-order import quadratic), in key order so two statements lock customers in the same order.
+CREATE FUNCTION orders_refresh_customers_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM refresh_customer(k.tenant_id, k.email)
+  FROM (SELECT tenant_id, min(guest_email) AS email FROM new_rows GROUP BY tenant_id, lower(guest_email) ORDER BY tenant_id, lower(guest_email)) k;
   RETURN NULL;
 END $$;
 
-CREATE TRIGGER orders_customer_insert AFTER INSERT ON orders FOR EACH ROW EXECUTE FUNCTION orders_refresh_customer();
-CREATE TRIGGER orders_customer_update AFTER UPDATE OF status, paid_at, buyer_telegram_user_id ON orders
-  FOR EACH ROW WHEN (OLD.status IS DISTINCT FROM NEW.status OR OLD.paid_at IS DISTINCT FROM NEW.paid_at
-                     OR OLD.buyer_telegram_user_id IS DISTINCT FROM NEW.buyer_telegram_user_id)
-  EXECUTE FUNCTION orders_refresh_customer();
+CREATE FUNCTION orders_refresh_customers_updated() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM refresh_customer(k.tenant_id, k.email)
+  FROM (SELECT n.tenant_id, min(n.guest_email) AS email
+        FROM new_rows n JOIN old_rows o ON o.id = n.id
+        WHERE o.status IS DISTINCT FROM n.status OR o.paid_at IS DISTINCT FROM n.paid_at
+           OR o.buyer_telegram_user_id IS DISTINCT FROM n.buyer_telegram_user_id
+        GROUP BY n.tenant_id, lower(n.guest_email) ORDER BY n.tenant_id, lower(n.guest_email)) k;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER orders_customer_insert AFTER INSERT ON orders REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION orders_refresh_customers_inserted();
+-- Transition tables cannot go with a column list (UPDATE OF …): the function keeps only rows whose figures changed.
+CREATE TRIGGER orders_customer_update AFTER UPDATE ON orders REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION orders_refresh_customers_updated();
 
 -- Existing orders.
 INSERT INTO customers (tenant_id, email, email_key, telegram_user_id, first_order_at, last_order_at, orders_count, paid_orders_count, total_spent)
