@@ -30,7 +30,8 @@ export async function exportTenantData(query: SqlQuery, tenantId: string): Promi
   for (const [table, cols] of byTable) {
     const withheld = cols.filter((c) => WITHHELD.test(c));
     const key = table === "tenants" ? "id" : "tenant_id";
-    const order = cols.includes("created_at") ? `"created_at", "id"` : cols.includes("id") ? `"id"` : "1";
+    // Some tables have a composite key and no id (order_buyer_updates): order by what the table has.
+    const order = ["created_at", "id"].filter((c) => cols.includes(c)).map((c) => `"${c}"`).join(", ") || "1";
     // Identifiers come from the catalog (never from input); the tenant id is a parameter.
     const rows = await query<{ row: Record<string, unknown> }>(
       `SELECT to_jsonb(t) - $2::text[] AS row FROM "${table}" t WHERE "${key}" = $1::uuid ORDER BY ${order}`,
