@@ -109,6 +109,7 @@ describe("merchant dashboard on a phone", () => {
     ["order", `/orders/${orderId}`],
     ["payments", "/payments"],
     ["payouts", "/payouts"],
+    ["customers", "/customers"],
     ["notifications", "/notifications"],
     ["domains", "/domains"],
     ["brand", "/brand"],

@@ -37,7 +37,7 @@ function Label({ htmlFor, children, optional }: { htmlFor: string; children: Rea
   return (
     <label htmlFor={htmlFor} className="block text-sm font-medium text-gray-800">
       {children}
-      {optional ? <span className="ml-1 font-normal text-gray-400">(optional)</span> : null}
+      {optional ? <span className="ml-1 font-normal text-gray-600">(optional)</span> : null}
     </label>
   );
 }
