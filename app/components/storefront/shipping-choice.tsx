@@ -4,7 +4,7 @@
  * The form sends the method's id only: the server prices it again when the order is placed.
  */
 import { useSearchParams } from "@remix-run/react";
-import { useMemo } from "react";
+import { useMemo, useState } from "react";
 import { countryName, countryOptions } from "#server/shipping/shared.ts";
 import type { CheckoutQuote } from "#app/routes/checkout.server.ts";
 import { FieldError, type Meta } from "./checkout-fields.tsx";
@@ -26,13 +26,25 @@ export function CountryPicker({ shipping, lang, name, id, meta, label = "Country
   const requote = useRequote();
   const options = useMemo(() => countryOptions(lang), [lang]);
   const shipsTo = new Set(shipping.shipsTo);
+  // The choice shows (and submits) at once; the loader's re-priced quote follows. Bound straight to the quote, a buyer
+  // who picked a country and tapped "Place order" before the re-quote came back sent an empty country.
+  const [country, setCountry] = useState(shipping.country ?? "");
+  const [quoted, setQuoted] = useState(shipping.country);
+  if (quoted !== shipping.country) {
+    // A new quote (or a country the server normalised): show what the server priced.
+    setQuoted(shipping.country);
+    setCountry(shipping.country ?? "");
+  }
   return (
     <div>
       <label htmlFor={id} className="block text-sm font-semibold text-gray-900">{label}</label>
       <select
-        id={id} name={name} value={shipping.country ?? ""} autoComplete="shipping country" data-testid="country-picker"
+        id={id} name={name} value={country} autoComplete="shipping country" data-testid="country-picker"
         aria-invalid={meta?.errors?.length ? true : undefined} aria-describedby={meta?.errors?.length ? meta.errorId : undefined}
-        onChange={(e) => requote({ country: e.target.value || null, method: null })}
+        onChange={(e) => {
+          setCountry(e.target.value);
+          requote({ country: e.target.value || null, method: null });
+        }}
         className="mt-1.5 block w-full rounded-xl border-0 bg-white px-3.5 py-2.5 text-gray-900 shadow-sm ring-1 ring-inset ring-gray-300 focus:outline-none focus:ring-2 focus:ring-inset focus:ring-gray-900 aria-[invalid=true]:ring-red-500"
       >
         <option value="">—</option>
