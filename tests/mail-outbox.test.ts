@@ -104,6 +104,22 @@ describe("delivery", () => {
     expect(received(id)).toHaveLength(1);
   });
 
+  it("marketing mail carries List-Unsubscribe with its signed unsubscribe page; transactional mail does not", async () => {
+    const { mail } = mailService();
+    const url = "https://mailshop.shops.test/unsubscribe/9b2f3a1c-0000-4000-8000-000000000002/sig";
+    const row = await enqueueMail(db.prisma, {
+      tenantId: shop.id, template: "shop.announcement", locale: "en", to: `fan${++n}@example.test`,
+      data: { shopName: "Mail Shop", body: "Winter sale.", unsubscribeUrl: url }, dedupeKey: `announce:${Date.now()}:${n}`,
+    });
+    expect((await mail.deliver(row!.id, 0)).kind).toBe("sent");
+    const [msg] = received(row!.id);
+    expect(msg!.parsed.headers.get("list")).toMatchObject({ unsubscribe: { url } });
+    expect(msg!.parsed.html).toContain(url);
+    const plain = await enqueue();
+    await mail.deliver(plain, 0);
+    expect(received(plain)[0]!.parsed.headers.has("list-unsubscribe")).toBe(false);
+  });
+
   it("sends platform mail (no shop) from MAIL_FROM with the platform's brand and no Reply-To", async () => {
     const { mail } = mailService();
     const id = await enqueue({ tenantId: null });

@@ -164,6 +164,11 @@ async function renderOnce(deps: DeliveryDeps, row: OutboxRow, brand: MailBrand):
   return current?.status === "queued" && current.subject !== null ? current : { kind: "skipped", why: "changed while rendering" };
 }
 
+const unsubscribeOf = (row: OutboxRow) => {
+  const url = (row.data as { unsubscribeUrl?: unknown } | null)?.unsubscribeUrl;
+  return typeof url === "string" && /^https?:\/\//.test(url) ? url : null;
+};
+
 interface Prepared {
   transport: MailTransport;
   /** Own transport (a shop's server) to close after the send; the platform's pool stays open. */
@@ -198,6 +203,9 @@ async function prepareSend(deps: DeliveryDeps, row: OutboxRow, identity: MailIde
       messageId: `<${row.id}@${domainOf(from.address)}>`,
       envelope: { from: from.address, to: [row.recipient] },
       headers: { "Auto-Submitted": "auto-generated" },
+      // Marketing mail (ADR 033) names its signed unsubscribe page, so mail clients offer their own unsubscribe button.
+      // No List-Unsubscribe-Post: the page asks for a confirming click (RFC 8058's one-click POST is not served).
+      ...(unsubscribeOf(row) ? { list: { unsubscribe: unsubscribeOf(row)! } } : {}),
       attachments,
     },
   };
