@@ -187,6 +187,7 @@ async function prepareSend(deps: DeliveryDeps, row: OutboxRow, identity: MailIde
   const from = shop ? shop.from : identity ? { name: identity.brand.name, address: deps.config.from.address } : deps.config.from;
   const replyTo = !shop && identity?.replyTo ? identity.replyTo : undefined;
   const attachments = await loadAttachments(deps, row);
+  const unsubscribe = unsubscribeOf(row);
   return {
     transport: shop ? shopTransport(shop, deps.config.sendTimeoutMs) : deps.transport,
     owned: Boolean(shop),
@@ -205,7 +206,7 @@ async function prepareSend(deps: DeliveryDeps, row: OutboxRow, identity: MailIde
       headers: { "Auto-Submitted": "auto-generated" },
       // Marketing mail (ADR 033) names its signed unsubscribe page, so mail clients offer their own unsubscribe button.
       // No List-Unsubscribe-Post: the page asks for a confirming click (RFC 8058's one-click POST is not served).
-      ...(unsubscribeOf(row) ? { list: { unsubscribe: unsubscribeOf(row)! } } : {}),
+      ...(unsubscribe ? { list: { unsubscribe } } : {}),
       attachments,
     },
   };
