@@ -78,13 +78,15 @@ export async function seedAcme(db: ScratchDatabase) {
   }
 }
 
-/** One web process of the built app in production mode, under a fresh Redis prefix, storefront rate limit off. */
+/** The built app's web side in production mode (one process unless env says WEB_CONCURRENCY), under a fresh Redis prefix, storefront rate limit off. */
 export async function startProductionApp(db: ScratchDatabase, redisPrefix: string, env: Record<string, string> = {}) {
   return startApp({
     NODE_ENV: "production",
     // Only the web side is measured; the settings production requires are given, pointing nowhere that matters
     // (no domain changes happen, so the edge's admin API is never called).
     MODE: "web",
+    // One web process unless a part asks for more (production would otherwise run one per core).
+    WEB_CONCURRENCY: "1",
     SECRET_BOX_KEY: randomBytes(32).toString("hex"),
     MONEY_SECRET: randomBytes(32).toString("hex"),
     METRICS_TOKEN: randomBytes(24).toString("hex"),

@@ -3,6 +3,7 @@
  * Order: trust proxy → request id/logging → URL check → tenant context → CSRF (session writes) → APIs → form
  * body check → Remix.
  */
+import cluster from "node:cluster";
 import { randomUUID } from "node:crypto";
 import path from "node:path";
 import express from "express";
@@ -54,7 +55,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
   app.use(rejectUnsafeUrl());
 
   // Process-level probes answer on every host, before tenant resolution.
-  app.get("/healthz", (_req, res) => res.json({ ok: true }));
+  // Under the supervisor, which child answered (its cluster id, not its pid): lets probes and tests see the spread.
+  app.get("/healthz", (_req, res) => res.json(cluster.worker ? { ok: true, instance: cluster.worker.id } : { ok: true }));
   app.get("/readyz", async (req, res) => {
     const checks = await health.ready();
     const ok = Object.values(checks).every(Boolean);

@@ -12,6 +12,9 @@ const bool = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" |
 export const coreEnvSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   MODE: z.enum(["web", "worker", "all"]).default("all"),
+  // Web processes under one supervisor (server/supervisor.ts), sharing the port. Unset: one per core in production,
+  // 1 elsewhere (webConcurrency()). 1 runs the plain single process, with no supervisor.
+  WEB_CONCURRENCY: z.coerce.number().int().min(1).max(64).optional(),
   HOST: z.string().default("127.0.0.1"),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -363,6 +366,11 @@ function redisTopologyProblem(source: Record<string, string | undefined>, env: E
 
 let cached: Env | undefined;
 /** The process environment, parsed on first use. */
+/** How many web processes to run: WEB_CONCURRENCY, else every core in production and one elsewhere. */
+export function webConcurrency(env: Pick<Env, "WEB_CONCURRENCY" | "NODE_ENV">): number {
+  return env.WEB_CONCURRENCY ?? (env.NODE_ENV === "production" ? availableParallelism() : 1);
+}
+
 export function getEnv(): Env {
   cached ??= parseEnv(process.env);
   return cached;

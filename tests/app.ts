@@ -19,7 +19,8 @@ const ROOT = path.resolve(import.meta.dirname, "..");
 export async function startApp(env: Record<string, string>, timeoutMs = 60_000, nodeArgs: string[] = []): Promise<RunningApp> {
   const child = spawn(process.execPath, ["--import", "tsx", ...nodeArgs, "--import", "./tests/exit-with-parent.ts", "server/index.ts"], {
     cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", ...env },
+    // One web process unless a test asks for the supervisor (production would otherwise fork one per core).
+    env: { PATH: process.env.PATH ?? "", NODE_ENV: "test", HOST: "127.0.0.1", PORT: "0", LOG_LEVEL: "info", WEB_CONCURRENCY: "1", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
   const logs: string[] = [];
