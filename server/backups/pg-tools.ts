@@ -37,8 +37,10 @@ export const archiveSettings = (archiveDir: string) => ({
  * A base backup of the whole cluster into `targetDir` (plain format, WAL needed for consistency streamed along),
  * checked with pg_verifybackup against its manifest.
  */
-export async function takeBaseBackup(bin: string, conn: { host: string; port: number; user: string }, targetDir: string, runAs?: string) {
+export async function takeBaseBackup(bin: string, conn: { host: string; port: number; user: string; password?: string }, targetDir: string, runAs?: string) {
   const common = ["-h", conn.host, "-p", String(conn.port), "-U", conn.user];
-  await pgTool(bin, "pg_basebackup", [...common, "-D", targetDir, "-X", "stream", "--checkpoint=fast", "--no-password"], { runAs });
+  // The password through the environment, never the command line (visible in ps).
+  const env = conn.password ? { ...process.env, PGPASSWORD: conn.password } : process.env;
+  await pgTool(bin, "pg_basebackup", [...common, "-D", targetDir, "-X", "stream", "--checkpoint=fast", "--no-password"], { runAs, env });
   await pgTool(bin, "pg_verifybackup", [targetDir], { runAs });
 }
