@@ -14,7 +14,9 @@ import { promisify } from "node:util";
 import { gunzipSync } from "node:zlib";
 import pino from "pino";
 import { describe, expect, it } from "vitest";
-import { backupAllShops, backupShop, restoreShop, rollbackRestore, shopsFailingBackups, type BackupDeps } from "#server/backups/index.ts";
+import { existsSync } from "node:fs";
+import { backupAllShops, backupShop, pruneBackups, registerBackupMetrics, restoreShop, rollbackRestore, shopsFailingBackups, type BackupDeps } from "#server/backups/index.ts";
+import { createRegistry } from "#server/observability/index.ts";
 import { tenantOwnedTables } from "#server/tenancy/index.ts";
 import { SecretBox } from "#server/secrets/index.ts";
 import { createTestDatabase } from "./db.ts";
@@ -140,11 +142,38 @@ describe("per-shop backups and restore", () => {
     expect((await shopsFailingBackups(db.run.query)).map((s) => s.tenantId)).not.toContain(shop.tenantId);
     const second = await backupShop(broken, shop.tenantId);
     expect(second).toMatchObject({ ok: false, consecutiveFailures: 2 });
+    // The metric the BackupFailing rule watches.
+    const registry = createRegistry({ processMetrics: false });
+    registerBackupMetrics(registry, db.run.query);
+    expect(await registry.metrics()).toMatch(/^backup_consecutive_failures\{kind="shop"\} [2-9]/m);
     expect(logLines.filter((l) => l.alert === "backup_failed_repeatedly" && l.tenantId === shop.tenantId)).toHaveLength(1);
     expect(await shopsFailingBackups(db.run.query)).toContainEqual({ tenantId: shop.tenantId, failures: 2 });
     const [failed] = await sql<{ error: string }>(db, `SELECT error FROM backup_logs WHERE tenant_id = $1 AND status = 'failed' LIMIT 1`, [shop.tenantId]);
     expect(failed!.error).toMatch(/ENOTDIR|EEXIST|not a directory/);
     expect((await backupShop(deps, shop.tenantId)).ok).toBe(true);
     expect((await shopsFailingBackups(db.run.query)).map((s) => s.tenantId)).not.toContain(shop.tenantId);
+  }, 60_000);
+
+  it("prunes by the retention policy: files the policy drops are deleted, their rows marked pruned, the rest kept", async () => {
+    const shop = await activeShopWithData();
+    const now = new Date();
+    const DAY = 86_400_000;
+    // Two backups on one day 40 days ago (weekly zone: only the newer stays) and one yesterday.
+    const ages = [40 * DAY + 3_600_000, 40 * DAY, DAY];
+    const made = [];
+    for (const age of ages) {
+      const r = await backupShop({ ...deps, now: () => new Date(now.getTime() - age) }, shop.tenantId);
+      if (!r.ok) throw new Error(r.error);
+      made.push(r);
+    }
+    const { pruned } = await pruneBackups({ ...deps, now: () => now });
+    expect(pruned).toBeGreaterThanOrEqual(1);
+    expect(existsSync(made[0]!.path)).toBe(false);
+    expect(existsSync(`${made[0]!.path}.sha256`)).toBe(false);
+    expect(existsSync(made[1]!.path)).toBe(true);
+    expect(existsSync(made[2]!.path)).toBe(true);
+    const rows = await sql<{ path: string; status: string; pruned: boolean }>(db, `SELECT path, status, pruned_at IS NOT NULL AS pruned FROM backup_logs WHERE tenant_id = $1 AND path IS NOT NULL ORDER BY run_at`, [shop.tenantId]);
+    expect(rows.slice(0, 3).map((r) => [r.status, r.pruned])).toEqual([["pruned", true], ["ok", false], ["ok", false]]);
+    expect((await pruneBackups({ ...deps, now: () => now })).pruned).toBe(0);
   }, 60_000);
 });

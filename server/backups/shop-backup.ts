@@ -27,7 +27,7 @@ export interface BackupDeps {
   now?: () => Date;
 }
 
-const stamp = (d: Date) => d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+const stamp = (d: Date) => d.toISOString().replace(/[-:.]/g, ""); // to the millisecond: a retry never overwrites
 
 /** Reads one shop in a single read-only snapshot: every table is as of the same instant. */
 async function snapshotShop(sql: SqlRunner, tenantId: string, createdAt: Date) {
