@@ -17,6 +17,7 @@ import { describe, expect, it } from "vitest";
 import { existsSync } from "node:fs";
 import { backupAllShops, backupShop, pruneBackups, registerBackupMetrics, restoreShop, rollbackRestore, shopsFailingBackups, type BackupDeps } from "#server/backups/index.ts";
 import { createRegistry } from "#server/observability/index.ts";
+import { encodeArchive, readArchive, sha256 } from "#server/backups/archive.ts";
 import { tenantOwnedTables } from "#server/tenancy/index.ts";
 import { SecretBox } from "#server/secrets/index.ts";
 import { createTestDatabase } from "./db.ts";
@@ -175,5 +176,24 @@ describe("per-shop backups and restore", () => {
     const rows = await sql<{ path: string; status: string; pruned: boolean }>(db, `SELECT path, status, pruned_at IS NOT NULL AS pruned FROM backup_logs WHERE tenant_id = $1 AND path IS NOT NULL ORDER BY run_at`, [shop.tenantId]);
     expect(rows.slice(0, 3).map((r) => [r.status, r.pruned])).toEqual([["pruned", true], ["ok", false], ["ok", false]]);
     expect((await pruneBackups({ ...deps, now: () => now })).pruned).toBe(0);
+  }, 60_000);
+
+  it("refuses an archive carrying another shop's rows, even with a matching checksum, and leaves both shops as they were", async () => {
+    const a = await activeShopWithData();
+    const b = await activeShopWithData();
+    const r = await backupShop(deps, a.tenantId);
+    if (!r.ok) throw new Error(r.error);
+    const { archive } = await readArchive(r.path);
+    const [theirs] = await sql<{ r: string }>(db, `SELECT to_jsonb(t)::text AS r FROM catalog_items t WHERE tenant_id = $1 LIMIT 1`, [b.tenantId]);
+    archive.rows.get("catalog_items")!.push(theirs!.r);
+    archive.header.tables.catalog_items!.rows++;
+    const forged = path.join(dir, "forged.jsonl.gz");
+    const bytes = encodeArchive(archive);
+    await writeFile(forged, bytes);
+    await writeFile(`${forged}.sha256`, `${sha256(bytes)}  forged.jsonl.gz\n`);
+    const [aBefore, bBefore] = [await snapshot(a.tenantId), await snapshot(b.tenantId)];
+    await expect(restoreShop(db.run, forged, "restore from a forged archive")).rejects.toThrow(/catalog_items has 1 row\(s\) that are not shop/);
+    expect(await snapshot(a.tenantId)).toEqual(aBefore);
+    expect(await snapshot(b.tenantId)).toEqual(bBefore);
   }, 60_000);
 });

@@ -82,6 +82,9 @@ export async function restoreShop(sql: SqlRunner, file: string, reason: string, 
       // A table the archive predates: the shop had no rows in it then.
       const columns = (meta?.columns ?? table.columns).filter((c) => table.columns.includes(c));
       const rows = archive.rows.get(table.name) ?? [];
+      // Every row must be the shop's own: an archive (its checksum rewritten too) must not plant another shop's rows.
+      const [foreign] = await q<{ n: number }>(`SELECT count(*)::int AS n FROM jsonb_array_elements($1::jsonb) e WHERE e->>$2 IS DISTINCT FROM $3`, [`[${rows.join(",")}]`, table.key, tenantId]);
+      if (foreign!.n) throw new RestoreError(`the archive's ${table.name} has ${foreign!.n} row(s) that are not shop ${tenantId}'s: refused`);
       await replaceRows(q, table, tenantId, columns, { jsonRows: rows });
       const got = await digestTable(q, ident(table.name), table, tenantId, columns);
       const [want] = await q<{ n: number; md5: string | null }>(
