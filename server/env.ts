@@ -103,6 +103,11 @@ export const storageEnvSchema = z.object({
   // Local directory for rendered invoices and credit notes ("<tenantId>/<document id>.pdf", ADR 028). Private like
   // EVIDENCE_DIR: served only to the order's buyer and the shop's members. A persistent volume in production.
   DOCUMENTS_DIR: z.string().min(1).default(".data/documents"),
+  // The backup store (ADR 043): per-shop archives ("<tenantId>/<slug>-<time>.jsonl.gz" + ".sha256") and, from
+  // `npm run backup:base`, base backups under base/ and archived WAL under wal/. Put it on other storage than the database.
+  BACKUP_DIR: z.string().min(1).default(".data/backups"),
+  // Postgres's binaries for backup:base and backup:drill. Unset: the newest /usr/lib/postgresql/<version>/bin.
+  PG_BIN: z.string().min(1).optional(),
 });
 
 export const telegramEnvSchema = z.object({

@@ -9,10 +9,11 @@ import { ReportsService } from "#server/reports/index.ts";
 import type { SqlRunner } from "#server/db/index.ts";
 import type { RedisClient } from "./redis.ts";
 import type { Env } from "./env.ts";
-import { type Logger, TenantRequestStats } from "./observability/index.ts";
+import { type Logger, type Registry, TenantRequestStats } from "./observability/index.ts";
 import { AccountRecovery, AuthService, LoginGuard, TeamService, hashLimiter } from "./auth/index.ts";
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
+import { backupAllShops, pruneBackups, registerBackupMetrics, type ShopBackupResult } from "./backups/index.ts";
 import { createRemoteImageFetcher, EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyOrderBuyer, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
@@ -59,6 +60,8 @@ export interface Services {
   moneyQueue: Queue;
   /** Mail outbox delivery (ADR 026): kick() after commit, stats() and listForTenant() for the pages. */
   mail: MailService;
+  /** Per-shop backups and their retention (ADR 043): the daily jobs' entry points. */
+  backups: { daily(): Promise<ShopBackupResult[]>; prune(): Promise<{ pruned: number }>; registerMetrics(registry: Registry): void };
   /** OPS-1: per-shop request and 5xx counts, summed over instances in Redis (started by web processes). */
   requestStats: TenantRequestStats;
   /** `deferred`: Redis was away; the notification is parked in this process and enqueued once Redis is back. */
@@ -155,10 +158,15 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     enqueueSend: (tenantId, announcementId) => enqueueJob(queue, "announcements.send", { tenantId, announcementId }, { jobId: `announcement-${announcementId}` }),
     kickMail: () => void mail.kick().catch((err: Error) => logger.warn({ err: err.message }, "mail kick failed; the sweep will send it")),
   });
+  const backupDeps = { sql: deps.sql, dir: path.resolve(env.BACKUP_DIR), logger };
   return {
     prisma,
     redis,
     money,
+    backups: {
+      daily: () => backupAllShops(backupDeps), prune: () => pruneBackups(backupDeps),
+      registerMetrics: (registry) => registerBackupMetrics(registry, deps.sql.query),
+    },
     mail,
     reports,
     customers,

@@ -1,8 +1,8 @@
 /**
  * Launch readiness (issue 17 point 7): `npm run ops:preflight` fails on a development configuration naming every
  * failing gate; on a production-like configuration (real Caddy with the app's ask handler, a /metrics behind its
- * token, the kill switch engaged by an operator) each gate that can pass here passes, and the two whose features do
- * not exist yet (RLS, backups) fail saying what is missing. Each gate's control is shown failing on its own.
+ * token, the kill switch engaged by an operator) each gate that can pass here passes; RLS (not built yet) and backups
+ * (none recorded in this database) fail saying what is missing. Each gate's control is shown failing on its own.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -84,7 +84,7 @@ describe("npm run ops:preflight", () => {
     expect(out).toMatch(/SECRET_BOX_KEY is missing; MONEY_SECRET is a placeholder or development value; METRICS_TOKEN is missing/);
     expect(out).toMatch(/connects as the superuser "postgres"; row-level security is off on \d+ of \d+ tenant-owned tables \(.*\): no RLS policies exist yet/);
     expect(out).toMatch(/CADDY_ADMIN_URL is not set/);
-    expect(out).toMatch(/No backup has run: there is no backup_logs table yet/);
+    expect(out).toMatch(/No backup has succeeded within 7 days \(last: never\)/);
     expect(out).toMatch(/The global money kill switch is OFF and no operator has turned it off with a reason/);
     expect(out).toMatch(/METRICS_TOKEN is not set/);
     expect(out).toMatch(/PAYMENTS_SANDBOX is on/);
@@ -163,15 +163,18 @@ describe("each gate's control", () => {
   });
 
   it("backups: pass once a backup and a restore drill are recorded within 7 days, fail when they are older", async () => {
-    await db.run.query(`CREATE TABLE backup_logs (run_at timestamptz NOT NULL, status text NOT NULL)`);
-    await db.run.query(`CREATE TABLE restore_drills (run_at timestamptz NOT NULL, passed boolean NOT NULL)`);
-    await db.run.query(`INSERT INTO backup_logs VALUES (now() - interval '8 days', 'ok'), (now(), 'failed')`);
+    // The tables of ADR 043; a shop archive and a base backup count alike.
+    const ok = (age: string) => db.run.query(`INSERT INTO backup_logs (kind, run_at, status, size_bytes, path) VALUES ('base', now() - $1::interval, 'ok', 1, '/b')`, [age]);
+    await ok("8 days");
+    await db.run.query(`INSERT INTO backup_logs (kind, run_at, status, error) VALUES ('base', now(), 'failed', 'disk full')`);
     expect((await check("backups", inputOf(production()))).reason).toMatch(/^No backup has succeeded within 7 days \(last: \d{4}-/);
-    await db.run.query(`INSERT INTO backup_logs VALUES (now() - interval '1 day', 'ok')`);
+    await ok("1 day");
     expect((await check("backups", inputOf(production()))).reason).toBe("No restore drill has passed within 7 days (last: never).");
-    await db.run.query(`INSERT INTO restore_drills VALUES (now() - interval '2 days', true)`);
+    await db.run.query(`INSERT INTO restore_drills (run_at, passed, detail, duration_ms) VALUES (now() - interval '1 day', false, 'x', 1), (now() - interval '9 days', true, 'x', 1)`);
+    expect((await check("backups", inputOf(production()))).reason).toMatch(/^No restore drill has passed within 7 days \(last: \d{4}-/);
+    await db.run.query(`INSERT INTO restore_drills (run_at, passed, detail, duration_ms) VALUES (now() - interval '2 days', true, 'x', 1)`);
     expect(await check("backups", inputOf(production()))).toMatchObject({ ok: true, reason: expect.stringMatching(/^The last backup succeeded at .* and a restore drill passed at /) });
-    await db.run.query(`DROP TABLE backup_logs; DROP TABLE restore_drills`);
+    await db.run.query(`DELETE FROM backup_logs; DELETE FROM restore_drills`);
   });
 
   it("caddy: an unreachable admin API, or an ask that does not refuse unknown hosts, fails", async () => {

@@ -17,6 +17,7 @@ const RULES = path.resolve(import.meta.dirname, "../ops/prometheus/alerts.yml");
 const INCIDENTS = [
   "escrow-stuck-held", "release-sent-not-posted", "ledger-invariant-violation", "redis-outage", "postgres-failover",
   "caddy-down-or-certificates-failing", "telegram-outage-or-bot-revoked", "worker-crash-loop", "shop-compromised",
+  "backups-and-restore",
 ];
 
 interface Block {

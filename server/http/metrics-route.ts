@@ -30,6 +30,7 @@ export function appMetrics({ env, redis, services, resolver }: MetricsDeps) {
   registerSharedMetrics(registry, redis, env.REDIS_PREFIX);
   services.money.registerMetrics(registry);
   services.mail.registerMetrics(registry);
+  services.backups.registerMetrics(registry);
   registerPlatformMetrics(registry, { queues: [services.queue, services.moneyQueue], domainCounts: () => services.domains.stateCounts(), resolver });
   return { registry, http };
 }

@@ -53,6 +53,9 @@ export const jobCatalog = {
   "announcements.sweep": { schema: z.object({}), attempts: 3 },
   // Daily: the month that just ended gets its platform-fee statements (idempotent; ADR 025). Writes no money.
   "money.fee-statements": { schema: z.object({}), attempts: 3 },
+  // Daily (ADR 043): every active or suspended shop's rows as one archive, recorded in backup_logs; then retention.
+  "backups.shops": { schema: z.object({}), attempts: 1 },
+  "backups.prune": { schema: z.object({}), attempts: 3 },
 } as const;
 export type JobName = keyof typeof jobCatalog;
 export type JobData<N extends JobName> = z.infer<(typeof jobCatalog)[N]["schema"]>;

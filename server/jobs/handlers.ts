@@ -19,6 +19,9 @@ export function createJobHandlers(services: Services): JobHandlers {
     "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
     "announcements.send": async ({ tenantId, announcementId }) => void (await services.customers.send({ tenantId }, announcementId)),
     "announcements.sweep": async () => void (await services.customers.sweep()),
+    // One shop's failure is recorded in backup_logs and does not fail the job (a retry would back up every shop again).
+    "backups.shops": async () => void (await services.backups.daily()),
+    "backups.prune": async () => void (await services.backups.prune()),
     ...domainJobHandlers(services),
     ...mailJobHandlers(services.mail),
     ...moneyJobHandlers(services.money),

@@ -26,6 +26,9 @@ export async function registerSchedules(
     // so a worker that was down on the 1st catches up, and late-recorded orders join the still-open statement.
     { id: "announcements-sweep", every: 86_400_000, name: "announcements.sweep", data: {} },
     { id: "money-fee-statements", every: 86_400_000, name: "money.fee-statements", data: {} },
+    // ADR 043: daily per-shop archives, and the retention that thins them out.
+    { id: "backups-shops", every: 86_400_000, name: "backups.shops", data: {} },
+    { id: "backups-prune", every: 86_400_000, name: "backups.prune", data: {} },
   ];
   const queues: Record<string, Queue> = { [QUEUE]: services.queue, [MONEY_QUEUE]: services.moneyQueue };
   for (const s of schedules) {

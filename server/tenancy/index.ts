@@ -5,5 +5,5 @@ export { manifestSchema, applyManifest, exportManifest, slugSchema, type TenantM
 export { TenantLifecycle, tenantCreateSchema, tenantPatchSchema, transitionSchema, slugProblem, tenantSelect, type Transition } from "./lifecycle.ts";
 export { getPaymentPolicy, putPaymentPolicy } from "./policy.ts";
 export { listTenants, tenantListQuerySchema, type TenantListQuery } from "./queries.ts";
-export { exportTenantData, type TenantDataExport } from "./data-export.ts";
+export { exportTenantData, tenantOwnedTables, type TenantDataExport, type TenantOwnedTable } from "./data-export.ts";
 export { setAcceptingOrders, acceptingOrders, type PauseSource } from "./accepting-orders.ts";

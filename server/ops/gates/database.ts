@@ -1,7 +1,8 @@
 /**
- * The database gates: the app's role is an ordinary one and row-level security guards the tenant-owned tables; and
- * backups have run with a restore drill passed. Neither RLS nor backups exist yet (issue 17 points 1 and 2), so both
- * fail today and say what is missing; when they land, only the queries here change.
+ * The database gates: the app's role is an ordinary one and row-level security guards the tenant-owned tables (not
+ * built yet: issue 17 point 1); and backups have run with a restore drill passed, from backup_logs and restore_drills
+ * (ADR 043: `npm run backup:base`, the daily per-shop job, `npm run backup:drill`). The table checks stay so the gate
+ * reads sensibly against a database migrated before them.
  */
 import { fail, pass, withDatabase, type Gate } from "../gate.ts";
 
