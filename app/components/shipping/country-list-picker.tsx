@@ -18,7 +18,7 @@ export function CountryListPicker({ id, countries, elsewhere, lang, onChange }: 
         <ul className="mt-2 flex flex-wrap gap-2" aria-label="Countries in this zone">
           {countries.map((c) => (
             <li key={c} className="flex items-center gap-1 rounded-full bg-indigo-50 py-1 pl-3 pr-1 text-sm text-indigo-900" data-testid="zone-country">
-              <span>{countryName(c, lang)} <span className="text-xs text-indigo-700">{c}</span></span>
+              <span data-testid="zone-country-name">{countryName(c, lang)} <span className="text-xs text-indigo-700">{c}</span></span>
               <button
                 type="button" onClick={() => onChange(countries.filter((x) => x !== c))} aria-label={`Remove ${countryName(c, lang)}`}
                 className="rounded-full px-2 text-indigo-700 hover:bg-indigo-100"

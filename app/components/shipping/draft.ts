@@ -69,7 +69,8 @@ export function checkShippingDocument(doc: unknown) {
   for (const issue of parsed.error.issues) {
     const key = issue.path.join(".");
     const message = issue.path.at(-1) === "rateBps" ? "Use a percentage like 19 or 7.5." : issue.code === "invalid_type" ? friendlyType(issue.path) : issue.message;
-    (errors[key] ??= []).includes(message) || errors[key].push(message);
+    const list = (errors[key] ??= []);
+    if (!list.includes(message)) list.push(message);
   }
   return { value: null, errors };
 }
