@@ -40,7 +40,7 @@ describe("shipping & tax settings in the dashboard, in Chromium", () => {
     await ctx.addCookies([...c.cookies].map(([name, value]) => ({ name, value, url: e2e.platformUrl })));
     return { ctx, page: await ctx.newPage() };
   }
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `shipping-settings-${name}.png`), fullPage: true });
+  const shot = async (page: Page, name: string) => (await page.evaluate(() => window.scrollTo(0, 0)), page.screenshot({ path: path.join(ARTIFACTS, `shipping-settings-${name}.png`), fullPage: true }));
   const pageWidth = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth);
 
   it("configures two zones and tax, saves, and a reload shows them (1280 px)", async () => {
