@@ -48,9 +48,14 @@ describe("shipping & tax settings in the dashboard, in Chromium", () => {
     const errors = watch(page);
     try {
       await page.goto(`${e2e.platformUrl}/dashboard/${tenantId}`);
+      await hydrated(page);
+      const overviewErrors = [...errors];
       await page.getByRole("navigation", { name: "Shop sections" }).getByRole("link", { name: "Shipping & tax" }).click();
       await page.waitForURL(/\/shipping$/);
+      expect(overviewErrors, "the overview").toEqual([]);
+      await page.reload();
       await hydrated(page);
+      expect(errors, "the shipping page loaded on its own").toEqual([]);
       await page.getByText("No shipping zones").waitFor();
 
       await page.getByRole("button", { name: "Add shipping zone" }).click();

@@ -1,9 +1,12 @@
 /** Server side of the shipping & tax page: the settings as a draft, and saving the whole document (ADR 035, 045). */
 import type { AppLoadContext } from "@remix-run/node";
-import { getShippingTax, putShippingTax } from "#server/shipping/index.ts";
+import { countryOptions, getShippingTax, putShippingTax } from "#server/shipping/index.ts";
 import { ApiError } from "#app/utils/api-error.server.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
 import { checkShippingDocument, toDraft, type DraftErrors } from "#app/components/shipping/draft.ts";
+
+/** The dashboard is in English; country names follow it (the storefront picker follows the shop's language). */
+const DASHBOARD_LANG = "en";
 
 export async function loadShippingPage(context: AppLoadContext, tenantId: string) {
   const { prisma } = context.services;
@@ -14,6 +17,8 @@ export async function loadShippingPage(context: AppLoadContext, tenantId: string
   return {
     draft: toDraft(settings), version: settings.version, currency: settings.currency,
     categories: categories.flatMap((c) => (c.category ? [c.category] : [])),
+    // Named and sorted here, once: the browser's CLDR names differ from Node's (see CountryListPicker).
+    countries: countryOptions(DASHBOARD_LANG),
   };
 }
 

@@ -25,8 +25,11 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 export default function ShippingPage() {
   const page = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
-  // The dashboard is in English; country names follow it (the storefront's picker follows the shop's language).
-  return <ShippingEditor initial={page.draft} version={page.version} currency={page.currency} categories={page.categories} canEdit={page.canEdit} lang="en" reply={reply} />;
+  return (
+    <ShippingEditor
+      initial={page.draft} version={page.version} currency={page.currency} categories={page.categories} canEdit={page.canEdit} countries={page.countries} reply={reply}
+    />
+  );
 }
 
 export { RouteErrorPanel as ErrorBoundary } from "#app/components/ui/route-error.tsx";

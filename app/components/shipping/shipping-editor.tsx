@@ -11,12 +11,13 @@ import { FormErrors } from "#app/components/ui/field.tsx";
 import { Alert, EmptyState } from "#app/components/ui/page.tsx";
 import { checkShippingDocument, emptyZone, fromDraft, type DraftErrors, type ShippingDraft } from "./draft.ts";
 import { TaxCard } from "./tax-card.tsx";
+import type { CountryOption } from "./country-list-picker.tsx";
 import { ZoneCard } from "./zone-card.tsx";
 
 export interface ShippingReply { saved: boolean; errors: DraftErrors | null }
 
-export function ShippingEditor({ initial, version, currency, categories, canEdit, lang, reply }: {
-  initial: ShippingDraft; version: number; currency: string; categories: string[]; canEdit: boolean; lang: string; reply: ShippingReply | undefined;
+export function ShippingEditor({ initial, version, currency, categories, canEdit, countries, reply }: {
+  initial: ShippingDraft; version: number; currency: string; categories: string[]; canEdit: boolean; countries: readonly CountryOption[]; reply: ShippingReply | undefined;
 }) {
   const [draft, setDraft] = useState(initial);
   const [loaded, setLoaded] = useState({ initial, version });
@@ -61,13 +62,13 @@ export function ShippingEditor({ initial, version, currency, categories, canEdit
         ) : null}
         {draft.zones.map((z, i) => (
           <ZoneCard
-            key={z.id} zone={z} index={i} currency={currency} lang={lang} elsewhere={owners[i]!} errors={errors}
+            key={z.id} zone={z} index={i} currency={currency} countryOptions={countries} elsewhere={owners[i]!} errors={errors}
             onChange={(next) => edit({ ...draft, zones: draft.zones.map((x, j) => (j === i ? next : x)) })}
             onRemove={() => edit({ ...draft, zones: draft.zones.filter((_, j) => j !== i) })}
           />
         ))}
         <Button type="button" variant="secondary" onClick={() => edit({ ...draft, zones: [...draft.zones, emptyZone(draft.zones.map((z) => z.id))] })}>Add shipping zone</Button>
-        <TaxCard draft={draft} categories={categories} lang={lang} errors={errors} onChange={edit} />
+        <TaxCard draft={draft} categories={categories} countryOptions={countries} errors={errors} onChange={edit} />
       </fieldset>
       {canEdit ? (
         <div className="flex justify-end">

@@ -1,15 +1,15 @@
 /** Tax settings: prices include tax or not, and rates per country, optionally per catalog category. */
 import { useMemo } from "react";
-import { countryOptions } from "#server/shipping/shared.ts";
+import type { CountryOption } from "./country-list-picker.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Card } from "#app/components/ui/page.tsx";
 import type { DraftErrors, ShippingDraft, TaxDraft } from "./draft.ts";
 import { DraftInput, DraftSelect, PathErrors } from "./inputs.tsx";
 
-export function TaxCard({ draft, categories, lang, errors, onChange }: {
-  draft: ShippingDraft; categories: string[]; lang: string; errors: DraftErrors; onChange: (d: ShippingDraft) => void;
+export function TaxCard({ draft, categories, countryOptions, errors, onChange }: {
+  draft: ShippingDraft; categories: string[]; countryOptions: readonly CountryOption[]; errors: DraftErrors; onChange: (d: ShippingDraft) => void;
 }) {
-  const countries = useMemo(() => countryOptions(lang).map((o) => ({ value: o.code, label: o.name })), [lang]);
+  const countries = useMemo(() => countryOptions.map((o) => ({ value: o.code, label: o.name })), [countryOptions]);
   const setRate = (i: number, patch: Partial<TaxDraft>) => onChange({ ...draft, taxRates: draft.taxRates.map((t, j) => (j === i ? { ...t, ...patch } : t)) });
   return (
     <Card title="Tax" description="Computed at checkout on the items (not on shipping), rounded per line to your currency.">

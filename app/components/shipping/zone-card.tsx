@@ -1,13 +1,13 @@
 /** A shipping zone: its name, its countries and its methods. */
 import { Button } from "#app/components/ui/button.tsx";
 import { Card } from "#app/components/ui/page.tsx";
-import { CountryListPicker } from "./country-list-picker.tsx";
+import { CountryListPicker, type CountryOption } from "./country-list-picker.tsx";
 import { emptyRate, type DraftErrors, type ZoneDraft } from "./draft.ts";
 import { DraftInput, PathErrors } from "./inputs.tsx";
 import { RateEditor } from "./rate-editor.tsx";
 
-export function ZoneCard({ zone, index, currency, lang, elsewhere, errors, onChange, onRemove }: {
-  zone: ZoneDraft; index: number; currency: string; lang: string; elsewhere: ReadonlyMap<string, string>; errors: DraftErrors;
+export function ZoneCard({ zone, index, currency, countryOptions, elsewhere, errors, onChange, onRemove }: {
+  zone: ZoneDraft; index: number; currency: string; countryOptions: readonly CountryOption[]; elsewhere: ReadonlyMap<string, string>; errors: DraftErrors;
   onChange: (z: ZoneDraft) => void; onRemove: () => void;
 }) {
   const path = `zones.${index}`;
@@ -17,7 +17,7 @@ export function ZoneCard({ zone, index, currency, lang, elsewhere, errors, onCha
       <div className="space-y-5" data-testid="zone-card">
         <DraftInput path={`${path}.name`} label="Zone name" value={zone.name} onChange={(name) => set({ name })} errors={errors} placeholder="Europe" className="sm:max-w-sm" />
         <div>
-          <CountryListPicker id={`shipping-${path.replace(".", "-")}-countries`} countries={zone.countries} elsewhere={elsewhere} lang={lang} onChange={(countries) => set({ countries })} />
+          <CountryListPicker id={`shipping-${path.replace(".", "-")}-countries`} countries={zone.countries} elsewhere={elsewhere} options={countryOptions} onChange={(countries) => set({ countries })} />
           <PathErrors path={`${path}.countries`} errors={errors} />
         </div>
         <div className="space-y-4">
