@@ -108,6 +108,7 @@ describe("merchant dashboard on a phone", () => {
     ["orders", "/orders"],
     ["order", `/orders/${orderId}`],
     ["payments", "/payments"],
+    ["shipping", "/shipping"],
     ["payouts", "/payouts"],
     ["customers", "/customers"],
     ["notifications", "/notifications"],

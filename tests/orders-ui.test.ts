@@ -10,7 +10,8 @@ import { REDIS_URL } from "./db-urls.ts";
 import { createUser } from "./factories.ts";
 import { formPost, signIn } from "./tenant-fixture.ts";
 import { request, type Client } from "./http.ts";
-import { ADDRESS, createShop, newKey } from "./money-fixture.ts";
+import { ADDRESS, MERCHANT, createShop, newKey } from "./money-fixture.ts";
+import { putShippingTax } from "#server/shipping/index.ts";
 
 const db = await createTestDatabase();
 let app: RunningApp;
@@ -119,6 +120,28 @@ describe("merchant orders pages", () => {
     const after = await finance.get(invoicePath);
     expect(after.body).toContain("bank ref 7");
     expect(after.body).not.toContain("Mark paid");
+  });
+
+  it("the list shows an order's shipping and tax under its total, and the detail their own lines (ADR 045)", async () => {
+    const shop = await createShop(db, { rails: ["escrow"] });
+    await putShippingTax(db.prisma, MERCHANT, shop.tenantId, {
+      version: 0, pricesIncludeTax: false, taxRates: [{ country: "DE", rateBps: 1900 }],
+      zones: [{ id: "eu", name: "Europe", countries: ["DE"], rates: [{ id: "std", name: "Standard", kind: "flat", amount: "7.25", minDays: 2, maxDays: 4 }] }],
+    });
+    const placed = await buyer(shop.slug).checkout({
+      items: [{ itemId: shop.item("Lamp"), quantity: 1 }], email: "de@example.test", shippingAddress: { ...ADDRESS, country: "DE" }, shippingMethodId: "std", rail: "escrow",
+    });
+    expect(placed.status, placed.body).toBe(201);
+    const o = await db.prisma.order.findUniqueOrThrow({ where: { id: placed.json.data.order.id }, select: { shippingAmount: true, taxAmount: true } });
+    const [shipping, tax] = [o.shippingAmount.toFixed(2), o.taxAmount.toFixed(2)];
+    expect(shipping).toBe("7.25");
+    const owner = await member(shop.tenantId, "owner");
+    const list = await owner.get(`/dashboard/${shop.tenantId}/orders`);
+    expect(list.status).toBe(200);
+    expect(list.body).toMatch(new RegExp(`data-testid="order-row-parts"[^>]*>.*shipping.*${shipping.replace(".", "\\.")}.*tax.*${tax.replace(".", "\\.")}`, "s"));
+    const detail = await owner.get(`/dashboard/${shop.tenantId}/orders/${placed.json.data.order.id}`);
+    expect(detail.body).toMatch(new RegExp(`data-testid="order-shipping"[^>]*>.*${shipping.replace(".", "\\.")}`, "s"));
+    expect(detail.body).toMatch(new RegExp(`data-testid="order-tax"[^>]*>.*${tax.replace(".", "\\.")}`, "s"));
   });
 
   it("another shop's owner gets 404 for the detail URL, under either shop", async () => {

@@ -65,6 +65,19 @@ function Filters({ filters }: { filters: Data["filters"] }) {
   );
 }
 
+/** Shipping and tax under the total (ADR 035), only when the order has them. */
+function OrderParts({ o }: { o: Data["orders"][number] }) {
+  const has = (v: string) => /[1-9]/.test(v);
+  if (!has(o.shipping) && !has(o.tax)) return null;
+  return (
+    <span className="block text-xs font-normal text-gray-500" data-testid="order-row-parts">
+      {has(o.shipping) ? <>incl. shipping <Amount value={o.shipping} currency={o.currency} /></> : null}
+      {has(o.shipping) && has(o.tax) ? " · " : null}
+      {has(o.tax) ? <>{o.taxIncluded || has(o.shipping) ? "" : "incl. "}tax <Amount value={o.tax} currency={o.currency} /></> : null}
+    </span>
+  );
+}
+
 function OrderRow({ o }: { o: Data["orders"][number] }) {
   return (
     <tr className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 px-4 py-3 sm:table-row sm:p-0" data-testid="order-row">
@@ -78,6 +91,7 @@ function OrderRow({ o }: { o: Data["orders"][number] }) {
       <td className="min-w-0 truncate text-gray-800 sm:table-cell sm:max-w-64 sm:px-4 sm:py-3">{o.email}</td>
       <td className="text-right font-medium text-gray-900 sm:table-cell sm:px-4 sm:py-3">
         <Amount value={o.total} currency={o.currency} />
+        <OrderParts o={o} />
       </td>
       <td className="text-gray-600 sm:table-cell sm:px-4 sm:py-3">{RAIL_LABELS[o.rail] ?? o.rail}</td>
       <td className="text-right text-gray-600 sm:table-cell sm:px-4 sm:py-3">{o.lineCount} {o.lineCount === 1 ? "line" : "lines"}</td>

@@ -19,6 +19,7 @@ export function tabsFor(roles: readonly TenantRole[]): TenantTab[] {
     ...(can(roles, "team.read") ? [tab("team", "Team")] : []),
     ...(can(roles, "domains.manage") ? [tab("domains", "Domains")] : []),
     tab("payments", "Payments"),
+    ...(can(roles, "shipping.read") ? [tab("shipping", "Shipping & tax")] : []),
     ...(can(roles, "payouts.read") ? [tab("payouts", "Payouts")] : []),
     tab("bot", "Telegram"),
     tab("notifications", "Notifications"),

@@ -282,10 +282,17 @@ export class MoneyService {
         ...(query.email ? { guestEmail: { contains: query.email } } : {}),
       },
       ...pageArgs(query.limit, query.before ? { tenantId_id: { tenantId, id: query.before } } : undefined),
-      select: { id: true, status: true, rail: true, total: true, currency: true, guestEmail: true, createdAt: true, _count: { select: { lines: true } } },
+      select: {
+        id: true, status: true, rail: true, total: true, shippingAmount: true, taxAmount: true, pricesIncludeTax: true, currency: true, guestEmail: true, createdAt: true,
+        _count: { select: { lines: true } },
+      },
     });
     const { items, nextBefore } = pageOf(rows, query.limit);
-    return { items: items.map(({ _count, total, ...o }) => ({ ...o, total: total.toFixed(), lineCount: _count.lines })), nextBefore };
+    // Shipping and tax are parts of the total (ADR 035), listed so the merchant sees them without opening each order.
+    return {
+      items: items.map(({ _count, total, shippingAmount, taxAmount, ...o }) => ({ ...o, total: total.toFixed(), shippingAmount: shippingAmount.toFixed(), taxAmount: taxAmount.toFixed(), lineCount: _count.lines })),
+      nextBefore,
+    };
   }
 
   /** Operators' health view (OPS-1): the shop's latest order and how many it took in the last 24 hours. */

@@ -60,14 +60,27 @@ const TOP_ITEMS = `
     AND o.paid_at IS NOT NULL
   GROUP BY o.currency, l.item_id ORDER BY sum(l.line_total) DESC, l.item_id LIMIT 5`;
 
+// Of the GMV, shipping and tax per local day (ADR 045): the same orders as the GMV (paid, by creation day), read
+// from orders on the shop's (tenant_id, created_at) index like TOP_ITEMS; the rollup keeps totals only.
+const SPLIT = `
+  SELECT to_char((o.created_at AT TIME ZONE $2)::date, 'YYYY-MM-DD') AS day, o.currency,
+         sum(o.shipping_amount)::text AS shipping, sum(o.tax_amount)::text AS tax
+  FROM orders o
+  WHERE o.tenant_id = $1::uuid AND o.created_at >= ($3::date::timestamp AT TIME ZONE $2) AND o.created_at < $4::timestamptz
+    AND o.paid_at IS NOT NULL AND (o.shipping_amount > 0 OR o.tax_amount > 0)
+  GROUP BY 1, 2`;
+interface SplitRow { day: string; currency: string; shipping: string; tax: string }
+
 /** The overview's day rows alone (rollup and edges): what the bench times and the plan tests explain. */
 export function overviewDayQuery(scope: OverviewScope) {
   return ROLLUP_ROWS(scope);
 }
 
 
-function fold(rows: DayRow[], disputes: DisputeRow[], from: LocalDay, to: LocalDay, currency: string): Figures {
+function fold(rows: DayRow[], disputes: DisputeRow[], split: SplitRow[] | null, from: LocalDay, to: LocalDay, currency: string): Figures {
   const inside = (d: string) => d >= from && d <= to;
+  let shipping = 0n, tax = 0n;
+  for (const r of split ?? []) if (inside(r.day)) { shipping += toUnits(r.shipping); tax += toUnits(r.tax); }
   let checkouts = 0, orders = 0, gmv = 0n, refunds = 0, refunded = 0n, disputeCount = 0;
   for (const r of rows) {
     if (!inside(r.day)) continue;
@@ -77,15 +90,17 @@ function fold(rows: DayRow[], disputes: DisputeRow[], from: LocalDay, to: LocalD
   const step = 10n ** BigInt(18 - currencyDigits(currency));
   // Half-up to the currency's minor unit.
   const aov = orders === 0 ? null : fromUnits((((gmv / BigInt(orders)) + step / 2n) / step) * step);
-  return { checkouts, orders, gmv: fromUnits(gmv), aov, conversion: checkouts === 0 ? null : orders / checkouts, refunds, refunded: fromUnits(refunded), disputes: disputeCount };
+  return { checkouts, orders, gmv: fromUnits(gmv), aov, conversion: checkouts === 0 ? null : orders / checkouts, refunds, refunded: fromUnits(refunded), disputes: disputeCount,
+    shipping: split ? fromUnits(shipping) : null, tax: split ? fromUnits(tax) : null,
+  };
 }
 
-function currencyBlock(currency: string, rows: DayRow[], disputes: DisputeRow[], items: ItemRow[], today: LocalDay, chartDays: number): CurrencyOverview {
+function currencyBlock(currency: string, rows: DayRow[], disputes: DisputeRow[], split: SplitRow[] | null, items: ItemRow[], today: LocalDay, chartDays: number): CurrencyOverview {
   const periods = Object.fromEntries(PERIODS.map((p) => {
     const start = addDays(today, 1 - p.days);
     return [p.key, {
-      current: fold(rows, disputes, start, today, currency),
-      previous: fold(rows, disputes, addDays(start, -p.days), addDays(start, -1), currency),
+      current: fold(rows, disputes, split, start, today, currency),
+      previous: fold(rows, disputes, split, addDays(start, -p.days), addDays(start, -1), currency),
     }];
   })) as CurrencyOverview["periods"];
   const byDay = new Map<string, { orders: number; gmv: bigint }>();
@@ -121,9 +136,11 @@ export async function salesOverview(query: SqlQuery, scope: OverviewScope, o: { 
   const first = addDays(today, 1 - Math.max(60, o.chartDays));
   const since30 = addDays(today, -29);
   const args = ["tenantId" in scope ? scope.tenantId : null, o.timeZone, first, o.now.toISOString()];
-  const [all, items] = await Promise.all([
+  const shop = "tenantId" in scope;
+  const [all, items, split] = await Promise.all([
     query<RollupRow>(ROLLUP_ROWS(scope), args),
-    "tenantId" in scope ? query<ItemRow>(TOP_ITEMS, [args[0], o.timeZone, since30, args[3]]) : Promise.resolve([] as ItemRow[]),
+    shop ? query<ItemRow>(TOP_ITEMS, [args[0], o.timeZone, since30, args[3]]) : Promise.resolve([] as ItemRow[]),
+    shop ? query<SplitRow>(SPLIT, args) : Promise.resolve(null),
   ]);
   // A rollup row can net to zero (an order moved to another slot): only groups with orders are day rows.
   const rows = all.filter((r) => r.checkouts > 0);
@@ -131,6 +148,6 @@ export async function salesOverview(query: SqlQuery, scope: OverviewScope, o: { 
   const currencies = [...new Set([...(o.currency ? [o.currency] : []), ...rows.map((r) => r.currency)])].sort((a, b) => (a === o.currency ? -1 : b === o.currency ? 1 : a.localeCompare(b)));
   return {
     timeZone: o.timeZone, today, chartDays: o.chartDays,
-    currencies: currencies.map((c) => currencyBlock(c, rows.filter((r) => r.currency === c), disputes.filter((d) => d.currency === c), items.filter((i) => i.currency === c), today, o.chartDays)),
+    currencies: currencies.map((c) => currencyBlock(c, rows.filter((r) => r.currency === c), disputes.filter((d) => d.currency === c), split && split.filter((r) => r.currency === c), items.filter((i) => i.currency === c), today, o.chartDays)),
   };
 }

@@ -38,8 +38,14 @@ export interface Figures {
   checkouts: number;
   /** Of those, the ones that were paid. */
   orders: number;
-  /** Sum of the paid orders' totals (decimal string), refunds not subtracted. */
+  /**
+   * Sum of the paid orders' totals (decimal string), refunds not subtracted: what buyers paid, shipping and tax
+   * included (ADR 045), so it agrees with the ledger the Payouts page reads.
+   */
   gmv: string;
+  /** Of the GMV, shipping and tax (ADR 045); null in the platform view, which does not split them. */
+  shipping: string | null;
+  tax: string | null;
   /** Average paid order (decimal string, rounded to the currency's minor unit); null without orders. */
   aov: string | null;
   /** orders / checkouts; null without checkouts. */

@@ -16,7 +16,14 @@ function Delta({ now, before }: { now: number; before: number }) {
   return <span className={`text-xs font-medium tabular-nums ${tone}`}>{c === 0 ? "±0%" : `${up ? "▲" : "▼"} ${Math.abs(c * 100).toFixed(0)}%`}</span>;
 }
 
-function Stat({ label, value, now, before, testId }: { label: string; value: string; now: number; before: number; testId: string }) {
+/** What the GMV includes (ADR 045): shipping and tax, when the shop's orders had any. */
+function gmvParts(f: Figures, currency: string) {
+  const has = (v: string | null): v is string => v !== null && /[1-9]/.test(v);
+  const parts = [has(f.shipping) ? `shipping ${formatPrice(f.shipping, currency)}` : null, has(f.tax) ? `tax ${formatPrice(f.tax, currency)}` : null].filter(Boolean);
+  return parts.length ? `incl. ${parts.join(" · ")}` : undefined;
+}
+
+function Stat({ label, value, now, before, testId, note }: { label: string; value: string; now: number; before: number; testId: string; note?: string }) {
   return (
     <div className="min-w-0 rounded-lg bg-gray-50 px-3 py-2.5">
       <dt className="truncate text-xs text-gray-500">{label}</dt>
@@ -24,6 +31,7 @@ function Stat({ label, value, now, before, testId }: { label: string; value: str
         <span className="truncate text-lg font-semibold tabular-nums text-gray-900" data-testid={testId}>{value}</span>
         <Delta now={now} before={before} />
       </dd>
+      {note ? <dd className="mt-0.5 truncate text-xs text-gray-500" data-testid={`${testId}-parts`}>{note}</dd> : null}
     </div>
   );
 }
@@ -37,7 +45,7 @@ function PeriodCard({ k, block }: { k: PeriodKey; block: CurrencyOverview }) {
     <Card title={p.label} description={`Change ${p.versus}`} className="min-w-0">
       <dl className="grid grid-cols-2 gap-2" data-testid={`period-${k}`}>
         <Stat label="Orders" value={String(c.orders)} now={c.orders} before={b.orders} testId={`${k}-orders`} />
-        <Stat label="GMV" value={money(c, c.gmv)} now={n(c.gmv)} before={n(b.gmv)} testId={`${k}-gmv`} />
+        <Stat label="GMV" value={money(c, c.gmv)} now={n(c.gmv)} before={n(b.gmv)} testId={`${k}-gmv`} note={gmvParts(c, block.currency)} />
         <Stat label="Average order" value={money(c, c.aov)} now={n(c.aov)} before={n(b.aov)} testId={`${k}-aov`} />
         <Stat label="Checkouts paid" value={pct(c.conversion)} now={c.conversion ?? 0} before={b.conversion ?? 0} testId={`${k}-conversion`} />
         <Stat label="Refunds" value={`${c.refunds}${c.refunds ? ` · ${money(c, c.refunded)}` : ""}`} now={c.refunds} before={b.refunds} testId={`${k}-refunds`} />
