@@ -11,7 +11,7 @@ import { checkoutSchema, FREE_CART_MESSAGE, idempotencyKeySchema, PROTECTION_LAB
 import { ApiError } from "#server/http/index.ts";
 import { SHOP_PAUSED_MESSAGE, type ResolvedTenant } from "#server/tenancy/index.ts";
 import { buyerFromCookie } from "#server/bots/index.ts";
-import { isCountryCode } from "#server/shipping/shared.ts";
+import { countryOptions, isCountryCode } from "#server/shipping/shared.ts";
 import { formatPrice, sumLines } from "#app/components/storefront/money.ts";
 
 type CartItems = CheckoutInput["items"];
@@ -85,6 +85,9 @@ export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant,
     requiresShipping: lines.some((l) => l.kind === "physical"),
     shipping: shipping && {
       country: shipping.country, zonesConfigured: shipping.zonesConfigured, shipsToCountry: shipping.shipsToCountry, shipsTo: shipping.shipsTo, methodId: shipping.methodId,
+      // Named here, once: Node's and Chromium's CLDR names differ for a few countries (HK, MO, PS, FK), and names
+      // computed again in the browser would not match the server's HTML (a hydration error).
+      countries: countryOptions(pageLang(tenant)),
       offers: shipping.offers.map((o) => ({ ...o, label: /[1-9]/.test(o.amount) ? formatPrice(o.amount, tenant.currency) : "Free" })),
       subtotalLabel: formatPrice(shipping.subtotal, tenant.currency), shippingLabel: formatPrice(shipping.shipping, tenant.currency),
       taxLabel: formatPrice(shipping.tax, tenant.currency), hasTax: /[1-9]/.test(shipping.tax), taxIncluded: shipping.taxIncluded, hasTaxRates: shipping.hasTaxRates,
@@ -96,6 +99,9 @@ export async function quoteCart(context: AppLoadContext, tenant: ResolvedTenant,
   };
 }
 export type CheckoutQuote = Awaited<ReturnType<typeof quoteCart>>;
+
+/** The language the checkout form writes in (its `lang`): the shop's first locale, Persian or English. */
+const pageLang = (tenant: ResolvedTenant) => (tenant.localeDefaults[0]?.toLowerCase().startsWith("fa") ? "fa" : "en");
 
 function escrowReason(
   options: { reason: string | null; escrowThreshold: string | null; escrowCategories: string[] },

@@ -1,11 +1,10 @@
 /**
- * The checkout's country picker and shipping methods (ADR 035). Country names come from Intl.DisplayNames in the
- * page's language; picking a country or a method re-prices the summary through the loader (?country=, ?method=).
+ * The checkout's country picker and shipping methods (ADR 035). Country names come from the loader (Intl.DisplayNames
+ * in the page's language, on the server only); picking a country or a method re-prices the summary through the loader (?country=, ?method=).
  * The form sends the method's id only: the server prices it again when the order is placed.
  */
 import { useSearchParams } from "@remix-run/react";
-import { useMemo, useState } from "react";
-import { countryName, countryOptions } from "#server/shipping/shared.ts";
+import { useState } from "react";
 import type { CheckoutQuote } from "#app/routes/checkout.server.ts";
 import { FieldError, type Meta } from "./checkout-fields.tsx";
 
@@ -24,7 +23,7 @@ export function CountryPicker({ shipping, lang, name, id, meta, label = "Country
   shipping: Shipping; lang: string; name: string; id: string; meta?: Meta; label?: string;
 }) {
   const requote = useRequote();
-  const options = useMemo(() => countryOptions(lang), [lang]);
+  const options = shipping.countries;
   const shipsTo = new Set(shipping.shipsTo);
   // The choice shows (and submits) at once; the loader's re-priced quote follows. Bound straight to the quote, a buyer
   // who picked a country and tapped "Place order" before the re-quote came back sent an empty country.
@@ -62,14 +61,14 @@ export function CountryPicker({ shipping, lang, name, id, meta, label = "Country
   );
 }
 
-export function ShippingMethods({ shipping, lang, meta }: { shipping: Shipping; lang: string; meta: Meta }) {
+export function ShippingMethods({ shipping, meta }: { shipping: Shipping; lang?: string; meta: Meta }) {
   const requote = useRequote();
   if (!shipping.zonesConfigured) return null;
   if (!shipping.shipsToCountry) {
     return (
       <p role="alert" data-testid="shipping-unavailable" className="mt-4 rounded-2xl bg-amber-50 px-4 py-3 font-medium text-amber-950 ring-1 ring-amber-200">
         {shipping.country
-          ? `This shop does not ship to ${countryName(shipping.country, lang)}. Choose another country to place the order.`
+          ? `This shop does not ship to ${shipping.countries.find((o) => o.code === shipping.country)?.name ?? shipping.country}. Choose another country to place the order.`
           : "Choose the country to see the shipping methods."}
       </p>
     );
