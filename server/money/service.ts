@@ -4,7 +4,7 @@
  * the host of the order's own shop.
  */
 import type { PaymentRail, PrismaClient } from "@prisma/client";
-import { type SqlRunner, pageArgs, pageOf } from "#server/db/index.ts";
+import { type SqlRunner, pageArgs, pageOf, withTenantScope } from "#server/db/index.ts";
 import type { RedisClient } from "#server/redis.ts";
 import { ApiError } from "#server/http/index.ts";
 import { type AuditActor, writeAudit } from "#server/audit/index.ts";
@@ -274,7 +274,8 @@ export class MoneyService {
 
   // Merchants (tenant floor from the route's tenant access) ----------------------------------------------------------
   async listOrders(tenantId: string, query: OrderListQuery) {
-    const rows = await this.deps.prisma.order.findMany({
+    // Under the RLS scope as well (ADR 044): the query's own floor is the first, the policy the second.
+    const rows = await withTenantScope(this.deps.prisma, tenantId, (db) => db.order.findMany({
       where: {
         tenantId,
         ...(query.status ? { status: query.status } : {}),
@@ -283,7 +284,7 @@ export class MoneyService {
       },
       ...pageArgs(query.limit, query.before ? { tenantId_id: { tenantId, id: query.before } } : undefined),
       select: { id: true, status: true, rail: true, total: true, currency: true, guestEmail: true, createdAt: true, _count: { select: { lines: true } } },
-    });
+    }));
     const { items, nextBefore } = pageOf(rows, query.limit);
     return { items: items.map(({ _count, total, ...o }) => ({ ...o, total: total.toFixed(), lineCount: _count.lines })), nextBefore };
   }
