@@ -8,7 +8,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, withTenantScope, type Database } from "#server/db/index.ts";
+import { openDatabase, withTenantScope, withTenantScopeSql, type Database } from "#server/db/index.ts";
 import { CatalogService, catalogQuerySchema } from "#server/catalog/index.ts";
 import { CustomersService, customerListQuerySchema } from "#server/customers/index.ts";
 import { orderListQuerySchema } from "#server/money/index.ts";
@@ -162,10 +162,23 @@ describe("withTenantScope and the services, connected as storefront_app", () => 
     expect(new Set((await webDb.prisma.order.findMany({ select: { tenantId: true } })).map((o) => o.tenantId))).toEqual(new Set([a.tenantId, b.tenantId]));
   });
 
+  it("withTenantScopeSql: plain SQL with no WHERE sees only the scope's rows, nested transactions included", async () => {
+    const seen = await withTenantScopeSql(webDb.run, b.tenantId, async (sql) => [
+      ...(await sql.query<{ tenant_id: string }>(`SELECT tenant_id FROM orders`)),
+      ...(await sql.transaction((q) => q<{ tenant_id: string }>(`SELECT tenant_id FROM customers`))),
+    ].map((r) => r.tenant_id));
+    expect(seen.length).toBeGreaterThan(0);
+    expect(new Set(seen)).toEqual(new Set([b.tenantId]));
+  });
+
   it("the merchant reads of orders, items and customers work as storefront_app and see only the shop's rows", async () => {
     const { money: webMoney } = moneyHarness(webDb);
     const orders = await webMoney.listOrders(a.tenantId, orderListQuerySchema.parse({ limit: "50" }));
     expect(orders.items.length).toBe(await countFor("orders", a.tenantId));
+    const paid = orders.items.find((o) => o.rail === "escrow")!;
+    const detail = await webMoney.merchantOrder(a.tenantId, paid.id);
+    expect(detail.ledger.length).toBeGreaterThan(0);
+    await expect(webMoney.merchantOrder(b.tenantId, paid.id)).rejects.toMatchObject({ status: 404 });
     const catalog = new CatalogService({ prisma: webDb.prisma, images: undefined as never });
     const items = await catalog.list(b.tenantId, catalogQuerySchema.parse({ limit: "50" }), { forBuyers: false });
     expect(items.items.map((i) => i.title)).toEqual(["Lamp"]);

@@ -5,6 +5,7 @@
  * The floor in the query (STYLE rule 7, ADR 015) stays the first one; this one only catches what it misses.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
+import type { SqlRunner } from "./client.ts";
 
 /** What a scoped function gets: the transaction, with the same delegates as the client. */
 export type ScopedDb = Prisma.TransactionClient;
@@ -18,5 +19,16 @@ export function withTenantScope<T>(prisma: PrismaClient, tenantId: string, fn: (
   return prisma.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT set_config('app.tenant_id', ${tenantId}, true)`;
     return fn(tx);
+  });
+}
+
+/**
+ * The same scope for plain SQL (ADR 010's hot paths): `fn` gets a runner bound to one transaction with
+ * `app.tenant_id` set; its own `transaction` joins that one rather than opening a second connection.
+ */
+export function withTenantScopeSql<T>(run: SqlRunner, tenantId: string, fn: (sql: SqlRunner) => Promise<T>): Promise<T> {
+  return run.transaction(async (query) => {
+    await query(`SELECT set_config('app.tenant_id', $1, true)`, [tenantId], "tenant_scope_set");
+    return fn({ query, transaction: (inner) => inner(query) });
   });
 }

@@ -4,7 +4,7 @@
  * the host of the order's own shop.
  */
 import type { PaymentRail, PrismaClient } from "@prisma/client";
-import { type SqlRunner, pageArgs, pageOf, withTenantScope } from "#server/db/index.ts";
+import { type SqlRunner, pageArgs, pageOf, withTenantScope, withTenantScopeSql } from "#server/db/index.ts";
 import type { RedisClient } from "#server/redis.ts";
 import { ApiError } from "#server/http/index.ts";
 import { type AuditActor, writeAudit } from "#server/audit/index.ts";
@@ -300,12 +300,13 @@ export class MoneyService {
   }
 
   async merchantOrder(tenantId: string, orderId: string) {
-    const o = await loadOrder(this.ctx.sql, tenantId, { id: orderId });
-    const postings = await this.deps.prisma.ledgerPosting.findMany({
+    // Both reads under the RLS scope (ADR 044): the order over plain SQL, its postings through Prisma.
+    const o = await withTenantScopeSql(this.ctx.sql, tenantId, (sql) => loadOrder(sql, tenantId, { id: orderId }));
+    const postings = await withTenantScope(this.deps.prisma, tenantId, (db) => db.ledgerPosting.findMany({
       where: { tenantId, orderId },
       orderBy: { createdAt: "asc" },
       select: { idempotencyKey: true, kind: true, createdAt: true, entries: { select: { amount: true, currency: true, account: { select: { key: true, kind: true } } } } },
-    });
+    }));
     return {
       ...merchantView(o),
       ledger: postings.map((p) => ({
