@@ -19,8 +19,10 @@
  *   P9  sales overview (bench/sales.ts, ADR 031, 034): 1,000,000 orders in one shop generated in bulk SQL, then the 30-day
  *       overview query's time (target < 50 ms) and whether its plan reads the rollup (ADR 034), and the whole
  *       overview with a 30- and 90-day chart.
+ *   P10 row-level security (bench/rls.ts, ADR 044): the merchant orders page and a shop's order count as the owner and
+ *       as storefront_app under the tenant_scope policy (ratio), and what withTenantScope's transaction adds.
  * `BENCH_ONLY=checkout` runs P6 alone, `BENCH_ONLY=edge` P3–P5 alone, `BENCH_ONLY=chain` P7 alone, `BENCH_ONLY=login`
- * P8 alone, `BENCH_ONLY=sales` P9 alone.
+ * P8 alone, `BENCH_ONLY=sales` P9 alone, `BENCH_ONLY=rls` P10 alone.
  * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, anvil, Redis
  * keys) is removed before it exits.
  */
@@ -33,6 +35,7 @@ import { askSummary, benchAsk, benchVerifyToHttps, stopEdgeAskBench, verifySumma
 import { chainSummary, runChainBench } from "./chain.ts";
 import { runLoginFloodBench } from "./login-flood.ts";
 import { runSalesBench } from "./sales.ts";
+import { runRlsBench } from "./rls.ts";
 import type { RunningApp } from "#tests/app.ts";
 import type { RunningAnvil } from "#server/chain/index.ts";
 
@@ -52,6 +55,7 @@ const ASK = quick ? { domains: 1_000, requests: 500, connections: 2 } : { domain
 const VERIFY = quick ? { repeats: 1, backgrounds: [0, 10] } : { repeats: 5, backgrounds: [0, 1000] };
 // Realistic indexer settings (the env defaults but a faster poll, so the latency figure is about the pipeline).
 const LOGIN = quick ? { signIns: 20, pageClients: 2, idleSeconds: 1, warmupSeconds: 1 } : { signIns: 200, pageClients: 4, idleSeconds: 5, warmupSeconds: 2 };
+const RLS = quick ? { tenants: 4, orders: 2_000, runs: 200 } : { tenants: 10, orders: 50_000, runs: 2_000 };
 const SALES = quick ? { orders: 20_000, days: 365, runs: 5 } : { orders: 1_000_000, days: 365, runs: 20 };
 const CHAIN = { orders: quick ? 200 : 10_000, latencyOrders: quick ? 3 : 20, pollMs: 250, confirmations: 12, reorgWindow: 64, logRangeBlocks: 2_000 };
 
@@ -87,6 +91,7 @@ try {
   if (!only || only === "chain") await runChain();
   if (!only || only === "login") await runLoginFlood();
   if (!only || only === "sales") await runSales();
+  if (!only || only === "rls") await runRls();
   log(`bench took ${((performance.now() - started) / 1000).toFixed(0)}s`);
 } catch (err) {
   console.error("bench failed:", err instanceof Error ? (err.stack ?? err.message) : err);
@@ -196,6 +201,20 @@ async function runSales() {
       `${fmtInt(r.orders)} orders seeded in ${r.seedSeconds.toFixed(1)} s; plan ${r.rollupPlan ? "reads sales_rollup" : "does NOT read sales_rollup"}) — target < 50 ms: ${r.p50 < 50 ? "met" : "NOT met"}`,
   );
   log(`  whole overview (day query + top items + folding) p50: 30-day chart ${r.full30.toFixed(1)} ms, 90-day chart ${r.full90.toFixed(1)} ms — target < 50 ms: ${Math.max(r.full30, r.full90) < 50 ? "met" : "NOT met"}`);
+}
+
+async function runRls() {
+  log(`bench: P10 row-level security (${RLS.tenants} shops × ${fmtInt(RLS.orders)} orders, ${fmtInt(RLS.runs)} runs per variant)…`);
+  const rlsDb = await createScratchDatabase("rls");
+  databases.push(rlsDb);
+  const r = await runRlsBench(rlsDb, RLS);
+  await rlsDb.drop();
+  const us = (x: number) => `${x.toFixed(0)} µs`;
+  log(
+    `P10 RLS policy cost (storefront_app with app.tenant_id ÷ owner, same prepared query, ${fmtInt(r.rows)} orders): orders page ${ratio(r.page[1] / r.page[0])} ` +
+      `(${us(r.page[1])} vs ${us(r.page[0])}), one shop's count ${ratio(r.count[1] / r.count[0])} (${us(r.count[1])} vs ${us(r.count[0])})`,
+  );
+  log(`  withTenantScope's transaction (BEGIN, set_config, page, COMMIT as storefront_app) ÷ the page alone as owner: ${ratio(r.scoped[1] / r.scoped[0])} (${us(r.scoped[1])} vs ${us(r.scoped[0])})`);
 }
 
 async function runLoginFlood() {

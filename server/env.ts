@@ -38,6 +38,9 @@ export const dataEnvSchema = z.object({
     .string()
     .regex(/^(postgres(ql)?:\/\/|pglite:)/, "must start with postgresql:// or pglite:")
     .default("pglite:.data/pglite"),
+  // The money services' own connection (ADR 044): a user in storefront_money, while DATABASE_URL's user is in
+  // storefront_app and so cannot UPDATE or DELETE ledger, escrow or payout rows. Unset: money uses DATABASE_URL.
+  MONEY_DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, "must start with postgresql://").optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "must be a redis:// URL").default("redis://127.0.0.1:6379"),
   // A Redis Cluster instead of REDIS_URL: comma-separated host:port seed nodes (any masters; the rest is discovered).
   // BullMQ's keys then carry a hash tag (docs/decisions/021-redis-topologies.md). Empty: not a cluster.

@@ -30,6 +30,10 @@ try {
 const logger = createLogger(env.LOG_LEVEL);
 armFailpoints(env.MONEY_FAILPOINTS, env.NODE_ENV);
 const db = await openDatabase(env.DATABASE_URL, { onConnectionLost: (err) => logger.warn({ err: err.message }, "database connection lost") });
+// Money writers connect as storefront_money when DATABASE_URL's user is the plain web role (ADR 044).
+const moneyDb = env.MONEY_DATABASE_URL
+  ? await openDatabase(env.MONEY_DATABASE_URL, { onConnectionLost: (err) => logger.warn({ err: err.message }, "money database connection lost") })
+  : null;
 const redis = createRedis(env);
 redis.on("error", (err) => logger.warn({ err: err.message }, "redis error"));
 const closers: Array<() => Promise<unknown>> = [];
@@ -48,6 +52,7 @@ async function shutdown(signal: string) {
   for (const close of closers) await close().catch(() => {});
   await redis.quit().catch(() => {});
   await db.close();
+  await moneyDb?.close();
   clearTimeout(force);
   process.exit(0);
 }
@@ -64,7 +69,7 @@ try {
   process.exit(1);
 }
 if (chain) logger.info({ chainId: chain.chainId, escrow: chain.escrow, token: chain.token, symbol: chain.tokenSymbol, arbiter: chain.arbiter?.account.address ?? null }, "on-chain rails on");
-const services = createServices({ prisma: db.prisma, sql: db.run, redis, env, logger, chain });
+const services = createServices({ prisma: db.prisma, sql: db.run, redis, env, logger, chain, ...(moneyDb ? { money: { prisma: moneyDb.prisma, sql: moneyDb.run } } : {}) });
 closers.push(() => services.close());
 
 if (env.MODE !== "worker") {

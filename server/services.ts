@@ -74,7 +74,8 @@ export interface Services {
   publishTenancyChange(reason: string): Promise<void>;
 }
 
-export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; redis: RedisClient; env: Env; logger: Logger; chain?: ChainRuntime | null }): Services {
+/** `money`: the money services' own connection (MONEY_DATABASE_URL, ADR 044); default: the app's. */
+export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; redis: RedisClient; env: Env; logger: Logger; chain?: ChainRuntime | null; money?: { prisma: PrismaClient; sql: SqlRunner } }): Services {
   const { prisma, redis, env, logger } = deps;
   // The write has committed by now; if Redis is down the caches still expire within TENANT_CACHE_TTL_MS, so the
   // mutation must not be reported as failed. The failure is logged loudly instead.
@@ -125,7 +126,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     return (await deferred.run(`notify|${tenantId}|${event.id}`, () => notifyTenantAdmins({ prisma, queue, sql: deps.sql.query, dashboardOrigin }, tenantId, event))) ?? { queued: 0, deferred: true };
   };
   const money = new MoneyService({
-    prisma, sql: deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
+    prisma: deps.money?.prisma ?? prisma, sql: deps.money?.sql ?? deps.sql, redis, prefix: env.REDIS_PREFIX, logger, config: moneyConfigFromEnv(env), scheduler: bullScheduler(moneyQueue), notify,
     onGlobalKillSwitch: (engaged) => syncMoneyQueuePause(moneyQueue, engaged),
     chain: deps.chain ?? null,
     box: getBox,

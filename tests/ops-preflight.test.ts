@@ -1,8 +1,9 @@
 /**
  * Launch readiness (issue 17 point 7): `npm run ops:preflight` fails on a development configuration naming every
  * failing gate; on a production-like configuration (real Caddy with the app's ask handler, a /metrics behind its
- * token, the kill switch engaged by an operator) each gate that can pass here passes; RLS (not built yet) and backups
- * (none recorded in this database) fail saying what is missing. Each gate's control is shown failing on its own.
+ * token, the kill switch engaged by an operator) each gate that can pass here passes; the database role fails because
+ * tests connect as the superuser, and backups because none is recorded in this database. Each gate's control is
+ * shown failing on its own.
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -82,7 +83,7 @@ describe("npm run ops:preflight", () => {
     expect(out).toContain(`Preflight FAILED: 8 of 8 gates: ${GATES.map((g) => g.id).join(", ")}.`);
     expect(out).toMatch(/NODE_ENV is development, not production/);
     expect(out).toMatch(/SECRET_BOX_KEY is missing; MONEY_SECRET is a placeholder or development value; METRICS_TOKEN is missing/);
-    expect(out).toMatch(/connects as the superuser "postgres"; row-level security is off on \d+ of \d+ tenant-owned tables \(.*\): no RLS policies exist yet/);
+    expect(out).toMatch(/The app connects as the superuser "postgres"\.$/m);
     expect(out).toMatch(/CADDY_ADMIN_URL is not set/);
     expect(out).toMatch(/No backup has succeeded within 7 days \(last: never\)/);
     expect(out).toMatch(/The global money kill switch is OFF and no operator has turned it off with a reason/);
@@ -90,7 +91,7 @@ describe("npm run ops:preflight", () => {
     expect(out).toMatch(/PAYMENTS_SANDBOX is on/);
   }, 60_000);
 
-  it("on a production-like configuration passes every gate that can pass here; RLS and backups fail saying what is missing", async () => {
+  it("on a production-like configuration passes every gate that can pass here; the role (tests connect as the superuser) and backups fail", async () => {
     const source = production();
     const metricsApp = express();
     metricsApp.get("/metrics", metricsHandler(preflightEnv(source).env!, createRegistry({ processMetrics: false })));
@@ -141,23 +142,37 @@ describe("each gate's control", () => {
     expect((await check("secrets", inputOf(production({ MONEY_SECRET: "please-change-me-before-going-live-000" })))).reason).toContain("MONEY_SECRET is a placeholder");
   });
 
-  it("database role: an ordinary role passes its half; with RLS on every tenant-owned table the gate passes", async () => {
-    const role = `sf_preflight_${hex(4)}`;
+  it("database role: a member of storefront_app passes with RLS and its policy on every tenant-owned table; each half fails alone", async () => {
+    const member = `sf_preflight_${hex(4)}`;
+    const stranger = `sf_preflight_${hex(4)}`;
     const client = new pg.Client({ connectionString: db.url });
     await client.connect();
-    try {
-      await client.query(`CREATE ROLE ${role} NOLOGIN`);
-      await client.query(`GRANT USAGE ON SCHEMA public TO ${role}`);
+    const asRole: PreflightInput["query"] = async (text, values) => (await client.query(text, values)).rows;
+    const asRoleCheck = async (role: string, before = "") => {
       await client.query("BEGIN");
-      const tables = (await client.query<{ t: string }>(`SELECT DISTINCT table_name AS t FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'tenant_id'`)).rows;
-      for (const { t } of tables) await client.query(`ALTER TABLE "${t}" ENABLE ROW LEVEL SECURITY`);
-      await client.query(`SET LOCAL ROLE ${role}`);
-      const asRole: PreflightInput["query"] = async (text, values) => (await client.query(text, values)).rows;
-      const r = await check("database-role", { ...inputOf(production()), query: asRole });
-      expect(r).toEqual({ id: "database-role", title: expect.any(String), ok: true, reason: `The app connects as "${role}", an ordinary role, and all ${tables.length} tenant-owned tables have row-level security on.` });
-      await client.query("ROLLBACK");
+      try {
+        if (before) await client.query(before);
+        await client.query(`SET LOCAL ROLE ${role}`);
+        return await check("database-role", { ...inputOf(production()), query: asRole });
+      } finally {
+        await client.query("ROLLBACK");
+      }
+    };
+    try {
+      await client.query(`CREATE ROLE ${member} NOLOGIN IN ROLE storefront_app`);
+      await client.query(`CREATE ROLE ${stranger} NOLOGIN`);
+      const { n } = (await client.query<{ n: number }>(`SELECT count(DISTINCT table_name)::int AS n FROM information_schema.columns WHERE table_schema = current_schema() AND column_name = 'tenant_id'`)).rows[0]!;
+      expect(await asRoleCheck(member)).toEqual({
+        id: "database-role", title: expect.any(String), ok: true,
+        reason: `The app connects as "${member}", a member of storefront_app, and all ${n} tenant-owned tables have row-level security on with their tenant_scope policy.`,
+      });
+      expect((await asRoleCheck("storefront_money")).reason).toMatch(/^The app connects as "storefront_money", a member of storefront_money,/);
+      expect((await asRoleCheck(stranger)).reason).toBe(`The app's role "${stranger}" is not a member of storefront_app or storefront_money (README, Production).`);
+      expect((await asRoleCheck("storefront_platform")).reason).toBe(`The app's role "storefront_platform" bypasses row-level security.`);
+      expect(await asRoleCheck(member, `ALTER TABLE orders DISABLE ROW LEVEL SECURITY`)).toMatchObject({ ok: false, reason: `Row-level security is off on 1 of ${n} tenant-owned tables (orders).` });
+      expect(await asRoleCheck(member, `DROP POLICY tenant_scope ON customers`)).toMatchObject({ ok: false, reason: `1 of ${n} tenant-owned tables have no tenant_scope policy (customers).` });
     } finally {
-      await client.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
+      for (const role of [member, stranger]) await client.query(`DROP ROLE IF EXISTS ${role}`).catch(() => undefined);
       await client.end();
     }
   });

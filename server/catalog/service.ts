@@ -3,7 +3,7 @@
  * `archivedAt: null`, so an inactive item never reaches a buyer, the public JSON or the sitemap.
  */
 import type { Prisma, PrismaClient } from "@prisma/client";
-import { updateInTenant } from "#server/db/index.ts";
+import { updateInTenant, withTenantScope } from "#server/db/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { mediaPath } from "#server/uploads/index.ts";
@@ -86,7 +86,7 @@ export class CatalogService {
       : query.status === "inactive" ? { active: false, archivedAt: null }
       : query.status === "archived" ? { archivedAt: { not: null } }
       : {};
-    const rows = await this.deps.prisma.catalogItem.findMany({
+    const findPage = (db: Tx) => db.catalogItem.findMany({
       where: {
         tenantId,
         ...status,
@@ -100,6 +100,9 @@ export class CatalogService {
       orderBy: [{ createdAt: "desc" }, { id: "desc" }],
       take: query.limit + 1,
     });
+    // Merchants' reads run under the RLS scope too (ADR 044). The storefront's page stays one plain query: it is the
+    // hot path, and the buyer-visible filter is not something a policy could add.
+    const rows = options.forBuyers ? await findPage(this.deps.prisma) : await withTenantScope(this.deps.prisma, tenantId, findPage);
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return { items: page.map(presentItem), nextCursor: rows.length > query.limit && last ? encodeCursor(last) : null };

@@ -2,8 +2,8 @@
  * The Customers list and profile (G14-1, G14-2). Every query carries the tenant floor; emails are masked for members
  * without `customers.contact` (support, developers, operators). There is no export: the list pages 50 at a time.
  */
-import type { Prisma, PrismaClient } from "@prisma/client";
-import { inTenant, type TenantScope } from "#server/db/index.ts";
+import type { Prisma } from "@prisma/client";
+import { inTenant, type ScopedDb, type TenantScope } from "#server/db/index.ts";
 import { CUSTOMERS_PER_PAGE, maskEmail, type CustomerFilter, type CustomerListQuery } from "./shared.ts";
 
 const dayStart = (d: string) => new Date(`${d}T00:00:00Z`);
@@ -53,7 +53,7 @@ const toRow = (c: Selected, reveal: boolean): CustomerRow => ({
   paidOrdersCount: c.paidOrdersCount, totalSpent: c.totalSpent.toFixed(2), marketingOptIn: c.marketingOptIn,
 });
 
-export async function listCustomers(prisma: PrismaClient, scope: TenantScope, q: CustomerListQuery, reveal: boolean) {
+export async function listCustomers(prisma: ScopedDb, scope: TenantScope, q: CustomerListQuery, reveal: boolean) {
   const where = inTenant(scope, customerWhere(q));
   const [rows, total, tenant] = await Promise.all([
     prisma.customer.findMany({
@@ -67,7 +67,7 @@ export async function listCustomers(prisma: PrismaClient, scope: TenantScope, q:
 }
 
 /** One customer with their orders in this shop (newest first, at most 100) and lifetime spend; null if not this shop's. */
-export async function customerProfile(prisma: PrismaClient, scope: TenantScope, customerId: string, reveal: boolean) {
+export async function customerProfile(prisma: ScopedDb, scope: TenantScope, customerId: string, reveal: boolean) {
   const c = await prisma.customer.findUnique({
     where: { tenantId_id: { tenantId: scope.tenantId, id: customerId } },
     select: { ...LIST_SELECT, emailKey: true, optedInAt: true, optedOutAt: true, tenant: { select: { currency: true } } },

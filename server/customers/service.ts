@@ -2,7 +2,7 @@
 import type { PrismaClient } from "@prisma/client";
 import type { AuditActor } from "#server/audit/index.ts";
 import type { BroadcastDeps } from "#server/bots/index.ts";
-import type { TenantScope } from "#server/db/index.ts";
+import { withTenantScope, type TenantScope } from "#server/db/index.ts";
 import { announcementLog, createAnnouncement, liftAnnouncementLimit, sweepAnnouncements } from "./announcements.ts";
 import { optInAtCheckout, optOutByLink, optOutTelegramUser, verifyUnsubscribe } from "./consent.ts";
 import { customerProfile, listCustomers } from "./queries.ts";
@@ -24,12 +24,13 @@ export interface CustomersDeps {
 export class CustomersService {
   constructor(private deps: CustomersDeps) {}
 
+  // Reads run under the RLS scope too (ADR 044): a floor forgotten in a query returns this shop's rows only.
   list(scope: TenantScope, q: CustomerListQuery, reveal: boolean) {
-    return listCustomers(this.deps.prisma, scope, q, reveal);
+    return withTenantScope(this.deps.prisma, scope.tenantId, (db) => listCustomers(db, scope, q, reveal));
   }
 
   profile(scope: TenantScope, customerId: string, reveal: boolean) {
-    return customerProfile(this.deps.prisma, scope, customerId, reveal);
+    return withTenantScope(this.deps.prisma, scope.tenantId, (db) => customerProfile(db, scope, customerId, reveal));
   }
 
   optInAtCheckout(scope: TenantScope, email: string) {

@@ -4,7 +4,7 @@
  * the host of the order's own shop.
  */
 import type { PaymentRail, PrismaClient } from "@prisma/client";
-import { type SqlRunner, pageArgs, pageOf } from "#server/db/index.ts";
+import { type SqlRunner, pageArgs, pageOf, withTenantScope, withTenantScopeSql } from "#server/db/index.ts";
 import type { RedisClient } from "#server/redis.ts";
 import { ApiError } from "#server/http/index.ts";
 import { type AuditActor, writeAudit } from "#server/audit/index.ts";
@@ -274,7 +274,8 @@ export class MoneyService {
 
   // Merchants (tenant floor from the route's tenant access) ----------------------------------------------------------
   async listOrders(tenantId: string, query: OrderListQuery) {
-    const rows = await this.deps.prisma.order.findMany({
+    // Under the RLS scope as well (ADR 044): the query's own floor is the first, the policy the second.
+    const rows = await withTenantScope(this.deps.prisma, tenantId, (db) => db.order.findMany({
       where: {
         tenantId,
         ...(query.status ? { status: query.status } : {}),
@@ -286,7 +287,7 @@ export class MoneyService {
         id: true, status: true, rail: true, total: true, shippingAmount: true, taxAmount: true, pricesIncludeTax: true, currency: true, guestEmail: true, createdAt: true,
         _count: { select: { lines: true } },
       },
-    });
+    }));
     const { items, nextBefore } = pageOf(rows, query.limit);
     // Shipping and tax are parts of the total (ADR 035), listed so the merchant sees them without opening each order.
     return {
@@ -306,12 +307,13 @@ export class MoneyService {
   }
 
   async merchantOrder(tenantId: string, orderId: string) {
-    const o = await loadOrder(this.ctx.sql, tenantId, { id: orderId });
-    const postings = await this.deps.prisma.ledgerPosting.findMany({
+    // Both reads under the RLS scope (ADR 044): the order over plain SQL, its postings through Prisma.
+    const o = await withTenantScopeSql(this.ctx.sql, tenantId, (sql) => loadOrder(sql, tenantId, { id: orderId }));
+    const postings = await withTenantScope(this.deps.prisma, tenantId, (db) => db.ledgerPosting.findMany({
       where: { tenantId, orderId },
       orderBy: { createdAt: "asc" },
       select: { idempotencyKey: true, kind: true, createdAt: true, entries: { select: { amount: true, currency: true, account: { select: { key: true, kind: true } } } } },
-    });
+    }));
     return {
       ...merchantView(o),
       ledger: postings.map((p) => ({
