@@ -40,7 +40,9 @@ const ROLLUP_ROWS = (scope: OverviewScope) => {
     FROM b JOIN sales_rollup r ON r.slot >= b.lo_al AND r.slot < b.hi_al WHERE ${floor}
     UNION ALL
     SELECT o.created_at, o.currency, o.rail, 1, (o.paid_at IS NOT NULL)::int, CASE WHEN o.paid_at IS NOT NULL THEN o.total ELSE 0 END,
-           (o.status = 'refunded')::int, CASE WHEN o.status = 'refunded' THEN o.total ELSE 0 END, 0
+           -- Refunds (ADR 041): refunded, or cancelled by the merchant after payment (ADR 036), as in the rollup.
+           (o.status = 'refunded' OR (o.status = 'cancelled' AND o.paid_at IS NOT NULL))::int,
+           CASE WHEN o.status = 'refunded' OR (o.status = 'cancelled' AND o.paid_at IS NOT NULL) THEN o.total ELSE 0 END, 0
     FROM edge JOIN orders o ON o.tenant_id = edge.tenant_id AND o.created_at >= edge.lo AND o.created_at < edge.hi
     UNION ALL
     SELECT d.opened_at, o.currency, o.rail, 0, 0, 0, 0, 0, 1
@@ -52,13 +54,45 @@ const ROLLUP_ROWS = (scope: OverviewScope) => {
   FROM (SELECT (at AT TIME ZONE $2)::date AS day, * FROM x) x GROUP BY x.day, currency, rail`;
 };
 
+// ADR 041: top items over [first local midnight, now) read whole UTC days from `item_sales_rollup` (kept by triggers
+// on order_lines and orders) and correct the two edge days with the lines of paid orders, so the list is exact in any
+// zone at any instant while reading ~items × 31 rollup rows, not a line per order. The first day is taken whole minus
+// [its UTC midnight, lo) when that is at most 12 hours, else only [lo, next UTC midnight) is added; today's UTC day is
+// taken whole minus [now, its end), which holds no orders unless `now` is injected. So at most 12 hours of orders are
+// read, usually one. Title: the newest line's. $1 tenant, $2 zone, $3 first local day, $4 now.
 const TOP_ITEMS = `
-  SELECT o.currency, l.item_id::text, (array_agg(l.title ORDER BY o.created_at DESC))[1] AS title,
-         sum(l.quantity)::int AS quantity, sum(l.line_total)::text AS revenue
-  FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
-  WHERE o.tenant_id = $1::uuid AND o.created_at >= ($3::date::timestamp AT TIME ZONE $2) AND o.created_at < $4::timestamptz
-    AND o.paid_at IS NOT NULL
-  GROUP BY o.currency, l.item_id ORDER BY sum(l.line_total) DESC, l.item_id LIMIT 5`;
+  WITH w0 AS (
+    SELECT lo, hi, (lo AT TIME ZONE 'UTC')::date AS lo_day, (hi AT TIME ZONE 'UTC')::date AS hi_day
+    FROM (SELECT ($3::date::timestamp AT TIME ZONE $2) AS lo, $4::timestamptz AS hi) a),
+  w AS MATERIALIZED (
+    SELECT lo, hi, lo_day::timestamp AT TIME ZONE 'UTC' AS lo_floor, hi_day::timestamp AT TIME ZONE 'UTC' AS hi_floor,
+           lo - (lo_day::timestamp AT TIME ZONE 'UTC') <= interval '12 hours' AS lo_whole,
+           CASE WHEN lo - (lo_day::timestamp AT TIME ZONE 'UTC') <= interval '12 hours' THEN lo_day ELSE lo_day + 1 END AS d_first,
+           CASE WHEN hi = (hi_day::timestamp AT TIME ZONE 'UTC') THEN hi_day - 1 ELSE hi_day END AS d_last
+    FROM w0),
+  x AS (
+    SELECT r.currency, r.item_id, r.title, (r.day::timestamp AT TIME ZONE 'UTC') AS at, r.quantity, r.revenue, 1 AS sign
+    FROM w JOIN item_sales_rollup r ON r.tenant_id = $1::uuid AND r.day >= w.d_first AND r.day <= w.d_last
+    UNION ALL
+    SELECT o.currency, l.item_id, l.title, o.created_at, e.sign * l.quantity, e.sign * l.line_total, e.sign
+    FROM w, LATERAL (VALUES
+        (CASE WHEN w.lo_whole THEN w.lo_floor ELSE w.lo END, CASE WHEN w.lo_whole THEN w.lo ELSE w.lo_floor + interval '1 day' END,
+         CASE WHEN w.lo_whole THEN -1 ELSE 1 END),
+        (w.hi, CASE WHEN w.hi = w.hi_floor THEN w.hi ELSE w.hi_floor + interval '1 day' END, -1)) e(lo, hi, sign)
+    JOIN orders o ON o.tenant_id = $1::uuid AND o.created_at >= e.lo AND o.created_at < e.hi AND o.paid_at IS NOT NULL
+    -- Lines per edge order through their index (OFFSET 0 keeps the subquery a per-order probe): the planner cannot
+    -- know the edges are short and would otherwise hash a scan of every line of the shop.
+    CROSS JOIN LATERAL (SELECT l.item_id, l.title, l.quantity, l.line_total FROM order_lines l
+                        WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id OFFSET 0) l
+    WHERE e.lo < e.hi)
+  SELECT currency, item_id::text, (array_agg(title ORDER BY at DESC) FILTER (WHERE sign > 0))[1] AS title,
+         sum(quantity)::int AS quantity, sum(revenue)::text AS revenue
+  FROM x GROUP BY currency, item_id HAVING sum(quantity) > 0 ORDER BY sum(revenue) DESC, item_id LIMIT 5`;
+
+/** The overview's top items for one shop (rollup and edges): what the plan test explains. */
+export function topItemsQuery() {
+  return TOP_ITEMS;
+}
 
 /** The overview's day rows alone (rollup and edges): what the bench times and the plan tests explain. */
 export function overviewDayQuery(scope: OverviewScope) {
