@@ -104,15 +104,22 @@ describe("sales overview", () => {
     expect(block.rails.map((r) => r.rail).sort()).toEqual(["direct", "escrow", "manual_invoice"]);
   });
 
-  it("top items equal independent SQL over the paid orders' lines of the 30 local days", async () => {
-    const top = (await reports.overview(a.tenantId, 30)).currencies[0]!.topItems;
-    const rows = await sql<{ item_id: string; quantity: number; revenue: string }>(db, `
-      SELECT l.item_id::text, sum(l.quantity)::int AS quantity, sum(l.line_total)::text AS revenue
-      FROM orders o JOIN order_lines l ON l.order_id = o.id
-      WHERE o.tenant_id = $1 AND o.paid_at IS NOT NULL AND o.created_at >= ('2026-11-08'::timestamp AT TIME ZONE $2) AND o.created_at < $3
-      GROUP BY 1 ORDER BY sum(l.line_total) DESC, 1 LIMIT 5`, [a.tenantId, ZONE, NOW.toISOString()]);
-    expect(top.map((t) => ({ item_id: t.itemId, quantity: t.quantity, revenue: num(t.revenue) }))).toEqual(rows.map((r) => ({ ...r, revenue: num(r.revenue) })));
-    expect(rows.length).toBeGreaterThan(1);
+  // New York's first midnight is 05:00Z (its UTC day taken whole, minus 00:00–05:00Z); Tokyo's is 15:00Z the day before
+  // (only 15:00–24:00Z added): both edge corrections of the item rollup (ADR 041).
+  it.each([ZONE, "Asia/Tokyo"])("top items equal independent SQL over the paid orders' lines of the 30 local days (%s)", async (zone) => {
+    await db.prisma.tenant.update({ where: { id: a.tenantId }, data: { timeZone: zone } });
+    try {
+      const top = (await reports.overview(a.tenantId, 30)).currencies[0]!.topItems;
+      const rows = await sql<{ item_id: string; quantity: number; revenue: string }>(db, `
+        SELECT l.item_id::text, sum(l.quantity)::int AS quantity, sum(l.line_total)::text AS revenue
+        FROM orders o JOIN order_lines l ON l.order_id = o.id
+        WHERE o.tenant_id = $1 AND o.paid_at IS NOT NULL AND o.created_at >= ('2026-11-08'::timestamp AT TIME ZONE $2) AND o.created_at < $3
+        GROUP BY 1 ORDER BY sum(l.line_total) DESC, 1 LIMIT 5`, [a.tenantId, zone, NOW.toISOString()]);
+      expect(top.map((t) => ({ item_id: t.itemId, quantity: t.quantity, revenue: num(t.revenue) }))).toEqual(rows.map((r) => ({ ...r, revenue: num(r.revenue) })));
+      expect(rows.length).toBeGreaterThan(1);
+    } finally {
+      await db.prisma.tenant.update({ where: { id: a.tenantId }, data: { timeZone: ZONE } });
+    }
   });
 
   it("counts days in UTC when the shop's zone is UTC (the same orders, other days)", async () => {
