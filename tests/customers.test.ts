@@ -56,8 +56,12 @@ describe("customers kept by the orders trigger", () => {
   });
 
   it("concurrent checkouts by one email are all counted (the row is locked before the figures are read), and a bulk insert recomputes once per customer", async () => {
-    const c = await createShop(db);
-    const results = await Promise.all(Array.from({ length: 12 }, () => checkout(c, "rush@example.test")));
+    // Twelve distinct items: checkouts of one item queue on its stock row (money_checkout's first UPDATE) and would
+    // never overlap, so the test would pass without refresh_customer's lock. Distinct items let them run at once.
+    const titles = Array.from({ length: 12 }, (_, i) => `Rush ${i + 1}`);
+    const c = await createShop(db, { items: titles.map((title) => ({ title, price: "40.00", stock: 100 })) });
+    const results = await Promise.all(titles.map((title) =>
+      httpBuyer(app.port, c.slug).checkout({ items: [{ itemId: c.item(title), quantity: 1 }], email: "rush@example.test", shippingAddress: ADDRESS, rail: "direct", acknowledgeNoEscrow: true })));
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
     expect(await customer(c.tenantId, "rush@example.test")).toMatchObject({ ordersCount: 12 });
     // One INSERT of many orders for two emails: both customers right, from one statement-level recompute each.
