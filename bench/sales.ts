@@ -43,7 +43,8 @@ export async function runSalesBench(db: ScratchDatabase, o: { orders: number; da
       SELECT gen_random_uuid(), o.tenant_id, o.id, i.id, i.title, NULL, 'physical', o.total, 1, o.total
       FROM orders o JOIN LATERAL (SELECT id, title FROM catalog_items WHERE tenant_id = o.tenant_id ORDER BY title OFFSET get_byte(uuid_send(o.id), 15) % 50 LIMIT 1) i ON true
       WHERE o.tenant_id = $1::uuid AND o.created_at >= $2::timestamptz - interval '31 days'`, [tenant!.id, now.toISOString()]);
-    await c.query("VACUUM ANALYZE order_lines; VACUUM ANALYZE item_sales_rollup");
+    await c.query("VACUUM ANALYZE order_lines");
+    await c.query("VACUUM ANALYZE item_sales_rollup");
     const seedSeconds = (performance.now() - seeded) / 1000;
     const first = new Date(now.getTime() - 59 * 86_400_000).toISOString().slice(0, 10);
     const args = [tenant!.id, "Europe/Berlin", first, now.toISOString()];

@@ -157,3 +157,28 @@ describe("the unsubscribe link", () => {
     expect((await customer(b.tenantId, "dave@example.test"))!.marketingOptIn).toBe(false);
   });
 });
+
+describe("announcement unsubscribe links (ADR 041)", () => {
+  it("point at the shop's primary verified domain when it has one, else its platform subdomain, and work there", async () => {
+    const shop = await createShop(db);
+    const owner = await httpMember(db, app.port, shop.tenantId, "owner");
+    expect((await checkout(shop, "links@example.test", { marketingOptIn: true })).status).toBe(201);
+    const announce = async () => {
+      const res = await owner.post(`/api/tenants/${shop.tenantId}/announcements`, { body: "Spring sale" });
+      expect(res.status, res.body).toBe(201);
+      const [row] = await sql<{ url: string }>(db, `SELECT data->>'unsubscribeUrl' AS url FROM email_outbox WHERE tenant_id = $1 AND dedupe_key LIKE $2`, [shop.tenantId, `announcement:${res.json.data.id}:%`]);
+      return new URL(row!.url);
+    };
+    expect((await announce()).hostname).toBe(`${shop.slug}.localhost`);
+    // A pending domain, and an active one that is not primary, do not count; the primary verified one does.
+    await db.prisma.tenantDomain.createMany({ data: [
+      { tenantId: shop.tenantId, hostname: "pending-links.example.test", status: "pending", isPrimary: false, verificationToken: "tok-links-000000000000001" },
+      { tenantId: shop.tenantId, hostname: "www.links-shop.example.test", status: "active", isPrimary: true, verificationToken: "tok-links-000000000000002" },
+    ] });
+    const url = await announce();
+    expect(url.hostname).toBe("www.links-shop.example.test");
+    const page = await request(app.port, url.pathname, { host: url.hostname });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Unsubscribe");
+  });
+});
