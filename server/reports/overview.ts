@@ -59,32 +59,34 @@ const ROLLUP_ROWS = (scope: OverviewScope) => {
 // zone at any instant while reading ~items × 31 rollup rows, not a line per order. The first day is taken whole minus
 // [its UTC midnight, lo) when that is at most 12 hours, else only [lo, next UTC midnight) is added; today's UTC day is
 // taken whole minus [now, its end), which holds no orders unless `now` is injected. So at most 12 hours of orders are
-// read, usually one. Title: the newest line's. $1 tenant, $2 zone, $3 first local day, $4 now.
-const TOP_ITEMS = `
-  WITH w0 AS (
-    SELECT lo, hi, (lo AT TIME ZONE 'UTC')::date AS lo_day, (hi AT TIME ZONE 'UTC')::date AS hi_day
-    FROM (SELECT ($3::date::timestamp AT TIME ZONE $2) AS lo, $4::timestamptz AS hi) a),
-  w AS MATERIALIZED (
-    SELECT lo, hi, lo_day::timestamp AT TIME ZONE 'UTC' AS lo_floor, hi_day::timestamp AT TIME ZONE 'UTC' AS hi_floor,
-           lo - (lo_day::timestamp AT TIME ZONE 'UTC') <= interval '12 hours' AS lo_whole,
-           CASE WHEN lo - (lo_day::timestamp AT TIME ZONE 'UTC') <= interval '12 hours' THEN lo_day ELSE lo_day + 1 END AS d_first,
-           CASE WHEN hi = (hi_day::timestamp AT TIME ZONE 'UTC') THEN hi_day - 1 ELSE hi_day END AS d_last
-    FROM w0),
-  x AS (
-    SELECT r.currency, r.item_id, r.title, (r.day::timestamp AT TIME ZONE 'UTC') AS at, r.quantity, r.revenue, 1 AS sign
-    FROM w JOIN item_sales_rollup r ON r.tenant_id = $1::uuid AND r.day >= w.d_first AND r.day <= w.d_last
-    UNION ALL
-    SELECT o.currency, l.item_id, l.title, o.created_at, e.sign * l.quantity, e.sign * l.line_total, e.sign
-    FROM w, LATERAL (VALUES
-        (CASE WHEN w.lo_whole THEN w.lo_floor ELSE w.lo END, CASE WHEN w.lo_whole THEN w.lo ELSE w.lo_floor + interval '1 day' END,
-         CASE WHEN w.lo_whole THEN -1 ELSE 1 END),
-        (w.hi, CASE WHEN w.hi = w.hi_floor THEN w.hi ELSE w.hi_floor + interval '1 day' END, -1)) e(lo, hi, sign)
-    JOIN orders o ON o.tenant_id = $1::uuid AND o.created_at >= e.lo AND o.created_at < e.hi AND o.paid_at IS NOT NULL
-    -- Lines per edge order through their index (OFFSET 0 keeps the subquery a per-order probe): the planner cannot
-    -- know the edges are short and would otherwise hash a scan of every line of the shop.
+// read, usually one. The bounds are written as expressions of the parameters, not read from a CTE: Postgres folds
+// them to constants when it plans (AT TIME ZONE is immutable), so it estimates the edges from the histogram instead of
+// guessing a share of the shop's orders (a guess that at 1M orders priced the plan past the JIT threshold).
+// Title: the newest line's. $1 tenant, $2 zone, $3 first local day, $4 now.
+const LO = "($3::date::timestamp AT TIME ZONE $2)";
+const LO_DAY = `((${LO} AT TIME ZONE 'UTC')::date)`;
+const LO_FLOOR = `(${LO_DAY}::timestamp AT TIME ZONE 'UTC')`;
+const LO_WHOLE = `(${LO} - ${LO_FLOOR} <= interval '12 hours')`;
+const HI = "$4::timestamptz";
+const HI_DAY = `((${HI} AT TIME ZONE 'UTC')::date)`;
+const HI_FLOOR = `(${HI_DAY}::timestamp AT TIME ZONE 'UTC')`;
+const EDGE_LINES = (from: string, to: string, sign: string) => `
+    SELECT o.currency, l.item_id, l.title, o.created_at, ${sign} * l.quantity, ${sign} * l.line_total, ${sign}
+    FROM orders o
+    -- Lines per edge order through their index (OFFSET 0 keeps the subquery a per-order probe, never a scan of the
+    -- shop's lines).
     CROSS JOIN LATERAL (SELECT l.item_id, l.title, l.quantity, l.line_total FROM order_lines l
                         WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id OFFSET 0) l
-    WHERE e.lo < e.hi)
+    WHERE o.tenant_id = $1::uuid AND o.created_at >= ${from} AND o.created_at < ${to} AND o.paid_at IS NOT NULL`;
+const TOP_ITEMS = `
+  WITH x AS (
+    SELECT r.currency, r.item_id, r.title, (r.day::timestamp AT TIME ZONE 'UTC') AS at, r.quantity, r.revenue, 1 AS sign
+    FROM item_sales_rollup r
+    WHERE r.tenant_id = $1::uuid
+      AND r.day >= CASE WHEN ${LO_WHOLE} THEN ${LO_DAY} ELSE ${LO_DAY} + 1 END
+      AND r.day <= CASE WHEN ${HI} = ${HI_FLOOR} THEN ${HI_DAY} - 1 ELSE ${HI_DAY} END
+    UNION ALL ${EDGE_LINES(`CASE WHEN ${LO_WHOLE} THEN ${LO_FLOOR} ELSE ${LO} END`, `CASE WHEN ${LO_WHOLE} THEN ${LO} ELSE ${LO_FLOOR} + interval '1 day' END`, `(CASE WHEN ${LO_WHOLE} THEN -1 ELSE 1 END)`)}
+    UNION ALL ${EDGE_LINES(HI, `CASE WHEN ${HI} = ${HI_FLOOR} THEN ${HI} ELSE ${HI_FLOOR} + interval '1 day' END`, "(-1)")})
   SELECT currency, item_id::text, (array_agg(title ORDER BY at DESC) FILTER (WHERE sign > 0))[1] AS title,
          sum(quantity)::int AS quantity, sum(revenue)::text AS revenue
   FROM x GROUP BY currency, item_id HAVING sum(quantity) > 0 ORDER BY sum(revenue) DESC, item_id LIMIT 5`;
