@@ -200,6 +200,7 @@ async function runSales() {
     `P9 sales overview = 30-day query p50 ${r.p50.toFixed(1)} ms, max ${r.max.toFixed(1)} ms over ${SALES.runs} runs (${r.rows} day×rail rows; ` +
       `${fmtInt(r.orders)} orders seeded in ${r.seedSeconds.toFixed(1)} s; plan ${r.rollupPlan ? "reads sales_rollup" : "does NOT read sales_rollup"}) — target < 50 ms: ${r.p50 < 50 ? "met" : "NOT met"}`,
   );
+  log(`  top items p50 ${r.topItems.toFixed(1)} ms (plan ${r.itemRollupPlan ? "reads item_sales_rollup" : "does NOT read item_sales_rollup"})`);
   log(`  whole overview (day query + top items + folding) p50: 30-day chart ${r.full30.toFixed(1)} ms, 90-day chart ${r.full90.toFixed(1)} ms — target < 50 ms: ${Math.max(r.full30, r.full90) < 50 ? "met" : "NOT met"}`);
 }
 

@@ -153,7 +153,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     }),
   });
   const customers = new CustomersService({
-    prisma, secrets: [env.MONEY_SECRET, ...env.MONEY_SECRET_OLD], shopOrigin: (slug) => links.shopOrigin(`${slug}.${env.PLATFORM_DOMAIN}`),
+    prisma, secrets: [env.MONEY_SECRET, ...env.MONEY_SECRET_OLD], shopOrigin: ({ slug, primaryHost }) => links.shopOrigin(primaryHost ?? `${slug}.${env.PLATFORM_DOMAIN}`),
     bots: { ...botDeps, redis, prefix: env.REDIS_PREFIX, registry: bots },
     // One job per announcement: its id makes a second enqueue a no-op; retries resume from the recipient rows.
     enqueueSend: (tenantId, announcementId) => enqueueJob(queue, "announcements.send", { tenantId, announcementId }, { jobId: `announcement-${announcementId}` }),

@@ -56,8 +56,12 @@ describe("customers kept by the orders trigger", () => {
   });
 
   it("concurrent checkouts by one email are all counted (the row is locked before the figures are read), and a bulk insert recomputes once per customer", async () => {
-    const c = await createShop(db);
-    const results = await Promise.all(Array.from({ length: 12 }, () => checkout(c, "rush@example.test")));
+    // Twelve distinct items: checkouts of one item queue on its stock row (money_checkout's first UPDATE) and would
+    // never overlap, so the test would pass without refresh_customer's lock. Distinct items let them run at once.
+    const titles = Array.from({ length: 12 }, (_, i) => `Rush ${i + 1}`);
+    const c = await createShop(db, { items: titles.map((title) => ({ title, price: "40.00", stock: 100 })) });
+    const results = await Promise.all(titles.map((title) =>
+      httpBuyer(app.port, c.slug).checkout({ items: [{ itemId: c.item(title), quantity: 1 }], email: "rush@example.test", shippingAddress: ADDRESS, rail: "direct", acknowledgeNoEscrow: true })));
     expect(results.map((r) => r.status)).toEqual(Array(12).fill(201));
     expect(await customer(c.tenantId, "rush@example.test")).toMatchObject({ ordersCount: 12 });
     // One INSERT of many orders for two emails: both customers right, from one statement-level recompute each.
@@ -151,5 +155,30 @@ describe("the unsubscribe link", () => {
     expect(page.body).toContain("Unsubscribe");
     expect((await post(`${b.slug}.localhost`, path)).status).toBe(200);
     expect((await customer(b.tenantId, "dave@example.test"))!.marketingOptIn).toBe(false);
+  });
+});
+
+describe("announcement unsubscribe links (ADR 041)", () => {
+  it("point at the shop's primary verified domain when it has one, else its platform subdomain, and work there", async () => {
+    const shop = await createShop(db);
+    const owner = await httpMember(db, app.port, shop.tenantId, "owner");
+    expect((await checkout(shop, "links@example.test", { marketingOptIn: true })).status).toBe(201);
+    const announce = async () => {
+      const res = await owner.post(`/api/tenants/${shop.tenantId}/announcements`, { body: "Spring sale" });
+      expect(res.status, res.body).toBe(201);
+      const [row] = await sql<{ url: string }>(db, `SELECT data->>'unsubscribeUrl' AS url FROM email_outbox WHERE tenant_id = $1 AND dedupe_key LIKE $2`, [shop.tenantId, `announcement:${res.json.data.id}:%`]);
+      return new URL(row!.url);
+    };
+    expect((await announce()).hostname).toBe(`${shop.slug}.localhost`);
+    // A pending domain, and an active one that is not primary, do not count; the primary verified one does.
+    await db.prisma.tenantDomain.createMany({ data: [
+      { tenantId: shop.tenantId, hostname: "pending-links.example.test", status: "pending", isPrimary: false, verificationToken: "tok-links-000000000000001" },
+      { tenantId: shop.tenantId, hostname: "www.links-shop.example.test", status: "active", isPrimary: true, verificationToken: "tok-links-000000000000002" },
+    ] });
+    const url = await announce();
+    expect(url.hostname).toBe("www.links-shop.example.test");
+    const page = await request(app.port, url.pathname, { host: url.hostname });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain("Unsubscribe");
   });
 });

@@ -182,7 +182,7 @@ describe("withTenantScope and the services, connected as storefront_app", () => 
     const catalog = new CatalogService({ prisma: webDb.prisma, images: undefined as never });
     const items = await catalog.list(b.tenantId, catalogQuerySchema.parse({ limit: "50" }), { forBuyers: false });
     expect(items.items.map((i) => i.title)).toEqual(["Lamp"]);
-    const customers = new CustomersService({ prisma: webDb.prisma, secrets: ["x".repeat(32)], shopOrigin: (s) => s, bots: undefined as never, enqueueSend: async () => {}, kickMail: () => {} });
+    const customers = new CustomersService({ prisma: webDb.prisma, secrets: ["x".repeat(32)], shopOrigin: (s) => s.slug, bots: undefined as never, enqueueSend: async () => {}, kickMail: () => {} });
     const list = await customers.list({ tenantId: a.tenantId }, customerListQuerySchema.parse({}), true);
     expect(list.items.map((c) => c.email).sort()).toEqual(["buyer@example.test", "second@example.test"]);
     const profile = await customers.profile({ tenantId: a.tenantId }, list.items[0]!.id, true);

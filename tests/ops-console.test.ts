@@ -205,3 +205,37 @@ describe("disputes", () => {
     expect((await operator.get("/ops/disputes")).body).toContain(`href="${orderPath}"`);
   });
 });
+
+describe("the announcement limit on a shop's console page", () => {
+  it("an operator lifts it for some hours with a reason (audited); bad input is a 400 that changes nothing; a merchant cannot", async () => {
+    const shop = await createShop(db);
+    const path = `/ops/tenants/${shop.tenantId}`;
+    expect(textOf((await operator.get(path)).body, "announcement-limit", "</form>")).toMatch(/2 announcements per 24 hours/);
+    const liftedUntil = async () => (await db.prisma.tenant.findUniqueOrThrow({ where: { id: shop.tenantId } })).announcementLimitLiftedUntil;
+    const audits = () => db.prisma.auditLog.count({ where: { tenantId: shop.tenantId, action: "announcement.limit_lift" } });
+
+    for (const bad of [{ hours: "many", reason: "holiday campaign" }, { hours: "5", reason: "" }, { hours: "9999", reason: "holiday campaign" }]) {
+      expect((await formPost(operator, path, { intent: "lift-announcement-limit", ...bad })).status).toBe(400);
+    }
+    expect(await liftedUntil()).toBeNull();
+    expect(await audits()).toBe(0);
+
+    const merchant = await signIn(app.port, (await createUser(db.prisma)).email);
+    const refused = await formPost(merchant, path, { intent: "lift-announcement-limit", hours: "5", reason: "holiday campaign" }, "/account");
+    expect([403, 404]).toContain(refused.status);
+    expect(await liftedUntil()).toBeNull();
+
+    const ok = await formPost(operator, path, { intent: "lift-announcement-limit", hours: "5", reason: "holiday campaign" });
+    expect([302, 303], ok.body).toContain(ok.status);
+    const until = await liftedUntil();
+    expect(until!.getTime()).toBeGreaterThan(Date.now() + 4.9 * 3_600_000);
+    expect(until!.getTime()).toBeLessThan(Date.now() + 5.1 * 3_600_000);
+    const row = await db.prisma.auditLog.findFirstOrThrow({ where: { tenantId: shop.tenantId, action: "announcement.limit_lift" } });
+    expect(row).toMatchObject({ reason: "holiday campaign", actorId: operatorUser.id });
+    expect(textOf((await operator.get(path)).body, "announcement-limit", "</form>")).toMatch(/Lifted until/);
+    // 0 restores the limit.
+    await formPost(operator, path, { intent: "lift-announcement-limit", hours: "0", reason: "campaign over" });
+    expect(await liftedUntil()).toBeNull();
+    expect(await audits()).toBe(2);
+  });
+});

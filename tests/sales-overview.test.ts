@@ -7,9 +7,9 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./db.ts";
-import { createShop, deliveredOrder, expectLedgerConsistent, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
+import { createShop, deliveredOrder, expectLedgerConsistent, MERCHANT, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
 import { seedBulkOrders } from "./sales-seed.ts";
-import { ReportsService, overviewDayQuery } from "#server/reports/index.ts";
+import { ReportsService, overviewDayQuery, topItemsQuery } from "#server/reports/index.ts";
 import { TenantLifecycle, tenantPatchSchema } from "#server/tenancy/index.ts";
 
 const db = await createTestDatabase();
@@ -50,7 +50,10 @@ beforeAll(async () => {
   await money.resolveDispute(OPERATOR, d1.id, "refund", "Refunded");
   const disputed = await placeOrder(money, a, { rail: "escrow", pay: true });
   await money.openDispute(a.tenantId, disputed.token, "Never arrived");
-  for (const o of [released, refunded, disputed]) await setCreated(o.orderId, "2026-12-07T06:00:00Z");
+  // A direct order the merchant cancelled after payment (ADR 036): a refund in the figures (ADR 041).
+  const cancelled = await placeOrder(money, a, { rail: "direct", pay: true });
+  await money.cancel(MERCHANT, a.tenantId, cancelled.orderId, "Out of stock after all");
+  for (const o of [released, refunded, disputed, cancelled]) await setCreated(o.orderId, "2026-12-07T06:00:00Z");
   await sql(db, `UPDATE disputes SET opened_at = '2026-12-07T06:30:00Z' WHERE tenant_id = $1`, [a.tenantId]);
   // Shop B sells the same day, much more: none of it may show in A's figures.
   for (let i = 0; i < 3; i++) {
@@ -59,6 +62,9 @@ beforeAll(async () => {
   }
 });
 
+// A refund: the order refunded, or cancelled by the merchant after it was paid (its full total went back).
+const REFUNDED = "(status = 'refunded' OR (status = 'cancelled' AND paid_at IS NOT NULL))";
+
 /** The figures for [from, to) local days straight from orders and disputes: a second, independent formulation. */
 async function expected(tenantId: string, fromDay: string, toDayExclusive: string) {
   const [row] = await sql<{ checkouts: number; orders: number; gmv: string; refunds: number; refunded: string; disputes: number }>(db, `
@@ -66,8 +72,8 @@ async function expected(tenantId: string, fromDay: string, toDayExclusive: strin
     SELECT (SELECT count(*)::int FROM orders, r WHERE tenant_id = $1 AND created_at >= lo AND created_at < hi) AS checkouts,
            (SELECT count(*)::int FROM orders, r WHERE tenant_id = $1 AND created_at >= lo AND created_at < hi AND paid_at IS NOT NULL) AS orders,
            (SELECT coalesce(sum(total), 0)::text FROM orders, r WHERE tenant_id = $1 AND created_at >= lo AND created_at < hi AND paid_at IS NOT NULL) AS gmv,
-           (SELECT count(*)::int FROM orders, r WHERE tenant_id = $1 AND created_at >= lo AND created_at < hi AND status = 'refunded') AS refunds,
-           (SELECT coalesce(sum(total), 0)::text FROM orders, r WHERE tenant_id = $1 AND created_at >= lo AND created_at < hi AND status = 'refunded') AS refunded,
+           (SELECT count(*)::int FROM orders, r WHERE tenant_id = $1 AND created_at >= lo AND created_at < hi AND ${REFUNDED}) AS refunds,
+           (SELECT coalesce(sum(total), 0)::text FROM orders, r WHERE tenant_id = $1 AND created_at >= lo AND created_at < hi AND ${REFUNDED}) AS refunded,
            (SELECT count(*)::int FROM disputes, r WHERE tenant_id = $1 AND opened_at >= lo AND opened_at < hi) AS disputes`,
   [tenantId, fromDay, toDayExclusive, ZONE, NOW.toISOString()]);
   return row!;
@@ -87,9 +93,9 @@ describe("sales overview", () => {
       }
     }
     // Across the local midnight: the 04:30Z orders are yesterday in New York, the 05:30Z ones today.
-    expect(block.periods.today.current.checkouts).toBe(3 + 3);
+    expect(block.periods.today.current.checkouts).toBe(3 + 4);
     expect(block.periods.today.previous.checkouts).toBe(3);
-    expect(block.periods.today.current.refunds).toBe(1);
+    expect(block.periods.today.current.refunds).toBe(2); // the dispute refunded and the merchant's cancel
     expect(block.periods.today.current.disputes).toBe(2);
     const chart = new Map(block.chart.map((d) => [d.day, d]));
     expect(chart.get("2026-12-06")!.orders).toBe(2);
@@ -98,11 +104,29 @@ describe("sales overview", () => {
     expect(block.rails.map((r) => r.rail).sort()).toEqual(["direct", "escrow", "manual_invoice"]);
   });
 
+  // New York's first midnight is 05:00Z (its UTC day taken whole, minus 00:00–05:00Z); Tokyo's is 15:00Z the day before
+  // (only 15:00–24:00Z added): both edge corrections of the item rollup (ADR 041).
+  it.each([ZONE, "Asia/Tokyo"])("top items equal independent SQL over the paid orders' lines of the 30 local days (%s)", async (zone) => {
+    await db.prisma.tenant.update({ where: { id: a.tenantId }, data: { timeZone: zone } });
+    try {
+      const top = (await reports.overview(a.tenantId, 30)).currencies[0]!.topItems;
+      const rows = await sql<{ item_id: string; quantity: number; revenue: string }>(db, `
+        SELECT l.item_id::text, sum(l.quantity)::int AS quantity, sum(l.line_total)::text AS revenue
+        FROM orders o JOIN order_lines l ON l.order_id = o.id
+        WHERE o.tenant_id = $1 AND o.paid_at IS NOT NULL AND o.created_at >= ('2026-11-08'::timestamp AT TIME ZONE $2) AND o.created_at < $3
+        GROUP BY 1 ORDER BY sum(l.line_total) DESC, 1 LIMIT 5`, [a.tenantId, zone, NOW.toISOString()]);
+      expect(top.map((t) => ({ item_id: t.itemId, quantity: t.quantity, revenue: num(t.revenue) }))).toEqual(rows.map((r) => ({ ...r, revenue: num(r.revenue) })));
+      expect(rows.length).toBeGreaterThan(1);
+    } finally {
+      await db.prisma.tenant.update({ where: { id: a.tenantId }, data: { timeZone: ZONE } });
+    }
+  });
+
   it("counts days in UTC when the shop's zone is UTC (the same orders, other days)", async () => {
     await db.prisma.tenant.update({ where: { id: a.tenantId }, data: { timeZone: "UTC" } });
     try {
       const o = await reports.overview(a.tenantId, 90);
-      expect(o.currencies[0]!.periods.today.current.checkouts).toBe(3 + 3 + 3);
+      expect(o.currencies[0]!.periods.today.current.checkouts).toBe(3 + 4 + 3);
       expect(o.currencies[0]!.chart).toHaveLength(90);
     } finally {
       await db.prisma.tenant.update({ where: { id: a.tenantId }, data: { timeZone: ZONE } });
@@ -129,6 +153,17 @@ describe("sales overview", () => {
       expect(plan).toContain("orders_sales_overview_idx");
       expect(plan).toContain("Index Only Scan");
       expect(plan).not.toMatch(/Seq Scan[^}]*"Relation Name":"orders"/);
+      // Top items (ADR 041): the per-item daily rollup for the whole days, never a scan of orders or their lines.
+      await c.query(`INSERT INTO order_lines (id, tenant_id, order_id, item_id, title, category, kind, unit_price, quantity, line_total)
+        SELECT gen_random_uuid(), o.tenant_id, o.id, $2::uuid, 'Bulk', NULL, 'physical', o.total, 1, o.total FROM orders o WHERE o.tenant_id = $1 AND o.idempotency_key LIKE 'bulk-%'`, [b.tenantId, b.item("Lamp")]);
+      await c.query("ANALYZE orders; ANALYZE order_lines; ANALYZE item_sales_rollup");
+      const top = JSON.stringify((await c.query(`EXPLAIN (FORMAT JSON) ${topItemsQuery()}`, [b.tenantId, ZONE, "2026-11-08", NOW.toISOString()])).rows[0]["QUERY PLAN"]);
+      expect(top).toContain('"Relation Name":"item_sales_rollup"');
+      expect(top).not.toMatch(/Seq Scan[^}]*"Relation Name":"(orders|order_lines)"/);
+      const full = await reports.overview(b.tenantId, 30); // B's zone is UTC (the default)
+      const [lines] = await sql<{ q: number }>(db, `SELECT coalesce(sum(l.quantity), 0)::int AS q FROM orders o JOIN order_lines l ON l.order_id = o.id
+        WHERE o.tenant_id = $1 AND o.paid_at IS NOT NULL AND o.created_at >= ('2026-11-08'::timestamp AT TIME ZONE $2) AND o.created_at < $3`, [b.tenantId, "UTC", NOW.toISOString()]);
+      expect(full.currencies[0]!.topItems.reduce((n, i) => n + i.quantity, 0)).toBe(lines!.q);
     } finally {
       await c.end();
     }

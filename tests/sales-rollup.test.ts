@@ -7,7 +7,7 @@
 import pg from "pg";
 import { beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase } from "./db.ts";
-import { createShop, deliveredOrder, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
+import { createShop, deliveredOrder, MERCHANT, moneyHarness, OPERATOR, placeOrder, sql } from "./money-fixture.ts";
 import { seedBulkOrders } from "./sales-seed.ts";
 import { ReportsService, overviewDayQuery, salesOverview } from "#server/reports/index.ts";
 
@@ -31,6 +31,23 @@ async function rollupTotals(tenantId: string): Promise<Figures> {
   return { ...r!, gmv: String(Number(r!.gmv)), refunded: String(Number(r!.refunded)) };
 }
 
+// A refund (ADR 041): refunded, or cancelled by the merchant after payment (ADR 036).
+const REFUNDED = "(status = 'refunded' OR (status = 'cancelled' AND paid_at IS NOT NULL))";
+
+/** Rows of item_sales_rollup (ADR 041) that differ from the paid orders' lines regrouped by UTC day here. */
+async function itemDrift(tenantId: string) {
+  return sql(db, `
+    WITH truth AS (
+      SELECT to_char(o.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, o.currency, l.item_id::text, sum(l.quantity)::int AS quantity, sum(l.line_total) AS revenue
+      FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.tenant_id = $1 AND o.paid_at IS NOT NULL GROUP BY 1, 2, 3),
+    rolled AS (
+      SELECT to_char(day, 'YYYY-MM-DD') AS day, currency, item_id::text, quantity, revenue FROM item_sales_rollup
+      WHERE tenant_id = $1 AND (quantity <> 0 OR revenue <> 0))
+    (SELECT 'missing' AS side, * FROM truth EXCEPT SELECT 'missing', * FROM rolled)
+    UNION ALL
+    (SELECT 'extra', * FROM rolled EXCEPT SELECT 'extra', * FROM truth)`, [tenantId]);
+}
+
 /**
  * Rows of the rollup (empty rows dropped) that differ from orders and disputes regrouped by their own
  * 15-minute UTC slot here: a second formulation, not the migration's functions.
@@ -40,7 +57,7 @@ async function drift(tenantId: string) {
     WITH truth AS (
       SELECT slot, currency, rail, sum(c)::int AS checkouts, sum(p)::int AS paid, sum(g) AS gmv, sum(r)::int AS refunds, sum(rf) AS refunded, sum(d)::int AS disputes
       FROM (SELECT to_timestamp(floor(extract(epoch FROM created_at) / 900) * 900) AS slot, currency, rail::text, 1 AS c, (paid_at IS NOT NULL)::int AS p,
-                   CASE WHEN paid_at IS NOT NULL THEN total ELSE 0 END AS g, (status = 'refunded')::int AS r, CASE WHEN status = 'refunded' THEN total ELSE 0 END AS rf, 0 AS d
+                   CASE WHEN paid_at IS NOT NULL THEN total ELSE 0 END AS g, (${REFUNDED})::int AS r, CASE WHEN ${REFUNDED} THEN total ELSE 0 END AS rf, 0 AS d
             FROM orders WHERE tenant_id = $1
             UNION ALL
             SELECT to_timestamp(floor(extract(epoch FROM d.opened_at) / 900) * 900), o.currency, o.rail::text, 0, 0, 0, 0, 0, 1
@@ -80,6 +97,21 @@ describe("sales rollup", () => {
 
     expect(await rollupTotals(b.tenantId)).toEqual(bBefore);
     expect(await drift(a.tenantId)).toEqual([]);
+    expect(await itemDrift(a.tenantId)).toEqual([]);
+  });
+
+  it("a merchant's cancel after payment counts as a refund of the order's total (ADR 041)", async () => {
+    const o = await placeOrder(money, a, { rail: "direct", pay: true });
+    const s0 = await rollupTotals(a.tenantId);
+    await money.cancel(MERCHANT, a.tenantId, o.orderId, "Out of stock after all");
+    const s1 = await rollupTotals(a.tenantId);
+    expect(s1).toMatchObject({ checkouts: s0.checkouts, paid: s0.paid, gmv: s0.gmv, refunds: s0.refunds + 1, refunded: String(Number(s0.refunded) + 40) });
+    // An unpaid order cancelled is no refund.
+    const unpaid = await placeOrder(money, a, { rail: "direct" });
+    await sql(db, `UPDATE orders SET status = 'cancelled' WHERE id = $1`, [unpaid.orderId]);
+    expect((await rollupTotals(a.tenantId)).refunds).toBe(s1.refunds);
+    expect(await drift(a.tenantId)).toEqual([]);
+    expect(await itemDrift(a.tenantId)).toEqual([]);
   });
 
   it("follows an order or a dispute moved to another slot, and bulk inserts and deletes", async () => {
@@ -88,6 +120,15 @@ describe("sales rollup", () => {
     await sql(db, `UPDATE orders SET created_at = created_at - interval '3 days 7 minutes' WHERE id = $1`, [o.orderId]);
     await sql(db, `UPDATE disputes SET opened_at = opened_at - interval '1 hour' WHERE order_id = $1`, [o.orderId]);
     expect(await drift(a.tenantId)).toEqual([]);
+    expect(await itemDrift(a.tenantId)).toEqual([]);
+    // A line changed or deleted under a paid order moves the item rollup too; lines of an unpaid order do not count.
+    await sql(db, `UPDATE order_lines SET quantity = quantity + 1, line_total = unit_price * (quantity + 1) WHERE order_id = $1`, [o.orderId]);
+    expect(await itemDrift(a.tenantId)).toEqual([]);
+    const gone = await placeOrder(money, a, { rail: "direct", pay: true, title: "E-book" });
+    await sql(db, `DELETE FROM order_lines WHERE order_id = $1`, [gone.orderId]);
+    const unpaid = await placeOrder(money, a, { rail: "direct", title: "E-book" });
+    await sql(db, `UPDATE order_lines SET quantity = 3, line_total = unit_price * 3 WHERE order_id = $1`, [unpaid.orderId]);
+    expect(await itemDrift(a.tenantId)).toEqual([]);
     // Orders are never deleted by the app (the ledger refers to them); bulk rows without postings can be.
     const shop = await createShop(db);
     const c = new pg.Client({ connectionString: db.url });
@@ -111,6 +152,7 @@ describe("sales rollup", () => {
     expect(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
     expect(await rollupTotals(b.tenantId)).toMatchObject({ checkouts: before.checkouts + 24, paid: before.paid + 24 });
     expect(await drift(b.tenantId)).toEqual([]);
+    expect(await itemDrift(b.tenantId)).toEqual([]);
   });
 
   it("refuses a write that would make the rollup drift from orders (the control behind exactness)", async () => {
@@ -126,6 +168,20 @@ describe("sales rollup", () => {
             UNION ALL SELECT sales_rollup_of_dispute(d, o.currency, o.rail, 1) FROM disputes d JOIN orders o ON o.id = d.order_id WHERE d.tenant_id = $1) t
       GROUP BY 1, 2, 3, 4`, [a.tenantId]);
     expect(await drift(a.tenantId)).toEqual([]);
+  });
+
+  it("refuses a write that would make the item rollup drift from the lines", async () => {
+    const o = await placeOrder(money, a, { rail: "direct", pay: true });
+    await sql(db, `DELETE FROM item_sales_rollup WHERE tenant_id = $1`, [a.tenantId]);
+    // Rows lost (left at zero): deleting the paid order's line would take its row below zero.
+    await sql(db, `INSERT INTO item_sales_rollup (tenant_id, day, currency, item_id, title, quantity, revenue)
+      SELECT l.tenant_id, (o.created_at AT TIME ZONE 'UTC')::date, o.currency, l.item_id, l.title, 0, 0 FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.id = $1`, [o.orderId]);
+    await expect(sql(db, `DELETE FROM order_lines WHERE order_id = $1`, [o.orderId])).rejects.toThrow(/item_sales_rollup_counts/);
+    await sql(db, `DELETE FROM item_sales_rollup WHERE tenant_id = $1`, [a.tenantId]);
+    await sql(db, `INSERT INTO item_sales_rollup (tenant_id, day, currency, item_id, title, quantity, revenue)
+      SELECT l.tenant_id, (o.created_at AT TIME ZONE 'UTC')::date, o.currency, l.item_id, max(l.title), sum(l.quantity), sum(l.line_total)
+      FROM orders o JOIN order_lines l ON l.order_id = o.id WHERE o.tenant_id = $1 AND o.paid_at IS NOT NULL GROUP BY 1, 2, 3, 4`, [a.tenantId]);
+    expect(await itemDrift(a.tenantId)).toEqual([]);
   });
 });
 

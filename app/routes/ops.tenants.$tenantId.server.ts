@@ -6,7 +6,7 @@ export async function loadTenantRecord(prisma: PrismaClient, tenantId: string) {
     where: { id: tenantId },
     select: {
       id: true, slug: true, displayName: true, type: true, status: true, statusReason: true, currency: true,
-      createdAt: true, updatedAt: true,
+      createdAt: true, updatedAt: true, announcementLimitLiftedUntil: true,
       owner: { select: { id: true, email: true, emailVerifiedAt: true } },
       roles: { select: { role: true, user: { select: { id: true, email: true, displayName: true } } }, orderBy: { createdAt: "asc" }, take: 200 },
       paymentPolicy: {
@@ -34,6 +34,7 @@ export async function loadTenantRecord(prisma: PrismaClient, tenantId: string) {
       currency: tenant.currency,
       createdAt: tenant.createdAt.toISOString(),
       updatedAt: tenant.updatedAt.toISOString(),
+      announcementLimitLiftedUntil: tenant.announcementLimitLiftedUntil?.toISOString() ?? null,
       // Activation shows whether the owner has confirmed their email (ADR 030).
       owner: tenant.owner ? { id: tenant.owner.id, email: tenant.owner.email, emailVerified: tenant.owner.emailVerifiedAt !== null } : null,
     },

@@ -21,6 +21,7 @@ import { requireParam } from "#app/utils/params.ts";
 import { SalesOverview } from "#app/components/reports/sales-overview.tsx";
 import { overviewQuerySchema } from "#server/reports/shared.ts";
 import { invariantResponse } from "#app/utils/invariant.ts";
+import { AnnouncementLimitForm, LIFT_LIMIT_INTENT, liftLimitFormSchema } from "#app/components/ops/announcement-limit.tsx";
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.tenant.displayName} · Operator console` : "Tenant · Operator console" },
@@ -67,6 +68,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   requireOperator(request, context);
   const tenantId = requireParam(params, "tenantId", z.uuid());
   const rawIntent = formData.get("intent");
+  if (rawIntent === LIFT_LIMIT_INTENT) {
+    const lift = parseWithZod(formData, { schema: liftLimitFormSchema });
+    if (lift.status !== "success") return json({ intent: null, result: lift.reply(), limit: true as const }, { status: 400 });
+    const { hours, reason } = lift.value;
+    await context.services.customers.liftLimit({ tenantId }, auditActor(context), { hours, reason });
+    return redirectWithToast(context, request, `/ops/tenants/${tenantId}`, {
+      title: hours > 0 ? `Announcement limit lifted for ${hours} h.` : "Announcement limit restored.",
+      description: "The reason is recorded in the audit trail below.",
+    });
+  }
   const intent = TRANSITIONS.find((t) => t === rawIntent) ?? null;
   const submission = parseWithZod(formData, { schema: transitionFormSchema });
   if (submission.status !== "success") {
@@ -145,6 +156,9 @@ export default function TenantDetail() {
                 ) : null}
               </div>
             )}
+          </Card>
+          <Card title="Announcements">
+            <AnnouncementLimitForm liftedUntil={tenant.announcementLimitLiftedUntil} lastResult={actionData && "limit" in actionData ? actionData.result : null} />
           </Card>
         </div>
       </div>

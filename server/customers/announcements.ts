@@ -18,8 +18,8 @@ export interface CreateDeps {
   prisma: PrismaClient;
   /** Signs unsubscribe links (MONEY_SECRET). */
   secret: string;
-  /** The origin of the shop's host, for the unsubscribe link. */
-  shopOrigin: (slug: string) => string;
+  /** The origin of the shop's host for the unsubscribe link: its primary verified domain, else its platform subdomain. */
+  shopOrigin: (shop: { slug: string; primaryHost: string | null }) => string;
 }
 
 /** Whether the shop may announce now: throws 429 with the wait when two went out in the last 24 h. */
@@ -42,7 +42,15 @@ async function checkDailyLimit(tx: Prisma.TransactionClient, scope: TenantScope,
 export async function createAnnouncement(deps: CreateDeps, scope: TenantScope, actor: AuditActor, input: AnnouncementInput, now = new Date()) {
   return deps.prisma.$transaction(async (tx) => {
     await checkDailyLimit(tx, scope, now);
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: scope.tenantId }, select: { slug: true, displayName: true, localeDefaults: true } });
+    const tenant = await tx.tenant.findUniqueOrThrow({
+      where: { id: scope.tenantId },
+      select: {
+        slug: true, displayName: true, localeDefaults: true,
+        // The link opens where the shop lives: a verified primary domain (active, or degraded but still serving).
+        domains: { where: { isPrimary: true, status: { in: ["active", "degraded"] } }, select: { hostname: true }, take: 1 },
+      },
+    });
+    const origin = deps.shopOrigin({ slug: tenant.slug, primaryHost: tenant.domains[0]?.hostname ?? null });
     const audience = input.audience === "filter" ? input.filter : {};
     const customers = await tx.customer.findMany({
       where: inTenant(scope, { ...customerWhere(audience), marketingOptIn: true }),
@@ -62,7 +70,7 @@ export async function createAnnouncement(deps: CreateDeps, scope: TenantScope, a
     for (const c of customers) {
       await enqueueMail(tx, {
         tenantId: scope.tenantId, template: "shop.announcement", locale, to: c.email, dedupeKey: `announcement:${a.id}:${c.id}`,
-        data: { shopName: tenant.displayName, body: input.body, unsubscribeUrl: `${deps.shopOrigin(tenant.slug)}${unsubscribePath(deps.secret, scope, c.id)}` },
+        data: { shopName: tenant.displayName, body: input.body, unsubscribeUrl: `${origin}${unsubscribePath(deps.secret, scope, c.id)}` },
       });
     }
     await writeAudit(tx, actor, { action: "announcement.create", tenantId: scope.tenantId, target: a.id, details: { targets: customers.length, audience: input.audience } });

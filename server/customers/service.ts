@@ -3,7 +3,7 @@ import type { PrismaClient } from "@prisma/client";
 import type { AuditActor } from "#server/audit/index.ts";
 import type { BroadcastDeps } from "#server/bots/index.ts";
 import { withTenantScope, type TenantScope } from "#server/db/index.ts";
-import { announcementLog, createAnnouncement, liftAnnouncementLimit, sweepAnnouncements } from "./announcements.ts";
+import { announcementLog, createAnnouncement, liftAnnouncementLimit, sweepAnnouncements, type CreateDeps } from "./announcements.ts";
 import { optInAtCheckout, optOutByLink, optOutTelegramUser, verifyUnsubscribe } from "./consent.ts";
 import { customerProfile, listCustomers } from "./queries.ts";
 import { sendAnnouncement } from "./send.ts";
@@ -13,7 +13,7 @@ export interface CustomersDeps {
   prisma: PrismaClient;
   /** MONEY_SECRET and the earlier ones: unsubscribe links are signed with the first and accepted with any. */
   secrets: string[];
-  shopOrigin: (slug: string) => string;
+  shopOrigin: CreateDeps["shopOrigin"];
   bots: BroadcastDeps;
   /** Enqueue the send job (after commit); its id is the announcement's, so a second call is a no-op. */
   enqueueSend: (tenantId: string, announcementId: string) => Promise<void>;

@@ -148,8 +148,7 @@ async function renderOnce(deps: DeliveryDeps, row: OutboxRow, brand: MailBrand):
   try {
     const data = deps.prepare ? await deps.prepare(row) : row.data;
     // Marketing mail carries its signed unsubscribe link in its data (ADR 033); the layout puts it in the footer.
-    const unsubscribeUrl = typeof data.unsubscribeUrl === "string" ? data.unsubscribeUrl : undefined;
-    rendered = renderMail({ template: row.template, locale: row.locale, data, brand, unsubscribeUrl });
+    rendered = renderMail({ template: row.template, locale: row.locale, data, brand, unsubscribeUrl: unsubscribeOf(data) ?? undefined });
   } catch (err) {
     // A missing template, data it refuses, or a prepare() that says the subject is gone: no retry will change that.
     if (err instanceof ApiError && err.status < 500) return giveUp(deps, row, "queued", `could not render the message: ${err.message}`);
@@ -164,10 +163,15 @@ async function renderOnce(deps: DeliveryDeps, row: OutboxRow, brand: MailBrand):
   return current?.status === "queued" && current.subject !== null ? current : { kind: "skipped", why: "changed while rendering" };
 }
 
-const unsubscribeOf = (row: OutboxRow) => {
-  const url = (row.data as { unsubscribeUrl?: unknown } | null)?.unsubscribeUrl;
+/**
+ * A marketing row's unsubscribe link (ADR 033, 041): the one function behind both the footer (rendered once) and the
+ * List-Unsubscribe header (at send), so the two can never disagree. The link is absolute, on the shop's primary
+ * verified domain or its platform subdomain, chosen when the announcement was created.
+ */
+function unsubscribeOf(data: unknown): string | null {
+  const url = (data as { unsubscribeUrl?: unknown } | null)?.unsubscribeUrl;
   return typeof url === "string" && /^https?:\/\//.test(url) ? url : null;
-};
+}
 
 interface Prepared {
   transport: MailTransport;
@@ -187,7 +191,7 @@ async function prepareSend(deps: DeliveryDeps, row: OutboxRow, identity: MailIde
   const from = shop ? shop.from : identity ? { name: identity.brand.name, address: deps.config.from.address } : deps.config.from;
   const replyTo = !shop && identity?.replyTo ? identity.replyTo : undefined;
   const attachments = await loadAttachments(deps, row);
-  const unsubscribe = unsubscribeOf(row);
+  const unsubscribe = unsubscribeOf(row.data);
   return {
     transport: shop ? shopTransport(shop, deps.config.sendTimeoutMs) : deps.transport,
     owned: Boolean(shop),

@@ -40,7 +40,9 @@ const ROLLUP_ROWS = (scope: OverviewScope) => {
     FROM b JOIN sales_rollup r ON r.slot >= b.lo_al AND r.slot < b.hi_al WHERE ${floor}
     UNION ALL
     SELECT o.created_at, o.currency, o.rail, 1, (o.paid_at IS NOT NULL)::int, CASE WHEN o.paid_at IS NOT NULL THEN o.total ELSE 0 END,
-           (o.status = 'refunded')::int, CASE WHEN o.status = 'refunded' THEN o.total ELSE 0 END, 0
+           -- Refunds (ADR 041): refunded, or cancelled by the merchant after payment (ADR 036), as in the rollup.
+           (o.status = 'refunded' OR (o.status = 'cancelled' AND o.paid_at IS NOT NULL))::int,
+           CASE WHEN o.status = 'refunded' OR (o.status = 'cancelled' AND o.paid_at IS NOT NULL) THEN o.total ELSE 0 END, 0
     FROM edge JOIN orders o ON o.tenant_id = edge.tenant_id AND o.created_at >= edge.lo AND o.created_at < edge.hi
     UNION ALL
     SELECT d.opened_at, o.currency, o.rail, 0, 0, 0, 0, 0, 1
@@ -52,13 +54,47 @@ const ROLLUP_ROWS = (scope: OverviewScope) => {
   FROM (SELECT (at AT TIME ZONE $2)::date AS day, * FROM x) x GROUP BY x.day, currency, rail`;
 };
 
+// ADR 041: top items over [first local midnight, now) read whole UTC days from `item_sales_rollup` (kept by triggers
+// on order_lines and orders) and correct the two edge days with the lines of paid orders, so the list is exact in any
+// zone at any instant while reading ~items × 31 rollup rows, not a line per order. The first day is taken whole minus
+// [its UTC midnight, lo) when that is at most 12 hours, else only [lo, next UTC midnight) is added; today's UTC day is
+// taken whole minus [now, its end), which holds no orders unless `now` is injected. So at most 12 hours of orders are
+// read, usually one. The bounds are written as expressions of the parameters, not read from a CTE: Postgres folds
+// them to constants when it plans (AT TIME ZONE is immutable), so it estimates the edges from the histogram instead of
+// guessing a share of the shop's orders (a guess that at 1M orders priced the plan past the JIT threshold).
+// Title: the newest line's. $1 tenant, $2 zone, $3 first local day, $4 now.
+const LO = "($3::date::timestamp AT TIME ZONE $2)";
+const LO_DAY = `((${LO} AT TIME ZONE 'UTC')::date)`;
+const LO_FLOOR = `(${LO_DAY}::timestamp AT TIME ZONE 'UTC')`;
+const LO_WHOLE = `(${LO} - ${LO_FLOOR} <= interval '12 hours')`;
+const HI = "$4::timestamptz";
+const HI_DAY = `((${HI} AT TIME ZONE 'UTC')::date)`;
+const HI_FLOOR = `(${HI_DAY}::timestamp AT TIME ZONE 'UTC')`;
+const EDGE_LINES = (from: string, to: string, sign: string) => `
+    SELECT o.currency, l.item_id, l.title, o.created_at, ${sign} * l.quantity, ${sign} * l.line_total, ${sign}
+    FROM orders o
+    -- Lines per edge order through their index (OFFSET 0 keeps the subquery a per-order probe, never a scan of the
+    -- shop's lines).
+    CROSS JOIN LATERAL (SELECT l.item_id, l.title, l.quantity, l.line_total FROM order_lines l
+                        WHERE l.tenant_id = o.tenant_id AND l.order_id = o.id OFFSET 0) l
+    WHERE o.tenant_id = $1::uuid AND o.created_at >= ${from} AND o.created_at < ${to} AND o.paid_at IS NOT NULL`;
 const TOP_ITEMS = `
-  SELECT o.currency, l.item_id::text, (array_agg(l.title ORDER BY o.created_at DESC))[1] AS title,
-         sum(l.quantity)::int AS quantity, sum(l.line_total)::text AS revenue
-  FROM orders o JOIN order_lines l ON l.tenant_id = o.tenant_id AND l.order_id = o.id
-  WHERE o.tenant_id = $1::uuid AND o.created_at >= ($3::date::timestamp AT TIME ZONE $2) AND o.created_at < $4::timestamptz
-    AND o.paid_at IS NOT NULL
-  GROUP BY o.currency, l.item_id ORDER BY sum(l.line_total) DESC, l.item_id LIMIT 5`;
+  WITH x AS (
+    SELECT r.currency, r.item_id, r.title, (r.day::timestamp AT TIME ZONE 'UTC') AS at, r.quantity, r.revenue, 1 AS sign
+    FROM item_sales_rollup r
+    WHERE r.tenant_id = $1::uuid
+      AND r.day >= CASE WHEN ${LO_WHOLE} THEN ${LO_DAY} ELSE ${LO_DAY} + 1 END
+      AND r.day <= CASE WHEN ${HI} = ${HI_FLOOR} THEN ${HI_DAY} - 1 ELSE ${HI_DAY} END
+    UNION ALL ${EDGE_LINES(`CASE WHEN ${LO_WHOLE} THEN ${LO_FLOOR} ELSE ${LO} END`, `CASE WHEN ${LO_WHOLE} THEN ${LO} ELSE ${LO_FLOOR} + interval '1 day' END`, `(CASE WHEN ${LO_WHOLE} THEN -1 ELSE 1 END)`)}
+    UNION ALL ${EDGE_LINES(HI, `CASE WHEN ${HI} = ${HI_FLOOR} THEN ${HI} ELSE ${HI_FLOOR} + interval '1 day' END`, "(-1)")})
+  SELECT currency, item_id::text, (array_agg(title ORDER BY at DESC) FILTER (WHERE sign > 0))[1] AS title,
+         sum(quantity)::int AS quantity, sum(revenue)::text AS revenue
+  FROM x GROUP BY currency, item_id HAVING sum(quantity) > 0 ORDER BY sum(revenue) DESC, item_id LIMIT 5`;
+
+/** The overview's top items for one shop (rollup and edges): what the plan test explains. */
+export function topItemsQuery() {
+  return TOP_ITEMS;
+}
 
 // Of the GMV, shipping and tax per local day (ADR 045): the same orders as the GMV (paid, by creation day), read
 // from orders on the shop's (tenant_id, created_at) index like TOP_ITEMS; the rollup keeps totals only.
