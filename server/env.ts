@@ -100,6 +100,9 @@ export const storageEnvSchema = z.object({
   // Local directory for rendered invoices and credit notes ("<tenantId>/<document id>.pdf", ADR 028). Private like
   // EVIDENCE_DIR: served only to the order's buyer and the shop's members. A persistent volume in production.
   DOCUMENTS_DIR: z.string().min(1).default(".data/documents"),
+  // Local directory for digital items' files (up to 200 MB each, ADR 039). Private like EVIDENCE_DIR: served only
+  // through a paid order's signed, expiring, counted download link. A persistent volume in production.
+  DIGITAL_DIR: z.string().min(1).default(".data/digital"),
 });
 
 export const telegramEnvSchema = z.object({
