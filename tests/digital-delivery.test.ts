@@ -14,7 +14,7 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createShop, httpBuyer, httpMember, moneyHarness, newKey, placeOrder, sql } from "./money-fixture.ts";
-import type { Client } from "./http.ts";
+import { request, type Client } from "./http.ts";
 
 const db = await createTestDatabase();
 const { money, config } = moneyHarness(db);
@@ -211,5 +211,63 @@ describe("tenant scope", () => {
     // The database refuses a key or grant pointing at another shop's item or order (composite foreign keys).
     await expect(sql(db, `INSERT INTO licence_keys (id, tenant_id, item_id, key) VALUES (gen_random_uuid(), $1::uuid, $2::uuid, 'X')`, [other.tenantId, manual])).rejects.toThrow(/foreign key/);
     await expect(sql(db, `INSERT INTO digital_grants (id, tenant_id, order_id, order_line_id, item_id, download_limit) VALUES (gen_random_uuid(), $1::uuid, $2::uuid, gen_random_uuid(), $3::uuid, 5)`, [other.tenantId, placed.orderId, manual])).rejects.toThrow(/foreign key/);
+  });
+});
+
+describe("pages", () => {
+  const text = (html: string) => html.replace(/<!-- -->/g, "");
+  /** The item page's form post as a browser sends it (with Content-Length, which the page requires). */
+  async function formPost(c: Client, path: string, fields: Record<string, string>) {
+    const csrf = /name="csrf" value="([^"]+)"/.exec((await c.get(path)).body)?.[1];
+    const data = new URLSearchParams({ ...fields, csrf: csrf ?? "" }).toString();
+    return request(app.port, path, {
+      method: "POST", headers: { cookie: c.cookieHeader(), origin: "http://localhost", "content-length": String(Buffer.byteLength(data)) },
+      raw: { contentType: "application/x-www-form-urlencoded", data },
+    });
+  }
+
+  it("the item page adds keys and sets link and limit; the buyer's page shows key, link and download; the order page the count", async () => {
+    const shop = await digitalShop();
+    const licence = shop.item("Licence");
+    const page = `/dashboard/${shop.tenantId}/catalog/${licence}`;
+    expect((await shop.owner.get(page)).body).toContain("Digital delivery");
+    expect((await shop.owner.get(`/dashboard/${shop.tenantId}/catalog/${(await createShop(db)).item("Lamp")}`)).status).toBe(404);
+    const added = await formPost(shop.owner, page, { intent: "digital-keys", keys: "PAGE-KEY-1\nPAGE-KEY-2\n" });
+    expect(added.status, added.body.slice(0, 500)).toBe(200);
+    expect(text(added.body)).toContain("2 keys added");
+    const saved = await formPost(shop.owner, page, { intent: "digital-settings", linkUrl: "https://example.test/bonus", downloadLimit: "3" });
+    expect(text(saved.body)).toContain("Saved.");
+    const bad = await formPost(shop.owner, page, { intent: "digital-settings", linkUrl: "http://plain.test/", downloadLimit: "3" });
+    expect(text(bad.body)).toContain("Use an https:// link.");
+    expect((await upload(shop.owner, shop.tenantId, licence, "licence readme", "readme.txt")).status).toBe(200);
+    expect(text((await shop.owner.get(page)).body)).toContain("2 unused · 0 given to buyers");
+
+    const placed = await placeOrder(money, shop, { title: "Licence", rail: "direct", pay: true });
+    const buyerPage = text((await shop.buyer.get(`/orders/${placed.token}`)).body);
+    expect(buyerPage).toContain("PAGE-KEY-1");
+    expect(buyerPage).toContain("https://example.test/bonus");
+    const href = /href="(\/digital\/[^"]+)"/.exec(buyerPage)?.[1];
+    expect(href).toBeTruthy();
+    expect((await shop.buyer.get(href!.replace(/&amp;/g, "&"))).body).toBe("licence readme");
+    const orderPage = text((await shop.owner.get(`/dashboard/${shop.tenantId}/orders/${placed.orderId}`)).body);
+    expect(orderPage).toContain("readme.txt: 1 of 3 downloads used");
+    expect(orderPage).toContain("1 licence key given");
+  });
+
+  it("on escrow the buyer's page offers to open the content, and opening it shows the key", async () => {
+    const shop = await digitalShop();
+    const licence = shop.item("Licence");
+    await shop.owner.post(`/api/tenants/${shop.tenantId}/catalog/items/${licence}/digital/keys`, { keys: "ESCROW-KEY" });
+    const placed = await placeOrder(money, shop, { title: "Licence", rail: "escrow", pay: true });
+    const before = text((await shop.buyer.get(`/orders/${placed.token}`)).body);
+    expect(before).toContain("Open my content");
+    expect(before).not.toContain("ESCROW-KEY");
+    const host = `${shop.slug}.localhost`;
+    const opened = await request(app.port, `/orders/${placed.token}`, {
+      method: "POST", host, headers: { origin: `http://${host}` }, raw: { contentType: "application/x-www-form-urlencoded", data: "intent=open-digital" },
+    });
+    expect(opened.status).toBeLessThan(400);
+    expect(text((await shop.buyer.get(`/orders/${placed.token}`)).body)).toContain("ESCROW-KEY");
+    expect(["delivered", "completed"]).toContain((await db.prisma.order.findUniqueOrThrow({ where: { id: placed.orderId } })).status);
   });
 });

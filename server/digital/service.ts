@@ -148,8 +148,9 @@ export class DigitalService {
    */
   async buyerContent(tenantId: string, order: { id: string; rail: PaymentRail; status: OrderStatus }) {
     const rows = await this.grantsOf(tenantId, order.id);
-    if (!rows.length) return { state: "none" as const, lines: [] };
-    if (!DELIVERABLE.includes(order.status)) return { state: "closed" as const, lines: [] };
+    const none: { title: string }[] = [];
+    if (!rows.length) return { state: "none" as const, lines: none };
+    if (!DELIVERABLE.includes(order.status)) return { state: "closed" as const, lines: none };
     if (order.rail === "escrow" && rows.every((r) => !r.grant.openedAt)) return { state: "locked" as const, lines: rows.map((r) => ({ title: r.title })) };
     const expiresAt = new Date(this.now().getTime() + (this.deps.linkTtlMs ?? DOWNLOAD_LINK_TTL_MS));
     return {
