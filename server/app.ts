@@ -14,7 +14,7 @@ import { type Logger, logContextMiddleware } from "./observability/index.ts";
 import type { TenantResolver } from "./tenancy/index.ts";
 import { tenantContextMiddleware, type TenantContext, ApiError, errorHandler, sendError, securityHeaders, rateLimit, authContext, crossSiteGuard, sessionWriteGuard, accessLog, appMetrics, metricsHandler, allowTelegramFraming, rejectUnsafeUrl, jsonBody, formBodyCheck, remixHandler } from "./http/index.ts";
 import type { RedisClient } from "./redis.ts";
-import { mediaHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, stripeWebhookRouter, controlPlaneRouter } from "./api/index.ts";
+import { mediaHandler, digitalDownloadHandler, storefrontRouter, checkoutRateLimit, storefrontOrdersRouter, miniAppSessionHandler, telegramWebhookRouter, stripeWebhookRouter, controlPlaneRouter } from "./api/index.ts";
 import type { Actor } from "./auth/index.ts";
 import { askHandler, isInternalPeer, type EdgeSnapshot } from "./edge/index.ts";
 import type { Services } from "./services.ts";
@@ -100,6 +100,8 @@ export function createApp({ env, logger, resolver, services, redis, build, healt
       },
     }),
   );
+  // Digital downloads (ADR 039): a signed link of the host's shop, after the rate limit (each one is counted anyway).
+  app.get("/digital/:token", digitalDownloadHandler(services));
   app.post("/api/storefront/telegram/session", jsonBody("16kb"), miniAppSessionHandler(services));
   app.use("/api/storefront", storefrontOrdersRouter(services, env, logger));
   // The storefront checkout page's form posts (Remix: /checkout, or /checkout.data with single fetch) count against the

@@ -111,6 +111,9 @@ export const storageEnvSchema = z.object({
   BACKUP_DIR: z.string().min(1).default(".data/backups"),
   // Postgres's binaries for backup:base and backup:drill. Unset: the newest /usr/lib/postgresql/<version>/bin.
   PG_BIN: z.string().min(1).optional(),
+  // Local directory for digital items' files (up to 200 MB each, ADR 039). Private like EVIDENCE_DIR: served only
+  // through a paid order's signed, expiring, counted download link. A persistent volume in production.
+  DIGITAL_DIR: z.string().min(1).default(".data/digital"),
 });
 
 export const telegramEnvSchema = z.object({

@@ -14,6 +14,7 @@ import { AccountRecovery, AuthService, LoginGuard, TeamService, hashLimiter } fr
 import { TenantLifecycle, publishTenancyChange } from "./tenancy/index.ts";
 import { CatalogService } from "./catalog/index.ts";
 import { backupAllShops, pruneBackups, registerBackupMetrics, type ShopBackupResult } from "./backups/index.ts";
+import { DigitalService } from "./digital/index.ts";
 import { createRemoteImageFetcher, EvidenceService, LocalDiskStore, UploadService } from "./uploads/index.ts";
 import { BotConversation, BotRegistry, createTelegramClient, deliverNotification, notifyOrderBuyer, notifyTenantAdmins, type NotificationEvent } from "./bots/index.ts";
 import type { Job, Queue } from "bullmq";
@@ -40,6 +41,7 @@ export interface Services {
   uploads: UploadService;
   /** Manual-invoice payment evidence: private files, members only (ADR 025). */
   evidence: EvidenceService;
+  digital: DigitalService;
   /** Invoices and credit notes: numbered by the database when an order is paid or refunded, rendered on first download (ADR 028). */
   documents: DocumentService;
   bots: BotRegistry;
@@ -219,6 +221,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     uploads,
     documents,
     evidence: new EvidenceService({ prisma, store: new LocalDiskStore(path.resolve(env.EVIDENCE_DIR)) }),
+    digital: new DigitalService({ prisma, store: new LocalDiskStore(path.resolve(env.DIGITAL_DIR)), secrets: [env.MONEY_SECRET, ...env.MONEY_SECRET_OLD] }),
     publishTenancyChange: publish,
   };
 }

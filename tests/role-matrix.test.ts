@@ -64,6 +64,12 @@ const MATRIX: Row[] = [
   { method: "GET", path: "/catalog/items/:itemId", action: "catalog.read", operator: true },
   { method: "PATCH", path: "/catalog/items/:itemId", action: "catalog.edit", body: async () => ({ version: await itemVersion(), title: "Edited" }) },
   { method: "POST", path: "/catalog/items/:itemId/stock", action: "catalog.edit", body: async () => ({ delta: 1 }) },
+  // Digital delivery (ADR 039): the seed item is physical, so the allowed get a 409 ITEM_NOT_DIGITAL, not a refusal.
+  { method: "GET", path: "/catalog/items/:itemId/digital", action: "catalog.read", operator: true },
+  { method: "PATCH", path: "/catalog/items/:itemId/digital", action: "catalog.edit", body: async () => ({ downloadLimit: 3 }) },
+  { method: "PUT", path: "/catalog/items/:itemId/digital/file", action: "catalog.edit" },
+  { method: "POST", path: "/catalog/items/:itemId/digital/keys", action: "catalog.edit", body: async () => ({ keys: "MATRIX-KEY" }) },
+  { method: "GET", path: "/orders/:orderId/digital", action: "orders.read" },
   { method: "DELETE", path: "/catalog/items/:itemId", action: "catalog.edit" },
   { method: "GET", path: "/catalog/categories", action: "catalog.read", operator: true },
   { method: "POST", path: "/catalog/import", action: "catalog.edit", body: async () => ({}) },

@@ -15,6 +15,8 @@ import { CsrfInput } from "#app/components/csrf-input.tsx";
 import { Button } from "#app/components/ui/button.tsx";
 import { Alert, Card, formatDate, useSavedNotice } from "#app/components/ui/page.tsx";
 import { requireParam } from "#app/utils/params.ts";
+import { DigitalDeliveryCard, type DigitalResult } from "#app/components/catalog/digital-delivery.tsx";
+import { DIGITAL_INTENTS, digitalAction, digitalSection } from "#app/components/catalog/digital-delivery.server.ts";
 import { tenantCurrency } from "#app/utils/tenant.server.ts";
 
 /** A post with images may carry a few of them; more than this is refused before it is read (Express sets no limit). */
@@ -31,7 +33,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     tenantCurrency(context.services.prisma, tenantId),
     context.services.catalog.categories(tenantId, { forBuyers: false }),
   ]);
+  const digital = await digitalSection(context, tenantId, itemId, item.kind);
   return {
+    digital,
     item: {
       ...item,
       price: formatAmount(item.price, currency),
@@ -57,6 +61,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   requireCsrf(formData, context);
   const { catalog } = context.services;
 
+  const intent = String(formData.get("intent") ?? "");
+  if ((DIGITAL_INTENTS as readonly string[]).includes(intent)) {
+    return json({ result: null, uploadError: null, saved: false, archived: false, digital: await digitalAction(context, tenantId, itemId, intent, formData) });
+  }
   if (formData.get("intent") === "archive") {
     await catalog.archive(auditActor(context), tenantId, itemId).catch(rethrowAsResponse);
     return json({ result: null, uploadError: null, saved: false, archived: true });
@@ -83,7 +91,7 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
 }
 
 export default function EditItemPage() {
-  const { item, thumbs, currency, categories, maxImageBytes, created } = useLoaderData<typeof loader>();
+  const { item, thumbs, currency, categories, maxImageBytes, created, digital } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const savedNotice = useSavedNotice(actionData);
   const location = useLocation();
@@ -117,7 +125,7 @@ export default function EditItemPage() {
         mode="edit"
         version={item.version}
         defaultValue={itemDefaults(item)}
-        lastResult={actionData?.saved || actionData?.archived ? undefined : actionData?.result}
+        lastResult={actionData?.saved || actionData?.archived || (actionData && "digital" in actionData) ? undefined : actionData?.result}
         categories={categories}
         currency={currency}
         thumbs={thumbs}
@@ -126,6 +134,7 @@ export default function EditItemPage() {
         cancelTo={catalogPath}
         onChange={savedNotice.dismiss}
       />
+      {digital ? <DigitalDeliveryCard settings={digital.settings} uploadUrl={digital.uploadUrl} result={actionData && "digital" in actionData ? (actionData.digital as DigitalResult) : null} /> : null}
       {item.archivedAt ? null : (
         <Card title="Archive" description="Archived items disappear from your shop and the Active list but stay in past orders.">
           <Form

@@ -69,15 +69,18 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
   const orderId = orderIdSchema.safeParse(rawOrderId);
   if (!orderId.success) throw new Response("No such order.", { status: 404 });
   const { money } = context.services;
-  const [o, documents] = await Promise.all([
+  const [o, documents, digital] = await Promise.all([
     money.merchantOrder(tenantId, orderId.data).catch(rethrowAsResponse),
     context.services.documents.forOrder(tenantId, orderId.data),
+    // ADR 039: what each digital line handed over and how often its file was downloaded.
+    context.services.digital.merchantGrants(tenantId, orderId.data).catch(rethrowAsResponse),
   ]);
   // Plain links to the member API: the dashboard's session cookie authenticates a GET on the platform host.
   const documentHref = (segment: string) => `/api/tenants/${tenantId}/orders/${orderId.data}/${segment}`;
   const address = shippingAddressSchema.safeParse(o.shippingAddress);
   const fulfiller = can(roles, "orders.ship");
   return {
+    digital: digital.map((d) => ({ ...d, lastDownloadAt: d.lastDownloadAt?.toISOString() ?? null, openedAt: d.openedAt?.toISOString() ?? null })),
     order: {
       id: o.id,
       status: o.status,

@@ -50,7 +50,7 @@ function useLiveOrder(final: boolean) {
 }
 
 export default function OrderPage() {
-  const { order, ledger, chain, can, documents, carriers } = useLoaderData<typeof loader>();
+  const { order, ledger, chain, can, documents, carriers, digital } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const final = isFinalOrderStatus(order.status);
   const { paused } = useLiveOrder(final);
@@ -81,6 +81,23 @@ export default function OrderPage() {
             <OrderMoneySummary order={order} />
           </Card>
           <ItemsCard order={order} />
+          {digital.length ? (
+            <Card title="Digital delivery" description="What each digital line gave the buyer, and the downloads used of the line's limit.">
+              <ul className="divide-y divide-gray-100 px-5 text-sm" data-testid="digital-downloads">
+                {digital.map((d, i) => (
+                  <li key={i} className="py-3">
+                    <p className="font-medium text-gray-900">{d.title}</p>
+                    <p className="text-gray-600">
+                      {d.fileName ? `${d.fileName}: ${d.downloads} of ${d.downloadLimit} downloads used${d.lastDownloadAt ? ` (last ${formatDate(d.lastDownloadAt)})` : ""}` : "No file"}
+                      {d.keysDrawn ? ` · ${d.keysDrawn} licence key${d.keysDrawn === 1 ? "" : "s"} given` : ""}
+                      {d.linkUrl ? " · link given" : ""}
+                      {d.openedAt ? ` · opened ${formatDate(d.openedAt)}` : ""}
+                    </p>
+                  </li>
+                ))}
+              </ul>
+            </Card>
+          ) : null}
           <Card title="Ledger" description="This order's postings in the platform's double-entry ledger.">
             <div className="space-y-4">
               <LedgerSummary postings={ledger} />

@@ -90,7 +90,11 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
   if (!TOKEN.test(token)) throw notFound();
   const order = await context.services.money.buyerOrder(tenant.id, token).catch(asHttpError);
   // Issued by the database when the order is paid or refunded (ADR 028); linked only once they exist.
-  const documents = await context.services.documents.forOrder(tenant.id, order.id);
+  const [documents, digital] = await Promise.all([
+    context.services.documents.forOrder(tenant.id, order.id),
+    // ADR 039: keys, links and fresh signed download links; on escrow only once the buyer opened the content.
+    context.services.digital.buyerContent(tenant.id, { id: order.id, rail: order.rail, status: order.status }),
+  ]);
   return {
     number: order.id.slice(0, 8).toUpperCase(),
     status: order.status,
@@ -121,6 +125,7 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     canReissueCode: order.canReissueCode,
     // Issue 22: how it travels (carrier, number, the link from the carrier's template) and where to.
     shipment: { tracking: order.tracking, shipTo: shippingAddressSchema.safeParse(order.shipTo).data ?? null },
+    digital,
     documents: {
       invoice: documents.invoice ? { number: documents.invoice.number, href: `/api/storefront/orders/${token}/invoice` } : null,
       creditNote: documents.creditNote ? { number: documents.creditNote.number, href: `/api/storefront/orders/${token}/credit-note` } : null,
@@ -155,6 +160,11 @@ export function sandboxPayOrder(context: AppLoadContext, token: string) {
 /** A new delivery code (the old one stops working): for a code locked after wrong entries, expired, or lost. */
 export function reissueBuyerCode(context: AppLoadContext, token: string) {
   return buyerOrderAction(context, token, (tenantId) => context.services.money.reissueDeliveryCode(tenantId, token));
+}
+
+/** On escrow, opening the digital content is the delivery confirmation (ADR 039). */
+export function openDigitalContent(context: AppLoadContext, token: string) {
+  return buyerOrderAction(context, token, (tenantId) => context.services.money.openDigital(tenantId, token));
 }
 
 export function openBuyerDispute(context: AppLoadContext, token: string, reason: string) {

@@ -11,7 +11,8 @@ import { ShopLayout } from "#app/components/storefront/shop-layout.tsx";
 import { WalletPayPanel } from "#app/components/storefront/wallet-pay-panel.tsx";
 import { useShop } from "#app/components/storefront/shop.ts";
 import { primaryButton, secondaryButton } from "#app/components/storefront/styles.ts";
-import { loadBuyerOrder, openBuyerDispute, reissueBuyerCode, sandboxPayOrder, type BuyerOrderPage } from "./orders.$token.server.ts";
+import { loadBuyerOrder, openBuyerDispute, openDigitalContent, reissueBuyerCode, sandboxPayOrder, type BuyerOrderPage } from "./orders.$token.server.ts";
+import { DigitalContent } from "#app/components/storefront/digital-content.tsx";
 import { InvoicePanel } from "#app/components/storefront/invoice-panel.tsx";
 
 const POLL_MS = 3_000;
@@ -38,6 +39,10 @@ export async function action({ request, context, params }: ActionFunctionArgs) {
   if (formData.get("intent") === "sandbox-pay") {
     const { error } = await sandboxPayOrder(context, token);
     return json({ intent: "sandbox-pay", error, result: null }, { status: error ? 409 : 200 });
+  }
+  if (formData.get("intent") === "open-digital") {
+    const { error } = await openDigitalContent(context, token);
+    return json({ intent: "open-digital", error, result: null }, { status: error ? 409 : 200 });
   }
   if (formData.get("intent") === "reissue-code") {
     const { error } = await reissueBuyerCode(context, token);
@@ -95,6 +100,7 @@ export default function OrderPage() {
         {order.payment && WALLET_SHOWN.includes(order.status) ? <WalletPayPanel status={order.status} payment={order.payment} addChain={order.addChain} payBy={order.payBy} /> : null}
         {order.deliveryCode ? <DeliveryCode code={order.deliveryCode} escrow={escrow} canReissue={order.canReissueCode} /> : null}
 
+        <DigitalContent content={order.digital} error={actionData?.intent === "open-digital" ? actionData.error : null} />
         <BuyerShipment shipment={order.shipment} />
         <Timeline steps={order.timeline} />
         <Summary order={order} />

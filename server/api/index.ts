@@ -19,12 +19,14 @@ import { domainRoutes } from "./domains.ts";
 import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
 import { integrationRoutes } from "./integrations.ts";
+import { digitalRoutes } from "./digital.ts";
 import { documentRoutes, storefrontDocumentDocs } from "./documents.ts";
 import { notificationRoutes } from "./notifications.ts";
 import { customerRoutes } from "./customers.ts";
 import { shippingRoutes } from "./shipping.ts";
 
 export { mediaHandler, storefrontRouter } from "./storefront.ts";
+export { digitalDownloadHandler } from "./digital-download.ts";
 export { checkoutRateLimit, storefrontOrdersRouter } from "./storefront-orders.ts";
 export { miniAppSessionHandler, telegramWebhookRouter } from "./telegram.ts";
 export { stripeWebhookRouter } from "./stripe-webhook.ts";
@@ -46,7 +48,7 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes(), ...reportRoutes(), ...customerRoutes(), ...shippingRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes(), ...reportRoutes(), ...customerRoutes(), ...shippingRoutes(), ...digitalRoutes()];
 }
 
 export function openApi() {

@@ -5,6 +5,7 @@
  */
 import { Router, type NextFunction, type Request, type Response } from "express";
 import { z, type ZodType } from "zod";
+import type { OrderStatus, PaymentRail } from "@prisma/client";
 import type { Env } from "#server/env.ts";
 import type { Logger } from "#server/observability/index.ts";
 import type { Services } from "#server/services.ts";
@@ -88,6 +89,17 @@ export function storefrontOrdersRouter(services: Services, env: Env, logger: Log
       }
     });
   }
+  // Digital delivery (ADR 039): the order's files, keys and links; on escrow, opening them confirms delivery.
+  const digitalOf = async (shop: string, order: { id: string; rail: PaymentRail; status: OrderStatus }) => services.digital.buyerContent(shop, order);
+  router.get("/orders/:token/digital", handle(200, async (req, res) => {
+    const shop = tenantId(res);
+    return digitalOf(shop, await services.money.buyerOrder(shop, token(req)));
+  }));
+  router.post("/orders/:token/digital/open", json, handle(200, async (req, res) => {
+    const shop = tenantId(res);
+    const { outcome, order } = await services.money.openDigital(shop, token(req));
+    return { outcome, ...(await digitalOf(shop, order)) };
+  }));
   router.post("/orders/:token/delivery-code/reissue", json, handle(200, async (req, res) => services.money.reissueDeliveryCode(tenantId(res), token(req))));
   router.post("/orders/:token/dispute", json, handle(201, async (req, res) =>
     services.money.openDispute(tenantId(res), token(req), parseBody(disputeOpenSchema, req.body).reason),

@@ -46,8 +46,11 @@ export interface RouteDef<P = unknown, Q = unknown, B = unknown, A extends AuthR
   status?: number;
   /** The media type of a successful response that is a file rather than the JSON envelope (documented in OpenAPI). */
   produces?: string;
-  /** Take the body as raw bytes (uploads, CSV) up to `limit` bytes instead of JSON; `body` then gets the Buffer. */
-  raw?: { limit: number; contentType: string };
+  /**
+   * Take the body as raw bytes (uploads, CSV) up to `limit` bytes instead of JSON; `body` then gets the Buffer. With
+   * `stream`, nothing is read here: the handler streams `req` itself and enforces the limit (large files).
+   */
+  raw?: { limit: number; contentType: string; stream?: boolean };
   handler(ctx: HandlerContext<P, Q, B, A>): Promise<unknown>;
 }
 
@@ -86,7 +89,7 @@ async function breakGlass(services: Services, audit: AuditActor, tenantId: strin
 
 export function mountRoutes(router: Router, routes: RouteDef[], services: Services) {
   for (const def of routes) {
-    const rawParser = def.raw ? express.raw({ type: () => true, limit: def.raw.limit }) : (_q: Request, _s: Response, n: NextFunction) => n();
+    const rawParser = def.raw && !def.raw.stream ? express.raw({ type: () => true, limit: def.raw.limit }) : (_q: Request, _s: Response, n: NextFunction) => n();
     router[def.method](def.path, rawParser, async (req: Request, res: Response, next: NextFunction) => {
       try {
         const actor = (res.locals.actor as Actor | null) ?? null;

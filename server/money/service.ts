@@ -40,6 +40,7 @@ import { requestCardRefund } from "./stripe/refund.ts";
 import { chainTick, payoutOptions, refundFlaggedFunding } from "./chain-events.ts";
 import { registerMoneyMetrics } from "./chain-metrics.ts";
 import { chainStatus, clearChainHalt, failedChainPayouts, flaggedChainEvents } from "./chain-ops.ts";
+import { openDigitalContent } from "./digital-open.ts";
 
 export interface MoneyDeps {
   prisma: PrismaClient;
@@ -265,6 +266,12 @@ export class MoneyService {
   async reissueDeliveryCode(tenantId: string, token: string) {
     await reissueDeliveryCode(this.ctx, tenantId, (await this.byToken(tenantId, token)).id);
     return this.buyerOrder(tenantId, token);
+  }
+
+  /** The buyer opens the order's digital content; on a digital-only escrow order, the delivery confirmation (ADR 039). */
+  async openDigital(tenantId: string, token: string) {
+    const outcome = await openDigitalContent(this.ctx, tenantId, (await this.byToken(tenantId, token)).id);
+    return { outcome, order: await this.buyerOrder(tenantId, token) };
   }
 
   async openDispute(tenantId: string, token: string, reason: string) {
