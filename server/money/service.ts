@@ -18,6 +18,7 @@ import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrd
 import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.ts";
 import type { TrackingInput } from "./carriers.ts";
 import { cancelOrder } from "./cancel.ts";
+import { listRefunds, refundOrder } from "./refunds.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { shippingQuote } from "./checkout-quote.ts";
@@ -29,7 +30,7 @@ const SYSTEM_ACTOR: AuditActor = { userId: null, kind: "system" };
 import { sha256Hex } from "./secrets.ts";
 import { amountText } from "./amounts.ts";
 import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
-import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
+import type { CheckoutInput, OrderListQuery, OrderRefundInput } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
@@ -323,6 +324,19 @@ export class MoneyService {
   async cancel(actor: AuditActor, tenantId: string, orderId: string, reason: string) {
     const result = await cancelOrder(this.ctx, actor, tenantId, orderId, reason);
     return { ...result, order: await this.merchantOrder(tenantId, orderId) };
+  }
+
+  /**
+   * Merchant refund after delivery (ADR 040), by lines or amount; idempotent by `key`. 400, 404, 409 CONFLICT |
+   * REFUND_EXCEEDS_PAID | REFUND_EXCEEDS_LINE | IDEMPOTENCY_KEY_REUSED, 423 KILL_SWITCH_ON.
+   */
+  async refund(actor: AuditActor, tenantId: string, orderId: string, input: OrderRefundInput, key: string) {
+    const result = await refundOrder(this.ctx, actor, tenantId, orderId, input, key);
+    return { ...result, order: await this.merchantOrder(tenantId, orderId) };
+  }
+
+  async listRefunds(tenantId: string, orderId: string) {
+    return { items: await listRefunds(this.ctx, tenantId, orderId) };
   }
 
   async enterDeliveryCode(actor: AuditActor, tenantId: string, orderId: string, code: string) {
