@@ -7,7 +7,8 @@
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./db.ts";
 import { moneyApp } from "./money-app.ts";
-import { ADDRESS, MERCHANT, createShop, newKey, deliveredOrder, expectLedgerConsistent, httpMember, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
+import { formPost } from "./tenant-fixture.ts";
+import { ADDRESS, MERCHANT, createShop, httpBuyer, newKey, deliveredOrder, expectLedgerConsistent, httpMember, moneyHarness, placeOrder, sql } from "./money-fixture.ts";
 
 const db = await createTestDatabase();
 const { money, config } = moneyHarness(db);
@@ -184,5 +185,30 @@ describe("merchant refunds after delivery", () => {
     const { orderId } = await deliveredOrder(money, shop);
     await expect(db.sql.query(`UPDATE orders SET refunded_amount = total + 1 WHERE id = $1::uuid`, [orderId])).rejects.toThrow(/orders_refunded_amount_ck/);
     await expect(db.sql.query(`UPDATE orders SET status = 'refunded' WHERE id = $1::uuid`, [orderId])).rejects.toThrow(/illegal order transition/);
+  });
+
+  it("the dashboard's refund form: finance refunds a line with a reason; support sees no form and is refused; the buyer's page lists the refund", async () => {
+    const shop = await createShop(db);
+    const placed = await deliveredOrder(money, shop);
+    const [line] = await db.prisma.orderLine.findMany({ where: { orderId: placed.orderId }, select: { id: true } });
+    const path = `/dashboard/${shop.tenantId}/orders/${placed.orderId}`;
+    const fields = { intent: "refund", reason: "Arrived damaged", key: key(), "lines[0].lineId": line!.id, "lines[0].quantity": "1", amount: "" };
+    const support = await httpMember(db, app.current.port, shop.tenantId, "support");
+    expect((await support.get(path)).body).not.toContain('data-testid="refund-form"');
+    expect((await formPost(support, path, fields)).status).toBe(403);
+    const finance = await httpMember(db, app.current.port, shop.tenantId, "finance");
+    expect((await finance.get(path)).body).toContain('data-testid="refund-form"');
+    expect((await formPost(finance, path, { ...fields, reason: "" })).status).toBe(400);
+    expect((await formPost(finance, path, { ...fields, amount: "5.00" })).status).toBe(400);
+    const done = await formPost(finance, path, fields);
+    expect(done.status, done.body.slice(0, 300)).toBe(200);
+    expect((await formPost(finance, path, fields)).status).toBe(200); // the same rendered form twice: one refund
+    expect(await refundAudits(placed.orderId)).toEqual([{ reason: "Arrived damaged" }]);
+    expect((await orderOf(placed.orderId)).status).toBe("refunded");
+    expect((await finance.get(path)).body).toContain("Arrived damaged");
+    const page = await httpBuyer(app.current.port, shop.slug).get(`/orders/${placed.token}`);
+    expect(page.body).toContain('data-testid="refunds"');
+    expect(page.body).not.toContain("Arrived damaged");
+    await expectReconciled();
   });
 });

@@ -251,8 +251,11 @@ export class MoneyService {
     return loadOrder(this.ctx.sql, tenantId, { tokenHash: sha256Hex(token) });
   }
 
+  /** The buyer's order, with the merchant's refunds (amount and date; the merchant's reason stays internal, ADR 040). */
   async buyerOrder(tenantId: string, token: string) {
-    return buyerView(this.ctx, await this.byToken(tenantId, token));
+    const order = await this.byToken(tenantId, token);
+    const [view, refunds] = await Promise.all([buyerView(this.ctx, order), listRefunds(this.ctx, tenantId, order.id)]);
+    return { ...view, refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, currency: r.currency, createdAt: r.createdAt })) };
   }
 
   async sandboxPay(tenantId: string, token: string) {
@@ -301,13 +304,21 @@ export class MoneyService {
 
   async merchantOrder(tenantId: string, orderId: string) {
     const o = await loadOrder(this.ctx.sql, tenantId, { id: orderId });
+    const [refunds, lineIds] = await Promise.all([
+      listRefunds(this.ctx, tenantId, orderId),
+      this.deps.prisma.orderLine.findMany({ where: { tenantId, orderId }, select: { id: true, itemId: true } }),
+    ]);
+    const view = merchantView(o);
     const postings = await this.deps.prisma.ledgerPosting.findMany({
       where: { tenantId, orderId },
       orderBy: { createdAt: "asc" },
       select: { idempotencyKey: true, kind: true, createdAt: true, entries: { select: { amount: true, currency: true, account: { select: { key: true, kind: true } } } } },
     });
     return {
-      ...merchantView(o),
+      ...view,
+      // Line ids, for refunds by line (ADR 040); an order has one line per item.
+      lines: view.lines.map((l) => ({ ...l, id: lineIds.find((x) => x.itemId === l.itemId)?.id ?? "" })),
+      refunds,
       ledger: postings.map((p) => ({
         key: p.idempotencyKey, kind: p.kind, at: p.createdAt,
         entries: p.entries.map((e) => ({ account: e.account.kind, accountKey: e.account.key, amount: e.amount.toFixed(), currency: e.currency })),
