@@ -129,7 +129,9 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       enterCode: fulfiller && o.status === "fulfilling",
       markPaid: can(roles, "orders.markPaid") && o.rail === "manual_invoice" && o.status === "pending_payment",
       // Merchant cancel (ADR 036): paid, not shipped, on a rail whose refund the platform makes.
-      cancel: can(roles, "orders.cancel") && (o.status === "escrow_funded" || o.status === "paid") && (o.rail === "escrow" || o.rail === "direct") && !o.chain,
+      // An unpaid manual invoice too (ADR 040): no money moved, the stock comes back.
+      cancel: can(roles, "orders.cancel") && (((o.status === "escrow_funded" || o.status === "paid") && (o.rail === "escrow" || o.rail === "direct") && !o.chain)
+        || (o.rail === "manual_invoice" && o.status === "pending_payment")),
       // Merchant refund after delivery (ADR 040): the platform's rails only; card and invoice orders have their own way.
       refund: can(roles, "orders.refund") && (o.status === "delivered" || o.status === "completed") && (o.rail === "escrow" || o.rail === "direct"),
     },
