@@ -94,4 +94,25 @@ describe("merchant cancel over the API", () => {
     expect((await db.prisma.order.findUniqueOrThrow({ where: { id: placed.orderId } })).status).toBe("cancelled");
     expect(await audits(placed.orderId)).toEqual([{ action: "order.cancel", reason: "Buyer asked before shipping" }]);
   });
+
+  it("manual invoice: an unpaid one is cancelled with its stock back, once even when sent twice at once; a paid one is refused", async () => {
+    const shop = await createShop(db);
+    const lamp = shop.item("Lamp");
+    const before = await stockOf(lamp);
+    const placed = await placeOrder(money, shop, { rail: "manual_invoice", quantity: 3 });
+    expect(await stockOf(lamp)).toBe(before! - 3);
+    const owner = await httpMember(db, app.current.port, shop.tenantId, "owner");
+    const path = `/api/tenants/${shop.tenantId}/orders/${placed.orderId}/cancel`;
+    const [a, b] = await Promise.all([owner.post(path, REASON), owner.post(path, REASON)]);
+    expect([a.status, b.status], a.body + b.body).toEqual([200, 200]);
+    expect([a.json.data.replayed, b.json.data.replayed].sort()).toEqual([false, true]);
+    expect(await stockOf(lamp)).toBe(before);
+    expect(await postingsOf(placed.orderId)).toEqual([]);
+    expect(await audits(placed.orderId)).toEqual([{ action: "order.cancel", reason: REASON.reason }]);
+    const paid = await placeOrder(money, shop, { rail: "manual_invoice" });
+    await money.markInvoicePaid(MERCHANT, shop.tenantId, paid.orderId, "Bank transfer seen");
+    const refused = await owner.post(`/api/tenants/${shop.tenantId}/orders/${paid.orderId}/cancel`, REASON);
+    expect([refused.status, refused.json.error.code]).toEqual([409, "CONFLICT"]);
+    await expectLedgerConsistent(db);
+  });
 });

@@ -83,6 +83,9 @@ const MATRIX: Row[] = [
   { method: "POST", path: "/orders/:orderId/delivery-code", action: "orders.ship", body: async () => ({ code: "123456" }) },
   { method: "POST", path: "/orders/:orderId/mark-paid", action: "orders.markPaid", body: async () => ({ evidenceNote: "Bank transfer seen" }) },
   { method: "POST", path: "/orders/:orderId/refund", action: "orders.refund" },
+  // Merchant refunds after delivery (ADR 040): a made-up order is a 404 for owner and finance.
+  { method: "POST", path: "/orders/:orderId/refunds", action: "orders.refund", body: async () => ({ reason: "matrix check", amount: "1.00", key: "matrix-refund-key" }) },
+  { method: "GET", path: "/orders/:orderId/refunds", action: "orders.read", operator: true },
   { method: "POST", path: "/orders/:orderId/cancel", action: "orders.cancel", body: async () => ({ reason: "matrix check" }) },
   // Invoices and credit notes (ADR 028): as the order itself; a made-up order has none (404) for those allowed.
   { method: "GET", path: "/orders/:orderId/invoice", action: "orders.read", operator: true },

@@ -8,7 +8,8 @@ import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
 import { z } from "zod";
-import { deliveryCodeSchema, fromUnits, markPaidSchema, orderCancelSchema, percentOfBps, shippingAddressSchema, toUnits, trackingSchema, CARRIER_OPTIONS } from "#server/money/index.ts";
+import { randomUUID } from "node:crypto";
+import { deliveryCodeSchema, fromUnits, idempotencyKeySchema, markPaidSchema, orderCancelSchema, orderRefundSchema, percentOfBps, shippingAddressSchema, toUnits, trackingSchema, CARRIER_OPTIONS } from "#server/money/index.ts";
 import { ApiError } from "#server/http/index.ts";
 import { can, type TenantAction } from "#server/auth/index.ts";
 import { auditActor } from "#app/utils/auth.server.ts";
@@ -97,7 +98,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       email: o.guestEmail,
       address: address.success ? address.data : null,
       acknowledgedNoEscrow: o.acknowledgedNoEscrow,
-      lines: o.lines.map((l) => ({ itemId: l.itemId, title: l.title, kind: l.kind, unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal })),
+      lines: o.lines.map((l) => ({ id: l.id, itemId: l.itemId, title: l.title, kind: l.kind, unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal })),
       timeline: o.timeline.map((e) => ({ from: e.from, to: e.to, at: e.at.toISOString() })),
       createdAt: o.createdAt.toISOString(),
       expiresAt: iso(o.expiresAt),
@@ -111,6 +112,12 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       escrow: o.escrow
         ? { status: o.escrow.status, amount: o.escrow.amount, releasedAmount: o.escrow.releasedAmount, refundedAmount: o.escrow.refundedAmount, heldAt: iso(o.escrow.heldAt), settledAt: iso(o.escrow.settledAt) }
         : null,
+      // Merchant refunds after delivery (ADR 040), oldest first, with the lines' titles.
+      refunds: o.refunds.map((r) => ({
+        id: r.id, amount: r.amount, reason: r.reason, source: r.source, createdAt: r.createdAt.toISOString(),
+        lines: r.lines?.map((l) => ({ title: o.lines.find((x) => x.id === l.lineId)?.title ?? "Line", quantity: l.quantity, amount: l.amount })) ?? null,
+      })),
+      refundable: fromUnits(toUnits(o.total) - o.refunds.reduce((sum, r) => sum + toUnits(r.amount), 0n)),
       disputes: o.disputes.map((d) => ({ id: d.id, status: d.status, reason: d.reason, resolution: d.resolution, openedAt: d.openedAt.toISOString(), resolvedAt: iso(d.resolvedAt) })),
     },
     documents: {
@@ -125,8 +132,14 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       enterCode: fulfiller && o.status === "fulfilling",
       markPaid: can(roles, "orders.markPaid") && o.rail === "manual_invoice" && o.status === "pending_payment",
       // Merchant cancel (ADR 036): paid, not shipped, on a rail whose refund the platform makes.
-      cancel: can(roles, "orders.cancel") && (o.status === "escrow_funded" || o.status === "paid") && (o.rail === "escrow" || o.rail === "direct") && !o.chain,
+      // An unpaid manual invoice too (ADR 040): no money moved, the stock comes back.
+      cancel: can(roles, "orders.cancel") && (((o.status === "escrow_funded" || o.status === "paid") && (o.rail === "escrow" || o.rail === "direct") && !o.chain)
+        || (o.rail === "manual_invoice" && o.status === "pending_payment")),
+      // Merchant refund after delivery (ADR 040): the platform's rails only; card and invoice orders have their own way.
+      refund: can(roles, "orders.refund") && (o.status === "delivered" || o.status === "completed") && (o.rail === "escrow" || o.rail === "direct"),
     },
+    // One key per rendered form: a double submit is one refund (the API's idempotency key).
+    refundKey: randomUUID(),
   };
 }
 
@@ -138,10 +151,18 @@ const orderActionSchema = z.discriminatedUnion("intent", [
   deliveryCodeSchema.extend({ intent: z.literal("deliver") }),
   markPaidSchema.extend({ intent: z.literal("mark_paid") }),
   orderCancelSchema.extend({ intent: z.literal("cancel") }),
+  z.object({
+    intent: z.literal("refund"),
+    reason: z.string().trim().min(3, "Say why the order is refunded.").max(500),
+    amount: orderRefundSchema.shape.amount,
+    // One quantity per order line; 0 (or empty) leaves the line out.
+    lines: z.array(z.object({ lineId: z.uuid(), quantity: z.number().int().min(0).max(1_000_000).default(0) })).max(100).optional(),
+    key: idempotencyKeySchema,
+  }),
 ]);
 export type OrderIntent = z.infer<typeof orderActionSchema>["intent"];
 
-const ACTIONS: Record<OrderIntent, TenantAction> = { ship: "orders.ship", deliver: "orders.ship", mark_paid: "orders.markPaid", cancel: "orders.cancel" };
+const ACTIONS: Record<OrderIntent, TenantAction> = { ship: "orders.ship", deliver: "orders.ship", mark_paid: "orders.markPaid", cancel: "orders.cancel", refund: "orders.refund" };
 
 export interface OrderActionReply {
   intent: string;
@@ -168,6 +189,13 @@ export async function runOrderAction(context: AppLoadContext, tenantId: string, 
     if (input.intent === "ship") await money.ship(actor, tenantId, orderId, input);
     else if (input.intent === "deliver") await money.enterDeliveryCode(actor, tenantId, orderId, input.code);
     else if (input.intent === "cancel") await money.cancel(actor, tenantId, orderId, input.reason);
+    else if (input.intent === "refund") {
+      const lines = (input.lines ?? []).filter((l) => l.quantity > 0);
+      if ((lines.length > 0) === (input.amount !== undefined)) {
+        return { intent, result: submission.reply({ fieldErrors: { amount: ["Give quantities of lines or an amount, not both."] } }), status: 400 };
+      }
+      await money.refund(actor, tenantId, orderId, { reason: input.reason, ...(lines.length ? { lines } : { amount: input.amount }) }, input.key);
+    }
     else await money.markInvoicePaid(actor, tenantId, orderId, input.evidenceNote);
   } catch (err) {
     // The kill switch is a 503 but an expected answer here: the member reads it on the form, nothing changed.

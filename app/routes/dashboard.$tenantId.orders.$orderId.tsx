@@ -8,6 +8,7 @@ import { LedgerSummary, LedgerTable } from "#app/components/orders/ledger-table.
 import { ActionsCard } from "#app/components/orders/order-actions.tsx";
 import { DisputeCard, EscrowCard, ItemsCard, PaymentCard } from "#app/components/orders/order-details.tsx";
 import { OrderMoneySummary } from "#app/components/orders/order-money.tsx";
+import { RefundCard } from "#app/components/orders/refund-card.tsx";
 import { isFinalOrderStatus, OrderStatusBadge, shortOrderId } from "#app/components/orders/order-status.tsx";
 import { StatusTimeline } from "#app/components/orders/status-timeline.tsx";
 import { Card, formatDate } from "#app/components/ui/page.tsx";
@@ -50,7 +51,7 @@ function useLiveOrder(final: boolean) {
 }
 
 export default function OrderPage() {
-  const { order, ledger, chain, can, documents, carriers, digital } = useLoaderData<typeof loader>();
+  const { order, ledger, chain, can, documents, carriers, digital, refundKey } = useLoaderData<typeof loader>();
   const reply = useActionData<typeof action>();
   const final = isFinalOrderStatus(order.status);
   const { paused } = useLiveOrder(final);
@@ -98,6 +99,7 @@ export default function OrderPage() {
               </ul>
             </Card>
           ) : null}
+          <RefundCard order={order} can={can} refundKey={refundKey} reply={reply} />
           <Card title="Ledger" description="This order's postings in the platform's double-entry ledger.">
             <div className="space-y-4">
               <LedgerSummary postings={ledger} />

@@ -126,6 +126,8 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     // Issue 22: how it travels (carrier, number, the link from the carrier's template) and where to.
     shipment: { tracking: order.tracking, shipTo: shippingAddressSchema.safeParse(order.shipTo).data ?? null },
     digital,
+    // The shop's refunds after delivery (ADR 040).
+    refunds: order.refunds.map((r) => ({ id: r.id, amountLabel: formatPrice(r.amount, r.currency), at: formatTime(r.createdAt) })),
     documents: {
       invoice: documents.invoice ? { number: documents.invoice.number, href: `/api/storefront/orders/${token}/invoice` } : null,
       creditNote: documents.creditNote ? { number: documents.creditNote.number, href: `/api/storefront/orders/${token}/credit-note` } : null,

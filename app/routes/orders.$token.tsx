@@ -1,5 +1,6 @@
 import { json, type ActionFunctionArgs, type HeadersFunction, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { BuyerShipment } from "#app/components/orders/buyer-shipment.tsx";
+import { BuyerRefunds } from "#app/components/orders/buyer-refunds.tsx";
 import { Form, useActionData, useLoaderData, useNavigation, useRevalidator } from "@remix-run/react";
 import { getFormProps, getTextareaProps, useForm } from "@conform-to/react";
 import { parseWithZod } from "@conform-to/zod/v4";
@@ -102,6 +103,7 @@ export default function OrderPage() {
 
         <DigitalContent content={order.digital} error={actionData?.intent === "open-digital" ? actionData.error : null} />
         <BuyerShipment shipment={order.shipment} />
+        <BuyerRefunds refunds={order.refunds} />
         <Timeline steps={order.timeline} />
         <Summary order={order} />
         {order.canDispute ? <DisputeForm /> : null}

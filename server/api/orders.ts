@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { defineRoute, tenantParams } from "#server/http/index.ts";
 import { EVIDENCE_MAX_BYTES } from "#server/uploads/index.ts";
-import { deliveryCodeSchema, markPaidSchema, orderCancelSchema, orderListQuerySchema, platformFeeSchema, trackingSchema } from "#server/money/index.ts";
+import { ApiError } from "#server/http/index.ts";
+import { deliveryCodeSchema, idempotencyKeySchema, markPaidSchema, orderCancelSchema, orderRefundSchema, orderListQuerySchema, platformFeeSchema, trackingSchema } from "#server/money/index.ts";
 import { feeStatementRoutes } from "./fee-statements.ts";
 
 const orderParams = tenantParams.extend({ orderId: z.uuid() });
@@ -11,6 +12,15 @@ const members = { tenant: { action: "platformFee.read" as const, operator: true 
 /** Evidence may show a buyer's bank details: the shop's own members only, not operators (ADR 025). */
 const evidenceReaders = { tenant: { action: "orders.read" as const, operator: false } };
 const fulfillers = { tenant: { action: "orders.ship" as const, operator: false } };
+const refunders = { tenant: { action: "orders.refund" as const, operator: false } };
+
+/** A refund's idempotency key: the header, else the form's `key`; one of them is required (a retried refund must not pay twice). */
+function refundKey(header: string | undefined, fromBody: string | undefined) {
+  const key = idempotencyKeySchema.safeParse(header ?? fromBody);
+  if (key.success) return key.data;
+  const message = key.error.issues[0]!.message;
+  throw new ApiError(400, "VALIDATION_ERROR", message, { issues: [{ in: header === undefined ? "body" : "header", path: header === undefined ? "key" : "Idempotency-Key", message }] });
+}
 
 export function orderRoutes() {
   return [
@@ -42,6 +52,24 @@ export function orderRoutes() {
       auth: { tenant: { action: "orders.cancel", operator: false } }, params: orderParams, body: orderCancelSchema,
       async handler({ params, body, audit, services }) {
         return services.money.cancel(audit, params.tenantId, params.orderId, body.reason);
+      },
+    }),
+    defineRoute({
+      method: "post", path: "/tenants/:tenantId/orders/:orderId/refunds", tag: "orders",
+      summary: "Refund a delivered or completed order, in full or in part, by lines or amount (owner, finance); idempotent by the Idempotency-Key header or `key`",
+      auth: refunders, params: orderParams, body: orderRefundSchema, status: 201,
+      async handler({ params, body, audit, services, req, res }) {
+        const key = refundKey(req.get("idempotency-key"), body.key);
+        const result = await services.money.refund(audit, params.tenantId, params.orderId, body, key);
+        if (result.replayed) res.set("Idempotent-Replayed", "true");
+        return result;
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/orders/:orderId/refunds", tag: "orders", summary: "The order's merchant refunds, oldest first",
+      auth: readers, params: orderParams,
+      async handler({ params, services }) {
+        return services.money.listRefunds(params.tenantId, params.orderId);
       },
     }),
     defineRoute({

@@ -45,7 +45,7 @@ const PERMISSIONS = {
   "orders.cancel": ["owner", "manager"],
   /** Mark a manual invoice paid. */
   "orders.markPaid": ["owner", "finance"],
-  /** Refund a card order through the shop's Stripe account (ADR 024). */
+  /** Refund a card order through the shop's Stripe account (ADR 024); refund a delivered order in full or in part (ADR 040). */
   "orders.refund": ["owner", "finance"],
   /** See the shop's payment integrations (Stripe account, status, webhook URL; never a key). */
   "integrations.read": ["owner", "finance"],

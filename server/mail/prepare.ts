@@ -59,7 +59,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** The order mail's data for one outbox row written by the order_events trigger. */
 export async function prepareOrderMail(deps: PrepareDeps, row: PrepareRow & { tenantId: string }): Promise<Record<string, unknown>> {
-  const ref = row.data as { orderId: string; event: string; from: string | null };
+  const ref = row.data as { orderId: string; event: string; from: string | null; refundId?: string };
   const o = await loadOrderFacts(deps.prisma, row.tenantId, ref.orderId);
   const core = {
     orderNumber: o.id.slice(0, 8).toUpperCase(), currency: o.currency, lines: o.lines, subtotal: o.subtotal, total: o.total, rail: o.rail,
@@ -95,8 +95,11 @@ export async function prepareOrderMail(deps: PrepareDeps, row: PrepareRow & { te
       };
     case "order.delivered":
       return { ...buyer, releaseAfter: iso(o.release_after) };
-    case "order.refunded":
-      return { ...buyer, fromDispute: ref.from === "disputed" };
+    case "order.refunded": {
+      // A partial merchant refund (ADR 040) names its own amount; a closing refund the order's total.
+      const part = ref.refundId ? await deps.prisma.orderRefund.findFirst({ where: { id: ref.refundId, tenantId: row.tenantId, orderId: o.id }, select: { amount: true } }) : null;
+      return { ...buyer, fromDispute: ref.from === "disputed", ...(part ? { total: part.amount.toFixed() } : {}) };
+    }
     default:
       return buyer;
   }

@@ -32,15 +32,36 @@ function postDirectRefund(tx: Tx, order: Order) {
 function refusal(order: Order): string | null {
   if (order.chainRef) return "On-chain orders are refunded by the platform's operators; ask them.";
   if (order.rail === "external_provider") return "Card orders are refunded through the card refund.";
-  if (order.rail === "manual_invoice") return "Invoice orders are refunded by bank transfer outside the platform; this is not supported yet.";
+  if (order.rail === "manual_invoice" && order.status !== "pending_payment") return "Paid invoice orders are refunded by bank transfer outside the platform; this is not supported yet.";
   return null;
+}
+
+/**
+ * An unpaid manual invoice (ADR 040): no money moved, so cancelling only returns the stock and voids the payment
+ * request, in one transaction with its audit row; the CAS makes a second cancel a replay.
+ */
+async function cancelUnpaidInvoice(ctx: MoneyContext, actor: AuditActor, order: Order, reason: string) {
+  const { tenantId, id: orderId } = order;
+  try {
+    await moneyTx(ctx.prisma, { tenantId, action: "order.cancel", target: `order:${orderId}`, actor }, async (tx) => {
+      await transition(tx, { tenantId, orderId, from: "pending_payment", to: "cancelled", actor: actor.kind, set: { closedAt: ctx.now() } });
+      await returnStock(tx, tenantId, orderId);
+      await tx.paymentIntent.updateMany({ where: { orderId, tenantId, status: "requires_payment" }, data: { status: "cancelled", updatedAt: ctx.now() } });
+      await writeAudit(tx, actor, { action: "order.cancel", tenantId, target: `order:${orderId}`, reason, details: { from: "pending_payment", refunded: "0", currency: order.currency } });
+    });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 409 && (await findOrder(ctx, tenantId, orderId)).status === "cancelled") return { replayed: true };
+    throw err;
+  }
+  return { replayed: false };
 }
 
 export async function cancelOrder(ctx: MoneyContext, actor: AuditActor, tenantId: string, orderId: string, reason: string) {
   const order = await findOrder(ctx, tenantId, orderId);
-  if (order.status === "cancelled" && order.paidAt) return { replayed: true };
+  if (order.status === "cancelled" && (order.paidAt || order.rail === "manual_invoice")) return { replayed: true };
   const refused = refusal(order);
   if (refused) throw new ApiError(409, "CONFLICT", refused);
+  if (order.rail === "manual_invoice") return cancelUnpaidInvoice(ctx, actor, order, reason);
   try {
     await moneyTx(ctx.prisma, { tenantId, action: "order.cancel", target: `order:${orderId}`, actor }, async (tx) => {
       const from = await transition(tx, { tenantId, orderId, from: ["escrow_funded", "paid"], to: "cancelled", actor: actor.kind, set: { closedAt: ctx.now() } });

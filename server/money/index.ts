@@ -3,7 +3,7 @@ export { MoneyService, type MoneyDeps } from "./service.ts";
 export { moneyConfigFromEnv, type MoneyConfig } from "./config.ts";
 export type { MoneyScheduler, OrderEventKind, PayoutKind } from "./context.ts";
 export {
-  checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, orderCancelSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
+  checkoutSchema, idempotencyKeySchema, deliveryCodeSchema, orderCancelSchema, orderRefundSchema, disputeOpenSchema, disputeResolveSchema, markPaidSchema, killSwitchSchema,
   platformFeeSchema, chainClearHaltSchema, feeMonthSchema, feeStatementsQuerySchema, feeSettleSchema, orderListQuerySchema, shippingAddressSchema, ORDER_STATUSES, type CheckoutInput, type OrderListQuery,
 } from "./schemas.ts";
 export { PROTECTION_LABELS, RAIL_COPY } from "./views.ts";

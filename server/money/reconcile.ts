@@ -36,7 +36,8 @@ const checks = (payoutGraceSeconds: number): Check[] => [
   },
   {
     name: "escrow_account_equals_held",
-    sql: `WITH held AS (SELECT tenant_id, currency, sum(amount) AS held FROM escrows WHERE status = 'held' GROUP BY tenant_id, currency),
+    // A hold partly refunded by the merchant (ADR 040) holds the rest.
+    sql: `WITH held AS (SELECT tenant_id, currency, sum(amount - refunded_amount) AS held FROM escrows WHERE status = 'held' GROUP BY tenant_id, currency),
                acct AS (SELECT tenant_id, currency, balance FROM ledger_accounts WHERE kind = 'escrow')
           SELECT COALESCE(acct.tenant_id, held.tenant_id)::text || ':' || COALESCE(acct.currency, held.currency) AS subject,
                  json_build_object('account', COALESCE(acct.balance, 0)::text, 'held', COALESCE(held.held, 0)::text) AS detail
@@ -50,7 +51,24 @@ const checks = (payoutGraceSeconds: number): Check[] => [
           CROSS JOIN LATERAL (SELECT count(*) n FROM ledger_postings WHERE idempotency_key = 'fund:' || e.order_id) f
           CROSS JOIN LATERAL (SELECT count(*) n FROM ledger_postings WHERE idempotency_key = 'release:' || e.order_id) r
           CROSS JOIN LATERAL (SELECT count(*) n FROM ledger_postings WHERE idempotency_key = 'refund:' || e.order_id) x
-          WHERE f.n <> 1 OR r.n <> (e.status = 'released')::int OR x.n <> (e.status = 'refunded')::int`,
+          CROSS JOIN LATERAL (SELECT COALESCE(sum(amount), 0) AS amt FROM order_refunds WHERE order_id = e.order_id AND source = 'hold') h
+          -- A hold that merchant refunds returned in full (ADR 040) is REFUNDED without a refund:<order> posting.
+          WHERE f.n <> 1 OR r.n <> (e.status = 'released')::int OR x.n <> (e.status = 'refunded' AND e.refunded_amount > h.amt)::int
+             OR (e.status = 'held' AND e.refunded_amount <> h.amt)`,
+  },
+  {
+    // ADR 040: an order's refunded total is the sum of its refunds, and each refund has exactly its one posting.
+    name: "merchant_refunds_match",
+    sql: `SELECT o.id::text AS subject, json_build_object('refunded', o.refunded_amount::text, 'refunds', COALESCE(r.sum, 0)::text) AS detail
+          FROM orders o LEFT JOIN (SELECT order_id, sum(amount) AS sum FROM order_refunds GROUP BY order_id) r ON r.order_id = o.id
+          WHERE o.refunded_amount <> COALESCE(r.sum, 0)
+          UNION ALL
+          SELECT 'refund:' || r.id, json_build_object('amount', r.amount::text, 'posted', COALESCE(p.amt, 0)::text)
+          FROM order_refunds r
+          LEFT JOIN LATERAL (SELECT sum(e.amount) AS amt FROM ledger_postings lp JOIN ledger_entries e ON e.posting_id = lp.id
+                             JOIN ledger_accounts a ON a.id = e.account_id
+                             WHERE lp.idempotency_key = 'merchant-refund:' || r.id AND a.kind = 'external') p ON true
+          WHERE COALESCE(p.amt, 0) <> r.amount`,
   },
   {
     name: "order_status_matches_escrow",
@@ -63,7 +81,8 @@ const checks = (payoutGraceSeconds: number): Check[] => [
               EXISTS (SELECT 1 FROM chain_payouts p WHERE p.chain_ref = o.chain_ref AND p.status <> 'confirmed'
                         AND p.kind = CASE o.status WHEN 'completed' THEN 'release' ELSE 'refund' END)
             WHEN o.status = 'completed' THEN e.status IS NOT DISTINCT FROM 'released'
-            WHEN o.status = 'refunded' THEN e.status IS NOT DISTINCT FROM 'refunded'
+            -- Refunded in full by the merchant after release (ADR 040): the escrow stays released.
+            WHEN o.status = 'refunded' THEN e.status IS NOT DISTINCT FROM 'refunded' OR (e.status = 'released' AND o.refunded_amount = o.total)
             ELSE e.id IS NULL END`,
   },
   {
@@ -74,15 +93,21 @@ const checks = (payoutGraceSeconds: number): Check[] => [
   {
     name: "outside_transfer_has_posting",
     sql: `SELECT t.idempotency_key AS subject, json_build_object('kind', t.kind, 'amount', t.amount::text) AS detail FROM sandbox_transfers t
-          WHERE NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.idempotency_key =
-            CASE t.kind WHEN 'pay_direct' THEN 'fund' ELSE t.kind END || ':' || t.order_id)`,
+          WHERE NOT EXISTS (SELECT 1 FROM ledger_postings p WHERE p.idempotency_key = CASE WHEN t.idempotency_key LIKE 'merchant-refund:%'
+            THEN t.idempotency_key ELSE CASE t.kind WHEN 'pay_direct' THEN 'fund' ELSE t.kind END || ':' || t.order_id END)`,
   },
   {
     name: "settled_escrow_paid_out",
     sql: `SELECT e.order_id::text AS subject, json_build_object('status', e.status, 'settledAt', e.settled_at) AS detail FROM escrows e
           WHERE e.status <> 'held' AND e.settled_at < now() - make_interval(secs => ${payoutGraceSeconds})
             AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = (CASE e.status WHEN 'released' THEN 'release' ELSE 'refund' END) || ':' || e.order_id)
-            AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id)`,
+            AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id)
+            AND (e.status = 'released' OR e.refunded_amount > COALESCE((SELECT sum(r.amount) FROM order_refunds r WHERE r.order_id = e.order_id AND r.source = 'hold'), 0))
+          UNION ALL
+          SELECT 'merchant-refund:' || r.id, json_build_object('status', 'partial', 'settledAt', r.created_at) FROM order_refunds r
+          WHERE r.source = 'hold' AND r.created_at < now() - make_interval(secs => ${payoutGraceSeconds})
+            AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'merchant-refund:' || r.id)
+            AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || r.order_id)`,
   },
   {
     // Every confirmed contract event the money core applied has exactly one posting (and none is left unapplied).
@@ -135,11 +160,19 @@ const checks = (payoutGraceSeconds: number): Check[] => [
     name: "outside_escrow_equals_held",
     sql: `WITH ext AS (SELECT tenant_id, currency, sum(CASE kind WHEN 'fund' THEN amount ELSE -amount END) AS bal
                        FROM sandbox_transfers WHERE kind IN ('fund', 'release', 'refund') GROUP BY tenant_id, currency),
-               held AS (SELECT e.tenant_id, e.currency, sum(e.amount) AS held FROM escrows e WHERE e.status = 'held'
+               held AS (SELECT e.tenant_id, e.currency, sum(e.amount - e.refunded_amount) AS held FROM escrows e WHERE e.status = 'held'
                           AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id) GROUP BY e.tenant_id, e.currency),
-               inflight AS (SELECT e.tenant_id, e.currency, sum(e.amount) AS amt FROM escrows e WHERE e.status <> 'held'
+               -- Decided but not yet sent: settlements (less what merchant refunds returned before, ADR 040) and those refunds.
+               parts AS (SELECT order_id, sum(amount) AS amt FROM order_refunds WHERE source = 'hold' GROUP BY order_id),
+               inflight AS (SELECT tenant_id, currency, sum(amt) AS amt FROM (
+                          SELECT e.tenant_id, e.currency, CASE e.status WHEN 'released' THEN e.released_amount ELSE e.refunded_amount - COALESCE(p.amt, 0) END AS amt
+                          FROM escrows e LEFT JOIN parts p ON p.order_id = e.order_id WHERE e.status <> 'held'
                           AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = (CASE e.status WHEN 'released' THEN 'release' ELSE 'refund' END) || ':' || e.order_id)
-                          AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id) GROUP BY e.tenant_id, e.currency)
+                          AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id)
+                          UNION ALL
+                          SELECT r.tenant_id, r.currency, r.amount FROM order_refunds r WHERE r.source = 'hold'
+                          AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'merchant-refund:' || r.id)
+                          AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || r.order_id)) x GROUP BY tenant_id, currency)
           SELECT ext.tenant_id::text || ':' || ext.currency AS subject,
                  json_build_object('outside', ext.bal::text, 'held', COALESCE(held.held, 0)::text, 'payoutsInFlight', COALESCE(inflight.amt, 0)::text) AS detail
           FROM ext LEFT JOIN held ON held.tenant_id = ext.tenant_id AND held.currency = ext.currency

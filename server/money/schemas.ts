@@ -41,6 +41,18 @@ export type CheckoutInput = z.infer<typeof checkoutSchema>;
 export const deliveryCodeSchema = z.object({ code: z.string().trim().regex(/^\d{6}$/, "The delivery code has 6 digits.") });
 /** A merchant cancel (ADR 036): the reason goes to the audit log. */
 export const orderCancelSchema = z.object({ reason: z.string().trim().min(3, "Say why the order is cancelled.").max(500) });
+/**
+ * A merchant refund after delivery (ADR 040): by lines (quantities of order lines, priced at what was paid for them)
+ * or by an amount, with a reason. `key` is the client's idempotency key when no Idempotency-Key header is sent (forms).
+ */
+export const orderRefundSchema = z.object({
+  reason: z.string().trim().min(3, "Say why the order is refunded.").max(500),
+  amount: z.string().trim().regex(/^\d{1,20}(\.\d{1,18})?$/, "Give the amount as a decimal number, e.g. 12.50.").optional(),
+  lines: z.array(z.object({ lineId: z.uuid(), quantity: z.number().int().min(1).max(1_000_000) })).min(1).max(MAX_ORDER_LINES)
+    .refine((lines) => new Set(lines.map((l) => l.lineId)).size === lines.length, "Each line may appear once; use the quantity.").optional(),
+  key: idempotencyKeySchema.optional(),
+}).refine((r) => (r.amount === undefined) !== (r.lines === undefined), { message: "Refund either lines or an amount, not both.", path: ["amount"] });
+export type OrderRefundInput = z.infer<typeof orderRefundSchema>;
 export const disputeOpenSchema = z.object({ reason: z.string().trim().min(3).max(2000) });
 export const disputeResolveSchema = z.object({ resolution: z.enum(["release", "refund"]), note: z.string().trim().min(3).max(2000) });
 export const markPaidSchema = z.object({

@@ -18,6 +18,7 @@ import { expireOrder, markInvoicePaid, releaseOrder, sandboxPay, payout, findOrd
 import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.ts";
 import type { TrackingInput } from "./carriers.ts";
 import { cancelOrder } from "./cancel.ts";
+import { listRefunds, refundOrder } from "./refunds.ts";
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { shippingQuote } from "./checkout-quote.ts";
@@ -29,7 +30,7 @@ const SYSTEM_ACTOR: AuditActor = { userId: null, kind: "system" };
 import { sha256Hex } from "./secrets.ts";
 import { amountText } from "./amounts.ts";
 import { buyerView, fundedRow, loadOrder, merchantView } from "./views.ts";
-import type { CheckoutInput, OrderListQuery } from "./schemas.ts";
+import type { CheckoutInput, OrderListQuery, OrderRefundInput } from "./schemas.ts";
 import { formatAmount } from "#server/catalog/index.ts";
 import type { ChainRuntime } from "#server/chain/index.ts";
 import type { SecretBox } from "#server/secrets/index.ts";
@@ -251,8 +252,11 @@ export class MoneyService {
     return loadOrder(this.ctx.sql, tenantId, { tokenHash: sha256Hex(token) });
   }
 
+  /** The buyer's order, with the merchant's refunds (amount and date; the merchant's reason stays internal, ADR 040). */
   async buyerOrder(tenantId: string, token: string) {
-    return buyerView(this.ctx, await this.byToken(tenantId, token));
+    const order = await this.byToken(tenantId, token);
+    const [view, refunds] = await Promise.all([buyerView(this.ctx, order), listRefunds(this.ctx, tenantId, order.id)]);
+    return { ...view, refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, currency: r.currency, createdAt: r.createdAt })) };
   }
 
   async sandboxPay(tenantId: string, token: string) {
@@ -314,15 +318,23 @@ export class MoneyService {
   }
 
   async merchantOrder(tenantId: string, orderId: string) {
-    // Both reads under the RLS scope (ADR 044): the order over plain SQL, its postings through Prisma.
+    // Reads under the RLS scope (ADR 044): the order over plain SQL, its postings through Prisma.
     const o = await withTenantScopeSql(this.ctx.sql, tenantId, (sql) => loadOrder(sql, tenantId, { id: orderId }));
+    const [refunds, lineIds] = await Promise.all([
+      listRefunds(this.ctx, tenantId, orderId),
+      this.deps.prisma.orderLine.findMany({ where: { tenantId, orderId }, select: { id: true, itemId: true } }),
+    ]);
+    const view = merchantView(o);
     const postings = await withTenantScope(this.deps.prisma, tenantId, (db) => db.ledgerPosting.findMany({
       where: { tenantId, orderId },
       orderBy: { createdAt: "asc" },
       select: { idempotencyKey: true, kind: true, createdAt: true, entries: { select: { amount: true, currency: true, account: { select: { key: true, kind: true } } } } },
     }));
     return {
-      ...merchantView(o),
+      ...view,
+      // Line ids, for refunds by line (ADR 040); an order has one line per item.
+      lines: view.lines.map((l) => ({ ...l, id: lineIds.find((x) => x.itemId === l.itemId)?.id ?? "" })),
+      refunds,
       ledger: postings.map((p) => ({
         key: p.idempotencyKey, kind: p.kind, at: p.createdAt,
         entries: p.entries.map((e) => ({ account: e.account.kind, accountKey: e.account.key, amount: e.amount.toFixed(), currency: e.currency })),
@@ -339,6 +351,19 @@ export class MoneyService {
   async cancel(actor: AuditActor, tenantId: string, orderId: string, reason: string) {
     const result = await cancelOrder(this.ctx, actor, tenantId, orderId, reason);
     return { ...result, order: await this.merchantOrder(tenantId, orderId) };
+  }
+
+  /**
+   * Merchant refund after delivery (ADR 040), by lines or amount; idempotent by `key`. 400, 404, 409 CONFLICT |
+   * REFUND_EXCEEDS_PAID | REFUND_EXCEEDS_LINE | IDEMPOTENCY_KEY_REUSED, 423 KILL_SWITCH_ON.
+   */
+  async refund(actor: AuditActor, tenantId: string, orderId: string, input: OrderRefundInput, key: string) {
+    const result = await refundOrder(this.ctx, actor, tenantId, orderId, input, key);
+    return { ...result, order: await this.merchantOrder(tenantId, orderId) };
+  }
+
+  async listRefunds(tenantId: string, orderId: string) {
+    return { items: await listRefunds(this.ctx, tenantId, orderId) };
   }
 
   async enterDeliveryCode(actor: AuditActor, tenantId: string, orderId: string, code: string) {

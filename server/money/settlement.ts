@@ -12,7 +12,7 @@ import { afterCommit, type MoneyContext, type PayoutKind } from "./context.ts";
 import { moneySql, moneyTx, type Tx } from "./money-tx.ts";
 import { post, postingEntries } from "./ledger.ts";
 import { transition } from "./state-machine.ts";
-import { compare, minus, negate } from "./amounts.ts";
+import { compare, feeOf, minus, negate } from "./amounts.ts";
 import { failpoint } from "#server/jobs/index.ts";
 import type { RailOrder } from "./rails/index.ts";
 import { requestChainPayout } from "./chain-events.ts";
@@ -151,21 +151,29 @@ export async function settleEscrow(tx: Tx, order: Order, kind: PayoutKind, now: 
   return settleEscrowNow(tx, order, kind, now);
 }
 
-/** The escrow row changes once (HELD → RELEASED | REFUNDED) together with its posting. */
+/**
+ * The escrow row changes once (HELD → RELEASED | REFUNDED) together with its posting. What merchant refunds already
+ * took out of the hold (ADR 040) stays refunded: a release pays out the rest (the fee on the rest only), a refund
+ * returns the rest, so held = released + refunded either way.
+ */
 export async function settleEscrowNow(tx: Tx, order: Order, kind: PayoutKind, now: Date) {
-  const total = order.total.toFixed();
-  const fee = order.feeAmount.toFixed();
+  const escrow = await tx.escrow.findFirst({ where: { orderId: order.id, tenantId: order.tenantId, status: "held" }, select: { amount: true, refundedAmount: true } });
+  if (!escrow) throw new ApiError(409, "CONFLICT", "The escrow is already settled.");
+  const amount = escrow.amount.toFixed();
+  const before = escrow.refundedAmount.toFixed();
+  const rest = minus(amount, before);
+  const fee = compare(before, "0") === 0 ? order.feeAmount.toFixed() : feeOf(rest, order.feeBps, order.currency);
   const { count } = await tx.escrow.updateMany({
-    where: { orderId: order.id, tenantId: order.tenantId, status: "held" },
+    where: { orderId: order.id, tenantId: order.tenantId, status: "held", refundedAmount: escrow.refundedAmount },
     data: kind === "release"
-      ? { status: "released", releasedAmount: total, feeAmount: fee, settledAt: now }
-      : { status: "refunded", refundedAmount: total, settledAt: now },
+      ? { status: "released", releasedAmount: rest, feeAmount: fee, settledAt: now }
+      : { status: "refunded", refundedAmount: amount, settledAt: now },
   });
   if (count === 0) throw new ApiError(409, "CONFLICT", "The escrow is already settled.");
   const entries = kind === "release"
-    ? [{ account: { kind: "escrow" as const }, amount: negate(total) }, { account: { kind: "merchant_payable" as const }, amount: minus(total, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }]
-    : [{ account: { kind: "escrow" as const }, amount: negate(total) }, { account: { kind: "external" as const, scope: order.rail }, amount: total }];
-  await post(tx, { tenantId: order.tenantId, key: `${kind}:${order.id}`, kind, currency: order.currency, orderId: order.id, entries });
+    ? [{ account: { kind: "escrow" as const }, amount: negate(rest) }, { account: { kind: "merchant_payable" as const }, amount: minus(rest, fee) }, { account: { kind: "platform_fees" as const }, amount: fee }]
+    : [{ account: { kind: "escrow" as const }, amount: negate(rest) }, { account: { kind: "external" as const, scope: order.rail }, amount: rest }];
+  await post(tx, { tenantId: order.tenantId, key: `${kind}:${order.id}`, kind, currency: order.currency, orderId: order.id, entries: entries.filter((e) => compare(e.amount, "0") !== 0) });
 }
 
 /**
@@ -203,7 +211,19 @@ export async function payout(ctx: MoneyContext, order: Order, kind: PayoutKind) 
   if (!rail?.holdsFunds) return;
   const send = kind === "release" ? rail.release : rail.refund;
   if (!send) return;
-  await send(railOrder(order));
+  await send({ ...railOrder(order), total: await settledPart(ctx, order, kind) });
+}
+
+/**
+ * What the settlement moves outside: the whole hold, less what merchant refunds already returned from it (ADR 040;
+ * those went out as their own transfers).
+ */
+async function settledPart(ctx: MoneyContext, order: Order, kind: PayoutKind) {
+  const escrow = await ctx.prisma.escrow.findFirst({ where: { orderId: order.id, tenantId: order.tenantId }, select: { status: true, releasedAmount: true, refundedAmount: true } });
+  if (!escrow || escrow.status === "held") return order.total.toFixed();
+  if (kind === "release") return escrow.releasedAmount.toFixed();
+  const parts = await ctx.prisma.orderRefund.aggregate({ where: { tenantId: order.tenantId, orderId: order.id, source: "hold" }, _sum: { amount: true } });
+  return minus(escrow.refundedAmount.toFixed(), parts._sum.amount?.toFixed() ?? "0");
 }
 
 /** Puts an order's quantities back on its items (expiry, merchant cancel), in the caller's transaction. */

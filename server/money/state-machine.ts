@@ -14,9 +14,11 @@ export const TRANSITIONS: Record<OrderStatus, readonly OrderStatus[]> = {
   escrow_funded: ["fulfilling", "disputed", "cancelled"],
   paid: ["fulfilling", "cancelled"],
   fulfilling: ["delivered", "disputed"],
-  delivered: ["completed", "disputed"],
+  // A merchant refund of everything paid closes a delivered or completed order as refunded (ADR 040; the database
+  // allows it only when refunded_amount = total).
+  delivered: ["completed", "disputed", "refunded"],
   disputed: ["completed", "refunded"],
-  completed: [],
+  completed: ["refunded"],
   expired: [],
   cancelled: [],
   refunded: [],

@@ -8,6 +8,8 @@ import type { MoneyContext } from "./context.ts";
 import { expireOrder, findOrder, payout, recordFunding, releaseOrder, SYSTEM } from "./settlement.ts";
 import { killSwitchState } from "./kill-switch.ts";
 import { settleStaleFulfilment } from "./stale.ts";
+import { sendHoldRefund } from "./refunds.ts";
+import { decimal } from "./amounts.ts";
 
 const BATCH = 200;
 
@@ -48,9 +50,22 @@ export async function sweep(ctx: MoneyContext) {
     SELECT e.order_id, e.tenant_id, e.status FROM escrows e WHERE e.status <> 'held'
       AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = (CASE e.status WHEN 'released' THEN 'release' ELSE 'refund' END) || ':' || e.order_id)
       AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || e.order_id)
+      -- A hold that merchant refunds returned in full (ADR 040) has no settlement transfer of its own.
+      AND (e.status = 'released' OR e.refunded_amount > COALESCE((SELECT sum(r.amount) FROM order_refunds r
+             WHERE r.tenant_id = e.tenant_id AND r.order_id = e.order_id AND r.source = 'hold'), 0))
     LIMIT ${BATCH}`;
   for (const e of active(unpaid)) {
     await payout(ctx, await findOrder(ctx, e.tenant_id, e.order_id), e.status === "released" ? "release" : "refund");
+    counts.paidOut++;
+  }
+  // Merchant refunds out of a hold whose transfer did not go out after the commit.
+  const unsentRefunds = await ctx.prisma.$queryRaw<{ id: string; order_id: string; tenant_id: string; amount: string }[]>`
+    SELECT r.id::text, r.order_id::text, r.tenant_id::text, r.amount::text FROM order_refunds r WHERE r.source = 'hold'
+      AND NOT EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'merchant-refund:' || r.id)
+      AND EXISTS (SELECT 1 FROM sandbox_transfers t WHERE t.idempotency_key = 'fund:' || r.order_id)
+    LIMIT ${BATCH}`;
+  for (const r of active(unsentRefunds)) {
+    await sendHoldRefund(ctx, await findOrder(ctx, r.tenant_id, r.order_id), { id: r.id, amount: decimal(r.amount) });
     counts.paidOut++;
   }
 

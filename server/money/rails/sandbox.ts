@@ -10,8 +10,7 @@ import type { ExternalTransfer, RailAdapter, RailOrder } from "./types.ts";
 export class SandboxLedger {
   constructor(private sql: SqlRunner) {}
 
-  async transfer(kind: string, order: RailOrder): Promise<ExternalTransfer> {
-    const key = `${kind}:${order.id}`;
+  async transfer(kind: string, order: RailOrder, key = `${kind}:${order.id}`): Promise<ExternalTransfer> {
     failpoint(`sandbox.before-${kind}`);
     // Its own autocommit statement: the outside world does not roll back with our transactions. A repeat (same key)
     // answers with the transfer made the first time; when the first is committed while this statement waits on its
@@ -42,6 +41,7 @@ export function sandboxEscrowRail(sandbox: SandboxLedger, enabled: boolean): Rai
     fund: (o) => sandbox.transfer("fund", o),
     release: (o) => sandbox.transfer("release", o),
     refund: (o) => sandbox.transfer("refund", o),
+    refundPart: (o, key) => sandbox.transfer("refund", o, key),
     funded: (o) => sandbox.sent("fund", o),
   };
 }

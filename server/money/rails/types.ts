@@ -72,6 +72,8 @@ export interface RailAdapter {
   fund?(order: RailOrder): Promise<ExternalTransfer>;
   release?(order: RailOrder): Promise<ExternalTransfer>;
   refund?(order: RailOrder): Promise<ExternalTransfer>;
+  /** Returns part of a hold (a merchant refund after delivery, ADR 040): `order.total` is the part, `key` dedupes it. */
+  refundPart?(order: RailOrder, key: string): Promise<ExternalTransfer>;
   /** Whether the buyer's money for this order already arrived outside (expiry must not cancel a paid order). */
   funded?(order: RailOrder): Promise<boolean>;
   /** Whether a payment was seen but is not yet final (expiry waits for it rather than cancel). */
