@@ -13,7 +13,7 @@ import { createTestDatabase, redisPrefix } from "./db.ts";
 import { get, startApp, type RunningApp } from "./app.ts";
 import { REDIS_URL } from "./db-urls.ts";
 import { createTenant, createUser } from "./factories.ts";
-import { signIn } from "./tenant-fixture.ts";
+import { formPost, signIn } from "./tenant-fixture.ts";
 import { publishRecords, startEdgeParts, type EdgeParts } from "./edge-stack.ts";
 import { issueCert, toPfxBase64, type TestCert } from "./cert-factory.ts";
 import type { Client } from "./http.ts";
@@ -231,5 +231,36 @@ describe("a good certificate is served by Caddy for its host", () => {
     const tls = await db.sql.query(`SELECT count(*)::int AS n FROM tenant_certificates`);
     expect(tls.rows[0].n).toBe(0);
     expect((await ownerA.del(`/api/tenants/${shopA}/domains/${domainId}/certificate`)).json.error.code).toBe("CERTIFICATE_NOT_FOUND");
+  });
+});
+
+describe("the Domains page form", () => {
+  const HOST = "form.example.test";
+
+  it("uploads a PEM certificate (owners only), shows it, refuses a bad one with its sentence, and removes it", async () => {
+    const domainId = await addVerified(ownerA, shopA, HOST);
+    const page = `/dashboard/${shopA}/domains`;
+    const action = `/dashboard/${shopA}/domains/certificate`;
+    const leaf = issueCert({ name: HOST, hosts: [HOST], issuer: intermediate });
+    const fields = { intent: "upload-pem", domainId, certificatePem: leaf.pem + intermediate.pem, keyPem: leaf.keyPem };
+
+    const manager = await formPost(managerA, action, fields, page);
+    expect(manager.status).toBe(403);
+
+    const bad = await formPost(ownerA, action, { ...fields, certificatePem: issueCert({ name: "x", hosts: ["x.example.test"], issuer: intermediate }).pem }, page);
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body)).toMatchObject({ ok: false, code: "CERT_KEY_MISMATCH" });
+
+    const ok = await formPost(ownerA, action, fields, page);
+    expect(ok.status, ok.body).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ ok: true, message: expect.stringMatching(/^Uploaded/) });
+    expect((await servedCert(HOST)).serialNumber).toBe(leaf.serial);
+    const shown = await ownerA.get(page);
+    expect(shown.body).toContain("Your own certificate");
+    expect(shown.body).toContain(leaf.serial);
+
+    const removed = await formPost(ownerA, action, { intent: "remove", domainId }, page);
+    expect(JSON.parse(removed.body)).toMatchObject({ ok: true });
+    expect((await servedCert(HOST)).issuer.CN).toMatch(/Caddy Local Authority/);
   });
 });

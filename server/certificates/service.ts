@@ -85,6 +85,12 @@ export class CertificateService {
     return row ? this.view(row) : null;
   }
 
+  /** The shop's certificates (of domains not removed). */
+  async list(tenantId: string): Promise<CertificateView[]> {
+    const rows = await this.deps.prisma.tenantCertificate.findMany({ where: { tenantId, domain: { status: { not: "removed" } } }, orderBy: { createdAt: "asc" } });
+    return rows.map((r) => this.view(r));
+  }
+
   async upload(audit: AuditActor, tenantId: string, domainId: string, input: UploadCertificateInput) {
     const d = await this.domain(tenantId, domainId);
     if (d.status !== "active") throw new ApiError(409, "DOMAIN_NOT_ACTIVE", `${d.hostname} must be verified (active) before a certificate can be uploaded for it.`);
