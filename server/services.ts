@@ -24,6 +24,7 @@ import { ApiError, CircuitBreaker } from "./http/index.ts";
 import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
 import { CertificateService } from "./certificates/index.ts";
+import { AlertService } from "./alerts/index.ts";
 import { createCaddyAdmin, EdgeReconciler, probeTls, type OwnCertificate } from "./edge/index.ts";
 import { DocumentService, DocumentStore } from "./documents/index.ts";
 import { CustomersService } from "./customers/index.ts";
@@ -48,6 +49,8 @@ export interface Services {
   domains: DomainService;
   /** Merchants' own certificates for their custom domains (ADR 042). */
   certificates: CertificateService;
+  /** Owner alerts through the platform's own bot, deduplicated in the alerts table (ADR 042). */
+  alerts: AlertService;
   /** The shop's own SMTP sender (ADR 027); MailService sends through it. */
   shopSender: ShopSenderService;
   /** The platform job queue (BullMQ). */
@@ -180,6 +183,11 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     box: getBox,
     edge,
     certificates,
+    alerts: new AlertService({
+      prisma, logger,
+      // Its own client (not the shops' breaker): a platform bot must still speak when shops' bots are failing.
+      send: env.PLATFORM_BOT_TOKEN ? platformSender(env) : undefined,
+    }),
     queue,
     domains: new DomainService({
       prisma, redis, prefix: env.REDIS_PREFIX, platformDomain: env.PLATFORM_DOMAIN,
@@ -231,6 +239,11 @@ const outboundBreaker = (env: Env) => new CircuitBreaker({ failures: env.OUTBOUN
 /** DOM-1: what merchants point their records at. */
 export function edgeTarget(env: Env): EdgeTarget {
   return { cnameTarget: env.EDGE_CNAME_TARGET ?? `edge.${env.PLATFORM_DOMAIN}`, ipv4: env.EDGE_IPV4, ipv6: env.EDGE_IPV6, caaIssuers: env.EDGE_CAA_ISSUERS };
+}
+
+function platformSender(env: Env) {
+  const client = createTelegramClient({ apiRoot: env.TELEGRAM_API_ROOT, token: env.PLATFORM_BOT_TOKEN!, timeoutMs: env.TELEGRAM_TIMEOUT_MS });
+  return (chatId: string, text: string) => client.sendMessage({ chat_id: chatId, text, link_preview_options: { is_disabled: true } });
 }
 
 /** Roots from a PEM file, read once (on first use). */

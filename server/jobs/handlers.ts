@@ -19,6 +19,7 @@ export function createJobHandlers(services: Services): JobHandlers {
     "bots.notify": async (data, job, token) => services.deliverNotification(data, job, token),
     "announcements.send": async ({ tenantId, announcementId }) => void (await services.customers.send({ tenantId }, announcementId)),
     "announcements.sweep": async () => void (await services.customers.sweep()),
+    "alerts.check": async () => void (await services.alerts.check()),
     ...domainJobHandlers(services),
     ...mailJobHandlers(services.mail),
     ...moneyJobHandlers(services.money),
