@@ -9,7 +9,8 @@
  */
 import type { PrismaClient } from "@prisma/client";
 import type { Logger } from "#server/observability/index.ts";
-import { tlsExpiryConditions, type FiringCondition } from "./owner-tls.ts";
+import { rolesFor } from "#server/auth/index.ts";
+import { tlsExpiryConditions } from "./owner-tls.ts";
 
 /** Sends one text to one Telegram chat through the platform bot. */
 export type PlatformSend = (chatId: string, text: string) => Promise<unknown>;
@@ -69,7 +70,7 @@ export class AlertService {
     const { send } = this.deps;
     if (!send) return 0;
     const owners = await this.deps.prisma.tenantUserRole.findMany({
-      where: { tenantId, role: "owner", user: { telegramUserId: { not: null } } },
+      where: { tenantId, role: { in: [...rolesFor("alerts.receive")] }, user: { telegramUserId: { not: null } } },
       select: { user: { select: { telegramUserId: true } } },
     });
     let reached = 0;

@@ -84,6 +84,8 @@ const PERMISSIONS = {
   "domains.manage": ["owner", "manager", "developer"],
   /** Upload and remove the shop's own TLS certificates (a private key changes hands): owners only (ADR 042). */
   "domains.certificates": ["owner"],
+  /** Receive the platform's alerts about the shop (TLS expiry, …) through the platform's own bot (ADR 042). */
+  "alerts.receive": ["owner"],
 } as const satisfies Record<string, readonly TenantRole[] | typeof ANY_MEMBER>;
 
 export type TenantAction = keyof typeof PERMISSIONS;
