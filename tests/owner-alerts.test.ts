@@ -7,13 +7,18 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AlertService } from "#server/alerts/index.ts";
 import { createTelegramClient } from "#server/bots/index.ts";
 import { createLogger } from "#server/observability/index.ts";
-import { createTestDatabase } from "./db.ts";
+import { createTestDatabase, redisPrefix } from "./db.ts";
+import { startApp, type RunningApp } from "./app.ts";
+import { REDIS_URL } from "./db-urls.ts";
+import { signIn } from "./tenant-fixture.ts";
 import { createTenant, createUser } from "./factories.ts";
 import { startFakeTelegram, type FakeBot, type FakeTelegram } from "./fake-telegram/server.ts";
 
 const DAY_MS = 86_400_000;
 const db = await createTestDatabase();
 let tg: FakeTelegram;
+let app: RunningApp;
+let ownerEmail: string;
 let platformBot: FakeBot;
 let shopBot: FakeBot;
 let alerts: AlertService;
@@ -35,6 +40,7 @@ beforeAll(async () => {
   tenantId = t.id;
   const owner = await createUser(db.prisma);
   const manager = await createUser(db.prisma);
+  ownerEmail = owner.email;
   await db.prisma.user.update({ where: { id: owner.id }, data: { telegramUserId: OWNER_CHAT } });
   await db.prisma.user.update({ where: { id: manager.id }, data: { telegramUserId: "515151" } });
   await db.prisma.tenantUserRole.createMany({ data: [{ tenantId, userId: owner.id, role: "owner" }, { tenantId, userId: manager.id, role: "manager" }] });
@@ -50,6 +56,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await app?.stop();
   await tg?.close();
 });
 
@@ -96,5 +103,18 @@ describe("owner TLS alert", () => {
     await db.prisma.tenantDomain.updateMany({ where: { id: domainId, tenantId }, data: { tlsNotAfter: new Date(Date.now() - DAY_MS) } });
     expect((await alerts.check()).opened).toBe(1);
     expect(tg.sentMessages(platformBot.id).at(-1)!.text).toMatch(/expired on \d{4}-\d\d-\d\d/);
+  });
+});
+
+describe("the operator console's alert list", () => {
+  it("operators read the alerts; an owner may not", async () => {
+    app = await startApp({ DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: redisPrefix(), PLATFORM_DOMAIN: "localhost" });
+    const operator = await signIn(app.port, (await createUser(db.prisma, { operator: true })).email);
+    const res = await operator.get("/api/ops/alerts");
+    expect(res.status, res.body).toBe(200);
+    expect(res.json.data.items.map((a: { condition: string; resolvedAt: string | null }) => [a.condition, a.resolvedAt === null])).toEqual([["tls_expiring", true], ["tls_expiring", false]]);
+    expect((await operator.get("/api/ops/alerts?open=true")).json.data.items).toHaveLength(1);
+    const owner = await signIn(app.port, ownerEmail);
+    expect((await owner.get("/api/ops/alerts")).status).toBe(403);
   });
 });
