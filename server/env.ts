@@ -168,6 +168,11 @@ export const edgeEnvSchema = z.object({
   EDGE_PROBE_ADDRESS: z.string().regex(/^[^:\s]+:\d{1,5}$/).optional(),
   // Extra trusted root for the probe (e.g. Caddy's local CA in the demo: <caddy data>/pki/authorities/local/root.crt).
   EDGE_PROBE_CA_FILE: z.string().optional(),
+  // PEM roots trusted for merchants' own certificates on top of Node's store (ADR 042): a private PKI, or the tests' CA.
+  CERT_UPLOAD_EXTRA_ROOTS_FILE: z.string().optional(),
+  // The platform's own Telegram bot for owner alerts (ADR 042), never a shop's bot; unset: alerts are recorded only.
+  ALERTS_CHECK_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(300_000),
+  PLATFORM_BOT_TOKEN: z.string().regex(/^\d{5,20}:[A-Za-z0-9_-]{30,50}$/, "a Telegram bot token").optional(),
   // DOM-4 schedules.
   DOMAIN_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
   DOMAIN_PENDING_MAX_DAYS: z.coerce.number().min(0.0001).max(90).default(7),

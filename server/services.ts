@@ -2,6 +2,7 @@
  * The domain services, built once per process and shared by the JSON API (Express) and the Remix UI (through the
  * load context), so both surfaces run exactly the same code for every mutation.
  */
+import { X509Certificate } from "node:crypto";
 import path from "node:path";
 import { readFile } from "node:fs/promises";
 import type { PrismaClient } from "@prisma/client";
@@ -24,7 +25,9 @@ import { MoneyService, bullScheduler, moneyConfigFromEnv, syncMoneyQueuePause } 
 import { ApiError, CircuitBreaker } from "./http/index.ts";
 import type { ChainRuntime } from "./chain/index.ts";
 import { createDnsLookup, DomainService, type EdgeTarget } from "./domains/index.ts";
-import { createCaddyAdmin, EdgeReconciler, probeTls } from "./edge/index.ts";
+import { CertificateService } from "./certificates/index.ts";
+import { AlertService } from "./alerts/index.ts";
+import { createCaddyAdmin, EdgeReconciler, probeTls, type OwnCertificate } from "./edge/index.ts";
 import { DocumentService, DocumentStore } from "./documents/index.ts";
 import { CustomersService } from "./customers/index.ts";
 import { MailService, ShopSenderService, createPrepare, mailConfigFromEnv, mailLinks, platformOrigin, platformTransport } from "./mail/index.ts";
@@ -47,6 +50,10 @@ export interface Services {
   bots: BotRegistry;
   botConversation: BotConversation;
   domains: DomainService;
+  /** Merchants' own certificates for their custom domains (ADR 042). */
+  certificates: CertificateService;
+  /** Owner alerts through the platform's own bot, deduplicated in the alerts table (ADR 042). */
+  alerts: AlertService;
   /** The shop's own SMTP sender (ADR 027); MailService sends through it. */
   shopSender: ShopSenderService;
   /** The platform job queue (BullMQ). */
@@ -115,7 +122,13 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     webhookBaseUrl: env.TELEGRAM_WEBHOOK_BASE_URL ?? `https://${env.PLATFORM_DOMAIN}`,
     dashboardOrigin,
   });
-  const edge = createEdge(deps);
+  // The edge loads own certificates through the service below (declared after it: the edge is also its sync).
+  const edge = createEdge(deps, () => certificates.forEdge());
+  const certificates = new CertificateService({
+    prisma, box: getBox, publish,
+    sync: edge ? (reason) => edge.reconcile(reason, { expected: true }) : undefined,
+    extraRoots: extraRootsFrom(env.CERT_UPLOAD_EXTRA_ROOTS_FILE),
+  });
   const uploads = new UploadService({ prisma, store: new LocalDiskStore(path.resolve(env.UPLOADS_DIR)) });
   const dns = createDnsLookup({ servers: env.DNS_SERVERS, timeoutMs: env.DNS_TIMEOUT_MS });
   const moneyQueue = createQueue(redis, env.REDIS_PREFIX, MONEY_QUEUE);
@@ -180,6 +193,12 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     }),
     box: getBox,
     edge,
+    certificates,
+    alerts: new AlertService({
+      prisma, logger,
+      // Its own client (not the shops' breaker): a platform bot must still speak when shops' bots are failing.
+      send: env.PLATFORM_BOT_TOKEN ? platformSender(env) : undefined,
+    }),
     queue,
     domains: new DomainService({
       prisma, redis, prefix: env.REDIS_PREFIX, platformDomain: env.PLATFORM_DOMAIN,
@@ -234,7 +253,25 @@ export function edgeTarget(env: Env): EdgeTarget {
   return { cnameTarget: env.EDGE_CNAME_TARGET ?? `edge.${env.PLATFORM_DOMAIN}`, ipv4: env.EDGE_IPV4, ipv6: env.EDGE_IPV6, caaIssuers: env.EDGE_CAA_ISSUERS };
 }
 
-function createEdge({ prisma, redis, env, logger }: { prisma: PrismaClient; redis: RedisClient; env: Env; logger: Logger }): EdgeReconciler | null {
+function platformSender(env: Env) {
+  const client = createTelegramClient({ apiRoot: env.TELEGRAM_API_ROOT, token: env.PLATFORM_BOT_TOKEN!, timeoutMs: env.TELEGRAM_TIMEOUT_MS });
+  return (chatId: string, text: string) => client.sendMessage({ chat_id: chatId, text, link_preview_options: { is_disabled: true } });
+}
+
+/** Roots from a PEM file, read once (on first use). */
+function extraRootsFrom(file: string | undefined) {
+  let roots: Promise<X509Certificate[]> | undefined;
+  return async () => {
+    if (!file) return [];
+    roots ??= readFile(file, "utf8").then((pem) => (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((p) => new X509Certificate(p)));
+    return roots;
+  };
+}
+
+function createEdge(
+  { prisma, redis, env, logger }: { prisma: PrismaClient; redis: RedisClient; env: Env; logger: Logger },
+  ownCertificates: () => Promise<OwnCertificate[]>,
+): EdgeReconciler | null {
   if (!env.CADDY_ADMIN_URL) return null;
   const base = env.EDGE_BASE_CONFIG;
   return new EdgeReconciler({
@@ -242,6 +279,7 @@ function createEdge({ prisma, redis, env, logger }: { prisma: PrismaClient; redi
     admin: createCaddyAdmin({ adminUrl: env.CADDY_ADMIN_URL, timeoutMs: env.CADDY_ADMIN_TIMEOUT_MS, breaker: outboundBreaker(env) }),
     serverName: env.EDGE_SERVER_NAME,
     platformDomain: env.PLATFORM_DOMAIN,
+    ownCertificates,
     upstreams: env.EDGE_UPSTREAMS.length ? env.EDGE_UPSTREAMS : [`127.0.0.1:${env.PORT}`],
     baseConfig: base ? async () => JSON.parse(await readFile(base, "utf8")) : undefined,
   });

@@ -129,6 +129,9 @@ const MATRIX: Row[] = [
   { method: "GET", path: "/domains/:domainId", action: "domains.read", operator: true },
   { method: "POST", path: "/domains/:domainId/check", action: "domains.manage" },
   { method: "DELETE", path: "/domains/:domainId", action: "domains.manage" },
+  { method: "GET", path: "/domains/:domainId/certificate", action: "domains.read", operator: true },
+  { method: "PUT", path: "/domains/:domainId/certificate", action: "domains.certificates", body: async () => ({ format: "pem", certificatePem: "x", keyPem: "y" }) },
+  { method: "DELETE", path: "/domains/:domainId/certificate", action: "domains.certificates" },
   { method: "PUT", path: "/primary-domain", action: "domains.manage", body: async () => ({ domainId: randomUUID() }) },
   // Closing is last: it ends the shop's life.
   { method: "POST", path: "/close", action: "tenant.transition", operator: true, body: async () => ({ reason: "matrix check" }) },

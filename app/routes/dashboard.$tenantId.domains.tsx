@@ -17,6 +17,8 @@ import { DomainCard, replyErrors, type DomainActionReply } from "#app/components
 import { clockTime, type DomainState } from "#app/components/ui/domain-status.tsx";
 import { useVisibleInterval } from "#app/components/ui/use-visible-interval.ts";
 import { requireParam } from "#app/utils/params.ts";
+import { OwnCertificateCard } from "#app/components/ui/own-certificate-card.tsx";
+import { ownCertificates } from "./dashboard.$tenantId.domains.certificate.server.ts";
 
 const POLL_MS = 4000;
 
@@ -45,6 +47,9 @@ export async function loader({ request, context, params }: LoaderFunctionArgs) {
     // Newest first: a domain just added sits right under the form, and cards keep their place as states change.
     domains: domains.map(domainState).sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     canEdit: can(roles, "domains.manage"),
+    canUploadCertificates: can(roles, "domains.certificates"),
+    certificates: await ownCertificates(context, tenantId),
+    tenantId,
     subdomain: `${tenant.slug}.${context.platformDomain}`,
     subdomainUrl: `${url.protocol}//${tenant.slug}.${context.platformDomain}${url.port ? `:${url.port}` : ""}/`,
     maxDomains: MAX_DOMAINS_PER_TENANT,
@@ -212,7 +217,7 @@ function PollStatus({ domains, checking, paused }: { domains: DomainState[]; che
 }
 
 export default function DomainsPage() {
-  const { domains, canEdit, subdomain, subdomainUrl, maxDomains, now } = useLoaderData<typeof loader>();
+  const { domains, canEdit, canUploadCertificates, certificates, tenantId, subdomain, subdomainUrl, maxDomains, now } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const pending = domains.filter((d) => d.status === "pending");
   const { checking, paused } = usePendingChecks(canEdit && pending.length > 0);
@@ -255,6 +260,7 @@ export default function DomainsPage() {
           domains.map((d) => <DomainCard key={d.id} domain={d} canEdit={canEdit} now={now} />)
         )}
       </section>
+      <OwnCertificateCard tenantId={tenantId} domains={domains} certificates={certificates} canUpload={canUploadCertificates} />
     </div>
   );
 }

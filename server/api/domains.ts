@@ -5,9 +5,11 @@
 import { z } from "zod";
 import { defineRoute, tenantParams, ApiError } from "#server/http/index.ts";
 import { reconcileAsOperator } from "#server/edge/index.ts";
+import { uploadCertificateSchema } from "#server/certificates/index.ts";
 
 const domainParams = tenantParams.extend({ domainId: z.uuid() });
 const editors = { tenant: { action: "domains.manage" as const, operator: false } };
+const certificateEditors = { tenant: { action: "domains.certificates" as const, operator: false } };
 const readers = { tenant: { action: "domains.read" as const, operator: true } };
 
 export const addDomainSchema = z.object({
@@ -51,6 +53,28 @@ export function domainRoutes() {
       auth: editors, params: domainParams,
       async handler({ params, audit, services }) {
         return services.domains.remove(audit, params.tenantId, params.domainId);
+      },
+    }),
+    defineRoute({
+      method: "get", path: "/tenants/:tenantId/domains/:domainId/certificate", tag: "domains", summary: "The domain's own certificate (null: issued on demand)",
+      auth: readers, params: domainParams,
+      async handler({ params, services }) {
+        return { certificate: await services.certificates.get(params.tenantId, params.domainId) };
+      },
+    }),
+    defineRoute({
+      method: "put", path: "/tenants/:tenantId/domains/:domainId/certificate", tag: "domains",
+      summary: "Upload the shop's own certificate for an active domain: PEM chain + key, or PKCS#12 (CERT_PFX_PASSWORD, CERT_KEY_MISMATCH, CERT_EXPIRED, CERT_SAN_MISMATCH, CERT_CHAIN_BROKEN, …)",
+      auth: certificateEditors, params: domainParams, body: uploadCertificateSchema,
+      async handler({ params, body, audit, services }) {
+        return services.certificates.upload(audit, params.tenantId, params.domainId, body);
+      },
+    }),
+    defineRoute({
+      method: "delete", path: "/tenants/:tenantId/domains/:domainId/certificate", tag: "domains", summary: "Remove the own certificate (on-demand issuance takes over)",
+      auth: certificateEditors, params: domainParams,
+      async handler({ params, audit, services }) {
+        return services.certificates.remove(audit, params.tenantId, params.domainId);
       },
     }),
     defineRoute({

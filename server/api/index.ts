@@ -16,6 +16,7 @@ import { policyRoutes } from "./policy.ts";
 import { catalogRoutes } from "./catalog.ts";
 import { botRoutes } from "./bots.ts";
 import { domainRoutes } from "./domains.ts";
+import { alertRoutes } from "./alerts.ts";
 import { orderRoutes } from "./orders.ts";
 import { moneyOpsRoutes } from "./money-ops.ts";
 import { integrationRoutes } from "./integrations.ts";
@@ -48,7 +49,7 @@ const operatorRoutes = () => [
 ];
 
 export function controlPlaneRoutes(): RouteDef[] {
-  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes(), ...reportRoutes(), ...customerRoutes(), ...shippingRoutes(), ...digitalRoutes()];
+  return [...authRoutes(), ...tenantRoutes(), ...teamRoutes(), ...policyRoutes(), ...catalogRoutes(), ...botRoutes(), ...domainRoutes(), ...alertRoutes(), ...operatorRoutes(), ...orderRoutes(), ...documentRoutes(), ...moneyOpsRoutes(), ...integrationRoutes(), ...notificationRoutes(), ...reportRoutes(), ...customerRoutes(), ...shippingRoutes(), ...digitalRoutes()];
 }
 
 export function openApi() {

@@ -82,6 +82,10 @@ const PERMISSIONS = {
   "domains.read": ANY_MEMBER,
   /** Add, check and remove domains and pick the primary host. */
   "domains.manage": ["owner", "manager", "developer"],
+  /** Upload and remove the shop's own TLS certificates (a private key changes hands): owners only (ADR 042). */
+  "domains.certificates": ["owner"],
+  /** Receive the platform's alerts about the shop (TLS expiry, …) through the platform's own bot (ADR 042). */
+  "alerts.receive": ["owner"],
 } as const satisfies Record<string, readonly TenantRole[] | typeof ANY_MEMBER>;
 
 export type TenantAction = keyof typeof PERMISSIONS;

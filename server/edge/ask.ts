@@ -25,7 +25,9 @@ export class EdgeSnapshot {
         (SELECT coalesce(string_agg(slug, ' '), '') FROM tenants WHERE status = 'active') AS slugs,
         (SELECT coalesce(string_agg(d.hostname, ' '), '')
            FROM tenant_domains d JOIN tenants t ON t.id = d.tenant_id
-          WHERE d.status IN ('active', 'degraded') AND t.status = 'active') AS hosts`;
+          WHERE d.status IN ('active', 'degraded') AND t.status = 'active'
+            -- A host with the merchant's own certificate (ADR 042) is never issued one on demand.
+            AND NOT EXISTS (SELECT 1 FROM tenant_certificates c WHERE c.domain_id = d.id AND c.tenant_id = d.tenant_id)) AS hosts`;
     // Degraded domains are still served during their grace period, so their certificates must renew.
     const next = new Set<string>([this.deps.platformDomain]);
     const suffix = `.${this.deps.platformDomain}`;

@@ -67,6 +67,11 @@ export interface CaddyAdmin {
   updateRoutes(serverName: string, next: (current: CaddyRoute[] | null) => CaddyRoute[] | null): Promise<{ changed: boolean; before: CaddyRoute[] }>;
   /** Whether apps.http.servers.<name> exists in the running config. */
   hasServer(serverName: string): Promise<boolean>;
+  /**
+   * Compare-and-swap of any config value (e.g. "apps/tls/certificates"), like updateRoutes: `next` gets the current
+   * value (null when the key is missing) and returns the wanted one, or null to leave it; guarded by the read's ETag.
+   */
+  updateConfig<T>(path: string, next: (current: T | null) => T | null): Promise<{ changed: boolean }>;
 }
 
 const ROUTE_ID = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,199}$/;
@@ -304,8 +309,27 @@ export function createCaddyAdmin({
     return a.status < 400 && json("GET", path, a) !== null;
   }
 
+  async function updateConfig<T>(path: string, next: (current: T | null) => T | null) {
+    const signal = deadline();
+    const full = `/config/${path.split("/").filter(Boolean).map(encodeURIComponent).join("/")}`;
+    for (let attempt = 0; ; attempt++) {
+      const read = await exchange("GET", full, signal);
+      // A missing key answers 400/404 (or null), like hasServer.
+      if (read.status >= 400 && read.status !== 404 && read.status !== 400) throw rejected("GET", full, read);
+      const current = read.status < 400 ? (json("GET", full, read) as T | null) : null;
+      const wanted = next(current);
+      if (wanted === null || canonicalJson(wanted) === canonicalJson(current)) return { changed: false };
+      const method = current === null ? "PUT" : "PATCH"; // PUT refuses an existing key, PATCH a missing one
+      const a = await exchange(method, full, signal, wanted, current === null ? null : read.etag);
+      if (a.status === 412 && attempt < MAX_CONFLICT_RETRIES) continue;
+      if (a.status >= 400) throw rejected(method, full, a);
+      return { changed: true };
+    }
+  }
+
   return {
     updateRoutes,
+    updateConfig,
     hasServer: (name: string) => hasServer(name),
     async getConfig<T>(path = ""): Promise<T> {
       const clean = path.split("/").filter(Boolean).map(encodeURIComponent).join("/");

@@ -6,3 +6,4 @@ export { EdgeReconciler, diffRoutes, reconcileAsOperator, type EdgeDrift, type R
 export {
   buildEdgeRoute, desiredRoutes, ROUTE_IDS, ROUTE_PREFIX, CATCH_ALL_ID, type CaddyRoute, type EdgeRoute, type EdgeState,
 } from "./routes.ts";
+export { syncOwnCertificates, OWN_CERT_TAG, type OwnCertificate } from "./own-certificates.ts";

@@ -13,6 +13,7 @@ import { type Logger, incCounter, setGauge } from "#server/observability/index.t
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import type { CaddyAdmin } from "./caddy-client.ts";
 import { CaddyError } from "./caddy-errors.ts";
+import { syncOwnCertificates, type OwnCertificate } from "./own-certificates.ts";
 import { canonicalJson, desiredRoutes, hostsById, ROUTE_PREFIX, type CaddyRoute, type EdgeState } from "./routes.ts";
 
 export interface EdgeDrift {
@@ -48,6 +49,8 @@ export interface EdgeReconcilerDeps {
   serverName: string;
   platformDomain: string;
   upstreams: string[];
+  /** Merchants' own certificates to load (ADR 042), keys opened; absent: the edge has none. */
+  ownCertificates?: () => Promise<OwnCertificate[]>;
   /** The full Caddy config to load when the edge server is missing (Caddy restarted empty). */
   baseConfig?: () => Promise<unknown>;
   logger: Logger;
@@ -150,6 +153,9 @@ export class EdgeReconciler {
         return [...foreign, ...desired];
       });
       report.changed = result.changed;
+      if (this.deps.ownCertificates) {
+        report.changed = (await syncOwnCertificates(admin, serverName, await this.deps.ownCertificates())) || report.changed;
+      }
       report.ok = true;
     } catch (err) {
       report.error = err instanceof CaddyError ? err.message : `edge reconcile failed: ${(err as Error).message}`;

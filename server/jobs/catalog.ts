@@ -31,6 +31,8 @@ export const jobCatalog = {
   // DOM-4: the sweep finds due domain checks and enqueues one job per domain (deduplicated by id and due time).
   "domains.sweep": { schema: z.object({}), attempts: 1 },
   "domains.check": { schema: z.object({ tenantId: z.uuid(), domainId: z.uuid() }), attempts: 10 },
+  // Owner alerts (ADR 042): evaluate the conditions, open/resolve alerts, message through the platform bot.
+  "alerts.check": { schema: z.object({}), attempts: 1 },
   // EDGE-2: periodic and retried reconciliation of Caddy's routes with the database.
   "edge.reconcile": { schema: z.object({ reason: z.string().max(200) }), attempts: 10 },
   // Money jobs carry ids only; handlers re-read the order and are idempotent (CAS + posting keys).

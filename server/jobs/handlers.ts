@@ -22,6 +22,7 @@ export function createJobHandlers(services: Services): JobHandlers {
     // One shop's failure is recorded in backup_logs and does not fail the job (a retry would back up every shop again).
     "backups.shops": async () => void (await services.backups.daily()),
     "backups.prune": async () => void (await services.backups.prune()),
+    "alerts.check": async () => void (await services.alerts.check()),
     ...domainJobHandlers(services),
     ...mailJobHandlers(services.mail),
     ...moneyJobHandlers(services.money),

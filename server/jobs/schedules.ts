@@ -12,10 +12,11 @@ type Schedule = { [N in JobName]: { id: string; every: number; name: N; data: Jo
 
 export async function registerSchedules(
   services: Pick<Services, "queue" | "moneyQueue" | "edge" | "money">,
-  env: Pick<Env, "DOMAIN_SWEEP_INTERVAL_MS" | "EDGE_RECONCILE_INTERVAL_MS" | "MONEY_SWEEP_EVERY_MS" | "CHAIN_POLL_MS" | "MAIL_SWEEP_INTERVAL_MS">,
+  env: Pick<Env, "DOMAIN_SWEEP_INTERVAL_MS" | "EDGE_RECONCILE_INTERVAL_MS" | "MONEY_SWEEP_EVERY_MS" | "CHAIN_POLL_MS" | "MAIL_SWEEP_INTERVAL_MS" | "ALERTS_CHECK_INTERVAL_MS">,
 ) {
   const schedules: Schedule[] = [
     { id: "domains-sweep", every: env.DOMAIN_SWEEP_INTERVAL_MS, name: "domains.sweep", data: {} },
+    { id: "alerts-check", every: env.ALERTS_CHECK_INTERVAL_MS, name: "alerts.check", data: {} },
     { id: "edge-reconcile", every: env.EDGE_RECONCILE_INTERVAL_MS, name: "edge.reconcile", data: { reason: "periodic" }, enabled: services.edge !== null },
     // ADR 026: Postgres holds the outbox; this is what turns due rows into delivery jobs (and takes back stuck sends).
     { id: "mail-sweep", every: env.MAIL_SWEEP_INTERVAL_MS, name: "mail.sweep", data: {} },
