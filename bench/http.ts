@@ -152,3 +152,38 @@ export async function runHttpBench(
     await deleteRedisPrefix(redisPrefix);
   }
 }
+
+export interface ScaleResult {
+  /** Storefront home req/s with WEB_CONCURRENCY=1 and =2, same database, same load. */
+  one: number;
+  two: number;
+  /** The load generator's own CPU (this process, autocannon) as a share of one core during the WEB_CONCURRENCY=2 run. */
+  loadGenCores: number;
+}
+
+/**
+ * Issue 19's scaling figure (ADR 046): the storefront home's req/s with two web processes ÷ with one, on this
+ * machine, which also runs the load generator — its own CPU is reported so the ratio can be read against it.
+ * Expects the database runHttpBench seeded.
+ */
+export async function runScaleBench(db: ScratchDatabase, opts: HttpOptions, onStart: (app: RunningApp, redisPrefix: string) => void): Promise<ScaleResult> {
+  const host = `acme.${PLATFORM_DOMAIN}`;
+  const measure = async (processes: number) => {
+    const prefix = `bench${randomBytes(4).toString("hex")}:`;
+    const app = await startProductionApp(db, prefix, { WEB_CONCURRENCY: String(processes) });
+    onStart(app, prefix);
+    try {
+      await cannon(app, host, "/", opts.warmupSeconds, opts.connections);
+      const cpu = process.cpuUsage();
+      const r = await cannon(app, host, "/", opts.durationSeconds * opts.rounds, opts.connections);
+      const used = process.cpuUsage(cpu);
+      return { reqPerSec: r.requests.total / r.duration, loadGenCores: (used.user + used.system) / 1e6 / r.duration };
+    } finally {
+      await app.stop();
+      await deleteRedisPrefix(prefix);
+    }
+  };
+  const one = await measure(1);
+  const two = await measure(2);
+  return { one: one.reqPerSec, two: two.reqPerSec, loadGenCores: two.loadGenCores };
+}

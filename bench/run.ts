@@ -1,6 +1,10 @@
 /**
  * `npm run bench` (after `npm run build`):
- *   P1  storefront home req/s ÷ bare Remix page req/s, same server build, same host (target ≥ 0.8).
+ *   P1  storefront home req/s ÷ bare Remix page req/s, same server build, same host (target ≥ 0.8); the storefront's
+ *       p99 ÷ the bare page's p99 (target ≤ 1.5); and the storefront home's req/s with WEB_CONCURRENCY=2 ÷ with 1
+ *       (target ≥ 1.5), with the load generator's own CPU beside it (ADR 046).
+ * The last line is `BENCH_RESULT {json}` (issue 19): p1Home, p1Catalog, p1Item, p99Ratio, webScale2, checkoutCpuMs,
+ * checkoutsPerSec, commitCeilingRatio, rssMb100k — null for a part not run or not measured yet.
  *   P2  tenant resolution cost at 10 / 10,000 / 100,000 tenants, warm (cache hit) and cold (DB lookup), as ratios
  *       to the N=10 case.
  *   P3  edge: request latency through a real Caddy at 10 / 1,000 / 5,000 custom domains, grouped host routes vs one
@@ -26,8 +30,9 @@
  * Everything it creates (the databases, the app processes, the edge benches' Caddys and DNS servers, anvil, Redis
  * keys) is removed before it exits.
  */
+import { availableParallelism } from "node:os";
 import { createScratchDatabase, type ScratchDatabase } from "#tests/scratch-db.ts";
-import { runHttpBench, deleteRedisPrefix, PLATFORM_DOMAIN } from "./http.ts";
+import { runHttpBench, runScaleBench, deleteRedisPrefix, PLATFORM_DOMAIN } from "./http.ts";
 import { runResolutionBench, fmtInt } from "./resolution.ts";
 import { runCheckoutBench } from "./checkout.ts";
 import { benchEdge, edgeSummary, stopEdgeBench } from "./edge.ts";
@@ -81,6 +86,12 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
 }
 
 const log = (line: string) => console.log(line);
+// The machine-readable summary (issue 19 point 6), printed as the bench's last line; null for a part not run (or not
+// measured yet).
+const results: Record<string, number | null> = {
+  p1Home: null, p1Catalog: null, p1Item: null, p99Ratio: null, webScale2: null,
+  checkoutCpuMs: null, checkoutsPerSec: null, commitCeilingRatio: null, rssMb100k: null,
+};
 const ratio = (x: number) => x.toFixed(2);
 const started = performance.now();
 let code = 0;
@@ -99,6 +110,7 @@ try {
 } finally {
   await cleanup();
 }
+console.log(`BENCH_RESULT ${JSON.stringify(results)}`);
 process.exit(code);
 
 async function runPageBenches() {
@@ -106,6 +118,10 @@ async function runPageBenches() {
   const httpDb = await createScratchDatabase("http");
   databases.push(httpDb);
   const http = await runHttpBench(httpDb, HTTP, (a, prefix) => ((app = a), (redisPrefix = prefix)));
+  app = undefined;
+  redisPrefix = undefined;
+  log(`bench: P1 scaling (storefront home with WEB_CONCURRENCY=1, then 2, ${HTTP.connections} connections, ${HTTP.rounds * HTTP.durationSeconds}s each)…`);
+  const scale = await runScaleBench(httpDb, HTTP, (a, prefix) => ((app = a), (redisPrefix = prefix)));
   app = undefined;
   redisPrefix = undefined;
   await httpDb.drop();
@@ -126,6 +142,14 @@ async function runPageBenches() {
   log(
     `P1 storefront/bare = ${ratio(http.ratio)} (storefront ${fmtInt(s.reqPerSec)} req/s, bare ${fmtInt(b.reqPerSec)} req/s; ` +
       `p50 ${s.latencyP50} vs ${b.latencyP50} ms; ${fmtInt(s.bytesPerReq)} vs ${fmtInt(b.bytesPerReq)} bytes/response) — target ≥ 0.8: ${http.ratio >= 0.8 ? "met" : "NOT met"}`,
+  );
+  results.p1Home = http.ratio;
+  results.p99Ratio = s.latencyP99 / b.latencyP99;
+  results.webScale2 = scale.two / scale.one;
+  log(`P1 storefront p99/bare p99 = ${ratio(results.p99Ratio)} (${s.latencyP99} vs ${b.latencyP99} ms at ${HTTP.connections} connections) — target ≤ 1.5: ${results.p99Ratio <= 1.5 ? "met" : "NOT met"}`);
+  log(
+    `P1 scaling WEB_CONCURRENCY 2/1 = ${ratio(results.webScale2)} (${fmtInt(scale.two)} vs ${fmtInt(scale.one)} req/s; the load generator used ` +
+      `${scale.loadGenCores.toFixed(2)} of a core during the 2-process run, on ${availableParallelism()} cores) — target ≥ 1.5: ${results.webScale2 >= 1.5 ? "met" : "NOT met"}`,
   );
   log(
     `resolution warm (ns per cache-hit resolve, uniform random over all 2N cached hosts): ${rel((r) => r.warmNsPerOp)}` +
@@ -165,6 +189,8 @@ async function runCheckout() {
   // mean pair time of 167 ms, so the p99 target can only be per request (a checkout or a payment).
   const met = c.checkoutsPerSec >= 300 && c.requestP99 < 150;
   const ceiling = c.commitsPerSec / 4;
+  results.checkoutsPerSec = c.checkoutsPerSec;
+  results.commitCeilingRatio = c.checkoutsPerSec / ceiling;
   log(
     `P6 checkout = ${fmtInt(c.checkoutsPerSec)} checkouts/s with full postings (per request p50 ${c.requestP50.toFixed(1)} ms, p99 ${c.requestP99.toFixed(1)} ms; ` +
       `checkout + payment p50 ${c.p50.toFixed(1)} ms, p99 ${c.p99.toFixed(1)} ms; ${c.total} paid orders, ${c.failures} failures) — target ≥ 300/s and p99 < 150 ms: ${met ? "met" : "NOT met"}`,
