@@ -174,6 +174,7 @@ describe("selling goods end to end: shipping, tax, digital download, tracking, r
       await b.getByRole("button", { name: "Open my content" }).click();
       const link = b.getByTestId("digital-download");
       await link.waitFor({ timeout: 15_000 });
+      const downloadHref = (await link.getAttribute("href"))!;
       const [download] = await Promise.all([b.waitForEvent("download"), link.click()]);
       expect(download.suggestedFilename()).toBe("backcountry-maps.pdf");
       expect((await readFile((await download.path())!)).equals(FILE)).toBe(true);
@@ -243,6 +244,10 @@ describe("selling goods end to end: shipping, tax, digital download, tracking, r
       await b.getByTestId("refunds").waitFor();
       expect(await b.getByTestId("refund-amount").first().innerText()).toContain(fmt(digital));
       await b.getByTestId("digital-content").waitFor();
+      // The refunded digital line is taken back: no download link any more, and the old one is refused.
+      await b.getByTestId("digital-refunded").waitFor();
+      expect(await b.getByTestId("digital-download").count()).toBe(0);
+      expect((await b.request.get(new URL(downloadHref, b.url()).href)).status()).toBe(403);
       await b.getByTestId("tracking-link").waitFor();
       await shot(b, "buyer-order-desktop");
       expect(buyerErrors).toEqual([]);

@@ -123,6 +123,18 @@ export class DigitalService {
     return { added, skipped: keys.length - added, ...(await this.settings(tenantId, itemId)) };
   }
 
+  /** The order's lines refunded in full by line refunds (order_refunds.lines), whose content is taken back. */
+  private async refundedLines(tenantId: string, orderId: string): Promise<Set<string>> {
+    const rows = await this.deps.prisma.$queryRaw<{ id: string }[]>`
+      SELECT l.id::text AS id FROM order_lines l
+        JOIN (SELECT (x->>'lineId')::uuid AS line_id, sum((x->>'quantity')::int) AS qty
+                FROM order_refunds r, jsonb_array_elements(r.lines) x
+               WHERE r.tenant_id = ${tenantId}::uuid AND r.order_id = ${orderId}::uuid AND r.lines IS NOT NULL
+               GROUP BY 1) q ON q.line_id = l.id
+       WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::uuid AND q.qty >= l.quantity`;
+    return new Set(rows.map((r) => r.id));
+  }
+
   private async grantsOf(tenantId: string, orderId: string) {
     const [grants, keys, lines] = await Promise.all([
       this.deps.prisma.digitalGrant.findMany({ where: { tenantId, orderId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
@@ -153,10 +165,11 @@ export class DigitalService {
     if (!DELIVERABLE.includes(order.status)) return { state: "closed" as const, lines: none };
     if (order.rail === "escrow" && rows.every((r) => !r.grant.openedAt)) return { state: "locked" as const, lines: rows.map((r) => ({ title: r.title })) };
     const expiresAt = new Date(this.now().getTime() + (this.deps.linkTtlMs ?? DOWNLOAD_LINK_TTL_MS));
+    const refunded = await this.refundedLines(tenantId, order.id);
     return {
       state: "open" as const,
-      lines: rows.map(({ grant: g, title, keys }) => ({
-        title, keys, linkUrl: g.linkUrl,
+      lines: rows.map(({ grant: g, title, keys }) => refunded.has(g.orderLineId) ? { title, refunded: true, keys: [], linkUrl: null, file: null } : ({
+        title, refunded: false, keys, linkUrl: g.linkUrl,
         file: g.fileKey
           ? { name: g.fileName!, size: Number(g.fileSize), downloads: g.downloads, downloadLimit: g.downloadLimit, url: this.downloadPath(tenantId, g.id, expiresAt) }
           : null,
@@ -177,11 +190,15 @@ export class DigitalService {
     const check = verifyDownload(this.deps.secrets, tenantId, token, this.now());
     if (!check.ok && check.reason === "expired") throw new ApiError(410, "DOWNLOAD_LINK_EXPIRED", "This download link has expired. Open your order page for a fresh one.");
     if (!check.ok) throw new ApiError(404, "NOT_FOUND", "Not found.");
-    const grant = await this.deps.prisma.digitalGrant.findFirst({ where: { id: check.grantId, tenantId }, select: { id: true, orderId: true, fileKey: true, fileName: true, openedAt: true } });
+    const grant = await this.deps.prisma.digitalGrant.findFirst({ where: { id: check.grantId, tenantId }, select: { id: true, orderId: true, orderLineId: true, fileKey: true, fileName: true, openedAt: true } });
     if (!grant?.fileKey) throw new ApiError(404, "NOT_FOUND", "Not found.");
     const order = await this.deps.prisma.order.findFirst({ where: { id: grant.orderId, tenantId }, select: { status: true, rail: true } });
     if (!order || !DELIVERABLE.includes(order.status) || (order.rail === "escrow" && !grant.openedAt)) {
       throw new ApiError(403, "DOWNLOAD_NOT_AVAILABLE", "This order's download is not available.");
+    }
+    // A line the shop refunded in full is taken back: its file is no longer the buyer's to download (ADR 040).
+    if ((await this.refundedLines(tenantId, grant.orderId)).has(grant.orderLineId)) {
+      throw new ApiError(403, "DOWNLOAD_NOT_AVAILABLE", "This item was refunded, so its download is no longer available.");
     }
     const file = await this.deps.store.openRead(grant.fileKey);
     if (!file) throw new ApiError(404, "NOT_FOUND", "Not found.");

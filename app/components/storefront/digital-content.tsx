@@ -30,6 +30,7 @@ export function DigitalContent({ content, error }: { content: BuyerOrderPage["di
           {content.lines.map((l, i) => (
             <li key={i} className="space-y-2">
               <p className="font-semibold text-ink">{l.title}</p>
+              {l.refunded ? <p className="text-sm text-gray-700" data-testid="digital-refunded">Refunded: this item&apos;s content is no longer available.</p> : null}
               {l.keys.map((k) => (
                 <p key={k} className="font-mono text-sm break-all rounded-lg bg-white px-3 py-2 ring-1 ring-gray-200" data-testid="licence-key">{k}</p>
               ))}
