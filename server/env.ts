@@ -141,6 +141,8 @@ export const secretsEnvSchema = z.object({
     .transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean)),
 });
 
+/** A pool name of EDGE_POOLS; the same format the tenants.edge_pool CHECK enforces. */
+export const EDGE_POOL_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
 const csv = z.string().default("").transform((s) => s.split(",").map((x) => x.trim()).filter(Boolean));
 
 export const edgeEnvSchema = z.object({
@@ -163,6 +165,22 @@ export const edgeEnvSchema = z.object({
   EDGE_BASE_CONFIG: z.string().optional(),
   // The app pool Caddy proxies shops to, host:port, comma-separated. Default: 127.0.0.1:<PORT>.
   EDGE_UPSTREAMS: csv,
+  // Upstream pools by name (ADR 048): "shared=h:p,h:p;enterprise-a=h:p". A shop's tenants.edge_pool picks one.
+  // Default: one pool "shared" = EDGE_UPSTREAMS; when set without "shared", that pool still defaults to EDGE_UPSTREAMS.
+  EDGE_POOLS: z.string().default("").transform((s, ctx) => {
+    const pools: Record<string, string[]> = {};
+    for (const part of s.split(";").map((x) => x.trim()).filter(Boolean)) {
+      const eq = part.indexOf("=");
+      const name = part.slice(0, eq).trim();
+      const ups = part.slice(eq + 1).split(",").map((x) => x.trim()).filter(Boolean);
+      if (eq < 1 || !EDGE_POOL_NAME.test(name) || name === "app" || name in pools || !ups.length || !ups.every((u) => /^[^:\s]+:\d{1,5}$/.test(u))) {
+        ctx.addIssue({ code: "custom", message: `EDGE_POOLS: "${part}" is not name=host:port[,host:port] (name a-z0-9-, not "app", once)` });
+        return z.NEVER;
+      }
+      pools[name] = ups;
+    }
+    return pools;
+  }),
   EDGE_RECONCILE_INTERVAL_MS: z.coerce.number().int().min(1_000).max(86_400_000).default(60_000),
   // Where the TLS probe connects (SNI = the domain): the edge's HTTPS listener. Unset: no TLS probes.
   EDGE_PROBE_ADDRESS: z.string().regex(/^[^:\s]+:\d{1,5}$/).optional(),

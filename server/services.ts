@@ -235,7 +235,7 @@ export function createServices(deps: { prisma: PrismaClient; sql: SqlRunner; red
     auth: new AuthService({ prisma, guard, sessionTtlMs: env.SESSION_TTL_DAYS * 86_400_000, secureCookiesOnly: env.NODE_ENV === "production", platformOrigin: dashboardOrigin }),
     recovery: new AccountRecovery({ prisma, guard }),
     team: new TeamService({ prisma, platformOrigin: dashboardOrigin }),
-    tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null }),
+    tenants: new TenantLifecycle({ prisma, publish, tokenSymbol: deps.chain?.tokenSymbol ?? null, edgePools: ["shared", ...Object.keys(env.EDGE_POOLS).filter((p) => p !== "shared")] }),
     catalog: new CatalogService({ prisma, images: { uploads, fetchImage: createRemoteImageFetcher({ testAllow: env.IMAGE_FETCH_TEST_ALLOW }) } }),
     uploads,
     documents,
@@ -280,7 +280,8 @@ function createEdge(
     serverName: env.EDGE_SERVER_NAME,
     platformDomain: env.PLATFORM_DOMAIN,
     ownCertificates,
-    upstreams: env.EDGE_UPSTREAMS.length ? env.EDGE_UPSTREAMS : [`127.0.0.1:${env.PORT}`],
+    upstreams: env.EDGE_POOLS.shared ?? (env.EDGE_UPSTREAMS.length ? env.EDGE_UPSTREAMS : [`127.0.0.1:${env.PORT}`]),
+    pools: env.EDGE_POOLS,
     baseConfig: base ? async () => JSON.parse(await readFile(base, "utf8")) : undefined,
   });
 }

@@ -47,6 +47,7 @@ const MATRIX: Row[] = [
   { method: "PATCH", path: "", action: "brand.edit", body: async () => ({ version: await version(), displayName: "Renamed" }) },
   { method: "POST", path: "/activate", action: "tenant.transition", operator: true, body: async () => ({ reason: "matrix check" }) },
   { method: "POST", path: "/suspend", action: "tenant.transition", operator: true, body: async () => ({ reason: "matrix check" }) },
+  { method: "PUT", path: "/edge-pool", action: "tenant.transition", operator: true, body: async () => ({ pool: "shared", reason: "matrix check" }) },
   { method: "GET", path: "/payment-policy", action: "policy.read", operator: true },
   {
     method: "PUT", path: "/payment-policy", action: "policy.edit",

@@ -4,7 +4,7 @@ import { defineRoute, tenantParams, ApiError } from "#server/http/index.ts";
 import { listAudit } from "#server/audit/index.ts";
 import { beforeCursorSchema } from "#server/db/index.ts";
 import {
-  listTenants, slugProblem, tenantCreateSchema, tenantListQuerySchema, tenantPatchSchema, tenantSelect, transitionSchema, type Transition,
+  edgePoolSchema, listTenants, slugProblem, tenantCreateSchema, tenantListQuerySchema, tenantPatchSchema, tenantSelect, transitionSchema, type Transition,
 } from "#server/tenancy/index.ts";
 
 
@@ -62,6 +62,15 @@ export function tenantRoutes() {
     transitionRoute("activate", "Activate a shop (operator, reason required)"),
     transitionRoute("suspend", "Suspend a shop (operator, reason required)"),
     transitionRoute("close", "Close a shop (operator, reason required)"),
+    defineRoute({
+      method: "put", path: "/tenants/:tenantId/edge-pool", tag: "operator",
+      summary: "Move a shop to another upstream pool of EDGE_POOLS (operator, reason required; audited)",
+      auth: { tenant: { action: "tenant.transition", operator: true } },
+      params: tenantParams, body: edgePoolSchema,
+      async handler({ params, body, audit, services }) {
+        return services.tenants.setEdgePool(audit, params.tenantId, body);
+      },
+    }),
     defineRoute({
       method: "get", path: "/tenants/:tenantId/audit", tag: "tenants", summary: "The shop's audit trail (owner, operators)",
       auth: { tenant: { action: "audit.read", operator: true } },

@@ -14,7 +14,7 @@ import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import type { CaddyAdmin } from "./caddy-client.ts";
 import { CaddyError } from "./caddy-errors.ts";
 import { syncOwnCertificates, type OwnCertificate } from "./own-certificates.ts";
-import { canonicalJson, desiredRoutes, hostsById, ROUTE_PREFIX, type CaddyRoute, type EdgeState } from "./routes.ts";
+import { canonicalJson, desiredRoutes, hostsById, ROUTE_PREFIX, SHARED_POOL, type CaddyRoute, type EdgeState } from "./routes.ts";
 
 export interface EdgeDrift {
   /** Our route ids the database wants that Caddy lacked. */
@@ -49,6 +49,8 @@ export interface EdgeReconcilerDeps {
   serverName: string;
   platformDomain: string;
   upstreams: string[];
+  /** Dedicated upstream pools by name (EDGE_POOLS without "shared", ADR 048); absent: every shop uses `upstreams`. */
+  pools?: Record<string, string[]>;
   /** Merchants' own certificates to load (ADR 042), keys opened; absent: the edge has none. */
   ownCertificates?: () => Promise<OwnCertificate[]>;
   /** The full Caddy config to load when the edge server is missing (Caddy restarted empty). */
@@ -93,10 +95,26 @@ export class EdgeReconciler {
   async loadState(): Promise<EdgeState> {
     const rows = await this.deps.prisma.tenantDomain.findMany({
       where: { status: { in: ["active", "degraded"] }, tenant: { status: { in: ["active", "suspended", "closed"] } } },
-      select: { hostname: true, tenant: { select: { status: true } } },
+      select: { hostname: true, tenant: { select: { status: true, edgePool: true } } },
     });
+    const pools = new Map(Object.entries(this.deps.pools ?? {}).filter(([name]) => name !== SHARED_POOL)
+      .map(([name, upstreams]) => [name, { name, upstreams, hosts: [] as string[] }]));
+    // Only active shops leave the shared pool: suspended/closed hosts get Caddy's own pages, and a slug host of such a
+    // shop is answered by the app. A pool name no longer configured falls back to the shared pool (still served).
+    const dedicated = await this.deps.prisma.tenant.findMany({
+      where: { status: "active", edgePool: { in: [...pools.keys()] } }, select: { slug: true, edgePool: true },
+    });
+    for (const t of dedicated) pools.get(t.edgePool)?.hosts.push(`${t.slug}.${this.deps.platformDomain}`);
+    const routed: string[] = [];
+    for (const r of rows.filter((x) => x.tenant.status === "active")) {
+      const pool = pools.get(r.tenant.edgePool);
+      (pool ? pool.hosts : routed).push(r.hostname);
+    }
     const pick = (s: string) => rows.filter((r) => r.tenant.status === s).map((r) => r.hostname);
-    return { platformDomain: this.deps.platformDomain, upstreams: this.deps.upstreams, routed: pick("active"), unavailable: pick("suspended"), gone: pick("closed") };
+    return {
+      platformDomain: this.deps.platformDomain, upstreams: this.deps.upstreams, routed, unavailable: pick("suspended"), gone: pick("closed"),
+      pools: [...pools.values()],
+    };
   }
 
   /**
@@ -135,7 +153,7 @@ export class EdgeReconciler {
     const state = await this.loadState();
     const report: ReconcileReport = {
       at: new Date().toISOString(), reason, ok: false, error: null, changed: false, restoredBase: false, drift: null,
-      hosts: { routed: state.routed.length, unavailable: state.unavailable.length, gone: state.gone.length }, durationMs: 0,
+      hosts: { routed: state.routed.length + (state.pools ?? []).reduce((n, p) => n + p.hosts.length, 0), unavailable: state.unavailable.length, gone: state.gone.length }, durationMs: 0,
     };
     try {
       const { admin, serverName } = this.deps;

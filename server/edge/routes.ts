@@ -3,6 +3,8 @@
  * hold many names, so Caddy's cost per request stays flat as domains grow (it binary-searches large host lists), and
  * one config write replaces them all.
  *
+ *   sf-hosts-<pool>  slug hosts and custom domains of active shops in a dedicated pool (EDGE_POOLS, ADR 048) → that
+ *                    pool; in front of sf-platform, so a shop's <slug>.<platform> wins over the wildcard
  *   sf-platform      the platform host and *.<platform domain> → app pool
  *   sf-hosts-app     active/degraded custom domains of active shops → app pool
  *   sf-unavailable   custom domains of suspended shops → neutral 503 page, answered by Caddy itself
@@ -49,6 +51,19 @@ export interface EdgeState {
   unavailable: string[];
   /** Hosts of closed shops. */
   gone: string[];
+  /** Dedicated pools (every pool but the shared one) with the hosts they serve; pools without hosts get no route. */
+  pools?: EdgePool[];
+}
+export interface EdgePool {
+  name: string;
+  upstreams: string[];
+  hosts: string[];
+}
+
+/** The shared pool keeps ADR 008's `sf-hosts-app` id (so "app" is not a pool name); others are `sf-hosts-<pool>`. */
+export const SHARED_POOL = "shared";
+export function poolRouteId(pool: string): string {
+  return pool === SHARED_POOL ? ROUTE_IDS.app : `${ROUTE_PREFIX}hosts-${pool}`;
 }
 
 /** The app's neutral status page (server/http/status-pages.ts), answered by Caddy without reaching the app. */
@@ -68,7 +83,9 @@ function staticPage(id: string, status: StatusPage, hosts: string[] | null): Cad
 
 /** Our routes, in order. A group without hosts is left out (Caddy would treat an empty host list as "any host"). */
 export function desiredRoutes(state: EdgeState): CaddyRoute[] {
-  const routes: CaddyRoute[] = [buildEdgeRoute(ROUTE_IDS.platform, [state.platformDomain, `*.${state.platformDomain}`], state.upstreams)];
+  const dedicated = (state.pools ?? []).filter((p) => p.name !== SHARED_POOL && p.hosts.length);
+  const routes: CaddyRoute[] = [...dedicated.sort((a, b) => (a.name < b.name ? -1 : 1)).map((p) => buildEdgeRoute(poolRouteId(p.name), p.hosts, p.upstreams))];
+  routes.push(buildEdgeRoute(ROUTE_IDS.platform, [state.platformDomain, `*.${state.platformDomain}`], state.upstreams));
   if (state.routed.length) routes.push(buildEdgeRoute(ROUTE_IDS.app, state.routed, state.upstreams));
   if (state.unavailable.length) routes.push(staticPage(ROUTE_IDS.unavailable, 503, state.unavailable));
   if (state.gone.length) routes.push(staticPage(ROUTE_IDS.gone, 410, state.gone));

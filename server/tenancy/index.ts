@@ -2,6 +2,7 @@ export { TenantResolver, publishTenancyChange, TENANCY_CHANNEL, type ResolvedTen
 export * from "./shared.ts";
 export { buildBootstrapPayload, storefrontFeatures, type StorefrontFeatures } from "./bootstrap.ts";
 export { manifestSchema, applyManifest, exportManifest, slugSchema, type TenantManifest } from "./manifest.ts";
+export { edgePoolSchema } from "./edge-pool.ts";
 export { TenantLifecycle, tenantCreateSchema, tenantPatchSchema, transitionSchema, slugProblem, tenantSelect, type Transition } from "./lifecycle.ts";
 export { getPaymentPolicy, putPaymentPolicy } from "./policy.ts";
 export { listTenants, tenantListQuerySchema, type TenantListQuery } from "./queries.ts";

@@ -10,6 +10,7 @@ import { ROLE } from "#server/auth/shared.ts";
 import { brandSchema } from "./brand.ts";
 import { slugSchema } from "./manifest.ts";
 import { timeZoneSchema } from "./time-zone.ts";
+import { setEdgePool, type edgePoolSchema } from "./edge-pool.ts";
 
 export const tenantCreateSchema = z.object({
   slug: z.string().trim().toLowerCase().max(40),
@@ -48,11 +49,16 @@ export async function slugProblem(prisma: PrismaClient, slug: string): Promise<{
 
 export const tenantSelect = {
   id: true, slug: true, displayName: true, type: true, status: true, statusReason: true, brand: true, features: true,
-  localeDefaults: true, currency: true, timeZone: true, version: true, createdAt: true, updatedAt: true,
+  localeDefaults: true, currency: true, timeZone: true, edgePool: true, version: true, createdAt: true, updatedAt: true,
 } as const;
 
 export class TenantLifecycle {
-  constructor(private deps: { prisma: PrismaClient; publish: (reason: string) => Promise<void>; /** The chain token's symbol, when the on-chain rails are on. */ tokenSymbol?: string | null }) {}
+  constructor(private deps: { prisma: PrismaClient; publish: (reason: string) => Promise<void>; /** The chain token's symbol, when the on-chain rails are on. */ tokenSymbol?: string | null; /** Configured EDGE_POOLS names (ADR 048). */ edgePools?: readonly string[] }) {}
+
+  /** Operator: move the shop to another upstream pool (ADR 048). */
+  setEdgePool(actor: AuditActor, tenantId: string, input: z.infer<typeof edgePoolSchema>) {
+    return setEdgePool({ ...this.deps, pools: this.deps.edgePools ?? ["shared"] }, actor, tenantId, input);
+  }
 
   async create(actor: AuditActor & { userId: string }, input: z.infer<typeof tenantCreateSchema>) {
     const problem = await slugProblem(this.deps.prisma, input.slug);
