@@ -125,7 +125,8 @@ export function EscrowCard({ order }: { order: Order }) {
       <dl className="-my-2 divide-y divide-gray-100" data-testid="escrow">
         <Row label="Held"><Amount value={e.amount} currency={c} /> <span className="text-xs text-gray-500">since {formatDate(e.heldAt)}</span></Row>
         {e.status === "released" && e.releasedAmount ? <Row label="Released"><Amount value={e.releasedAmount} currency={c} /></Row> : null}
-        {e.status === "refunded" && e.refundedAmount ? <Row label="Refunded"><Amount value={e.refundedAmount} currency={c} /></Row> : null}
+        {/* Refunded in full (status refunded) or in part out of a hold that is still held (ADR 040). */}
+        {e.refundedAmount && /[1-9]/.test(e.refundedAmount) ? <Row label="Refunded"><Amount value={e.refundedAmount} currency={c} /></Row> : null}
         {e.settledAt ? <Row label="Settled">{formatDate(e.settledAt)}</Row> : null}
       </dl>
       {e.status === "held" ? (

@@ -4,6 +4,7 @@
  */
 import { formatDate } from "#app/components/ui/page.tsx";
 import { Amount, formatSignedPrice } from "./amount.tsx";
+import { sumLines } from "#app/components/storefront/money.ts";
 
 export interface OrderMoney {
   status: string;
@@ -15,7 +16,14 @@ export interface OrderMoney {
   paidAt: string | null;
   expiresAt: string | null;
   releaseAfter: string | null;
-  escrow: { status: string; settledAt: string | null } | null;
+  escrow: { status: string; settledAt: string | null; amount?: string; refundedAmount?: string | null } | null;
+}
+
+/** Refunded out of a hold that is still held (ADR 040), as [refunded, still held], or null when nothing was. */
+function partlyRefunded(o: OrderMoney): [string, string] | null {
+  const e = o.escrow;
+  if (!e?.amount || !e.refundedAmount || !/[1-9]/.test(e.refundedAmount)) return null;
+  return [e.refundedAmount, sumLines([{ price: e.amount, quantity: 1 }, { price: e.refundedAmount, quantity: -1 }], o.currency)];
 }
 
 /** Card and invoice orders: the buyer pays the shop directly; the platform fee is billed monthly (ADR 025). */
@@ -28,6 +36,11 @@ export function settlementText(o: OrderMoney) {
   const total = formatSignedPrice(o.total, o.currency);
   const e = o.escrow;
   if (e?.status === "held") {
+    const partial = partlyRefunded(o);
+    if (partial && o.status !== "disputed") {
+      const [refunded, rest] = partial.map((x) => formatSignedPrice(x, o.currency));
+      return `The buyer paid ${total}; you refunded ${refunded} of it from the hold. The platform holds the remaining ${rest} and releases it to you, less the platform fee, ${o.status === "delivered" && o.releaseAfter ? `after ${formatDate(o.releaseAfter)} unless the buyer opens a dispute` : "once the buyer's delivery code is confirmed and the grace period ends"}.`;
+    }
     if (o.status === "disputed") return `The buyer paid ${total}; the platform holds it in escrow, frozen while the dispute is open. The operators either release it to you or refund the buyer.`;
     if (o.status === "delivered" && o.releaseAfter) return `Delivered. The platform holds ${total} in escrow and releases ${net} to you after ${formatDate(o.releaseAfter)}, unless the buyer opens a dispute.`;
     return `The buyer paid ${total}; the platform holds it in escrow. You receive ${net} once the buyer's delivery code is confirmed and the grace period ends.`;
