@@ -4,6 +4,10 @@
  * last TLS probe saw. Platform read across shops on purpose: the alert job looks at every shop.
  */
 import type { PrismaClient } from "@prisma/client";
+import { ROLE } from "#server/auth/shared.ts";
+
+/** The shop's owners (the role that receives alerts) or the platform operators. */
+export type AlertAudience = typeof ROLE.owner | "operator";
 
 export const OWNER_TLS_ALERT_DAYS = 7;
 const DAY_MS = 86_400_000;
@@ -11,8 +15,13 @@ const DAY_MS = 86_400_000;
 export interface FiringCondition {
   condition: string;
   subject: string;
-  tenantId: string;
+  /** Null for platform-wide conditions (the ledger). */
+  tenantId: string | null;
+  /** Who hears it: the shop's owners (through the platform bot) or the platform operators. */
+  audience: AlertAudience;
   message: string;
+  /** The one "resolved" message sent when the condition clears. */
+  resolved: string;
   details: Record<string, unknown>;
 }
 
@@ -31,9 +40,11 @@ export async function tlsExpiryConditions(prisma: PrismaClient, now: Date): Prom
       condition: "tls_expiring",
       subject: `domain:${r.id}`,
       tenantId: r.tenantId,
+      audience: ROLE.owner,
       message: days < 0
         ? `The HTTPS certificate for ${r.hostname} expired on ${date}. Buyers see a security warning until it is renewed.`
         : `The HTTPS certificate for ${r.hostname} expires in ${days} day${days === 1 ? "" : "s"} (on ${date}). Renew it or upload a new one in the Domains tab.`,
+      resolved: `Resolved: the HTTPS certificate for ${r.hostname} is valid again.`,
       details: { hostname: r.hostname, notAfter: r.notAfter.toISOString(), daysLeft: days },
     };
   });

@@ -11,5 +11,12 @@ export function alertRoutes() {
         return { items: await services.alerts.list({ open: query.open === "true", limit: query.limit }) };
       },
     }),
+    defineRoute({
+      method: "get", path: "/ops/tenants/health-summary", tag: "operator", auth: "operator",
+      summary: "Per-shop health: domains (status, TLS expiry), bots (status, last update seen), open alerts, last backup, kill switch",
+      async handler({ services }) {
+        return services.alerts.healthSummary();
+      },
+    }),
   ];
 }
