@@ -3,6 +3,7 @@
  * split into debit and credit columns, what this member may do now) and the page's three actions. The delivery
  * code is never in any of it: merchantOrder does not return it.
  */
+import { countryName } from "#server/shipping/shared.ts";
 import type { AppLoadContext, SerializeFrom } from "@remix-run/node";
 import type { TenantRole } from "@prisma/client";
 import type { SubmissionResult } from "@conform-to/react";
@@ -96,7 +97,7 @@ export async function loadMerchantOrder(context: AppLoadContext, tenantId: strin
       fee: { amount: o.feeAmount, percent: percentOfBps(o.feeBps) },
       net: fromUnits(toUnits(o.total) - toUnits(o.feeAmount)),
       email: o.guestEmail,
-      address: address.success ? address.data : null,
+      address: address.success ? { ...address.data, countryName: countryName(address.data.country, "en") } : null,
       acknowledgedNoEscrow: o.acknowledgedNoEscrow,
       lines: o.lines.map((l) => ({ id: l.id, itemId: l.itemId, title: l.title, kind: l.kind, unitPrice: l.unitPrice, quantity: l.quantity, lineTotal: l.lineTotal })),
       timeline: o.timeline.map((e) => ({ from: e.from, to: e.to, at: e.at.toISOString() })),

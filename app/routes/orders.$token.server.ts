@@ -3,6 +3,7 @@
  * order up by tenant + token hash, so another shop's host is a 404). Shapes the buyer view for display: labels,
  * the status timeline, and formatted times (formatted here, so server and browser render the same text).
  */
+import { countryName } from "#server/shipping/shared.ts";
 import type { AppLoadContext } from "@remix-run/node";
 import type { OrderStatus } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
@@ -85,6 +86,11 @@ function invoiceDetails(i: NonNullable<BuyerOrder["paymentInstructions"]>["invoi
   return { accountHolder: i.accountHolder, accountNumber: i.accountNumber, bankName: i.bankName, reference: i.reference, amountLabel: formatPrice(i.amount, i.currency), note: i.note };
 }
 
+/** The ship-to country's name in the page's language, named on the server only (Node's and Chromium's CLDR differ). */
+function withCountryName<T extends { country: string }>(address: T | null, lang: string) {
+  return address && { ...address, countryName: countryName(address.country, lang.toLowerCase().startsWith("fa") ? "fa" : "en") };
+}
+
 export async function loadBuyerOrder(context: AppLoadContext, token: string) {
   const tenant = requireShop(context);
   if (!TOKEN.test(token)) throw notFound();
@@ -124,7 +130,7 @@ export async function loadBuyerOrder(context: AppLoadContext, token: string) {
     deliveryCode: order.deliveryCode ? { code: order.deliveryCode.code, expiresAt: formatTime(order.deliveryCode.expiresAt), usable: order.deliveryCode.usable } : null,
     canReissueCode: order.canReissueCode,
     // Issue 22: how it travels (carrier, number, the link from the carrier's template) and where to.
-    shipment: { tracking: order.tracking, shipTo: shippingAddressSchema.safeParse(order.shipTo).data ?? null },
+    shipment: { tracking: order.tracking, shipTo: withCountryName(shippingAddressSchema.safeParse(order.shipTo).data ?? null, tenant.localeDefaults[0] ?? "en") },
     digital,
     // The shop's refunds after delivery (ADR 040).
     refunds: order.refunds.map((r) => ({ id: r.id, amountLabel: formatPrice(r.amount, r.currency), at: formatTime(r.createdAt) })),

@@ -31,7 +31,7 @@ export function BuyerShipment({ shipment }: { shipment: BuyerOrderPage["shipment
                 {shipTo.line1}<br />
                 {shipTo.line2 ? <>{shipTo.line2}<br /></> : null}
                 {shipTo.postalCode} {shipTo.city}{shipTo.region ? `, ${shipTo.region}` : ""}<br />
-                {shipTo.country}
+                {shipTo.countryName}
               </address>
             </dd>
           </div>

@@ -105,7 +105,7 @@ export function PaymentCard({ order }: { order: Order }) {
               {order.address.line1}<br />
               {order.address.line2 ? <>{order.address.line2}<br /></> : null}
               {order.address.postalCode} {order.address.city}{order.address.region ? `, ${order.address.region}` : ""}<br />
-              {order.address.country}
+              {order.address.countryName}
             </address>
           ) : (
             <span className="text-gray-500">No shipping address (digital items)</span>
