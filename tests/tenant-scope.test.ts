@@ -40,6 +40,10 @@ const PLATFORM_WIDE: Record<string, string> = {
   "server/money/disputes.ts#disputeById": "operators resolve a dispute by id; its row supplies the floor for the rest",
   "app/routes/ops.bots.server.ts": "operator console: bot health across shops",
   "app/routes/ops.domains.$domainId.server.ts": "operator console: a domain by id, across shops",
+  "server/alerts/health.ts": "the operators' per-shop health summary (G10-5) and the alert checks read every shop's domains, bots and switches",
+  "server/alerts/owner-shop.ts": "alert checks: failed domains across shops, each alert then addressed to its own shop's owners",
+  "server/alerts/service.ts": "the alerts table is the platform's record (operator and owner alerts); checks and the console read it across shops",
+  "server/certificates/service.ts#forEdge": "the edge loads every routable shop's own certificate into Caddy (ADR 042)",
   "server/mail/service.ts#stats": "the mail outbox's depth and failures across shops (metrics, operator console)",
   "app/routes/ops.email.server.ts": "operator console: the outbox and its failures across shops",
 };

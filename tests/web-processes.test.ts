@@ -21,6 +21,8 @@ function health(port: number): Promise<{ instance?: number }> {
       res.on("data", (c) => (body += c));
       res.on("end", () => (res.statusCode === 200 ? resolve(JSON.parse(body)) : reject(new Error(`status ${res.statusCode}`))));
     });
+    // A request on a connection the dying child had taken may hang rather than fail: bound it, so it counts as failed.
+    req.setTimeout(5_000, () => req.destroy(new Error("timed out")));
     req.on("error", reject);
   });
 }
