@@ -19,6 +19,9 @@ import { enterDeliveryCode, reissueDeliveryCode, shipOrder } from "./fulfilment.
 import type { TrackingInput } from "./carriers.ts";
 import { cancelOrder } from "./cancel.ts";
 import { listRefunds, refundOrder } from "./refunds.ts";
+
+/** A refund as the buyer sees it: amount and date, never the merchant's reason (ADR 040). */
+type BuyerRefund = { id: string; amount: string; currency: string; createdAt: Date };
 import { listDisputes, openDispute, resolveDispute } from "./disputes.ts";
 import { killSwitchState, killSwitchesFor, setKillSwitch, isEngaged } from "./kill-switch.ts";
 import { shippingQuote } from "./checkout-quote.ts";
@@ -256,14 +259,16 @@ export class MoneyService {
   async buyerOrder(tenantId: string, token: string) {
     const order = await this.byToken(tenantId, token);
     const [view, refunds] = await Promise.all([buyerView(this.ctx, order), listRefunds(this.ctx, tenantId, order.id)]);
-    return { ...view, refunds: refunds.map((r) => ({ id: r.id, amount: r.amount, currency: r.currency, createdAt: r.createdAt })) };
+    return { ...view, refunds: refunds.map((r): BuyerRefund => ({ id: r.id, amount: r.amount, currency: r.currency, createdAt: r.createdAt })) };
   }
 
   async sandboxPay(tenantId: string, token: string) {
     const order = await this.byToken(tenantId, token);
     const result = await sandboxPay(this.ctx, order);
-    // Answered from what funding wrote, as checkout is; a replay (already paid) reads the order as it now is.
-    return buyerView(this.ctx, result.replayed ? await this.byToken(tenantId, token) : fundedRow(order, result));
+    // Answered from what funding wrote, as checkout is (an order just funded has no refunds); a replay (already paid)
+    // reads the order as it now is, the same answer as GET.
+    if (result.replayed) return this.buyerOrder(tenantId, token);
+    return { ...(await buyerView(this.ctx, fundedRow(order, result))), refunds: [] as BuyerRefund[] };
   }
 
   /** The buyer's "new delivery code" (the old one stops working; the merchant is told, never shown the code). */
