@@ -52,7 +52,7 @@ describe("/ops/preflight", () => {
         await expect(row.textContent()).resolves.toContain(g.title);
       }
       await expect(page.locator('[data-gate="production-env"]').textContent()).resolves.toContain("NODE_ENV is test, not production");
-      await expect(page.locator('[data-gate="backups"]').textContent()).resolves.toContain("No backup has run");
+      await expect(page.locator('[data-gate="backups"]').textContent()).resolves.toContain("No backup has succeeded within 7 days");
       await expect(page.locator('[data-gate="no-sandbox"]').textContent()).resolves.toContain("NODE_ENV is test");
       const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
       expect(scrollWidth, `at ${viewport.width} px`).toBeLessThanOrEqual(innerWidth);
