@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import type { OrderStatus, PaymentRail, PrismaClient } from "@prisma/client";
 import { ApiError } from "#server/http/index.ts";
+import { lineRefunds } from "#server/money/index.ts";
 import { writeAudit, type AuditActor } from "#server/audit/index.ts";
 import { FileTooLargeError, type StreamingFileStore } from "#server/uploads/index.ts";
 import { signDownload, verifyDownload } from "./links.ts";
@@ -123,16 +124,10 @@ export class DigitalService {
     return { added, skipped: keys.length - added, ...(await this.settings(tenantId, itemId)) };
   }
 
-  /** The order's lines refunded in full by line refunds (order_refunds.lines), whose content is taken back. */
+  /** The order's lines refunded in full by line refunds, whose content is taken back (ADR 040). */
   private async refundedLines(tenantId: string, orderId: string): Promise<Set<string>> {
-    const rows = await this.deps.prisma.$queryRaw<{ id: string }[]>`
-      SELECT l.id::text AS id FROM order_lines l
-        JOIN (SELECT (x->>'lineId')::uuid AS line_id, sum((x->>'quantity')::int) AS qty
-                FROM order_refunds r, jsonb_array_elements(r.lines) x
-               WHERE r.tenant_id = ${tenantId}::uuid AND r.order_id = ${orderId}::uuid AND r.lines IS NOT NULL
-               GROUP BY 1) q ON q.line_id = l.id
-       WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::uuid AND q.qty >= l.quantity`;
-    return new Set(rows.map((r) => r.id));
+    const lines = await lineRefunds(this.deps.prisma, tenantId, orderId);
+    return new Set(lines.filter((l) => l.refunded >= l.bought).map((l) => l.line_id));
   }
 
   private async grantsOf(tenantId: string, orderId: string) {

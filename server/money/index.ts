@@ -22,3 +22,4 @@ export { reconcile } from "./reconcile.ts";
 export { CHAIN_OFF_MESSAGE } from "./chain-ops.ts";
 export { connectIntegrationSchema, type ConnectIntegrationInput, type IntegrationView } from "./stripe/integrations.ts";
 export { generateStatements as generateFeeStatements, previousMonth, FEE_STATEMENT_SYSTEM_ACTOR } from "./fee-statements.ts";
+export { lineRefunds } from "./refunds.ts";

@@ -62,14 +62,22 @@ function checkedAmount(amount: string, currency: string) {
   return canonical(amount);
 }
 
-/** Per line, everything refunded so far (this refund included) stays within what was bought. Read under the order's lock. */
-async function assertLinesWithinBought(tx: Tx, order: Order) {
-  const [over] = await tx.$queryRaw<{ line_id: string }[]>`
-    SELECT l.id::text AS line_id FROM order_lines l
+/**
+ * Per order line refunded by line so far: the quantity bought and the quantity refunded (order_refunds.lines). One
+ * reading for the refund's own check and for digital delivery, which takes back a line refunded in full.
+ */
+export function lineRefunds(db: Pick<Tx, "$queryRaw">, tenantId: string, orderId: string) {
+  return db.$queryRaw<{ line_id: string; bought: number; refunded: number }[]>`
+    SELECT l.id::text AS line_id, l.quantity AS bought, s.qty::int AS refunded FROM order_lines l
     JOIN (SELECT (x->>'lineId')::uuid AS line_id, sum((x->>'quantity')::int) AS qty
           FROM order_refunds r, jsonb_array_elements(r.lines) x
-          WHERE r.tenant_id = ${order.tenantId}::uuid AND r.order_id = ${order.id}::uuid AND r.lines IS NOT NULL GROUP BY 1) s ON s.line_id = l.id
-    WHERE l.tenant_id = ${order.tenantId}::uuid AND l.order_id = ${order.id}::uuid AND s.qty > l.quantity LIMIT 1`;
+          WHERE r.tenant_id = ${tenantId}::uuid AND r.order_id = ${orderId}::uuid AND r.lines IS NOT NULL GROUP BY 1) s ON s.line_id = l.id
+    WHERE l.tenant_id = ${tenantId}::uuid AND l.order_id = ${orderId}::uuid`;
+}
+
+/** Per line, everything refunded so far (this refund included) stays within what was bought. Read under the order's lock. */
+async function assertLinesWithinBought(tx: Tx, order: Order) {
+  const over = (await lineRefunds(tx, order.tenantId, order.id)).find((l) => l.refunded > l.bought);
   if (over) throw new ApiError(409, "REFUND_EXCEEDS_LINE", "That line's quantity is already refunded.", { lineId: over.line_id });
 }
 
